@@ -1,0 +1,84 @@
+"""The shared preamble of every chapter: chart theme, glued numbers, safe HTML tables.
+
+Chapters start with ``from lessons.book import setup, glue_value, titled, html_table`` and
+``setup()``. Keeping this in one module means every chart gets the same accessible palette and
+every number in the prose comes from code.
+"""
+
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import pandas as pd
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision
+# deficiencies. Charts must still not rely on colour alone (use shape, stroke or text too).
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]  # one hue, light to dark
+
+
+def _theme() -> dict:
+    return {
+        "config": {
+            "range": {"category": OKABE_ITO, "ordinal": SEQUENTIAL, "heatmap": SEQUENTIAL},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12},
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260},
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260},
+            "view": {"stroke": None},
+            "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+        }
+    }
+
+
+def setup() -> None:
+    """Configure Altair and pandas the same way in every chapter."""
+    alt.theme.register("lessons", enable=True)(_theme)
+    alt.renderers.set_embed_options(actions=False)  # the '...' menu fails accessibility checks
+    alt.data_transformers.disable_max_rows()
+    pd.set_option("display.max_colwidth", 120)
+    pd.set_option("display.max_rows", 200)
+
+
+class _GluedText(str):
+    """A string whose plain-text form has no quotes, so {glue:text} shows it as written."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+
+def format_number(value) -> str:
+    """3700 -> '3,700'; 2.5 -> '2.5'; strings pass through."""
+    if isinstance(value, str):
+        return value
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+def glue_value(name: str, value, display: bool = False):
+    """Glue a number or short text for the prose ({glue:text}`name`), formatted for reading."""
+    from myst_nb import glue
+
+    text = _GluedText(format_number(value))
+    glue(name, text, display=display)
+    return text
+
+
+def titled(chart: alt.TopLevelMixin, title: str, description: str, subtitle: str | None = None):
+    """Give a chart the title a reader sees and the description a screen reader announces."""
+    heading = alt.TitleParams(text=title, subtitle=subtitle) if subtitle else title
+    return chart.properties(title=heading, description=description)
+
+
+def html_table(frame: pd.DataFrame, caption: str | None = None):
+    """Show a DataFrame as an accessible HTML table; every cell is escaped."""
+    from IPython.display import HTML
+
+    table = frame.to_html(index=False, escape=True, border=0, classes="lx-table", na_rep="")
+    if caption:
+        table = table.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
+    return HTML(f'<div class="lx-table-wrap" tabindex="0">{table}</div>')

@@ -1,0 +1,641 @@
+"""The articles as clean data: load them, clean scraped pages, split sentences, find quotations.
+
+Cleaning is code, not hand edits: each raw file is split into a headline, body paragraphs and
+removed parts, each removed part with a reason. The rules are general patterns kept in
+``data/corpus/*.yml`` so another set of articles needs new data, not new code.
+Every offset returned here indexes the original string it was computed on.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .errors import LessonsDataError
+from .paths import data_dir
+
+METADATA_FILE = "articles.yml"
+RAW_FOLDER = "raw"
+REQUIRED_FIELDS = (
+    "article_id", "source_file", "outlet", "published", "headline",
+    "agencies", "language", "translated", "via", "provenance",
+)
+OPTIONAL_FIELDS = ("label", "notes")
+ARTICLE_COLUMNS = [*REQUIRED_FIELDS, "label", "body"]
+TRANSLATED_VALUES = ("yes", "no", "likely", "unknown")
+
+# Whitespace the articles really contain: thin space, no-break space, narrow no-break space.
+_SPACE = r"[ \t\u00a0\u2009\u202f\u2007\u2008\u200a]"
+_OPEN_DOUBLE, _CLOSE_DOUBLE = "\u201c", "\u201d"
+_OPEN_SINGLE, _CLOSE_SINGLE = "\u2018", "\u2019"
+
+
+# --------------------------------------------------------------------------- rule data
+@dataclass(frozen=True)
+class _Rule:
+    reason: str
+    regex: re.Pattern
+    ends_article: bool
+
+
+def _read_yaml(path: Path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise LessonsDataError(f"{path}: file not found") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise LessonsDataError(f"{path}{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
+
+
+@lru_cache(maxsize=None)
+def _boilerplate_rules(folder: str) -> tuple[_Rule, ...]:
+    path = Path(folder) / "corpus" / "boilerplate.yml"
+    rules = []
+    for i, entry in enumerate(_read_yaml(path) or []):
+        for pattern in entry.get("patterns", []):
+            try:
+                regex = re.compile(pattern, re.IGNORECASE)
+            except re.error as err:
+                raise LessonsDataError(f"{path}, rule {i + 1} ({entry.get('reason')}): bad pattern {pattern!r}: {err}") from None
+            rules.append(_Rule(entry["reason"], regex, bool(entry.get("ends_article"))))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=None)
+def _agency_patterns(folder: str) -> tuple[tuple[str, re.Pattern], ...]:
+    path = Path(folder) / "corpus" / "agencies.yml"
+    return tuple((e["name"], re.compile("|".join(e["patterns"]))) for e in _read_yaml(path) or [])
+
+
+@lru_cache(maxsize=None)
+def _speech_verbs(folder: str) -> str:
+    verbs = sorted(set(_read_yaml(Path(folder) / "corpus" / "attribution.yml")["speech_verbs"]), key=len, reverse=True)
+    return "|".join(verbs)
+
+
+def _rules_folder() -> str:
+    """Rule files come from the shipped data folder (or $LESSONS_DATA)."""
+    folder = data_dir()
+    if not (folder / "corpus" / "boilerplate.yml").exists():
+        from .paths import REPO_ROOT
+        folder = REPO_ROOT / "data"
+    return str(folder)
+
+
+# --------------------------------------------------------------------------- cleaning
+# A long lowercase hyphenated token: an image file name left in the page by a scraper.
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){6,}")
+# A date stamp glued to the start of a line ("date 2022-01-07 Kazakhstan's...").
+_LEADING_STAMP = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\s+", re.IGNORECASE)
+# Credits that mark a caption: "(photo credit: X)", "Alamy Stock Photo", "| EFE/EPA/...",
+# "[Name/AP]", "Photo: X", "Credit: X".
+_CREDIT_PATTERNS = [
+    re.compile(r"\((?:photo\s+)?credit:\s*(?P<credit>[^)]+)\)\s*$", re.IGNORECASE),
+    re.compile(r"(?P<credit>(?:[A-Z][\w&-]*\s+){0,3}Stock Photo(?:\s+(?:[A-Z][\w&-]*\s+){0,3}Stock Photo)*)\s*$"),
+    re.compile(r"\|\s*(?P<credit>[A-Z0-9][A-Z0-9 &./'-]{2,})\s*$"),
+    re.compile(r"\[(?P<credit>[^\[\]/]{2,60}/[^\[\]]{2,40})\]\s*$"),
+    re.compile(r"(?:^|\s)(?:photo|picture|image|credit)s?:\s*(?P<credit>[A-Z][^.]{1,80})$", re.IGNORECASE),
+]
+_CREDIT_ONLY = re.compile(r"^\(?\s*(?:photo\s+)?credit:", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)\s*(?P<credit>.+)$", re.IGNORECASE)
+
+
+@dataclass
+class CleanedArticle:
+    """The result of cleaning one raw page."""
+
+    headline: str
+    paragraphs: list[str]
+    parts: pd.DataFrame  # one row per piece of the raw page: start, end, text, kind, reason
+    captions: pd.DataFrame  # caption, credit, start, end
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+    pieces: list = field(default_factory=list)
+
+
+def _lines(raw: str) -> list[_Line]:
+    """Non-empty lines with offsets of their stripped text in ``raw``."""
+    out = []
+    for m in re.finditer(r"[^\n]+", raw):
+        text = m.group()
+        stripped = text.strip()
+        if not stripped:
+            continue
+        lead = len(text) - len(text.lstrip())
+        start = m.start() + lead
+        out.append(_Line(start, start + len(stripped), stripped))
+    return out
+
+
+def _match_rule(text: str, rules) -> _Rule | None:
+    for rule in rules:
+        if rule.regex.search(text):
+            return rule
+    return None
+
+
+def _find_credit(text: str) -> re.Match | None:
+    for pattern in _CREDIT_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            return m
+    return None
+
+
+def _looks_like_headline(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 30 and not text.rstrip("”’\"'").endswith(".")
+
+
+def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
+    """Split one scraped page into headline, body paragraphs, removed parts and captions.
+
+    Lines are classified by general patterns: boilerplate rules from ``boilerplate.yml``, image
+    file slugs, photo captions with a credit, date stamps. After a line that ends an article
+    (a 'Source link', a copyright line, a comment box) everything else is page furniture.
+    """
+    rules = _boilerplate_rules(rules_folder or _rules_folder())
+    parts: list[dict] = []
+    captions: list[dict] = []
+    kept: list[tuple[int, int, str]] = []
+    ended = False
+    lines = _lines(raw)
+
+    def removed(start, end, reason):
+        parts.append(dict(start=start, end=end, text=raw[start:end], kind="removed", reason=reason))
+
+    for index, line in enumerate(lines):
+        start, text = line.start, line.text
+        if ended:
+            rule = _match_rule(text, rules)
+            removed(start, line.end, rule.reason if rule else "page furniture after the article")
+            continue
+        # A scraper can glue a date stamp or an image file name to the front of a line.
+        stamp = _LEADING_STAMP.match(text)
+        if stamp:
+            removed(start, start + stamp.end(), "update stamp")
+            start, text = start + stamp.end(), text[stamp.end():]
+        slug = _SLUG.match(text)
+        if slug:
+            removed(start, start + slug.end(), "image file slug")
+            rest = text[slug.end():]
+            offset = len(rest) - len(rest.lstrip())
+            start, text = start + slug.end() + offset, rest.strip()
+            if text:  # what follows a slug is the photo's caption
+                credit = _find_credit(text)
+                captions.append(dict(caption=text, credit=credit.group("credit").strip() if credit else "", start=start, end=start + len(text)))
+                removed(start, start + len(text), "photo caption or credit")
+            continue
+        copyright_line = _COPYRIGHT.match(text)
+        if copyright_line:
+            captions.append(dict(caption=text, credit=copyright_line.group("credit").strip(), start=start, end=line.end))
+        rule = _match_rule(text, rules)
+        if rule:
+            removed(start, line.end, rule.reason)
+            ended = ended or rule.ends_article
+            continue
+        next_text = lines[index + 1].text if index + 1 < len(lines) else ""
+        credit = _find_credit(text)
+        is_caption = (credit is not None and len(text.split()) <= 60) or _CREDIT_ONLY.match(text)
+        # A caption printed twice: once alone, then again with its credit on the next line.
+        repeated = _CREDIT_ONLY.match(next_text) or any(c["caption"].startswith(text) for c in captions)
+        if is_caption or repeated:
+            captions.append(dict(caption=text, credit=credit.group("credit").strip() if credit else "", start=start, end=line.end))
+            removed(start, line.end, "photo caption or credit")
+            continue
+        kept.append((start, line.end, text))
+
+    headline = ""
+    if kept and _looks_like_headline(kept[0][2]):
+        h_start, h_end, headline = kept.pop(0)
+        parts.append(dict(start=h_start, end=h_end, text=headline, kind="headline", reason=""))
+    for start, end, text in kept:
+        kind = "crosshead" if _looks_like_headline(text) and len(text.split()) <= 15 else "paragraph"
+        parts.append(dict(start=start, end=end, text=text, kind=kind, reason=""))
+
+    parts_df = pd.DataFrame(parts, columns=["start", "end", "text", "kind", "reason"]).sort_values("start", ignore_index=True)
+    captions_df = pd.DataFrame(captions, columns=["caption", "credit", "start", "end"])
+    # A caption printed twice (alone, then with its credit) or a credit repeated: keep one.
+    texts = captions_df["caption"].tolist()
+    credits = captions_df["credit"].tolist()
+    repeat = [
+        any(j != i and other.startswith(text) and len(other) > len(text) for j, other in enumerate(texts))
+        or (_CREDIT_ONLY.match(text) is not None and credits.count(credits[i]) > 1)
+        or texts.index(text) != i
+        for i, text in enumerate(texts)
+    ]
+    captions_df = captions_df[[not r for r in repeat]].reset_index(drop=True)
+    return CleanedArticle(headline, [t for _, _, t in kept], parts_df, captions_df)
+
+
+def credited_agencies(text: str) -> list[str]:
+    """Agencies a text names (in its body, captions or credit lines), in a stable order."""
+    return [name for name, regex in _agency_patterns(_rules_folder()) if regex.search(text)]
+
+
+# --------------------------------------------------------------------------- loading
+def _metadata_path(folder: Path) -> Path:
+    return folder / METADATA_FILE
+
+
+def _read_metadata(folder: Path) -> list[dict]:
+    path = _metadata_path(folder)
+    if not path.exists():
+        raise LessonsDataError(f"{path}: metadata file not found (expected one entry per article)")
+    entries = _read_yaml(path)
+    if not isinstance(entries, list) or not entries:
+        raise LessonsDataError(f"{path}: expected a list of articles, one entry each")
+    seen: dict[str, int] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"{path}, entry {number}"
+        if not isinstance(entry, dict):
+            raise LessonsDataError(f"{where}: expected fields such as 'article_id: ...', got {entry!r}")
+        missing = [f for f in REQUIRED_FIELDS if f not in entry or entry[f] in (None, "")]
+        if missing:
+            raise LessonsDataError(f"{where}: missing field(s) {', '.join(missing)} (write 'unknown' when the text does not tell)")
+        unknown = sorted(set(entry) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
+        if unknown:
+            raise LessonsDataError(f"{where} (article_id {entry['article_id']!r}): unknown field(s) {', '.join(unknown)}; allowed: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}")
+        article_id = str(entry["article_id"])
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", article_id):
+            raise LessonsDataError(f"{where}: field article_id {article_id!r} must be lowercase letters, digits and _")
+        if article_id in seen:
+            raise LessonsDataError(f"{where}: duplicated article_id {article_id!r} (also entry {seen[article_id]})")
+        seen[article_id] = number
+        if str(entry["translated"]) not in TRANSLATED_VALUES:
+            raise LessonsDataError(f"{where} (article_id {article_id!r}): field translated is {entry['translated']!r}; use one of {', '.join(TRANSLATED_VALUES)}")
+        if not isinstance(entry["agencies"], list):
+            raise LessonsDataError(f"{where} (article_id {article_id!r}): field agencies must be a list, e.g. [AFP, Reuters] or [] ")
+    return entries
+
+
+def read_raw(path: Path) -> str:
+    """Read one raw article as UTF-8, with a clear error for a missing or undecodable file."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LessonsDataError(f"{path}: article file not found") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise LessonsDataError(f"{path}, line {line}: not UTF-8 text (byte {err.start}: {err.reason}); save the file as UTF-8") from None
+
+
+@lru_cache(maxsize=8)
+def _load(folder: str, stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    root = Path(folder)
+    rows, parts, captions = [], [], []
+    for entry in _read_metadata(root):
+        article_id = str(entry["article_id"])
+        source = root / RAW_FOLDER / str(entry["source_file"])
+        if not source.exists():
+            raise LessonsDataError(f"{_metadata_path(root)} (article_id {article_id!r}): field source_file: {source} not found")
+        cleaned = clean_text(read_raw(source))
+        if not cleaned.body.strip():
+            raise LessonsDataError(f"{source}: no article text left after cleaning (is the file empty?)")
+        rows.append({**{f: entry[f] for f in REQUIRED_FIELDS}, "article_id": article_id,
+                     "label": entry.get("label") or article_id, "body": cleaned.body})
+        parts.append(cleaned.parts.assign(article_id=article_id))
+        captions.append(cleaned.captions.assign(article_id=article_id))
+    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    return articles, pd.concat(parts, ignore_index=True), pd.concat(captions, ignore_index=True)
+
+
+def _corpus(path=None):
+    folder = Path(path) if path is not None else data_dir()
+    files = [folder / METADATA_FILE, *sorted((folder / RAW_FOLDER).glob("*"))]
+    stamp = tuple((str(f), f.stat().st_mtime_ns) for f in files if f.exists())
+    return _load(str(folder.resolve()), stamp)
+
+
+def load_articles(path=None) -> pd.DataFrame:
+    """One row per article: metadata from ``articles.yml`` plus the clean ``body``.
+
+    ``path`` is a folder holding ``articles.yml`` and ``raw/``; by default the shipped data.
+    """
+    return _corpus(path)[0].copy()
+
+
+def parts(path=None) -> pd.DataFrame:
+    """Every piece of every raw page: ``article_id, start, end, text, kind, reason``.
+
+    ``kind`` is headline, paragraph, crosshead or removed; ``reason`` says why a part was removed.
+    Offsets index the raw file.
+    """
+    frame = _corpus(path)[1]
+    return frame[["article_id", "start", "end", "text", "kind", "reason"]].copy()
+
+
+def removed_parts(path=None) -> pd.DataFrame:
+    """Only the removed pieces, each with its reason."""
+    frame = parts(path)
+    return frame[frame["kind"] == "removed"].reset_index(drop=True)
+
+
+def captions(path=None) -> pd.DataFrame:
+    """Photo captions and credit lines, kept apart because they carry provenance."""
+    frame = _corpus(path)[2]
+    return frame[["article_id", "caption", "credit", "start", "end"]].copy()
+
+
+# --------------------------------------------------------------------------- sentences
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "sen", "gen", "col", "lt", "sgt", "capt", "gov",
+    "rep", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "mt", "ft", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "cf", "fig",
+}
+_CANDIDATE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=" + _SPACE + r"+\S)")
+
+
+def _is_boundary(text: str, m: re.Match) -> bool:
+    """Does the punctuation at ``m`` end a sentence?"""
+    end = m.end()
+    rest = text[end:].lstrip(" \t\u00a0\u2009\u202f\u2007\u2008\u200a")
+    nxt = rest[:1]
+    punct = m.group().rstrip("\"'\u201d\u2019)]")
+    # Spaced ellipsis ". . ." (ordinary or thin spaces): the dots are not sentence ends.
+    if punct == "." and (rest.startswith(".") or re.search(r"\." + _SPACE + r"$", text[: m.start()])):
+        return False
+    if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'\u201c\u2018(["):
+        return False
+    if punct == ".":
+        word = re.search(r"([A-Za-z.]+)$", text[: m.start()])
+        token = word.group(1) if word else ""
+        if token.lower() in _ABBREVIATIONS:
+            return False
+        if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token) or re.fullmatch(r"[A-Z]", token):
+            return False  # U.S., U.K., e.g. / an initial
+    return True
+
+
+def sentences(text: str) -> pd.DataFrame:
+    """Split text into sentences: ``start, end, text`` with offsets into ``text``.
+
+    A line break always ends a sentence (headlines have no full stop). Abbreviations (Mr.,
+    U.S.), decimals (3.5) and spaced ellipses (. . .) do not; a closing quotation mark stays
+    with the sentence it closes.
+    """
+    rows = []
+    for line in re.finditer(r"[^\n]+", text or ""):
+        base, chunk, cut = line.start(), line.group(), 0
+        bounds = [m.end() for m in _CANDIDATE.finditer(chunk) if _is_boundary(chunk, m)]
+        for stop in [*bounds, len(chunk)]:
+            piece = chunk[cut:stop]
+            stripped = piece.strip()
+            if stripped:
+                s = base + cut + (len(piece) - len(piece.lstrip()))
+                rows.append((s, s + len(stripped), stripped))
+            cut = stop
+    return pd.DataFrame(rows, columns=["start", "end", "text"])
+
+
+# --------------------------------------------------------------------------- quotations
+_ELISION = re.compile(r"(?:\d0s|\d\d\b|em\b|tis\b|twas\b|til\b|cause\b|n\b)", re.IGNORECASE)
+_WORDCHAR = re.compile(r"\w")
+
+
+def _prev(text, i):
+    return text[i - 1] if i > 0 else ""
+
+
+def _next(text, i):
+    return text[i + 1] if i + 1 < len(text) else ""
+
+
+def _opens_double(text, i):
+    ch = text[i]
+    if ch == _OPEN_DOUBLE:
+        return True
+    if ch == _CLOSE_DOUBLE:
+        return False
+    before, after = _prev(text, i), _next(text, i)
+    return (before == "" or before.isspace() or before in "([{\u2014\u2013-/:\u2018'") and after != "" and not after.isspace()
+
+
+def _double_spans(para: str) -> list[tuple[int, int, bool]]:
+    """(open index, close index or len, closed) for double quotation marks in one paragraph."""
+    spans, open_at = [], None
+    for m in re.finditer(r"[\u201c\u201d\"]", para):
+        i = m.start()
+        if _opens_double(para, i):
+            if open_at is None:
+                open_at = i
+            elif para[i] == '"':  # a straight mark where one is open closes it
+                spans.append((open_at, i, True))
+                open_at = None
+        elif open_at is not None:
+            spans.append((open_at, i, True))
+            open_at = None
+    if open_at is not None:
+        spans.append((open_at, len(para), False))
+    return spans
+
+
+def _single_closer_candidates(para: str) -> list[int]:
+    out = []
+    for m in re.finditer(r"[\u2019']", para):
+        i = m.start()
+        before, after = _prev(para, i), _next(para, i)
+        if before and not before.isspace() and not _WORDCHAR.match(after or " "):
+            out.append(i)
+    return out
+
+
+def _single_spans(para: str) -> list[tuple[int, int]]:
+    """Single quotation marks used as quotation marks, never apostrophes."""
+    closers = _single_closer_candidates(para)
+    spans, i = [], 0
+    for m in re.finditer(r"[\u2018\u2019']", para):
+        o = m.start()
+        if o < i:
+            continue
+        before, after = _prev(para, o), _next(para, o)
+        at_word_start = before == "" or before.isspace() or before in "([{\u201c\"\u2014\u2013-/:"
+        if not at_word_start or not after or after.isspace():
+            continue
+        if para[o] != _OPEN_SINGLE and _ELISION.match(para, o + 1):
+            continue  # the '90s, rock 'n' roll
+        later = [c for c in closers if c > o + 1]
+        # Skip plural possessives (protesters' demands) when a later closer exists.
+        while len(later) > 1 and para[later[0] - 1] in "sS" and re.match(_SPACE + r"+[a-z]", para[later[0] + 1:]):
+            later = later[1:]
+        if not later:
+            continue
+        c = later[0]
+        inner = para[o + 1:c]
+        if para[o] == _CLOSE_SINGLE and len(inner.split()) < 2:
+            continue  # a right quote as opener only for real phrases ('round the clock')
+        if "\n" in inner or len(inner.strip()) < 2 or inner != inner.strip():
+            continue
+        spans.append((o, c))
+        i = c + 1
+    return spans
+
+
+_STOP = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|who|which|will|would)\b)"
+_CAP = r"[A-Z][\w\u2019'.-]*"
+_NAME = (
+    # the interior ministry / the Kazakh president / The Kuwaiti embassy in Kazakhstan
+    r"(?:[Tt]he\s+(?:" + _CAP + r"\s+){0,3}" + _STOP + r"[a-z][\w-]*(?:\s+" + _STOP + r"[a-z][\w-]*)??"
+    r"(?:\s+(?:in|of|for)\s+" + _CAP + r"(?:\s+" + _CAP + r"){0,2})?"
+    # Deputy Foreign Minister Alexander Grushko / Kazakhstan's president
+    r"|" + _CAP + r"(?:\s+(?:" + _CAP + r"|of|the|al|de|bin|von)){0,6}(?:\s+" + _STOP + r"[a-z][\w-]*)??"
+    r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t)"
+)
+_PRONOUNS = {"he", "she", "they", "it"}
+
+
+@lru_cache(maxsize=None)
+def _attribution_patterns(folder: str):
+    verbs = _speech_verbs(folder)
+    aux = r"(?:(?:has|had|have|was|is|also|then|later|earlier|again|once)\s+){0,2}"
+    said = r"(?:" + verbs + r")\b"
+    after = re.compile(
+        r"^[\s,.!?\u2014\u2013-]*(?:(?P<name>" + _NAME + r")\s+" + aux + said +
+        r"|" + said + r"\s+(?P<name2>" + _NAME + r"))"
+    )
+    # later in the same sentence: '..., Tokayev said in a televised address.'
+    tail = re.compile(r",\s+(?P<name>" + _NAME + r")\s+" + aux + said)
+    # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
+    before = re.compile(r"(?P<name>" + _NAME + r")(?:,[^,\u201c\"]{1,60},)?\s+" + aux + said)
+    return after, tail, before
+
+
+def _clean_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip(" ,.")
+
+
+def quotes(text: str) -> pd.DataFrame:
+    """Every quoted passage: ``start, end, text, speaker, mark, nested, n_words, closed``.
+
+    ``start``/``end`` cover the words inside the quotation marks. Curly and straight double
+    quotes, and single quotes used as quotation marks (never apostrophes). A quotation that runs
+    on into the next paragraph (the opening mark repeated, no closing mark at the paragraph end)
+    is one passage. ``speaker`` is who the text says is speaking, when it says so; 'he'/'she'
+    are resolved to the last named speaker.
+    """
+    text = text or ""
+    patterns = _attribution_patterns(_rules_folder())
+    paragraphs = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+    found: list[dict] = []
+    carry: dict | None = None  # a double quotation continuing from the previous paragraph
+    for base, para in paragraphs:
+        doubles = _double_spans(para)
+        if carry is not None:
+            first = para.lstrip()
+            lead = len(para) - len(first)
+            if first[:1] in (_OPEN_DOUBLE, '"') and doubles and doubles[0][0] == lead:
+                o, c, closed = doubles.pop(0)
+                carry["end"] = base + c
+                carry["closed"] = closed
+                if closed:
+                    found.append(carry)
+                    carry = None
+            else:
+                found.append(carry)
+                carry = None
+        for o, c, closed in doubles:
+            item = dict(start=base + o + 1, end=base + c, mark="double", closed=closed)
+            if not closed and para[o + 1:].strip():
+                carry = item  # may continue in the next paragraph
+            elif closed:
+                found.append(item)
+        inside = [(base + o, base + c) for o, c, _ in doubles]
+        for o, c in _single_spans(para):
+            nested = any(a < base + o < b for a, b in inside)
+            found.append(dict(start=base + o + 1, end=base + c, mark="single", closed=True, nested=nested))
+    if carry is not None:
+        found.append(carry)
+
+    found.sort(key=lambda q: q["start"])
+    doubles_spans = [(q["start"], q["end"]) for q in found if q["mark"] == "double"]
+    last_named = ""
+    rows = []
+    for q in found:
+        start, end = q["start"], q["end"]
+        nested = q.get("nested", False) or any(a < start and end <= b for a, b in doubles_spans if (a, b) != (start, end))
+        speaker = "" if nested else _speaker(text, start, end, *patterns)
+        if speaker.lower() in ("he", "she"):
+            speaker = last_named  # 'he said' after a named speaker
+        elif speaker.lower() in _PRONOUNS:
+            speaker = ""
+        elif speaker and not speaker.lower().startswith("the "):
+            last_named = speaker
+        inner = text[start:end]
+        rows.append(dict(start=start, end=end, text=inner, speaker=speaker, mark=q["mark"],
+                         nested=nested, n_words=len(re.findall(r"\w+", inner)), closed=q["closed"]))
+    return pd.DataFrame(rows, columns=["start", "end", "text", "speaker", "mark", "nested", "n_words", "closed"])
+
+
+def _speaker(text: str, start: int, end: int, after_re, tail_re, before_re) -> str:
+    """Who a quotation is attributed to: right after it, later in its sentence, or before it."""
+    line_end = text.find("\n", end)
+    tail = text[end + 1: line_end if line_end >= 0 else len(text)]
+    m = after_re.match(tail)
+    if m:
+        return _clean_name(m.group("name") or m.group("name2"))
+    stop = re.search(r"[.!?][\"'\u201d\u2019]?\s+(?=[A-Z\u201c\"])", tail)
+    m = tail_re.search(tail[: stop.start() if stop else len(tail)])
+    if m:
+        return _clean_name(m.group("name"))
+    line_start = text.rfind("\n", 0, start) + 1
+    head = text[line_start:start]
+    # Only the sentence the quotation is in: cut at the last sentence end before it.
+    cut = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+    head = head[cut + 1:] if cut >= 0 else head
+    matches = list(before_re.finditer(head))
+    if matches:
+        return _clean_name(matches[-1].group("name"))
+    return ""
+
+
+def in_quotes(text: str, start: int, end: int, spans: pd.DataFrame | None = None) -> bool:
+    """Is ``text[start:end]`` inside a quotation?"""
+    spans = quotes(text) if spans is None else spans
+    return bool(((spans["start"] <= start) & (spans["end"] >= end)).any())
+
+
+# --------------------------------------------------------------------------- reading view
+QUOTE_LEGEND = (
+    '<p class="lx-legend"><span class="lx-quote">Words in a box with a dotted underline</span> '
+    "are quoted: someone else's words, not the reporter's. Hover or tap to see who said them.</p>"
+)
+
+
+def article_html(text: str) -> str:
+    """The text as HTML paragraphs with every (outer) quotation marked; everything escaped."""
+    spans = quotes(text)
+    spans = spans[~spans["nested"]]
+    out, paragraphs = [], [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text or "")]
+    for p_start, p_end in paragraphs:
+        pieces, cursor = [], p_start
+        for q in spans.itertuples():
+            s, e = max(q.start, p_start), min(q.end, p_end)
+            if s >= e or s < cursor:
+                continue
+            who = f"Quoted: {q.speaker}" if q.speaker else "Quoted (speaker not named here)"
+            pieces.append(html.escape(text[cursor:s]))
+            pieces.append(f'<span class="lx-quote" title="{html.escape(who)}">{html.escape(text[s:e])}</span>')
+            cursor = e
+        pieces.append(html.escape(text[cursor:p_end]))
+        out.append(f"<p>{''.join(pieces)}</p>")
+    return "\n".join(out)
