@@ -1,0 +1,29 @@
+"""Shared fixtures: the repository root and the built book (built once per test session)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """Build the whole book as `make book` does (-W -n --keep-going) and return _build/html."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run(
+        [str(jb), "build", "--all", "-W", "-n", "--keep-going", str(ROOT)],
+        cwd=ROOT, capture_output=True, text=True, timeout=1800,
+    )
+    log = ROOT / "_build" / "build-log.txt"
+    log.parent.mkdir(exist_ok=True)
+    log.write_text(result.stdout + "\n" + result.stderr)
+    assert result.returncode == 0, f"book build failed (log in {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return ROOT / "_build" / "html"

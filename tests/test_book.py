@@ -1,0 +1,120 @@
+"""The book as a whole: it builds cleanly, every page exists, notebooks follow the conventions,
+and the environment make builds is exactly the one Binder builds."""
+
+import json
+import re
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        for chapter in part.get("chapters", []):
+            files.append(chapter["file"])
+            files.extend(section["file"] for section in chapter.get("sections", []))
+    return files
+
+
+@pytest.mark.book
+def test_book_builds_with_every_toc_page(built_book):
+    for entry in toc_files():
+        page = built_book / f"{Path(entry).with_suffix('')}.html"
+        assert page.exists(), f"_toc.yml lists {entry} but {page} was not built"
+
+
+@pytest.mark.book
+def test_glued_numbers_are_filled_in(built_book):
+    for entry in toc_files():
+        html = (built_book / f"{Path(entry).with_suffix('')}.html").read_text()
+        assert "{glue" not in html, f"{entry}: a glue role was left unrendered"
+        assert "glue_missing" not in html and "glue key" not in html.lower(), f"{entry}: missing glue key"
+
+
+def test_every_chapter_is_in_the_toc():
+    listed = {str(Path(f).with_suffix("")) for f in toc_files()}
+    for notebook in CHAPTERS:
+        assert str(notebook.relative_to(ROOT).with_suffix("")) in listed, f"{notebook.name} is not in _toc.yml"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_notebook_conventions(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", "kernelspec must be python3"
+    headings = [line for cell in nb.cells if cell.cell_type == "markdown"
+                for line in cell.source.splitlines() if re.match(r"#\s", line)]
+    assert len(headings) == 1, f"one H1 per chapter, found {headings}"
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert not cell.outputs, f"cell {i} has stored outputs: notebooks are committed without outputs"
+            assert cell.execution_count is None, f"cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_no_number_from_the_articles_is_typed_in_prose(path):
+    """Figures in prose come from glue: no multi-digit number may be typed in a Markdown cell."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        prose = re.sub(r"`[^`]*`|\{[^}]*\}`[^`]*`|\(https?://[^)]*\)", "", cell.source)
+        prose = re.sub(r"\b(19|20)\d\d\b", "", prose)  # years are dates, not figures
+        prose = re.sub(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)\b", "", prose)
+        numbers = re.findall(r"\b\d[\d,.]*\b", prose)
+        assert not [n for n in numbers if len(n.replace(",", "")) > 1], f"cell {i}: typed numbers {numbers}; use glue"
+
+
+@pytest.mark.book
+def test_every_chart_has_title_and_description(built_book):
+    for page in built_book.rglob("*.html"):
+        for spec in re.findall(r'var spec = (\{.*?\});\n', page.read_text(), flags=re.S):
+            chart = json.loads(spec)
+            assert chart.get("title"), f"{page.name}: a chart without a title"
+            assert chart.get("description"), f"{page.name}: a chart without a description"
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, version = line.split("==")
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    return pins
+
+
+def test_binder_and_make_install_the_same_pins():
+    """`make` installs binder/requirements.txt (through requirements-dev.txt), so the venv is Binder's."""
+    binder = _pins(ROOT / "binder" / "requirements.txt")
+    assert {"jupyter-book", "pandas", "altair", "ipywidgets", "nbval", "pytest"} <= set(binder)
+    assert binder["jupyter-book"].startswith("1."), "Jupyter Book 1.x: 2.x drops _config.yml/_toc.yml and glue"
+    dev = (ROOT / "requirements-dev.txt").read_text()
+    assert "-r binder/requirements.txt" in dev, "requirements-dev.txt must include Binder's file"
+    assert "-e ." in (ROOT / "binder" / "requirements.txt").read_text(), "Binder must install the lessons package"
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    mismatched = {}
+    for name, version in binder.items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            mismatched[name] = (version, "not installed")
+            continue
+        if installed != version:
+            mismatched[name] = (version, installed)
+    assert not mismatched, f"the test environment differs from Binder's pins: {mismatched}"
+
+
+def test_makefile_builds_from_binder_files():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "requirements-dev.txt" in makefile and "binder/requirements.txt" in makefile
+    assert (ROOT / ".ci" / "run").read_text().count("make test") == 1
+    readme = (ROOT / "README.md").read_text()
+    assert readme.index("make book") < 600 and readme.index("make test") < 600, "README starts with the two commands"
