@@ -1,0 +1,972 @@
+"""Exercises: load them from `data/exercises/*.yml`, check answers, and show them.
+
+`show("<id>")` (or `show(exercise_dict)`) returns one object that displays as an ipywidgets
+quiz in Jupyter/Binder and as a static HTML quiz (made interactive by `_static/quiz.js`) in
+the built book. The checking rules live here, in `check`; quiz.js implements the same
+rules on the data the HTML carries, and a test runs both on the same cases.
+
+Exercise types: choice | multi | numeric | words | text (see docs/CONVENTIONS.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import html
+import itertools
+import json
+import math
+import os
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from lessons.answers import AnswerStore, resolve_store
+from lessons.errors import LessonsDataError
+from lessons.paths import REPO_ROOT, data_dir
+
+__all__ = [
+    "TYPES", "load_exercises", "validate_folder", "get_exercise", "validate_exercise", "check", "show",
+    "static_html", "export_answers", "export_button", "parse_number", "normalise_word",
+    "passage_tokens", "keywords", "Quiz",
+]
+
+TYPES = ("choice", "multi", "numeric", "words", "text")
+
+COMMON_FIELDS = ("id", "type", "prompt", "answer", "explanation", "source")
+TYPE_FIELDS = {
+    "choice": {"options", "feedback"},
+    "multi": {"options", "feedback"},
+    "numeric": {"tolerance"},
+    "words": {"passage"},
+    "text": set(),
+}
+ALL_FIELDS = set(COMMON_FIELDS).union(*TYPE_FIELDS.values())
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+OK = "✓"
+NO = "✗"
+
+# ----------------------------------------------------------------------------------
+# Loading and validation
+# ----------------------------------------------------------------------------------
+
+
+def exercises_dir() -> Path:
+    """`$LESSONS_DATA/exercises`, or the repository's `data/exercises`."""
+    return data_dir() / "exercises"
+
+
+def _label(path: Path) -> str:
+    """A short, readable name for a file in messages: relative to the repo or cwd if possible."""
+    path = Path(path)
+    for base in (REPO_ROOT, Path.cwd()):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice in one entry", key_node.start_mark)
+        seen[key] = True
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_number(x: Any) -> bool:
+    return (_is_int(x) or isinstance(x, float)) and math.isfinite(x)
+
+
+def _nonempty_str(x: Any) -> bool:
+    return isinstance(x, str) and x.strip() != ""
+
+
+def _problems(entry: Any) -> list[tuple[str, str]]:
+    """All (field, what is wrong) for one entry; empty when it is valid."""
+    if not isinstance(entry, dict):
+        return [("-", f"the entry is a {type(entry).__name__}, not a mapping of fields")]
+    out: list[tuple[str, str]] = []
+    for f in COMMON_FIELDS:
+        if f not in entry:
+            out.append((f, "is missing"))
+    ex_id = entry.get("id")
+    if "id" in entry and not (isinstance(ex_id, str) and ID_RE.match(ex_id)):
+        out.append(("id", f"is {ex_id!r}: use kebab-case letters and digits, "
+                          "prefixed by the chapter, e.g. 'figures-what-18-counts'"))
+    typ = entry.get("type")
+    if "type" in entry and typ not in TYPES:
+        out.append(("type", f"is {typ!r}: must be one of {', '.join(TYPES)}"))
+        typ = None
+    for f in ("prompt", "explanation", "source"):
+        if f in entry and not _nonempty_str(entry[f]):
+            out.append((f, "must be non-empty text"))
+    if typ is None:
+        return out
+    for f in sorted(set(entry) - ALL_FIELDS):
+        out.append((f, f"is not a known field (known: {', '.join(sorted(ALL_FIELDS))})"))
+    for f in sorted((set(entry) & ALL_FIELDS) - set(COMMON_FIELDS) - TYPE_FIELDS[typ]):
+        out.append((f, f"is not used by type '{typ}'"))
+    ans = entry.get("answer")
+    has_ans = "answer" in entry
+
+    if typ in ("choice", "multi"):
+        opts = entry.get("options")
+        if "options" not in entry:
+            out.append(("options", f"is missing (type '{typ}' needs a list of options)"))
+            opts = None
+        elif not (isinstance(opts, list) and len(opts) >= 2
+                  and all(_nonempty_str(o) for o in opts)):
+            out.append(("options", "must be a list of at least 2 non-empty texts"))
+            opts = None
+        n = len(opts) if opts else None
+        if has_ans and typ == "choice":
+            if not _is_int(ans):
+                out.append(("answer", f"is {ans!r}: must be the index (0, 1, ...) of the right option"))
+            elif n is not None and not 0 <= ans < n:
+                out.append(("answer", f"is {ans} but there are only {n} options "
+                                      f"(indices 0 to {n - 1})"))
+        if has_ans and typ == "multi":
+            if not (isinstance(ans, list) and ans and all(_is_int(a) for a in ans)):
+                out.append(("answer", f"is {ans!r}: must be a non-empty list of option indices"))
+            elif len(set(ans)) != len(ans):
+                out.append(("answer", f"is {ans!r}: an index is listed twice"))
+            elif n is not None and any(not 0 <= a < n for a in ans):
+                bad = [a for a in ans if not 0 <= a < n][0]
+                out.append(("answer", f"is {bad} but there are only {n} options "
+                                      f"(indices 0 to {n - 1})"))
+        if "feedback" in entry:
+            fb = entry["feedback"]
+            if not (isinstance(fb, list) and all(isinstance(x, str) for x in fb)):
+                out.append(("feedback", "must be a list of texts, one per option"))
+            elif n is not None and len(fb) != n:
+                out.append(("feedback", f"has {len(fb)} texts but there are {n} options"))
+    elif typ == "numeric":
+        if has_ans and not _is_number(ans):
+            out.append(("answer", f"is {ans!r}: must be a number"))
+        if "tolerance" in entry:
+            tol = entry["tolerance"]
+            if not (_is_number(tol) and tol >= 0):
+                out.append(("tolerance", f"is {tol!r}: must be a number >= 0"))
+    elif typ == "words":
+        passage = entry.get("passage")
+        if "passage" not in entry:
+            out.append(("passage", "is missing (type 'words' needs the text to click in)"))
+            passage = None
+        elif not _nonempty_str(passage):
+            out.append(("passage", "must be non-empty text"))
+            passage = None
+        if has_ans:
+            if not (isinstance(ans, list) and ans and all(_nonempty_str(a) for a in ans)):
+                out.append(("answer", "must be a non-empty list of words from the passage"))
+            elif passage is not None:
+                words = {t["word"] for t in passage_tokens(passage) if t["word"]}
+                for a in ans:
+                    if normalise_word(a) not in words:
+                        out.append(("answer", f"word {a!r} does not appear in the passage "
+                                              "(one word per item; case and punctuation are ignored)"))
+    elif typ == "text":
+        if has_ans and not (
+            _nonempty_str(ans)
+            or (isinstance(ans, list) and ans and all(_nonempty_str(a) for a in ans))
+        ):
+            out.append(("answer", "must be a non-empty list of model answers"))
+    return out
+
+
+def _where(file: str, index: int | None, entry: Any) -> str:
+    if index is None:
+        head = file
+    else:
+        ex_id = entry.get("id") if isinstance(entry, dict) else None
+        ident = f"id {ex_id!r}" if isinstance(ex_id, str) else "no id"
+        head = f"{file}, entry {index} ({ident})"
+    return head
+
+
+def _normalised(entry: dict) -> dict:
+    """A validated entry with defaults filled in (tolerance, feedback, answer lists)."""
+    e = dict(entry)
+    if e["type"] == "numeric":
+        e.setdefault("tolerance", 0)
+    if e["type"] == "text" and isinstance(e["answer"], str):
+        e["answer"] = [e["answer"]]
+    return e
+
+
+def validate_exercise(entry: Any, where: str = "exercise") -> dict:
+    """Check one exercise dict; raise LessonsDataError naming every bad field, else return it
+    with defaults filled in."""
+    probs = _problems(entry)
+    if probs:
+        head = _where(where, None, entry)
+        ex_id = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(ex_id, str):
+            head += f" (id {ex_id!r})"
+        raise LessonsDataError("\n".join(f"{head}: field {f!r} {w}" for f, w in probs))
+    return _normalised(entry)
+
+
+def _read_file(path: Path) -> tuple[list, list[str]]:
+    label = _label(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [f"{label}: is not UTF-8 text ({exc})"]
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return [], [f"{label}{line}: is not valid YAML: {problem}"]
+    if data is None:
+        return [], []
+    if not isinstance(data, list):
+        return [], [f"{label}: must be a YAML list of exercises (each starting with '- id:')"]
+    return data, []
+
+
+def validate_folder(folder: str | os.PathLike | None = None) -> tuple[dict[str, dict], list[str]]:
+    """Load every `*.yml` in `folder`; return (exercises by id, list of every problem found)."""
+    folder = Path(folder) if folder is not None else exercises_dir()
+    problems: list[str] = []
+    found: dict[str, dict] = {}
+    first_seen: dict[str, str] = {}
+    if not folder.is_dir():
+        return {}, [f"{_label(folder)}: exercise folder not found"]
+    for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
+        label = _label(path)
+        entries, errs = _read_file(path)
+        problems += errs
+        for i, entry in enumerate(entries, start=1):
+            where = _where(label, i, entry)
+            probs = _problems(entry)
+            problems += [f"{where}: field {f!r} {w}" for f, w in probs]
+            if probs:
+                continue
+            ex_id = entry["id"]
+            if ex_id in found:
+                problems.append(f"{where}: field 'id' {ex_id!r} is already used by "
+                                f"{first_seen[ex_id]}; ids must be unique across all files")
+                continue
+            found[ex_id] = _normalised(entry)
+            found[ex_id]["_file"] = label
+            first_seen[ex_id] = f"{label}, entry {i}"
+    return found, problems
+
+
+_CACHE: dict[tuple, dict[str, dict]] = {}
+
+
+def load_exercises(folder: str | os.PathLike | None = None) -> dict[str, dict]:
+    """Every exercise in `folder` (default: the data's `exercises/`), keyed by id.
+
+    Raises LessonsDataError listing every problem (file, entry number from 1, id, field).
+    Cached until a file in the folder changes; returns a fresh copy each time."""
+    folder = Path(folder) if folder is not None else exercises_dir()
+    try:
+        stamp = tuple(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in sorted(folder.glob("*.y*ml")))
+    except OSError:
+        stamp = ()
+    key = (str(folder.resolve()), stamp)
+    if key not in _CACHE:
+        found, problems = validate_folder(folder)
+        if problems:
+            raise LessonsDataError("\n".join(problems))
+        _CACHE.clear()
+        _CACHE[key] = found
+    return copy.deepcopy(_CACHE[key])
+
+
+def get_exercise(exercise_id: str, folder: str | os.PathLike | None = None) -> dict:
+    """One exercise by id; a clear error (with close matches) if there is none."""
+    found = load_exercises(folder)
+    if exercise_id not in found:
+        close = difflib.get_close_matches(exercise_id, list(found), n=3)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        where = _label(Path(folder) if folder is not None else exercises_dir())
+        raise LessonsDataError(f"{where}: no exercise with id {exercise_id!r}.{hint}")
+    return found[exercise_id]
+
+
+# ----------------------------------------------------------------------------------
+# Text helpers shared with quiz.js (keep the rules identical)
+# ----------------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
+_TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Passage chunks: separated by whitespace, dashes and slashes; each chunk is one clickable word.
+_CHUNK_RE = re.compile(r"[^\s\u2014\u2013/]+")
+_STOPWORDS = frozenset("""
+a about above after again against all also although among an and any are as at be because
+been before being below between both but by can could did do does doing down during each
+either even ever every few for from further had has have having he her here hers herself him
+himself his how however i if in into is it its itself just least less many may me might more
+most much must my myself neither no nor not now of off often on once only or other others our
+ours out over own per perhaps rather same she should since so some such than that the their
+theirs them themselves then there these they this those though through thus to too under
+until up upon us very was we were what when where whether which while who whom whose why will
+with within without would yet you your yours yourself
+""".split())
+
+
+def normalise_word(word: str) -> str:
+    """How a marked word is compared: NFC, lower case, curly apostrophes straight,
+    punctuation stripped from both ends ('“Terrorists,”' -> 'terrorists')."""
+    w = unicodedata.normalize("NFC", str(word)).translate(_APOSTROPHES).lower()
+    return _EDGE_RE.sub("", w)
+
+
+def passage_tokens(passage: str) -> list[dict]:
+    """The passage cut into clickable chunks: dicts with start, end, text and `word`
+    (normalised; '' for chunks that are only punctuation). Offsets index `passage`."""
+    return [
+        {"start": m.start(), "end": m.end(), "text": m.group(), "word": normalise_word(m.group())}
+        for m in _CHUNK_RE.finditer(passage)
+    ]
+
+
+def _tokens(text: str) -> list[str]:
+    t = unicodedata.normalize("NFC", text).translate(_APOSTROPHES).lower()
+    return _TOKEN_RE.findall(t)
+
+
+def _stem(token: str) -> str:
+    """Crude, predictable stem: numbers whole, words cut to 5 letters
+    ('translated' ~ 'translation', 'agency' ~ 'agencies')."""
+    return token if any(c.isdecimal() for c in token) else token[:5]
+
+
+def keywords(model_answers: Iterable[str]) -> list[dict]:
+    """Key words of the model answers: words of 4+ letters that are not common function
+    words, plus any number; one per stem, in order of first use. Dicts: word, stem."""
+    out, seen = [], set()
+    for ans in model_answers:
+        for tok in _tokens(ans):
+            has_digit = any(c.isdecimal() for c in tok)
+            if not has_digit and (len(tok) < 4 or tok in _STOPWORDS):
+                continue
+            s = _stem(tok)
+            if s not in seen:
+                seen.add(s)
+                out.append({"word": tok, "stem": s})
+    return out
+
+
+_SPACES_RE = re.compile(r"\s+")
+_THOUSANDS_RE = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$", re.ASCII)
+_DECIMAL_COMMA_RE = re.compile(r"^[+-]?[0-9]+,[0-9]+$", re.ASCII)
+_NUMBER_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$", re.ASCII)
+
+
+def parse_number(value: Any) -> float | None:
+    """A number from what a student typed, or None. Accepts '3000', '3,000', '3 000'
+    (any space, incl. thin/no-break), '3,5' (decimal comma), '-2', '12%'. Rejects words,
+    '1e5', 'inf', 'nan'."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) else None
+    s = _SPACES_RE.sub("", str(value)).replace("−", "-")
+    if s.endswith("%"):
+        s = s[:-1]
+    if _THOUSANDS_RE.match(s):
+        s = s.replace(",", "")
+    elif _DECIMAL_COMMA_RE.match(s):
+        s = s.replace(",", ".")
+    if not _NUMBER_RE.match(s):
+        return None
+    return float(s)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _quote_list(items: Iterable[str]) -> str:
+    return ", ".join(f"“{x}”" for x in items)
+
+
+# ----------------------------------------------------------------------------------
+# Checking (pure)
+# ----------------------------------------------------------------------------------
+
+
+def _as_list(response: Any) -> list:
+    """None -> [], a single value -> [value], any other iterable -> list."""
+    if response is None:
+        return []
+    if isinstance(response, (str, bytes, int, float)) or not hasattr(response, "__iter__"):
+        return [response]
+    return list(response)
+
+
+def _result(correct: bool, status: str, message: str, **extra) -> dict:
+    return {"correct": correct, "status": status, "message": message, **extra}
+
+
+def check(exercise: dict, response: Any) -> dict:
+    """Check a response; returns dict(correct, status, message, ...extras).
+
+    status: correct | incorrect | partial | empty | invalid | answered (text).
+    - choice: response = option index (or None). extras: chosen.
+    - multi: response = iterable of indices. extras: right, missing, wrong (sorted indices).
+    - numeric: response = number or text ('3,000'). extras: value (float or None).
+    - words: response = iterable of marked words. extras: found, missed, extra (normalised).
+    - text: response = free text. Never 'wrong': correct is True once something is written.
+      extras: model_answers, keywords (all), used (key words the student used).
+    """
+    typ = exercise.get("type")
+    ans = exercise.get("answer")
+    if typ == "choice":
+        if response is None or response == "":
+            return _result(False, "empty", "Choose an answer first.", chosen=None)
+        try:
+            i = int(response)
+        except (TypeError, ValueError, OverflowError):
+            return _result(False, "invalid", f"{NO} That is not one of the options.", chosen=None)
+        fb = exercise.get("feedback") or []
+        note = fb[i] if 0 <= i < len(fb) and fb[i].strip() else ""
+        if i == ans:
+            return _result(True, "correct", f"{OK} Correct." + (f" {note}" if note else ""), chosen=i)
+        return _result(False, "incorrect",
+                       f"{NO} Not quite." + (f" {note}" if note else " Try again."), chosen=i)
+
+    if typ == "multi":
+        try:
+            chosen = sorted({int(x) for x in _as_list(response)})
+        except (TypeError, ValueError, OverflowError):
+            return _result(False, "invalid", f"{NO} That is not a list of options.",
+                           right=[], missing=[], wrong=[])
+        key = set(ans)
+        right = [i for i in chosen if i in key]
+        wrong = [i for i in chosen if i not in key]
+        missing = sorted(key - set(chosen))
+        extras = dict(right=right, missing=missing, wrong=wrong)
+        if not chosen:
+            return _result(False, "empty", "Choose at least one answer first.", **extras)
+        if not wrong and not missing:
+            return _result(True, "correct",
+                           f"{OK} Correct: you chose all {_plural(len(key), 'right answer')}.",
+                           **extras)
+        opts = exercise.get("options") or []
+        parts = [f"{len(right)} of {_plural(len(key), 'right answer')} chosen"]
+        if missing:
+            parts.append(f"{len(missing)} missing")
+        if wrong:
+            parts.append(f"{len(wrong)} wrong: "
+                         + _quote_list(opts[i] if 0 <= i < len(opts) else str(i) for i in wrong))
+        status = "partial" if right else "incorrect"
+        return _result(False, status, f"{NO} Not yet: " + "; ".join(parts) + ".", **extras)
+
+    if typ == "numeric":
+        if response is None or (isinstance(response, str) and not response.strip()):
+            return _result(False, "empty", "Type a number first.", value=None)
+        value = parse_number(response)
+        if value is None:
+            shown = str(response).strip()
+            if len(shown) > 40:
+                shown = shown[:39] + "…"
+            return _result(False, "invalid",
+                           f"{NO} “{shown}” is not a number. Type digits only, "
+                           "for example 3000 or 3,000.", value=None)
+        tol = float(exercise.get("tolerance") or 0)
+        target = float(ans)
+        if abs(value - target) <= tol + 1e-9 * max(1.0, abs(target)):
+            return _result(True, "correct", f"{OK} Correct.", value=value)
+        side = "high" if value > target else "low"
+        return _result(False, "incorrect", f"{NO} Not quite: your answer is too {side}.",
+                       value=value)
+
+    if typ == "words":
+        marked = []
+        for w in _as_list(response):
+            n = normalise_word(str(w))
+            if n and n not in marked:
+                marked.append(n)
+        key = []
+        for w in ans:
+            n = normalise_word(w)
+            if n not in key:
+                key.append(n)
+        found = [w for w in key if w in marked]
+        missed = [w for w in key if w not in marked]
+        extra = [w for w in marked if w not in key]
+        extras = dict(found=found, missed=missed, extra=extra)
+        if not marked:
+            return _result(False, "empty", "Mark at least one word first.", **extras)
+        if not missed and not extra:
+            return _result(True, "correct",
+                           f"{OK} Correct: you found all {_plural(len(key), 'word')}.", **extras)
+        parts = [f"you found {len(found)} of {_plural(len(key), 'word')}"
+                 + (f" ({_quote_list(found)})" if found else "")]
+        if missed:
+            parts.append(f"{len(missed)} still to find")
+        if extra:
+            parts.append(f"not in the key: {_quote_list(extra)}")
+        status = "partial" if found else "incorrect"
+        return _result(False, status, f"{NO} Not yet: " + "; ".join(parts) + ".", **extras)
+
+    if typ == "text":
+        models = [ans] if isinstance(ans, str) else list(ans or [])
+        keys = keywords(models)
+        text = "" if response is None else str(response)
+        if not text.strip():
+            return _result(False, "empty", "Write your answer first.",
+                           model_answers=models, keywords=[k["word"] for k in keys], used=[])
+        stems = {_stem(t) for t in _tokens(text)}
+        used = [k["word"] for k in keys if k["stem"] in stems]
+        msg = "Compare your answer with the model " + ("answer" if len(models) == 1 else "answers") + "."
+        if keys:
+            msg += (f" You used {len(used)} of the {_plural(len(keys), 'key word')}"
+                    + (f": {', '.join(used)}." if used else "."))
+        return _result(True, "answered", msg, model_answers=models,
+                       keywords=[k["word"] for k in keys], used=used)
+
+    raise LessonsDataError(f"exercise {exercise.get('id')!r}: field 'type' is {typ!r}: "
+                           f"must be one of {', '.join(TYPES)}")
+
+
+def answer_text(exercise: dict) -> str:
+    """The right answer as plain text (for 'Show answer')."""
+    typ, ans = exercise["type"], exercise["answer"]
+    if typ == "choice":
+        return exercise["options"][ans]
+    if typ == "multi":
+        return "; ".join(exercise["options"][i] for i in sorted(ans))
+    if typ == "numeric":
+        num = _fmt(ans)
+        tol = exercise.get("tolerance") or 0
+        return num + (f" (give or take {_fmt(tol)})" if tol else "")
+    if typ == "words":
+        return ", ".join(ans)
+    return "\n".join(ans if isinstance(ans, list) else [ans])
+
+
+def _fmt(x: float) -> str:
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,}"
+
+
+def _jsonable(exercise: dict, response: Any) -> Any:
+    """The response as stored in answers.json."""
+    typ = exercise["type"]
+    if typ == "multi":
+        return sorted(int(x) for x in (response or []))
+    if typ == "words":
+        return sorted({normalise_word(w) for w in (response or []) if normalise_word(w)})
+    if typ == "choice":
+        return None if response is None else int(response)
+    return "" if response is None else str(response)
+
+
+# ----------------------------------------------------------------------------------
+# Static HTML (made interactive by _static/quiz.js)
+# ----------------------------------------------------------------------------------
+
+_COUNTER = itertools.count(1)
+_e = html.escape
+
+
+def _uid(exercise: dict) -> str:
+    base = re.sub(r"[^a-z0-9-]+", "-", str(exercise.get("id", "exercise")).lower()).strip("-")
+    return f"lx-{base or 'exercise'}-{next(_COUNTER)}"
+
+
+def _rules(exercise: dict) -> dict:
+    """What quiz.js needs to check answers exactly like `check`."""
+    typ = exercise["type"]
+    r: dict[str, Any] = {"v": 1, "id": exercise["id"], "type": typ}
+    if typ in ("choice", "multi"):
+        r["answer"] = exercise["answer"]
+        r["options"] = exercise["options"]
+        r["feedback"] = exercise.get("feedback") or []
+    elif typ == "numeric":
+        r["answer"] = exercise["answer"]
+        r["tolerance"] = exercise.get("tolerance") or 0
+    elif typ == "words":
+        key = []
+        for w in exercise["answer"]:
+            n = normalise_word(w)
+            if n not in key:
+                key.append(n)
+        r["answer"] = key
+    elif typ == "text":
+        models = exercise["answer"]
+        r["models"] = models
+        r["keywords"] = keywords(models)
+    return r
+
+
+def _attr_json(data: Any) -> str:
+    return _e(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=True)
+
+
+def _para(text: str, cls: str = "") -> str:
+    """Escaped text; blank lines become paragraphs, single newlines <br>."""
+    c = f' class="{cls}"' if cls else ""
+    paras = [p for p in re.split(r"\n\s*\n", str(text).strip()) if p.strip()]
+    return "".join(f"<p{c}>" + "<br>".join(_e(x) for x in p.split("\n")) + "</p>" for p in paras)
+
+
+def static_html(exercise: dict, uid: str | None = None) -> str:
+    """The exercise as accessible static HTML: no scripts, no inline handlers, all text escaped.
+    Rules for quiz.js are in the `data-lx` attribute (escaped JSON)."""
+    ex = exercise
+    uid = uid or _uid(ex)
+    typ = ex["type"]
+    out = [f'<div class="lx-quiz lx-type-{typ}" id="{_e(uid)}" data-lx-type="{typ}" '
+           f'data-lx-id="{_e(ex["id"])}" data-lx="{_attr_json(_rules(ex))}">']
+    out.append('<fieldset class="lx-fieldset">')
+    out.append(f'<legend class="lx-prompt">{_e(ex["prompt"])}</legend>')
+    if typ in ("choice", "multi"):
+        kind = "radio" if typ == "choice" else "checkbox"
+        if typ == "multi":
+            out.append('<p class="lx-hint">Choose all that apply.</p>')
+        out.append('<div class="lx-options">')
+        for i, opt in enumerate(ex["options"]):
+            iid = f"{uid}-o{i}"
+            out.append(f'<div class="lx-option"><input type="{kind}" id="{iid}" name="{uid}-opt" '
+                       f'value="{i}"><label for="{iid}">{_e(opt)}</label></div>')
+        out.append("</div>")
+    elif typ == "numeric":
+        out.append(f'<div class="lx-field"><label for="{uid}-num">Your answer (a number)</label>'
+                   f'<input type="text" id="{uid}-num" class="lx-number" inputmode="decimal" '
+                   f'autocomplete="off" spellcheck="false"></div>')
+    elif typ == "words":
+        out.append('<p class="lx-hint" id="' + uid + '-hint">Press each word you want to mark; '
+                   'press it again to unmark it. Marked words show a ✓.</p>')
+        out.append(f'<p class="lx-passage" role="group" aria-describedby="{uid}-hint">')
+        passage, pos = ex["passage"], 0
+        for tok in passage_tokens(passage):
+            out.append(_e(passage[pos:tok["start"]]))
+            if tok["word"]:
+                out.append(f'<button type="button" class="lx-word" aria-pressed="false" '
+                           f'data-word="{_e(tok["word"], quote=True)}">{_e(tok["text"])}</button>')
+            else:
+                out.append(_e(tok["text"]))
+            pos = tok["end"]
+        out.append(_e(passage[pos:]))
+        out.append("</p>")
+    elif typ == "text":
+        out.append(f'<div class="lx-field"><label for="{uid}-text">Your answer</label>'
+                   f'<textarea id="{uid}-text" class="lx-text" rows="4"></textarea></div>')
+    out.append("</fieldset>")
+    check_label = "Compare with the model answer" if typ == "text" else "Check"
+    out.append(f'<div class="lx-actions"><button type="button" class="lx-check">{check_label}'
+               f"</button></div>")
+    out.append('<div class="lx-feedback" role="status" aria-live="polite"></div>')
+    summary = "Show model answer" if typ == "text" else "Show answer"
+    out.append(f'<details class="lx-reveal"><summary>{summary}</summary><div class="lx-reveal-body">')
+    if typ == "text":
+        out.append('<p class="lx-answer-label"><strong>Model answer:</strong></p>')
+        out.append("".join(f'<blockquote class="lx-model">{_para(m)}</blockquote>'
+                           for m in ex["answer"]))
+    else:
+        out.append(f'<p class="lx-answer"><strong>Answer:</strong> {_e(answer_text(ex))}</p>')
+    out.append(_para(ex["explanation"], "lx-explanation"))
+    out.append(f'<p class="lx-source"><strong>Source:</strong> {_e(ex["source"])}</p>')
+    out.append("</div></details></div>")
+    return "".join(out)
+
+
+def plain_text(exercise: dict) -> str:
+    """The exercise as plain text (text/plain view)."""
+    ex = exercise
+    lines = [f"Exercise ({ex['type']}): {ex['prompt']}"]
+    if ex["type"] in ("choice", "multi"):
+        lines += [f"  {chr(65 + i) if i < 26 else i}. {o}" for i, o in enumerate(ex["options"])]
+    if ex["type"] == "words":
+        lines.append(f"  Passage: {ex['passage']}")
+    lines.append("(Open this notebook in Jupyter or Binder to answer it.)")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------
+# Widget view
+# ----------------------------------------------------------------------------------
+
+
+class Quiz:
+    """One exercise shown as an ipywidgets form, with a static HTML and text version.
+
+    Attributes: exercise, store (AnswerStore or None), widget (VBox), inputs (list of the
+    input widgets), check_button, reveal_button, feedback (HTML), last_result."""
+
+    def __init__(self, exercise: dict, store: AnswerStore | None = None):
+        import ipywidgets as w
+
+        self.exercise = exercise
+        self.store = store
+        self.uid = _uid(exercise)
+        self.last_result: dict | None = None
+        ex, typ = exercise, exercise["type"]
+        self._w = w
+        prompt = w.HTML(f'<div class="lx-w-prompt"><strong>{_e(ex["prompt"])}</strong></div>')
+        self.notice = w.HTML("")
+        self.inputs: list = []
+        full = w.Layout(width="auto", max_width="100%")
+        if typ == "choice":
+            self.input = w.RadioButtons(
+                options=[(o, i) for i, o in enumerate(ex["options"])], value=None,
+                layout=full, style={"description_width": "initial"})
+            self.inputs = [self.input]
+            body = self.input
+        elif typ == "multi":
+            self.inputs = [w.Checkbox(value=False, description=o, indent=False, layout=full,
+                                      style={"description_width": "initial"})
+                           for o in ex["options"]]
+            body = w.VBox([w.HTML("<em>Choose all that apply.</em>")] + self.inputs)
+        elif typ == "numeric":
+            self.input = w.Text(placeholder="Type a number", description="Your answer:",
+                                continuous_update=False, style={"description_width": "initial"})
+            self.inputs = [self.input]
+            body = self.input
+        elif typ == "words":
+            passage = ex["passage"]
+            items = []
+            for tok in passage_tokens(passage):
+                if tok["word"]:
+                    b = w.ToggleButton(value=False, description=tok["text"],
+                                       tooltip="Press to mark this word",
+                                       layout=w.Layout(width="auto", margin="2px"))
+                    b._lx_word = tok["word"]
+                    b.observe(self._toggle_icon, names="value")
+                    self.inputs.append(b)
+                    items.append(b)
+                else:
+                    items.append(w.Label(tok["text"]))
+            body = w.VBox([
+                w.HTML("<em>Press each word you want to mark; press it again to unmark it. "
+                       "Marked words show a ✓.</em>"),
+                w.Box(items, layout=w.Layout(display="flex", flex_flow="row wrap",
+                                             align_items="center")),
+            ])
+        else:  # text
+            self.input = w.Textarea(placeholder="Write your answer here", continuous_update=False,
+                                    layout=w.Layout(width="100%", height="7em"))
+            self.input.observe(self._text_changed, names="value")
+            self.inputs = [self.input]
+            body = self.input
+        label = "Compare with the model answer" if typ == "text" else "Check"
+        self.check_button = w.Button(description=label, icon="check",
+                                     layout=w.Layout(width="auto"))
+        self.check_button.on_click(lambda _: self.check())
+        self.reveal_button = w.Button(
+            description="Show model answer" if typ == "text" else "Show answer",
+            layout=w.Layout(width="auto"))
+        self.reveal_button.on_click(lambda _: self.reveal())
+        self.feedback = w.HTML("")
+        self.answer_box = w.HTML("")
+        self.widget = w.VBox(
+            [self.notice, prompt, body, w.HBox([self.check_button, self.reveal_button],
+                                              layout=w.Layout(flex_flow="row wrap")),
+             self.feedback, self.answer_box],
+            layout=w.Layout(border="1px solid #bbb", padding="8px", margin="8px 0"))
+        self._restore()
+
+    # -- response <-> widgets ------------------------------------------------------
+    def response(self) -> Any:
+        typ = self.exercise["type"]
+        if typ == "choice":
+            return self.input.value
+        if typ == "multi":
+            return [i for i, cb in enumerate(self.inputs) if cb.value]
+        if typ == "words":
+            out = []
+            for b in self.inputs:
+                if b.value and b._lx_word not in out:
+                    out.append(b._lx_word)
+            return out
+        return self.input.value
+
+    def set_response(self, response: Any) -> None:
+        """Put a (saved) response back into the widgets. Invalid values are ignored."""
+        typ = self.exercise["type"]
+        if typ == "choice":
+            if _is_int(response) and 0 <= response < len(self.exercise["options"]):
+                self.input.value = response
+        elif typ == "multi":
+            chosen = {x for x in (response or []) if _is_int(x)}
+            for i, cb in enumerate(self.inputs):
+                cb.value = i in chosen
+        elif typ == "words":
+            marked = {normalise_word(x) for x in (response or []) if isinstance(x, str)}
+            for b in self.inputs:
+                b.value = b._lx_word in marked
+        elif isinstance(response, (str, int, float)) and not isinstance(response, bool):
+            self._restoring = True
+            try:
+                self.input.value = str(response)
+            finally:
+                self._restoring = False
+
+    def _toggle_icon(self, change) -> None:
+        change["owner"].icon = "check" if change["new"] else ""
+
+    def _text_changed(self, change) -> None:
+        if getattr(self, "_restoring", False):
+            return
+        if str(change["new"]).strip():
+            self._save(change["new"], check(self.exercise, change["new"]))
+
+    def _restore(self) -> None:
+        if self.store is None:
+            return
+        try:
+            record = self.store.get(self.exercise["id"])
+        except OSError as exc:
+            record = None
+            self.store.problem = f"Could not read saved answers from {self.store.path}: {exc}"
+        problem = self.store.pop_problem()
+        if problem:
+            self.notice.value = f'<div class="lx-w-notice" role="alert">⚠ {_e(problem)}</div>'
+        if record and "response" in record:
+            self.set_response(record["response"])
+            if record.get("status") not in (None, "empty"):
+                self._show(check(self.exercise, self.response()), saved_note=True)
+
+    def _save(self, response: Any, result: dict) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.save(self.exercise["id"], _jsonable(self.exercise, response), result,
+                            self.exercise)
+        except OSError as exc:
+            self.notice.value = (f'<div class="lx-w-notice" role="alert">⚠ Your answer could not '
+                                 f'be saved to {_e(str(self.store.path))}: {_e(str(exc))}</div>')
+        problem = self.store.pop_problem()
+        if problem:
+            self.notice.value = f'<div class="lx-w-notice" role="alert">⚠ {_e(problem)}</div>'
+
+    # -- actions -------------------------------------------------------------------
+    def _show(self, result: dict, saved_note: bool = False) -> None:
+        ex = self.exercise
+        parts = [f"<p><strong>{_e(result['message'])}</strong></p>"]
+        if ex["type"] == "text" and result["status"] == "answered":
+            parts.append("<p>Model answer:</p>" + "".join(
+                f"<blockquote>{_para(m)}</blockquote>" for m in result["model_answers"]))
+        if result["correct"]:
+            parts.append(_para(ex["explanation"]))
+        if saved_note:
+            parts.append("<p><em>(Your saved answer.)</em></p>")
+        self.feedback.value = '<div class="lx-w-feedback">' + "".join(parts) + "</div>"
+
+    def check(self) -> dict:
+        """Check the current response, show feedback and save it; returns the check result."""
+        response = self.response()
+        result = check(self.exercise, response)
+        self.last_result = result
+        self._show(result)
+        if result["status"] != "empty":
+            self._save(response, result)
+        return result
+
+    def reveal(self) -> None:
+        ex = self.exercise
+        if ex["type"] == "text":
+            body = "<p><strong>Model answer:</strong></p>" + "".join(
+                f"<blockquote>{_para(m)}</blockquote>" for m in ex["answer"])
+        else:
+            body = f"<p><strong>Answer:</strong> {_e(answer_text(ex))}</p>"
+        body += _para(ex["explanation"]) + f"<p><strong>Source:</strong> {_e(ex['source'])}</p>"
+        self.answer_box.value = body
+
+    # -- display -------------------------------------------------------------------
+    def html(self) -> str:
+        return static_html(self.exercise, self.uid)
+
+    def __repr__(self) -> str:
+        return plain_text(self.exercise)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = dict(self.widget._repr_mimebundle_() or {})
+        bundle["text/html"] = self.html()
+        bundle["text/plain"] = plain_text(self.exercise)
+        return bundle
+
+
+def show(exercise: str | dict, store: AnswerStore | str | os.PathLike | bool | None = None) -> Quiz:
+    """Show an exercise by id (from data/exercises/*.yml) or a dict computed by code.
+
+    Returns a Quiz: make it the last expression of the cell (or pass it to display()).
+    store: None -> ./answers.json or $LESSONS_ANSWERS; a path or AnswerStore; False -> no saving."""
+    if isinstance(exercise, str):
+        ex = get_exercise(exercise)
+    else:
+        ex = validate_exercise(exercise, where="exercise passed to show()")
+    return Quiz(ex, resolve_store(store))
+
+
+# ----------------------------------------------------------------------------------
+# Export
+# ----------------------------------------------------------------------------------
+
+
+def export_answers(path: str | os.PathLike = "my_answers.json",
+                   store: AnswerStore | str | os.PathLike | None = None) -> Path:
+    """Write all saved answers to one JSON file for submission; returns its path."""
+    s = resolve_store(store)
+    return s.export(path).resolve()
+
+
+class _ExportButton:
+    def __init__(self, path, store):
+        import ipywidgets as w
+
+        self.path, self.store = path, store
+        self.button = w.Button(description="Export my answers", icon="download",
+                               layout=w.Layout(width="auto"))
+        self.output = w.HTML("")
+        self.button.on_click(lambda _: self.export())
+        self.widget = w.VBox([self.button, self.output])
+
+    def export(self) -> Path | None:
+        try:
+            p = export_answers(self.path, self.store)
+        except OSError as exc:
+            self.output.value = f"<p>✗ Could not export: {_e(str(exc))}</p>"
+            return None
+        n = len(json.loads(p.read_text(encoding="utf-8"))["answers"])
+        self.output.value = (f"<p>✓ Saved {_plural(n, 'answer')} to <code>{_e(str(p))}</code>. "
+                             "Hand in that file.</p>")
+        return p
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = dict(self.widget._repr_mimebundle_() or {})
+        bundle["text/html"] = ('<p class="lx-export-note">Your answers are saved as you work in '
+                               'Jupyter or Binder; there, this cell shows an '
+                               '<em>Export my answers</em> button.</p>')
+        bundle["text/plain"] = "Export my answers (run in Jupyter or Binder)"
+        return bundle
+
+
+def export_button(path: str | os.PathLike = "my_answers.json",
+                  store: AnswerStore | str | os.PathLike | None = None) -> _ExportButton:
+    """A button that runs export_answers(path) and says where the file went."""
+    return _ExportButton(path, store)

@@ -1,0 +1,603 @@
+"""Exercise machinery: loading and validation, checking, static HTML, widgets, saved answers,
+and quiz.js (syntax, and the same verdicts and messages as Python's `check`)."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from lessons import exercises as X
+from lessons.answers import AnswerStore, atomic_write_json
+from lessons.errors import LessonsDataError
+
+ROOT = Path(__file__).resolve().parents[1]
+QUIZ_JS = ROOT / "_static" / "quiz.js"
+HOSTILE = "<script>alert(1)</script>"
+
+CHOICE = {
+    "id": "t-choice", "type": "choice", "prompt": "Pick", "options": ["a", "b", "c"],
+    "answer": 1, "feedback": ["no a", "yes b", ""], "explanation": "E", "source": "S",
+}
+MULTI = {"id": "t-multi", "type": "multi", "prompt": "Pick some",
+         "options": ["w", "x", "y", "z"], "answer": [0, 2], "explanation": "E", "source": "S"}
+NUMERIC = {"id": "t-num", "type": "numeric", "prompt": "How many", "answer": 3000,
+           "tolerance": 0, "explanation": "E", "source": "S"}
+NUMERIC_TOL = dict(NUMERIC, id="t-num-tol", answer=2.5, tolerance=0.5)
+WORDS = {"id": "t-words", "type": "words", "prompt": "Mark",
+         "passage": "The “Rebels,” stormed Kazakhstan’s capital — officials said.",
+         "answer": ["rebels", "Kazakhstan's"], "explanation": "E", "source": "S"}
+TEXT = {"id": "t-text", "type": "text", "prompt": "Why?",
+        "answer": ["Agencies translated the speech; outlets chose 30 different quotes."],
+        "explanation": "E", "source": "S"}
+
+
+def write_yml(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    p = folder / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+GOOD = """
+- id: a-one
+  type: choice
+  prompt: "Q?"
+  options: ["x", "y", "z", "w"]
+  answer: 0
+  explanation: "E"
+  source: "S"
+"""
+
+
+# ------------------------------------------------------------------ loading & validation
+
+def test_shipped_exercises_load_and_demo_has_every_type():
+    found = X.load_exercises()
+    demo = {k: v for k, v in found.items() if k.startswith("demo-")}
+    assert {v["type"] for v in demo.values()} == set(X.TYPES)
+
+
+def test_load_reads_every_file_and_fills_defaults(tmp_path):
+    write_yml(tmp_path, "a.yml", GOOD)
+    write_yml(tmp_path, "b.yml", """
+- id: b-num
+  type: numeric
+  prompt: "N?"
+  answer: 12
+  explanation: "E"
+  source: "S"
+""")
+    found = X.load_exercises(tmp_path)
+    assert set(found) == {"a-one", "b-num"}
+    assert found["b-num"]["tolerance"] == 0
+
+
+def test_env_var_points_at_another_data_folder(tmp_path, monkeypatch):
+    write_yml(tmp_path / "exercises", "x.yml", GOOD)
+    monkeypatch.setenv("LESSONS_DATA", str(tmp_path))
+    assert list(X.load_exercises()) == ["a-one"]
+
+
+def test_answer_out_of_range_names_file_entry_id_and_field(tmp_path):
+    write_yml(tmp_path, "figures.yml", GOOD + """
+- id: figures-x
+  type: choice
+  prompt: "Q?"
+  options: ["a", "b", "c", "d"]
+  answer: 5
+  explanation: "E"
+  source: "S"
+""")
+    with pytest.raises(LessonsDataError) as err:
+        X.load_exercises(tmp_path)
+    msg = str(err.value)
+    assert "figures.yml, entry 2 (id 'figures-x'): field 'answer' is 5 but there are only 4 options" in msg
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("- id: a\n  type: choice\n  prompt: p\n  options: [x, y]\n  answer: 0\n  source: s\n",
+     "entry 1 (id 'a'): field 'explanation' is missing"),
+    ("- id: a\n  type: multi\n  prompt: p\n  answer: [0]\n  explanation: e\n  source: s\n",
+     "entry 1 (id 'a'): field 'options' is missing"),
+    ("- id: a\n  type: multi\n  prompt: p\n  options: [x, y]\n  answer: [0, 2]\n  explanation: e\n  source: s\n",
+     "field 'answer' is 2 but there are only 2 options"),
+    ("- id: a\n  type: words\n  prompt: p\n  answer: [x]\n  explanation: e\n  source: s\n",
+     "entry 1 (id 'a'): field 'passage' is missing"),
+    ("- id: a\n  type: words\n  prompt: p\n  passage: one two\n  answer: [three]\n  explanation: e\n  source: s\n",
+     "field 'answer' word 'three' does not appear in the passage"),
+    ("- id: a\n  type: numeric\n  prompt: p\n  answer: lots\n  explanation: e\n  source: s\n",
+     "field 'answer' is 'lots': must be a number"),
+    ("- id: a\n  type: numeric\n  prompt: p\n  answer: 3\n  tolerance: -1\n  explanation: e\n  source: s\n",
+     "field 'tolerance' is -1"),
+    ("- id: a\n  type: essay\n  prompt: p\n  answer: x\n  explanation: e\n  source: s\n",
+     "field 'type' is 'essay'"),
+    ("- type: text\n  prompt: p\n  answer: [x]\n  explanation: e\n  source: s\n",
+     "entry 1 (no id): field 'id' is missing"),
+    ("- id: a\n  type: choice\n  prompt: p\n  options: [x, y]\n  answer: 0\n  feedback: [f]\n  explanation: e\n  source: s\n",
+     "field 'feedback' has 1 texts but there are 2 options"),
+    ("- id: a\n  type: text\n  prompt: p\n  answer: [x]\n  explanation: e\n  source: s\n  explaination: typo\n",
+     "field 'explaination' is not a known field"),
+    ("- id: a\n  type: numeric\n  prompt: p\n  answer: 3\n  options: [x, y]\n  explanation: e\n  source: s\n",
+     "field 'options' is not used by type 'numeric'"),
+    ("- id: a\n  type: choice\n  prompt: p\n  options: [x, y]\n  answer: true\n  explanation: e\n  source: s\n",
+     "field 'answer' is True"),
+])
+def test_validation_errors_name_entry_and_field(tmp_path, body, expected):
+    write_yml(tmp_path, "ch.yml", body)
+    with pytest.raises(LessonsDataError) as err:
+        X.load_exercises(tmp_path)
+    assert "ch.yml" in str(err.value)
+    assert expected in str(err.value)
+
+
+def test_duplicate_ids_across_files_name_both_places(tmp_path):
+    write_yml(tmp_path, "a.yml", GOOD)
+    write_yml(tmp_path, "b.yml", GOOD)
+    with pytest.raises(LessonsDataError) as err:
+        X.load_exercises(tmp_path)
+    msg = str(err.value)
+    assert "b.yml, entry 1 (id 'a-one'): field 'id' 'a-one' is already used by" in msg
+    assert "a.yml, entry 1" in msg
+
+
+def test_duplicate_key_and_bad_yaml_give_line_numbers(tmp_path):
+    write_yml(tmp_path, "d.yml", "- id: a\n  id: b\n")
+    with pytest.raises(LessonsDataError, match=r"d\.yml, line 2: .*'id' appears twice"):
+        X.load_exercises(tmp_path)
+    shutil.rmtree(tmp_path)
+    write_yml(tmp_path, "e.yml", "- id: [unclosed\n")
+    with pytest.raises(LessonsDataError, match=r"e\.yml, line \d+: is not valid YAML"):
+        X.load_exercises(tmp_path)
+
+
+def test_top_level_must_be_a_list_and_all_problems_reported(tmp_path):
+    write_yml(tmp_path, "m.yml", "id: a\n")
+    write_yml(tmp_path, "n.yml", "- id: b\n  type: choice\n")
+    with pytest.raises(LessonsDataError) as err:
+        X.load_exercises(tmp_path)
+    msg = str(err.value)
+    assert "m.yml: must be a YAML list" in msg
+    assert "n.yml, entry 1 (id 'b'): field 'prompt' is missing" in msg
+    assert "n.yml, entry 1 (id 'b'): field 'options' is missing" in msg
+
+
+def test_cache_is_invalidated_when_a_file_changes_and_copies_are_returned(tmp_path):
+    p = write_yml(tmp_path, "a.yml", GOOD)
+    first = X.load_exercises(tmp_path)
+    first["a-one"]["prompt"] = "mutated"
+    assert X.load_exercises(tmp_path)["a-one"]["prompt"] == "Q?"
+    p.write_text(GOOD.replace("Q?", "Changed question?"), encoding="utf-8")
+    os.utime(p, ns=(1, 10**18))
+    assert X.load_exercises(tmp_path)["a-one"]["prompt"] == "Changed question?"
+
+
+def test_unknown_id_suggests_close_matches():
+    with pytest.raises(LessonsDataError, match="demo-choice-agency"):
+        X.get_exercise("demo-choice-agenc")
+
+
+def test_show_validates_a_dict():
+    with pytest.raises(LessonsDataError, match="exercise passed to show\\(\\) \\(id 't-choice'\\): field 'answer' is 3"):
+        X.show(dict(CHOICE, answer=3), store=False)
+
+
+# ------------------------------------------------------------------ check()
+
+def test_choice():
+    assert X.check(CHOICE, 1)["correct"] is True
+    assert X.check(CHOICE, 1)["message"] == "✓ Correct. yes b"
+    r = X.check(CHOICE, 0)
+    assert (r["correct"], r["status"], r["message"]) == (False, "incorrect", "✗ Not quite. no a")
+    assert X.check(CHOICE, 2)["message"] == "✗ Not quite. Try again."  # empty feedback text
+    assert X.check(CHOICE, None)["status"] == "empty"
+
+
+def test_multi_counts_right_missing_wrong():
+    r = X.check(MULTI, [0, 1])
+    assert (r["correct"], r["status"]) == (False, "partial")
+    assert (r["right"], r["missing"], r["wrong"]) == ([0], [2], [1])
+    assert r["message"] == "✗ Not yet: 1 of 2 right answers chosen; 1 missing; 1 wrong: “x”."
+    assert X.check(MULTI, {2, 0})["correct"] is True
+    assert X.check(MULTI, [3])["status"] == "incorrect"
+    assert X.check(MULTI, [])["status"] == "empty"
+    assert X.check(MULTI, [0, 2, 3])["correct"] is False
+
+
+@pytest.mark.parametrize("typed, ok", [
+    ("3000", True), ("3,000", True), ("3 000", True), ("3\u2009000", True), ("3\u00a0000", True),
+    (" 3000.0 ", True), (3000, True), (3000.0, True), ("2999", False), ("30,00", False),
+    ("3.000", False),  # a decimal point, not a thousands separator: 3.0
+])
+def test_numeric_formats(typed, ok):
+    assert X.check(NUMERIC, typed)["correct"] is ok
+
+
+def test_numeric_messages_and_tolerance():
+    assert X.check(NUMERIC, "4000")["message"] == "✗ Not quite: your answer is too high."
+    assert X.check(NUMERIC, "-5")["message"] == "✗ Not quite: your answer is too low."
+    bad = X.check(NUMERIC, "about 3000")
+    assert bad["status"] == "invalid" and "“about 3000” is not a number" in bad["message"]
+    assert X.check(NUMERIC, "")["status"] == "empty"
+    assert X.check(NUMERIC, "1e3")["status"] == "invalid"
+    assert X.check(NUMERIC, "nan")["status"] == "invalid"
+    assert X.check(NUMERIC, True)["status"] == "invalid"
+    assert X.check(NUMERIC_TOL, "3")["correct"] and X.check(NUMERIC_TOL, "2,0")["correct"]
+    assert not X.check(NUMERIC_TOL, "3.01")["correct"]
+    assert X.parse_number("12%") == 12.0 and X.parse_number("−4") == -4.0
+
+
+def test_words_case_and_punctuation_insensitive():
+    r = X.check(WORDS, ["REBELS", "kazakhstan's", "officials"])
+    assert (r["found"], r["missed"], r["extra"]) == (["rebels", "kazakhstan's"], [], ["officials"])
+    assert r["message"] == ("✗ Not yet: you found 2 of 2 words (“rebels”, “kazakhstan's”); "
+                            "not in the key: “officials”.")
+    ok = X.check(WORDS, ["“Rebels,”", "Kazakhstan’s"])
+    assert ok["correct"] is True and ok["message"] == "✓ Correct: you found all 2 words."
+    miss = X.check(WORDS, ["rebels"])
+    assert miss["missed"] == ["kazakhstan's"] and "1 still to find" in miss["message"]
+    assert X.check(WORDS, [])["status"] == "empty"
+    assert X.check(WORDS, ["stormed"])["status"] == "incorrect"
+
+
+def test_passage_tokens_offsets_and_dash_split():
+    p = WORDS["passage"]
+    toks = X.passage_tokens(p)
+    assert all(p[t["start"]:t["end"]] == t["text"] for t in toks)
+    assert "capital" in [t["word"] for t in toks] and "—" not in [t["word"] for t in toks]
+
+
+def test_text_is_never_wrong_and_reports_key_words():
+    r = X.check(TEXT, "The agency's translation changed the quotes.")
+    assert r["correct"] is True and r["status"] == "answered"
+    assert r["model_answers"] == TEXT["answer"]
+    assert set(r["used"]) == {"agencies", "translated", "quotes"}
+    assert "30" in r["keywords"] and "the" not in r["keywords"]
+    assert r["message"].startswith("Compare your answer with the model answer. You used 3 of the")
+    nothing = X.check(TEXT, "   ")
+    assert nothing["status"] == "empty" and nothing["used"] == []
+    unrelated = X.check(TEXT, "I don't know")
+    assert unrelated["correct"] is True and unrelated["used"] == []
+
+
+# ------------------------------------------------------------------ static HTML
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text, self.attrs = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(s: str) -> _Collect:
+    c = _Collect()
+    c.feed(s)
+    return c
+
+
+@pytest.mark.parametrize("ex", [
+    dict(CHOICE, prompt=HOSTILE, options=[HOSTILE, "b\" onclick=\"x", "c"],
+         feedback=[HOSTILE, "", ""], explanation=HOSTILE, source=HOSTILE),
+    dict(MULTI, options=[HOSTILE, "<img src=x onerror=alert(1)>", "y", "z"]),
+    dict(WORDS, passage=f"Hello {HOSTILE} rebels Kazakhstan's", prompt=HOSTILE),
+    dict(TEXT, answer=[HOSTILE], prompt=HOSTILE),
+    dict(NUMERIC, prompt=HOSTILE, explanation=HOSTILE),
+])
+def test_static_html_escapes_hostile_text(ex):
+    ex = X.validate_exercise(ex)
+    out = X.static_html(ex)
+    parsed = _parse(out)
+    assert "script" not in parsed.tags and "img" not in parsed.tags
+    assert not any(k.startswith("on") for _, a in parsed.attrs for k in a)
+    assert HOSTILE in "".join(parsed.text) or HOSTILE in json.dumps(
+        [a.get("data-lx") for _, a in parsed.attrs])
+    assert "<script>" not in out
+    # the rules travel as escaped JSON and parse back to the same exercise data
+    rules = json.loads([a for t, a in parsed.attrs if "data-lx" in a][0]["data-lx"])
+    assert rules["type"] == ex["type"] and rules["id"] == ex["id"]
+
+
+def test_static_html_is_accessible_markup():
+    for ex in X.load_exercises().values():
+        if not ex["id"].startswith("demo-"):
+            continue
+        out = X.static_html(ex, uid="lx-t")
+        p = _parse(out)
+        assert "fieldset" in p.tags and "legend" in p.tags
+        assert 'aria-live="polite"' in out and 'role="status"' in out
+        assert "<summary>Show" in out and '<button type="button" class="lx-check">' in out
+        ids = [a["id"] for t, a in p.attrs if t in ("input", "textarea")]
+        labels = [a.get("for") for t, a in p.attrs if t == "label"]
+        assert all(i in labels for i in ids), ex["id"]
+        if ex["type"] == "words":
+            assert 'aria-pressed="false"' in out
+
+
+def test_uids_differ_when_the_same_exercise_is_shown_twice():
+    a = X.show("demo-choice-agency", store=False)
+    b = X.show("demo-choice-agency", store=False)
+    assert a.uid != b.uid and f'id="{a.uid}-o0"' in a.html()
+
+
+# ------------------------------------------------------------------ widget & bundle
+
+def test_mimebundle_has_widget_html_and_text():
+    q = X.show("demo-choice-agency", store=False)
+    b = q._repr_mimebundle_()
+    assert {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"} <= set(b)
+    assert b["application/vnd.jupyter.widget-view+json"]["model_id"] == q.widget.model_id
+    assert 'class="lx-quiz lx-type-choice"' in b["text/html"]
+    assert "A report ends with" in b["text/plain"]
+
+
+def test_widget_inputs_per_type():
+    import ipywidgets as w
+    kinds = {"choice": w.RadioButtons, "multi": w.Checkbox, "numeric": w.Text,
+             "text": w.Textarea, "words": w.ToggleButton}
+    for ex in (CHOICE, MULTI, NUMERIC, TEXT, WORDS):
+        q = X.show(ex, store=False)
+        assert all(isinstance(i, kinds[ex["type"]]) for i in q.inputs) and q.inputs
+
+
+def test_widget_check_shows_icon_and_words():
+    q = X.show(CHOICE, store=False)
+    q.input.value = 0
+    assert q.check()["correct"] is False
+    assert "✗ Not quite." in q.feedback.value
+    q.input.value = 1
+    q.check()
+    assert "✓ Correct." in q.feedback.value and "E" in q.feedback.value
+    q.reveal()
+    assert "Answer:" in q.answer_box.value and "b" in q.answer_box.value
+
+
+def test_widget_escapes_hostile_text():
+    q = X.show(dict(CHOICE, prompt=HOSTILE, feedback=[HOSTILE, "", ""]), store=False)
+    q.input.value = 0
+    q.check()
+    assert HOSTILE not in q.feedback.value and html.escape(HOSTILE) in q.feedback.value
+    assert all(HOSTILE not in c.value for c in q.widget.children if hasattr(c, "value")
+               and isinstance(c.value, str))
+
+
+# ------------------------------------------------------------------ saved answers
+
+def test_store_round_trip_and_restore_after_restart(tmp_path):
+    path = tmp_path / "answers.json"
+    q = X.show(MULTI, store=path)
+    q.inputs[0].value = True
+    q.inputs[3].value = True
+    q.check()
+    w = X.show(WORDS, store=path)
+    for b in w.inputs:
+        b.value = b._lx_word == "rebels"
+    w.check()
+    saved = json.loads(path.read_text(encoding="utf-8"))["answers"]
+    assert saved["t-multi"]["response"] == [0, 3] and saved["t-multi"]["correct"] is False
+    assert saved["t-words"]["response"] == ["rebels"] and "saved" in saved["t-words"]
+    # "restart": new store object, new widgets on the same file
+    q2 = X.show(MULTI, store=AnswerStore(path))
+    assert [cb.value for cb in q2.inputs] == [True, False, False, True]
+    assert "Your saved answer" in q2.feedback.value
+    w2 = X.show(WORDS, store=AnswerStore(path))
+    assert {b._lx_word for b in w2.inputs if b.value} == {"rebels"}
+
+
+def test_text_saved_as_typed_and_numeric_restored(tmp_path, monkeypatch):
+    path = tmp_path / "answers.json"
+    monkeypatch.setenv("LESSONS_ANSWERS", str(path))
+    t = X.show(TEXT)
+    t.input.value = "My draft"
+    assert AnswerStore(path).get("t-text")["response"] == "My draft"
+    n = X.show(NUMERIC)
+    n.input.value = "3 000"
+    n.check()
+    assert X.show(NUMERIC).input.value == "3 000"
+    assert X.show(TEXT).input.value == "My draft"
+
+
+def test_default_store_is_answers_json_in_cwd(tmp_path, monkeypatch):
+    monkeypatch.delenv("LESSONS_ANSWERS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    q = X.show(CHOICE)
+    q.input.value = 1
+    q.check()
+    assert json.loads((tmp_path / "answers.json").read_text())["answers"]["t-choice"]["correct"]
+
+
+def test_store_write_is_atomic(tmp_path, monkeypatch):
+    path = tmp_path / "answers.json"
+    store = AnswerStore(path)
+    store.save("one", 1, {"correct": True, "status": "correct"})
+    before = path.read_bytes()
+
+    def boom(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        store.save("two", 2, {"correct": False, "status": "incorrect"})
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json"]  # no temp file left
+
+
+def test_widget_reports_a_failed_save(tmp_path, monkeypatch):
+    q = X.show(CHOICE, store=tmp_path / "answers.json")
+    monkeypatch.setattr(os, "replace", lambda a, b: (_ for _ in ()).throw(OSError("read-only")))
+    q.input.value = 1
+    q.check()
+    assert "could not be saved" in q.notice.value and "read-only" in q.notice.value
+
+
+@pytest.mark.parametrize("garbage", [b"{not json", b"[1, 2]", b"\xff\xfe", b'{"answers": 3}'])
+def test_corrupt_file_is_set_aside_and_reported(tmp_path, garbage):
+    path = tmp_path / "answers.json"
+    path.write_bytes(garbage)
+    with pytest.warns(UserWarning, match="could not be read"):
+        q = X.show(CHOICE, store=path)
+    assert "could not be read" in q.notice.value and "answers.corrupt-" in q.notice.value
+    aside = list(tmp_path.glob("answers.corrupt-*.json"))
+    assert len(aside) == 1 and aside[0].read_bytes() == garbage
+    q.input.value = 1
+    q.check()
+    assert json.loads(path.read_text())["answers"]["t-choice"]["response"] == 1
+    assert aside[0].read_bytes() == garbage  # never overwritten
+
+
+def test_two_corrupt_files_in_the_same_second_both_kept(tmp_path):
+    path = tmp_path / "answers.json"
+    for junk in (b"{1", b"{2"):
+        path.write_bytes(junk)
+        with pytest.warns(UserWarning):
+            AnswerStore(path).read()
+    kept = sorted(p.read_bytes() for p in tmp_path.glob("answers.corrupt-*.json"))
+    assert kept == [b"{1", b"{2"]
+
+
+def test_export_answers_writes_everything(tmp_path):
+    store = AnswerStore(tmp_path / "answers.json")
+    store.save("a", 1, {"correct": True, "status": "correct"}, CHOICE)
+    store.save("b", "text", {"correct": True, "status": "answered"}, TEXT)
+    out = X.export_answers(tmp_path / "my_answers.json", store=store)
+    data = json.loads(Path(out).read_text(encoding="utf-8"))
+    assert out.is_absolute() and data["count"] == 2
+    assert data["answers"]["a"]["prompt"] == "Pick" and data["answers"]["b"]["response"] == "text"
+    btn = X.export_button(tmp_path / "again.json", store=store)
+    assert btn.export() is not None and "Saved 2 answers" in btn.output.value
+    assert "text/html" in btn._repr_mimebundle_()
+
+
+def test_atomic_write_json_round_trip(tmp_path):
+    p = atomic_write_json(tmp_path / "sub" / "x.json", {"é": [1, "<b>"]})
+    assert json.loads(p.read_text(encoding="utf-8")) == {"é": [1, "<b>"]}
+
+
+# ------------------------------------------------------------------ quiz.js
+
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+@needs_node
+def test_quiz_js_has_no_syntax_errors():
+    subprocess.run([NODE, "--check", str(QUIZ_JS)], check=True, capture_output=True)
+
+
+def test_quiz_js_rule_names_match_python_types():
+    src = QUIZ_JS.read_text(encoding="utf-8")
+    types = re.search(r"var TYPES = \[([^\]]*)\]", src).group(1)
+    assert re.findall(r'"(\w+)"', types) == list(X.TYPES)
+    block = src[src.index("var rules = {"):src.index("function check(")]
+    assert re.findall(r"^    (\w+): function", block, re.M) == list(X.TYPES)
+    assert "innerHTML" not in src and "eval(" not in src and "http" not in src.split("*/", 1)[1]
+
+
+CASES = [
+    (CHOICE, [None, 0, 1, 2]),
+    (MULTI, [[], [0], [0, 2], [2, 0], [1], [0, 1, 2], [3, 1]]),
+    (NUMERIC, ["", "  ", "3000", "3,000", "3 000", "3\u2009000", "3\u00a0000", "2999", "3.000",
+               "30,00", "abc", "1e3", "−3000", "3000%", "+3000", ".5", "3,5", "x" * 60, 3000]),
+    (NUMERIC_TOL, ["2", "1.99", "3", "3.0001", "2,5"]),
+    (WORDS, [[], ["rebels"], ["REBELS", "kazakhstan’s"], ["officials"], ["rebels", "the"]]),
+    (TEXT, ["", "  ", "I don't know", "Agencies translate; outlets choose quotes; 30!",
+            "TRANSLATION of the agency's 30 quotes", "ÉCOLE naïve café"]),
+    (X.validate_exercise(dict(TEXT, id="t-text2", answer=["Naïve café owners’ 2,000 claims", "Zweite"])),
+     ["naive cafe", "Naïve CAFÉ owners' claims", "zweiten 2"]),
+]
+
+
+@needs_node
+def test_quiz_js_checks_exactly_like_python():
+    jobs, expected = [], []
+    for ex, responses in CASES:
+        ex = X.validate_exercise(ex)
+        rules = X._rules(ex)
+        for resp in responses:
+            js_resp = [X.normalise_word(w) for w in resp] if ex["type"] == "words" else resp
+            jobs.append({"rules": rules, "response": js_resp})
+            expected.append(X.check(ex, resp))
+    script = (
+        "const q = require(process.argv[1]);"
+        "const jobs = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(jobs.map(j => q.check(j.rules, j.response))));"
+    )
+    out = subprocess.run([NODE, "-e", script, str(QUIZ_JS)], input=json.dumps(jobs),
+                         capture_output=True, text=True, check=True).stdout
+    got = json.loads(out)
+    assert len(got) == len(expected)
+    for job, py, js in zip(jobs, expected, got):
+        assert py == js, (job, py, js)
+
+
+# ------------------------------------------------------------------ properties (hypothesis)
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+ANY_TEXT = st.text(min_size=1, max_size=80).filter(lambda s: s.strip())
+RESPONSES = st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=30),
+                      st.lists(st.one_of(st.integers(), st.text(max_size=10)), max_size=5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(prompt=ANY_TEXT, opts=st.lists(ANY_TEXT, min_size=2, max_size=4), extra=ANY_TEXT)
+def test_property_static_html_never_leaks_markup(prompt, opts, extra):
+    choice = {k: v for k, v in CHOICE.items() if k != "feedback"}
+    for ex in (dict(choice, prompt=prompt + HOSTILE, options=opts, answer=0),
+               dict(TEXT, prompt=prompt, answer=[extra + HOSTILE], explanation=extra)):
+        out = X.static_html(X.validate_exercise(ex))
+        parsed = _parse(out)
+        assert "script" not in parsed.tags
+        assert not any(k.startswith("on") for _, a in parsed.attrs for k in a)
+        assert out == X.static_html(X.validate_exercise(ex), uid=re.search(r'id="([^"]+)"', out).group(1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(response=RESPONSES)
+def test_property_check_never_crashes_and_is_deterministic(response):
+    for ex in (CHOICE, MULTI, NUMERIC, WORDS, TEXT):
+        r = X.check(ex, response)
+        assert isinstance(r["correct"], bool) and isinstance(r["message"], str)
+        assert r == X.check(ex, response)
+        if ex["type"] == "text" and r["correct"] is False:
+            assert r["status"] == "empty"  # free text is never marked wrong
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=200))
+def test_property_passage_tokens_and_parse_number(text):
+    for t in X.passage_tokens(text):
+        assert 0 <= t["start"] < t["end"] <= len(text) and text[t["start"]:t["end"]] == t["text"]
+    v = X.parse_number(text)
+    assert v is None or (isinstance(v, float) and v == v and abs(v) != float("inf"))
+
+
+@needs_node
+def test_quiz_js_parses_numbers_and_words_like_python_on_random_input():
+    import random
+    rng = random.Random(20240101)
+    alphabet = "0123456789,. -+%−\u2009\u00a0ab'’éÉ"
+    samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9))) for _ in range(400)]
+    script = (
+        "const q = require(process.argv[1]);"
+        "const xs = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(xs.map(s => [q.parseNumber(s),"
+        " q.tokens(s).map(q.stem)])));"
+    )
+    got = json.loads(subprocess.run([NODE, "-e", script, str(QUIZ_JS)], input=json.dumps(samples),
+                                    capture_output=True, text=True, check=True).stdout)
+    for s, (num, stems) in zip(samples, got):
+        assert X.parse_number(s) == num, s
+        assert [X._stem(t) for t in X._tokens(s)] == stems, s
