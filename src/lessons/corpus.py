@@ -566,13 +566,15 @@ def quotes(text: str) -> pd.DataFrame:
     if carry is not None:
         found.append(carry)
 
-    found.sort(key=lambda q: q["start"])
-    doubles_spans = [(q["start"], q["end"]) for q in found if q["mark"] == "double"]
+    found.sort(key=lambda q: (q["start"], -q["end"]))
     last_named = ""
     rows = []
+    reach = -1  # the furthest end of a double quotation opened before the current one
     for q in found:
         start, end = q["start"], q["end"]
-        nested = q.get("nested", False) or any(a < start and end <= b for a, b in doubles_spans if (a, b) != (start, end))
+        nested = q.get("nested", False) or reach >= end
+        if q["mark"] == "double":
+            reach = max(reach, end)
         speaker = "" if nested else _speaker(text, start, end, *patterns)
         if speaker.lower() in ("he", "she"):
             speaker = last_named  # 'he said' after a named speaker

@@ -1,0 +1,739 @@
+"""Loaded language: find judging words in a text and say whose voice they are in.
+
+A word list (``data/language/lexicon.csv``) names loaded terms, each with a category, a neutral
+alternative, a note a student can read and a source. ``find_loaded_terms`` matches every entry
+in one pass of one compiled regular expression (built once, cached), with inflections
+(bandit/bandits, ridicule/ridiculed/ridiculing), multi-word and hyphenated terms in any case,
+and then decides the *voice*: ``reporter`` (the outlet's own words) or ``quoted`` (inside
+quotation marks, as found by :func:`lessons.corpus.quotes`). A term inside a short quoted
+fragment that is nobody's whole statement is also flagged as a possible scare quote.
+
+Why voice matters: a reporter who writes *bandits* uses the label; one who writes that the
+president spoke of "bandits" reports it. A word list cannot tell irony or context, so every
+result is a prompt for a human reader, not a verdict.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from lessons.errors import LessonsDataError
+from lessons.paths import data_dir
+
+__all__ = [
+    "CATEGORIES", "CATEGORY_NAMES", "VOICES", "RESULT_COLUMNS", "SCARE_QUOTE_MAX_WORDS",
+    "lexicon_path", "load_lexicon", "load_reference_terms", "inflections", "form_clashes",
+    "find_loaded_terms", "find_reference_terms", "scare_quotes", "voice_words",
+    "density", "naming", "attribution_verbs", "highlight", "legend_html",
+    "load_heldout", "evaluate", "evaluation_table",
+]
+
+CATEGORIES = ("label", "euphemism", "attribution", "intensifier", "distancing", "descriptor", "comment")
+CATEGORY_NAMES = {
+    "label": "labels for people and groups",
+    "euphemism": "euphemisms",
+    "attribution": "verbs of saying that judge",
+    "intensifier": "emotive intensifiers",
+    "distancing": "distancing markers",
+    "descriptor": "loaded descriptions",
+    "comment": "the writer's own comment",
+}
+VOICES = ("reporter", "quoted")
+POS = ("noun", "verb", "adj", "fixed")
+LEXICON_COLUMNS = ("term", "category", "neutral", "note", "source", "pos", "forms",
+                   "skip_if_preceded_by", "skip_if_followed_by")
+REFERENCE_COLUMNS = ("term", "group", "pos", "forms", "loaded", "rationale")
+REFERENCE_GROUPS = ("crowd", "state", "speech")
+RESULT_COLUMNS = ["term", "lemma", "start", "end", "category", "voice", "scare_quote",
+                  "speaker", "neutral", "note"]
+# A quoted passage of at most this many words that is not a whole sentence is a "fragment":
+# a loaded term inside it may be a scare quote (the writer holding the word at arm's length).
+SCARE_QUOTE_MAX_WORDS = 5
+
+_HYPHENS = "-\u2010\u2011\u2012\u2013"
+_HYPHEN_CLASS = r"\-\u2010\u2011\u2012\u2013"  # the same, for use inside [...]
+_APOSTROPHES = "'\u2019\u02bc"
+_SEP_REQUIRED = r"[\s" + _HYPHEN_CLASS + r"]+"      # between words: "hit out", "hit-out"
+_SEP_OPTIONAL = r"[" + _HYPHEN_CLASS + r"]?"         # a hyphen may be dropped: "counter-terrorist", "counterterrorist"
+_APOS = "[" + _APOSTROPHES + "]"
+_WINDOW = 80  # characters of context given to skip_if_preceded_by / skip_if_followed_by
+
+
+# --------------------------------------------------------------------------- paths and loading
+def lexicon_path() -> Path:
+    """The shipped lexicon: ``<data>/language/lexicon.csv``."""
+    return data_dir() / "language" / "lexicon.csv"
+
+
+def _reference_path() -> Path:
+    return data_dir() / "language" / "reference_terms.csv"
+
+
+def _heldout_path() -> Path:
+    return data_dir() / "language" / "heldout.yml"
+
+
+def _stamp(path: Path) -> tuple[str, float, int]:
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise LessonsDataError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    return str(path), st.st_mtime, st.st_size
+
+
+def _read_csv(path: Path, required: tuple[str, ...], must_fill: tuple[str, ...]) -> list[dict]:
+    """Rows of a CSV as dicts (line numbers kept), with clear errors for missing fields."""
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise LessonsDataError(f"{path}: header lacks column(s) {', '.join(missing)}")
+            rows = []
+            for row in reader:
+                line = reader.line_num
+                if None in row:
+                    raise LessonsDataError(f"{path}, line {line}: more fields than the header has")
+                clean = {k: (row.get(k) or "").strip() for k in header}
+                for field in must_fill:
+                    if not clean.get(field):
+                        raise LessonsDataError(f"{path}, line {line}: field '{field}' is empty")
+                clean["_line"] = line
+                rows.append(clean)
+    except UnicodeDecodeError as exc:
+        raise LessonsDataError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise LessonsDataError(f"{path}: malformed CSV ({exc})") from None
+    if not rows:
+        raise LessonsDataError(f"{path}: no entries")
+    return rows
+
+
+def _compile_context(pattern: str, path: Path, line: int, field: str) -> re.Pattern | None:
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise LessonsDataError(f"{path}, line {line}: field '{field}' is not a valid regular expression ({exc})") from None
+
+
+@lru_cache(maxsize=8)
+def _lexicon_rows(path: str, mtime: float, size: int) -> tuple[dict, ...]:
+    p = Path(path)
+    rows = _read_csv(p, LEXICON_COLUMNS, ("term", "category", "note", "source", "pos"))
+    seen: dict[str, int] = {}
+    for row in rows:
+        line = row["_line"]
+        if row["category"] not in CATEGORIES:
+            raise LessonsDataError(f"{p}, line {line}: category '{row['category']}' is not one of {', '.join(CATEGORIES)}")
+        if row["pos"] not in POS:
+            raise LessonsDataError(f"{p}, line {line}: pos '{row['pos']}' is not one of {', '.join(POS)}")
+        key = _key(row["term"])
+        if not key:
+            raise LessonsDataError(f"{p}, line {line}: term '{row['term']}' has no letters")
+        if key in seen:
+            raise LessonsDataError(f"{p}, line {line}: term '{row['term']}' duplicates line {seen[key]}")
+        seen[key] = line
+        for field in ("skip_if_preceded_by", "skip_if_followed_by"):
+            _compile_context(row[field], p, line, field)
+    return tuple(rows)
+
+
+def load_lexicon(path=None) -> pd.DataFrame:
+    """The lexicon as a DataFrame (validated: known categories, no duplicate terms, every
+    entry with a note and a source, valid context patterns). Raises LessonsDataError."""
+    p = Path(path) if path is not None else lexicon_path()
+    rows = _lexicon_rows(*_stamp(p))
+    frame = pd.DataFrame([{k: r[k] for k in LEXICON_COLUMNS} for r in rows], columns=list(LEXICON_COLUMNS))
+    frame.insert(len(frame.columns), "line", [r["_line"] for r in rows])
+    return frame
+
+
+@lru_cache(maxsize=8)
+def _reference_rows(path: str, mtime: float, size: int) -> tuple[dict, ...]:
+    p = Path(path)
+    rows = _read_csv(p, REFERENCE_COLUMNS, ("term", "group", "pos", "loaded", "rationale"))
+    seen: dict[str, int] = {}
+    for row in rows:
+        line = row["_line"]
+        if row["group"] not in REFERENCE_GROUPS:
+            raise LessonsDataError(f"{p}, line {line}: group '{row['group']}' is not one of {', '.join(REFERENCE_GROUPS)}")
+        if row["pos"] not in POS:
+            raise LessonsDataError(f"{p}, line {line}: pos '{row['pos']}' is not one of {', '.join(POS)}")
+        if row["loaded"] not in ("yes", "no"):
+            raise LessonsDataError(f"{p}, line {line}: field 'loaded' must be yes or no, not '{row['loaded']}'")
+        key = _key(row["term"])
+        if key in seen:
+            raise LessonsDataError(f"{p}, line {line}: term '{row['term']}' duplicates line {seen[key]}")
+        seen[key] = line
+    return tuple(rows)
+
+
+def load_reference_terms(path=None) -> pd.DataFrame:
+    """Words for the same people (crowd, state forces) and neutral verbs of saying, used to
+    compare what each source calls whom. Loaded ones also appear in the lexicon."""
+    p = Path(path) if path is not None else _reference_path()
+    rows = _reference_rows(*_stamp(p))
+    return pd.DataFrame([{k: r[k] for k in REFERENCE_COLUMNS} for r in rows], columns=list(REFERENCE_COLUMNS))
+
+
+# --------------------------------------------------------------------------- inflections
+_VOWELS = set("aeiou")
+
+
+def _is_cvc(word: str) -> bool:
+    """Ends consonant-vowel-consonant (slam, admit): the final consonant may double."""
+    if len(word) < 3:
+        return False
+    a, b, c = word[-3], word[-2], word[-1]
+    return (a.isalpha() and a not in _VOWELS and b in _VOWELS and c.isalpha()
+            and c not in _VOWELS and c not in "wxy")
+
+
+def _plural(word: str) -> list[str]:
+    if word.endswith("man") and len(word) > 4:
+        return [word[:-3] + "men", word + "s"]
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return [word + "es"]
+    if word.endswith("y") and len(word) > 1 and word[-2] not in _VOWELS:
+        return [word[:-1] + "ies"]
+    return [word + "s"]
+
+
+def _verb(word: str) -> list[str]:
+    forms = _plural(word) if not word.endswith("man") else [word + "s"]
+    if word.endswith("e"):
+        forms += [word + "d"]
+        forms += [word[:-2] + "ying"] if word.endswith("ie") else (
+            [word + "ing"] if word.endswith(("ee", "ye", "oe")) else [word[:-1] + "ing"])
+    elif word.endswith("y") and len(word) > 1 and word[-2] not in _VOWELS:
+        forms += [word[:-1] + "ied", word + "ing"]
+    else:
+        forms += [word + "ed", word + "ing"]
+        if _is_cvc(word):  # both spellings: admitted/visited cannot be told apart without stress
+            forms += [word + word[-1] + "ed", word + word[-1] + "ing"]
+    return forms
+
+
+def _adverb(word: str) -> list[str]:
+    if word.endswith("ic"):
+        return [word + "ally"]
+    if word.endswith("le") and len(word) > 3:
+        return [word[:-1] + "y"]
+    if word.endswith("y") and len(word) > 2:
+        return [word[:-1] + "ily"]
+    if word.endswith("ll"):
+        return [word + "y"]
+    return [word + "ly"]
+
+
+_ISE = re.compile(r"(?<=[a-z]{3})(is|iz|ys|yz)(e|ed|es|ing|ation|ations|er|ers)\b")
+
+
+def _spelling_variants(form: str) -> list[str]:
+    """British and American spellings: neutralise/neutralize, stabilisation/stabilization."""
+    swap = {"is": "iz", "iz": "is", "ys": "yz", "yz": "ys"}
+    other = _ISE.sub(lambda m: swap[m.group(1)] + m.group(2), form)
+    return [form] if other == form else [form, other]
+
+
+def inflections(term: str, pos: str, forms: str = "") -> list[str]:
+    """Every surface form an entry matches: the term, its regular inflections by part of speech
+    (noun: plural; verb: -s/-ed/-ing on the first word; adj: -ly adverb), the extra ``forms``
+    (irregular ones, separated by '|'), and -ise/-ize spellings. Case is handled by matching."""
+    term = term.strip()
+    out = [term]
+    words = term.split(" ")
+    if pos == "noun":
+        out += [" ".join(words[:-1] + [w]) for w in _plural(words[-1])]
+    elif pos == "verb":
+        out += [" ".join([w] + words[1:]) for w in _verb(words[0])]
+    elif pos == "adj" and len(words) == 1:
+        out += _adverb(term)
+    out += [f.strip() for f in forms.split("|") if f.strip()]
+    result: list[str] = []
+    for form in out:
+        for variant in _spelling_variants(form):
+            if variant not in result:
+                result.append(variant)
+    return result
+
+
+# --------------------------------------------------------------------------- one compiled regex
+def _key(surface: str) -> str:
+    """Normalised lookup key: case-folded, no spaces or hyphens, one kind of apostrophe."""
+    text = unicodedata.normalize("NFC", surface).casefold()
+    text = re.sub("[" + _APOSTROPHES + "]", "'", text)
+    return re.sub(r"[\s" + _HYPHEN_CLASS + r"]+", "", text)
+
+
+def _tokens(form: str) -> list[str]:
+    """Split a form into regex tokens: literal characters, separators, apostrophes."""
+    tokens: list[str] = []
+    for ch in unicodedata.normalize("NFC", form.casefold()):
+        if ch.isspace():
+            tok = _SEP_REQUIRED
+        elif ch in _HYPHENS:
+            tok = _SEP_OPTIONAL
+        elif ch in _APOSTROPHES:
+            tok = _APOS
+        else:
+            tokens.append(re.escape(ch))
+            continue
+        if tokens and tokens[-1] in (_SEP_REQUIRED, _SEP_OPTIONAL):
+            tokens[-1] = _SEP_REQUIRED if _SEP_REQUIRED in (tok, tokens[-1]) else _SEP_OPTIONAL
+        else:
+            tokens.append(tok)
+    return tokens
+
+
+def _trie_regex(forms: list[str]) -> str:
+    """One regex for many literal forms, as a trie, so matching is one pass over the text.
+    Greedy optional tails make the longest form win ('peacekeeping force' over 'peacekeeping')."""
+    root: dict = {}
+    for form in forms:
+        node = root
+        for tok in _tokens(form):
+            node = node.setdefault(tok, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        terminal = "" in node
+        alts = [tok + render(child) for tok, child in sorted(node.items()) if tok]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if terminal else body
+
+    return render(root)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    index: int
+    term: str
+    category: str
+    neutral: str
+    note: str
+    pre: re.Pattern | None
+    post: re.Pattern | None
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    regex: re.Pattern
+    by_key: dict
+    wildcards: dict  # regex group name -> entry, for '*-' terms
+    entries: tuple
+
+    def matches(self, text: str):
+        """(start, end, surface, entry) for every match that its context does not cancel."""
+        for m in self.regex.finditer(text):
+            if m.lastgroup:
+                entry = self.wildcards[m.lastgroup]
+            else:
+                entry = self.by_key.get(_key(m.group()))
+            if entry is None:
+                continue
+            s, e = m.start(), m.end()
+            if entry.pre is not None and entry.pre.search(text[max(0, s - _WINDOW):s]):
+                continue
+            if entry.post is not None and entry.post.search(text[e:e + _WINDOW]):
+                continue
+            yield s, e, m.group(), entry
+
+
+def _wildcard_regex(term: str) -> str:
+    """'*-dominated': a capitalised name (Moscow, Beijing) joined by a hyphen to the rest."""
+    rest = "".join(_tokens(term[2:]))
+    return r"(?-i:[A-Z])\w*(?:[" + _HYPHEN_CLASS + r"]\w+)*[" + _HYPHEN_CLASS + r"]" + rest
+
+
+def _build_matcher(rows: tuple[dict, ...], path: Path, category_field: str) -> _Matcher:
+    by_key: dict[str, _Entry] = {}
+    forms: list[str] = []
+    wildcards: list[tuple[str, _Entry]] = []
+    entries = []
+    for i, row in enumerate(rows):
+        entry = _Entry(
+            index=i, term=row["term"], category=row.get(category_field, ""),
+            neutral=row.get("neutral", ""), note=row.get("note", row.get("rationale", "")),
+            pre=_compile_context(row.get("skip_if_preceded_by", ""), path, row["_line"], "skip_if_preceded_by"),
+            post=_compile_context(row.get("skip_if_followed_by", ""), path, row["_line"], "skip_if_followed_by"),
+        )
+        entries.append(entry)
+        if row["term"].startswith("*-"):
+            wildcards.append((f"w{len(wildcards)}", entry))
+            continue
+        for form in inflections(row["term"], row["pos"], row.get("forms", "")):
+            key = _key(form)
+            if key and key not in by_key:  # first entry wins; the lexicon test forbids clashes
+                by_key[key] = entry
+                forms.append(form)
+    parts = [f"(?P<{name}>{_wildcard_regex(e.term)})" for name, e in wildcards]
+    parts.append(_trie_regex(forms))
+    pattern = r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"
+    return _Matcher(re.compile(pattern, re.IGNORECASE), by_key, dict(wildcards), tuple(entries))
+
+
+@lru_cache(maxsize=8)
+def _lexicon_matcher(path: str, mtime: float, size: int) -> _Matcher:
+    return _build_matcher(_lexicon_rows(path, mtime, size), Path(path), "category")
+
+
+@lru_cache(maxsize=8)
+def _reference_matcher(path: str, mtime: float, size: int) -> _Matcher:
+    return _build_matcher(_reference_rows(path, mtime, size), Path(path), "group")
+
+
+def form_clashes(path=None) -> list[tuple[str, str, str]]:
+    """(form, first term, other term) where two entries would match the same word.
+    The shipped lexicon has none; a test keeps it that way."""
+    p = Path(path) if path is not None else lexicon_path()
+    owner: dict[str, str] = {}
+    clashes = []
+    for row in _lexicon_rows(*_stamp(p)):
+        if row["term"].startswith("*-"):
+            continue
+        for form in inflections(row["term"], row["pos"], row["forms"]):
+            key = _key(form)
+            if key in owner and owner[key] != row["term"]:
+                clashes.append((form, owner[key], row["term"]))
+            owner.setdefault(key, row["term"])
+    return clashes
+
+
+# --------------------------------------------------------------------------- voice
+def _check_text(text, caller: str) -> str:
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise LessonsDataError(f"{caller}: text must be a string, not {type(text).__name__}")
+    return text
+
+
+def _quote_spans(text: str) -> pd.DataFrame:
+    from lessons.corpus import quotes
+
+    return quotes(text)
+
+
+def _is_fragment(text: str, start: int, end: int, n_words: int) -> bool:
+    """A short quoted piece that is nobody's whole statement ('peacekeeping forces')."""
+    inner = text[start:end].strip()
+    if not inner or n_words > SCARE_QUOTE_MAX_WORDS:
+        return False
+    first = next((ch for ch in inner if ch.isalpha()), "")
+    ends_sentence = inner.rstrip(" ,;:")[-1:] in (".", "!", "?", "\u2026")
+    after = text[end + 1:end + 3].lstrip(" \u00a0\u2009")[:1]
+    before = text[max(0, start - 4):max(0, start - 1)].rstrip(" \u00a0\u2009\u201c\u2018\"'")[-1:]
+    opens_sentence = before in ("", "\n", ":", ".", "!", "?")
+    whole = first.isupper() and n_words >= 2 and (ends_sentence or opens_sentence or after in (".", "!", "?"))
+    # The second half of a split quotation: '"We will win," he said, "and soon."'
+    window = max(0, start - 400)
+    line_start = max(window, text.rfind("\n", window, start) + 1)
+    head = text[line_start:max(line_start, start - 1)].rstrip()
+    continues = head.endswith((",", ":")) and bool(re.search("[\"\u201d\u2019']", head[:-1]))
+    return not (whole or continues)
+
+
+def scare_quotes(text: str) -> pd.DataFrame:
+    """Short quoted fragments that are nobody's whole statement: ``start, end, text, speaker,
+    n_words``. Each may be a scare quote (the writer distancing from a word) or a faithful
+    quote of someone's exact words; the reader decides which."""
+    text = _check_text(text, "scare_quotes")
+    spans = _quote_spans(text)
+    rows = [
+        dict(start=int(q.start), end=int(q.end), text=q.text, speaker=q.speaker, n_words=int(q.n_words))
+        for q in spans.itertuples()
+        if _is_fragment(text, int(q.start), int(q.end), int(q.n_words))
+    ]
+    return pd.DataFrame(rows, columns=["start", "end", "text", "speaker", "n_words"])
+
+
+@lru_cache(maxsize=16)
+def _spans(text: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """Quotation spans sorted by start: (start, end, speaker, is a short fragment)."""
+    q = _quote_spans(text)
+    spans = [(int(r.start), int(r.end), r.speaker or "", _is_fragment(text, int(r.start), int(r.end), int(r.n_words)))
+             for r in q.itertuples()]
+    return tuple(sorted(spans))
+
+
+def _voices(spans, positions):
+    """(voice, speaker, possible scare quote) for each sorted position, in one sweep."""
+    out, active, i = [], [], 0
+    for pos in positions:
+        while i < len(spans) and spans[i][0] <= pos:
+            active.append(spans[i])
+            i += 1
+        active = [s for s in active if s[1] > pos]
+        if not active:
+            out.append(("reporter", "", False))
+            continue
+        inner = min(active, key=lambda s: s[1] - s[0])  # the innermost quotation
+        out.append(("quoted", inner[2], any(s[3] for s in active)))
+    return out
+
+
+def voice_words(text: str) -> dict[str, int]:
+    """Words in the reporter's voice and in quotations: {'reporter': n, 'quoted': m}."""
+    text = _check_text(text, "voice_words")
+    starts = [m.start() for m in re.finditer(r"\w+(?:['\u2019]\w+)*", text)]
+    counts = {"reporter": 0, "quoted": 0}
+    for voice, _, _ in _voices(_spans(text), starts) if starts else []:
+        counts[voice] += 1
+    return counts
+
+
+# --------------------------------------------------------------------------- finding terms
+def _results(text: str, matcher: _Matcher) -> list[dict]:
+    found = list(matcher.matches(text))
+    if not found:
+        return []
+    voices = _voices(_spans(text), [f[0] for f in found])
+    rows = []
+    for (s, e, surface, entry), (voice, speaker, scare) in zip(found, voices):
+        rows.append(dict(term=surface, lemma=entry.term, start=s, end=e, category=entry.category,
+                         voice=voice, scare_quote=bool(voice == "quoted" and scare), speaker=speaker,
+                         neutral=entry.neutral, note=entry.note))
+    return rows
+
+
+def find_loaded_terms(text: str, lexicon=None) -> pd.DataFrame:
+    """Every loaded term in ``text``: ``term`` (as written), ``lemma`` (the lexicon entry),
+    ``start``/``end`` (offsets into ``text``), ``category``, ``voice`` (reporter or quoted),
+    ``scare_quote`` (quoted inside a short fragment), ``speaker``, ``neutral``, ``note``.
+
+    ``lexicon`` is a path to another lexicon CSV (default: the shipped one)."""
+    text = _check_text(text, "find_loaded_terms")
+    p = Path(lexicon) if lexicon is not None else lexicon_path()
+    rows = _results(text, _lexicon_matcher(*_stamp(p))) if text else []
+    frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    return frame.astype({"start": int, "end": int, "scare_quote": bool})
+
+
+def find_reference_terms(text: str, path=None) -> pd.DataFrame:
+    """Words for the crowd, the state's forces and neutral verbs of saying, with their voice:
+    ``term, lemma, start, end, group, voice, scare_quote, speaker``."""
+    text = _check_text(text, "find_reference_terms")
+    p = Path(path) if path is not None else _reference_path()
+    rows = _results(text, _reference_matcher(*_stamp(p))) if text else []
+    frame = pd.DataFrame(rows, columns=RESULT_COLUMNS).rename(columns={"category": "group"})
+    return frame[["term", "lemma", "start", "end", "group", "voice", "scare_quote", "speaker"]]
+
+
+# --------------------------------------------------------------------------- summaries per article
+def _articles(articles) -> pd.DataFrame:
+    if articles is None:
+        from lessons.corpus import load_articles
+
+        articles = load_articles()
+    if not isinstance(articles, pd.DataFrame) or not {"article_id", "body"} <= set(articles.columns):
+        raise LessonsDataError("articles: need a DataFrame with columns article_id and body (see lessons.corpus.load_articles)")
+    frame = articles.copy()
+    if "label" not in frame.columns:
+        frame["label"] = frame["article_id"]
+    return frame
+
+
+def density(articles=None) -> pd.DataFrame:
+    """Loaded terms per 1,000 words, per article, voice and category: ``article_id, label,
+    voice, category, n_terms, voice_words, per_1000``. ``voice_words`` counts the words in that
+    voice (the reporter's own words, or the words inside quotation marks), so a quote-heavy
+    article is not blamed for its speakers' words."""
+    rows = []
+    for art in _articles(articles).itertuples():
+        terms = find_loaded_terms(art.body)
+        words = voice_words(art.body)
+        counts = terms.groupby(["voice", "category"]).size() if len(terms) else pd.Series(dtype=int)
+        for voice in VOICES:
+            for cat in CATEGORIES:
+                n = int(counts.get((voice, cat), 0))
+                w = words[voice]
+                rows.append(dict(article_id=art.article_id, label=art.label, voice=voice, category=cat,
+                                 n_terms=n, voice_words=w, per_1000=round(1000 * n / w, 2) if w else 0.0))
+    return pd.DataFrame(rows, columns=["article_id", "label", "voice", "category", "n_terms", "voice_words", "per_1000"])
+
+
+def naming(articles=None, groups=("crowd", "state")) -> pd.DataFrame:
+    """What each source calls the same people, split by voice: ``article_id, label, group,
+    lemma, voice, count, loaded`` (one row per word used). Counts words, not referents: a
+    reader still has to check who each word points at."""
+    ref = load_reference_terms().set_index("term")["loaded"]
+    rows = []
+    for art in _articles(articles).itertuples():
+        found = find_reference_terms(art.body)
+        found = found[found["group"].isin(groups)]
+        for (group, lemma, voice), part in found.groupby(["group", "lemma", "voice"]):
+            rows.append(dict(article_id=art.article_id, label=art.label, group=group, lemma=lemma,
+                             voice=voice, count=len(part), loaded=ref.get(lemma, "no") == "yes"))
+    return pd.DataFrame(rows, columns=["article_id", "label", "group", "lemma", "voice", "count", "loaded"])
+
+
+def attribution_verbs(articles=None) -> pd.DataFrame:
+    """Neutral verbs of saying (said, told, added) against verbs that judge (ridiculed,
+    lambasted, claimed, insisted), in the reporter's voice: ``article_id, label, kind, verb, count``."""
+    rows = []
+    for art in _articles(articles).itertuples():
+        neutral = find_reference_terms(art.body)
+        neutral = neutral[(neutral["group"] == "speech") & (neutral["voice"] == "reporter")]
+        loaded = find_loaded_terms(art.body)
+        loaded = loaded[(loaded["category"] == "attribution") & (loaded["voice"] == "reporter")]
+        for kind, part in (("neutral", neutral), ("judging", loaded)):
+            for verb, n in part["term"].str.lower().value_counts().sort_index().items():
+                rows.append(dict(article_id=art.article_id, label=art.label, kind=kind, verb=verb, count=int(n)))
+    return pd.DataFrame(rows, columns=["article_id", "label", "kind", "verb", "count"])
+
+
+# --------------------------------------------------------------------------- HTML
+_STYLE = {
+    "reporter": "text-decoration:underline solid #0072B2 3px;text-underline-offset:3px;background:#E3EEF7;",
+    "quoted": "text-decoration:underline dashed #D55E00 2px;text-underline-offset:3px;background:#FBEBDD;",
+}
+_SCARE_MARK = "\u2009?"
+_HIDDEN = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;"
+
+
+def legend_html() -> str:
+    """The key to :func:`highlight`: voice is shown by underline style, colour and words."""
+    return (
+        '<p class="lx-legend" style="font-size:0.9em">Key: '
+        f'<mark style="{_STYLE["reporter"]}color:inherit">solid underline</mark> = the reporter\'s own words; '
+        f'<mark style="{_STYLE["quoted"]}color:inherit">dashed underline</mark> = inside quotation marks '
+        f'(someone else\'s words); <b>?</b> after a word = in a short quoted fragment, a possible scare quote. '
+        "Hover over or focus a word to read why it is loaded.</p>"
+    )
+
+
+def highlight(text: str, legend: bool = True, lexicon=None) -> str:
+    """HTML of ``text`` with loaded terms marked: solid underline for the reporter's voice,
+    dashed for quoted, '?' for a possible scare quote, the note as a tooltip (``title``).
+    Everything from the text is escaped, so markup in it stays visible text."""
+    text = _check_text(text, "highlight")
+    terms = find_loaded_terms(text, lexicon=lexicon)
+    out, pos = [], 0
+    for t in terms.itertuples():
+        if t.start < pos:
+            continue
+        out.append(html.escape(text[pos:t.start]))
+        voice_words_ = "reporter's words" if t.voice == "reporter" else (
+            f"quoted ({t.speaker})" if t.speaker else "quoted")
+        tip = f"{CATEGORY_NAMES.get(t.category, t.category)}: {t.note}"
+        if t.neutral:
+            tip += f" More neutral: {t.neutral}."
+        tip += f" Voice: {voice_words_}."
+        if t.scare_quote:
+            tip += " In a short quoted fragment: possibly a scare quote."
+        spoken = f" ({t.category}, {voice_words_}{', possible scare quote' if t.scare_quote else ''})"
+        out.append(
+            f'<mark class="lx-term lx-{t.voice} lx-cat-{t.category}" tabindex="0" '
+            f'data-voice="{t.voice}" data-category="{t.category}" title="{html.escape(tip, quote=True)}" '
+            f'style="{_STYLE[t.voice]}color:inherit">{html.escape(text[t.start:t.end])}'
+            + (f"<sup aria-hidden=\"true\">{_SCARE_MARK}</sup>" if t.scare_quote else "")
+            + f'<span style="{_HIDDEN}">{html.escape(spoken)}</span></mark>'
+        )
+        pos = t.end
+    out.append(html.escape(text[pos:]))
+    body = "".join(out)
+    paragraphs = [p.replace("\n", "<br>") for p in re.split(r"\n\s*\n", body) if p.strip()]
+    inner = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f'<div class="lx-highlight">{legend_html() if legend else ""}{inner}</div>'
+
+
+# --------------------------------------------------------------------------- held-out evaluation
+def load_heldout(path=None, split: str | None = None) -> list[dict]:
+    """The hand-annotated held-out sentences (``data/language/heldout.yml``), validated.
+    ``split``: 'dev' (used while writing the lexicon), 'test' (scored once), or None for all."""
+    p = Path(path) if path is not None else _heldout_path()
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise LessonsDataError(f"{p}: cannot read the file ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        raise LessonsDataError(f"{p}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list) or not data.get("source"):
+        raise LessonsDataError(f"{p}: need a mapping with 'source' and a list 'items'")
+    items = []
+    for i, item in enumerate(data["items"], 1):
+        where = f"{p}, item {i}"
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not isinstance(item.get("loaded"), list):
+            raise LessonsDataError(f"{where}: need 'text' (string) and 'loaded' (list)")
+        if item.get("split", "test") not in ("dev", "test"):
+            raise LessonsDataError(f"{where}: split must be dev or test, not '{item.get('split')}'")
+        for gold in item["loaded"]:
+            if not isinstance(gold, dict) or str(gold.get("term", "")) == "":
+                raise LessonsDataError(f"{where}: each loaded entry needs a 'term'")
+            if gold.get("voice") not in VOICES:
+                raise LessonsDataError(f"{where}: term '{gold['term']}' needs voice reporter or quoted")
+            if gold.get("category") is not None and gold["category"] not in CATEGORIES:
+                raise LessonsDataError(f"{where}: term '{gold['term']}' has unknown category '{gold['category']}'")
+            if str(gold["term"]).lower() not in item["text"].lower():
+                raise LessonsDataError(f"{where}: term '{gold['term']}' is not in the text")
+        if split is None or item.get("split", "test") == split:
+            items.append(item)
+    return items
+
+
+def evaluation_table(path=None, split: str | None = None) -> pd.DataFrame:
+    """One row per gold term and per false alarm: ``item, text, term, status`` (hit, miss,
+    false alarm), gold and found ``voice``/``category``/``scare_quote``."""
+    rows = []
+    for i, item in enumerate(load_heldout(path, split), 1):
+        text = item["text"]
+        found = find_loaded_terms(text)
+        used: set[int] = set()
+        lower = text.lower()
+        for gold in item["loaded"]:
+            term = str(gold["term"])
+            at = lower.find(term.lower())
+            g0, g1 = at, at + len(term)
+            hit = next((j for j, f in found.iterrows() if j not in used and f.start < g1 and g0 < f.end), None)
+            row = dict(item=i, text=text, term=term, status="miss", gold_voice=gold["voice"],
+                       found_voice=None, gold_category=gold.get("category"), found_category=None,
+                       gold_scare_quote=bool(gold.get("scare_quote", False)), found_scare_quote=None)
+            if hit is not None:
+                used.add(hit)
+                f = found.loc[hit]
+                row.update(status="hit", found_voice=f.voice, found_category=f.category,
+                           found_scare_quote=bool(f.scare_quote))
+            rows.append(row)
+        for j, f in found.iterrows():
+            if j not in used:
+                rows.append(dict(item=i, text=text, term=f.term, status="false alarm", gold_voice=None,
+                                 found_voice=f.voice, gold_category=None, found_category=f.category,
+                                 gold_scare_quote=None, found_scare_quote=bool(f.scare_quote)))
+    return pd.DataFrame(rows, columns=["item", "text", "term", "status", "gold_voice", "found_voice",
+                                       "gold_category", "found_category", "gold_scare_quote", "found_scare_quote"])
+
+
+def evaluate(path=None, split: str | None = None) -> dict:
+    """Scores on the held-out set: precision, recall and F1 of the terms found, and among the
+    terms found, how often the voice, the category and the scare-quote flag are right."""
+    table = evaluation_table(path, split)
+    hits = table[table.status == "hit"]
+    n_hit, n_miss = len(hits), int((table.status == "miss").sum())
+    n_false = int((table.status == "false alarm").sum())
+    precision = n_hit / (n_hit + n_false) if n_hit + n_false else 0.0
+    recall = n_hit / (n_hit + n_miss) if n_hit + n_miss else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    with_cat = hits[hits.gold_category.notna()]
+    return dict(
+        items=len(load_heldout(path, split)),
+        gold_terms=n_hit + n_miss, found=n_hit + n_false, hits=n_hit, misses=n_miss, false_alarms=n_false,
+        precision=round(precision, 3), recall=round(recall, 3), f1=round(f1, 3),
+        voice_accuracy=round(float((hits.gold_voice == hits.found_voice).mean()), 3) if n_hit else 0.0,
+        category_accuracy=round(float((with_cat.gold_category == with_cat.found_category).mean()), 3) if len(with_cat) else 0.0,
+        scare_quote_accuracy=round(float((hits.gold_scare_quote == hits.found_scare_quote).mean()), 3) if n_hit else 0.0,
+    )
