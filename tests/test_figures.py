@@ -1,0 +1,448 @@
+"""Tests for lessons.figures: number forms, hedges, exclusions and counted nouns on sentences
+written for these tests (none is from the five articles), then claims and verdicts on the
+five articles, a constructed contradiction, and robustness."""
+
+import math
+import shutil
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lessons import figures
+from lessons.corpus import load_articles
+from lessons.errors import LessonsDataError
+from lessons.figures import (
+    FIGURE_COLUMNS, attributions, compare_figures, counting_body, extract_figures, figures_table,
+)
+
+
+def one(text, contains=None):
+    """The single figure of ``text`` (or the one whose surface form contains ``contains``)."""
+    frame = extract_figures(text)
+    if contains is not None:
+        frame = frame[frame["text"].str.contains(contains, regex=False)]
+    assert len(frame) == 1, frame[["text", "value", "qualifier"]]
+    return frame.iloc[0]
+
+
+def check_offsets(text, frame):
+    for row in frame.itertuples():
+        assert text[row.start:row.end] == row.text
+
+
+# --------------------------------------------------------------------------- number forms
+@pytest.mark.parametrize("text, surface, value, unit", [
+    ("The club signed 3,700 members last season.", "3,700", 3700, "count"),
+    ("Rain fell on 12.5 percent of the days.", "12.5 percent", 12.5, "percent"),
+    ("The fund lost 2.3m pounds sterling.", "2.3m", 2.3e6, "money"),
+    ("The bridge cost £1.5bn to build.", "£1.5bn", 1.5e9, "money"),
+    ("Some 19 million viewers watched the final.", "19 million", 19e6, "count"),
+    ("A budget of 87 billion tenge was approved.", "87 billion tenge", 87e9, "money"),
+    ("Donors pledged $200 million for the school.", "$200 million", 2e8, "money"),
+    ("Unemployment reached 5% in the spring.", "5%", 5, "percent"),
+    ("Turnout was 61 per cent among young voters.", "61 per cent", 61, "percent"),
+    ("Eighteen climbers reached the summit.", "Eighteen", 18, "count"),
+    ("Twenty-six ferries were cancelled.", "Twenty-six", 26, "count"),
+    ("Two hundred and fifty volunteers came.", "Two hundred and fifty", 250, "count"),
+    ("They planted two dozen oak trees.", "two dozen", 24, "count"),
+    ("She baked half a dozen loaves.", "half a dozen", 6, "count"),
+    ("Three-quarters of the pupils passed.", "Three-quarters", 0.75, "fraction"),
+    ("A fifth of the harvest was lost.", "A fifth", 0.2, "fraction"),
+    ("Half of the shops stayed shut.", "Half", 0.5, "fraction"),
+    ("Only 3/4 of the lifts work.", "3/4", 0.75, "fraction"),
+    ("One in five bridges needs repair.", "One in five", 0.2, "ratio"),
+    ("Traffic grew three-fold on the ring road.", "three-fold", 3, "multiplier"),
+    ("Rents saw a near-doubling of costs.", "near-doubling", 2, "multiplier"),
+    ("A 20,000-strong crowd filled the stadium.", "20,000-strong", 20000, "count"),
+    ("Workers began a 180-day strike.", "180-day", 180, "duration"),
+    ("The shop is open on a 24-hour basis.", "24-hour", 24, "duration"),
+    ("The ban lasts six months.", "six months", 6, "duration"),
+    ("The trail is 4.5 km long.", "4.5 km", 4.5, "distance"),
+    ("An estimated 1.2 billion dollars was spent.", "1.2 billion dollars", 1.2e9, "money"),
+    ("Sales reached €3 billion.", "€3 billion", 3e9, "money"),
+    ("The mayor, 64, opened the fair.", "64", 64, "age"),
+    ("A 70-year-old farmer won the prize.", "70-year-old", 70, "age"),
+])
+def test_number_forms(text, surface, value, unit):
+    row = one(text, surface)
+    assert row["text"].lower().endswith(surface.lower()) or surface.lower() in row["text"].lower()
+    assert row["value"] == pytest.approx(value)
+    assert row["unit"] == unit
+    check_offsets(text, extract_figures(text))
+
+
+def test_currency_codes_and_duration_in_days():
+    assert one("A budget of 87 billion tenge was approved.")["currency"] == "KZT"
+    assert one("Donors pledged $200 million for the school.")["currency"] == "USD"
+    assert one("The bridge cost £1.5bn to build.")["currency"] == "GBP"
+    six_months = one("The ban lasts six months.")
+    assert six_months["unit_name"] == "month"
+    assert six_months["base_value"] == pytest.approx(182.6, abs=0.1)
+    assert one("Workers began a 180-day strike.")["base_value"] == 180
+
+
+def test_separators_thin_and_no_break_spaces():
+    text = "Officials counted 3\u2009700 ballots, about\u00a02,300 voters and 1\u00a0250 observers; 5\u00a0% were spoiled."
+    frame = extract_figures(text)
+    check_offsets(text, frame)
+    assert frame["value"].tolist() == [3700, 2300, 1250, 5]
+    assert frame["qualifier"].tolist()[1] == "approx"
+    assert frame["unit"].tolist()[-1] == "percent"
+
+
+def test_plain_space_thousands_and_decimals():
+    assert one("The town has 12 400 households.")["value"] == 12400
+    assert one("The index rose 0.75 points.")["value"] == 0.75
+
+
+def test_ranges():
+    row = one("Between 40 and 60 walkers joined.")
+    assert (row["qualifier"], row["low"], row["high"]) == ("range", 40, 60)
+    row = one("Some 30-45 buses were late.", "30")
+    assert (row["low"], row["high"]) == (30, 45)
+
+
+# --------------------------------------------------------------------------- hedges
+@pytest.mark.parametrize("text, qualifier, hedge", [
+    ("At least 40 fishermen are missing.", "at_least", "at least"),
+    ("More than 300 runners finished.", "at_least", "more than"),
+    ("Over 90 schools closed.", "at_least", "over"),
+    ("Upwards of 500 guests attended.", "at_least", "upwards of"),
+    ("The crowd was 1,000-plus strong.", "at_least", "plus"),
+    ("They expect 200 or more entries.", "at_least", "or more"),
+    ("Up to 70 flights were delayed.", "at_most", "up to"),
+    ("No more than 12 pupils per class.", "at_most", "no more than"),
+    ("Fewer than 10 shops opened.", "at_most", "fewer than"),
+    ("Under 5 buses ran.", "at_most", "under"),
+    ("About 250 farmers protested.", "approx", "about"),
+    ("Around 80 lorries queued.", "approx", "around"),
+    ("Nearly 400 patients were treated.", "approx", "nearly"),
+    ("Almost 60 towns flooded.", "approx", "almost"),
+    ("Some 2,000 students marched.", "approx", "some"),
+    ("Close to 70 teachers resigned.", "approx", "close to"),
+    ("Roughly 15 villages lost power.", "approx", "roughly"),
+    ("We saw 30 or so boats.", "approx", "or so"),
+    ("An estimated 900 birds died.", "approx", "an estimated"),
+])
+def test_hedges(text, qualifier, hedge):
+    row = one(text)
+    assert row["qualifier"] == qualifier
+    assert row["hedge"] == hedge
+    assert not math.isnan(row["value"])
+
+
+@pytest.mark.parametrize("text, phrase, conservative", [
+    ("Dozens of cyclists were hurt.", "dozens", 12),
+    ("Hundreds of homes lost power.", "hundreds", 100),
+    ("Thousands of fans sang.", "thousands", 1000),
+    ("Tens of thousands of people marched.", "tens of thousands", 10000),
+    ("Scores of shops were looted.", "scores", 40),
+    ("A handful of reporters stayed.", "a handful", 3),
+])
+def test_vague_quantities(text, phrase, conservative):
+    row = one(text)
+    assert row["qualifier"] == "vague"
+    assert row["hedge"] == phrase
+    assert math.isnan(row["value"])
+    assert row["conservative"] == conservative
+
+
+def test_bounds_follow_the_hedge():
+    floor = one("More than 300 runners finished.")
+    assert floor["low"] == 300 and math.isinf(floor["high"])
+    ceiling = one("Up to 70 flights were delayed.")
+    assert ceiling["high"] == 70 and math.isnan(ceiling["conservative"])
+    approx = one("About 250 farmers protested.")
+    assert approx["low"] < 250 < approx["high"]
+
+
+# --------------------------------------------------------------------------- not figures
+@pytest.mark.parametrize("text", [
+    "The fair opened on 7 Jan 2022 in the rain.",
+    "The deadline is 19 January for everyone.",
+    "The museum was founded in 1999 by a teacher.",
+    "She was born November 28, 2019, in a small town.",
+    "The log starts 2022-01-07 at dawn.",
+    "It was his third attempt and the 10th match.",
+    "She finished first in the 21st race.",
+    "The train leaves at 10:30 each morning.",
+    "The show starts at 9pm sharp.",
+    "Call +44 20 7946 0958 for tickets.",
+    "The route number is printed on flight MH17 and the COVID-19 leaflet.",
+    "It is one of the oldest bridges in the country.",
+    "No one answered the phone.",
+    "The music of the 1990s was loud.",
+    "Leaders met at the G20 summit.",
+    "The helpline is open 24/7 for callers.",
+])
+def test_not_figures(text):
+    assert extract_figures(text).empty, extract_figures(text)[["text", "value"]]
+
+
+def test_one_is_a_count_before_a_noun_only():
+    assert one("Only one ferry sailed.")["value"] == 1
+    assert extract_figures("This one is better than that one.").empty
+
+
+def test_year_versus_count():
+    assert one("The factory makes 1500 bicycles a week.")["value"] == 1500
+    assert extract_figures("In 2019 protesters filled the square.").empty
+
+
+# --------------------------------------------------------------------------- what is counted
+@pytest.mark.parametrize("text, counted, verb", [
+    ("Police said 12 armed smugglers had been arrested at the port.", "armed smugglers", "arrested"),
+    ("At least 40 fishermen are missing.", "fishermen", "missing"),
+    ("Dozens of cyclists were hurt.", "cyclists", "hurt"),
+    ("The ferry carried 75 aircraft engines.", "aircraft engines", "carried"),
+    ("Only 75 aircraft engines.", "aircraft engines", ""),
+    ("A 20,000-strong crowd of supporters cheered.", "crowd of supporters", "cheered"),
+    ("Officials said 9 nurses and hospital porters were injured.", "nurses and hospital porters", "injured"),
+    ("Thousands took to the streets.", "", "took"),
+    ("Officials said 14 “illegal miners” had been detained.", "illegal miners", "detained"),
+])
+def test_counted_and_verb(text, counted, verb):
+    row = one(text)
+    assert row["counted"] == counted
+    assert row["verb"] == verb
+
+
+def test_counted_from_compounds_totals_and_possessives():
+    assert one("A 12-member jury was chosen.")["counted"] == "member jury"
+    assert one("The death toll rose to 57 overnight.")["counted"] == "death toll"
+    assert one("The 14-year-old's bicycle was found.")["counted"] == "bicycle"
+    row = one("The agency said 2.4 million households needed help.")
+    assert (row["counted"], row["verb"]) == ("households", "needed")
+    assert one("A one-week strike began.")["unit"] == "duration"
+    assert extract_figures("It was a one-off payment.").empty
+
+
+def test_ellipsis_carries_the_noun_and_hedge():
+    text = "The army said 31 rebels had been captured and 12 wounded."
+    frame = extract_figures(text)
+    assert frame["counted"].tolist() == ["rebels", "rebels"]
+    assert frame["verb"].tolist() == ["captured", "wounded"]
+    assert frame["counted_implied"].tolist() == [False, True]
+    text = "At least 14 miners and 3 rescuers have died."
+    frame = extract_figures(text)
+    assert frame["qualifier"].tolist() == ["at_least", "at_least"]
+    assert frame["verb"].tolist() == ["died", "died"]
+    assert frame["counted"].tolist() == ["miners", "rescuers"]
+
+
+def test_same_number_different_people():
+    text = "Officials said 40 guards were wounded and 7 killed, while 7 prisoners escaped."
+    frame = extract_figures(text)
+    sevens = frame[frame["value"] == 7]
+    assert sevens["counted"].tolist() == ["guards", "prisoners"]
+    assert sevens["verb"].tolist() == ["killed", "escaped"]
+
+
+# --------------------------------------------------------------------------- who counted
+@pytest.mark.parametrize("sentence, source", [
+    ("The health ministry said 14 people had died.", "The health ministry"),
+    ("Fourteen people died, according to the fire service.", "the fire service"),
+    ("According to the coastguard, 30 boats sank.", "the coastguard"),
+    ("Thirty boats sank, Reuters cited the coastguard as saying.", "the coastguard (via Reuters)"),
+    ("The navy, cited by AP, said 30 boats sank.", "The navy (via AP)"),
+    ("Rescuers worked all night, with officials saying 30 boats sank.", "officials"),
+    ("Thirty boats sank, the mayor said on Sunday.", "the mayor"),
+])
+def test_who_gave_the_number(sentence, source):
+    fig = extract_figures(sentence).iloc[0]
+    assert figures._source_for(attributions(sentence), int(fig["start"]), sentence) == source
+
+
+def test_reporters_own_clause_has_no_source():
+    sentence = "The minister said talks would resume, after floods left 30 people dead."
+    fig = extract_figures(sentence).iloc[0]
+    assert figures._source_for(attributions(sentence), int(fig["start"]), sentence) == ""
+
+
+def test_counting_body_maps_names_and_relays():
+    assert counting_body("the Ministry of Interior") == ("Kazakh interior ministry", "government")
+    assert counting_body("Kazakh state television (via Interfax)")[0] == "Kazakh state television"
+    assert counting_body("It")[1] == "unclear"
+    assert counting_body("a passer-by") == ("a passer-by", "")
+
+
+# --------------------------------------------------------------------------- robustness
+def test_empty_and_no_numbers():
+    assert list(extract_figures("").columns) == FIGURE_COLUMNS
+    assert extract_figures("").empty
+    assert extract_figures(None).empty
+    assert extract_figures("No numbers here at all, only words.").empty
+
+
+def test_bad_input_raises_lessons_error():
+    with pytest.raises(LessonsDataError):
+        extract_figures(42)
+    with pytest.raises(LessonsDataError, match="body"):
+        figures_table(pd.DataFrame({"article_id": ["x"]}))
+
+
+def test_a_megabyte_of_text():
+    chunk = ("The council met on 7 January 2022 to discuss the new bus routes, the library roof and the "
+             "budget for the spring fair, which residents had asked about for months. Officials said more "
+             "than 3\u2009700 people had signed the petition. About\u00a02,300 wrote letters; dozens of "
+             "people came to the hall, where the debate went on late into the evening and no one left early. "
+             "The mayor thanked everyone for their patience and promised a written reply before the summer.\n\n")
+    text = chunk * (1_000_000 // len(chunk) + 1)
+    frame = extract_figures(text)
+    per_chunk = len(extract_figures(chunk))
+    assert per_chunk == 3
+    assert len(frame) == per_chunk * (1_000_000 // len(chunk) + 1)
+    sample = frame.sample(50, random_state=1)
+    check_offsets(text, sample)
+
+
+PIECES = list("0123456789 ,.-–%$£abot\u2009\u00a0\n") + [
+    " about ", " dozens ", " one ", " half ", " million", " of ", " people", " January ", " up to ", "-day"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_never_crashes_and_offsets_hold(text):
+    frame = extract_figures(text)
+    check_offsets(text, frame)
+    assert frame["qualifier"].isin(figures.QUALIFIERS).all()
+
+
+# --------------------------------------------------------------------------- data files
+def test_data_errors_name_the_file_and_field(tmp_path):
+    bad = tmp_path / "claims.yml"
+    bad.write_text("- claim: x\n  label: X\n  unit: count\n  rationale: r\n  rules:\n    - colour: red\n")
+    with pytest.raises(LessonsDataError, match=r"claims.yml.*rule 1.*colour"):
+        figures.load_claims(str(bad))
+    bad.write_text("- claim: x\n  label: X\n  unit: count\n  rules: [{verb: killed}]\n")
+    with pytest.raises(LessonsDataError, match="rationale"):
+        figures.load_claims(str(bad))
+
+
+def test_yaml_booleans_are_caught(tmp_path):
+    folder = tmp_path / "figures"
+    shutil.copytree(figures._folder(), folder)
+    lexicon = folder / "lexicon.yml"
+    lexicon.write_text(lexicon.read_text().replace("'on', at,", "on, at,"))
+    with pytest.raises(LessonsDataError, match="function_words"):
+        figures._grammar(str(folder))
+
+
+def test_every_data_entry_has_a_rationale():
+    import csv
+    for name in ("hedges.csv", "vague.csv", "units.csv", "currency_symbols.csv", "counters.csv"):
+        with open(figures._folder() / name, encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                assert row["rationale"].strip(), (name, row)
+    assert all(c.rules for c in figures.load_claims())
+
+
+# --------------------------------------------------------------------------- the five articles
+@pytest.fixture(scope="module")
+def table():
+    return figures_table(load_articles())
+
+
+@pytest.fixture(scope="module")
+def verdicts(table):
+    return compare_figures(table).set_index("claim")
+
+
+def test_table_columns_and_offsets(table):
+    assert list(table.columns) == figures.TABLE_COLUMNS
+    bodies = load_articles().set_index("article_id")["body"]
+    for row in table.itertuples():
+        assert bodies[row.article_id][row.start:row.end] == row.text
+        assert row.text in row.sentence
+    assert set(table["article_id"]) == set(bodies.index)
+
+
+def test_the_two_18s_in_thejournal_count_different_people(table, verdicts):
+    tj = table[(table["article_id"] == "thejournal") & (table["value"] == 18)]
+    assert set(tj["claim"]) == {"others-wounded", "security-killed"}
+    wounded = tj[tj["claim"] == "others-wounded"].iloc[0]
+    assert wounded["counted"] == "armed criminals" and wounded["verb"] == "wounded"
+    assert "contradiction" not in set(verdicts["verdict"])
+
+
+def test_detentions_differ_as_the_count_grows(verdicts):
+    row = verdicts.loc["detained"]
+    assert row["verdict"] == "differs"
+    assert "later update" in row["reason"] and "counting bodies" in row["reason"]
+    assert row["n_articles"] == 5
+    assert row["conservative"] == 2300
+
+
+def test_price_cap_and_alliance_are_consistent(verdicts):
+    assert verdicts.loc["price-cap-length", "verdict"] == "consistent"
+    assert verdicts.loc["alliance-members", "verdict"] == "consistent"
+    assert verdicts.loc["years-independent", "verdict"] == "consistent"
+
+
+def test_bandits_hedge_added(verdicts):
+    row = verdicts.loc["bandits-attack"]
+    assert row["verdict"] == "differs" and "up to" in row["reason"]
+    assert not row["checkable"]
+
+
+def test_single_sources(verdicts):
+    for claim in ("security-wounded", "others-wounded", "internet-connectivity", "bitcoin-share"):
+        assert verdicts.loc[claim, "verdict"] == "single source"
+
+
+def test_who_counted_on_the_articles(table):
+    counters = set(table.loc[table["claim"] == "detained", "counter"])
+    assert {"Kazakh interior ministry", "Kazakh state television"} <= counters
+    assert table.loc[table["claim"] == "internet-connectivity", "counter"].iloc[0] == "NetBlocks"
+
+
+def test_conservative_rule_counts_dozens_as_12(verdicts):
+    assert verdicts.loc["all-killed", "conservative"] == 12
+    assert verdicts.loc["others-killed", "conservative"] == 26  # a number beats 'dozens'
+
+
+# --------------------------------------------------------------------------- constructed cases
+def _articles(*bodies):
+    return pd.DataFrame({"article_id": [f"a{i}" for i in range(len(bodies))],
+                         "label": [f"Paper {i}" for i in range(len(bodies))], "body": list(bodies)})
+
+
+def test_constructed_contradiction():
+    table = figures_table(_articles(
+        "The interior ministry said 2,500 troops from the alliance were deployed on Monday.",
+        "The interior ministry said 9,000 troops from the alliance were deployed on Monday.",
+    ))
+    row = compare_figures(table).set_index("claim").loc["alliance-troops"]
+    assert row["verdict"] == "contradiction"
+
+
+def test_constructed_update_is_not_a_contradiction():
+    table = figures_table(_articles(
+        "The interior ministry said yesterday that 40 people had been detained.",
+        "State television said more than 90 people had been detained so far.",
+    ))
+    row = compare_figures(table).set_index("claim").loc["detained"]
+    assert row["verdict"] == "differs"
+
+
+def test_same_cumulative_count_same_source_same_time_contradicts():
+    table = figures_table(_articles(
+        "The interior ministry said 40 people were detained on Monday.",
+        "The interior ministry said 90 people were detained on Monday.",
+    ))
+    assert compare_figures(table).set_index("claim").loc["detained", "verdict"] == "contradiction"
+
+
+def test_units_are_converted_before_comparing():
+    table = figures_table(_articles(
+        "The government set a 90-day price cap on bread.",
+        "Bread price limits will stay for three months.",
+    ))
+    assert compare_figures(table).set_index("claim").loc["price-cap-length", "verdict"] == "consistent"
+    table = figures_table(_articles(
+        "The government set a 30-day price cap on bread.",
+        "Bread price limits will stay for three months.",
+    ))
+    assert compare_figures(table).set_index("claim").loc["price-cap-length", "verdict"] == "contradiction"
