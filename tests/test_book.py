@@ -72,13 +72,28 @@ def test_no_number_from_the_articles_is_typed_in_prose(path):
         assert not [n for n in numbers if len(n.replace(",", "")) > 1], f"cell {i}: typed numbers {numbers}; use glue"
 
 
+def chart_specs(html: str) -> list[dict]:
+    """The Vega-Lite specs Altair embeds in a page: `(function(spec, embedOpt){...})({...}, {...})`."""
+    decoder, specs = json.JSONDecoder(), []
+    for match in re.finditer(r"\}\)\((?=\{)", html):
+        try:
+            spec, _ = decoder.raw_decode(html, match.end())
+        except json.JSONDecodeError:
+            continue
+        if "vega-lite" in str(spec.get("$schema", "")):
+            specs.append(spec)
+    return specs
+
+
 @pytest.mark.book
 def test_every_chart_has_title_and_description(built_book):
+    found = 0
     for page in built_book.rglob("*.html"):
-        for spec in re.findall(r'var spec = (\{.*?\});\n', page.read_text(), flags=re.S):
-            chart = json.loads(spec)
+        for chart in chart_specs(page.read_text()):
+            found += 1
             assert chart.get("title"), f"{page.name}: a chart without a title"
             assert chart.get("description"), f"{page.name}: a chart without a description"
+    assert found >= 3, f"expected the chapters' charts in the built pages, found {found}"
 
 
 def _pins(path: Path) -> dict[str, str]:

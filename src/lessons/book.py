@@ -54,6 +54,9 @@ def format_number(value) -> str:
     """3700 -> '3,700'; 2.5 -> '2.5'; strings pass through."""
     if isinstance(value, str):
         return value
+    if isinstance(value, int) and abs(value) >= 10**15:
+        digits = str(abs(value))  # too long to read as digits, maybe too big for a float
+        return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"

@@ -50,6 +50,8 @@ def _read_yaml(path: Path):
             return yaml.safe_load(handle)
     except FileNotFoundError:
         raise LessonsDataError(f"{path}: file not found") from None
+    except UnicodeDecodeError as err:
+        raise LessonsDataError(f"{path}: not UTF-8 text (byte {err.start}: {err.reason}); save the file as UTF-8") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
@@ -373,12 +375,13 @@ def _is_boundary(text: str, m: re.Match) -> bool:
     nxt = rest[:1]
     punct = m.group().rstrip("\"'\u201d\u2019)]")
     # Spaced ellipsis ". . ." (ordinary or thin spaces): the dots are not sentence ends.
-    if punct == "." and (rest.startswith(".") or re.search(r"\." + _SPACE + r"$", text[: m.start()])):
+    before = text[max(0, m.start() - 40): m.start()]  # a bounded window keeps this linear
+    if punct == "." and (rest.startswith(".") or re.search(r"\." + _SPACE + r"$", before)):
         return False
     if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'\u201c\u2018(["):
         return False
     if punct == ".":
-        word = re.search(r"([A-Za-z.]+)$", text[: m.start()])
+        word = re.search(r"([A-Za-z.]+)$", before)
         token = word.group(1) if word else ""
         if token.lower() in _ABBREVIATIONS:
             return False

@@ -456,7 +456,7 @@ def _is_year(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
 
 
 def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
-    if value != int(value) or value > 9999:
+    if not math.isfinite(value) or value > 9999 or value != int(value):
         return False
     prev = _prev_word(text, s).rstrip(".")
     if prev in g.months and value <= 31 or prev in g.months and 1000 <= value <= 2199:

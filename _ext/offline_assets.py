@@ -1,0 +1,375 @@
+"""offline_assets: the book serves its own JavaScript, so it works offline and tells no one.
+
+By default a Jupyter Book page loads Altair's vega, vega-lite and vega-embed, require.js, the
+ipywidgets HTML manager and MathJax from public CDNs: offline (a filtered classroom network, a
+train, CI) charts show "Error loading script", and every page view is reported to third parties.
+
+This extension
+* checks that ``node_modules`` (``npm ci``, pinned by package-lock.json) holds the versions that
+  Altair and myst-nb expect, and stops the build with a clear message if not;
+* copies the few files needed from ``node_modules`` to ``_static/offline/`` of the built book;
+* points myst-nb's ``nb_ipywidgets_js`` and Sphinx's ``mathjax_path`` at those copies and gives
+  require.js a ``paths`` config, so the widget manager finds its own modules and fonts;
+* rewrites Altair's CDN URLs in every page to the local copies;
+* leaves out the saved widget state, the widget manager and require.js on pages that show no
+  widget (the book's exercises show a static quiz instead), which saves 4 MB of JavaScript;
+* removes sphinx-thebe's page scripts when thebe is switched off (they are emitted twice and
+  the second copy throws "Identifier 'THEBE_JS_URL' has already been declared"), and drops
+  duplicate inline scripts;
+* warns (an error under ``-W``) if a page still loads anything from a known CDN.
+
+Binder, Colab and repository buttons are plain links and stay as they are.
+
+Configuration (``sphinx: config:`` in ``_config.yml``):
+``offline_assets_node_modules``: path of node_modules, relative to the book (default
+``node_modules``); ``offline_assets_drop_unused_widget_state`` (default True).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from posixpath import join as urljoin
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = "offline"  # under _static/ of the built book ("vendor" belongs to the theme)
+HELP = ("Run `npm ci` in the book's folder (or `make book`, which does it) to install the "
+        "pinned JavaScript packages listed in package-lock.json.")
+
+CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "cdn.plot.ly",
+             "code.jquery.com", "ajax.googleapis.com", "fonts.googleapis.com", "polyfill.io")
+
+
+@dataclass
+class Package:
+    """One npm package: which files the book serves and where."""
+
+    name: str
+    dest: str                       # folder under _static/offline/
+    files: list[str]                # glob patterns relative to the package folder
+    exclude: list[str] = field(default_factory=list)
+    main: str = ""                  # the file pages load, relative to dest
+
+
+PACKAGES = [
+    Package("vega", "vega", ["build/vega.min.js", "LICENSE"], main="vega.min.js"),
+    Package("vega-lite", "vega-lite", ["build/vega-lite.min.js", "LICENSE"],
+            main="vega-lite.min.js"),
+    Package("vega-embed", "vega-embed", ["build/vega-embed.min.js", "LICENSE"],
+            main="vega-embed.min.js"),
+    Package("requirejs", "requirejs", ["require.js", "README.md"], main="require.js"),
+    # embed-amd.js defines base, controls, html-manager and libembed-amd; webpack finds its
+    # fonts and chunks next to the module's URL (hence the require.js paths below).
+    Package("@jupyter-widgets/html-manager", "html-manager",
+            ["dist/embed-amd.js", "dist/*.embed.js", "dist/*.woff", "dist/*.woff2",
+             "dist/*.ttf", "dist/*.eot", "dist/*.svg", "dist/*.LICENSE.txt", "LICENSE*"],
+            main="embed-amd.js"),
+    # MathJax 3 loads its fonts, TeX extensions, menu and accessibility parts on demand,
+    # relative to the script's own URL.
+    Package("mathjax", "mathjax",
+            ["es5/tex-mml-chtml.js", "es5/input/**/*", "es5/output/chtml/**/*",
+             "es5/output/chtml.js", "es5/ui/**/*", "es5/a11y/**/*", "es5/sre/**/*",
+             "es5/adaptors/**/*", "es5/core.js", "es5/startup.js", "LICENSE"],
+            main="tex-mml-chtml.js"),
+]
+BY_NAME = {p.name: p for p in PACKAGES}
+
+# Altair's HTML output: const paths = {"vega": "https://cdn.jsdelivr.net/npm/vega@6?noext", ...}
+ALTAIR_CDN_RE = re.compile(
+    r"https://cdn\.jsdelivr\.net/npm/(?P<pkg>vega-lite|vega-embed|vega-lib|vega)"
+    r"(?:@(?P<version>[^\"'?\s/]+))?(?P<rest>[^\"'?\s]*)\?noext")
+# Anything else still loaded from a CDN (a plain link <a href> to a CDN is fine).
+CDN_LEFT_RE = re.compile(
+    r"(?<!href=\")(?<!href=')https?://(?:%s)/[^\"'\s<>)]*" % "|".join(map(re.escape, CDN_HOSTS)))
+
+REQUIRE_CONFIG = """\
+/* Written by _ext/offline_assets.py: tell require.js where the ipywidgets modules live, so the
+   widget manager loads its fonts and chunks from the book itself (not from a CDN). */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || typeof window.requirejs === "undefined") { return; }
+  var base = script.src.slice(0, script.src.lastIndexOf("/") + 1);
+  var manager = base + "html-manager/embed-amd";
+  window.requirejs.config({
+    paths: {
+      "@jupyter-widgets/base": manager,
+      "@jupyter-widgets/controls": manager,
+      "@jupyter-widgets/html-manager": manager,
+      "@jupyter-widgets/html-manager/dist/libembed-amd": manager
+    }
+  });
+})();
+"""
+
+
+# ----------------------------------------------------------------------------- versions
+def _version_matches(installed: str, wanted: str) -> bool:
+    """'6.3.0' matches '6', '6.3' and '6.3.0'; leading 'v' and '^'/'~' are ignored."""
+    want = wanted.strip().lstrip("v^~=").split(".")
+    have = installed.strip().lstrip("v").split(".")
+    return bool(want) and have[: len(want)] == want
+
+
+def _installed_version(node_modules: Path, name: str) -> str:
+    manifest = node_modules / name / "package.json"
+    if not manifest.is_file():
+        raise ExtensionError(
+            f"offline_assets: {manifest} is missing, so the book cannot serve {name} itself "
+            f"and would load it from a CDN. {HELP}")
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8"))["version"]
+    except (ValueError, KeyError) as err:
+        raise ExtensionError(f"offline_assets: cannot read the version in {manifest}: {err}. "
+                             f"{HELP}") from err
+
+
+def _check_lockfile(node_modules: Path, versions: dict[str, str]) -> None:
+    """node_modules must hold what package-lock.json pins (else it is stale: run npm ci)."""
+    lock = node_modules.parent / "package-lock.json"
+    if not lock.is_file():
+        return
+    try:
+        packages = json.loads(lock.read_text(encoding="utf-8")).get("packages", {})
+    except ValueError as err:
+        raise ExtensionError(f"offline_assets: cannot read {lock}: {err}") from err
+    for name, installed in versions.items():
+        pinned = (packages.get(f"node_modules/{name}") or {}).get("version")
+        if pinned and pinned != installed:
+            raise ExtensionError(
+                f"offline_assets: package-lock.json pins {name}@{pinned} but node_modules has "
+                f"{name}@{installed}. {HELP}")
+
+
+def _check_vega_bundle(node_modules: Path, wanted: str | None) -> None:
+    """The served bundle must say the right version too: vega 6.3.0's build/vega.min.js
+    calls itself 5.33.1, and vega-embed then warns that the chart needs Vega 6."""
+    bundle = node_modules / "vega" / "build" / "vega.min.js"
+    if not wanted or not bundle.is_file():
+        return
+    m = re.search(r'\bversion="([0-9][^"]*)"', bundle.read_text(encoding="utf-8", errors="replace"))
+    if m and not _version_matches(m.group(1), wanted):
+        raise ExtensionError(
+            f"offline_assets: {bundle} says it is vega {m.group(1)}, but the charts need vega "
+            f"{wanted}. Pin another vega version in package.json and run `npm install`.")
+
+
+def _expected_versions() -> dict[str, str]:
+    """The versions the Python side emits URLs for: Altair's and myst-nb's."""
+    expected: dict[str, str] = {}
+    try:
+        import altair as alt
+    except ImportError:  # a book without Altair: nothing to match
+        pass
+    else:
+        expected["vega"] = str(alt.VEGA_VERSION)
+        expected["vega-lite"] = str(alt.VEGALITE_VERSION)
+        expected["vega-embed"] = str(alt.VEGAEMBED_VERSION)
+    try:
+        from myst_nb.core.config import ipywidgets_js_factory
+    except ImportError:
+        pass
+    else:
+        for url in ipywidgets_js_factory():
+            m = re.search(r"@jupyter-widgets/html-manager@([^/]+)/", url)
+            if m:
+                expected["@jupyter-widgets/html-manager"] = m.group(1)
+    return expected
+
+
+# ----------------------------------------------------------------------------- config
+def _node_modules(app: Sphinx) -> Path:
+    path = Path(app.config.offline_assets_node_modules)
+    return path if path.is_absolute() else Path(app.confdir or app.srcdir) / path
+
+
+def on_config_inited(app: Sphinx, config) -> None:
+    node_modules = _node_modules(app)
+    if not node_modules.is_dir():
+        raise ExtensionError(
+            f"offline_assets: {node_modules} does not exist. {HELP}")
+    versions = {p.name: _installed_version(node_modules, p.name) for p in PACKAGES}
+    _check_lockfile(node_modules, versions)
+    for name, wanted in _expected_versions().items():
+        if not _version_matches(versions[name], wanted):
+            raise ExtensionError(
+                f"offline_assets: the pages ask for {name}@{wanted} but node_modules has "
+                f"{name}@{versions[name]}. Pin {name} to a matching version in package.json, "
+                f"run `npm install` to update package-lock.json, then `npm ci`.")
+    _check_vega_bundle(node_modules, _expected_versions().get("vega"))
+    app._offline_assets_versions = versions  # type: ignore[attr-defined]
+
+    base = f"{STATIC_DIR}/"
+    config.nb_ipywidgets_js = {
+        base + "requirejs/require.js": {},
+        base + "require-config.js": {},
+        base + "html-manager/embed-amd.js": {
+            # For widget modules not in the bundle (none in this book): look locally, so a
+            # missing module shows up as a 404 in the tests, not as a request to a CDN.
+            "data-jupyter-widgets-cdn": "_static/" + base + "npm/",
+        },
+    }
+    config.mathjax_path = base + "mathjax/tex-mml-chtml.js"
+
+
+# ----------------------------------------------------------------------------- pages
+def _thebe_enabled(app: Sphinx) -> bool:
+    options = app.config.html_theme_options or {}
+    launch = options.get("launch_buttons") or {}
+    thebe_config = getattr(app.config, "thebe_config", None) or {}
+    return bool(launch.get("thebe")) or bool(thebe_config.get("always_load"))
+
+
+def _fix_scripts(app: Sphinx, pagename: str, context: dict) -> None:
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list):
+        return
+    pathto = context["pathto"]
+    drop_thebe = not _thebe_enabled(app)
+    kept, seen = [], set()
+    for js in scripts:
+        filename = str(getattr(js, "filename", js) or "")
+        attrs = dict(getattr(js, "attributes", {}) or {})
+        body = attrs.get("body", "")
+        if drop_thebe and ("sphinx-thebe" in filename or "THEBE_JS_URL" in body):
+            continue
+        key = (filename, tuple(sorted(attrs.items())))
+        if key in seen:  # e.g. togglebutton's inline config, emitted twice
+            continue
+        seen.add(key)
+        cdn = attrs.get("data-jupyter-widgets-cdn", "")
+        if cdn.startswith("_static/" + STATIC_DIR) and hasattr(js, "priority"):
+            # make the widget "CDN" relative to this page (require.js resolves it so)
+            attrs["data-jupyter-widgets-cdn"] = pathto(cdn, 1)
+            js = type(js)(js.filename, priority=js.priority, **attrs)
+        kept.append(js)
+    scripts[:] = kept
+    if drop_thebe:
+        css = context.get("css_files")
+        if isinstance(css, list):
+            css[:] = [c for c in css
+                      if "sphinx-thebe" not in str(getattr(c, "filename", c) or "")]
+
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _drop_unused_widget_state(app: Sphinx, pagename: str, context: dict) -> None:
+    """A page whose widgets all gave way to a static text/html output (the book's exercises,
+    see nb_mime_priority_overrides) still carries the saved widget state, and with it 4 MB of
+    widget manager and require.js. Without a single widget view there is nothing to draw."""
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list) or WIDGET_VIEW in (context.get("body") or ""):
+        return
+    widget_js = {urljoin("_static", u) if "://" not in u else u
+                 for u in (app.config.nb_ipywidgets_js or {})}
+    has_state = any((getattr(js, "attributes", {}) or {}).get("type") == WIDGET_STATE
+                    for js in scripts)
+    if not has_state:
+        return
+    scripts[:] = [js for js in scripts
+                  if (getattr(js, "attributes", {}) or {}).get("type") != WIDGET_STATE
+                  and str(getattr(js, "filename", "") or "") not in widget_js]
+
+
+def _rewrite_altair(app: Sphinx, pagename: str, context: dict) -> None:
+    body = context.get("body")
+    if not body or "cdn.jsdelivr.net/npm/vega" not in body:
+        return
+    pathto = context["pathto"]
+    versions = getattr(app, "_offline_assets_versions", {})
+
+    def local(match: re.Match) -> str:
+        name = match.group("pkg")
+        if name == "vega-lib":  # listed by Altair's template, never loaded
+            name = "vega"
+        wanted = match.group("version")
+        if wanted and name in versions and not _version_matches(versions[name], wanted):
+            logger.warning(
+                f"offline_assets: {pagename} asks for {name}@{wanted} but the book serves "
+                f"{name}@{versions[name]}; pin a matching version in package.json",
+                type="offline_assets", subtype="version", location=pagename)
+        pkg = BY_NAME[name]
+        return pathto(f"_static/{STATIC_DIR}/{pkg.dest}/{pkg.main}", 1) + "?noext"
+
+    context["body"] = ALTAIR_CDN_RE.sub(local, body)
+
+
+def _check_leftovers(app: Sphinx, pagename: str, context: dict) -> None:
+    found = set(CDN_LEFT_RE.findall(context.get("body") or ""))
+    for js in context.get("script_files") or []:
+        attrs = getattr(js, "attributes", {}) or {}
+        text = " ".join([str(getattr(js, "filename", js) or "")] + [str(v) for v in attrs.values()])
+        found.update(CDN_LEFT_RE.findall(text))
+    for url in sorted(found):
+        logger.warning(f"offline_assets: {pagename} still loads {url} from a CDN",
+                       type="offline_assets", subtype="cdn", location=pagename)
+
+
+def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if app.builder.format != "html":
+        return
+    _fix_scripts(app, pagename, context)
+    if app.config.offline_assets_drop_unused_widget_state:
+        _drop_unused_widget_state(app, pagename, context)
+    _rewrite_altair(app, pagename, context)
+    _check_leftovers(app, pagename, context)
+
+
+# ----------------------------------------------------------------------------- files
+def _copy_if_changed(src: Path, dst: Path) -> bool:
+    if dst.is_file():
+        s, d = src.stat(), dst.stat()
+        if s.st_size == d.st_size and int(s.st_mtime) == int(d.st_mtime):
+            return False
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+    return True
+
+
+def on_build_finished(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder is None or app.builder.format != "html":
+        return
+    node_modules = _node_modules(app)
+    out = Path(app.builder.outdir) / "_static" / STATIC_DIR
+    copied = 0
+    for pkg in PACKAGES:
+        root = node_modules / pkg.name
+        matched = 0
+        for pattern in pkg.files:
+            for src in sorted(root.glob(pattern)):
+                if not src.is_file() or src.suffix == ".map":
+                    continue
+                rel = src.relative_to(root)
+                # flatten the package's build/ or dist/ or es5/ folder
+                parts = rel.parts[1:] if rel.parts[0] in ("build", "dist", "es5") else rel.parts
+                copied += _copy_if_changed(src, out / pkg.dest / Path(*parts))
+                matched += 1
+        if pkg.main and not (out / pkg.dest / pkg.main).is_file():
+            raise ExtensionError(
+                f"offline_assets: {root} has no {pkg.main} to serve ({matched} files matched). "
+                f"{HELP}")
+    config_js = out / "require-config.js"
+    if not config_js.is_file() or config_js.read_text(encoding="utf-8") != REQUIRE_CONFIG:
+        config_js.write_text(REQUIRE_CONFIG, encoding="utf-8")
+        copied += 1
+    logger.info(f"offline_assets: {copied} files copied to {out}")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("offline_assets_node_modules", "node_modules", "env", [str])
+    app.add_config_value("offline_assets_drop_unused_widget_state", True, "html", [bool])
+    # after myst-nb and sphinx (default priority 500) have filled in their values
+    app.connect("config-inited", on_config_inited, priority=800)
+    app.connect("html-page-context", on_html_page_context, priority=900)
+    app.connect("build-finished", on_build_finished)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

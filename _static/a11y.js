@@ -1,0 +1,93 @@
+/*
+ * a11y.js: small accessibility fixes for markup that the theme and third-party widgets write.
+ * Each fix is idempotent and reapplied when the page changes (icons, charts and widgets are
+ * drawn after load). Checked by tests/test_browser.py with axe-core.
+ */
+(function () {
+  "use strict";
+
+  function fix(root) {
+    var i, els;
+    // Search field button: it shows "Search Ctrl+K" but aria-label says only "Search"
+    // (axe: label-content-name-mismatch). Without aria-label its name is its visible text.
+    els = root.querySelectorAll(".search-button-field[aria-label]");
+    for (i = 0; i < els.length; i++) { els[i].removeAttribute("aria-label"); }
+
+    // Colour-mode button: its icons carry titles ("Light", "Dark", "System Settings") that
+    // Font Awesome turns into labelled images inside a button named "Color mode"
+    // (label-content-name-mismatch). The icons are decoration: hide them, keep the name.
+    els = root.querySelectorAll(".theme-switch-button .theme-switch");
+    for (i = 0; i < els.length; i++) {
+      var icon = els[i];
+      icon.removeAttribute("title");
+      icon.removeAttribute("role");
+      icon.removeAttribute("aria-labelledby");
+      icon.setAttribute("aria-hidden", "true");
+      var title = icon.querySelector && icon.querySelector("title");
+      if (title) { title.parentNode.removeChild(title); }
+    }
+
+    // myst-nb's hidden code cells: <summary aria-label="Toggle hidden content"> shows
+    // "Show code cell source" (label-content-name-mismatch). Its visible text is the better
+    // name, and it changes with the state (Show/Hide).
+    els = root.querySelectorAll("details.hide > summary[aria-label], details.above-input > summary[aria-label]");
+    for (i = 0; i < els.length; i++) {
+      if (els[i].textContent.trim()) { els[i].removeAttribute("aria-label"); }
+    }
+
+    // The navigation's expand/collapse toggles (a chapter with sections): the summary holds
+    // only a chevron icon (axe: summary-name). Name it after the chapter it opens.
+    els = root.querySelectorAll("nav li > details > summary:not([aria-label])");
+    for (i = 0; i < els.length; i++) {
+      if (els[i].textContent.trim()) { continue; }
+      var item = els[i].parentNode.parentNode;
+      var link = item.querySelector(":scope > a");
+      var name = link ? link.textContent.trim() : "";
+      els[i].setAttribute("aria-label", name ? "Sections of " + name : "Sections");
+    }
+
+    // vega-embed's "..." actions menu (if a chart ever enables it): the summary is an icon only
+    // (axe: summary-name).
+    els = root.querySelectorAll(".vega-embed details > summary:not([aria-label])");
+    for (i = 0; i < els.length; i++) {
+      els[i].setAttribute("aria-label", "Chart menu: save the chart or view its source");
+    }
+
+    // A chart wider than a phone scrolls inside its own box (a11y.css): make that box
+    // reachable with the keyboard so it can be scrolled without a mouse.
+    els = root.querySelectorAll(".vega-embed:not([tabindex])");
+    for (i = 0; i < els.length; i++) {
+      if (els[i].scrollWidth > els[i].clientWidth + 1) { els[i].setAttribute("tabindex", "0"); }
+    }
+
+    // ipywidgets sliders: the handle (role=slider) has no name (axe: aria-input-field-name).
+    // Name it after the widget's description, or after the readout's meaning.
+    els = root.querySelectorAll(".noUi-handle[role=slider]:not([aria-label]):not([aria-labelledby])");
+    for (i = 0; i < els.length; i++) {
+      var widget = els[i].closest(".widget-slider, .jupyter-widgets");
+      var label = widget && widget.querySelector(".widget-label");
+      var text = label && label.textContent.trim();
+      els[i].setAttribute("aria-label", text || "Slider");
+    }
+  }
+
+  function start() {
+    fix(document);
+    if (typeof MutationObserver === "undefined") { return; }
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) { return; }
+      pending = true;
+      (window.requestAnimationFrame || setTimeout)(function () {
+        pending = false;
+        fix(document);
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,510 @@
+"""Run the benchmarks of issue 9 and write a Markdown report.
+
+    make bench          # full run: writes benchmarks/results/REPORT.md (+ raw.json)
+    make bench-smoke    # short run (about a minute once benchmarks/.venv exists):
+                        # writes _build/bench-smoke/REPORT.md
+
+Two environments, on purpose:
+* the helpers (figures, reuse, loaded language) run against the peers in benchmarks/.venv,
+  built from benchmarks/requirements.txt = the book's exact pins + quantulum3 and its
+  dependencies. This script (re)builds it when a requirements file or pyproject.toml changes,
+  then runs ``run.py --part helpers`` with that interpreter; every side-by-side comparison is
+  measured in that one process.
+* the book (chapter execution, the build, page weight, environment size) is measured with the
+  interpreter that runs this script: the book's own .venv, as ``make book`` uses it.
+
+``--no-venv`` runs the helper part in this interpreter instead (peers absent are reported as
+not installed): the unit test uses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness as h  # noqa: E402
+
+ROOT = h.ROOT
+BENCH_VENV = ROOT / "benchmarks" / ".venv"
+BENCH_REQS = [ROOT / "benchmarks" / "requirements.txt", ROOT / "binder" / "requirements.txt", ROOT / "pyproject.toml"]
+
+PROFILES = {
+    # figures: passes x loops over the labelled set; reuse sizes; language copies of the corpus
+    "full": dict(fig_repeats=7, fig_loops=5, reuse_sizes=[100, 200, 400, 800], reuse_repeats=3,
+                 baseline_budget=60.0, lang_copies=[1, 10, 40], lang_repeats=5,
+                 chapter_repeats=3, build_repeats=2, build=True, chapters=True),
+    "smoke": dict(fig_repeats=1, fig_loops=1, reuse_sizes=[20, 40], reuse_repeats=1,
+                  baseline_budget=3.0, lang_copies=[1, 4], lang_repeats=1,
+                  chapter_repeats=1, build_repeats=0, build=False, chapters=True, chapter_limit=1),
+    "tiny": dict(fig_repeats=1, fig_loops=1, reuse_sizes=[10, 20], reuse_repeats=1,
+                 baseline_budget=2.0, lang_copies=[1], lang_repeats=1,
+                 chapter_repeats=0, build_repeats=0, build=False, chapters=False),
+}
+
+GOALS = {
+    "figures_speed": 10.0,   # extract_figures >= 10x quantulum3's sentences per second
+    "reuse_growth": 10.0,    # time(800 articles) <= 10x time(100 articles)
+    "chapter_ratio": 1.5,    # each chapter <= 1.5x its imports-only floor
+}
+
+
+# ----------------------------------------------------------------------------- environments
+def _reqs_hash() -> str:
+    return hashlib.sha256(b"".join(p.read_bytes() for p in BENCH_REQS if p.exists())).hexdigest()
+
+
+def ensure_bench_venv(python: str) -> Path:
+    """Create or refresh benchmarks/.venv from the pinned requirements (pip only: no model,
+    no data and nothing else is downloaded; quantulum3 is checked to parse offline)."""
+    stamp = BENCH_VENV / ".installed"
+    py = BENCH_VENV / "bin" / "python"
+    want = _reqs_hash()
+    if py.exists() and stamp.exists() and stamp.read_text().strip() == want:
+        return py
+    print(f"[bench] building {BENCH_VENV.relative_to(ROOT)} from benchmarks/requirements.txt", flush=True)
+    shutil.rmtree(BENCH_VENV, ignore_errors=True)  # from scratch: pip never removes packages no longer pinned
+    subprocess.run([python, "-m", "venv", str(BENCH_VENV)], check=True)
+    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True, cwd=ROOT)
+    # cwd=ROOT: the '-e .' inside binder/requirements.txt is the lessons package
+    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "-r", "benchmarks/requirements.txt"], check=True, cwd=ROOT)
+    subprocess.run([str(py), "-W", "ignore", "-c", "from quantulum3 import parser; assert parser.parse('3 km')"], check=True)
+    stamp.write_text(want + "\n")
+    return py
+
+
+def _versions(names) -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for n in names:
+        try:
+            out[n] = version(n)
+        except PackageNotFoundError:
+            out[n] = None
+    return out
+
+
+def _load() -> str | None:
+    try:
+        return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return None
+
+
+def machine_info() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    commit, dirty = None, None
+    try:  # read-only git queries
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip() or None
+        dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip())
+    except OSError:
+        pass
+    return {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "load_start": _load(), "cpu": cpu, "cores": os.cpu_count(),
+            "memory_gib": mem, "os": platform.platform(), "python": platform.python_version(),
+            "commit": commit, "uncommitted_changes": dirty}
+
+
+# ----------------------------------------------------------------------------- parts
+def part_helpers(prof: dict) -> dict:
+    out = {"versions": _versions(["lessons", "pandas", "rapidfuzz", "quantulum3", "inflect", "num2words"]),
+           "python": platform.python_version(), "executable": sys.executable}
+    t0 = time.perf_counter()
+    labelled = h.load_labelled()
+    out["figures"] = h.bench_figures(labelled, prof["fig_repeats"], prof["fig_loops"])
+    print(f"[bench] figures done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    out["reuse"] = h.bench_reuse(prof["reuse_sizes"], prof["reuse_repeats"], prof["baseline_budget"])
+    print(f"[bench] reuse done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    out["language"] = h.bench_language(prof["lang_copies"], prof["lang_repeats"])
+    print(f"[bench] language done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    return out
+
+
+def timed_build(repeats: int) -> dict:
+    """Cold builds as `make book` runs them (--all -W -n --keep-going), each into a fresh
+    output folder (so nothing is cached and the shared _build/ is left alone)."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    times, html, ok, tail = [], None, True, ""
+    keep = Path(tempfile.mkdtemp(prefix="bench-build-"))
+    for k in range(repeats):
+        out = keep / f"run{k}"
+        t0 = time.perf_counter()
+        r = subprocess.run([str(jb), "build", "--all", "-W", "-n", "--keep-going", "--path-output", str(out), str(ROOT)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=1800)
+        times.append(time.perf_counter() - t0)
+        ok = ok and r.returncode == 0
+        if r.returncode != 0:
+            tail = (r.stdout + r.stderr)[-1500:]
+        html = out / "_build" / "html"
+    return {"seconds": statistics.median(times), "times": times, "ok": ok, "log_tail": tail,
+            "html": str(html) if html else None, "tmp": str(keep)}
+
+
+def part_book(prof: dict) -> dict:
+    out = {"versions": _versions(["jupyter-book", "myst-nb", "sphinx", "nbclient", "altair", "ipywidgets"])}
+    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))[: prof.get("chapter_limit")]
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8") if (ROOT / "_toc.yml").exists() else ""
+    out["in_toc"] = [p.name for p in chapters if f"chapters/{p.stem}" in toc]
+    if prof["chapters"] and prof["chapter_repeats"]:
+        out["chapters"] = h.bench_chapters(chapters, prof["chapter_repeats"])
+        print("[bench] chapters done", flush=True)
+    html_root = ROOT / "_build" / "html"
+    tmp = None
+    if prof["build"] and prof["build_repeats"]:
+        b = timed_build(prof["build_repeats"])
+        out["build"] = {k: v for k, v in b.items() if k != "tmp"}
+        tmp = b["tmp"]
+        if b["html"]:
+            html_root = Path(b["html"])
+        print("[bench] build done", flush=True)
+    out["page_source"] = "this run's build" if tmp else "the existing _build/html (not rebuilt in this run)"
+    out["largest_page"] = h.largest_page(html_root) if html_root.is_dir() else None
+    if html_root.is_dir():
+        out["html_bytes"] = h.dir_size(html_root)
+    if tmp:
+        shutil.rmtree(tmp, ignore_errors=True)
+    out["env"] = {"book (.venv)": h.env_size(ROOT / ".venv"), "benchmarks (benchmarks/.venv)": h.env_size(BENCH_VENV)}
+    return out
+
+
+# ----------------------------------------------------------------------------- report
+def _f(x, nd=2):
+    if x is None or (isinstance(x, float) and x != x):
+        return "n/a"
+    if isinstance(x, float):
+        return f"{x:,.{nd}f}"
+    return f"{x:,}"
+
+
+def _pct(x):
+    return "n/a" if x is None or x != x else f"{100 * x:.0f}%"
+
+
+def _mb(b):
+    return "n/a" if b is None else f"{b / 2**20:,.1f} MiB"
+
+
+def _met(ok):
+    return "n/a" if ok is None else ("**met**" if ok else "**not met**")
+
+
+def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
+    rows = []
+    fig = helpers.get("figures", {})
+    ours, peer = fig.get("lessons.figures"), fig.get("quantulum3")
+    if ours and peer:
+        speed = ours["sentences_per_s"] / peer["sentences_per_s"]
+        a, b = ours["accuracy"], peer["accuracy"]
+        better = all(a[k] > b[k] for k in ("value_acc", "qualifier_acc", "counted_acc", "f1"))
+        rows.append((f"figures: ≥{GOALS['figures_speed']:.0f}× quantulum3's sentences/s", f"{speed:.1f}×", _met(speed >= GOALS["figures_speed"])))
+        rows.append(("figures: better accuracy than quantulum3 (value, hedge, counted noun, detection F1)",
+                     f"value {_pct(a['value_acc'])} vs {_pct(b['value_acc'])}; hedge {_pct(a['qualifier_acc'])} vs {_pct(b['qualifier_acc'])}; "
+                     f"counted {_pct(a['counted_acc'])} vs {_pct(b['counted_acc'])}; F1 {a['f1']:.2f} vs {b['f1']:.2f}", _met(better)))
+    else:
+        rows.append(("figures: ≥10× quantulum3 with better accuracy", "quantulum3 not installed in this run", "n/a"))
+    reuse = {r["articles"]: r for r in helpers.get("reuse", [])}
+    if 100 in reuse and 800 in reuse:
+        g = reuse[800]["seconds"] / reuse[100]["seconds"]
+        rows.append((f"reuse: 800 articles ≤{GOALS['reuse_growth']:.0f}× the time of 100", f"{g:.1f}×", _met(g <= GOALS["reuse_growth"])))
+    elif len(reuse) >= 2:
+        ns = sorted(reuse)
+        g = reuse[ns[-1]]["seconds"] / reuse[ns[0]]["seconds"]
+        rows.append((f"reuse: 800 articles ≤10× the time of 100", f"only {ns[0]}→{ns[-1]} measured in this run: {g:.1f}× for {ns[-1] / ns[0]:.0f}× the articles", "n/a"))
+    chs = book.get("chapters") or []
+    if chs:
+        worst = max(chs, key=lambda r: r["ratio"])
+        rows.append((f"chapters: each ≤{GOALS['chapter_ratio']}× its imports-only floor",
+                     f"worst {worst['chapter']} {worst['ratio']:.2f}× ({len(chs)} chapter(s))", _met(worst["ratio"] <= GOALS["chapter_ratio"])))
+    else:
+        rows.append(("chapters: each ≤1.5× its imports-only floor", "not measured in this run", "n/a"))
+    return rows
+
+
+def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seconds: float) -> str:
+    L = []
+    w = L.append
+    w("# Benchmarks: the helpers against peer tools, and what the book costs")
+    w("")
+    took = f" in {seconds / 60:.1f} min" if seconds else ""
+    w(f"Profile `{profile}`, run {meta['date']}{took} by `benchmarks/run.py` (issue 9). "
+      "Every time is the **median** of repeated runs (the repeats are in `raw.json`); every comparison "
+      "was measured side by side in one run, and is given as a ratio. Goals are stated here, never asserted by a test.")
+    if meta.get("note"):
+        w("")
+        w(f"Note: {meta['note']}")
+    w("")
+    w("## Machine and versions")
+    w("")
+    w("| | |")
+    w("|---|---|")
+    w(f"| CPU | {meta['cpu']}, {meta['cores']} cores |")
+    w(f"| memory | {_f(meta['memory_gib'], 1)} GiB |")
+    w(f"| load average (1, 5, 15 min) | at start {meta.get('load_start') or 'not recorded'}; at end {meta.get('load_end') or 'not recorded'} "
+      f"(on {meta['cores']} cores: above {meta['cores']} means other work shared the machine, and times are noisier) |")
+    w(f"| OS | {meta['os']} |")
+    w(f"| Python | {meta['python']} (helpers: {helpers.get('python', 'n/a')}) |")
+    w(f"| commit | {meta['commit']}{' + uncommitted changes' if meta['uncommitted_changes'] else ''} |")
+    vers = {**helpers.get("versions", {}), **book.get("versions", {})}
+    w("| packages | " + ", ".join(f"{k} {v}" for k, v in vers.items() if v) +
+      ("; not installed: " + ", ".join(k for k, v in vers.items() if not v) if any(not v for v in vers.values()) else "") + " |")
+    w("")
+    w("## Goals")
+    w("")
+    w("| goal | measured | |")
+    w("|---|---|---|")
+    for g, m, ok in goals(helpers, book):
+        w(f"| {g} | {m} | {ok} |")
+    w("")
+
+    # figures
+    w("## Figures: `extract_figures` against quantulum3")
+    w("")
+    fig = helpers.get("figures", {})
+    w(f"Both tools read the same {len(h.load_labelled())} sentences of `benchmarks/data/figures_labelled.yml`, one call per sentence "
+      f"(written for this benchmark, none from the five articles; {prof['fig_repeats']} timed passes of {prof['fig_loops']}× the set, "
+      "after one warm-up call). A figure is found when the tool's span overlaps the labelled one. Value and hedge accuracy are over all "
+      "labelled figures (a missed figure is wrong on both); counted-noun accuracy over the figures that count something; "
+      "precision counts every extra figure (years, ordinals, phone numbers...) as wrong. quantulum3 has no hedge field, so its "
+      "figures are all read as `exact`; its only counted noun is a unit name.")
+    w("")
+    if fig:
+        names = list(fig)
+        w("| | " + " | ".join(names) + " |")
+        w("|---|" + "---|" * len(names))
+        rows = [("sentences / s", lambda r: _f(r["sentences_per_s"], 0)), ("ms / sentence", lambda r: _f(r["ms_per_sentence"], 3)),
+                ("sentences / s, whole set as one text (one call)", lambda r: _f(r.get("one_text_sentences_per_s"), 0)),
+                ("figures found (recall)", lambda r: f"{r['accuracy']['found']}/{r['accuracy']['gold_figures']} ({_pct(r['accuracy']['recall'])})"),
+                ("precision (false positives)", lambda r: f"{_pct(r['accuracy']['precision'])} ({r['accuracy']['false_positives']})"),
+                ("detection F1", lambda r: _f(r["accuracy"]["f1"])),
+                ("value right", lambda r: _pct(r["accuracy"]["value_acc"])),
+                ("hedge (qualifier) right", lambda r: _pct(r["accuracy"]["qualifier_acc"])),
+                ("counted noun right", lambda r: f"{_pct(r['accuracy']['counted_acc'])} of {r['accuracy']['counted_n']}"),
+                ("all three right", lambda r: _pct(r["accuracy"]["all_three_acc"]))]
+        for label, fn in rows:
+            w(f"| {label} | " + " | ".join(fn(fig[n]) for n in names) + " |")
+        w("")
+        if "quantulum3" in fig:
+            w(f"Speed ratio: `extract_figures` reads **{fig['lessons.figures']['sentences_per_s'] / fig['quantulum3']['sentences_per_s']:.1f}×** "
+              "as many sentences per second as quantulum3.")
+        else:
+            w("quantulum3 is not installed in this interpreter (it lives only in `benchmarks/.venv`): no comparison in this run.")
+        w("")
+        errs = fig["lessons.figures"]["accuracy"]["errors"]
+        if errs:
+            w(f"<details><summary>Figures <code>extract_figures</code> got wrong ({len(errs)})</summary>")
+            w("")
+            w("| sentence | figure | labelled (value, hedge, counted) | got |")
+            w("|---|---|---|---|")
+            for e in errs:
+                w(f"| {e['sentence'].replace('|', '/')} | {e['figure']} | {e['gold']} | {e['got']} |")
+            w("")
+            w("</details>")
+            w("")
+
+    # reuse
+    w("## Reuse: `find_reuse` on synthetic corpora, against all-pairs difflib")
+    w("")
+    w("Corpora are built from the five articles by `harness.synthetic_corpus`: families of five articles (a story and four rewrites). "
+      "A family's source is 8-14 consecutive sentences of one article, relexicalised with the family's own pseudo-words (grammar, "
+      "punctuation, quotation marks and numbers kept; wording new), so families share no wording; each member keeps 60-90% of the "
+      "sentences, partly shuffled and lightly edited (a word dropped, two swapped, straight quotes), mixed with unrelated filler "
+      "sentences. The planted pairs (every pair inside a family) grow linearly with the corpus, as in a news archive. "
+      f"`find_reuse` time is the median of {prof['reuse_repeats']} run(s); peak memory is from a separate run under tracemalloc "
+      "(Python heap, tracing slows code so no time comes from it). The baseline aligns every pair of articles with "
+      f"`difflib.SequenceMatcher` on words (reuse = a common run of ≥ 8 words); when all pairs would take longer than "
+      f"{prof['baseline_budget']:.0f} s, a random sample of pairs is timed and the total extrapolated (marked *est.*).")
+    w("")
+    reuse = helpers.get("reuse", [])
+    if reuse:
+        w("| articles | words | find_reuse s | × time of smallest | peak MiB | pairs found | planted recall | spurious pairs | difflib all-pairs s | difflib recall | difflib / find_reuse |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|")
+        t0 = reuse[0]["seconds"]
+        for r in reuse:
+            ds = _f(r["difflib_seconds"], 1) + (" *est.*" if r["difflib_estimated"] else "")
+            w(f"| {r['articles']} | {r['words']:,} | {_f(r['seconds'])} | {r['seconds'] / t0:.1f}× | {_f(r['peak_mib'], 1)} | {r['found']} | "
+              f"{_pct(r['recall'])} | {r['spurious']} | {ds} | {_pct(r.get('difflib_recall'))} | {r['difflib_seconds'] / r['seconds']:.1f}× |")
+        w("")
+        if len(reuse) >= 2:
+            a, b = reuse[0], reuse[-1]
+            w(f"From {a['articles']} to {b['articles']} articles ({b['articles'] / a['articles']:.0f}× the articles) `find_reuse` took "
+              f"{b['seconds'] / a['seconds']:.1f}× the time; all-pairs difflib {b['difflib_seconds'] / a['difflib_seconds']:.1f}× "
+              f"(its pair count grows {b['difflib_pairs'] / a['difflib_pairs']:.0f}×).")
+            w("")
+
+    # language
+    w("## Loaded language: `find_loaded_terms` on a long text")
+    w("")
+    lang = helpers.get("language", [])
+    if lang:
+        w(f"The text is the five article bodies joined, repeated; median of {prof['lang_repeats']} run(s) after a warm-up call.")
+        w("")
+        w("| copies | characters | words | terms found | seconds | terms / s | words / s |")
+        w("|---|---|---|---|---|---|---|")
+        for r in lang:
+            w(f"| {r['copies']} | {r['chars']:,} | {r['words']:,} | {r['terms']:,} | {_f(r['seconds'], 3)} | {_f(r['terms_per_s'], 0)} | {_f(r['words_per_s'], 0)} |")
+        w("")
+        if len(lang) >= 2:
+            a, b = lang[0], lang[-1]
+            w(f"{b['copies'] // a['copies']}× the text took {b['seconds'] / a['seconds']:.1f}× the time.")
+            w("")
+
+    # the book
+    w("## The book")
+    w("")
+    w("### Chapter execution against the imports-only floor")
+    w("")
+    chs = book.get("chapters")
+    if chs:
+        w("Each chapter is executed in a fresh kernel with nbclient (kernel start-up included, as in the build), interleaved with a "
+          "notebook holding only the chapter's own import statements: the floor no chapter can beat. "
+          f"Median of {prof['chapter_repeats']} run(s) each.")
+        w("")
+        w("| notebook | in the book's _toc.yml | execution s | imports-only floor s | ratio | goal ≤ 1.5× |")
+        w("|---|---|---|---|---|---|")
+        for r in chs:
+            toc = "yes" if r["chapter"] in book.get("in_toc", []) else "no"
+            w(f"| {r['chapter']} | {toc} | {_f(r['seconds'])} | {_f(r['floor_seconds'])} | {r['ratio']:.2f}× | {_met(r['ratio'] <= GOALS['chapter_ratio'])} |")
+        w("")
+        w("<details><summary>The imports each floor notebook runs</summary>")
+        w("")
+        for r in chs:
+            w(f"- `{r['chapter']}`: `" + "; ".join(r["imports"].splitlines()) + "`")
+        w("")
+        w("</details>")
+        w("")
+    else:
+        w("Not measured in this run.")
+        w("")
+    w("### Full build")
+    w("")
+    b = book.get("build")
+    if b:
+        w(f"`jupyter-book build --all -W -n --keep-going` into a fresh folder (cold: every notebook executed, nothing cached): "
+          f"**{_f(b['seconds'], 1)} s** (median of {len(b['times'])}: {', '.join(_f(t, 1) for t in b['times'])} s)"
+          + ("." if b["ok"] else "; **the build failed** (see below)."))
+        if not b["ok"]:
+            w("")
+            w("```")
+            w(b["log_tail"])
+            w("```")
+    else:
+        w("Not measured in this run.")
+    w("")
+    w("### The largest page and everything it loads")
+    w("")
+    lp = book.get("largest_page")
+    if lp:
+        w(f"From {book['page_source']}; the whole HTML output is {_mb(book.get('html_bytes'))}.")
+        w("")
+        w(f"- largest page: `{lp['page']}`, {_mb(lp['page_bytes'])}")
+        w(f"- it loads {lp['loaded_files']} local files (scripts, stylesheets, images, and the fonts those stylesheets load): {_mb(lp['loaded_bytes'])}")
+        w(f"- **total: {_mb(lp['total_bytes'])}**; biggest: " + ", ".join(f"`{n}` {_mb(s)}" for n, s in lp["biggest"]))
+        if lp["remote"]:
+            w(f"- {len(lp['remote'])} remote URL(s) referenced (not fetched, not counted): " + ", ".join(f"`{u}`" for u in lp["remote"][:8]))
+        else:
+            w("- no remote URL referenced directly by the page")
+        w("- files loaded later by scripts (require.js modules, the chart libraries) are not followed")
+    else:
+        w("No built book found.")
+    w("")
+    w("### Environment size")
+    w("")
+    w("`.venv` is what `make` builds: Binder's pins (`binder/requirements.txt`) plus the test tools; the Binder column "
+      "adds up the installed files of the Binder-pinned packages only (from their RECORD files), what a reader's Binder image holds "
+      "on top of Python itself.")
+    w("")
+    w("| environment | size on disk | Binder-pinned packages only | distributions | biggest packages |")
+    w("|---|---|---|---|---|")
+    for name, e in book.get("env", {}).items():
+        if e:
+            w(f"| {name} | {_mb(e['bytes'])} | {_mb(e.get('binder_bytes'))} | {e['distributions']} | " + ", ".join(f"{n} {_mb(s)}" for n, s in e["biggest"]) + " |")
+        else:
+            w(f"| {name} | not present | | | |")
+    w("")
+    w("## How to reproduce")
+    w("")
+    w("`make bench` (this report) or `make bench-smoke` (a short run that writes `_build/bench-smoke/REPORT.md`). "
+      "Both build `benchmarks/.venv` from `benchmarks/requirements.txt` when it is missing or a requirements file changed. "
+      "The numbers depend on the machine: compare ratios, not seconds, between machines.")
+    w("")
+    return "\n".join(L)
+
+
+# ----------------------------------------------------------------------------- main
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--profile", choices=sorted(PROFILES), default="full")
+    ap.add_argument("--out", type=Path, help="folder for REPORT.md and raw.json")
+    ap.add_argument("--no-venv", action="store_true", help="run the helper part in this interpreter")
+    ap.add_argument("--render", action="store_true", help="only rewrite REPORT.md from the raw.json in --out (no measuring)")
+    ap.add_argument("--note", help="a sentence added under the report's title")
+    ap.add_argument("--part", choices=["helpers"], help=argparse.SUPPRESS)
+    ap.add_argument("--json", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    prof = PROFILES[args.profile]
+
+    if args.part == "helpers":  # child process in benchmarks/.venv
+        args.json.write_text(json.dumps(part_helpers(prof), default=str))
+        return 0
+
+    out = args.out or (ROOT / "benchmarks" / "results" if args.profile == "full" else ROOT / "_build" / f"bench-{args.profile}")
+    out.mkdir(parents=True, exist_ok=True)
+    if args.render:
+        raw = json.loads((out / "raw.json").read_text(encoding="utf-8"))
+        meta = {**raw["machine"], **({"note": args.note} if args.note else {})}
+        report = render(meta, raw["helpers"], raw["book"], raw["profile"], PROFILES[raw["profile"]], raw.get("seconds", 0.0))
+        (out / "REPORT.md").write_text(report, encoding="utf-8")
+        print(f"[bench] report re-rendered from {out / 'raw.json'}")
+        return 0
+    t0 = time.perf_counter()
+    meta = machine_info()
+    if args.no_venv:
+        helpers = part_helpers(prof)
+    else:
+        py = ensure_bench_venv(os.environ.get("PYTHON", "python3.11"))
+        with tempfile.TemporaryDirectory() as tmp:
+            j = Path(tmp) / "helpers.json"
+            subprocess.run([str(py), str(Path(__file__).resolve()), "--profile", args.profile, "--part", "helpers", "--json", str(j)],
+                           check=True, cwd=ROOT)
+            helpers = json.loads(j.read_text())
+    book = part_book(prof)
+    seconds = time.perf_counter() - t0
+    meta["load_end"] = _load()
+    if args.note:
+        meta["note"] = args.note
+    report = render(meta, helpers, book, args.profile, prof, seconds)
+    (out / "REPORT.md").write_text(report, encoding="utf-8")
+    (out / "raw.json").write_text(json.dumps({"profile": args.profile, "seconds": seconds, "machine": meta, "helpers": helpers, "book": book},
+                                             indent=1, default=str), encoding="utf-8")
+    print(f"[bench] report written to {out / 'REPORT.md'} ({seconds:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1286 @@
+"""Comparing sources: shared wire copy, one quote across translations, and coverage.
+
+Four questions a reader can ask of several reports of one event, each answered by a small
+function:
+
+* ``shared_passages(a, b)``: which passages did two texts take from the same source text?
+  Verbatim or lightly edited (words added or dropped, clauses swapped, other quotation marks,
+  British/American spelling), at sentence or clause scale. Sharing a few common words, a name
+  or a stock phrase is not enough.
+* ``find_reuse(articles)``: the same over a whole corpus, using an inverted index of word
+  shingles so that only pairs that share rare word sequences are compared in detail.
+* ``group_quotes(quotes)``: which quotations render the same statement, even in different
+  translations ('will be eliminated' / 'will be destroyed').
+* ``coverage(articles)``: which elements of the story each article covers, with the sentence.
+
+Every offset indexes the original string. Word lists (spelling variants, compounds,
+function words, translation synonyms, story elements) are data files in ``data/compare/``,
+each entry with its source or rationale.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import snowballstemmer
+import yaml
+from rapidfuzz import fuzz
+
+from lessons.errors import LessonsDataError
+from lessons.paths import data_dir
+
+__all__ = [
+    "shared_passages",
+    "find_reuse",
+    "passage_agencies",
+    "group_quotes",
+    "quote_similarity",
+    "word_diff",
+    "quote_variants",
+    "variants_html",
+    "load_elements",
+    "coverage",
+    "coverage_matrix",
+    "only_one_source",
+    "left_out",
+    "coverage_exercise",
+    "compare_html",
+]
+
+# --------------------------------------------------------------------------------------
+# Data files
+# --------------------------------------------------------------------------------------
+
+
+def _compare_dir() -> Path:
+    return data_dir() / "compare"
+
+
+def _read_csv(name: str, fields: tuple[str, ...]) -> list[dict]:
+    path = _compare_dir() / name
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = [f for f in fields if f not in (reader.fieldnames or [])]
+            if missing:
+                raise LessonsDataError(f"{path}: missing column(s) {', '.join(missing)}")
+            rows = []
+            for lineno, row in enumerate(reader, start=2):
+                for f in fields:
+                    if not (row.get(f) or "").strip():
+                        raise LessonsDataError(f"{path}, line {lineno}: field '{f}' is empty")
+                rows.append({k: (v or "").strip() for k, v in row.items()})
+            return rows
+    except FileNotFoundError as exc:
+        raise LessonsDataError(f"{path}: file not found") from exc
+
+
+@dataclass(frozen=True, eq=False)
+class _Lexicon:
+    spelling_word: dict
+    spelling_prefix: tuple
+    spelling_suffix: tuple
+    compounds: dict  # tuple of words -> tuple of standard words
+    compound_max: int
+    function_words: frozenset
+    synonyms: dict  # tuple of stems -> concept
+    synonym_max: int
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    if word.isdigit():
+        return word
+    return _STEMMER.stemWord(word)
+
+
+@lru_cache(maxsize=4)
+def _lexicon_for(folder: str) -> _Lexicon:
+    spelling = _read_csv("spelling.csv", ("british", "american", "match", "source"))
+    word, prefix, suffix = {}, [], []
+    for i, row in enumerate(spelling, start=2):
+        kind = row["match"]
+        if kind == "word":
+            word[row["british"].lower()] = row["american"].lower()
+        elif kind == "prefix":
+            prefix.append((row["british"].lower(), row["american"].lower()))
+        elif kind == "suffix":
+            suffix.append((row["british"].lower(), row["american"].lower()))
+        else:
+            raise LessonsDataError(
+                f"{_compare_dir() / 'spelling.csv'}, line {i}: match must be word, prefix or "
+                f"suffix, not {kind!r}"
+            )
+    prefix.sort(key=lambda p: -len(p[0]))
+    compounds = {}
+    for row in _read_csv("compounds.csv", ("variant", "standard", "source")):
+        compounds[tuple(row["variant"].lower().split())] = tuple(row["standard"].lower().split())
+    path = _compare_dir() / "function_words.yml"
+    try:
+        groups = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise LessonsDataError(f"{path}: file not found") from exc
+    if not isinstance(groups, list):
+        raise LessonsDataError(f"{path}: expected a list of groups")
+    function_words = set()
+    for i, g in enumerate(groups):
+        if not isinstance(g, dict) or not g.get("rationale") or not isinstance(g.get("words"), list):
+            raise LessonsDataError(f"{path}: group {i + 1} needs 'words' (a list) and a 'rationale'")
+        function_words.update(str(w).lower() for w in g["words"])
+    synonyms = {}
+    for row in _read_csv("synonyms.csv", ("concept", "term", "rationale")):
+        words = _normal_words(row["term"].lower().split(), word, tuple(prefix), tuple(suffix))
+        key = tuple(_stem(w) for w in words)
+        concept = row["concept"].lower()
+        if synonyms.get(key, concept) != concept:
+            raise LessonsDataError(
+                f"{_compare_dir() / 'synonyms.csv'}: term {row['term']!r} (stem "
+                f"{' '.join(key)!r}) is listed under both {synonyms[key]!r} and {concept!r}"
+            )
+        synonyms[key] = concept
+    return _Lexicon(
+        spelling_word=word,
+        spelling_prefix=tuple(prefix),
+        spelling_suffix=tuple(suffix),
+        compounds=compounds,
+        compound_max=max((len(k) for k in compounds), default=1),
+        function_words=frozenset(function_words),
+        synonyms=synonyms,
+        synonym_max=max((len(k) for k in synonyms), default=1),
+    )
+
+
+def _lexicon() -> _Lexicon:
+    return _lexicon_for(str(_compare_dir()))
+
+
+def _normal_words(words, word_map, prefixes, suffixes):
+    out = []
+    for w in words:
+        out.append(_spell(w, word_map, prefixes, suffixes))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _normalise(word: str, lex: "_Lexicon") -> tuple[str, str]:
+    """(spelling-normalised word, its stem) for a folded word."""
+    w = _spell(word, lex.spelling_word, lex.spelling_prefix, lex.spelling_suffix)
+    return w, _stem(w)
+
+
+def _spell(w: str, word_map, prefixes, suffixes) -> str:
+    if w in word_map:
+        return word_map[w]
+    for brit, amer in suffixes:
+        if w.endswith(brit) and len(w) > len(brit):
+            return w[: -len(brit)] + amer
+    m = _prefix_re(prefixes).match(w)
+    if m:
+        return dict(prefixes)[m.group(1)] + w[m.end(1):]
+    return w
+
+
+@lru_cache(maxsize=8)
+def _prefix_re(prefixes: tuple) -> re.Pattern:
+    """One regular expression for all prefix rules (longest first), instead of a loop."""
+    if not prefixes:
+        return re.compile(r"(?!)")
+    return re.compile("(" + "|".join(re.escape(b) for b, _ in prefixes) + ")")
+
+
+# --------------------------------------------------------------------------------------
+# Tokens
+# --------------------------------------------------------------------------------------
+
+# Words (letters, with inner apostrophes) and numbers (with thousands separators). Hyphens,
+# dashes and quotation marks separate words, so 'shoot-to-kill' = 'shoot to kill'.
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Sentence ends: . ! ? … (optionally followed by a closing quote) then space; or a line break.
+_BOUNDARY_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\s*\n\s*")
+_OPENERS = set("\"'“‘([«")
+_NEGATIONS = {"not", "no", "never", "nobody", "nothing", "none", "cannot", "nor", "neither"}
+_CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not")}
+
+
+@dataclass
+class _Doc:
+    """A text cut into normalised word tokens that remember their place in the original."""
+
+    text: str
+    start: np.ndarray
+    end: np.ndarray
+    norm: list  # spelling-normalised lower-case word
+    stem: list  # stem of norm (the matching key)
+    content: np.ndarray  # not a function word
+    name: np.ndarray  # capitalised inside a sentence, or an acronym: a name
+    segment: np.ndarray  # sentence (or chunk) number of each token
+    seg_bounds: list = field(default_factory=list)  # (first token, last token + 1) per segment
+
+
+def _fold(word: str) -> str:
+    w = word.replace("’", "'").lower()
+    if w in _CONTRACTIONS:
+        return w
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w
+
+
+def _raw_tokens(text: str):
+    """(start, end, original word) for each word, and the sentence number of each."""
+    toks, seg_of = [], []
+    seg = 0
+    pos = 0
+    for m in _BOUNDARY_RE.finditer(text):
+        before = len(toks)
+        for t in _TOKEN_RE.finditer(text, pos, m.start()):
+            toks.append((t.start(), t.end(), t.group()))
+            seg_of.append(seg)
+        if len(toks) > before:
+            seg += 1
+        pos = m.end()
+    for t in _TOKEN_RE.finditer(text, pos):
+        toks.append((t.start(), t.end(), t.group()))
+        seg_of.append(seg)
+    return toks, seg_of
+
+
+_MAX_SEGMENT = 80  # longer sentences (or text without punctuation) are cut into chunks
+
+
+@lru_cache(maxsize=256)
+def _analyse(text: str) -> _Doc:
+    lex = _lexicon()
+    raw, seg_of = _raw_tokens(text)
+    # 1. fold case, quotes and possessives; split contractions with n't
+    words = []  # (start, end, folded, original, segment)
+    for (s, e, w), sg in zip(raw, seg_of):
+        f = _fold(w)
+        if f in _CONTRACTIONS:
+            a, b = _CONTRACTIONS[f]
+            words.append((s, e, a, w, sg))
+            words.append((s, e, b, w, sg))
+        elif f.endswith("n't") and len(f) > 3:
+            words.append((s, e, f[:-3], w, sg))
+            words.append((s, e, "not", w, sg))
+        else:
+            words.append((s, e, f, w, sg))
+    # 2. compounds ('counter terrorist' -> 'counterterrorist'), within one sentence
+    merged = []
+    i = 0
+    n = len(words)
+    while i < n:
+        hit = None
+        for k in range(min(lex.compound_max, n - i), 1, -1):
+            key = tuple(x[2] for x in words[i : i + k])
+            if key in lex.compounds and words[i][4] == words[i + k - 1][4]:
+                hit = (k, lex.compounds[key])
+                break
+        if hit:
+            k, std = hit
+            s, e = words[i][0], words[i + k - 1][1]
+            for j, sw in enumerate(std):
+                src = words[i + min(j, k - 1)]
+                merged.append((s, e, sw, src[3], src[4]))
+            i += k
+        else:
+            merged.append(words[i])
+            i += 1
+    # 3. spelling, stems, flags
+    start = np.fromiter((x[0] for x in merged), dtype=np.int64, count=len(merged))
+    end = np.fromiter((x[1] for x in merged), dtype=np.int64, count=len(merged))
+    norm, stem = [], []
+    content = np.zeros(len(merged), dtype=bool)
+    name = np.zeros(len(merged), dtype=bool)
+    segment = np.fromiter((x[4] for x in merged), dtype=np.int64, count=len(merged))
+    prev_seg = -1
+    for idx, (s, e, f, orig, sg) in enumerate(merged):
+        f = f.replace(",", "") if f[:1].isdigit() else f
+        w, st = _normalise(f, lex)
+        norm.append(w)
+        stem.append(st)
+        content[idx] = w not in lex.function_words
+        first_in_sentence = sg != prev_seg or _after_opener(text, s, start, idx)
+        is_upper = orig[:1].isupper()
+        is_acronym = len(orig) > 1 and orig.isupper()
+        name[idx] = is_acronym or (is_upper and not first_in_sentence)
+        prev_seg = sg
+    bounds = []
+    if len(merged):
+        cuts = np.flatnonzero(np.diff(segment)) + 1
+        edges = [0, *cuts.tolist(), len(merged)]
+        for a, b in zip(edges[:-1], edges[1:]):
+            for c in range(a, b, _MAX_SEGMENT):  # chunk very long sentences
+                bounds.append((c, min(b, c + _MAX_SEGMENT)))
+        segment = np.empty(len(merged), dtype=np.int64)
+        for k, (a, b) in enumerate(bounds):
+            segment[a:b] = k
+    return _Doc(text, start, end, norm, stem, content, name, segment, bounds)
+
+
+def _after_opener(text: str, s: int, starts, idx) -> bool:
+    """True when the word opens a quotation: 'said: "Those who...' (capital is not a name)."""
+    j = s - 1
+    while j >= 0 and text[j] in " \u00a0\u2009\t":
+        j -= 1
+    return j >= 0 and (text[j] in _OPENERS or text[j] in ":")
+
+
+# --------------------------------------------------------------------------------------
+# Shared passages
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Tile:
+    a: int  # first token in a
+    b: int  # first token in b
+    n: int  # length in tokens
+
+
+def _ids(stems_a, stems_b):
+    vocab: dict = {}
+    ida = np.array([vocab.setdefault(s, len(vocab)) for s in stems_a], dtype=np.int64)
+    idb = np.array([vocab.setdefault(s, len(vocab)) for s in stems_b], dtype=np.int64)
+    return ida, idb
+
+
+def _tiles(stems_a, stems_b, content_a, min_tile=2) -> list[_Tile]:
+    """Greedy string tiling: the longest common runs of words first, each word used once.
+
+    Unlike a left-to-right alignment it finds clauses that swapped places.
+    """
+    ida, idb = _ids(stems_a, stems_b)
+    eq = ida[:, None] == idb[None, :]
+    tiles = []
+    while True:
+        run = np.zeros_like(eq, dtype=np.int32)
+        run[0] = eq[0]
+        run[:, 0] = eq[:, 0]
+        for i in range(1, eq.shape[0]):
+            run[i, 1:] = (run[i - 1, :-1] + 1) * eq[i, 1:]
+        if run.size == 0:
+            break
+        best = int(run.max())
+        if best < min_tile:
+            break
+        i, j = np.unravel_index(int(run.argmax()), run.shape)
+        a0, b0 = i - best + 1, j - best + 1
+        eq[a0 : i + 1, :] = False
+        eq[:, b0 : j + 1] = False
+        # two function words ('of the') are not evidence of anything
+        if best >= 3 or content_a[a0 : i + 1].any():
+            tiles.append(_Tile(int(a0), int(b0), best))
+    return tiles
+
+
+@dataclass
+class _Passage:
+    tiles: list  # tiles with global token indices
+
+    @property
+    def a0(self):
+        return min(t.a for t in self.tiles)
+
+    @property
+    def a1(self):
+        return max(t.a + t.n for t in self.tiles)
+
+    @property
+    def b0(self):
+        return min(t.b for t in self.tiles)
+
+    @property
+    def b1(self):
+        return max(t.b + t.n for t in self.tiles)
+
+    @property
+    def matched(self):
+        return sum(t.n for t in self.tiles)
+
+    def density(self):
+        return 2 * self.matched / ((self.a1 - self.a0) + (self.b1 - self.b0))
+
+
+def _cluster(tiles: list[_Tile], max_gap: int, max_insert: int = 20) -> list[_Passage]:
+    """Group tiles that lie close together in both texts (any order within the group).
+
+    Two tiles belong together when the words between them are few in both texts
+    (``max_gap``), or when one text inserts up to ``max_insert`` words where the other has
+    at most four: the pattern of an editor adding or replacing a phrase.
+    """
+    groups: list[_Passage] = []
+    for t in sorted(tiles, key=lambda t: t.a):
+        g = groups[-1] if groups else None
+        if g is not None:
+            gap_a = max(0, t.a - g.a1)
+            gap_b = max(0, t.b - g.b1, g.b0 - (t.b + t.n))
+            small, large = sorted((gap_a, gap_b))
+            if large <= max_gap or (small <= 4 and large <= max_insert):
+                g.tiles.append(t)
+                continue
+        groups.append(_Passage([t]))
+    return groups
+
+
+def _trim(p: _Passage, min_score: float) -> _Passage:
+    """Drop short tiles at either end while that raises the density above the bar."""
+    while p.density() < min_score and len(p.tiles) > 1:
+        options = []
+        for drop in (min(p.tiles, key=lambda t: t.a), max(p.tiles, key=lambda t: t.a),
+                     min(p.tiles, key=lambda t: t.b), max(p.tiles, key=lambda t: t.b)):
+            rest = _Passage([t for t in p.tiles if t is not drop])
+            options.append((rest.density(), rest))
+        best = max(options, key=lambda o: o[0])[1]
+        if best.density() <= p.density():
+            break
+        p = best
+    return p
+
+
+def _merge_adjacent(passages: list[_Passage], gap: int) -> list[_Passage]:
+    """Join passages that follow each other in both texts (consecutive shared sentences)."""
+    out: list[_Passage] = []
+    for p in sorted(passages, key=lambda p: (p.a0, p.b0)):
+        for q in reversed(out[-4:]):
+            if 0 <= p.a0 - q.a1 <= gap and 0 <= p.b0 - q.b1 <= gap:
+                q.tiles.extend(p.tiles)
+                break
+        else:
+            out.append(_Passage(list(p.tiles)))
+    return out
+
+
+def _segment_pairs(da: _Doc, db: _Doc, max_freq: int) -> list[tuple[int, int]]:
+    """Sentence pairs that share at least two word pairs with a content word (candidates)."""
+
+    def bigrams(d: _Doc):
+        index = defaultdict(set)
+        for k, (s0, s1) in enumerate(d.seg_bounds):
+            for i in range(s0, s1 - 1):
+                if d.content[i] or d.content[i + 1]:
+                    index[(d.stem[i], d.stem[i + 1])].add(k)
+        return index
+
+    ia, ib = bigrams(da), bigrams(db)
+    counts: Counter = Counter()
+    for g, segs_a in ia.items():
+        segs_b = ib.get(g)
+        # a word pair found in many sentences on both sides is a stock phrase of these texts
+        if not segs_b or len(segs_a) * len(segs_b) > max_freq:
+            continue
+        for x in segs_a:
+            for y in segs_b:
+                counts[(x, y)] += 1
+    return [pair for pair, c in counts.items() if c >= 2]
+
+
+def _sentence_share(p: _Passage, da: _Doc, db: _Doc) -> float:
+    """The larger share, over the two texts, of the words of the sentences involved that the
+    passage matches. Reused text makes up most of a sentence at least on one side (the other
+    side may have merged it into a longer sentence); a shared stock phrase does not."""
+    shares = []
+    for d, lo, hi, first in ((da, p.a0, p.a1, True), (db, p.b0, p.b1, False)):
+        segs = set(d.segment[lo:hi].tolist())
+        total = sum(d.seg_bounds[s][1] - d.seg_bounds[s][0] for s in segs)
+        shares.append(p.matched / max(total, 1))
+    return min(1.0, max(shares))
+
+
+def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_share=0.7,
+              long_words=12, max_gap=8):
+    raw: list[_Passage] = []
+    max_freq = max(400, (len(da.seg_bounds) + len(db.seg_bounds)) // 2)
+    for x, y in _segment_pairs(da, db, max_freq):
+        a0, a1 = da.seg_bounds[x]
+        b0, b1 = db.seg_bounds[y]
+        tiles = _tiles(da.stem[a0:a1], db.stem[b0:b1], da.content[a0:a1])
+        tiles = [_Tile(t.a + a0, t.b + b0, t.n) for t in tiles]
+        for p in _cluster(tiles, max_gap):
+            if p.matched >= 3:
+                raw.append(p)
+    found = []
+    for p in _merge_adjacent(raw, gap=2):
+        p = _trim(p, min_score)
+        matched = np.zeros(len(da.stem), dtype=bool)
+        for t in p.tiles:
+            matched[t.a : t.a + t.n] = True
+        substantive = int((matched & da.content & ~da.name).sum())
+        longest = max(t.n for t in p.tiles)
+        if (
+            p.matched >= min_words
+            and substantive >= min_content
+            and longest >= 3
+            and p.density() >= min_score
+            and (p.matched >= long_words or _sentence_share(p, da, db) >= min_share)
+        ):
+            found.append(p)
+    # drop a passage that lies inside another one in both texts
+    keep = []
+    for p in found:
+        inside = any(
+            q is not p and q.a0 <= p.a0 and p.a1 <= q.a1 and q.b0 <= p.b0 and p.b1 <= q.b1
+            and (q.a0, q.a1, q.b0, q.b1) != (p.a0, p.a1, p.b0, p.b1)
+            for q in found
+        )
+        if not inside:
+            keep.append(p)
+    return keep
+
+
+_PASSAGE_COLUMNS = ["a_start", "a_end", "b_start", "b_end", "score", "n_words", "a_text", "b_text"]
+
+
+def _check_text(value, name: str) -> str:
+    if not isinstance(value, str):
+        raise LessonsDataError(f"{name} must be a string, not {type(value).__name__}")
+    return value
+
+
+def shared_passages(
+    text_a: str,
+    text_b: str,
+    *,
+    min_words: int = 8,
+    min_content: int = 4,
+    min_score: float = 0.5,
+) -> pd.DataFrame:
+    """Passages that two texts share, verbatim or lightly edited, one row per passage.
+
+    Columns: ``a_start, a_end, b_start, b_end`` (character offsets into each original text),
+    ``score`` (0-1: the share of words in the two passages that match; 1 = verbatim),
+    ``n_words`` (matched words) and ``a_text, b_text`` (the two passages).
+
+    How: both texts are cut into sentences and normalised words (case, quotation marks,
+    British/American spelling, word endings). Sentence pairs that share word pairs are tiled:
+    the longest common runs of words are taken first, so swapped clauses still match. A
+    passage needs ``min_words`` matched words in runs of three or more, ``min_content`` of them
+    content words that are not names, and a ``score`` of at least ``min_score``; sharing a
+    name or a stock phrase ('Russian President Vladimir Putin', 'shoot to kill') is not enough.
+    """
+    text_a = _check_text(text_a, "text_a")
+    text_b = _check_text(text_b, "text_b")
+    da, db = _analyse(text_a), _analyse(text_b)
+    rows = []
+    if len(da.stem) and len(db.stem):
+        for p in _passages(da, db, min_words=min_words, min_content=min_content,
+                           min_score=min_score):
+            a_s, a_e = int(da.start[p.a0]), int(da.end[p.a1 - 1])
+            b_s, b_e = int(db.start[p.b0]), int(db.end[p.b1 - 1])
+            rows.append({
+                "a_start": a_s, "a_end": a_e, "b_start": b_s, "b_end": b_e,
+                "score": round(p.density(), 3), "n_words": p.matched,
+                "a_text": text_a[a_s:a_e], "b_text": text_b[b_s:b_e],
+            })
+    df = pd.DataFrame(rows, columns=_PASSAGE_COLUMNS)
+    df = df.astype({"a_start": "int64", "a_end": "int64", "b_start": "int64", "b_end": "int64",
+                    "score": "float64", "n_words": "int64"})
+    return df.sort_values(["a_start", "b_start"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------
+# Reuse across a corpus
+# --------------------------------------------------------------------------------------
+
+_REUSE_COLUMNS = ["article_a", "article_b", *_PASSAGE_COLUMNS]
+
+
+def _require_columns(df, columns, what: str):
+    if not isinstance(df, pd.DataFrame):
+        raise LessonsDataError(f"{what}: expected a pandas DataFrame, not {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise LessonsDataError(f"{what}: missing column(s) {', '.join(missing)}")
+
+
+def _shingles(d: _Doc, k: int) -> set:
+    out = set()
+    content = d.content.tolist()
+    stems = d.stem
+    for s0, s1 in d.seg_bounds:
+        for i in range(s0, s1 - k + 1):
+            if sum(content[i : i + k]) >= 2:
+                out.add(hash(tuple(stems[i : i + k])))
+    return out
+
+
+def find_reuse(
+    articles: pd.DataFrame,
+    *,
+    shingle: int = 3,
+    min_shared: int = 3,
+    max_df: int | None = None,
+    **passage_options,
+) -> pd.DataFrame:
+    """Shared passages between every pair of articles that really share text.
+
+    ``articles`` needs ``article_id`` and ``body``. Returns one row per passage with
+    ``article_a, article_b`` and the columns of :func:`shared_passages` (offsets index
+    each article's ``body``).
+
+    It does not compare every pair: each article becomes a set of word shingles (runs of
+    ``shingle`` normalised words with at least two content words), an inverted index maps
+    each shingle to the articles that contain it, and only pairs with ``min_shared`` shingles
+    in common are aligned in detail. Shingles found in more than ``max_df`` articles (by
+    default the larger of 20 and 10% of the corpus) are stock phrases and are skipped. The
+    cost grows with the number of shingles, not with the square of the number of articles.
+    """
+    _require_columns(articles, ["article_id", "body"], "find_reuse(articles)")
+    ids = articles["article_id"].tolist()
+    if len(set(ids)) != len(ids):
+        raise LessonsDataError("find_reuse(articles): article_id values must be unique")
+    bodies = []
+    for aid, body in zip(ids, articles["body"].tolist()):
+        if not isinstance(body, str):
+            raise LessonsDataError(f"find_reuse(articles): body of {aid!r} is not a string")
+        bodies.append(body)
+    n = len(ids)
+    cap = max_df if max_df is not None else max(20, n // 10)
+    index: dict[int, list[int]] = defaultdict(list)
+    for i, body in enumerate(bodies):
+        for h in _shingles(_analyse(body), shingle):
+            index[h].append(i)
+    pair_counts: Counter = Counter()
+    for posting in index.values():
+        if 2 <= len(posting) <= cap:
+            pair_counts.update(combinations(posting, 2))
+    frames = []
+    for (i, j), c in sorted(pair_counts.items()):
+        if c < min_shared:
+            continue
+        df = shared_passages(bodies[i], bodies[j], **passage_options)
+        if len(df):
+            df.insert(0, "article_b", ids[j])
+            df.insert(0, "article_a", ids[i])
+            frames.append(df)
+    if n > 200:  # do not keep thousands of analysed bodies in memory
+        _analyse.cache_clear()
+    if not frames:
+        return pd.DataFrame(columns=_REUSE_COLUMNS).astype(
+            {"a_start": "int64", "a_end": "int64", "b_start": "int64", "b_end": "int64",
+             "score": "float64", "n_words": "int64"})
+    return pd.concat(frames, ignore_index=True)[_REUSE_COLUMNS]
+
+
+def _agency_list(value) -> list[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[;,/]| and ", value) if v.strip()]
+    return [str(v) for v in value]
+
+
+def passage_agencies(reuse: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Add ``shared_agencies``: the news agencies both articles credit (the likely source).
+
+    Two outlets that print the same paragraph and both credit AFP most likely bought it from
+    AFP. ``articles`` needs ``article_id`` and ``agencies`` (a list, or a string such as
+    "AFP, Reuters").
+    """
+    _require_columns(reuse, ["article_a", "article_b"], "passage_agencies(reuse)")
+    _require_columns(articles, ["article_id", "agencies"], "passage_agencies(articles)")
+    credited = {a: _agency_list(v) for a, v in zip(articles["article_id"], articles["agencies"])}
+    out = reuse.copy()
+    out["shared_agencies"] = [
+        [x for x in credited.get(a, []) if x in set(credited.get(b, []))]
+        for a, b in zip(out["article_a"], out["article_b"])
+    ]
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Quotes across translations
+# --------------------------------------------------------------------------------------
+
+
+def _concepts(quote: str) -> list[str]:
+    """The content of a quotation as a sequence of concepts.
+
+    Spelling and word endings are normalised; translation variants from ``synonyms.csv``
+    become one concept ('eliminated', 'destroyed', 'liquidated' -> '@destroy'); negations
+    become '@not'; function words are dropped.
+    """
+    lex = _lexicon()
+    d = _analyse(quote)
+    stems, norms = d.stem, d.norm
+    out = []
+    i = 0
+    while i < len(stems):
+        for k in range(min(lex.synonym_max, len(stems) - i), 0, -1):
+            c = lex.synonyms.get(tuple(stems[i : i + k]))
+            if c:
+                out.append("@" + c)
+                i += k
+                break
+        else:
+            w = norms[i]
+            if w in _NEGATIONS:
+                out.append("@not")
+            elif w not in lex.function_words:
+                out.append(stems[i])
+            i += 1
+    return out
+
+
+def _weight(c: str) -> float:
+    if c == "@not":
+        return 1.5
+    if c[:1].isdigit():
+        return 2.0
+    return 1.0
+
+
+def _match_sets(sa: set, sb: set) -> tuple[set, set]:
+    """Concepts of a and b that match, exactly or as spelling variants of one name
+    (Kassym / Kasim: a fuzzy ratio of 80+ on words of five letters or more)."""
+    common = sa & sb
+    ma, mb = set(common), set(common)
+    rest_b = [c for c in sb - common if len(c) >= 5 and not c.startswith("@")]
+    for c in sa - common:
+        if len(c) < 5 or c.startswith("@"):
+            continue
+        for e in rest_b:
+            if e not in mb and fuzz.ratio(c, e) >= 80:
+                ma.add(c)
+                mb.add(e)
+                break
+    return ma, mb
+
+
+def _similarity(ca: list[str], cb: list[str], qa: str, qb: str) -> float:
+    sa, sb = set(ca), set(cb)
+    if not sa or not sb:
+        return 1.0 if _plain(qa) == _plain(qb) and _plain(qa) else 0.0
+    ma, mb = _match_sets(sa, sb)
+    wa = sum(_weight(c) for c in sa)
+    wb = sum(_weight(c) for c in sb)
+    inter = (sum(_weight(c) for c in ma) + sum(_weight(c) for c in mb)) / 2
+    dice = 2 * inter / (wa + wb)
+    small, large = sorted((len(sa), len(sb)))
+    sim = dice
+    if small >= 3:
+        # a short quote that is (almost) all inside a longer one: part of the same statement
+        containment = inter / min(wa, wb)
+        if containment >= 0.75:
+            sim = max(dice, containment * (0.85 if small == 3 else 0.9))
+    elif small == 1:
+        # a one-word fragment ('destroyed') says too little: only the same words match
+        sim = 1.0 if _analyse(qa).stem == _analyse(qb).stem else 0.0
+    # structure: a negation on one side only ('will not raise' / 'will raise') or different
+    # numbers ('20,000' / '2,000') make a different statement
+    neg_a, neg_b = "@not" in sa, "@not" in sb
+    if neg_a != neg_b:
+        short_neg = (neg_a and len(sa) <= len(sb)) or (neg_b and len(sb) <= len(sa))
+        if short_neg or large <= 1.5 * small:
+            sim *= 0.6
+    na = {c for c in sa if c[:1].isdigit()}
+    nb = {c for c in sb if c[:1].isdigit()}
+    if na and nb and not (na & nb):
+        sim *= 0.5
+    return sim
+
+
+def _plain(q: str) -> str:
+    return " ".join(_analyse(q).norm)
+
+
+def quote_similarity(quote_a: str, quote_b: str) -> float:
+    """How likely two quotations render the same statement, from 0 to 1 (see group_quotes)."""
+    _check_text(quote_a, "quote_a")
+    _check_text(quote_b, "quote_b")
+    return round(_similarity(_concepts(quote_a), _concepts(quote_b), quote_a, quote_b), 3)
+
+
+def group_quotes(quotes: list[str], *, threshold: float = 0.55) -> list[int]:
+    """A group id per quotation: quotations that render the same statement share an id.
+
+    Two translations of one sentence rarely share their words ('Those who do not surrender
+    will be eliminated' / 'Whoever does not surrender will be destroyed'), so quotes are
+    compared as sets of concepts: content words after spelling normalisation and stemming,
+    with translation variants from ``data/compare/synonyms.csv`` mapped to one concept and
+    negation kept as a concept of its own. Similarity is the weighted overlap (Dice), or, for
+    a short quote that is part of a longer one, the share of it found in the longer one.
+    Different numbers lower it. Quotes are joined by average-linkage clustering: a quote joins
+    a group only if it is similar, on average, to every member, so one long quote that spans
+    two statements cannot chain them together. Ids are 0, 1, 2... in order of first appearance.
+    """
+    if not isinstance(quotes, (list, tuple, pd.Series)):
+        raise LessonsDataError(f"group_quotes: expected a list of strings, not {type(quotes).__name__}")
+    quotes = list(quotes)
+    for i, q in enumerate(quotes):
+        if not isinstance(q, str):
+            raise LessonsDataError(f"group_quotes: item {i} is {type(q).__name__}, not a string")
+    n = len(quotes)
+    concepts = [_concepts(q) for q in quotes]
+    # candidate pairs through an inverted index of concepts (and of the plain text for
+    # quotes without content words), so unrelated quotes are never compared
+    index = defaultdict(list)
+    for i, cs in enumerate(concepts):
+        keys = set(cs) or {"=" + _plain(quotes[i])}
+        for c in keys:
+            index[c].append(i)
+    sims: dict[tuple[int, int], float] = {}
+    for members in index.values():
+        for i, j in combinations(members, 2):
+            if (i, j) not in sims:
+                sims[(i, j)] = _similarity(concepts[i], concepts[j], quotes[i], quotes[j])
+    # connected components of the 'similar enough' graph, then average linkage inside each
+    parent = list(range(n))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (i, j), s in sims.items():
+        if s >= threshold:
+            parent[find(i)] = find(j)
+    components = defaultdict(list)
+    for i in range(n):
+        components[find(i)].append(i)
+    label = [0] * n
+    next_cluster = 0
+    for members in components.values():
+        for cluster in _average_linkage(members, sims, threshold):
+            for i in cluster:
+                label[i] = next_cluster
+            next_cluster += 1
+    # renumber in order of first appearance
+    order: dict[int, int] = {}
+    return [order.setdefault(c, len(order)) for c in label]
+
+
+def _average_linkage(members: list[int], sims: dict, threshold: float) -> list[list[int]]:
+    clusters = [[m] for m in members]
+    if len(clusters) == 1:
+        return clusters
+
+    def link(x, y):
+        total = 0.0
+        for i in x:
+            for j in y:
+                total += sims.get((min(i, j), max(i, j)), 0.0)
+        return total / (len(x) * len(y))
+
+    while len(clusters) > 1:
+        best, pair = -1.0, None
+        for p, q in combinations(range(len(clusters)), 2):
+            s = link(clusters[p], clusters[q])
+            if s > best:
+                best, pair = s, (p, q)
+        if best < threshold:
+            break
+        p, q = pair
+        clusters[p] = clusters[p] + clusters[q]
+        del clusters[q]
+    return clusters
+
+
+# --------------------------------------------------------------------------------------
+# Word-level differences and the quote-variants view
+# --------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[tuple[int, int, str]]:
+    """Words with their offsets, and the key used to compare them."""
+    lex = _lexicon()
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        f = _fold(m.group())
+        f = f.replace(",", "") if f[:1].isdigit() else f
+        key = _stem(_spell(f, lex.spelling_word, lex.spelling_prefix, lex.spelling_suffix))
+        out.append((m.start(), m.end(), key))
+    return out
+
+
+def _opcodes(a: str, b: str):
+    wa, wb = _words(a), _words(b)
+    sm = SequenceMatcher(a=[w[2] for w in wa], b=[w[2] for w in wb], autojunk=False)
+    return wa, wb, sm.get_opcodes()
+
+
+def word_diff(text_a: str, text_b: str) -> pd.DataFrame:
+    """Word-level differences between two versions: ``op`` (replace, delete, insert),
+    ``a_words`` and ``b_words`` (the original words). Spelling variants, case, word endings
+    and quotation marks do not count as differences."""
+    _check_text(text_a, "text_a")
+    _check_text(text_b, "text_b")
+    wa, wb, ops = _opcodes(text_a, text_b)
+    rows = []
+    for op, i1, i2, j1, j2 in ops:
+        if op == "equal":
+            continue
+        rows.append({
+            "op": op,
+            "a_words": text_a[wa[i1][0] : wa[i2 - 1][1]] if i2 > i1 else "",
+            "b_words": text_b[wb[j1][0] : wb[j2 - 1][1]] if j2 > j1 else "",
+        })
+    return pd.DataFrame(rows, columns=["op", "a_words", "b_words"])
+
+
+_MARK_OPEN = '<mark class="qv-diff" style="background:#F0E442;color:#000;font-weight:bold;text-decoration:underline">'
+
+
+def _mark(text: str, spans: list[tuple[int, int]]) -> str:
+    """Escape text and wrap each (start, end) span in <mark> (bold and underlined too)."""
+    out, pos = [], 0
+    for s, e in sorted(spans):
+        if s < pos:
+            continue
+        out.append(html.escape(text[pos:s]))
+        out.append(_MARK_OPEN + html.escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def _diff_spans(reference: str, version: str) -> tuple[list, list]:
+    """Spans that differ: (in the reference, in the version)."""
+    wa, wb, ops = _opcodes(reference, version)
+    ref_spans, ver_spans = [], []
+    for op, i1, i2, j1, j2 in ops:
+        if op == "equal":
+            continue
+        if i2 > i1:
+            ref_spans.append((wa[i1][0], wa[i2 - 1][1]))
+        if j2 > j1:
+            ver_spans.append((wb[j1][0], wb[j2 - 1][1]))
+    return ref_spans, ver_spans
+
+
+def compare_html(text_a: str, text_b: str, label_a: str, label_b: str) -> str:
+    """Two versions side by side, the words that differ marked in both (escaped HTML).
+
+    Used for a shared passage (``a_text``, ``b_text`` from :func:`shared_passages`) or any
+    two renderings of one sentence.
+    """
+    _check_text(text_a, "text_a")
+    _check_text(text_b, "text_b")
+    spans_a, spans_b = _diff_spans(text_a, text_b)
+    frame = pd.DataFrame({
+        "group": [0, 0],
+        "label": [label_a, label_b],
+        "marked": [_mark(text_a, _merge_spans(spans_a)), _mark(text_b, _merge_spans(spans_b))],
+    })
+    return variants_html(frame, by="label", legend="Words in {mark} appear in one version only.",
+                         first_tag=False)
+
+
+def quote_variants(
+    quotes: pd.DataFrame, *, by: str = "label", min_versions: int = 2, threshold: float = 0.55
+) -> pd.DataFrame:
+    """Group quotations and mark, word by word, how each version differs from the fullest one.
+
+    ``quotes`` needs ``text`` and the column ``by`` (the outlet of each version). Returns one
+    row per version in groups that at least ``min_versions`` outlets quote: ``group``,
+    ``by``, ``text``, ``n_outlets`` and ``marked`` (HTML, escaped). The longest version of
+    each group comes first and is the reference: words of another version that differ from
+    it, and words of the reference that another version changes or drops, are wrapped in
+    ``<mark>``, bold and underlined, so the difference does not rest on colour. Other
+    columns of ``quotes`` are kept.
+    """
+    _require_columns(quotes, ["text", by], "quote_variants(quotes)")
+    df = quotes.reset_index(drop=True).copy()
+    df["group"] = group_quotes(df["text"].tolist(), threshold=threshold)
+    outlets = df.groupby("group")[by].nunique()
+    df["n_outlets"] = df["group"].map(outlets).astype("int64")
+    df = df[df["n_outlets"] >= min_versions].copy()
+    marked = {}
+    df["_words"] = df["text"].map(lambda t: len(_TOKEN_RE.findall(t)))
+    df["_ref"] = False
+    for g, sub in df.groupby("group", sort=False):
+        ref_idx = sub["_words"].idxmax()  # the fullest version is the reference
+        df.loc[ref_idx, "_ref"] = True
+        sub = sub.loc[[ref_idx] + [i for i in sub.index if i != ref_idx]]
+        ref = sub.loc[ref_idx, "text"]
+        ref_spans = []
+        for idx in sub.index[1:]:
+            r, v = _diff_spans(ref, sub.loc[idx, "text"])
+            ref_spans.extend(r)
+            marked[idx] = _mark(sub.loc[idx, "text"], v)
+        marked[ref_idx] = _mark(ref, _merge_spans(ref_spans))
+    df["marked"] = pd.Series(marked)
+    df = df.sort_values(["group", "_ref"], ascending=[True, False], kind="stable")
+    df = df.drop(columns=["_words", "_ref"])
+    cols = ["group", by, "text", "n_outlets", "marked"]
+    rest = [c for c in df.columns if c not in cols]
+    return df[cols + rest].reset_index(drop=True)
+
+
+def _merge_spans(spans):
+    out = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def variants_html(
+    variants: pd.DataFrame,
+    *,
+    by: str = "label",
+    group: int | None = None,
+    legend: str = "The first card is the longest version. Words in {mark} differ between it and another version.",
+    first_tag: bool = True,
+) -> str:
+    """The versions of each quote side by side (one card per outlet), differences marked.
+
+    Takes the output of :func:`quote_variants`. Outlet names and quotes are escaped.
+    """
+    _require_columns(variants, ["group", by, "marked"], "variants_html(variants)")
+    sample = _MARK_OPEN + "bold, underlined and highlighted</mark>"
+    parts = [
+        '<div class="quote-variants">',
+        '<p class="qv-legend">' + html.escape(legend).replace("{mark}", sample) + "</p>",
+    ]
+    groups = variants.groupby("group", sort=False)
+    for g, sub in groups:
+        if group is not None and g != group:
+            continue
+        parts.append(
+            '<div class="qv-group" style="display:flex;flex-wrap:wrap;gap:0.75em;margin:0.5em 0 1.25em">'
+        )
+        for i, (_, row) in enumerate(sub.iterrows()):
+            tag = " (longest version)" if i == 0 and first_tag else ""
+            parts.append(
+                '<figure class="qv-card" style="flex:1 1 14em;margin:0;padding:0.6em;'
+                'border:1px solid #999;border-radius:4px">'
+                f"<figcaption><strong>{html.escape(str(row[by]))}</strong>{tag}</figcaption>"
+                f"<blockquote style=\"margin:0.4em 0 0\">{row['marked']}</blockquote></figure>"
+            )
+        parts.append("</div>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# Coverage
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Signal:
+    words: tuple  # each: (text, case_sensitive, prefix)
+
+
+def _parse_signal(text: str) -> _Signal:
+    lex = _lexicon()
+    words = []
+    for m in _TOKEN_RE.finditer(text):
+        w = m.group()
+        prefix = text[m.end() : m.end() + 1] == "*"
+        case = any(ch.isupper() for ch in w)
+        key = w if case else _spell(_fold(w), lex.spelling_word, lex.spelling_prefix,
+                                    lex.spelling_suffix)
+        words.append((key, case, prefix))
+    return _Signal(tuple(words))
+
+
+def load_elements(path: str | Path | None = None) -> list[dict]:
+    """The story elements (``data/compare/elements.yml``), checked: each needs ``id``,
+    ``label``, ``signals`` (a non-empty list) and ``rationale``; ``requires`` is optional."""
+    path = Path(path) if path is not None else _compare_dir() / "elements.yml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise LessonsDataError(f"{path}: file not found") from exc
+    except yaml.YAMLError as exc:
+        raise LessonsDataError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(data, list) or not data:
+        raise LessonsDataError(f"{path}: expected a non-empty list of elements")
+    seen = set()
+    out = []
+    for i, e in enumerate(data, start=1):
+        where = f"{path}, element {i}"
+        if not isinstance(e, dict):
+            raise LessonsDataError(f"{where}: expected a mapping")
+        for key in ("id", "label", "rationale"):
+            if not isinstance(e.get(key), str) or not e[key].strip():
+                raise LessonsDataError(f"{where}: field '{key}' is missing or empty")
+        if e["id"] in seen:
+            raise LessonsDataError(f"{where}: duplicate id {e['id']!r}")
+        seen.add(e["id"])
+        for key in ("signals", "requires"):
+            if key == "requires" and key not in e:
+                continue
+            v = e.get(key)
+            if not isinstance(v, list) or not v or not all(isinstance(s, str) and s.strip() for s in v):
+                raise LessonsDataError(f"{where} ({e['id']}): field '{key}' must be a non-empty list of words")
+        out.append(dict(e))
+    return out
+
+
+def _sentence_words(text: str):
+    lex = _lexicon()
+    words = []
+    for m in _TOKEN_RE.finditer(text):
+        w = m.group()
+        low = _spell(_fold(w), lex.spelling_word, lex.spelling_prefix, lex.spelling_suffix)
+        words.append((w.replace("’", "'"), low))
+    return words
+
+
+def _matches(signal: _Signal, words) -> bool:
+    k = len(signal.words)
+    for i in range(len(words) - k + 1):
+        for (key, case, prefix), (orig, low) in zip(signal.words, words[i : i + k]):
+            target = orig if case else low
+            if case:
+                target = re.sub(r"'s$", "", target)
+            if not (target.startswith(key) if prefix else target == key):
+                break
+        else:
+            return True
+    return False
+
+
+def _sentences(text: str) -> pd.DataFrame:
+    try:
+        from lessons.corpus import sentences
+    except ImportError:  # pragma: no cover - the corpus module is part of the package
+        sentences = None
+    if sentences is not None:
+        return sentences(text)
+    rows, pos = [], 0
+    for m in _BOUNDARY_RE.finditer(text):
+        if text[pos : m.start()].strip():
+            rows.append((pos, m.start(), text[pos : m.start()]))
+        pos = m.end()
+    if text[pos:].strip():
+        rows.append((pos, len(text), text[pos:]))
+    return pd.DataFrame(rows, columns=["start", "end", "text"])
+
+
+_COVERAGE_COLUMNS = ["article_id", "element", "label", "covered", "n_sentences", "sentence",
+                     "start", "end"]
+
+
+def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.DataFrame:
+    """Which story elements each article covers: one row per article and element.
+
+    Columns: ``article_id, element, label, covered`` (bool), ``n_sentences`` (how many
+    sentences mention it), ``sentence`` (the first one, '' if none) and ``start, end`` (its
+    offsets in ``body``, -1 if none). ``articles`` needs ``article_id`` and ``body``; the
+    elements come from ``data/compare/elements.yml`` unless given.
+    """
+    _require_columns(articles, ["article_id", "body"], "coverage(articles)")
+    elements = elements if elements is not None else load_elements()
+    parsed = [
+        (e, [_parse_signal(s) for s in e["signals"]],
+         [_parse_signal(s) for s in e.get("requires", [])])
+        for e in elements
+    ]
+    rows = []
+    for aid, body in zip(articles["article_id"], articles["body"]):
+        if not isinstance(body, str):
+            raise LessonsDataError(f"coverage(articles): body of {aid!r} is not a string")
+        sents = _sentences(body)
+        words = [_sentence_words(t) for t in sents["text"]]
+        for e, signals, requires in parsed:
+            hits = [
+                k for k, w in enumerate(words)
+                if any(_matches(s, w) for s in signals)
+                and (not requires or any(_matches(s, w) for s in requires))
+            ]
+            first = sents.iloc[hits[0]] if hits else None
+            rows.append({
+                "article_id": aid, "element": e["id"], "label": e["label"],
+                "covered": bool(hits), "n_sentences": len(hits),
+                "sentence": first["text"] if hits else "",
+                "start": int(first["start"]) if hits else -1,
+                "end": int(first["end"]) if hits else -1,
+            })
+    return pd.DataFrame(rows, columns=_COVERAGE_COLUMNS)
+
+
+def coverage_matrix(cov: pd.DataFrame) -> pd.DataFrame:
+    """Article × element table of True/False, elements in data-file order."""
+    _require_columns(cov, ["article_id", "element", "covered"], "coverage_matrix(cov)")
+    m = cov.pivot(index="article_id", columns="element", values="covered")
+    return m.loc[list(dict.fromkeys(cov["article_id"])), list(dict.fromkeys(cov["element"]))]
+
+
+def only_one_source(cov: pd.DataFrame) -> pd.DataFrame:
+    """Elements exactly one article covers: ``element, label, article_id, sentence``."""
+    _require_columns(cov, ["article_id", "element", "label", "covered", "sentence"],
+                     "only_one_source(cov)")
+    hit = cov[cov["covered"]]
+    counts = hit.groupby("element")["article_id"].nunique()
+    single = counts[counts == 1].index
+    out = hit[hit["element"].isin(single)][["element", "label", "article_id", "sentence"]]
+    return out.reset_index(drop=True)
+
+
+def left_out(cov: pd.DataFrame) -> pd.DataFrame:
+    """What each article leaves out that at least one other article covers.
+
+    Columns: ``article_id, element, label, covered_by`` (list of the articles that have it).
+    """
+    _require_columns(cov, ["article_id", "element", "label", "covered"], "left_out(cov)")
+    by_element = cov[cov["covered"]].groupby("element")["article_id"].apply(list)
+    rows = []
+    for _, r in cov[~cov["covered"]].iterrows():
+        others = by_element.get(r["element"], [])
+        if others:
+            rows.append({"article_id": r["article_id"], "element": r["element"],
+                         "label": r["label"], "covered_by": list(others)})
+    return pd.DataFrame(rows, columns=["article_id", "element", "label", "covered_by"])
+
+
+def coverage_exercise(cov: pd.DataFrame, element: str, labels: dict | None = None) -> dict:
+    """A 'which reports leave this out?' exercise for ``lessons.exercises.show``, computed
+    from :func:`coverage`, so the answer always follows the data.
+
+    ``labels`` maps article_id to the name shown (default: the article_id). The feedback on
+    each option quotes the sentence that covers the element, or says that none does.
+    """
+    _require_columns(cov, ["article_id", "element", "label", "covered", "sentence"],
+                     "coverage_exercise(cov)")
+    rows = cov[cov["element"] == element]
+    if rows.empty:
+        raise LessonsDataError(f"coverage_exercise: no element {element!r} in the coverage table")
+    labels = labels or {}
+    names = [str(labels.get(a, a)) for a in rows["article_id"]]
+    missing = [i for i, c in enumerate(rows["covered"]) if not c]
+    what = rows["label"].iloc[0]
+    feedback = []
+    for name, (_, r) in zip(names, rows.iterrows()):
+        if r["covered"]:
+            feedback.append(f"{name} does mention it: “{r['sentence']}”")
+        else:
+            feedback.append(f"Right: no sentence in {name} mentions it.")
+    if not missing:
+        raise LessonsDataError(
+            f"coverage_exercise: every article covers {element!r}; nothing is left out")
+    have = [n for n, c in zip(names, rows["covered"]) if c]
+    return {
+        "id": f"same-story-left-out-{element}",
+        "type": "multi",
+        "prompt": f"Which reports never mention this part of the story: {what}? Choose all that apply.",
+        "options": names,
+        "answer": missing,
+        "feedback": feedback,
+        "explanation": (
+            f"{', '.join(have)} mention it; {', '.join(names[i] for i in missing)} do not. A "
+            "report that leaves something out is not necessarily wrong, but a reader of that "
+            "report alone would not know it."
+        ),
+        "source": "Computed by lessons.compare.coverage with the signal words in data/compare/elements.yml.",
+    }

@@ -1,0 +1,191 @@
+"""Assignments (otter-grader): masters build and their solutions pass every test, hidden tests and
+solutions never reach students, blank notebooks fail, and grading a folder of planted submissions
+gives exactly the expected gradebook. Planted submissions are generated here, never committed.
+
+About three minutes: `otter assign` checks each master's solutions (~15 s each) and one batch of
+`otter run`s (~10 s each, two at a time) plus one submission that loops until the time limit."""
+
+import csv
+import json
+import re
+import zipfile
+
+import nbformat
+import pytest
+import yaml
+
+from lessons import grading
+
+ROOT = grading.REPO_ROOT
+MASTERS = grading.masters()
+NAMES = [m.stem for m in MASTERS]
+LOOP_TIMEOUT = 60  # seconds; a normal submission takes 5-20 s on a busy two-core machine
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Build every assignment; otter assign runs the solutions against all tests and we fail if any fails."""
+    return grading.build_all(tmp_path_factory.mktemp("assignments"))
+
+
+def test_every_skill_has_an_assignment():
+    assert set(NAMES) == {"figures", "language", "compare", "capstone"}
+    for master in MASTERS:
+        nb = nbformat.read(master, as_version=4)
+        assert nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("# ASSIGNMENT CONFIG")
+        assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), f"{master}: strip outputs"
+        kinds = {q["manual"] for q in grading.questions(master)}
+        assert kinds == {True, False}, f"{master.name}: mix auto-graded and free-response questions"
+
+
+def test_rubrics_cover_every_free_response():
+    rubrics = yaml.safe_load((ROOT / "assignments" / "rubrics.yml").read_text())
+    manual = {q["name"]: (m.stem, q["points"]) for m in MASTERS for q in grading.questions(m) if q["manual"]}
+    assert set(rubrics) == set(manual)
+    for name, rubric in rubrics.items():
+        assert rubric["assignment"] == manual[name][0]
+        points = [level["points"] for level in rubric["levels"]]
+        assert points[0] == manual[name][1], f"{name}: top level must be worth the question's points"
+        assert points == sorted(points, reverse=True) and points[-1] == 0
+        assert all(level["descriptor"].strip() and level["example"].strip() for level in rubric["levels"])
+
+
+def test_build_writes_student_notebook_and_autograder(built):
+    assert set(built) == set(NAMES)
+    for name, paths in built.items():
+        assert paths["student"].name == f"{name}.ipynb" and paths["autograder"].exists()
+        auto = {q["name"] for q in grading.questions(ROOT / "assignments" / name / f"{name}.ipynb") if not q["manual"]}
+        assert set(grading.autograded_questions(paths["autograder"])) == auto
+
+
+def test_hidden_tests_and_solutions_never_reach_students(built):
+    for name, paths in built.items():
+        student_text = paths["student"].read_text()
+        student = json.loads(student_text)
+        public = student["metadata"]["otter"]["tests"]
+        hidden_cases = []
+        with zipfile.ZipFile(paths["autograder"]) as z:
+            for member in z.namelist():
+                if member.startswith("tests/"):
+                    scope = {}
+                    exec(z.read(member).decode(), scope)
+                    hidden_cases += [c["code"] for s in scope["test"]["suites"] for c in s["cases"] if c["hidden"]]
+        assert hidden_cases, f"{name}: every assignment has hidden tests"
+        for q in public.values():
+            assert not any(c["hidden"] for s in q["suites"] for c in s["cases"]), f"{name}: hidden case in metadata"
+        for code in hidden_cases:
+            assert code.strip() not in student_text and json.dumps(code)[1:-1] not in student_text
+        sources = "\n".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+                            for c in student["cells"])
+        for line in _solution_lines(ROOT / "assignments" / name / f"{name}.ipynb"):
+            assert line not in sources, f"{name}: solution line {line!r} leaked to students"
+        assert "Made-up example" not in sources, f"{name}: the sample article is the capstone's solution"
+        assert "Marked by your teacher" not in student_text, f"{name}: free-response solution leaked"
+
+
+def _solution_lines(master):
+    """Lines of the master's solutions that assign an answer (marked `# SOLUTION` or in a block)."""
+    lines = []
+    for cell in nbformat.read(master, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        block = False
+        for line in cell.source.splitlines():
+            if line.startswith("# BEGIN SOLUTION"):
+                block = True
+            elif line.startswith("# END SOLUTION"):
+                block = False
+            elif (block or line.rstrip().endswith("# SOLUTION")) and " = " in line \
+                    and not line.rstrip().endswith(('{', '[', '(', '"""')):  # openers also begin prompts
+                lines.append(line.replace("# SOLUTION", "").strip())
+    assert lines, f"{master}: no solutions found"
+    return lines
+
+
+def _answer_cell(nb, variable):
+    for cell in nb.cells:
+        if cell.cell_type == "code" and re.match(rf"\s*{variable}\s*=", cell.source):
+            return cell
+    raise AssertionError(f"no cell assigns {variable}")
+
+
+def test_grading_a_folder_gives_the_expected_gradebook(built, tmp_path):
+    """Solutions score full marks, blanks score zero on every auto-graded question, and each
+    planted failure becomes one row with its status; the batch never stops."""
+    subs = tmp_path / "submissions"
+    subs.mkdir()
+    for name, paths in built.items():
+        (subs / f"{name}_solution.ipynb").write_text(paths["solution"].read_text())
+        (subs / f"{name}_blank.ipynb").write_text(paths["student"].read_text())
+    solution = nbformat.read(built["figures"]["solution"], as_version=4)
+
+    partly = nbformat.from_dict(json.loads(json.dumps(solution)))
+    _answer_cell(partly, "price_cap").source = 'price_cap = "differs"'
+    nbformat.write(partly, subs / "partly_correct.ipynb")
+
+    raises = nbformat.from_dict(json.loads(json.dumps(solution)))
+    _answer_cell(raises, "dozens").source = 'dozens = int("a dozen")'
+    nbformat.write(raises, subs / "raises.ipynb")
+
+    loops = nbformat.from_dict(json.loads(json.dumps(solution)))
+    _answer_cell(loops, "eighteens").source = "while True:\n    pass"
+    nbformat.write(loops, subs / "loops_forever.ipynb")
+
+    (subs / "malformed.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "x = 1"')
+    wrong = nbformat.from_dict(json.loads(json.dumps(solution)))
+    wrong.metadata["otter"]["assignment_name"] = "homework-from-another-course"
+    nbformat.write(wrong, subs / "other_assignment.ipynb")
+    (subs / "notes.txt").write_text("not a notebook: ignored")
+
+    zips = {n: p["autograder"] for n, p in built.items()}
+    out = tmp_path / "gradebook.csv"
+    grading.grade_folder(subs, zips, out, timeout=LOOP_TIMEOUT, jobs=3)
+    with out.open() as f:
+        rows = {r["submission"]: r for r in csv.DictReader(f)}
+        header = rows and list(next(iter(rows.values())))
+
+    points = {n: grading.autograded_questions(z) for n, z in zips.items()}
+    questions = [q for n in sorted(points) for q in points[n]]
+    assert header == ["submission", "assignment", *questions, "total", "possible", "status", "reason"]
+
+    def fmt(x):
+        return str(int(x)) if float(x).is_integer() else str(x)
+
+    def row(sub, name, scores, status, reason=""):
+        cells = {q: "" for q in questions}
+        cells.update({q: fmt(v) for q, v in scores.items()})
+        total = fmt(sum(scores.values())) if scores else ""
+        possible = fmt(sum(points[name].values())) if name in points else ""
+        return {"submission": sub, "assignment": name, **cells, "total": total, "possible": possible,
+                "status": status, "reason": reason}
+
+    fig = points["figures"]
+    expected = {}
+    for name in points:
+        expected[f"{name}_solution.ipynb"] = row(f"{name}_solution.ipynb", name, points[name], "ok")
+        expected[f"{name}_blank.ipynb"] = row(f"{name}_blank.ipynb", name, dict.fromkeys(points[name], 0), "ok")
+    expected["partly_correct.ipynb"] = row("partly_correct.ipynb", "figures", {**fig, "price_cap": 0}, "ok")
+    expected["raises.ipynb"] = row("raises.ipynb", "figures", {**fig, "dozens": 0}, "error",
+                                   "ValueError: invalid literal for int() with base 10: 'a dozen' "
+                                   "(in the cell that starts 'dozens = int(\"a dozen\")')")
+    expected["loops_forever.ipynb"] = row("loops_forever.ipynb", "figures", {}, "timeout",
+                                          f"still running after {LOOP_TIMEOUT} s; stopped")
+    expected["malformed.ipynb"] = row("malformed.ipynb", "", {}, "malformed", rows["malformed.ipynb"]["reason"])
+    assert rows["malformed.ipynb"]["reason"].startswith("not valid JSON")
+    expected["other_assignment.ipynb"] = row(
+        "other_assignment.ipynb", "homework-from-another-course", {}, "failed",
+        "no autograder for assignment 'homework-from-another-course' (have: capstone, compare, figures, language)")
+    assert rows == expected
+
+
+def test_read_submission_rejects_what_is_not_a_notebook(tmp_path):
+    cases = {"truncated.ipynb": '{"cells": [', "list.ipynb": "[1, 2]", "latin1.ipynb": b"\xff\xfe{}",
+             "nocells.ipynb": '{"metadata": {}}'}
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        nb, why = grading.read_submission(path)
+        assert nb is None and why, name
+    good = tmp_path / "good.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), good)
+    assert grading.read_submission(good)[0] is not None

@@ -1,0 +1,116 @@
+"""The benchmark harness (issue 9) works: scoring, corpora, page weight, and a tiny full run.
+
+No timing is asserted here: speed goals live in benchmarks/results/REPORT.md.
+"""
+
+import json
+import sys
+
+import pytest
+
+from lessons.corpus import load_articles
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import harness as h  # noqa: E402
+import run as bench_run  # noqa: E402
+
+
+def _gold(text, *figs):
+    out, pos = [], 0
+    for at, value, qualifier, counted in figs:
+        i = text.index(at, pos)
+        out.append({"at": at, "start": i, "end": i + len(at), "value": value, "qualifier": qualifier,
+                    "unit": None, "counted": counted})
+        pos = i + len(at)
+    return {"text": text, "figures": out}
+
+
+def test_scoring_on_a_hand_made_example():
+    labelled = [
+        _gold("More than 40 sheep and dozens of goats escaped.",
+              ("40", 40.0, "at_least", ["sheep"]), ("dozens", None, "vague", ["goats"])),
+        _gold("The fair opened on 3 May 2019.")]  # no figure: anything reported is a false positive
+    t = labelled[0]["text"]
+    preds = [
+        [{"start": t.index("More"), "end": t.index("40") + 2, "value": 40.0, "qualifier": "at_least", "counted": "the sheep"},
+         {"start": t.index("dozens"), "end": t.index("dozens") + 6, "value": float("nan"), "qualifier": "approx", "counted": "goats escaped"}],
+        [{"start": 24, "end": 28, "value": 2019.0, "qualifier": "exact", "counted": None}],
+    ]
+    s = h.score_figures(labelled, preds)
+    assert (s["gold_figures"], s["found"], s["false_positives"]) == (2, 2, 1)
+    assert s["recall"] == 1.0 and s["precision"] == pytest.approx(2 / 3)
+    assert s["value_acc"] == 1.0          # NaN matches a vague (null) gold value
+    assert s["qualifier_acc"] == 0.5      # 'approx' is not 'vague'
+    assert s["counted_acc"] == 0.5        # determiner stripped: 'the sheep' is right; 'goats escaped' is not
+    assert s["all_three_acc"] == 0.5
+    assert [e["figure"] for e in s["errors"]] == ["dozens"]
+
+    missed = h.score_figures(labelled, [[], []])
+    assert missed["found"] == 0 and missed["value_acc"] == 0 and missed["counted_acc"] == 0
+    with pytest.raises(ValueError):
+        h.score_figures(labelled, [[]])
+
+
+def test_labelled_set_is_held_out_and_well_formed():
+    items = h.load_labelled()
+    assert len(items) >= 50
+    assert sum(len(i["figures"]) for i in items) >= 60
+    assert sum(1 for i in items if not i["figures"]) >= 5      # negatives: dates, ordinals, ids
+    qualifiers = {f["qualifier"] for i in items for f in i["figures"]}
+    assert qualifiers == h.QUALIFIERS
+    bodies = " ".join(load_articles()["body"])
+    for i in items:  # written for the benchmark, not taken from the five articles
+        assert i["text"][:40] not in bodies
+        for f in i["figures"]:
+            assert i["text"][f["start"]:f["end"]] == f["at"]
+
+
+def test_load_labelled_names_the_bad_sentence(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text('- text: "About 30 cats."\n  figures:\n    - {at: "31", value: 31, qualifier: approx}\n')
+    with pytest.raises(ValueError, match="sentence 1.*'at: 31' not found"):
+        h.load_labelled(bad)
+
+
+def test_synthetic_corpus_plants_family_pairs_only():
+    docs, planted = h.synthetic_corpus(12, family_size=5)
+    assert len(docs) == 12 and len({d["article_id"] for d in docs}) == 12
+    assert len(planted) == 10 + 10 + 1                      # families of 5, 5 and 2
+    assert all(a[:5] == b[:5] for a, b in planted)          # same family prefix
+    again, _ = h.synthetic_corpus(12, family_size=5)
+    assert again == docs                                    # seeded: the same corpus every run
+    assert h.pair_scores({("f0000m0", "f0000m1"), ("f0000m0", "f0001m0")}, planted) == \
+        {"planted": 21, "found": 2, "true_pairs": 1, "recall": 1 / 21, "spurious": 1}
+
+
+def test_page_weight_counts_local_files_and_lists_remote_ones(tmp_path):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "a.js").write_text("x" * 100)
+    (tmp_path / "_static" / "s.css").write_text("@font-face{src:url('f.woff2')}")
+    (tmp_path / "_static" / "f.woff2").write_bytes(b"0" * 50)
+    page = tmp_path / "p.html"
+    page.write_text('<script src="_static/a.js"></script><link rel="stylesheet" href="_static/s.css">'
+                    '<script src="https://cdn.example/x.js"></script><a href="other.html">x</a>')
+    w = h.page_weight(page, tmp_path)
+    assert w["loaded_files"] == 3
+    assert w["loaded_bytes"] == 100 + len("@font-face{src:url('f.woff2')}") + 50
+    assert w["remote"] == ["https://cdn.example/x.js"]
+    assert h.largest_page(tmp_path)["page"] == "p.html"
+
+
+def test_tiny_run_writes_the_report(tmp_path):
+    assert bench_run.main(["--profile", "tiny", "--no-venv", "--out", str(tmp_path)]) == 0
+    report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
+    for section in ["# Benchmarks", "## Machine and versions", "## Goals",
+                    "## Figures: `extract_figures` against quantulum3", "## Reuse:",
+                    "## Loaded language", "## The book", "### Chapter execution", "### Full build",
+                    "### The largest page", "### Environment size", "## How to reproduce"]:
+        assert section in report, section
+    assert "| 10 |" in report and "| 20 |" in report     # both corpus sizes in the reuse table
+    raw = json.loads((tmp_path / "raw.json").read_text())
+    ours = raw["helpers"]["figures"]["lessons.figures"]
+    assert ours["accuracy"]["gold_figures"] >= 60 and ours["sentences_per_s"] > 0
+    assert [r["articles"] for r in raw["helpers"]["reuse"]] == [10, 20]
+    assert all(r["recall"] > 0 for r in raw["helpers"]["reuse"])
+    assert raw["helpers"]["language"][0]["terms"] > 0

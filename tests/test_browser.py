@@ -1,0 +1,235 @@
+"""The built book in a real browser (issue 7): Debian's Chromium driven by Playwright.
+
+Every page of _toc.yml is served from 127.0.0.1 and visited twice (desktop 1280x900 and a
+360x740 phone). Any request to another host is blocked and recorded. Checks: no console
+errors, no failed requests, no third-party requests; every Altair chart drawn and labelled;
+every saved widget rendered; internal links resolve; images have alt text; the static quizzes
+give the right feedback; no sideways scrolling on a phone; axe-core finds no serious or
+critical violations. Screenshots go to artifacts/screenshots/ (not committed).
+
+Quick re-run against an already built book: ``BROWSER_TEST_HTML=_build/html pytest -m browser``;
+another book folder (built): ``BROWSER_TEST_BOOK=/path/to/book pytest tests/test_browser.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import support  # noqa: E402
+
+ROOT = support.ROOT
+# BROWSER_TEST_BOOK: check another book folder (with _toc.yml and a built _build/html)
+BOOK = Path(os.environ.get("BROWSER_TEST_BOOK") or ROOT).resolve()
+PAGES = support.toc_pages(BOOK)
+
+pytestmark = [pytest.mark.browser, pytest.mark.book]
+
+
+# ----------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="session")
+def book_html(request) -> Path:
+    """The built book: the shared `built_book` fixture, or an already built book if
+    BROWSER_TEST_HTML or BROWSER_TEST_BOOK is set."""
+    given = os.environ.get("BROWSER_TEST_HTML")
+    if given:
+        path = Path(given)
+        return path if path.is_absolute() else ROOT / path
+    if BOOK != ROOT:
+        return BOOK / "_build" / "html"
+    return request.getfixturevalue("built_book")
+
+
+@pytest.fixture(scope="session")
+def server(book_html):
+    with support.BookServer(book_html) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    assert support.CHROMIUM.exists(), (
+        f"{support.CHROMIUM} is missing: run `apt-get install -y chromium` (make test does it)")
+    assert support.AXE.exists(), f"{support.AXE} is missing: run `npm ci` (make test does it)"
+    with sync_api.sync_playwright() as p:
+        b = support.launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def visits(browser, server):
+    """Visit each page at most once per viewport; tests read the records."""
+    contexts: dict[str, object] = {}
+    cache: dict[tuple[str, str], support.Visit] = {}
+    for old in [*support.SCREENSHOTS.glob("*.png"), *support.SCREENSHOTS.glob("*.jpg")]:  # no stale pictures for reviewers
+        old.unlink()
+
+    def get(page: str, viewport: str = "desktop") -> support.Visit:
+        key = (page, viewport)
+        if key not in cache:
+            if viewport not in contexts:
+                phone = viewport == "phone"
+                contexts[viewport] = support.new_context(
+                    browser, server.url, support.PHONE if phone else support.DESKTOP, phone=phone)
+            cache[key] = support.visit(contexts[viewport], server.url + page, page, viewport,
+                                       full=viewport == "desktop")
+        return cache[key]
+
+    yield get
+    for ctx in contexts.values():
+        ctx.close()
+    # what every page did, for reviewers (uncommitted, next to the screenshots)
+    report = support.SCREENSHOTS.parent / "browser-report.json"
+    report.write_text(json.dumps([dataclasses.asdict(v) for v in cache.values()], indent=1),
+                      encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def links():
+    return support.LinkChecker()
+
+
+def _fmt(items) -> str:
+    return "\n  " + "\n  ".join(map(str, items)) if items else " none"
+
+
+# ----------------------------------------------------------------------------- tests
+def test_toc_lists_pages():
+    assert PAGES and PAGES[0].endswith(".html"), "no pages found in _toc.yml"
+    assert len(PAGES) == len(set(PAGES))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_console_errors(visits, page):
+    v = visits(page)
+    errors = v.console_errors + [f"uncaught: {e}" for e in v.page_errors]
+    assert not errors, f"{page}: console errors:{_fmt(errors)}"
+
+
+# Console warnings that mean something is broken or mismatched (other warnings, e.g. vega's
+# notes on faceted scales or ajv's strict mode in the widget manager, are not failures).
+BAD_WARNINGS = re.compile(r"current version is|invalid theme mode|THEBE",
+                          re.IGNORECASE)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_warnings_of_mismatched_or_broken_scripts(visits, page):
+    bad = [w for w in visits(page).console_warnings if BAD_WARNINGS.search(w)]
+    assert not bad, f"{page}: console warnings:{_fmt(bad)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_failed_or_third_party_requests(visits, page):
+    for viewport in ("desktop", "phone"):
+        v = visits(page, viewport)
+        assert not v.external_requests, (
+            f"{page} ({viewport}) tried to reach hosts other than localhost "
+            f"(blocked):{_fmt(v.external_requests)}")
+        assert not v.failed_requests, f"{page} ({viewport}): failed requests:{_fmt(v.failed_requests)}"
+        assert not v.http_errors, f"{page} ({viewport}): HTTP errors:{_fmt(v.http_errors)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_charts_are_drawn_and_described(visits, page):
+    v = visits(page)
+    for chart in v.charts:
+        assert not chart["error"], f"{page}: chart {chart['id']} shows an error: {chart['error']}"
+        assert chart["drawn"], f"{page}: chart {chart['id']} was not drawn (no svg or canvas)"
+        assert chart["label"].strip(), (
+            f"{page}: chart {chart['id']} has no description for screen readers: use "
+            "lessons.book.titled(chart, title=..., description=...)")
+        assert chart["title"].strip(), (
+            f"{page}: chart {chart['id']} has no title: use lessons.book.titled(...)")
+        assert not chart["actions"], f"{page}: chart {chart['id']} shows vega-embed's actions menu"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_saved_widgets_are_rendered(visits, page):
+    w = visits(page).widgets
+    assert w["rendered"] == w["views"], (
+        f"{page}: {w['views'] - w['rendered']} of {w['views']} saved widgets did not render")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_images_have_alt_text_and_load(visits, page):
+    for img in visits(page).images:
+        assert img["alt"] is not None, f"{page}: image {img['src']} has no alt attribute"
+        assert img["alt"].strip() or img["decorative"], (
+            f"{page}: image {img['src']} has empty alt text but is not marked decorative")
+        assert img["loaded"], f"{page}: image {img['src']} did not load"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_internal_links_resolve(visits, links, page):
+    v = visits(page)
+    assert v.links, f"{page}: found no links at all (navigation missing?)"
+    broken = [f"{href}: {problem}" for href in v.links if (problem := links.problem(href))]
+    assert not broken, f"{page}: broken internal links:{_fmt(broken)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_static_quizzes_give_feedback(visits, page):
+    for q in visits(page).quizzes:
+        name = f"{page}: quiz {q['id']} ({q['type']})"
+        assert q["ready"], f"{name} was not initialised by quiz.js"
+        assert q["right"], f"{name}: no feedback after the right answer"
+        if q["type"] == "text":
+            assert "model" in q["right"].lower(), f"{name}: no model answer offered: {q['right']!r}"
+        else:
+            assert q["right"].startswith("\u2713"), f"{name}: right answer not accepted: {q['right']!r}"
+        if q["wrong"] is not None:
+            assert q["wrong"].startswith("\u2717"), f"{name}: wrong answer not flagged: {q['wrong']!r}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_phone_no_horizontal_scrolling(visits, page):
+    o = visits(page, "phone").overflow
+    assert o["scrollWidth"] <= o["viewport"] + 1, (
+        f"{page}: on a {o['viewport']}px phone the page scrolls sideways "
+        f"({o['scrollWidth']}px wide); elements sticking out:{_fmt(o['offenders'])}")
+    assert not o["offenders"], (
+        f"{page}: on a {o['viewport']}px phone {o['count']} elements are cut off at the right "
+        f"edge (not in a scrollable box):{_fmt(o['offenders'])}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_axe_no_serious_or_critical_violations(visits, page):
+    serious = [v for v in visits(page).axe if v["impact"] in ("serious", "critical")]
+    report = [f"{v['impact']}: {v['id']} ({v['help']}){_fmt(v['nodes'])}" for v in serious]
+    assert not serious, f"{page}: axe-core violations:{_fmt(report)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_screenshots_saved(visits, page):
+    for viewport in ("desktop", "phone"):
+        shot = Path(visits(page, viewport).screenshot)
+        assert shot.is_file() and shot.stat().st_size > 1000, f"no screenshot for {page} ({viewport})"
+
+
+# ----------------------------------------------------------------------------- static checks
+
+
+def test_built_pages_load_nothing_from_other_hosts(book_html):
+    """No <script src>, stylesheet or Altair path points off the book (links <a> are fine)."""
+    offenders = []
+    for html in sorted(book_html.rglob("*.html")):
+        text = html.read_text(encoding="utf-8", errors="replace")
+        for m in re.finditer(r"<(script|link|img|iframe)\b[^>]*>", text):
+            tag = m.group(0)
+            if m.group(1) == "link" and not re.search(r"rel=\"(stylesheet|preload|modulepreload)\"", tag):
+                continue
+            src = re.search(r"(?:src|href)=\"(https?://[^\"]+)\"", tag)
+            if src:
+                offenders.append(f"{html.relative_to(book_html)}: {src.group(1)}")
+        for m in re.finditer(r"\"(https?://[^\"]+)\?noext\"", text):
+            offenders.append(f"{html.relative_to(book_html)}: {m.group(1)}")
+    assert not offenders, f"pages load files from other hosts:{_fmt(offenders[:20])}"
