@@ -467,8 +467,6 @@ def test_assignment_of_reads_otter_metadata(otter):
     assert grading.assignment_of(_notebook(otter)) == otter.get("assignment_name")
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError,
-                   reason="grading.assignment_of: metadata 'otter' that is not a mapping (valid nbformat) crashes")
 def test_assignment_of_odd_metadata(tmp_path):
     path = tmp_path / "s.ipynb"
     path.write_text(json.dumps(_notebook("not a mapping")), encoding="utf-8")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -971,17 +972,24 @@ def extract_figures(text: str) -> pd.DataFrame:
     rows = []
     for f in _extract(text, g):
         base = f.value * f.factor if not math.isnan(f.value) else math.nan
-        rows.append(dict(
-            text=text[f.start:f.end], start=f.start, end=f.end, value=f.value,
-            qualifier=f.qualifier, hedge=f.hedge, unit=f.unit, unit_name=f.unit_name,
-            currency=f.currency, scale=f.scale, low=f.low, high=f.high,
-            conservative=f.conservative, base_value=base, counted=_strip_quotes(f.counted),
-            counted_implied=f.counted_implied, verb=f.verb,
-        ))
-    frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
-    return frame.astype({"start": "int64", "end": "int64", "value": "float64", "low": "float64",
-                         "high": "float64", "conservative": "float64", "base_value": "float64",
-                         "scale": "float64", "counted_implied": "bool"})
+        # Floats and bools cast here so pandas infers the right dtypes without an astype pass.
+        rows.append((text[f.start:f.end], f.start, f.end, float(f.value), f.qualifier, f.hedge, f.unit,
+                     f.unit_name, f.currency, float(f.scale), float(f.low), float(f.high),
+                     float(f.conservative), float(base), _strip_quotes(f.counted),
+                     bool(f.counted_implied), f.verb))
+    if not rows:
+        return _empty_figures().copy()
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
+_FIGURE_DTYPES = {"start": "int64", "end": "int64", "value": "float64", "low": "float64",
+                  "high": "float64", "conservative": "float64", "base_value": "float64",
+                  "scale": "float64", "counted_implied": "bool"}
+
+
+@lru_cache(maxsize=1)
+def _empty_figures() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series([], dtype=_FIGURE_DTYPES.get(name, "str")) for name in FIGURE_COLUMNS})
 
 
 def _strip_quotes(s: str) -> str:

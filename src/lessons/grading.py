@@ -206,7 +206,10 @@ def read_submission(path: Path) -> tuple[dict | None, str]:
 
 def assignment_of(nb: dict) -> str | None:
     """The assignment name `otter assign` stored in the notebook's metadata, if any."""
-    return ((nb.get("metadata") or {}).get("otter") or {}).get("assignment_name")
+    metadata = nb.get("metadata") if isinstance(nb, dict) else None
+    otter = metadata.get("otter") if isinstance(metadata, dict) else None
+    name = otter.get("assignment_name") if isinstance(otter, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def _safe_env(home: Path) -> dict[str, str]:
