@@ -601,3 +601,19 @@ def test_quiz_js_parses_numbers_and_words_like_python_on_random_input():
     for s, (num, stems) in zip(samples, got):
         assert X.parse_number(s) == num, s
         assert [X._stem(t) for t in X._tokens(s)] == stems, s
+
+
+def test_answers_are_saved_as_the_student_works_before_check(tmp_path):
+    """A choice made without pressing Check survives a kernel restart (a new Quiz on the same file)."""
+    from lessons.exercises import show
+
+    exercise = {"id": "demo-draft", "type": "multi", "prompt": "Pick", "options": ["a", "b", "c"],
+                "answer": [0, 2], "explanation": "Because.", "source": "test"}
+    store = tmp_path / "answers.json"
+    first = show(exercise, store=store)
+    first.inputs[2].value = True
+    again = show(exercise, store=store)
+    assert again.response() == [2]
+    assert "(Your saved answer.)" not in again.feedback.value  # a draft is not a checked answer
+    again.check()
+    assert show(exercise, store=store).response() == [2]

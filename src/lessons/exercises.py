@@ -783,6 +783,9 @@ class Quiz:
         self.reveal_button.on_click(lambda _: self.reveal())
         self.feedback = w.HTML("")
         self.answer_box = w.HTML("")
+        if typ != "text":  # text has its own observer; every other answer is saved as a draft
+            for widget in self.inputs:
+                widget.observe(self._draft_changed, names="value")
         self.widget = w.VBox(
             [self.notice, prompt, body, w.HBox([self.check_button, self.reveal_button],
                                               layout=w.Layout(flex_flow="row wrap")),
@@ -807,6 +810,13 @@ class Quiz:
 
     def set_response(self, response: Any) -> None:
         """Put a (saved) response back into the widgets. Invalid values are ignored."""
+        self._restoring = True
+        try:
+            self._set_response(response)
+        finally:
+            self._restoring = False
+
+    def _set_response(self, response: Any) -> None:
         typ = self.exercise["type"]
         if typ == "choice":
             if _is_int(response) and 0 <= response < len(self.exercise["options"]):
@@ -820,14 +830,18 @@ class Quiz:
             for b in self.inputs:
                 b.value = b._lx_word in marked
         elif isinstance(response, (str, int, float)) and not isinstance(response, bool):
-            self._restoring = True
-            try:
-                self.input.value = str(response)
-            finally:
-                self._restoring = False
+            self.input.value = str(response)
 
     def _toggle_icon(self, change) -> None:
         change["owner"].icon = "check" if change["new"] else ""
+
+    def _draft_changed(self, change) -> None:
+        """Save the answer as the student works (before Check), so a restart loses nothing."""
+        if getattr(self, "_restoring", False):
+            return
+        response = self.response()
+        if response not in (None, "", []):
+            self._save(response, None)
 
     def _text_changed(self, change) -> None:
         if getattr(self, "_restoring", False):
