@@ -37,6 +37,9 @@ def test_glued_numbers_are_filled_in(built_book):
         html = (built_book / f"{Path(entry).with_suffix('')}.html").read_text()
         assert "{glue" not in html, f"{entry}: a glue role was left unrendered"
         assert "glue_missing" not in html and "glue key" not in html.lower(), f"{entry}: missing glue key"
+        pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+        broken = [p for p in pasted if re.fullmatch(r"\(.*\)|'.*'|\".*\"", p)]
+        assert not broken, f"{entry}: glued values shown as Python literals: {broken[:5]}"
 
 
 def test_every_chapter_is_in_the_toc():

@@ -40,16 +40,6 @@ def setup() -> None:
     pd.set_option("display.max_rows", 200)
 
 
-class _GluedText(str):
-    """A string whose plain-text form has no quotes, so {glue:text} shows it as written."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_pretty_(self, printer, cycle) -> None:
-        printer.text(str(self))
-
-
 def format_number(value) -> str:
     """3700 -> '3,700'; 2.5 -> '2.5'; strings pass through."""
     if isinstance(value, str):
@@ -63,10 +53,14 @@ def format_number(value) -> str:
 
 
 def glue_value(name: str, value, display: bool = False):
-    """Glue a number or short text for the prose ({glue:text}`name`), formatted for reading."""
+    """Glue a number or short text for the prose ({glue:text}`name`), formatted for reading.
+
+    A plain str is glued on purpose: myst-nb reads text/plain with literal_eval, so the quoted
+    repr '20,000' comes back as the text 20,000 (an unquoted 20,000 would become a tuple).
+    """
     from myst_nb import glue
 
-    text = _GluedText(format_number(value))
+    text = format_number(value)
     glue(name, text, display=display)
     return text
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from . import _yaml
 from .errors import LessonsDataError
 from .paths import data_dir
 
@@ -45,6 +46,9 @@ class _Rule:
 
 
 def _read_yaml(path: Path):
+    data = _yaml.fast_file(path)
+    if data is not _yaml.MISS:
+        return data
     try:
         with open(path, encoding="utf-8") as handle:
             return yaml.safe_load(handle)
@@ -162,6 +166,13 @@ def _find_credit(text: str) -> re.Match | None:
     return None
 
 
+def _credit_of(match: re.Match | None) -> str:
+    """The credit a caption names, said once ('Alamy Stock Photo Alamy Stock Photo' -> once)."""
+    if match is None:
+        return ""
+    return re.sub(r"^(.+?)(?:\s+\1)+$", r"\1", match.group("credit").strip())
+
+
 def _looks_like_headline(text: str) -> bool:
     words = text.split()
     return 2 <= len(words) <= 30 and not text.rstrip("”’\"'").endswith(".")
@@ -203,7 +214,7 @@ def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
             start, text = start + slug.end() + offset, rest.strip()
             if text:  # what follows a slug is the photo's caption
                 credit = _find_credit(text)
-                captions.append(dict(caption=text, credit=credit.group("credit").strip() if credit else "", start=start, end=start + len(text)))
+                captions.append(dict(caption=text, credit=_credit_of(credit), start=start, end=start + len(text)))
                 removed(start, start + len(text), "photo caption or credit")
             continue
         copyright_line = _COPYRIGHT.match(text)
@@ -220,7 +231,7 @@ def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
         # A caption printed twice: once alone, then again with its credit on the next line.
         repeated = _CREDIT_ONLY.match(next_text) or any(c["caption"].startswith(text) for c in captions)
         if is_caption or repeated:
-            captions.append(dict(caption=text, credit=credit.group("credit").strip() if credit else "", start=start, end=line.end))
+            captions.append(dict(caption=text, credit=_credit_of(credit), start=start, end=line.end))
             removed(start, line.end, "photo caption or credit")
             continue
         kept.append((start, line.end, text))
@@ -397,8 +408,14 @@ def sentences(text: str) -> pd.DataFrame:
     U.S.), decimals (3.5) and spaced ellipses (. . .) do not; a closing quotation mark stays
     with the sentence it closes.
     """
+    return _sentences_frame(text or "").copy()
+
+
+@lru_cache(maxsize=512)
+def _sentences_frame(text: str) -> pd.DataFrame:
+    """sentences() for one text, cached: chapters split the same bodies many times."""
     rows = []
-    for line in re.finditer(r"[^\n]+", text or ""):
+    for line in re.finditer(r"[^\n]+", text):
         base, chunk, cut = line.start(), line.group(), 0
         bounds = [m.end() for m in _CANDIDATE.finditer(chunk) if _is_boundary(chunk, m)]
         for stop in [*bounds, len(chunk)]:
@@ -536,8 +553,23 @@ def quotes(text: str) -> pd.DataFrame:
     is one passage. ``speaker`` is who the text says is speaking, when it says so; 'he'/'she'
     are resolved to the last named speaker.
     """
-    text = text or ""
-    patterns = _attribution_patterns(_rules_folder())
+    return _quotes_frame(text or "", _rules_folder()).copy()
+
+
+_QUOTE_COLUMNS = ["start", "end", "text", "speaker", "mark", "nested", "n_words", "closed"]
+
+
+@lru_cache(maxsize=512)
+def _quotes_frame(text: str, folder: str) -> pd.DataFrame:
+    """quotes() for one text and rules folder, cached: several helpers (figures, language,
+    compare) and the chapters look up the quotations of the same bodies again and again."""
+    return pd.DataFrame(list(_quote_rows(text, folder)), columns=_QUOTE_COLUMNS)
+
+
+@lru_cache(maxsize=1024)
+def _quote_rows(text: str, folder: str) -> tuple[dict, ...]:
+    """The rows of quotes() as dicts (for helpers that need no DataFrame); do not change them."""
+    patterns = _attribution_patterns(folder)
     paragraphs = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
     found: list[dict] = []
     carry: dict | None = None  # a double quotation continuing from the previous paragraph
@@ -588,7 +620,7 @@ def quotes(text: str) -> pd.DataFrame:
         inner = text[start:end]
         rows.append(dict(start=start, end=end, text=inner, speaker=speaker, mark=q["mark"],
                          nested=nested, n_words=len(re.findall(r"\w+", inner)), closed=q["closed"]))
-    return pd.DataFrame(rows, columns=["start", "end", "text", "speaker", "mark", "nested", "n_words", "closed"])
+    return tuple(rows)
 
 
 def _speaker(text: str, start: int, end: int, after_re, tail_re, before_re) -> str:
