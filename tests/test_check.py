@@ -2,6 +2,7 @@
 problem with its file, line or field and a fix; the checker agrees with the real loaders; the
 invented example and the shipped data pass; the template notebook runs on both."""
 
+import ast
 import csv
 import os
 import shutil
@@ -271,7 +272,8 @@ def glued(nb) -> dict:
         for o in cell.get("outputs", []):
             name = o.get("metadata", {}).get("scrapbook", {}).get("name")
             if name:
-                out[name] = o["data"]["application/papermill.record/text/plain"]
+                # myst-nb reads glued text/plain with literal_eval, and so do we
+                out[name] = str(ast.literal_eval(o["data"]["application/papermill.record/text/plain"]))
     return out
 
 

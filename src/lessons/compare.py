@@ -20,6 +20,7 @@ each entry with its source or rationale.
 
 from __future__ import annotations
 
+import copy
 import csv
 import html
 import math
@@ -37,6 +38,7 @@ import snowballstemmer
 import yaml
 from rapidfuzz import fuzz
 
+from lessons import _yaml
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
 
@@ -131,7 +133,7 @@ def _lexicon_for(folder: str) -> _Lexicon:
         compounds[tuple(row["variant"].lower().split())] = tuple(row["standard"].lower().split())
     path = _compare_dir() / "function_words.yml"
     try:
-        groups = yaml.safe_load(path.read_text(encoding="utf-8"))
+        groups = _yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise LessonsDataError(f"{path}: file not found") from exc
     if not isinstance(groups, list):
@@ -1081,7 +1083,13 @@ class _Signal:
 
 
 def _parse_signal(text: str) -> _Signal:
-    lex = _lexicon()
+    return _parse_signal_in(text, str(_compare_dir()))
+
+
+@lru_cache(maxsize=4096)
+def _parse_signal_in(text: str, folder: str) -> _Signal:
+    """_parse_signal for the word lists in ``folder`` (cached: a _Signal is immutable)."""
+    lex = _lexicon_for(folder)
     words = []
     for m in _TOKEN_RE.finditer(text):
         w = m.group()
@@ -1098,7 +1106,21 @@ def load_elements(path: str | Path | None = None) -> list[dict]:
     ``label``, ``signals`` (a non-empty list) and ``rationale``; ``requires`` is optional."""
     path = Path(path) if path is not None else _compare_dir() / "elements.yml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stat = path.stat()
+    except OSError:
+        return _load_elements(path)  # the usual 'file not found' error
+    # Cached until the file changes; each caller gets its own copy to change as it likes.
+    return copy.deepcopy(_load_elements_cached(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=8)
+def _load_elements_cached(path: str, mtime_ns: int, size: int) -> list[dict]:
+    return _load_elements(Path(path))
+
+
+def _load_elements(path: Path) -> list[dict]:
+    try:
+        data = _yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise LessonsDataError(f"{path}: file not found") from exc
     except yaml.YAMLError as exc:
@@ -1128,13 +1150,18 @@ def load_elements(path: str | Path | None = None) -> list[dict]:
 
 
 def _sentence_words(text: str):
-    lex = _lexicon()
+    return list(_sentence_words_in(text, str(_compare_dir())))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_words_in(text: str, folder: str) -> tuple:
+    lex = _lexicon_for(folder)
     words = []
     for m in _TOKEN_RE.finditer(text):
         w = m.group()
         low = _spell(_fold(w), lex.spelling_word, lex.spelling_prefix, lex.spelling_suffix)
         words.append((w.replace("’", "'"), low))
-    return words
+    return tuple(words)
 
 
 def _matches(signal: _Signal, words) -> bool:
@@ -1144,6 +1171,33 @@ def _matches(signal: _Signal, words) -> bool:
             target = orig if case else low
             if case:
                 target = re.sub(r"'s$", "", target)
+            if not (target.startswith(key) if prefix else target == key):
+                break
+        else:
+            return True
+    return False
+
+
+def _prepared(words) -> tuple:
+    """A sentence's words ready for :func:`_matches_prepared`: the case-sensitive forms (with
+    "'s" cut, as ``_matches`` compares them), the folded forms, and both as sets."""
+    cased = [orig[:-2] if orig.endswith("'s") else orig for orig, _ in words]
+    lows = [low for _, low in words]
+    return cased, lows, frozenset(cased), frozenset(lows)
+
+
+def _matches_prepared(signal: _Signal, prepared) -> bool:
+    """``_matches(signal, words)`` for ``prepared = _prepared(words)``; the same answer, but a
+    signal word that must match exactly and is not in the sentence rejects it at once."""
+    cased, lows, cased_set, low_set = prepared
+    keys = signal.words
+    for key, case, prefix in keys:
+        if not prefix and key not in (cased_set if case else low_set):
+            return False
+    k = len(keys)
+    for i in range(len(lows) - k + 1):
+        for j, (key, case, prefix) in enumerate(keys):
+            target = cased[i + j] if case else lows[i + j]
             if not (target.startswith(key) if prefix else target == key):
                 break
         else:
@@ -1192,12 +1246,12 @@ def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.D
         if not isinstance(body, str):
             raise LessonsDataError(f"coverage(articles): body of {aid!r} is not a string")
         sents = _sentences(body)
-        words = [_sentence_words(t) for t in sents["text"]]
+        words = [_prepared(_sentence_words(t)) for t in sents["text"]]
         for e, signals, requires in parsed:
             hits = [
                 k for k, w in enumerate(words)
-                if any(_matches(s, w) for s in signals)
-                and (not requires or any(_matches(s, w) for s in requires))
+                if any(_matches_prepared(s, w) for s in signals)
+                and (not requires or any(_matches_prepared(s, w) for s in requires))
             ]
             first = sents.iloc[hits[0]] if hits else None
             rows.append({

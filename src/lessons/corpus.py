@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from . import _yaml
 from .errors import LessonsDataError
@@ -45,21 +44,7 @@ class _Rule:
     ends_article: bool
 
 
-def _read_yaml(path: Path):
-    data = _yaml.fast_file(path)
-    if data is not _yaml.MISS:
-        return data
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except FileNotFoundError:
-        raise LessonsDataError(f"{path}: file not found") from None
-    except UnicodeDecodeError as err:
-        raise LessonsDataError(f"{path}: not UTF-8 text (byte {err.start}: {err.reason}); save the file as UTF-8") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise LessonsDataError(f"{path}{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
+_read_yaml = _yaml.read_file  # one reader for every data file
 
 
 @lru_cache(maxsize=None)

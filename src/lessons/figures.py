@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from . import _yaml
 from .errors import LessonsDataError
 
 __all__ = [
@@ -75,16 +75,7 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
     return rows
 
 
-def _read_yaml(path: Path):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except FileNotFoundError:
-        raise LessonsDataError(f"{path}: file not found") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise LessonsDataError(f"{path}{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
+_read_yaml = _yaml.read_file  # one reader for every data file
 
 
 def _alternation(phrases) -> str:
@@ -163,9 +154,16 @@ class _Grammar:
     reporting: str
 
 
-@lru_cache(maxsize=4)
 def _grammar(folder: str | None = None) -> _Grammar:
-    root = Path(folder) if folder else _folder()
+    """The compiled grammar of ``folder`` (default: the data folder), built once per folder.
+    ``_grammar()`` and ``_grammar(None)`` share one cache entry (lru_cache alone would key them
+    apart and build the grammar twice)."""
+    return _build_grammar(str(Path(folder) if folder else _folder()))
+
+
+@lru_cache(maxsize=4)
+def _build_grammar(folder: str) -> _Grammar:
+    root = Path(folder)
     lex_path = root / "lexicon.yml"
     lex = _read_yaml(lex_path) or {}
     for group in ("cardinals", "scales", "fractions", "multipliers", "months", "year_cues",
@@ -1033,6 +1031,12 @@ def attributions(sentence: str) -> pd.DataFrame:
     ('..., according to officials', '..., Tokayev said.'). 'X cited Y as saying' and
     'Y, cited by X, said' give 'Y (via X)'.
     """
+    frame = pd.DataFrame(_attribution_rows(sentence), columns=["start", "end", "source", "direction"])
+    return frame.sort_values("start", ignore_index=True)
+
+
+def _attribution_rows(sentence: str) -> list[dict]:
+    """The rows of ``attributions`` in the order found (not yet sorted by start)."""
     according, cited_as, cited_by, with_saying, subject_verb, verb_subject = _attribution_patterns()
     rows, taken = [], []
 
@@ -1072,8 +1076,7 @@ def attributions(sentence: str) -> pd.DataFrame:
         direction = "backward" if trailing and (led_by_comma or prefix.strip().endswith((",", "\u201d", '"'))) else "forward"
         start = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
         add(start, m.end(), name, direction)
-    frame = pd.DataFrame(rows, columns=["start", "end", "source", "direction"])
-    return frame.sort_values("start", ignore_index=True)
+    return rows
 
 
 _CLAUSE_BREAK = re.compile(r",\s*(?:after|but|although|though|whereas|despite)\b|;")
@@ -1086,18 +1089,23 @@ def _source_for(attr: pd.DataFrame, pos: int, sentence: str = "") -> str:
     forward one before it ('The ministry said ...'), unless a new clause ('..., after days of
     protests left dozens dead') starts in between: that part is the reporter's own voice.
     """
-    if attr.empty:
+    return _source_in(attr.to_dict("records"), pos, sentence)
+
+
+def _source_in(attr: list[dict], pos: int, sentence: str = "") -> str:
+    """``_source_for`` on the attribution rows as a list of dicts sorted by start (the same
+    rules, without building a DataFrame per figure)."""
+    if not attr:
         return ""
-    after = attr[(attr["start"] >= pos) & (attr["direction"] == "backward")]
-    forward_before = attr[(attr["end"] <= pos) & (attr["direction"] == "forward")]
-    if not after.empty:
-        first = after.iloc[0]
+    after = [a for a in attr if a["start"] >= pos and a["direction"] == "backward"]
+    forward_before = [a for a in attr if a["end"] <= pos and a["direction"] == "forward"]
+    if after:
+        first = after[0]
         # a forward attribution between the figure and the backward one takes over
-        between = attr[(attr["start"] > pos) & (attr["start"] < first["start"]) & (attr["direction"] == "forward")]
-        if between.empty:
+        if not any(pos < a["start"] < first["start"] and a["direction"] == "forward" for a in attr):
             return first["source"]
-    if not forward_before.empty:
-        last = forward_before.iloc[-1]
+    if forward_before:
+        last = forward_before[-1]
         if _CLAUSE_BREAK.search(sentence[int(last["end"]):pos]):
             return ""
         return last["source"]
@@ -1156,21 +1164,24 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
         figs = extract_figures(body)
         if figs.empty:
             continue
-        sents = corpus.sentences(body)
-        quotes = corpus.quotes(body)
-        attr_cache: dict[int, pd.DataFrame] = {}
+        # Plain lists, not DataFrame filters per figure: the same lookups, far less overhead.
+        sents = list(corpus.sentences(body).itertuples(index=False, name=None))
+        quotes = list(corpus.quotes(body)[["start", "end", "speaker"]].itertuples(index=False, name=None))
+        fig_starts = [int(s) for s in figs["start"]]
+        attr_cache: dict[int, list[dict]] = {}
         for number, fig in enumerate(figs.itertuples(index=False), start=1):
-            hit = sents[(sents["start"] <= fig.start) & (sents["end"] >= fig.end)]
-            if hit.empty:
-                hit = sents[(sents["start"] <= fig.start)].tail(1)
-            s_start = int(hit.iloc[0]["start"]) if not hit.empty else 0
-            s_text = hit.iloc[0]["text"] if not hit.empty else body
-            inside = quotes[(quotes["start"] <= fig.start) & (quotes["end"] >= fig.end)] if not quotes.empty else quotes
-            in_quote = not inside.empty
-            speaker = inside.iloc[0]["speaker"] if in_quote else ""
+            hit = next((s for s in sents if s[0] <= fig.start and s[1] >= fig.end), None)
+            if hit is None:
+                before = [s for s in sents if s[0] <= fig.start]
+                hit = before[-1] if before else None
+            s_start = int(hit[0]) if hit is not None else 0
+            s_text = hit[2] if hit is not None else body
+            inside = next((q for q in quotes if q[0] <= fig.start and q[1] >= fig.end), None)
+            in_quote = inside is not None
+            speaker = inside[2] if in_quote else ""
             if s_start not in attr_cache:
-                attr_cache[s_start] = attributions(s_text)
-            source = _source_for(attr_cache[s_start], fig.start - s_start, s_text)
+                attr_cache[s_start] = sorted(_attribution_rows(s_text), key=lambda a: a["start"])
+            source = _source_in(attr_cache[s_start], fig.start - s_start, s_text)
             if in_quote and speaker:
                 source = speaker
             counter, kind = counting_body(source)
@@ -1180,19 +1191,20 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
                           sentence=s_text, sentence_start=s_start, in_quote=in_quote, speaker=speaker,
                           source=source, counter=counter, counter_kind=kind, when=when)
             record["_before"] = body[max(0, fig.start - 40):fig.start]
-            record["_after"] = _after_text(body, fig.end, figs, number)
+            record["_after"] = _after_text(body, fig.end, fig_starts, number)
             rows.append(record)
     table = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "_before", "_after"])
     table["claim"] = [assign_claim(r) for r in table.to_dict("records")] if len(table) else []
     return table.drop(columns=["_before", "_after"])
 
 
-def _after_text(body: str, end: int, figs: pd.DataFrame, number: int) -> str:
-    """The words after a figure, up to the next figure or the end of its sentence."""
+def _after_text(body: str, end: int, fig_starts: list[int], number: int) -> str:
+    """The words after a figure, up to the next figure or the end of its sentence.
+    ``fig_starts``: the start of every figure in ``body``, in order; ``number`` counts from 1."""
     stop = _SENTENCE_END.search(body, end)
     limit = stop.start() if stop else len(body)
-    if number < len(figs):
-        limit = min(limit, int(figs.iloc[number]["start"]))
+    if number < len(fig_starts):
+        limit = min(limit, fig_starts[number])
     return body[end:limit]
 
 
@@ -1352,12 +1364,13 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= _SAME_VALUE_TOLERANCE * max(abs(a), abs(b), 1e-9)
 
 
-def _verdict(claim: _Claim, reports: pd.DataFrame) -> tuple[str, str]:
-    articles = list(dict.fromkeys(reports["article_id"]))
-    labels = list(dict.fromkeys(reports["label"]))
+def _verdict(claim: _Claim, reports: pd.DataFrame, recs: list[dict] | None = None) -> tuple[str, str]:
+    """``recs``: ``reports.to_dict("records")`` when the caller already has it."""
+    recs = reports.to_dict("records") if recs is None else recs
+    articles = list(dict.fromkeys(r["article_id"] for r in recs))
+    labels = list(dict.fromkeys(r["label"] for r in recs))
     if len(articles) == 1:
         return "single source", f"only {labels[0]} gives this figure"
-    recs = reports.to_dict("records")
     values = [r["compare_value"] for r in recs]
     exact_like = [r for r in recs if r["qualifier"] != "vague"]
     # 1. the same value everywhere (after units): consistent
@@ -1442,6 +1455,19 @@ def conservative_figure(reports: pd.DataFrame) -> tuple[float, str]:
     return math.nan, "only ceilings ('up to'): no count"
 
 
+def _conservative_records(recs: list[dict]) -> tuple[float, str] | None:
+    """``conservative_figure`` for the usual case (specific figures, none missing), on plain
+    records; None when the pandas version must decide (vague words only, missing values)."""
+    specific = [r for r in recs if r["qualifier"] in ("exact", "at_least", "approx", "range")]
+    if not specific:
+        return None
+    values = [r["compare_value"] if r["qualifier"] == "approx" else r["compare_low"] for r in specific]
+    if any(not isinstance(v, float) or math.isnan(v) for v in values):
+        return None
+    i = values.index(min(values))  # the first of the lowest, as idxmin
+    return float(values[i]), f"{specific[i]['label']}: '{specific[i]['text']}'"
+
+
 def _compare_unit(reports: pd.DataFrame) -> str:
     units = set(reports["unit"])
     if units == {"duration"}:
@@ -1463,14 +1489,22 @@ def compare_figures(table: pd.DataFrame) -> pd.DataFrame:
     claims = load_claims()
     reports = claim_reports(table)
     rows = []
+    # one groupby instead of a boolean filter per claim (same rows, same order, same index)
+    by_claim = dict(iter(reports.groupby("claim", sort=False))) if not reports.empty else {}
+    # the records once for the whole table (to_dict per claim costs more than the verdicts)
+    records: dict[str, list[dict]] = {}
+    for r in reports.to_dict("records") if not reports.empty else []:
+        records.setdefault(r["claim"], []).append(r)
     for c in claims:
-        sub = reports[reports["claim"] == c.claim] if not reports.empty else reports
-        if sub.empty:
+        sub = by_claim.get(c.claim)
+        if sub is None or sub.empty:
             continue
-        verdict, reason = _verdict(c, sub)
-        conservative, source = conservative_figure(sub)
-        text = "; ".join(_describe(r) for r in _one_per_article(sub.to_dict("records")))
-        labels = list(dict.fromkeys(sub["label"]))
+        recs = records[c.claim]
+        verdict, reason = _verdict(c, sub, recs)
+        fast = _conservative_records(recs)
+        conservative, source = fast if fast is not None else conservative_figure(sub)
+        text = "; ".join(_describe(r) for r in _one_per_article(recs))
+        labels = list(dict.fromkeys(r["label"] for r in recs))
         rows.append(dict(claim=c.claim, label=c.label, unit=c.unit, n_articles=len(labels),
                          articles=", ".join(labels), reports=text, verdict=verdict, reason=reason,
                          conservative=conservative, compare_unit=_compare_unit(sub),

@@ -20,12 +20,14 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from types import SimpleNamespace
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from lessons import _yaml
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
 
@@ -462,12 +464,15 @@ def scare_quotes(text: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["start", "end", "text", "speaker", "n_words"])
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=1024)
 def _spans(text: str) -> tuple[tuple[int, int, str, bool], ...]:
     """Quotation spans sorted by start: (start, end, speaker, is a short fragment)."""
-    q = _quote_spans(text)
-    spans = [(int(r.start), int(r.end), r.speaker or "", _is_fragment(text, int(r.start), int(r.end), int(r.n_words)))
-             for r in q.itertuples()]
+    from lessons import corpus
+
+    # the rows of corpus.quotes(text), without building its DataFrame
+    q = corpus._quote_rows(text or "", corpus._rules_folder())
+    spans = [(int(r["start"]), int(r["end"]), r["speaker"] or "", _is_fragment(text, int(r["start"]), int(r["end"]), int(r["n_words"])))
+             for r in q]
     return tuple(sorted(spans))
 
 
@@ -519,7 +524,20 @@ def find_loaded_terms(text: str, lexicon=None) -> pd.DataFrame:
     ``lexicon`` is a path to another lexicon CSV (default: the shipped one)."""
     text = _check_text(text, "find_loaded_terms")
     p = Path(lexicon) if lexicon is not None else lexicon_path()
-    rows = _results(text, _lexicon_matcher(*_stamp(p))) if text else []
+    return _loaded_frame(text, *_stamp(p)).copy()
+
+
+def _loaded_rows(text: str) -> list[dict]:
+    """The rows of ``find_loaded_terms(text)`` (shipped lexicon) as dicts, no DataFrame."""
+    text = _check_text(text, "find_loaded_terms")
+    return _results(text, _lexicon_matcher(*_stamp(lexicon_path()))) if text else []
+
+
+@lru_cache(maxsize=1024)
+def _loaded_frame(text: str, path: str, mtime: float, size: int) -> pd.DataFrame:
+    """find_loaded_terms for one text and lexicon file version, cached: the chapters look up
+    the same bodies and sentences again and again (callers get a copy)."""
+    rows = _results(text, _lexicon_matcher(path, mtime, size)) if text else []
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     return frame.astype({"start": int, "end": int, "scare_quote": bool})
 
@@ -529,7 +547,12 @@ def find_reference_terms(text: str, path=None) -> pd.DataFrame:
     ``term, lemma, start, end, group, voice, scare_quote, speaker``."""
     text = _check_text(text, "find_reference_terms")
     p = Path(path) if path is not None else _reference_path()
-    rows = _results(text, _reference_matcher(*_stamp(p))) if text else []
+    return _reference_frame(text, *_stamp(p)).copy()
+
+
+@lru_cache(maxsize=1024)
+def _reference_frame(text: str, path: str, mtime: float, size: int) -> pd.DataFrame:
+    rows = _results(text, _reference_matcher(path, mtime, size)) if text else []
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS).rename(columns={"category": "group"})
     return frame[["term", "lemma", "start", "end", "group", "voice", "scare_quote", "speaker"]]
 
@@ -658,7 +681,7 @@ def load_heldout(path=None, split: str | None = None) -> list[dict]:
     ``split``: 'dev' (used while writing the lexicon), 'test' (scored once), or None for all."""
     p = Path(path) if path is not None else _heldout_path()
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = _yaml.safe_load(p.read_text(encoding="utf-8"))
     except OSError as exc:
         raise LessonsDataError(f"{p}: cannot read the file ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
@@ -689,27 +712,32 @@ def load_heldout(path=None, split: str | None = None) -> list[dict]:
 def evaluation_table(path=None, split: str | None = None) -> pd.DataFrame:
     """One row per gold term and per false alarm: ``item, text, term, status`` (hit, miss,
     false alarm), gold and found ``voice``/``category``/``scare_quote``."""
+    return _evaluation_table(load_heldout(path, split))
+
+
+def _evaluation_table(items: list[dict]) -> pd.DataFrame:
     rows = []
-    for i, item in enumerate(load_heldout(path, split), 1):
+    for i, item in enumerate(items, 1):
         text = item["text"]
-        found = find_loaded_terms(text)
+        # plain records instead of a DataFrame and iterrows (the same values, far less overhead)
+        found = [SimpleNamespace(**r) for r in _loaded_rows(text)]
         used: set[int] = set()
         lower = text.lower()
         for gold in item["loaded"]:
             term = str(gold["term"])
             at = lower.find(term.lower())
             g0, g1 = at, at + len(term)
-            hit = next((j for j, f in found.iterrows() if j not in used and f.start < g1 and g0 < f.end), None)
+            hit = next((j for j, f in enumerate(found) if j not in used and f.start < g1 and g0 < f.end), None)
             row = dict(item=i, text=text, term=term, status="miss", gold_voice=gold["voice"],
                        found_voice=None, gold_category=gold.get("category"), found_category=None,
                        gold_scare_quote=bool(gold.get("scare_quote", False)), found_scare_quote=None)
             if hit is not None:
                 used.add(hit)
-                f = found.loc[hit]
+                f = found[hit]
                 row.update(status="hit", found_voice=f.voice, found_category=f.category,
                            found_scare_quote=bool(f.scare_quote))
             rows.append(row)
-        for j, f in found.iterrows():
+        for j, f in enumerate(found):
             if j not in used:
                 rows.append(dict(item=i, text=text, term=f.term, status="false alarm", gold_voice=None,
                                  found_voice=f.voice, gold_category=None, found_category=f.category,
@@ -721,7 +749,8 @@ def evaluation_table(path=None, split: str | None = None) -> pd.DataFrame:
 def evaluate(path=None, split: str | None = None) -> dict:
     """Scores on the held-out set: precision, recall and F1 of the terms found, and among the
     terms found, how often the voice, the category and the scare-quote flag are right."""
-    table = evaluation_table(path, split)
+    items = load_heldout(path, split)
+    table = _evaluation_table(items)
     hits = table[table.status == "hit"]
     n_hit, n_miss = len(hits), int((table.status == "miss").sum())
     n_false = int((table.status == "false alarm").sum())
@@ -730,7 +759,7 @@ def evaluate(path=None, split: str | None = None) -> dict:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     with_cat = hits[hits.gold_category.notna()]
     return dict(
-        items=len(load_heldout(path, split)),
+        items=len(items),
         gold_terms=n_hit + n_miss, found=n_hit + n_false, hits=n_hit, misses=n_miss, false_alarms=n_false,
         precision=round(precision, 3), recall=round(recall, 3), f1=round(f1, 3),
         voice_accuracy=round(float((hits.gold_voice == hits.found_voice).mean()), 3) if n_hit else 0.0,
