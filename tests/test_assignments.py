@@ -50,6 +50,18 @@ def test_rubrics_cover_every_free_response():
         assert all(level["descriptor"].strip() and level["example"].strip() for level in rubric["levels"])
 
 
+def test_key_values_show_what_the_solutions_compute():
+    """The teacher's keys print computed answers and the set-up lists that some questions grade."""
+    figures = grading.key_values(ROOT / "assignments" / "figures" / "figures.ipynb")
+    detained = figures["detained"]["detained"]
+    assert isinstance(detained, list) and len(detained) >= 2 and detained == sorted(set(detained))
+    assert "eighteens" not in figures["eighteens"], "a typed literal is already readable in the code"
+    language = grading.key_values(ROOT / "assignments" / "language" / "language.ipynb")
+    assert len(language["_setup"]["SENTENCES"]) == 4 and "_crowd" not in language["top_quoted_label"]
+    capstone = grading.key_values(ROOT / "assignments" / "capstone" / "capstone.ipynb")
+    assert set(capstone["my_counts"]) == {"my_hedged", "my_reporter_terms"}
+
+
 def test_build_writes_student_notebook_and_autograder(built):
     assert set(built) == set(NAMES)
     for name, paths in built.items():

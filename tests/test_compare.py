@@ -450,6 +450,39 @@ def test_coverage_negatives_case_sensitive_names_and_required_words():
     assert not cov["casualties"]
 
 
+def test_coverage_shows_a_paragraph_sentence_rather_than_a_heading():
+    body = ("Floods hit the valley\n\nRescuers searched all night.\n\n"
+            "Mayor thanks volunteers\n\n"
+            "The bitcoin farm by the river flooded. Its owner said the machines were lost.")
+    arts = pd.DataFrame({"article_id": ["h"], "body": [body]})
+    elements = [
+        {"id": "bitcoin", "label": "Bitcoin", "signals": ["bitcoin", "machines"], "rationale": "r"},
+        {"id": "thanks", "label": "Thanks", "signals": ["thank*"], "rationale": "r"},
+    ]
+    cov = coverage(arts, elements).set_index("element")
+    assert cov.loc["bitcoin", "sentence"] == "The bitcoin farm by the river flooded."
+    # a heading is still shown when nothing else mentions the element
+    assert cov.loc["thanks", "sentence"] == "Mayor thanks volunteers"
+    assert cov.loc["thanks", "covered"] and cov.loc["thanks", "n_sentences"] == 1
+
+
+def test_coverage_prefers_paragraph_sentence_over_heading_even_when_heading_comes_first():
+    body = "Tokayev refuses dialogue\n\n“What nonsense!” he said of calls for talks."
+    arts = pd.DataFrame({"article_id": ["h"], "body": [body]})
+    elements = [{"id": "talks", "label": "Talks", "signals": ["dialogue", "nonsense"], "rationale": "r"}]
+    r = coverage(arts, elements).iloc[0]
+    assert r.sentence.startswith("“What nonsense!”") and r.n_sentences == 2
+    assert body[r.start : r.end] == r.sentence
+
+
+def test_passive_and_active_renderings_of_one_promise_are_one_group():
+    # held-out text: an irregular participle ('rebuilt') and another noun ('house' / 'home')
+    quotes = ["We will rebuild every home, street by street",
+              "Every house will be rebuilt, one street after another",
+              "Nobody will be left without a roof"]
+    assert group_quotes(quotes) == [0, 0, 1]
+
+
 def test_only_one_source_and_left_out():
     cov = coverage(_articles())
     single = only_one_source(cov)
@@ -537,7 +570,11 @@ def test_five_articles_coverage_unique_elements(articles):
     cov = coverage(articles)
     single = only_one_source(cov).set_index("element")["article_id"].to_dict()
     assert single.get("bitcoin") == "jpost"
-    assert single.get("exiled-opposition") == "aljazeera"
+    assert single.get("dissident-in-paris") == "aljazeera"
+    assert "state-of-emergency" not in single  # TheJournal and Al Jazeera ('emergency status')
+    covered = cov[cov.covered].set_index(["article_id", "element"])["sentence"]
+    # the paragraph sentence, not the live blog's heading 'West must stand up..., dissident says'
+    assert covered[("aljazeera", "dissident-in-paris")].startswith("Mukhtar Ablyazov, a former government minister")
     m = coverage_matrix(cov)
     assert m["shoot-order"].all()
     assert not m.loc["jpost", "thanks-putin"]

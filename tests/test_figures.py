@@ -220,16 +220,53 @@ def test_counted_from_compounds_totals_and_possessives():
 
 
 def test_ellipsis_carries_the_noun_and_hedge():
-    text = "The army said 31 rebels had been captured and 12 wounded."
+    text = "The army said 31 rebels had been killed and 12 wounded."
     frame = extract_figures(text)
     assert frame["counted"].tolist() == ["rebels", "rebels"]
-    assert frame["verb"].tolist() == ["captured", "wounded"]
+    assert frame["verb"].tolist() == ["killed", "wounded"]
     assert frame["counted_implied"].tolist() == [False, True]
     text = "At least 14 miners and 3 rescuers have died."
     frame = extract_figures(text)
     assert frame["qualifier"].tolist() == ["at_least", "at_least"]
     assert frame["verb"].tolist() == ["died", "died"]
     assert frame["counted"].tolist() == ["miners", "rescuers"]
+
+
+def test_a_new_kind_of_event_does_not_borrow_the_noun():
+    # harm, then custody: the 900 may be other people, so the code does not guess who
+    frame = extract_figures("The army said 40 “looters” had been shot and more than 900 detained.")
+    assert frame["counted"].tolist() == ["looters", ""]
+    assert frame["verb"].tolist() == ["shot", "detained"]
+    assert not frame["counted_implied"].iloc[1]
+
+
+def test_a_shared_hedge_is_shown_in_brackets():
+    table = figures_table(_articles("At least 31 demonstrators and 9 soldiers have died, officials said."))
+    rows = figures.claim_reports(table)
+    assert table["qualifier"].tolist() == ["at_least", "at_least"]
+    assert sorted(rows["shown"]) == ["At least 31", "[at least] 9"]
+
+
+def test_nearly_is_just_under_the_number():
+    row = one("Nearly 400 people were admitted to hospital.")
+    assert row["qualifier"] == "approx" and row["high"] == 400 and row["low"] < 400
+    table = figures_table(_articles("Officials said nearly 400 people were admitted to hospital."))
+    assert compare_figures(table).set_index("claim").loc["hospitalised", "conservative_text"] == "just under 400"
+
+
+def test_a_heading_that_repeats_a_figure_is_not_counted_twice():
+    table = figures_table(_articles("Officials said about 40 people were detained.\n\n40 detained\n\nCalm returned."))
+    assert table["in_heading"].tolist() == [False, True]
+    rows = figures.claim_reports(table)
+    assert rows["text"].tolist() == ["about 40"]
+
+
+def test_it_is_the_body_named_in_the_sentence_before():
+    table = figures_table(_articles("Troops came from the Collective Security Treaty Organization. "
+                                    "It said 900 troops would stay."))
+    assert table["counter"].tolist() == ["CSTO"]
+    table = figures_table(_articles("The rain stopped. It said 900 troops would stay."))
+    assert table["counter_kind"].tolist() == ["unclear"]
 
 
 def test_same_number_different_people():
@@ -396,6 +433,24 @@ def test_who_counted_on_the_articles(table):
     counters = set(table.loc[table["claim"] == "detained", "counter"])
     assert {"Kazakh interior ministry", "Kazakh state television"} <= counters
     assert table.loc[table["claim"] == "internet-connectivity", "counter"].iloc[0] == "NetBlocks"
+
+
+def test_detentions_are_listed_once_per_figure(table, verdicts):
+    rows = figures.claim_reports(table)
+    tj = rows[(rows["claim"] == "detained") & (rows["article_id"] == "thejournal")]
+    assert tj["text"].tolist() == ["about 2,300"]  # the crosshead '2,300 detained' repeats it
+    aj = rows[(rows["claim"] == "detained") & (rows["article_id"] == "aljazeera")]
+    assert set(aj["counted"]) == {""}  # '26 "armed criminals" had been "liquidated" and more than 3,000 detained'
+    assert "From lowest to highest" in verdicts.loc["detained", "reason"]
+
+
+def test_sources_are_credited_as_the_reports_give_them(table):
+    jpost = table[(table["article_id"] == "jpost") & (table["claim"] == "detained")]
+    assert jpost["source"].tolist() == ["State television"]  # no Interfax in JPost's sentence
+    assert table.loc[(table["article_id"] == "jpost") & (table["claim"] == "alliance-troops"), "counter"].tolist() == ["CSTO"]
+    rep = figures.claim_reports(table)
+    row = rep[(rep["claim"] == "security-killed") & (rep["article_id"] == "republished")].iloc[0]
+    assert row["shown"] == "[at least] 18"
 
 
 def test_conservative_rule_counts_dozens_as_12(verdicts):

@@ -405,7 +405,20 @@ def test_naming_splits_by_group_and_voice():
     assert rows[("a", "terrorist", "quoted")].loaded
     assert rows[("a", "bandit", "reporter")].count == 1
     assert not rows[("a", "protester", "reporter")].loaded
-    assert rows[("b", "troops", "reporter")].group == "state"
+    assert rows[("b", "troops", "reporter")].group == "forces"
+
+
+def test_passage_span_keeps_quotations_whole():
+    # hand-written: the sentence splitter cuts this quotation after "end."
+    text = 'Rain fell. "We fight to the end. Whoever runs will be caught," the mayor said. Then he left.'
+    cut = text.index("Whoever")
+    a, b = L.passage_span(text, cut, cut + 7)
+    assert text[a:b] == '"We fight to the end. Whoever runs will be caught," the mayor said.'
+    # a sentence with no quotation stays as it is, trimmed of spaces
+    a, b = L.passage_span(text, 0, 3)
+    assert text[a:b] == "Rain fell."
+    with pytest.raises(LessonsDataError, match="passage_span"):
+        L.passage_span(text, 5, 2)
 
 
 def test_attribution_verbs_neutral_against_judging():

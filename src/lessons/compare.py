@@ -1225,14 +1225,35 @@ def _sentences(text: str) -> pd.DataFrame:
 _COVERAGE_COLUMNS = ["article_id", "element", "label", "covered", "n_sentences", "sentence",
                      "start", "end"]
 
+# What a full sentence ends with: . ! ? or …, perhaps followed by closing quotes or brackets.
+_CLOSERS = "\"'”’»)] \u00a0\u2009"
+
+
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` a heading: a paragraph of its own without a full stop?
+
+    Live blogs and long reports put short headings (crossheads) between paragraphs: 'West must
+    stand up to Russia..., dissident says'. A heading sums up the paragraphs under it in the
+    editor's words, so a reader should be shown the paragraph sentence instead when there is one.
+    """
+    before = text[:start].rsplit("\n", 1)[-1]
+    after = text[end:].split("\n", 1)[0]
+    if before.strip() or after.strip():
+        return False  # other sentences share its paragraph
+    last = text[start:end].rstrip(_CLOSERS)[-1:]
+    return last not in {".", "!", "?", "…"}
+
 
 def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.DataFrame:
     """Which story elements each article covers: one row per article and element.
 
     Columns: ``article_id, element, label, covered`` (bool), ``n_sentences`` (how many
     sentences mention it), ``sentence`` (the first one, '' if none) and ``start, end`` (its
-    offsets in ``body``, -1 if none). ``articles`` needs ``article_id`` and ``body``; the
-    elements come from ``data/compare/elements.yml`` unless given.
+    offsets in ``body``, -1 if none). The sentence shown is the first one that is not a
+    heading (a paragraph of its own without a full stop, such as a live blog's crosshead); a
+    heading is shown only when no other sentence mentions the element. ``articles`` needs
+    ``article_id`` and ``body``; the elements come from ``data/compare/elements.yml`` unless
+    given.
     """
     _require_columns(articles, ["article_id", "body"], "coverage(articles)")
     elements = elements if elements is not None else load_elements()
@@ -1253,7 +1274,9 @@ def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.D
                 if any(_matches_prepared(s, w) for s in signals)
                 and (not requires or any(_matches_prepared(s, w) for s in requires))
             ]
-            first = sents.iloc[hits[0]] if hits else None
+            body_hits = [k for k in hits
+                         if not _is_heading(body, int(sents.iloc[k]["start"]), int(sents.iloc[k]["end"]))]
+            first = sents.iloc[(body_hits or hits)[0]] if hits else None
             rows.append({
                 "article_id": aid, "element": e["id"], "label": e["label"],
                 "covered": bool(hits), "n_sentences": len(hits),

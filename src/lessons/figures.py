@@ -40,11 +40,11 @@ FIGURE_COLUMNS = [
 QUALIFIERS = ("exact", "at_least", "at_most", "approx", "vague", "range")
 TABLE_COLUMNS = [
     "article_id", "label", "figure", "sentence", "sentence_start", "in_quote", "speaker",
-    "source", "counter", "counter_kind", "when", *FIGURE_COLUMNS, "claim",
+    "source", "counter", "counter_kind", "when", "in_heading", *FIGURE_COLUMNS, "claim",
 ]
 COMPARE_COLUMNS = [
     "claim", "label", "unit", "n_articles", "articles", "reports", "verdict", "reason",
-    "conservative", "compare_unit", "conservative_from", "checkable", "note",
+    "conservative", "conservative_text", "compare_unit", "conservative_from", "checkable", "note",
 ]
 VERDICTS = ("consistent", "differs", "single source", "contradiction")
 
@@ -152,6 +152,8 @@ class _Grammar:
     age_before: re.Pattern
     time_cues: re.Pattern
     reporting: str
+    verb_class: dict  # verb -> kind of event ('harm', 'custody'), from lexicon 'verb_classes'
+    below_hedges: frozenset  # estimates that sit just under the number ('nearly 400')
 
 
 def _grammar(folder: str | None = None) -> _Grammar:
@@ -195,12 +197,15 @@ def _build_grammar(folder: str) -> _Grammar:
 
     hedge_path = root / "hedges.csv"
     hedges = {}
+    below: set = set()  # 'side: below': 'nearly 400' is just under 400, never above
     for line, row in enumerate(_read_csv(hedge_path, ("phrase", "position", "qualifier", "rationale")), start=2):
         if row["qualifier"] not in QUALIFIERS:
             raise LessonsDataError(f"{hedge_path}, line {line}: qualifier {row['qualifier']!r} is not one of {', '.join(QUALIFIERS)}")
         if row["position"] not in ("before", "after", "prefix"):
             raise LessonsDataError(f"{hedge_path}, line {line}: position must be before, after or prefix")
         hedges[(row["phrase"].lower(), row["position"])] = row["qualifier"]
+        if (row.get("side") or "").strip() == "below":
+            below.add(row["phrase"].lower().strip("-"))
 
     vague_path = root / "vague.csv"
     vague = {}
@@ -326,6 +331,9 @@ def _build_grammar(folder: str) -> _Grammar:
         compound_after=compound_after, scale_after=scale_after, time_after=time_after,
         one_after=one_after, one_before=one_before, age_before=age_before, time_cues=time_cues,
         reporting=_alternation(words("reporting_verbs")),
+        verb_class={str(w).lower(): str(kind) for kind, ws in ((lex.get("verb_classes") or {}).get("words") or {}).items()
+                    for w in ws},
+        below_hedges=frozenset(below),
     )
 
 
@@ -715,6 +723,8 @@ def _bounds(fig: _Fig, g: _Grammar) -> None:
         fig.low, fig.high = 0.0, v
     elif q == "approx":
         fig.low, fig.high = v * (1 - _APPROX_TOLERANCE), v * (1 + _APPROX_TOLERANCE)
+        if fig.hedge.lower() in g.below_hedges:
+            fig.high = v  # 'nearly 400': just under 400, never above
     if q in ("exact", "at_least", "approx"):
         fig.conservative = v
     elif q == "range":
@@ -934,7 +944,8 @@ def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
             continue
         if prev.unit != cur.unit:
             continue
-        if not cur.counted and prev.counted and cur.kind not in ("vague",) and cur.unit == "count":
+        if not cur.counted and prev.counted and cur.kind not in ("vague",) and cur.unit == "count" \
+                and _same_kind_of_event(prev.verb, cur.verb, g):
             cur.counted = prev.counted
             cur.counted_implied = True
         joined = text[prev.np_end:cur.start]
@@ -946,6 +957,13 @@ def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
                 _bounds(cur, g)
         if not cur.verb and prev.verb and re.fullmatch(r"[\u201d\u2019\"']?" + _SP + r"*[.;]?\s*", cur.tail or ""):
             cur.verb = prev.verb
+
+
+def _same_kind_of_event(a: str, b: str, g: _Grammar) -> bool:
+    """May a figure with verb ``b`` borrow the noun of a figure with verb ``a``? Not when the
+    verbs report different kinds of event ('liquidated' / 'detained'): the people may differ."""
+    ka, kb = g.verb_class.get(a.lower()), g.verb_class.get(b.lower())
+    return ka is None or kb is None or ka == kb
 
 
 def extract_figures(text: str) -> pd.DataFrame:
@@ -1157,6 +1175,7 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
         if column not in getattr(articles, "columns", []):
             raise LessonsDataError(f"figures_table: the articles table has no '{column}' column (use lessons.corpus.load_articles())")
     g = _grammar()
+    headings = _heading_texts()
     rows = []
     for _, art in articles.iterrows():
         body = art["body"] if isinstance(art["body"], str) else ""
@@ -1184,18 +1203,57 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
             source = _source_in(attr_cache[s_start], fig.start - s_start, s_text)
             if in_quote and speaker:
                 source = speaker
+            if source.lower() == "it" and hit is not None:
+                earlier = [s for s in sents if s[1] <= hit[0]]
+                source = _resolve_it(earlier[-1][2]) if earlier else source
             counter, kind = counting_body(source)
             when = ", ".join(dict.fromkeys(m.group().lower() for m in g.time_cues.finditer(s_text)))
             record = fig._asdict()
             record.update(article_id=art["article_id"], label=label, figure=f"{art['article_id']}-{number}",
                           sentence=s_text, sentence_start=s_start, in_quote=in_quote, speaker=speaker,
-                          source=source, counter=counter, counter_kind=kind, when=when)
+                          source=source, counter=counter, counter_kind=kind, when=when,
+                          in_heading=_in_heading(body, fig.start, headings.get(art["article_id"], ())))
             record["_before"] = body[max(0, fig.start - 40):fig.start]
             record["_after"] = _after_text(body, fig.end, fig_starts, number)
             rows.append(record)
     table = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "_before", "_after"])
     table["claim"] = [assign_claim(r) for r in table.to_dict("records")] if len(table) else []
     return table.drop(columns=["_before", "_after"])
+
+
+def _heading_texts() -> dict:
+    """Headline and crosshead lines of the shipped articles, by article_id (from the cleaning
+    record, ``lessons.corpus.parts``); empty when the corpus cannot be read."""
+    from . import corpus
+
+    try:
+        frame = corpus.parts()
+    except (LessonsDataError, OSError):
+        return {}
+    frame = frame[frame["kind"].isin(["crosshead", "headline"])]
+    out: dict = {}
+    for aid, text in zip(frame["article_id"], frame["text"]):
+        out.setdefault(aid, set()).add(re.sub(r"\s+", " ", str(text)).strip())
+    return out
+
+
+def _in_heading(body: str, pos: int, headings) -> bool:
+    """Is the figure at ``pos`` on a heading line (a crosshead such as '2,300 detained')?
+    A line counts as a heading when the cleaning record says so, or when it is short (at most
+    eight words) and has no sentence punctuation at its end."""
+    start = body.rfind("\n", 0, pos) + 1
+    end = body.find("\n", pos)
+    line = re.sub(r"\s+", " ", body[start:end if end >= 0 else len(body)]).strip()
+    if line in headings:
+        return True
+    return len(line.split()) <= 8 and not re.search(r"[.!?:;,\u201d\"'\u2019)]$", line)
+
+
+def _resolve_it(previous: str) -> str:
+    """'It said its force would number about 2,500': when the sentence before names exactly one
+    counting body (``counters.csv``), 'It' is that body; otherwise 'It' stays unresolved."""
+    found = {counter for regex, counter, _ in _counters() if regex.search(previous)}
+    return f"It (the {found.pop()}, named in the sentence before)" if len(found) == 1 else "It"
 
 
 def _after_text(body: str, end: int, fig_starts: list[int], number: int) -> str:
@@ -1332,12 +1390,32 @@ def claim_reports(table: pd.DataFrame) -> pd.DataFrame:
         value = r["value"] * factor + extra if not math.isnan(r["value"]) else math.nan
         rows.append({**r, "claim_label": c.label, "compare_value": value, "compare_low": low,
                      "compare_high": high, "others_added": extra,
-                     "plot_value": value if not math.isnan(value) else r["conservative"]})
+                     "plot_value": value if not math.isnan(value) else r["conservative"],
+                     "shown": _shown(r)})
     frame = pd.DataFrame(rows)
     if frame.empty:
-        return pd.DataFrame(columns=[*table.columns, "claim_label", "compare_value", "compare_low", "compare_high", "others_added", "plot_value"])
+        return pd.DataFrame(columns=[*table.columns, "claim_label", "compare_value", "compare_low", "compare_high", "others_added", "plot_value", "shown"])
     keep = frame.drop_duplicates(["claim", "article_id", "value", "qualifier", "unit_name", "counted"])
+    keep = keep[~keep.apply(lambda r: _repeats_body(r, keep), axis=1)] if "in_heading" in keep.columns else keep
     return keep.reset_index(drop=True)
+
+
+def _shown(r: dict) -> str:
+    """The figure as written, with a hedge it shares with an earlier number in brackets:
+    'At least 26 protesters and 18 police officers' gives '[at least] 18'."""
+    text, hedge = str(r["text"]), str(r.get("hedge") or "")
+    if hedge and r.get("qualifier") != "vague" and hedge.lower() not in text.lower():
+        return f"[{hedge}] {text}"
+    return text
+
+
+def _repeats_body(r: pd.Series, frame: pd.DataFrame) -> bool:
+    """A figure on a heading line ('2,300 detained') that repeats a figure of the same claim in
+    the same article's running text: one fact, so it is not listed twice."""
+    if not bool(r.get("in_heading")):
+        return False
+    same = frame[(frame["claim"] == r["claim"]) & (frame["article_id"] == r["article_id"]) & ~frame["in_heading"].astype(bool)]
+    return any(_same(v, r["plot_value"]) for v in same["plot_value"])
 
 
 def _fmt(v: float) -> str:
@@ -1349,13 +1427,21 @@ def _fmt(v: float) -> str:
 
 
 def _short(recs: list[dict]) -> str:
-    return ", ".join(f"'{r['text']}' ({r['label']})" for r in _one_per_article(recs))
+    return ", ".join(f"'{_shown(r)}' ({r['label']})" for r in _one_per_article(recs))
 
 
 def _describe(r: dict) -> str:
     where = r.get("label") or r["article_id"]
     who = f", {r['source']}" if r.get("source") else ""
-    return f"{where}: '{r['text']}'{' ' + r['counted'] if r.get('counted') and r['unit'] == 'count' else ''}{who}"
+    counted = ""
+    if r.get("counted") and r["unit"] == "count":
+        # a noun the sentence puts in quotation marks keeps them: the words are the source's
+        word = r["counted"]
+        quoted = re.search("[\u201c\u2018\"']" + re.escape(word).replace(r"\ ", "[\u201d\u2019\"'\\s]*") + "[\u201d\u2019\"']", str(r.get("sentence") or ""))
+        counted = f" \u201c{word}\u201d" if quoted else f" {word}"
+        if r.get("counted_implied"):
+            counted += " (noun from earlier in the sentence)"
+    return f"{where}: '{_shown(r)}'{counted}{who}"
 
 
 def _same(a: float, b: float) -> bool:
@@ -1386,7 +1472,7 @@ def _verdict(claim: _Claim, reports: pd.DataFrame, recs: list[dict] | None = Non
         hedged = sorted({r["label"] for r in recs if r["qualifier"] != "exact"})
         plain = sorted({r["label"] for r in recs if r["qualifier"] == "exact"})
         hedges = sorted({r["hedge"] for r in recs if r["hedge"]})
-        return "differs", (f"same number, but a hedge is added or dropped: {', '.join(repr(h) for h in hedges)} in "
+        return "differs", (f"same number, but only some reports give it with a hedge: {', '.join(repr(h) for h in hedges)} in "
                            f"{', '.join(hedged)}; no hedge in {', '.join(plain) or 'none'}")
     if not exact_like:
         words = sorted({r["hedge"] for r in recs})
@@ -1415,13 +1501,18 @@ def _verdict(claim: _Claim, reports: pd.DataFrame, recs: list[dict] | None = Non
     whens = {r["when"] for r in recs}
     if claim.cumulative and (len(counters) > 1 or len(whens) > 1):
         ordered = sorted(exact_like, key=lambda r: r["compare_low"])
-        story = " -> ".join(f"'{r['text']}' ({r['label']}{', ' + r['when'] if r['when'] else ''})" for r in _one_per_article(ordered))
+        groups: dict = {}  # one entry per figure as written, lowest first
+        for r in _one_per_article(ordered):
+            who = r["label"] + (f" ('{r['when']}')" if r["when"] else "")
+            groups.setdefault(_shown(r).lower(), (_shown(r), []))[1].append(who)
+        story = "; ".join(f"{' and '.join(whos)}: '{text}'" for text, whos in groups.values())
         why = []
         if len(whens) > 1:
-            why.append("a later update (the reports date their figures differently)")
+            why.append("later updates (the reports date their figures differently)")
         if len(counters) > 1:
             why.append("different counting bodies (" + ", ".join(sorted(counters)) + ")")
-        reasons.insert(0, "a running total that grew: " + story + "; likely " + " and ".join(why))
+        reasons.insert(0, "a running total, which can only grow. From lowest to highest: " + story
+                       + ". The higher figures are likely " + " and ".join(why))
         return "differs", "; ".join(reasons)
     return "contradiction", f"these figures cannot all be true of the same thing at the same time: {_short(exact_like)}"
 
@@ -1468,6 +1559,38 @@ def _conservative_records(recs: list[dict]) -> tuple[float, str] | None:
     return float(values[i]), f"{specific[i]['label']}: '{specific[i]['text']}'"
 
 
+def _conservative_reading(claim: _Claim, recs: list[dict], value: float, source: str) -> tuple[str, str]:
+    """How to read the conservative figure, for people: ``(reading, source)``.
+
+    An estimate stays an estimate ('about 2,500'; 'nearly 400' gives 'just under 400', because
+    the true number is below it); a vague word shows its word ('12 (dozens)'); 'five other
+    states' says where the extra one comes from. A claim no one could check is not counted.
+    """
+    if not claim.checkable:
+        return "not counted: a claim no one could check", source
+    if value is None or math.isnan(value):
+        return "\u2013", source
+    chosen = next((r for r in recs if source.startswith(f"{r['label']}: '{r['text']}'")), None)
+    if chosen is None:
+        return _fmt(value), source
+    g = _grammar()
+    hedge = str(chosen.get("hedge") or "").lower()
+    if chosen["qualifier"] == "vague":
+        reading = f"{_fmt(value)} ('{chosen['text']}')"
+    elif chosen["qualifier"] == "approx" and hedge in g.below_hedges:
+        reading = f"just under {_fmt(value)}"
+    elif chosen["qualifier"] == "approx":
+        reading = f"about {_fmt(value)}"
+    else:
+        reading = _fmt(value)
+    if chosen.get("others_added"):
+        counted = str(chosen.get("counted") or "")
+        extra = ("the country they are 'other' than" if counted.lower().startswith("other ")
+                 else "the country named before 'and'")
+        source = f"{chosen['label']}: '{chosen['text']} {counted}'".rstrip() + f", plus {extra}"
+    return reading, source
+
+
 def _compare_unit(reports: pd.DataFrame) -> str:
     units = set(reports["unit"])
     if units == {"duration"}:
@@ -1503,11 +1626,12 @@ def compare_figures(table: pd.DataFrame) -> pd.DataFrame:
         verdict, reason = _verdict(c, sub, recs)
         fast = _conservative_records(recs)
         conservative, source = fast if fast is not None else conservative_figure(sub)
+        reading, source = _conservative_reading(c, recs, conservative, source)
         text = "; ".join(_describe(r) for r in _one_per_article(recs))
         labels = list(dict.fromkeys(r["label"] for r in recs))
         rows.append(dict(claim=c.claim, label=c.label, unit=c.unit, n_articles=len(labels),
                          articles=", ".join(labels), reports=text, verdict=verdict, reason=reason,
-                         conservative=conservative, compare_unit=_compare_unit(sub),
+                         conservative=conservative, conservative_text=reading, compare_unit=_compare_unit(sub),
                          conservative_from=source,
                          checkable=c.checkable, note=c.checkable_rationale))
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)

@@ -158,6 +158,66 @@ def _solution_text(source: str) -> str:
     return "\n".join(lines).strip()
 
 
+def key_values(master: Path | str) -> dict[str, dict]:
+    """What the solutions of a master compute, for the teacher's answer keys.
+
+    Runs the master's set-up and solution cells in order (never its tests) and returns
+    {question: {name: value}} for every name a solution assigns (not starting with `_`) whose
+    value is computed rather than typed as a literal: a typed key is already readable in the
+    code. Key `"_setup"` holds the constants in CAPITALS that set-up cells define (for example
+    `SENTENCES`), because some questions grade answers about them.
+    """
+    import ast
+
+    import nbformat
+
+    master = Path(master)
+    nb = nbformat.read(master, as_version=4)
+    scope: dict = {"__name__": "__key__"}
+    found: dict[str, dict] = {"_setup": {}}
+    question, part, setup_names = None, None, []
+    for i, cell in enumerate(nb.cells):
+        text = cell.source.strip()
+        if cell.cell_type == "raw":
+            if text.startswith("# BEGIN QUESTION"):
+                question = _question_config(text)["name"]
+                found[question] = {}
+            elif text == "# END QUESTION":
+                question = None
+            elif text.startswith("# BEGIN "):
+                part = text.removeprefix("# BEGIN ").lower()
+            elif text.startswith("# END "):
+                part = None
+            continue
+        if cell.cell_type != "code" or part not in (None, "solution"):
+            continue
+        exec(compile(cell.source, f"{master.name}, cell {i}", "exec"), scope)  # noqa: S102 (our own masters)
+        for node in ast.parse(cell.source).body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            for name in (t.id for t in targets if isinstance(t, ast.Name) and not t.id.startswith("_")):
+                if question is not None and part == "solution" and not _is_literal(node.value):
+                    found[question][name] = scope[name]
+                elif question is None and name.isupper():
+                    found["_setup"][name] = scope[name]
+    return found
+
+
+def _question_config(raw: str) -> dict:
+    import yaml
+
+    return yaml.safe_load(raw.split("\n", 1)[1]) or {}
+
+
+def _is_literal(node) -> bool:
+    import ast
+
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return False
+    return True
+
+
 # ----------------------------------------------------------------------------------
 # Grading one submission
 # ----------------------------------------------------------------------------------

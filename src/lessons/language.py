@@ -34,7 +34,7 @@ from lessons.paths import data_dir
 __all__ = [
     "CATEGORIES", "CATEGORY_NAMES", "VOICES", "RESULT_COLUMNS", "SCARE_QUOTE_MAX_WORDS",
     "lexicon_path", "load_lexicon", "load_reference_terms", "inflections", "form_clashes",
-    "find_loaded_terms", "find_reference_terms", "scare_quotes", "voice_words",
+    "find_loaded_terms", "find_reference_terms", "scare_quotes", "voice_words", "passage_span",
     "density", "naming", "attribution_verbs", "highlight", "legend_html",
     "load_heldout", "evaluate", "evaluation_table",
 ]
@@ -54,7 +54,7 @@ POS = ("noun", "verb", "adj", "fixed")
 LEXICON_COLUMNS = ("term", "category", "neutral", "note", "source", "pos", "forms",
                    "skip_if_preceded_by", "skip_if_followed_by")
 REFERENCE_COLUMNS = ("term", "group", "pos", "forms", "loaded", "rationale")
-REFERENCE_GROUPS = ("crowd", "state", "speech")
+REFERENCE_GROUPS = ("crowd", "forces", "speech")
 RESULT_COLUMNS = ["term", "lemma", "start", "end", "category", "voice", "scare_quote",
                   "speaker", "neutral", "note"]
 # A quoted passage of at most this many words that is not a whole sentence is a "fragment":
@@ -183,7 +183,7 @@ def _reference_rows(path: str, mtime: float, size: int) -> tuple[dict, ...]:
 
 
 def load_reference_terms(path=None) -> pd.DataFrame:
-    """Words for the same people (crowd, state forces) and neutral verbs of saying, used to
+    """Words for the same people (crowd; security forces and troops) and neutral verbs of saying, used to
     compare what each source calls whom. Loaded ones also appear in the lexicon."""
     p = Path(path) if path is not None else _reference_path()
     rows = _reference_rows(*_stamp(p))
@@ -492,6 +492,35 @@ def _voices(spans, positions):
     return out
 
 
+def passage_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the smallest run of whole sentences that covers ``text[start:end]`` and every
+    quotation it touches (with its quotation marks). Why: sentence splitting can cut a
+    quotation in two ('Whoever does not surrender will be destroyed," President ... said.'), and
+    a passage shown to a reader should never start or end inside someone's quoted words."""
+    text = _check_text(text, "passage_span")
+    if not 0 <= start <= end <= len(text):
+        raise LessonsDataError(f"passage_span: need 0 <= start <= end <= {len(text)}, got {start}, {end}")
+    from lessons.corpus import sentences
+
+    sents = [(int(s.start), int(s.end)) for s in sentences(text).itertuples()]
+    quoted = [(max(0, a - 1), min(len(text), b + 1)) for a, b, _, _ in _spans(text)]  # with the marks
+    lo, hi = start, max(end, start + 1)
+    while True:
+        new_lo, new_hi = lo, hi
+        for a, b in quoted + sents:
+            if a < new_hi and new_lo < b:
+                new_lo, new_hi = min(new_lo, a), max(new_hi, b)
+        if (new_lo, new_hi) == (lo, hi):
+            break
+        lo, hi = new_lo, new_hi
+    hi = min(hi, len(text))
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return lo, hi
+
+
 def voice_words(text: str) -> dict[str, int]:
     """Words in the reporter's voice and in quotations: {'reporter': n, 'quoted': m}."""
     text = _check_text(text, "voice_words")
@@ -543,7 +572,7 @@ def _loaded_frame(text: str, path: str, mtime: float, size: int) -> pd.DataFrame
 
 
 def find_reference_terms(text: str, path=None) -> pd.DataFrame:
-    """Words for the crowd, the state's forces and neutral verbs of saying, with their voice:
+    """Words for the crowd, for security forces and troops, and neutral verbs of saying, with their voice:
     ``term, lemma, start, end, group, voice, scare_quote, speaker``."""
     text = _check_text(text, "find_reference_terms")
     p = Path(path) if path is not None else _reference_path()
@@ -590,7 +619,7 @@ def density(articles=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["article_id", "label", "voice", "category", "n_terms", "voice_words", "per_1000"])
 
 
-def naming(articles=None, groups=("crowd", "state")) -> pd.DataFrame:
+def naming(articles=None, groups=("crowd", "forces")) -> pd.DataFrame:
     """What each source calls the same people, split by voice: ``article_id, label, group,
     lemma, voice, count, loaded`` (one row per word used). Counts words, not referents: a
     reader still has to check who each word points at."""
