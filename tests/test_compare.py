@@ -246,13 +246,13 @@ def test_find_reuse_finds_the_wire_pair_and_nothing_else():
 
 def test_find_reuse_only_aligns_pairs_that_share_rare_shingles(monkeypatch):
     calls = []
-    real = compare.shared_passages
+    real = compare._passage_rows
 
-    def spy(a, b, **kw):
+    def spy(a, b, *args, **kw):
         calls.append((a[:10], b[:10]))
-        return real(a, b, **kw)
+        return real(a, b, *args, **kw)
 
-    monkeypatch.setattr(compare, "shared_passages", spy)
+    monkeypatch.setattr(compare, "_passage_rows", spy)
     corpus = _toy_corpus()
     extra = pd.DataFrame({"article_id": [f"x{i}" for i in range(40)],
                           "body": [f"Item {i}: the shop sold {i} red apples to visitor number {i}."

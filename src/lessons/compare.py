@@ -576,11 +576,20 @@ def shared_passages(
     """
     text_a = _check_text(text_a, "text_a")
     text_b = _check_text(text_b, "text_b")
-    da, db = _analyse(text_a), _analyse(text_b)
+    rows = _passage_rows(text_a, text_b, _analyse(text_a), _analyse(text_b),
+                         min_words=min_words, min_content=min_content, min_score=min_score)
+    return _passage_frame(rows).sort_values(["a_start", "b_start"], ignore_index=True)
+
+
+_PASSAGE_DTYPES = {"a_start": "int64", "a_end": "int64", "b_start": "int64", "b_end": "int64",
+                   "score": "float64", "n_words": "int64"}
+
+
+def _passage_rows(text_a: str, text_b: str, da: "_Doc", db: "_Doc", **options) -> list[dict]:
+    """The shared passages of two analysed texts as plain rows (no DataFrame per pair)."""
     rows = []
     if len(da.stem) and len(db.stem):
-        for p in _passages(da, db, min_words=min_words, min_content=min_content,
-                           min_score=min_score):
+        for p in _passages(da, db, **options):
             a_s, a_e = int(da.start[p.a0]), int(da.end[p.a1 - 1])
             b_s, b_e = int(db.start[p.b0]), int(db.end[p.b1 - 1])
             rows.append({
@@ -588,10 +597,11 @@ def shared_passages(
                 "score": round(p.density(), 3), "n_words": p.matched,
                 "a_text": text_a[a_s:a_e], "b_text": text_b[b_s:b_e],
             })
-    df = pd.DataFrame(rows, columns=_PASSAGE_COLUMNS)
-    df = df.astype({"a_start": "int64", "a_end": "int64", "b_start": "int64", "b_end": "int64",
-                    "score": "float64", "n_words": "int64"})
-    return df.sort_values(["a_start", "b_start"], ignore_index=True)
+    return rows
+
+
+def _passage_frame(rows: list[dict], columns=_PASSAGE_COLUMNS) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns).astype(_PASSAGE_DTYPES)
 
 
 # --------------------------------------------------------------------------------------
@@ -652,30 +662,25 @@ def find_reuse(
         bodies.append(body)
     n = len(ids)
     cap = max_df if max_df is not None else max(20, n // 10)
+    # Each body is analysed once, kept for the pairs it is in (no cache to overflow).
+    docs = [_analyse.__wrapped__(body) for body in bodies]
     index: dict[int, list[int]] = defaultdict(list)
-    for i, body in enumerate(bodies):
-        for h in _shingles(_analyse(body), shingle):
+    for i, doc in enumerate(docs):
+        for h in _shingles(doc, shingle):
             index[h].append(i)
     pair_counts: Counter = Counter()
     for posting in index.values():
         if 2 <= len(posting) <= cap:
             pair_counts.update(combinations(posting, 2))
-    frames = []
+    options = {"min_words": 8, "min_content": 4, "min_score": 0.5, **passage_options}
+    rows = []
     for (i, j), c in sorted(pair_counts.items()):
         if c < min_shared:
             continue
-        df = shared_passages(bodies[i], bodies[j], **passage_options)
-        if len(df):
-            df.insert(0, "article_b", ids[j])
-            df.insert(0, "article_a", ids[i])
-            frames.append(df)
-    if n > 200:  # do not keep thousands of analysed bodies in memory
-        _analyse.cache_clear()
-    if not frames:
-        return pd.DataFrame(columns=_REUSE_COLUMNS).astype(
-            {"a_start": "int64", "a_end": "int64", "b_start": "int64", "b_end": "int64",
-             "score": "float64", "n_words": "int64"})
-    return pd.concat(frames, ignore_index=True)[_REUSE_COLUMNS]
+        pair_rows = _passage_rows(bodies[i], bodies[j], docs[i], docs[j], **options)
+        pair_rows.sort(key=lambda r: (r["a_start"], r["b_start"]))
+        rows.extend({"article_a": ids[i], "article_b": ids[j], **r} for r in pair_rows)
+    return _passage_frame(rows, _REUSE_COLUMNS)
 
 
 def _agency_list(value) -> list[str]:
