@@ -35,7 +35,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import snowballstemmer
-import yaml
 from rapidfuzz import fuzz
 
 from lessons import _yaml
@@ -132,10 +131,7 @@ def _lexicon_for(folder: str) -> _Lexicon:
     for row in _read_csv("compounds.csv", ("variant", "standard", "source")):
         compounds[tuple(row["variant"].lower().split())] = tuple(row["standard"].lower().split())
     path = _compare_dir() / "function_words.yml"
-    try:
-        groups = _yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise LessonsDataError(f"{path}: file not found") from exc
+    groups = _yaml.read_file(path)
     if not isinstance(groups, list):
         raise LessonsDataError(f"{path}: expected a list of groups")
     function_words = set()
@@ -1124,12 +1120,7 @@ def _load_elements_cached(path: str, mtime_ns: int, size: int) -> list[dict]:
 
 
 def _load_elements(path: Path) -> list[dict]:
-    try:
-        data = _yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise LessonsDataError(f"{path}: file not found") from exc
-    except yaml.YAMLError as exc:
-        raise LessonsDataError(f"{path}: not valid YAML ({exc})") from exc
+    data = _yaml.read_file(path)
     if not isinstance(data, list) or not data:
         raise LessonsDataError(f"{path}: expected a non-empty list of elements")
     seen = set()

@@ -25,7 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from lessons import _yaml
 from lessons.errors import LessonsDataError
@@ -709,12 +708,7 @@ def load_heldout(path=None, split: str | None = None) -> list[dict]:
     """The hand-annotated held-out sentences (``data/language/heldout.yml``), validated.
     ``split``: 'dev' (used while writing the lexicon), 'test' (scored once), or None for all."""
     p = Path(path) if path is not None else _heldout_path()
-    try:
-        data = _yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise LessonsDataError(f"{p}: cannot read the file ({exc.strerror or exc})") from None
-    except yaml.YAMLError as exc:
-        raise LessonsDataError(f"{p}: not valid YAML ({exc})") from None
+    data = _yaml.read_file(p)
     if not isinstance(data, dict) or not isinstance(data.get("items"), list) or not data.get("source"):
         raise LessonsDataError(f"{p}: need a mapping with 'source' and a list 'items'")
     items = []
