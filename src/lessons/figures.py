@@ -1019,7 +1019,7 @@ _PRONOUN_SUBJECT = {"it", "he", "she", "they", "this", "that"}
 def _attribution_patterns(folder: str | None = None):
     g = _grammar(folder)
     verbs = g.reporting
-    name = r"(?P<name>(?:[A-Z\u00C0-\u024F][\w\u2019'.\-]*|the|The|a|A|an|An|state|local|global|internet|monitor|news|agency|Kazakh|Russian|[a-z][\w\-\u2019']*)(?:" + _SP + r"+(?:[\w\u2019'.\-]+)){0,7}?)"
+    name = r"(?P<name>(?:[A-Z\u00C0-\u024F][\w\u2019'.\-]*|[a-z][\w\-\u2019']*)(?:" + _SP + r"+(?:[\w\u2019'.\-]+)){0,7}?)"
     according = re.compile(r"\b[Aa]ccording" + _SP + r"+to" + _SP + r"+(?P<name>[^,.;:\u201c\"]{2,80}?)(?=" + _SP + r"*(?:[,.;:]|$|\u201d))")
     cited_as = re.compile(r"(?P<via>[A-Z][\w\u2019'\-]*(?:" + _SP + r"+[\w\u2019'\-]+){0,5}?)" + _SP + r"+(?:has" + _SP + r"+|had" + _SP + r"+)?(?:cited|quoted)" + _SP + r"+(?P<name>[^,.;]{2,80}?)" + _SP + r"+as" + _SP + r"+saying")
     cited_by = re.compile(r"(?P<name>[A-Z][^,.;]{1,80}?)," + _SP + r"*(?:as" + _SP + r"+)?(?:cited|quoted)" + _SP + r"+by" + _SP + r"+(?P<via>[^,.;]{2,60}?)," + _SP + r"*(?:" + verbs + r")\b")
