@@ -4,6 +4,11 @@
  * Every `.lx-quiz` element (written by lessons.exercises.static_html) carries its rules
  * as JSON in `data-lx`. The checking below follows lessons.exercises.check exactly (same
  * rules, same messages); tests/test_exercises.py runs both on the same cases with node.
+ * The key (answer, per-option feedback, explanation) is not in the page in plain text: it is
+ * in `k`, XOR-ed with a keystream seeded from the exercise and base64-encoded (see
+ * lessons.exercises.page_rules); decode() restores it. Answers are kept in localStorage
+ * (key "lx:v1:<book>:<page>:<exercise id>", with the exercise's version so a changed
+ * exercise does not restore a stale answer) and restored with their feedback on reload.
  * No dependencies, no network. Safe to load twice and to call init() again.
  */
 (function (root, factory) {
@@ -47,18 +52,82 @@
     return /\p{Nd}/u.test(token) ? token : Array.from(token).slice(0, 5).join("");
   }
 
-  function parseNumber(value) {
-    if (value === null || value === undefined || typeof value === "boolean") { return null; }
-    if (typeof value === "number") { return isFinite(value) ? value : null; }
-    var s = String(value).replace(/\s+/g, "").replace(/\u2212/g, "-");
+  var SMALL = {};
+  ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen " +
+   "fifteen sixteen seventeen eighteen nineteen").split(" ").forEach(function (w, i) { SMALL[w] = i; });
+  "twenty thirty forty fifty sixty seventy eighty ninety".split(" ").forEach(function (w, i) {
+    SMALL[w] = 10 * (i + 2);
+  });
+  var SCALES = { thousand: 1000, million: 1000000 };
+  function has(obj, k) { return Object.prototype.hasOwnProperty.call(obj, k); }
+
+  function numberFromWords(text) {
+    var toks = text.split(/[ -]+/).filter(function (t) { return t; });
+    if (!toks.length || toks.length > 12 || !has(SMALL, toks[0])) { return [null, ""]; }
+    var unit = "";
+    var last = toks[toks.length - 1];
+    if (!has(SMALL, last) && !has(SCALES, last) && last !== "hundred" && last !== "and") {
+      unit = toks.pop();
+      if (!/^[a-z]{1,20}$/.test(unit)) { return [null, ""]; }
+    }
+    var total = 0, cur = 0;
+    for (var i = 0; i < toks.length; i++) {
+      var t = toks[i];
+      if (t === "and") { continue; }
+      if (has(SMALL, t)) { cur += SMALL[t]; }
+      else if (t === "hundred") { cur = Math.max(cur, 1) * 100; }
+      else if (has(SCALES, t)) { total += Math.max(cur, 1) * SCALES[t]; cur = 0; }
+      else { return [null, ""]; }
+    }
+    return [total + cur, unit];
+  }
+
+  // [number or null, unit word]: like lessons.exercises.parse_quantity
+  function parseQuantity(value) {
+    if (value === null || value === undefined || typeof value === "boolean") { return [null, ""]; }
+    if (typeof value === "number") { return [isFinite(value) ? value : null, ""]; }
+    var text = String(value);
+    if (text.length > 200) { return [null, ""]; }
+    var low = text.replace(/\s+/g, " ").trim().toLowerCase();
+    if (/^\p{L}/u.test(low)) { return numberFromWords(low); }
+    var s = text.replace(/\s+/g, "").replace(/\u2212/g, "-");
+    var unit = "";
+    var m = /^(.*[0-9%])([a-z]{1,20})$/.exec(s.toLowerCase());
+    if (m) { s = s.slice(0, m[1].length); unit = m[2]; }
     if (s.slice(-1) === "%") { s = s.slice(0, -1); }
     if (/^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$/.test(s)) {
       s = s.replace(/,/g, "");
     } else if (/^[+-]?[0-9]+,[0-9]+$/.test(s)) {
       s = s.replace(",", ".");
     }
-    if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$/.test(s)) { return null; }
-    return parseFloat(s);
+    if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$/.test(s)) { return [null, ""]; }
+    return [parseFloat(s), unit];
+  }
+  function parseNumber(value) { return parseQuantity(value)[0]; }
+
+  function looseStem(token) {
+    if (Array.from(token).length > 3 && /s$/.test(token) && !/ss$/.test(token)) {
+      token = token.slice(0, -1);
+    }
+    return stem(token);
+  }
+  var QUOTED_RE = /"[^"\n]{0,300}"|\u201c[^\u201d\n]{0,300}\u201d|\u2018[^\u2019\n]{0,300}\u2019/g;
+  // which of `terms` are still in `text` (by stem), outside quotation marks
+  function loadedLeft(text, terms) {
+    var bare = Array.from(String(text)).slice(0, 5000).join("").replace(QUOTED_RE, " ");
+    var seq = tokens(bare).map(looseStem);
+    var out = [];
+    (terms || []).forEach(function (term) {
+      var want = tokens(term).map(looseStem);
+      var n = want.length;
+      if (!n || out.indexOf(term) >= 0) { return; }
+      for (var i = 0; i + n <= seq.length; i++) {
+        var ok = true;
+        for (var j = 0; j < n; j++) { if (seq[i + j] !== want[j]) { ok = false; break; } }
+        if (ok) { out.push(term); return; }
+      }
+    });
+    return out;
   }
 
   function result(correct, status, message, extra) {
@@ -96,14 +165,22 @@
       chosen.sort(function (a, b) { return a - b; });
       var key = {};
       ex.answer.forEach(function (a) { key[a] = true; });
+      var optional = {};
+      (ex.optional || []).forEach(function (a) { optional[a] = true; });
       var right = chosen.filter(function (i) { return key[i]; });
-      var wrong = chosen.filter(function (i) { return !key[i]; });
+      var wrong = chosen.filter(function (i) { return !key[i] && !optional[i]; });
       var missing = ex.answer.filter(function (a) { return !seen[a]; })
         .sort(function (a, b) { return a - b; });
-      var extra = { right: right, missing: missing, wrong: wrong };
+      var fb = ex.feedback || [];
+      var all = chosen.concat(missing).sort(function (a, b) { return a - b; });
+      var notes = all.filter(function (i) {
+        return i >= 0 && i < fb.length && fb[i].trim();
+      }).map(function (i) { return { option: i, chosen: !!seen[i], text: fb[i] }; });
+      var extra = { right: right, missing: missing, wrong: wrong, notes: notes };
       var nKey = ex.answer.length;
       if (!chosen.length) {
-        return result(false, "empty", "Choose at least one answer first.", extra);
+        return result(false, "empty", "Choose at least one answer first.",
+          { right: [], missing: missing, wrong: [], notes: [] });
       }
       if (!wrong.length && !missing.length) {
         return result(true, "correct",
@@ -126,12 +203,18 @@
           (typeof response === "string" && !response.trim())) {
         return result(false, "empty", "Type a number first.", { value: null });
       }
-      var value = parseNumber(response);
+      var q = parseQuantity(response);
+      var value = q[0], unit = q[1];
       if (value === null) {
         var shown = Array.from(String(response).trim());
         if (shown.length > 40) { shown = shown.slice(0, 39).concat(["\u2026"]); }
         return result(false, "invalid", NO + " \u201c" + shown.join("") +
           "\u201d is not a number. Type digits only, for example 3000 or 3,000.", { value: null });
+      }
+      var want = ex.unit || "";
+      if (unit && want && unit.replace(/s+$/, "") !== want.replace(/s+$/, "")) {
+        return result(false, "invalid", NO + " The question asks for " + want + ", not " +
+          unit + ".", { value: value });
       }
       var tol = Number(ex.tolerance || 0);
       var target = Number(ex.answer);
@@ -150,9 +233,12 @@
         if (w && marked.indexOf(w) < 0) { marked.push(w); }
       });
       var key = ex.answer;
+      var optional = ex.optional || [];
       var found = key.filter(function (w) { return marked.indexOf(w) >= 0; });
       var missed = key.filter(function (w) { return marked.indexOf(w) < 0; });
-      var extraW = marked.filter(function (w) { return key.indexOf(w) < 0; });
+      var extraW = marked.filter(function (w) {
+        return key.indexOf(w) < 0 && optional.indexOf(w) < 0;
+      });
       var extra = { found: found, missed: missed, extra: extraW };
       if (!marked.length) {
         return result(false, "empty", "Mark at least one word first.", extra);
@@ -182,14 +268,29 @@
       tokens(text).forEach(function (t) { stems[stem(t)] = true; });
       var used = keys.filter(function (k) { return stems[k.stem]; })
         .map(function (k) { return k.word; });
+      var rewrite = has(ex, "original") || has(ex, "avoid");
+      if (rewrite) {
+        var kept = loadedLeft(text, ex.avoid || []);
+        if (kept.length) {
+          return result(false, "incorrect", NO + " Still loaded: " + quoteList(kept) +
+            ". Say what happened instead, or quote the words and say whose they are.",
+            { model_answers: models, keywords: allWords, used: used, kept: kept });
+        }
+        if (tokens(text).join(" ") === tokens(ex.original || "").join(" ")) {
+          return result(false, "incorrect", NO + " That is the original sentence. Rewrite it.",
+            { model_answers: models, keywords: allWords, used: used, kept: [] });
+        }
+      }
       var msg = "Compare your answer with the model " +
         (models.length === 1 ? "answer" : "answers") + ".";
+      if (has(ex, "avoid")) { msg = OK + " No loaded word left. " + msg; }
       if (keys.length) {
         msg += " You used " + used.length + " of the " + plural(keys.length, "key word") +
           (used.length ? ": " + used.join(", ") + "." : ".");
       }
-      return result(true, "answered", msg,
-        { model_answers: models, keywords: allWords, used: used });
+      var extraT = { model_answers: models, keywords: allWords, used: used };
+      if (rewrite) { extraT.kept = []; }
+      return result(true, "answered", msg, extraT);
     }
   };
 
@@ -197,6 +298,90 @@
     var fn = rules[ex.type];
     if (!fn) { throw new Error("unknown exercise type: " + ex.type); }
     return fn(ex, response);
+  }
+
+  // ---------------------------------------------------------------- encoded key
+  function keystream(seed, n) {
+    var x = seed >>> 0;
+    var out = new Uint8Array(n);
+    for (var i = 0; i < n; i++) {
+      x ^= x << 13; x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5; x >>>= 0;
+      out[i] = x & 0xff;
+    }
+    return out;
+  }
+  function decode(pub) {
+    var bin = atob(pub.k);
+    var bytes = new Uint8Array(bin.length);
+    var ks = keystream(pub.s, bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i) ^ ks[i]; }
+    var secret = JSON.parse(new TextDecoder("utf-8").decode(bytes));
+    var out = {};
+    Object.keys(pub).forEach(function (k) { if (k !== "k") { out[k] = pub[k]; } });
+    Object.keys(secret).forEach(function (k) { out[k] = secret[k]; });
+    return out;
+  }
+
+  // ---------------------------------------------------------------- storage
+  var PREFIX = "lx:v1:";
+  var storeState = { ok: null };
+  function storage() {
+    try {
+      var ls = window.localStorage;
+      var probe = PREFIX + "probe";
+      ls.setItem(probe, "1");
+      ls.removeItem(probe);
+      storeState.ok = true;
+      return ls;
+    } catch (err) {
+      storeState.ok = false;
+      return null;
+    }
+  }
+  function pagePath() {
+    // the page's path inside the book ("chapters/01_one_speech"), on a web server and from file://
+    var here = location.href.split("#")[0].split("?")[0];
+    var rootAttr = document.documentElement.getAttribute("data-content_root");
+    var rel = here.split("/").pop();
+    if (rootAttr !== null) {
+      try {
+        var base = new URL(rootAttr || "./", here).href;
+        if (here.indexOf(base) === 0) { rel = here.slice(base.length); }
+      } catch (err) { /* keep the file name */ }
+    }
+    return decodeURIComponent(rel).replace(/\.html$/, "") || "index";
+  }
+  function pageTitle() {
+    var h = document.querySelector("main h1, article h1, h1");
+    return h ? h.textContent.replace(/[#\u00b6]\s*$/, "").trim() : document.title;
+  }
+  function recordKey(ex) { return PREFIX + ex.book + ":" + pagePath() + ":" + ex.id; }
+  function readJSON(ls, key) {
+    try { return JSON.parse(ls.getItem(key) || "null"); } catch (err) { return null; }
+  }
+  function writeJSON(ls, key, value) {
+    try { ls.setItem(key, JSON.stringify(value)); return true; } catch (err) { return false; }
+  }
+  function registerPage(ls, ex) {
+    var key = PREFIX + ex.book + ":_page:" + pagePath();
+    var page = readJSON(ls, key) || {};
+    var ids = Array.isArray(page.ids) ? page.ids : [];
+    if (ids.indexOf(ex.id) < 0) { ids.push(ex.id); }
+    writeJSON(ls, key, { page: pagePath(), title: pageTitle(), url: location.href.split("#")[0],
+      ids: ids, book_version: ex.bv || "" });
+  }
+  function saveRecord(ex, response, res) {
+    var ls = storage();
+    if (!ls) { return false; }
+    var rec = {
+      id: ex.id, ver: ex.ver, type: ex.type, page: pagePath(), title: pageTitle(),
+      prompt: ex.prompt || "", response: response, status: res.status, correct: res.correct,
+      message: res.message, saved: new Date().toISOString(), book_version: ex.bv || ""
+    };
+    if (res.notes) { rec.notes = res.notes; }
+    return writeJSON(ls, recordKey(ex), rec);
   }
 
   // ---------------------------------------------------------------- DOM
@@ -222,6 +407,34 @@
     return field ? field.value : "";
   }
 
+  function setResponse(el, ex, response) {
+    var i;
+    if (ex.type === "choice") {
+      var radios = el.querySelectorAll("input[type=radio]");
+      for (i = 0; i < radios.length; i++) {
+        radios[i].checked = parseInt(radios[i].value, 10) === response;
+      }
+    } else if (ex.type === "multi") {
+      var boxes = el.querySelectorAll("input[type=checkbox]");
+      var chosen = Array.isArray(response) ? response : [];
+      for (i = 0; i < boxes.length; i++) {
+        boxes[i].checked = chosen.indexOf(parseInt(boxes[i].value, 10)) >= 0;
+      }
+    } else if (ex.type === "words") {
+      var words = el.querySelectorAll(".lx-word");
+      var marked = Array.isArray(response) ? response : [];
+      for (i = 0; i < words.length; i++) {
+        words[i].setAttribute("aria-pressed",
+          marked.indexOf(words[i].getAttribute("data-word")) >= 0 ? "true" : "false");
+      }
+    } else {
+      var field = el.querySelector(ex.type === "text" ? "textarea" : "input.lx-number");
+      if (field && (typeof response === "string" || typeof response === "number")) {
+        field.value = String(response);
+      }
+    }
+  }
+
   function addParagraph(parent, cls, text) {
     var p = document.createElement("p");
     p.className = cls;
@@ -229,26 +442,112 @@
     parent.appendChild(p);
     return p;
   }
+  // text with blank lines as paragraphs (like lessons.exercises._para), always as text
+  function addParagraphs(parent, cls, text) {
+    String(text || "").trim().split(/\n\s*\n/).forEach(function (para) {
+      if (para.trim()) { addParagraph(parent, cls, para.trim()); }
+    });
+  }
+  function addModels(parent, models) {
+    (models || []).forEach(function (m) {
+      var q = document.createElement("blockquote");
+      q.className = "lx-model";
+      addParagraphs(q, "", m);
+      parent.appendChild(q);
+    });
+  }
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
-  function show(el, ex, res) {
+  function fillReveal(el, ex) {
+    var body = el.querySelector(".lx-reveal-body");
+    var reveal = ex.reveal || {};
+    if (!body || body.getAttribute("data-filled") === "1") { return; }
+    body.setAttribute("data-filled", "1");
+    if (ex.type === "text") {
+      var label = addParagraph(body, "lx-answer-label", "");
+      var strong = document.createElement("strong");
+      strong.textContent = "Model answer:";
+      label.appendChild(strong);
+      addModels(body, ex.models);
+    } else {
+      var p = addParagraph(body, "lx-answer", "");
+      var b = document.createElement("strong");
+      b.textContent = "Answer: ";
+      p.appendChild(b);
+      p.appendChild(document.createTextNode(reveal.answer || ""));
+    }
+    addParagraphs(body, "lx-explanation", reveal.explanation);
+    var src = addParagraph(body, "lx-source", "");
+    var sb = document.createElement("strong");
+    sb.textContent = "Source: ";
+    src.appendChild(sb);
+    src.appendChild(document.createTextNode(reveal.source || ""));
+  }
+
+  function show(el, ex, res, restored) {
     var box = el.querySelector(".lx-feedback");
     if (!box) { return; }
-    while (box.firstChild) { box.removeChild(box.firstChild); }
+    clear(box);
     box.className = "lx-feedback lx-status-" + res.status +
       (res.correct ? " lx-correct" : (res.status === "empty" ? "" : " lx-incorrect"));
-    if (ex.type === "text") { box.className = "lx-feedback lx-status-" + res.status; }
+    if (ex.type === "text" && res.status === "answered") {
+      box.className = "lx-feedback lx-status-" + res.status;
+    }
     addParagraph(box, "lx-message", res.message);
-    var body = el.querySelector(".lx-reveal-body");
-    var i;
-    if (ex.type === "text" && res.status === "answered" && body) {
+    var opts = ex.options || [];
+    if (res.notes && res.notes.length) {
+      var ul = document.createElement("ul");
+      ul.className = "lx-notes";
+      res.notes.forEach(function (n) {
+        var li = document.createElement("li");
+        var label = (n.chosen ? "You chose " : "You left out ") + "\u201c" +
+          (opts[n.option] === undefined ? String(n.option) : opts[n.option]) + "\u201d: ";
+        var b = document.createElement("strong");
+        b.textContent = label;
+        li.appendChild(b);
+        li.appendChild(document.createTextNode(n.text));
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+    }
+    if (ex.type === "text" && res.status !== "empty" && res.model_answers) {
       addParagraph(box, "lx-answer-label", "Model answer:");
-      var models = body.querySelectorAll(".lx-model");
-      for (i = 0; i < models.length; i++) { box.appendChild(models[i].cloneNode(true)); }
+      addModels(box, res.model_answers);
     }
-    if (res.correct && body) {
-      var expl = body.querySelectorAll(".lx-explanation");
-      for (i = 0; i < expl.length; i++) { box.appendChild(expl[i].cloneNode(true)); }
+    if (res.correct && ex.reveal) { addParagraphs(box, "lx-explanation", ex.reveal.explanation); }
+    if (restored) { addParagraph(box, "lx-restored", "(Your saved answer, restored.)"); }
+    if (res.status !== "empty") {
+      // 'Show answer' is offered only after a first attempt
+      fillReveal(el, ex);
+      var reveal = el.querySelector(".lx-reveal");
+      if (reveal) { reveal.hidden = false; }
     }
+  }
+
+  function notice(el, text) {
+    var n = el.querySelector(".lx-saved");
+    if (!n) { return; }
+    n.textContent = text;
+    n.hidden = !text;
+  }
+  var NO_STORAGE = "\u26a0 This browser is not keeping your answers (storage is switched off " +
+    "or full). They will be lost when you close the page: use My answers to download them " +
+    "before you leave.";
+
+  function restore(el, ex) {
+    var ls = storage();
+    if (!ls) { notice(el, NO_STORAGE); return; }
+    registerPage(ls, ex);
+    var rec = readJSON(ls, recordKey(ex));
+    if (!rec || typeof rec !== "object") { return; }
+    if (rec.ver !== ex.ver) {
+      notice(el, "This exercise has changed since you answered it, so your old answer " +
+        "was not restored. Please answer it again.");
+      return;
+    }
+    setResponse(el, ex, rec.response);
+    var res = check(ex, responseOf(el, ex));
+    if (res.status !== "empty") { show(el, ex, res, true); }
   }
 
   function init(el) {
@@ -256,6 +555,7 @@
     var ex;
     try {
       ex = JSON.parse(el.getAttribute("data-lx") || "null");
+      if (ex && ex.k) { ex = decode(ex); }
     } catch (err) {
       return false;
     }
@@ -264,7 +564,12 @@
     el.classList.add("lx-ready");
 
     var button = el.querySelector(".lx-check");
-    var run = function () { show(el, ex, check(ex, responseOf(el, ex))); };
+    var run = function () {
+      var response = responseOf(el, ex);
+      var res = check(ex, response);
+      show(el, ex, res, false);
+      if (res.status !== "empty" && !saveRecord(ex, response, res)) { notice(el, NO_STORAGE); }
+    };
     if (button) { button.addEventListener("click", run); }
 
     if (ex.type === "numeric") {
@@ -284,16 +589,7 @@
         });
       }
     }
-    if (ex.type === "text") {
-      // the model answer is offered only once the student has written something
-      var area = el.querySelector("textarea");
-      var reveal = el.querySelector(".lx-reveal");
-      if (area && reveal) {
-        var sync = function () { reveal.hidden = !area.value.trim(); };
-        area.addEventListener("input", sync);
-        sync();
-      }
-    }
+    try { restore(el, ex); } catch (err) { notice(el, NO_STORAGE); }
     return true;
   }
 
@@ -310,8 +606,12 @@
     rules: rules,
     check: check,
     parseNumber: parseNumber,
+    parseQuantity: parseQuantity,
+    loadedLeft: loadedLeft,
     tokens: tokens,
     stem: stem,
+    decode: decode,
+    PREFIX: PREFIX,
     init: init,
     initAll: initAll
   };

@@ -10,8 +10,10 @@ Exercise types: choice | multi | numeric | words | text (see docs/CONVENTIONS.md
 
 from __future__ import annotations
 
+import base64
 import copy
 import difflib
+import hashlib
 import html
 import itertools
 import json
@@ -39,10 +41,10 @@ TYPES = ("choice", "multi", "numeric", "words", "text")
 COMMON_FIELDS = ("id", "type", "prompt", "answer", "explanation", "source")
 TYPE_FIELDS = {
     "choice": {"options", "feedback"},
-    "multi": {"options", "feedback"},
-    "numeric": {"tolerance"},
-    "words": {"passage"},
-    "text": set(),
+    "multi": {"options", "feedback", "optional"},
+    "numeric": {"tolerance", "unit"},
+    "words": {"passage", "optional"},
+    "text": {"original", "avoid"},
 }
 ALL_FIELDS = set(COMMON_FIELDS).union(*TYPE_FIELDS.values())
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -161,6 +163,15 @@ def _problems(entry: Any) -> list[tuple[str, str]]:
                 out.append(("feedback", "must be a list of texts, one per option"))
             elif n is not None and len(fb) != n:
                 out.append(("feedback", f"has {len(fb)} texts but there are {n} options"))
+        if "optional" in entry:
+            optl = entry["optional"]
+            if not (isinstance(optl, list) and all(_is_int(a) for a in optl)):
+                out.append(("optional", f"is {optl!r}: must be a list of option indices that "
+                                        "may be chosen or left out"))
+            elif n is not None and any(not 0 <= a < n for a in optl):
+                out.append(("optional", f"lists an index outside 0 to {n - 1}"))
+            elif isinstance(ans, list) and set(optl) & set(ans):
+                out.append(("optional", "lists an index that is also in 'answer'"))
     elif typ == "numeric":
         if has_ans and not _is_number(ans):
             out.append(("answer", f"is {ans!r}: must be a number"))
@@ -168,6 +179,9 @@ def _problems(entry: Any) -> list[tuple[str, str]]:
             tol = entry["tolerance"]
             if not (_is_number(tol) and tol >= 0):
                 out.append(("tolerance", f"is {tol!r}: must be a number >= 0"))
+        if "unit" in entry and not (_nonempty_str(entry["unit"])
+                                    and re.fullmatch(r"[a-z]{1,20}", entry["unit"])):
+            out.append(("unit", f"is {entry['unit']!r}: must be one lower-case word, e.g. 'days'"))
     elif typ == "words":
         passage = entry.get("passage")
         if "passage" not in entry:
@@ -185,12 +199,23 @@ def _problems(entry: Any) -> list[tuple[str, str]]:
                     if normalise_word(a) not in words:
                         out.append(("answer", f"word {a!r} does not appear in the passage "
                                               "(one word per item; case and punctuation are ignored)"))
+        if "optional" in entry:
+            optl = entry["optional"]
+            if not (isinstance(optl, list) and all(_nonempty_str(a) for a in optl)):
+                out.append(("optional", "must be a list of words that may be marked or left out"))
     elif typ == "text":
         if has_ans and not (
             _nonempty_str(ans)
             or (isinstance(ans, list) and ans and all(_nonempty_str(a) for a in ans))
         ):
             out.append(("answer", "must be a non-empty list of model answers"))
+        if "original" in entry and not _nonempty_str(entry["original"]):
+            out.append(("original", "must be the sentence the student rewrites"))
+        if "avoid" in entry:
+            av = entry["avoid"]
+            if not (isinstance(av, list) and av and all(_nonempty_str(a) for a in av)):
+                out.append(("avoid", "must be a non-empty list of words or phrases that a "
+                                     "rewrite should leave out"))
     return out
 
 
@@ -383,15 +408,64 @@ _DECIMAL_COMMA_RE = re.compile(r"^[+-]?[0-9]+,[0-9]+$", re.ASCII)
 _NUMBER_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$", re.ASCII)
 
 
-def parse_number(value: Any) -> float | None:
-    """A number from what a student typed, or None. Accepts '3000', '3,000', '3 000'
-    (any space, incl. thin/no-break), '3,5' (decimal comma), '-2', '12%'. Rejects words,
-    '1e5', 'inf', 'nan'."""
+_UNIT_RE = re.compile(r"^(.*[0-9%])([a-z]{1,20})$", re.ASCII)
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_NUMBER_WORDS.update({w: 10 * i for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)})
+_SCALES = {"thousand": 1000, "million": 1000000}
+_WORD_SPLIT_RE = re.compile(r"[ -]+")
+
+
+def _number_from_words(text: str) -> tuple[float | None, str]:
+    """'twelve' -> 12, 'one hundred and eighty-three days' -> (183, 'days'); else (None, '')."""
+    toks = [t for t in _WORD_SPLIT_RE.split(text) if t]
+    if not toks or len(toks) > 12 or toks[0] not in _NUMBER_WORDS:
+        return None, ""
+    unit = ""
+    last = toks[-1]
+    if last not in _NUMBER_WORDS and last not in _SCALES and last not in ("hundred", "and"):
+        unit = toks.pop()
+        if not re.fullmatch(r"[a-z]{1,20}", unit, re.ASCII):
+            return None, ""
+    total = cur = 0
+    for tok in toks:
+        if tok == "and":
+            continue
+        if tok in _NUMBER_WORDS:
+            cur += _NUMBER_WORDS[tok]
+        elif tok == "hundred":
+            cur = max(cur, 1) * 100
+        elif tok in _SCALES:
+            total += max(cur, 1) * _SCALES[tok]
+            cur = 0
+        else:
+            return None, ""
+    return float(total + cur), unit
+
+
+def parse_quantity(value: Any) -> tuple[float | None, str]:
+    """(number, unit word) from what a student typed; (None, '') if it is not a number.
+
+    Digits as in `parse_number`, optionally followed by one unit word ('183 days',
+    '3,000 people'); or a number in English words ('twelve', 'one hundred and eighty-three').
+    The unit is lower case, as typed ('' when there is none)."""
     if isinstance(value, bool) or value is None:
-        return None
+        return None, ""
     if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
-    s = _SPACES_RE.sub("", str(value)).replace("−", "-")
+        return (float(value) if math.isfinite(value) else None), ""
+    text = str(value)
+    if len(text) > 200:
+        return None, ""
+    low = _SPACES_RE.sub(" ", text).strip().lower()
+    if low[:1].isalpha():
+        return _number_from_words(low)
+    s = _SPACES_RE.sub("", text).replace("−", "-")
+    unit = ""
+    m = _UNIT_RE.match(s.lower())
+    if m:
+        s, unit = s[:len(m.group(1))], m.group(2)
     if s.endswith("%"):
         s = s[:-1]
     if _THOUSANDS_RE.match(s):
@@ -399,8 +473,41 @@ def parse_number(value: Any) -> float | None:
     elif _DECIMAL_COMMA_RE.match(s):
         s = s.replace(",", ".")
     if not _NUMBER_RE.match(s):
-        return None
-    return float(s)
+        return None, ""
+    return float(s), unit
+
+
+def parse_number(value: Any) -> float | None:
+    """A number from what a student typed, or None. Accepts '3000', '3,000', '3 000'
+    (any space, incl. thin/no-break), '3,5' (decimal comma), '-2', '12%', a trailing unit
+    word ('183 days') and English number words ('twelve'). Rejects other words before the
+    number ('about 3000'), '1e5', 'inf', 'nan'."""
+    return parse_quantity(value)[0]
+
+
+_QUOTED_RE = re.compile(r'"[^"\n]{0,300}"|“[^”\n]{0,300}”|‘[^’\n]{0,300}’')
+
+
+def _loose_stem(token: str) -> str:
+    """_stem after dropping a plural 's' ('thugs' ~ 'thug')."""
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        token = token[:-1]
+    return _stem(token)
+
+
+def loaded_left(text: str, terms: Iterable[str]) -> list[str]:
+    """Which of `terms` (words or phrases) are still in `text`, compared by stem
+    ('soared' is not 'soaring', but 'thugs' is 'thug'); words inside double or curly quotes
+    do not count (quoting a label and naming its speaker is a neutral way to report it)."""
+    bare = _QUOTED_RE.sub(" ", str(text)[:5000])
+    seq = [_loose_stem(t) for t in _tokens(bare)]
+    out = []
+    for term in terms:
+        want = [_loose_stem(t) for t in _tokens(term)]
+        n = len(want)
+        if n and any(seq[i:i + n] == want for i in range(len(seq) - n + 1)) and term not in out:
+            out.append(term)
+    return out
 
 
 def _plural(n: int, word: str) -> str:
@@ -461,14 +568,21 @@ def check(exercise: dict, response: Any) -> dict:
             chosen = sorted({int(x) for x in _as_list(response)})
         except (TypeError, ValueError, OverflowError):
             return _result(False, "invalid", f"{NO} That is not a list of options.",
-                           right=[], missing=[], wrong=[])
+                           right=[], missing=[], wrong=[], notes=[])
         key = set(ans)
+        optional = set(exercise.get("optional") or [])
         right = [i for i in chosen if i in key]
-        wrong = [i for i in chosen if i not in key]
+        wrong = [i for i in chosen if i not in key and i not in optional]
         missing = sorted(key - set(chosen))
-        extras = dict(right=right, missing=missing, wrong=wrong)
+        fb = exercise.get("feedback") or []
+        # the explanation written for every option chosen or missed
+        notes = [{"option": i, "chosen": i in chosen, "text": fb[i]}
+                 for i in sorted(set(chosen) | key) if 0 <= i < len(fb) and fb[i].strip()
+                 and (i in chosen or i in missing)]
+        extras = dict(right=right, missing=missing, wrong=wrong, notes=notes)
         if not chosen:
-            return _result(False, "empty", "Choose at least one answer first.", **extras)
+            return _result(False, "empty", "Choose at least one answer first.",
+                           right=[], missing=missing, wrong=[], notes=[])
         if not wrong and not missing:
             return _result(True, "correct",
                            f"{OK} Correct: you chose all {_plural(len(key), 'right answer')}.",
@@ -486,7 +600,7 @@ def check(exercise: dict, response: Any) -> dict:
     if typ == "numeric":
         if response is None or (isinstance(response, str) and not response.strip()):
             return _result(False, "empty", "Type a number first.", value=None)
-        value = parse_number(response)
+        value, unit = parse_quantity(response)
         if value is None:
             shown = str(response).strip()
             if len(shown) > 40:
@@ -494,6 +608,10 @@ def check(exercise: dict, response: Any) -> dict:
             return _result(False, "invalid",
                            f"{NO} “{shown}” is not a number. Type digits only, "
                            "for example 3000 or 3,000.", value=None)
+        want = exercise.get("unit") or ""
+        if unit and want and unit.rstrip("s") != want.rstrip("s"):
+            return _result(False, "invalid", f"{NO} The question asks for {want}, "
+                           f"not {unit}.", value=value)
         tol = float(exercise.get("tolerance") or 0)
         target = float(ans)
         if abs(value - target) <= tol + 1e-9 * max(1.0, abs(target)):
@@ -513,9 +631,10 @@ def check(exercise: dict, response: Any) -> dict:
             n = normalise_word(w)
             if n not in key:
                 key.append(n)
+        optional = {normalise_word(w) for w in exercise.get("optional") or []}
         found = [w for w in key if w in marked]
         missed = [w for w in key if w not in marked]
-        extra = [w for w in marked if w not in key]
+        extra = [w for w in marked if w not in key and w not in optional]
         extras = dict(found=found, missed=missed, extra=extra)
         if not marked:
             return _result(False, "empty", "Mark at least one word first.", **extras)
@@ -540,12 +659,27 @@ def check(exercise: dict, response: Any) -> dict:
                            model_answers=models, keywords=[k["word"] for k in keys], used=[])
         stems = {_stem(t) for t in _tokens(text)}
         used = [k["word"] for k in keys if k["stem"] in stems]
+        allk = [k["word"] for k in keys]
+        if "original" in exercise or "avoid" in exercise:
+            kept = loaded_left(text, exercise.get("avoid") or [])
+            if kept:
+                return _result(False, "incorrect",
+                               f"{NO} Still loaded: {_quote_list(kept)}. Say what happened "
+                               "instead, or quote the words and say whose they are.",
+                               model_answers=models, keywords=allk, used=used, kept=kept)
+            if _tokens(text) == _tokens(exercise.get("original") or ""):
+                return _result(False, "incorrect",
+                               f"{NO} That is the original sentence. Rewrite it.",
+                               model_answers=models, keywords=allk, used=used, kept=[])
         msg = "Compare your answer with the model " + ("answer" if len(models) == 1 else "answers") + "."
+        if "avoid" in exercise:
+            msg = f"{OK} No loaded word left. " + msg
         if keys:
             msg += (f" You used {len(used)} of the {_plural(len(keys), 'key word')}"
                     + (f": {', '.join(used)}." if used else "."))
+        extra_kept = {"kept": []} if ("original" in exercise or "avoid" in exercise) else {}
         return _result(True, "answered", msg, model_answers=models,
-                       keywords=[k["word"] for k in keys], used=used)
+                       keywords=allk, used=used, **extra_kept)
 
     raise LessonsDataError(f"exercise {exercise.get('id')!r}: field 'type' is {typ!r}: "
                            f"must be one of {', '.join(TYPES)}")
@@ -598,17 +732,51 @@ def _uid(exercise: dict) -> str:
     return f"lx-{base or 'exercise'}-{next(_COUNTER)}"
 
 
+BOOK_ID = "one-speech-five-reports"  # the localStorage namespace of this book's answers
+RULES_VERSION = 2
+
+
+def exercise_version(exercise: dict) -> str:
+    """A short hash of what the student sees and what is checked (prompt, options, passage,
+    key): a saved answer is restored only while this stays the same."""
+    keep = {k: exercise.get(k) for k in ("type", "prompt", "options", "passage", "answer",
+                                          "optional", "tolerance", "unit", "original", "avoid")}
+    raw = json.dumps(keep, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
+
+
+def book_version() -> str:
+    """The book's version as the answer files record it: the package version and a hash of
+    every exercise's version."""
+    try:
+        from importlib.metadata import version
+        pkg = version("lessons")
+    except Exception:  # noqa: BLE001 - not installed: still a usable label
+        pkg = "0"
+    try:
+        found = load_exercises()
+    except LessonsDataError:
+        return pkg
+    h = hashlib.sha256("".join(f"{k}={exercise_version(v)};" for k, v in sorted(found.items()))
+                       .encode("utf-8")).hexdigest()[:8]
+    return f"{pkg}+{h}"
+
+
 def _rules(exercise: dict) -> dict:
-    """What quiz.js needs to check answers exactly like `check`."""
+    """Everything quiz.js needs to check answers exactly like `check` (keys included)."""
     typ = exercise["type"]
-    r: dict[str, Any] = {"v": 1, "id": exercise["id"], "type": typ}
+    r: dict[str, Any] = {"v": RULES_VERSION, "id": exercise["id"], "type": typ}
     if typ in ("choice", "multi"):
         r["answer"] = exercise["answer"]
         r["options"] = exercise["options"]
         r["feedback"] = exercise.get("feedback") or []
+        if typ == "multi" and exercise.get("optional"):
+            r["optional"] = exercise["optional"]
     elif typ == "numeric":
         r["answer"] = exercise["answer"]
         r["tolerance"] = exercise.get("tolerance") or 0
+        if exercise.get("unit"):
+            r["unit"] = exercise["unit"]
     elif typ == "words":
         key = []
         for w in exercise["answer"]:
@@ -616,11 +784,83 @@ def _rules(exercise: dict) -> dict:
             if n not in key:
                 key.append(n)
         r["answer"] = key
+        if exercise.get("optional"):
+            r["optional"] = [normalise_word(w) for w in exercise["optional"]]
     elif typ == "text":
         models = exercise["answer"]
         r["models"] = models
         r["keywords"] = keywords(models)
+        for f in ("original", "avoid"):
+            if f in exercise:
+                r[f] = exercise[f]
     return r
+
+
+# Keys are not in the page in plain text: the secret part of the rules (key, per-option
+# feedback, explanation, source) is XOR-ed with a keystream seeded from the exercise and
+# base64-encoded; quiz.js decodes it. This keeps answers out of "view source" and search,
+# not from a student with the browser's developer tools (the teacher's guide says so).
+_SECRET_FIELDS = ("answer", "feedback", "optional", "tolerance", "unit", "models", "keywords",
+                  "original", "avoid")
+
+
+def _seed(exercise_id: str, version: str) -> int:
+    h = hashlib.sha256(f"{exercise_id}|{version}".encode("utf-8")).digest()
+    return int.from_bytes(h[:4], "big") or 1
+
+
+def _keystream(seed: int, n: int) -> bytes:
+    """xorshift32 bytes (quiz.js has the same generator)."""
+    x, out = seed & 0xFFFFFFFF, bytearray()
+    for _ in range(n):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        out.append(x & 0xFF)
+    return bytes(out)
+
+
+def encode_secret(data: Any, exercise_id: str, version: str) -> str:
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    ks = _keystream(_seed(exercise_id, version), len(raw))
+    return base64.b64encode(bytes(a ^ b for a, b in zip(raw, ks))).decode("ascii")
+
+
+def decode_secret(blob: str, exercise_id: str, version: str) -> Any:
+    """The inverse of encode_secret; raises ValueError on a blob that does not decode."""
+    raw = base64.b64decode(blob.encode("ascii"), validate=True)
+    ks = _keystream(_seed(exercise_id, version), len(raw))
+    return json.loads(bytes(a ^ b for a, b in zip(raw, ks)).decode("utf-8"))
+
+
+def page_rules(exercise: dict) -> dict:
+    """The `data-lx` attribute: public rules plus `k`, the encoded key and explanations."""
+    full = _rules(exercise)
+    ver = exercise_version(exercise)
+    public = {k: v for k, v in full.items() if k not in _SECRET_FIELDS}
+    public.update(book=BOOK_ID, ver=ver, bv=book_version(), prompt=exercise["prompt"],
+                  s=_seed(exercise["id"], ver))
+    secret = {k: v for k, v in full.items() if k in _SECRET_FIELDS}
+    secret["reveal"] = {
+        "answer": "" if exercise["type"] == "text" else answer_text(exercise),
+        "explanation": exercise["explanation"],
+        "source": exercise["source"],
+    }
+    public["k"] = encode_secret(secret, exercise["id"], ver)
+    return public
+
+
+def rules_from_page(public: dict) -> dict:
+    """Full rules (as `_rules`, plus `reveal`) from a page's `data-lx`; ValueError if bad."""
+    if not isinstance(public, dict) or not all(isinstance(public.get(f), str)
+                                               for f in ("id", "ver", "k")):
+        raise ValueError("not a quiz's data-lx (needs id, ver and k)")
+    secret = decode_secret(public["k"], public["id"], public["ver"])
+    if not isinstance(secret, dict):
+        raise ValueError("the encoded part is not a mapping")
+    out = {k: v for k, v in public.items() if k != "k"}
+    out.update(secret)
+    return out
 
 
 def _attr_json(data: Any) -> str:
@@ -641,7 +881,7 @@ def static_html(exercise: dict, uid: str | None = None) -> str:
     uid = uid or _uid(ex)
     typ = ex["type"]
     out = [f'<div class="lx-quiz lx-type-{typ}" id="{_e(uid)}" data-lx-type="{typ}" '
-           f'data-lx-id="{_e(ex["id"])}" data-lx="{_attr_json(_rules(ex))}">']
+           f'data-lx-id="{_e(ex["id"])}" data-lx="{_attr_json(page_rules(ex))}">']
     out.append('<fieldset class="lx-fieldset">')
     out.append(f'<legend class="lx-prompt">{_e(ex["prompt"])}</legend>')
     if typ in ("choice", "multi"):
@@ -681,17 +921,14 @@ def static_html(exercise: dict, uid: str | None = None) -> str:
     out.append(f'<div class="lx-actions"><button type="button" class="lx-check">{check_label}'
                f"</button></div>")
     out.append('<div class="lx-feedback" role="status" aria-live="polite"></div>')
+    out.append('<div class="lx-saved" role="status" hidden></div>')
     summary = "Show model answer" if typ == "text" else "Show answer"
-    out.append(f'<details class="lx-reveal"><summary>{summary}</summary><div class="lx-reveal-body">')
-    if typ == "text":
-        out.append('<p class="lx-answer-label"><strong>Model answer:</strong></p>')
-        out.append("".join(f'<blockquote class="lx-model">{_para(m)}</blockquote>'
-                           for m in ex["answer"]))
-    else:
-        out.append(f'<p class="lx-answer"><strong>Answer:</strong> {_e(answer_text(ex))}</p>')
-    out.append(_para(ex["explanation"], "lx-explanation"))
-    out.append(f'<p class="lx-source"><strong>Source:</strong> {_e(ex["source"])}</p>')
-    out.append("</div></details></div>")
+    # offered only after a first attempt; quiz.js fills the body from the encoded rules
+    out.append(f'<details class="lx-reveal" hidden><summary>{summary}</summary>'
+               '<div class="lx-reveal-body"></div></details>')
+    out.append('<noscript><p class="lx-noscript">This exercise needs JavaScript to check '
+               'your answer.</p></noscript>')
+    out.append("</div>")
     return "".join(out)
 
 
@@ -781,6 +1018,7 @@ class Quiz:
             description="Show model answer" if typ == "text" else "Show answer",
             layout=w.Layout(width="auto"))
         self.reveal_button.on_click(lambda _: self.reveal())
+        self.reveal_button.layout.display = "none"  # shown after a first attempt
         self.feedback = w.HTML("")
         self.answer_box = w.HTML("")
         if typ != "text":  # text has its own observer; every other answer is saved as a draft
@@ -882,6 +1120,12 @@ class Quiz:
     def _show(self, result: dict, saved_note: bool = False) -> None:
         ex = self.exercise
         parts = [f"<p><strong>{_e(result['message'])}</strong></p>"]
+        if result.get("notes"):
+            opts = ex.get("options") or []
+            parts.append("<ul>" + "".join(
+                f"<li>{'You chose' if n['chosen'] else 'You left out'} "
+                f"“{_e(opts[n['option']])}”: {_e(n['text'])}</li>" for n in result["notes"])
+                + "</ul>")
         if ex["type"] == "text" and result["status"] == "answered":
             parts.append("<p>Model answer:</p>" + "".join(
                 f"<blockquote>{_para(m)}</blockquote>" for m in result["model_answers"]))
@@ -890,11 +1134,13 @@ class Quiz:
         if saved_note:
             parts.append("<p><em>(Your saved answer.)</em></p>")
         self.feedback.value = '<div class="lx-w-feedback">' + "".join(parts) + "</div>"
+        if result["status"] != "empty":
+            self.reveal_button.layout.display = None  # 'Show answer' only after an attempt
 
     def check(self) -> dict:
         """Check the current response, show feedback and save it; returns the check result."""
         response = self.response()
-        result = check(self.exercise, response)
+        result = check_in_kernel(self.exercise, response)
         self.last_result = result
         self._show(result)
         if result["status"] != "empty":
@@ -923,6 +1169,30 @@ class Quiz:
         bundle["text/html"] = self.html()
         bundle["text/plain"] = plain_text(self.exercise)
         return bundle
+
+
+def check_in_kernel(exercise: dict, response: Any) -> dict:
+    """`check`, plus for a rewrite exercise the loaded words that `lessons.language` finds
+    in the rewrite (the page only has the exercise's own list)."""
+    result = check(exercise, response)
+    if exercise.get("type") != "text" or "avoid" not in exercise or result["status"] != "answered":
+        return result
+    try:
+        from lessons import language
+        found = language.find_loaded_terms(_QUOTED_RE.sub(" ", str(response)[:5000]))
+    except (ImportError, LessonsDataError, OSError):
+        return result
+    if found.empty or "voice" not in found:
+        return result
+    own = found[found["voice"] != "quoted"]["term"].tolist()
+    kept = list(dict.fromkeys(own))
+    if not kept:
+        return result
+    return _result(False, "incorrect",
+                   f"{NO} Still loaded: {_quote_list(kept)}. Say what happened "
+                   "instead, or quote the words and say whose they are.",
+                   model_answers=result["model_answers"], keywords=result["keywords"],
+                   used=result["used"], kept=kept)
 
 
 def show(exercise: str | dict, store: AnswerStore | str | os.PathLike | bool | None = None) -> Quiz:
