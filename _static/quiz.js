@@ -372,12 +372,23 @@
     writeJSON(ls, key, { page: pagePath(), title: pageTitle(), url: location.href.split("#")[0],
       ids: ids, book_version: ex.bv || "" });
   }
+  // the answer as the student sees it (option texts, marked words), for the My answers page
+  function answerText(ex, response) {
+    var opts = ex.options || [];
+    if (ex.type === "choice") { return opts[response] === undefined ? "" : opts[response]; }
+    if (ex.type === "multi") {
+      return (response || []).map(function (i) { return opts[i]; }).join("; ");
+    }
+    if (ex.type === "words") { return (response || []).join(", "); }
+    return String(response === null || response === undefined ? "" : response);
+  }
   function saveRecord(ex, response, res) {
     var ls = storage();
     if (!ls) { return false; }
     var rec = {
       id: ex.id, ver: ex.ver, type: ex.type, page: pagePath(), title: pageTitle(),
-      prompt: ex.prompt || "", response: response, status: res.status, correct: res.correct,
+      prompt: ex.prompt || "", response: response, answer_text: answerText(ex, response),
+      status: res.status, correct: res.correct,
       message: res.message, saved: new Date().toISOString(), book_version: ex.bv || ""
     };
     if (res.notes) { rec.notes = res.notes; }
