@@ -1,0 +1,273 @@
+"""Answers handed in from the HTML book: ``python -m lessons answers FILES_OR_FOLDERS``.
+
+Students download their answers from the book's *My answers* page as one JSON file. This
+module reads a folder of those files and writes one gradebook CSV with the columns of
+``make grade`` (see GRADEBOOK_HEAD / GRADEBOOK_TAIL).
+
+The files are untrusted data. They are parsed as JSON (size-capped), never executed, and
+every score is re-computed from the answers against the keys in ``data/exercises/`` (and,
+for exercises a chapter computes with code, the keys in the built book's pages). Anything a
+file says about its own score is only compared with the re-computed one: a difference makes
+the row ``tampered``. A file that cannot be read becomes a row with its status, never a crash.
+
+Row status: ``ok``; ``stale`` (some answers are for an older version of an exercise and are
+not scored); ``tampered`` (claims that do not match, exercises that do not exist, answers of
+the wrong shape); ``malformed`` (not JSON, not an answers file, too large, another book).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+from lessons import exercises as X
+
+# The gradebook columns of `make grade` (lessons.grading), with the exercises in between.
+# When lessons.grading exposes GRADEBOOK_COLUMNS, use it here (see the integration notes).
+GRADEBOOK_HEAD = ("submission", "assignment")
+GRADEBOOK_TAIL = ("total", "possible", "status", "reason")
+ASSIGNMENT = "book-exercises"
+STUDENT_COLUMN = "student"  # placed after 'submission'
+
+MAX_BYTES = 1_000_000       # a real file with every exercise answered is about 30 kB
+MAX_ANSWERS = 1000
+MAX_FILES = 5000
+STATUS_ORDER = ("ok", "stale", "tampered", "malformed")
+GRADED_TYPES = ("choice", "multi", "numeric", "words")  # free text is read by the teacher
+
+_DATA_LX_RE = re.compile(r'data-lx="([^"]{1,200000})"')
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# ------------------------------------------------------------------------------ keys
+def load_keys(book_html: str | Path | None = None) -> dict[str, dict]:
+    """The answer keys by exercise id: every graded exercise in data/exercises (no demo-*),
+    plus computed ones found in the built book's pages (``book_html``, optional). Each key
+    carries ``_ver``, the version a saved answer must have to be scored."""
+    keys: dict[str, dict] = {}
+    for ex_id, ex in X.load_exercises().items():
+        if ex_id.startswith("demo-") or ex["type"] not in GRADED_TYPES:
+            continue
+        keys[ex_id] = dict(ex, _ver=X.exercise_version(ex))
+    if book_html is not None and Path(book_html).is_dir():
+        for ex_id, ex in keys_from_html(book_html).items():
+            keys.setdefault(ex_id, ex)
+    return keys
+
+
+def keys_from_html(folder: str | Path) -> dict[str, dict]:
+    """Keys decoded from the quizzes (`data-lx`) of a built book's pages."""
+    out: dict[str, dict] = {}
+    for page in sorted(Path(folder).rglob("*.html"))[:2000]:
+        try:
+            text = page.read_text(encoding="utf-8", errors="replace")[:20_000_000]
+        except OSError:
+            continue
+        for m in _DATA_LX_RE.finditer(text):
+            try:
+                rules = X.rules_from_page(json.loads(html.unescape(m.group(1))))
+            except (ValueError, TypeError):
+                continue
+            if rules.get("type") not in GRADED_TYPES or not isinstance(rules.get("id"), str):
+                continue
+            ex = {k: rules[k] for k in ("id", "type", "answer", "options", "feedback", "optional",
+                                        "tolerance", "unit") if k in rules}
+            ex["_ver"] = rules.get("ver")
+            out.setdefault(ex["id"], ex)
+    return out
+
+
+# ------------------------------------------------------------------------------ one file
+def _clean(text: Any, limit: int = 100) -> str:
+    """A one-line, bounded string that a spreadsheet will not run as a formula."""
+    s = _CONTROL_RE.sub(" ", str(text)).strip()[:limit]
+    return "'" + s if s[:1] in ("=", "+", "-", "@") else s
+
+
+def _shape_problem(ex: dict, response: Any) -> str | None:
+    """Why `response` cannot be an answer to `ex` (None when its shape is fine)."""
+    typ = ex["type"]
+    if typ == "choice":
+        ok = isinstance(response, int) and not isinstance(response, bool) and \
+            0 <= response < len(ex.get("options") or [])
+        return None if ok else "not an option number"
+    if typ == "multi":
+        n = len(ex.get("options") or [])
+        ok = isinstance(response, list) and len(response) <= n and all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n for i in response)
+        return None if ok else "not a list of option numbers"
+    if typ == "numeric":
+        ok = (isinstance(response, str) and len(response) <= 200) or (
+            isinstance(response, (int, float)) and not isinstance(response, bool))
+        return None if ok else "not a number or a short text"
+    if typ == "words":
+        ok = isinstance(response, list) and len(response) <= 500 and all(
+            isinstance(w, str) and len(w) <= 100 for w in response)
+        return None if ok else "not a list of words"
+    return "not a graded exercise"
+
+
+def grade_file(path: str | Path, keys: dict[str, dict]) -> dict:
+    """One gradebook row (a dict) for one answers file; never raises for bad content."""
+    path = Path(path)
+    row: dict[str, Any] = {"submission": _clean(path.name, 200), STUDENT_COLUMN: "",
+                           "assignment": ASSIGNMENT, "scores": {}, "status": "ok", "reason": []}
+
+    def fail(status: str, why: str) -> dict:
+        row["status"] = status
+        row["reason"].append(why)
+        return row
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return fail("malformed", f"file is {size:,} bytes; an answers file is at most "
+                                     f"{MAX_BYTES:,}")
+        raw = path.read_bytes()[:MAX_BYTES + 1]
+    except OSError as exc:
+        return fail("malformed", f"cannot be read: {exc.strerror or exc}")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return fail("malformed", "not UTF-8 text")
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return fail("malformed", f"not valid JSON ({getattr(exc, 'msg', 'too deeply nested')})")
+    if not isinstance(data, dict) or data.get("format") != "lessons-answers":
+        return fail("malformed", "not an answers file from the book's My answers page "
+                                 "(no \"format\": \"lessons-answers\")")
+    if data.get("book") != X.BOOK_ID:
+        return fail("malformed", f"answers for another book ({_clean(data.get('book'), 60)!r})")
+    answers = data.get("answers")
+    if not isinstance(answers, list):
+        return fail("malformed", "field 'answers' is not a list")
+    if len(answers) > MAX_ANSWERS:
+        return fail("malformed", f"{len(answers)} answers; at most {MAX_ANSWERS} expected")
+    row[STUDENT_COLUMN] = _clean(data.get("student") or "")
+    if not row[STUDENT_COLUMN]:
+        row["reason"].append("no student name")
+
+    problems: dict[str, list[str]] = {"tampered": [], "stale": []}
+    seen: set[str] = set()
+    for n, ans in enumerate(answers, start=1):
+        if not isinstance(ans, dict) or not isinstance(ans.get("exercise"), str):
+            problems["tampered"].append(f"answer {n} has no exercise id")
+            continue
+        ex_id = _clean(ans["exercise"], 80)
+        if ex_id in seen:
+            problems["tampered"].append(f"{ex_id} answered twice")
+            continue
+        seen.add(ex_id)
+        ex = keys.get(ans["exercise"])
+        if ex is None:
+            if not ans["exercise"].startswith("demo-") and ans.get("type") != "text":
+                problems["tampered"].append(f"{ex_id} is not an exercise of this book")
+            continue
+        if ans.get("version") != ex["_ver"]:
+            problems["stale"].append(f"{ex_id} was answered in an older version of the exercise")
+            continue
+        response = ans.get("response")
+        shape = _shape_problem(ex, response)
+        if shape:
+            problems["tampered"].append(f"{ex_id}: the answer is {shape}")
+            row["scores"][ans["exercise"]] = 0
+            continue
+        result = X.check(ex, response)
+        score = 1 if result["correct"] else 0
+        row["scores"][ans["exercise"]] = score
+        claimed = ans.get("correct")
+        if ("correct" in ans and claimed is not bool(score)) or \
+                ("status" in ans and ans.get("status") != result["status"]):
+            problems["tampered"].append(
+                f"{ex_id}: the file says {_clean(ans.get('status', claimed), 20)}, "
+                f"the answer is {result['status']}")
+    for key in ("score", "total", "points"):
+        if key in data:
+            problems["tampered"].append(f"the file carries its own '{key}' (ignored)")
+    if problems["tampered"]:
+        row["status"] = "tampered"
+    elif problems["stale"]:
+        row["status"] = "stale"
+    row["reason"] += problems["tampered"] + problems["stale"]
+    return row
+
+
+# ------------------------------------------------------------------------------ folders
+def answer_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Every *.json in the folders given (recursively) and every file given by name."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*.json") if q.is_file())
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))[:MAX_FILES]
+
+
+def gradebook_columns(keys: dict[str, dict]) -> list[str]:
+    return [GRADEBOOK_HEAD[0], STUDENT_COLUMN, *GRADEBOOK_HEAD[1:], *keys, *GRADEBOOK_TAIL]
+
+
+def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict]) -> list[dict]:
+    """One flat dict per file, with every column of `gradebook_columns`."""
+    rows = []
+    for path in answer_files(paths):
+        r = grade_file(path, keys)
+        flat = {"submission": r["submission"], STUDENT_COLUMN: r[STUDENT_COLUMN],
+                "assignment": r["assignment"]}
+        for ex_id in keys:
+            flat[ex_id] = r["scores"].get(ex_id, "")
+        flat["total"] = sum(r["scores"].values())
+        flat["possible"] = len(keys)
+        flat["status"] = r["status"]
+        flat["reason"] = _clean("; ".join(r["reason"]), 500)
+        rows.append(flat)
+    return rows
+
+
+def write_gradebook(rows: list[dict], columns: list[str], out: str | Path) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m lessons answers",
+        description="Grade answer files downloaded from the book's My answers page into one "
+                    "gradebook CSV (the columns of make grade). Scores are re-computed from "
+                    "the answers; nothing in the files is run.")
+    parser.add_argument("paths", nargs="+", metavar="FILES_OR_FOLDER",
+                        help="answer files (.json) or folders holding them")
+    parser.add_argument("--out", default="gradebook.csv", help="the CSV to write (default: %(default)s)")
+    parser.add_argument("--book", default=None,
+                        help="the built book (default: _build/html if it exists), for the keys "
+                             "of exercises that chapters compute with code")
+    args = parser.parse_args(argv)
+    book = args.book
+    if book is None:
+        default = X.REPO_ROOT / "_build" / "html"
+        book = default if default.is_dir() else None
+    keys = load_keys(book)
+    rows = gradebook_rows(args.paths, keys)
+    out = write_gradebook(rows, gradebook_columns(keys), args.out)
+    counts = {s: sum(r["status"] == s for r in rows) for s in STATUS_ORDER}
+    print(f"{len(rows)} files -> {out}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    for r in rows:
+        if r["status"] != "ok":
+            print(f"  {r['submission']}: {r['status']}: {r['reason']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

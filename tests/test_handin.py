@@ -1,0 +1,117 @@
+"""The teacher's command for answers handed in from the HTML book (lessons.handin)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lessons import exercises as X
+from lessons import handin as H
+
+KEYS = H.load_keys()
+
+
+def _answer(ex_id: str, response, **claims) -> dict:
+    ex = X.get_exercise(ex_id)
+    res = X.check(ex, response)
+    rec = {"exercise": ex_id, "page": "chapters/x", "version": X.exercise_version(ex),
+           "type": ex["type"], "prompt": ex["prompt"], "response": response,
+           "status": res["status"], "correct": res["correct"], "saved": "2026-01-01T00:00:00Z"}
+    rec.update(claims)
+    return rec
+
+
+def _file(folder: Path, name: str, answers: list, student="Ada", **extra) -> Path:
+    data = {"format": "lessons-answers", "format_version": 1, "book": X.BOOK_ID,
+            "book_version": X.book_version(), "student": student,
+            "exported": "2026-01-01T00:00:00Z", "answers": answers, **extra}
+    path = folder / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    d = tmp_path / "handed_in"
+    d.mkdir()
+    _file(d, "ada.json", [_answer("sources-wire-copy", 1), _answer("sources-republished", [0, 1]),
+                          _answer("figures-six-months-in-days", "183 days")])
+    _file(d, "bob.json", [_answer("sources-wire-copy", 0)], student="=HYPERLINK(\"x\")")
+    # edited score: a wrong answer claimed as correct
+    _file(d, "carl.json", [_answer("sources-wire-copy", 2, correct=True, status="correct")],
+          student="Carl", score=100)
+    (d / "corrupt.json").write_text('{"format": "lessons-answers", "answers": [', encoding="utf-8")
+    _file(d, "dora.json", [_answer("sources-wire-copy", 1),
+                           {"exercise": "sources-no-such-thing", "version": "x", "response": 1}],
+          student="Dora")
+    _file(d, "eve.json", [dict(_answer("sources-wire-copy", 1), version="0ld")], student="Eve")
+    _file(d, "fay.json", [dict(_answer("sources-wire-copy", 1), response="__import__('os')")],
+          student="Fay")
+    (d / "huge.json").write_bytes(b'{"a": "' + b"x" * (H.MAX_BYTES + 10) + b'"}')
+    (d / "list.json").write_text("[1, 2, 3]", encoding="utf-8")
+    (d / "latin1.json").write_bytes('{"student": "Jos\xe9"}'.encode("latin-1"))
+    return d
+
+
+def _read(path: Path) -> dict[str, dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["submission"]: r for r in csv.DictReader(fh)}
+
+
+def test_cli_turns_a_folder_into_the_expected_gradebook(folder, tmp_path):
+    out = tmp_path / "gradebook.csv"
+    proc = subprocess.run([sys.executable, "-m", "lessons", "answers", str(folder), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "10 files" in proc.stdout
+    rows = _read(out)
+    header = next(csv.reader(out.open(encoding="utf-8")))
+    assert header[:3] == ["submission", "student", "assignment"]
+    assert header[-4:] == ["total", "possible", "status", "reason"]
+    assert "sources-wire-copy" in header and "language-rewrite-neutral" not in header  # free text is not scored
+    status = {k: r["status"] for k, r in rows.items()}
+    assert status == {"ada.json": "ok", "bob.json": "ok", "carl.json": "tampered",
+                      "corrupt.json": "malformed", "dora.json": "tampered", "eve.json": "stale",
+                      "fay.json": "tampered", "huge.json": "malformed", "list.json": "malformed",
+                      "latin1.json": "malformed"}
+    ada = rows["ada.json"]
+    assert (ada["student"], ada["sources-wire-copy"], ada["sources-republished"],
+            ada["figures-six-months-in-days"], ada["total"]) == ("Ada", "1", "1", "1", "3")
+    assert ada["possible"] == str(len(KEYS)) and ada["figures-first-18"] == ""
+    assert rows["bob.json"]["student"].startswith("'=")  # no formula for the spreadsheet
+    carl = rows["carl.json"]
+    assert carl["sources-wire-copy"] == "0" and carl["total"] == "0"  # re-computed, not read
+    assert "says correct, the answer is incorrect" in carl["reason"] and "'score'" in carl["reason"]
+    assert "not valid JSON" in rows["corrupt.json"]["reason"]
+    assert "sources-no-such-thing is not an exercise" in rows["dora.json"]["reason"]
+    assert rows["dora.json"]["total"] == "1"
+    assert rows["eve.json"]["sources-wire-copy"] == "" and "older version" in rows["eve.json"]["reason"]
+    assert "not an option number" in rows["fay.json"]["reason"]
+    assert "bytes" in rows["huge.json"]["reason"] and rows["huge.json"]["total"] == "0"
+    assert "not UTF-8" in rows["latin1.json"]["reason"]
+
+
+def test_a_file_of_another_book_or_a_missing_file_is_a_row(tmp_path):
+    p = _file(tmp_path, "other.json", [], book="another-book")
+    rows = H.gradebook_rows([p, tmp_path / "missing.json"], KEYS)
+    assert [r["status"] for r in rows] == ["malformed", "malformed"]
+    assert "another book" in rows[0]["reason"] and "cannot be read" in rows[1]["reason"]
+
+
+def test_keys_of_computed_exercises_come_from_the_built_pages(tmp_path):
+    ex = X.validate_exercise({"id": "figures-classify-computed", "type": "choice", "prompt": "P?",
+                              "options": ["a", "b", "c"], "answer": 2, "explanation": "E.",
+                              "source": "S."})
+    (tmp_path / "page.html").write_text(f"<html><body>{X.static_html(ex)}</body></html>",
+                                        encoding="utf-8")
+    keys = H.load_keys(tmp_path)
+    assert keys["figures-classify-computed"]["answer"] == 2
+    rec = {"exercise": ex["id"], "version": X.exercise_version(ex), "response": 2}
+    p = _file(tmp_path, "a.json", [rec])
+    row = H.gradebook_rows([p], keys)[0]
+    assert (row["status"], row["figures-classify-computed"]) == ("ok", 1)
