@@ -16,6 +16,7 @@ CHROMIUM  := /usr/bin/chromium
 
 help:
 	@echo "make book   - set up .venv, execute every notebook, build the HTML book into _build/html"
+	@echo "              and the student edition (no teacher's guide) into _build/student/_build/html"
 	@echo "make test   - set up .venv and run the whole test suite"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 	@echo "make assignments            - student notebooks and autograder zips into build/assignments"
@@ -50,11 +51,25 @@ browser: $(CHROMIUM)
 $(CHROMIUM):
 	@$(call APT,chromium)
 
+# Two editions: the full book (with the teacher's guide and answer keys) in _build/html, and
+# the student edition (no teacher's guide) in _build/student/_build/html, for teachers to
+# publish to students. The student edition shares the execution cache: nothing runs twice.
+STUDENT_OUT := _build/student
+
 book: $(STAMP) $(NPM_STAMP)
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
+	$(MAKE) --no-print-directory student-book
 	@echo
 	@echo "The book is built. Open this file in a browser:"
 	@echo "    $(CURDIR)/_build/html/index.html"
+	@echo "The student edition (no teacher's guide, to publish to students):"
+	@echo "    $(CURDIR)/$(STUDENT_OUT)/_build/html/index.html"
+
+.PHONY: student-book
+student-book: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python _ext/student_edition.py .
+	$(BIN)/jupyter-book build --all -W -n --keep-going --path-output $(STUDENT_OUT) \
+		--config _build/student-config/_config.yml --toc _build/student-config/_toc.yml .
 
 test: $(STAMP) $(NPM_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest

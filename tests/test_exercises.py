@@ -516,6 +516,18 @@ CASES = [
             "TRANSLATION of the agency's 30 quotes", "ÉCOLE naïve café"]),
     (X.validate_exercise(dict(TEXT, id="t-text2", answer=["Naïve café owners’ 2,000 claims", "Zweite"])),
      ["naive cafe", "Naïve CAFÉ owners' claims", "zweiten 2"]),
+    (dict(MULTI, id="t-multi-opt", optional=[1], feedback=["fw", "fx", "", "fz"]),
+     [[0, 2], [0, 1, 2], [0, 1], [3], [1], []]),
+    (dict(NUMERIC, id="t-num-unit", answer=183, unit="days"),
+     ["183 days", "183days", "183 day", "183 months", "one hundred and eighty-three days",
+      "twelve", "about 183", "183 DAYS", "3,000 people", "ninety nine", "x1"]),
+    (dict(WORDS, id="t-words-opt", optional=["stormed"]),
+     [["rebels", "kazakhstan's"], ["rebels", "kazakhstan's", "stormed"], ["stormed"]]),
+    (dict(TEXT, id="t-rewrite", original="A mob of thugs smashed windows.", avoid=["mob", "thugs"]),
+     ["A mob of thugs smashed windows.", "a group smashed windows", "Thugs smashed windows",
+      'Police said a "mob of thugs" smashed windows.', "A MOB OF THUGS smashed windows!"]),
+    (dict(TEXT, id="t-rewrite2", original="Prices soared.", answer=["Prices rose."]),
+     ["Prices soared.", "prices  SOARED", "Prices rose by 10%."]),
 ]
 
 
@@ -617,3 +629,103 @@ def test_answers_are_saved_as_the_student_works_before_check(tmp_path):
     assert "(Your saved answer.)" not in again.feedback.value  # a draft is not a checked answer
     again.check()
     assert show(exercise, store=store).response() == [2]
+
+
+# ------------------------------------------------------------------ issue 16: classroom use
+
+def test_multi_gives_the_note_of_every_option_chosen_or_missed():
+    ex = X.validate_exercise(dict(MULTI, feedback=["fw", "fx", "fy", ""]))
+    r = X.check(ex, [0, 1])
+    assert r["notes"] == [{"option": 0, "chosen": True, "text": "fw"},
+                          {"option": 1, "chosen": True, "text": "fx"},
+                          {"option": 2, "chosen": False, "text": "fy"}]
+    assert X.check(ex, [0, 2])["notes"][1]["text"] == "fy"
+
+
+def test_optional_options_and_words_are_neither_required_nor_wrong():
+    ex = X.validate_exercise(dict(MULTI, optional=[1]))
+    assert X.check(ex, [0, 2])["correct"] and X.check(ex, [0, 1, 2])["correct"]
+    assert not X.check(ex, [0, 1])["correct"] and not X.check(ex, [0, 1, 2, 3])["correct"]
+    w = X.validate_exercise(dict(WORDS, optional=["stormed"]))
+    assert X.check(w, ["rebels", "kazakhstan's", "stormed"])["correct"]
+    with pytest.raises(LessonsDataError, match="'optional'.*also in 'answer'"):
+        X.validate_exercise(dict(MULTI, optional=[0]))
+
+
+def test_the_issues_defensible_answers_are_accepted():
+    assert X.check(X.get_exercise("sources-republished"), [0, 1])["correct"]
+    assert X.check(X.get_exercise("same-story-translation-words"), ["whoever", "destroyed"])["correct"]
+    assert X.check(X.get_exercise("same-story-translation-words"),
+                   ["whoever", "does", "destroyed"])["correct"]
+    days = X.get_exercise("figures-six-months-in-days")
+    assert X.check(days, "183 days")["correct"] and X.check(days, "one hundred and eighty-three")["correct"]
+    assert X.check(days, "183 weeks")["status"] == "invalid"
+
+
+@pytest.mark.parametrize("typed, value", [
+    ("183 days", 183.0), ("3,000 people", 3000.0), ("twelve", 12.0), ("Twenty-one", 21.0),
+    ("two thousand three hundred", 2300.0), ("about 3000", None), ("days 183", None),
+    ("twelve monkeys bananas", None), ("x" * 300, None),
+])
+def test_parse_number_accepts_units_and_number_words(typed, value):
+    assert X.parse_number(typed) == value
+
+
+def test_rewrite_exercise_never_rewards_the_original_and_checks_loaded_words():
+    for ex_id in ("language-rewrite-neutral", "language-rewrite-label"):
+        ex = X.get_exercise(ex_id)
+        r = X.check(ex, ex["original"])
+        assert (r["correct"], r["status"]) == (False, "incorrect") and "loaded" in r["message"]
+        assert X.check(ex, ex["answer"][0])["correct"], ex_id
+    label = X.get_exercise("language-rewrite-label")
+    assert X.check(label, 'Police said a "mob of thugs" smashed shop windows.')["correct"]
+    # in a kernel, lessons.language also finds loaded words that the exercise does not list
+    neutral = X.get_exercise("language-rewrite-neutral")
+    k = X.check_in_kernel(neutral, "Terrorists and bandits marched in the country since the weekend.")
+    assert k["status"] == "incorrect" and k["kept"]
+
+
+def test_page_holds_no_key_in_plain_text_and_decodes_to_the_rules():
+    for ex in X.load_exercises().values():
+        page = X.static_html(ex)
+        hidden = [ex["explanation"], ex["source"]] + list(ex.get("feedback") or [])
+        if ex["type"] == "text":
+            hidden += ex["answer"]
+        for secret in hidden:
+            if secret.strip() and len(secret) > 12:
+                assert html.escape(secret) not in page and secret not in page, (ex["id"], secret)
+        rules = json.loads(html.unescape(re.search(r'data-lx="([^"]+)"', page).group(1)))
+        assert "answer" not in rules and "feedback" not in rules
+        full = X.rules_from_page(rules)
+        assert {k: full[k] for k in X._rules(ex)} == X._rules(ex)
+        assert full["reveal"]["explanation"] == ex["explanation"]
+        assert 'class="lx-reveal" hidden' in page  # 'Show answer' only after an attempt
+
+
+@needs_node
+def test_quiz_js_decodes_the_page_rules_like_python():
+    exs = [X.validate_exercise(e) for e in (CHOICE, MULTI, NUMERIC, WORDS, TEXT,
+                                            dict(TEXT, id="t-u", answer=["Naïve “café” — 2,000 €"]))]
+    script = (
+        "global.atob = s => Buffer.from(s, 'base64').toString('binary');"
+        "const q = require(process.argv[1]);"
+        "const xs = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(xs.map(x => q.decode(x))));"
+    )
+    got = json.loads(subprocess.run([NODE, "-e", script, str(QUIZ_JS)],
+                                    input=json.dumps([X.page_rules(e) for e in exs]),
+                                    capture_output=True, text=True, check=True).stdout)
+    for ex, js in zip(exs, got):
+        assert js == X.rules_from_page(X.page_rules(ex))
+
+
+def test_widget_offers_show_answer_only_after_an_attempt(tmp_path):
+    q = X.show(dict(CHOICE), store=tmp_path / "a.json")
+    assert q.reveal_button.layout.display == "none"
+    q.input.value = 0
+    q.check()
+    assert q.reveal_button.layout.display != "none"
+    m = X.show(X.validate_exercise(dict(MULTI, feedback=["fw", "fx", "fy", ""])), store=False)
+    m.inputs[1].value = True
+    m.check()
+    assert "You chose “x”: fx" in m.feedback.value and "You left out “w”: fw" in m.feedback.value
