@@ -288,6 +288,13 @@ JS_AXE = """async () => {
 }"""
 
 
+def quiz_rules(quiz) -> dict:
+    """A quiz's rules with its key: the page carries the key encoded (`k` in data-lx), and
+    quiz.js's decode() restores it, as a student's browser does."""
+    return quiz.evaluate("el => { const r = JSON.parse(el.getAttribute('data-lx') || '{}');"
+                         " return r.k ? window.lxQuiz.decode(r) : r; }")
+
+
 def exercise_quizzes(page) -> list[dict]:
     """Answer every static quiz on the page rightly, pressing its Check button (the first quiz
     of each type also once wrongly); record the feedback text the student sees."""
@@ -296,7 +303,7 @@ def exercise_quizzes(page) -> list[dict]:
     quizzes = page.locator(".lx-quiz")
     for i in range(quizzes.count()):
         quiz = quizzes.nth(i)
-        rules = json.loads(quiz.get_attribute("data-lx") or "{}")
+        rules = quiz_rules(quiz)
         kind = rules.get("type")
         answer = rules.get("answer")
         try_wrong = kind not in tried_wrong

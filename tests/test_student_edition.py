@@ -1,0 +1,91 @@
+"""The student edition (issue 16): `make book` also builds the book without the teacher's
+guide, into _build/student/_build/html, sharing the full edition's execution cache. Its pages
+hold no teacher page, no link to one, and no exercise key in plain text."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lessons import exercises as X
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "_ext"))
+import student_edition  # noqa: E402
+
+pytestmark = pytest.mark.book
+
+
+def test_student_toc_and_config_come_from_the_main_ones(tmp_path):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = json.dumps(student_edition.student_toc(toc))
+    assert "teachers/" not in files and "my_answers" in files and "chapters/04_same_story" in files
+    cfg = student_edition.student_config(
+        yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")), ROOT)
+    assert cfg["execute"]["cache"] == str(ROOT / "_build" / ".jupyter_cache")
+    assert "teachers" in cfg["exclude_patterns"]
+    assert "{doc}" not in cfg["parse"]["myst_substitutions"]["teachers_guide"]
+    assert all(Path(p).is_absolute() for p in cfg["sphinx"]["local_extensions"].values())
+
+
+@pytest.fixture(scope="session")
+def student_book(built_book) -> tuple[Path, float]:
+    """Build the student edition as `make book` does, after the full one (shared cache)."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    start = time.monotonic()
+    subprocess.run([sys.executable, str(ROOT / "_ext" / "student_edition.py"), str(ROOT)],
+                   check=True, capture_output=True, text=True)
+    out = ROOT / "_build" / "student"
+    cfg = ROOT / "_build" / "student-config"
+    result = subprocess.run(
+        [str(jb), "build", "--all", "-W", "-n", "--keep-going", "--path-output", str(out),
+         "--config", str(cfg / "_config.yml"), "--toc", str(cfg / "_toc.yml"), str(ROOT)],
+        cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    (out / "build-log.txt").write_text(result.stdout + "\n" + result.stderr, encoding="utf-8")
+    assert result.returncode == 0, f"student edition failed:\n{result.stdout[-4000:]}\n{result.stderr[-3000:]}"
+    assert "Executing notebook" not in result.stdout + result.stderr, \
+        "the student edition re-executed notebooks: the execution cache is not shared"
+    return out / "_build" / "html", time.monotonic() - start
+
+
+def test_student_edition_has_no_teacher_page(student_book):
+    html_dir, _ = student_book
+    pages = sorted(html_dir.rglob("*.html"))
+    assert (html_dir / "chapters" / "01_one_speech.html").is_file()
+    assert (html_dir / "my_answers.html").is_file()
+    assert not (html_dir / "teachers").exists()
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'href="[^"]*teachers/', text), f"{page.name} links to a teacher page"
+        assert "student edition" in text
+
+
+def test_student_edition_holds_no_exercise_key_in_plain_text(student_book):
+    html_dir, _ = student_book
+    pages = {p: p.read_text(encoding="utf-8") for p in html_dir.rglob("*.html")}
+    everything = "\n".join(pages.values())
+    plain = html.unescape(everything)
+    for ex in X.load_exercises().values():
+        secrets = [ex["explanation"], *(ex.get("feedback") or [])]
+        if ex["type"] == "text":
+            secrets += ex["answer"]
+        for s in secrets:
+            if len(s) > 20:
+                assert s not in plain, f"{ex['id']}: key text in a page: {s[:60]!r}"
+    for m in re.finditer(r'data-lx="([^"]+)"', everything):
+        rules = json.loads(html.unescape(m.group(1)))
+        assert "answer" not in rules and "feedback" not in rules and "models" not in rules
+
+
+def test_student_edition_build_time_is_small(student_book):
+    _, seconds = student_book
+    # shared cache: only Sphinx's writing, no notebook runs (measured about 1-2 minutes)
+    assert seconds < 600, f"the student edition took {seconds:.0f} s"
