@@ -21,6 +21,7 @@ help:
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 	@echo "make assignments            - student notebooks and autograder zips into build/assignments"
 	@echo "make grade SUBMISSIONS=dir  - grade every notebook in dir into one gradebook CSV"
+	@echo "make answers ANSWERS=dir    - grade the answer files students download from the HTML book"
 	@echo "make assets - npm ci: the book's own JavaScript (offline pages) and axe-core"
 	@echo "make browser - install Debian's Chromium for the browser tests (as root)"
 
@@ -104,3 +105,9 @@ grade: assignments
 	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=<folder> [GRADEBOOK=file.csv] [TIMEOUT=$(TIMEOUT)] [JOBS=$(JOBS)] [ASSIGNMENT=name]"; exit 2; }
 	$(BIN)/python -m lessons.grading grade "$(SUBMISSIONS)" --autograders $(ASSIGNMENTS_OUT) \
 		--timeout $(TIMEOUT) --jobs $(JOBS) $(if $(GRADEBOOK),--out "$(GRADEBOOK)") $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
+
+# Answer files downloaded from the HTML book's My answers page (issue 16): data only, never run.
+.PHONY: answers
+answers: $(STAMP)
+	@test -n "$(ANSWERS)" || { echo "Usage: make answers ANSWERS=<folder> [GRADEBOOK=file.csv]"; exit 2; }
+	$(BIN)/python -m lessons answers "$(ANSWERS)" $(if $(GRADEBOOK),--out "$(GRADEBOOK)")
