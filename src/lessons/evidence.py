@@ -197,3 +197,65 @@ def check_quotes(entries: list[dict], articles_path=None) -> pd.DataFrame:
             rows.append({"id": entry["id"], "article_id": article, "part": part, "quote": quote,
                          "found": problem == "", "problem": problem})
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+# --------------------------------------------------------------------------- showing it
+_PART_NOTE = {"body": "", "caption": " (photo caption)", "removed": " (page furniture the cleaning removed)"}
+
+
+def _labels(articles_path=None) -> dict[str, str]:
+    from . import corpus
+
+    articles = corpus.load_articles(articles_path)
+    return dict(zip(articles["article_id"], articles["label"]))
+
+
+def _quote_items(items, labels) -> str:
+    lines = [
+        f"<li><b>{html.escape(labels.get(i['article'], i['article']))}</b>{_PART_NOTE[i.get('part', 'body')]}: "
+        f"“{html.escape(normalise(i['quote']))}”</li>"
+        for i in items
+    ]
+    return f"<ul>{''.join(lines)}</ul>"
+
+
+def evidence_html(ids, path=None, articles_path=None) -> str:
+    """A 'show the evidence' toggle (HTML ``<details>``) for the statements ``ids``: each
+    statement, marked when it is an inference, with the words of each article behind it.
+    Everything shown is escaped."""
+    entries = {e["id"]: e for e in load_evidence(path)}
+    unknown = [i for i in ids if i not in entries]
+    if not ids or unknown:
+        where = _path(path, EVIDENCE_FILE)
+        raise LessonsDataError(f"{where}: no entry with id {', '.join(map(repr, unknown)) or '(none given)'}")
+    labels = _labels(articles_path)
+    blocks = []
+    for i in ids:
+        e = entries[i]
+        kind = "Inference (the reports suggest it; they do not say it)" if e["inference"] else "Statement"
+        blocks.append(f'<p class="lx-evidence-statement"><i>{kind}:</i> {html.escape(normalise(e["statement"]))}</p>'
+                      + _quote_items(e["evidence"], labels))
+    return ('<details class="lx-evidence"><summary>Show the evidence: the words in the reports</summary>'
+            + "".join(blocks) + "</details>")
+
+
+def show_evidence(*ids, path=None, articles_path=None):
+    """Display ``evidence_html`` in a notebook (and in the built book)."""
+    from IPython.display import HTML
+
+    return HTML(evidence_html(list(ids), path, articles_path))
+
+
+def context_html(path=None, articles_path=None) -> str:
+    """The 'who is who' box: one line per name, each with a toggle showing the articles' words,
+    and any fact from outside the articles marked with its source. Everything shown is escaped."""
+    labels = _labels(articles_path)
+    rows = []
+    for e in load_context(path):
+        outside = (f'<p class="lx-outside"><i>From outside the five articles:</i> {html.escape(e["outside_source"])}</p>'
+                   if e["outside_source"] else "")
+        rows.append(f"<dt>{html.escape(e['name'])}</dt><dd><p>{html.escape(normalise(e['text']))}</p>"
+                    f'<details class="lx-evidence"><summary>Where the reports say so</summary>'
+                    f"{_quote_items(e['evidence'], labels)}{outside}</details></dd>")
+    return ('<div class="admonition note lx-context" role="note"><p class="admonition-title">Who is who</p>'
+            f"<dl>{''.join(rows)}</dl></div>")
