@@ -200,7 +200,7 @@ def check_quotes(entries: list[dict], articles_path=None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- showing it
-_PART_NOTE = {"body": "", "caption": " (photo caption)", "removed": " (page furniture the cleaning removed)"}
+_PART_NOTE = {"body": "", "caption": " (photo caption)", "removed": " (a line the cleaning removed from the page)"}
 
 
 def _labels(articles_path=None) -> dict[str, str]:
@@ -259,3 +259,33 @@ def context_html(path=None, articles_path=None) -> str:
                     f"{_quote_items(e['evidence'], labels)}{outside}</details></dd>")
     return ('<div class="admonition note lx-context" role="note"><p class="admonition-title">Who is who</p>'
             f"<dl>{''.join(rows)}</dl></div>")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~$])")
+
+
+def _md(text: str) -> str:
+    """Text safe inside MyST Markdown: markup characters escaped, HTML escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", normalise(text))
+
+
+def evidence_markdown(ids, path=None, articles_path=None) -> str:
+    """The same toggle as ``evidence_html``, as a MyST dropdown admonition for a ``.md`` page
+    (which runs no code). The page holds a copy; ``tests/test_evidence_pages.py`` checks the copy
+    equals this output, so regenerate it after changing ``evidence.yml``."""
+    entries = {e["id"]: e for e in load_evidence(path)}
+    unknown = [i for i in ids if i not in entries]
+    if not ids or unknown:
+        raise LessonsDataError(f"{_path(path, EVIDENCE_FILE)}: no entry with id {', '.join(map(repr, unknown)) or '(none given)'}")
+    labels = _labels(articles_path)
+    lines = ["```{admonition} Show the evidence: the words in the reports", ":class: dropdown", ""]
+    for i in ids:
+        e = entries[i]
+        kind = "Inference (the reports suggest it; they do not say it)" if e["inference"] else "Statement"
+        lines.append(f"*{kind}:* {_md(e['statement'])}")
+        lines.append("")
+        for item in e["evidence"]:
+            lines.append(f"- **{_md(labels.get(item['article'], item['article']))}**{_PART_NOTE[item['part']]}: “{_md(item['quote'])}”")
+        lines.append("")
+    lines.append("```")
+    return "\n".join(lines)
