@@ -108,3 +108,21 @@ def test_bad_context_file(tmp_path):
                   "context.yml")
     with pytest.raises(LessonsDataError, match="entry 1 .*outside_source"):
         evidence.context_table(path)
+
+
+def test_shown_evidence_is_escaped_and_marks_inferences(tmp_path):
+    path = _write(tmp_path, "- id: x\n  statement: 'A <script>alert(1)</script> *claim*'\n  where: ch1\n  inference: true\n"
+                            "  evidence: [{article: jpost, quote: 'Reuters correspondents saw'}]\n")
+    shown = evidence.evidence_html(["x"], path=path)
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    assert shown.startswith("<details") and "Inference" in shown and "JPost" in shown
+    md = evidence.evidence_markdown(["x"], path=path)
+    assert "<script>" not in md and r"\*claim\*" in md and ":class: dropdown" in md
+    with pytest.raises(LessonsDataError, match="no entry with id 'nope'"):
+        evidence.evidence_html(["nope"], path=path)
+
+
+def test_context_box_marks_outside_facts():
+    box = evidence.context_html()
+    assert box.count("<dt>") == len(evidence.load_context())
+    assert box.count("From outside the five articles") == sum(1 for e in evidence.load_context() if e["outside_source"])
