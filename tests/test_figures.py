@@ -501,3 +501,15 @@ def test_units_are_converted_before_comparing():
         "Bread price limits will stay for three months.",
     ))
     assert compare_figures(table).set_index("claim").loc["price-cap-length", "verdict"] == "contradiction"
+
+
+def test_a_figure_that_leaves_one_member_out_keeps_its_words():
+    """'seven other states' is not 'seven': the ledger shows the words and the total (issue 14)."""
+    table = figures_table(_articles("The mayor asked the defence alliance, which includes seven other states, for help.\n\n"
+                                    "The force came under the alliance comprising Ruritania and seven member nations."))
+    rows = figures.claim_reports(table)
+    members = rows[rows["claim"] == "alliance-members"]
+    assert sorted(members["shown"]) == ["Ruritania and seven member nations (8 in all)", "seven other states (8 in all)"]
+    # a figure that counts everyone is shown as written
+    table = figures_table(_articles("The alliance of eight former republics sent troops."))
+    assert figures.claim_reports(table)["shown"].tolist() == ["eight"]

@@ -1354,15 +1354,28 @@ def assign_claim(row: dict, claims=None) -> str:
     return ""
 
 
+def _others_prefix(row: dict) -> re.Match | None:
+    """'Russia and ' just before the figure: the named member the figure does not count."""
+    before = str(row.get("sentence") or "")[: max(0, int(row["start"]) - int(row["sentence_start"]))]
+    return re.search(r"\b[A-Z][\w\u2019'\-]+" + _SP + r"+and" + _SP + "+$", before[-200:])
+
+
 def _others_adjust(row: dict) -> int:
     """'five other states' or 'Russia and five allies': one more member than the number."""
     counted = str(row.get("counted") or "").lower()
     if counted.startswith("other "):
         return 1
-    before = str(row.get("sentence") or "")[: max(0, int(row["start"]) - int(row["sentence_start"]))]
-    if re.search(r"\b[A-Z][\w\u2019'\-]+" + _SP + r"+and" + _SP + "+$", before):
-        return 1
-    return 0
+    return 1 if _others_prefix(row) else 0
+
+
+def _shown_with_others(row: dict, shown: str, total: float) -> str:
+    """A figure that counts one member fewer, shown with the words that say so and the total:
+    'five other ex-Soviet states (6 in all)', 'Russia and five ex-Soviet allies (6 in all)'.
+    The bare 'five' would misquote the report."""
+    prefix = _others_prefix(row)
+    counted = str(row.get("counted") or "")
+    phrase = f"{prefix.group(0) if prefix else ''}{shown} {counted}".strip()
+    return f"{phrase} ({_fmt(total)} in all)" if not math.isnan(total) else phrase
 
 
 def claim_reports(table: pd.DataFrame) -> pd.DataFrame:
@@ -1390,7 +1403,7 @@ def claim_reports(table: pd.DataFrame) -> pd.DataFrame:
         rows.append({**r, "claim_label": c.label, "compare_value": value, "compare_low": low,
                      "compare_high": high, "others_added": extra,
                      "plot_value": value if not math.isnan(value) else r["conservative"],
-                     "shown": _shown(r)})
+                     "shown": _shown_with_others(r, _shown(r), value) if extra else _shown(r)})
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(columns=[*table.columns, "claim_label", "compare_value", "compare_low", "compare_high", "others_added", "plot_value", "shown"])
