@@ -328,6 +328,22 @@ def _rewrite_altair(app: Sphinx, pagename: str, context: dict) -> None:
     context["body"] = ALTAIR_CDN_RE.sub(local, body)
 
 
+_SCRIPT_RE = re.compile(r"<script\b[^>]*>(.*?)</script", re.S | re.I)
+
+
+def _check_chart_scripts(app: Sphinx, pagename: str, context: dict) -> None:
+    """A safety net: a chart script that text in its data cut short (a '</script>' in the data,
+    as Altair's own renderer writes it) is an error, not a page that runs the rest as HTML.
+    lessons.book.setup() enables the script-safe renderer that prevents it."""
+    for body in _SCRIPT_RE.findall(context.get("body") or ""):
+        if "vegaEmbed" in body and not body.rstrip().endswith(");"):
+            logger.warning(
+                f"offline_assets: {pagename} has a chart whose script was cut short by text in its "
+                "data (a '</script>' in the data); draw charts after lessons.book.setup(), whose "
+                "renderer writes the data script-safe", type="offline_assets", subtype="script",
+                location=pagename)
+
+
 def _check_leftovers(app: Sphinx, pagename: str, context: dict) -> None:
     found = set(CDN_LEFT_RE.findall(context.get("body") or ""))
     for js in context.get("script_files") or []:
@@ -347,6 +363,7 @@ def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) 
         _drop_unused_widget_state(app, pagename, context)
     _script_safe_json(app, pagename, context)
     _rewrite_altair(app, pagename, context)
+    _check_chart_scripts(app, pagename, context)
     _check_leftovers(app, pagename, context)
 
 
