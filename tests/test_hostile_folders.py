@@ -176,3 +176,24 @@ def test_an_impossible_date_loads_as_text(tmp_path):
     bad_date(folder)
     articles = corpus.load_articles(folder)
     assert "2031-13-04" in set(articles["published"].astype(str))
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"pattern,term\nx\x00y,z\n", "NUL"),
+    (b"\xff\xfe" + b"pattern,term\n", "UTF-8"),
+    (b'pattern,term,kind,rationale\n"' + b"x" * 200_000 + b'",a,b,c\n', "CSV"),
+], ids=["nul", "not-utf8", "field-too-large"])
+def test_csv_loaders_raise_clean_errors(tmp_path, content, words):
+    """The CSV readers of the skill modules, on a data folder with a broken file."""
+    from lessons import figures, language
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "figures" / "counters.csv").write_bytes(content)
+    (data / "language" / "lexicon.csv").write_bytes(content)
+    with pytest.raises(LessonsDataError, match=words) as err:
+        figures._read_csv(data / "figures" / "counters.csv", ("pattern",))
+    assert "counters.csv" in str(err.value)
+    with pytest.raises(LessonsDataError, match=words) as err:
+        language._read_csv(data / "language" / "lexicon.csv", ("term",), ("term",))
+    assert "lexicon.csv" in str(err.value)

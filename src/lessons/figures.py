@@ -63,10 +63,10 @@ def _folder() -> Path:
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with _guard.open_text(path) as handle:  # bounded, UTF-8, no NUL bytes
             rows = list(csv.DictReader(handle))
-    except FileNotFoundError:
-        raise LessonsDataError(f"{path}: file not found") from None
+    except csv.Error as err:
+        raise LessonsDataError(f"{path}: not valid CSV ({err})") from None
     for number, row in enumerate(rows, start=2):
         for name in required:
             if not (row.get(name) or "").strip():

@@ -94,7 +94,7 @@ def _stamp(path: Path) -> tuple[str, float, int]:
 def _read_csv(path: Path, required: tuple[str, ...], must_fill: tuple[str, ...]) -> list[dict]:
     """Rows of a CSV as dicts (line numbers kept), with clear errors for missing fields."""
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
+        with _guard.open_text(path) as handle:  # bounded, UTF-8, no NUL bytes
             reader = csv.DictReader(handle)
             header = reader.fieldnames or []
             missing = [c for c in required if c not in header]
