@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,26 @@ def _chart_scripts(html: str) -> list[tuple[str, dict]]:
     return out
 
 
+def _in_own_thread(work):
+    """Run `work` in a new thread: Playwright's sync API refuses a thread whose asyncio loop
+    is taken (the browser tests' session-wide Playwright holds the main thread's)."""
+    out = {}
+
+    def run():
+        try:
+            out["value"] = work()
+        except BaseException as exc:  # re-raised below
+            out["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(300)
+    if "error" in out:
+        raise out["error"]
+    assert "value" in out, "the browser visit did not finish in 300 s"
+    return out["value"]
+
+
 def test_no_payload_runs_and_every_chart_is_drawn(planted_book):
     book, _, _ = planted_book
     html_dir = book / "_build" / "html"
@@ -106,20 +127,23 @@ def test_no_payload_runs_and_every_chart_is_drawn(planted_book):
     assert n_charts >= 4, f"expected the template's charts, found {n_charts}"
     assert len(_chart_scripts(html)) == n_charts, "not every chart has a whole script"
     sync_api = pytest.importorskip("playwright.sync_api")
-    with support.BookServer(html_dir) as server, sync_api.sync_playwright() as p:
-        browser = support.launch(p)
-        try:
-            context = support.new_context(browser, server.url, support.DESKTOP)
-            context.add_init_script(HOOKS)
-            page = context.new_page()
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(server.url + PAGE, wait_until="load")
-            page.wait_for_function(support.JS_WAIT_CHARTS, timeout=60_000)
-            charts = page.evaluate(support.JS_CHARTS)
-            ran = page.evaluate(JS_RAN)
-        finally:
-            browser.close()
+
+    def visit():
+        with support.BookServer(html_dir) as server, sync_api.sync_playwright() as p:
+            browser = support.launch(p)
+            try:
+                context = support.new_context(browser, server.url, support.DESKTOP)
+                context.add_init_script(HOOKS)
+                page = context.new_page()
+                errors = []
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(server.url + PAGE, wait_until="load")
+                page.wait_for_function(support.JS_WAIT_CHARTS, timeout=60_000)
+                return page.evaluate(support.JS_CHARTS), page.evaluate(JS_RAN), errors
+            finally:
+                browser.close()
+
+    charts, ran, errors = _in_own_thread(visit)
     assert ran["alerts"] == [], f"payloads executed: alert() called with {ran['alerts']}"
     assert ran["handlers"] == [], f"payload elements made it into the page: {ran['handlers']}"
     assert not errors, f"script errors on the page: {errors[:3]}"
