@@ -34,7 +34,7 @@ pytestmark = pytest.mark.book
 def _write_book(book: Path, folder: Path) -> None:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["exclude_patterns"] = ["_build", "**/.ipynb_checkpoints"]
-    config["sphinx"]["local_extensions"] = {"offline_assets": str(ROOT / "_ext")}
+    config["sphinx"]["local_extensions"] = {"offline_assets": str(ROOT / "_ext"), "fresh_data": str(ROOT / "_ext")}
     config["sphinx"]["config"]["offline_assets_node_modules"] = str(ROOT / "node_modules")
     (book / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     (book / "_toc.yml").write_text(yaml.safe_dump({
@@ -48,9 +48,9 @@ def _write_book(book: Path, folder: Path) -> None:
     notebook_for(folder, book / "chapters" / "template_your_articles.ipynb")
 
 
-def _build(book: Path) -> str:
+def _build(book: Path, *options: str) -> str:
     jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run([str(jb), "build", "--all", str(book)], cwd=book, capture_output=True, text=True, timeout=900)
+    result = subprocess.run([str(jb), "build", *options, str(book)], cwd=book, capture_output=True, text=True, timeout=900)
     (book / "build-log.txt").write_text(result.stdout + "\n" + result.stderr)
     assert result.returncode == 0, f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     page = book / "_build" / "html" / PAGE
@@ -65,7 +65,7 @@ def planted_book(tmp_path_factory):
     book = base / "book"
     book.mkdir()
     _write_book(book, folder)
-    log = _build(book)
+    log = _build(book, "--all")  # as `make book` does
     return book, folder, log
 
 
@@ -164,13 +164,15 @@ def test_payloads_reach_the_charts_as_data(planted_book):
         assert PAYLOADS[where] in decoded, f"the {where} payload is missing from the charts' data"
 
 
-def test_an_edited_article_is_analysed_again(planted_book):
+@pytest.mark.parametrize("options", [("--all",), ()], ids=["make-book", "incremental"])
+def test_an_edited_article_is_analysed_again(planted_book, options):
+    """`make book` (--all) and a plain incremental `jupyter-book build` both show the edit."""
     book, folder, first_log = planted_book
     raw = folder / "raw" / "001_tarsk_daily_post.txt"  # shown in full on the page
-    marker = "The ferry to Lunden carried 77 people out of the town."
+    marker = f"The ferry to Lunden{len(options)} carried 77 people out of the town."
     raw.write_text(raw.read_text(encoding="utf-8").replace("Police said looters", f"{marker}\nPolice said looters", 1), encoding="utf-8")
-    log = _build(book)
+    log = _build(book, *options)
     html = (book / "_build" / "html" / PAGE).read_text(encoding="utf-8")
     assert "template_your_articles" not in " ".join(
         line for line in log.splitlines() if "Using cached notebook" in line), "the template came from the cache"
-    assert "Lunden" in html, "the page still shows the analysis of the old articles"
+    assert f"Lunden{len(options)}" in html, "the page still shows the analysis of the old articles"
