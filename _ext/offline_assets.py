@@ -16,6 +16,8 @@ This extension
 * removes sphinx-thebe's page scripts when thebe is switched off (they are emitted twice and
   the second copy throws "Identifier 'THEBE_JS_URL' has already been declared"), and drops
   duplicate inline scripts;
+* writes inline JSON scripts (the saved widget state) with <, > and & escaped, so text in
+  them cannot end the script (charts are made script-safe by ``lessons.book``);
 * warns (an error under ``-W``) if a page still loads anything from a known CDN.
 
 Binder, Colab and repository buttons are plain links and stay as they are.
@@ -281,6 +283,28 @@ def _drop_unused_widget_state(app: Sphinx, pagename: str, context: dict) -> None
                   and str(getattr(js, "filename", "") or "") not in widget_js]
 
 
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def _script_safe_json(app: Sphinx, pagename: str, context: dict) -> None:
+    """Data written into a page as an inline JSON script (the saved widget state, which holds
+    whatever text the widgets showed) must not close the script: a '</script>' in the data
+    would end it and the rest would run as HTML. JSON has <, > and & only inside strings, where
+    their \\u escapes mean the same to JSON.parse. (Charts: lessons.book.safe_html_renderer.)"""
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list):
+        return
+    for i, js in enumerate(scripts):
+        attrs = dict(getattr(js, "attributes", {}) or {})
+        kind, body = str(attrs.get("type", "")), attrs.get("body")
+        if not body or not isinstance(body, str) or not (kind.endswith("+json") or kind.endswith("/json")):
+            continue
+        safe = body.translate(_SCRIPT_ESCAPES)
+        if safe != body and hasattr(js, "priority"):
+            attrs["body"] = safe
+            scripts[i] = type(js)(js.filename, priority=js.priority, **attrs)
+
+
 def _rewrite_altair(app: Sphinx, pagename: str, context: dict) -> None:
     body = context.get("body")
     if not body or "cdn.jsdelivr.net/npm/vega" not in body:
@@ -304,6 +328,22 @@ def _rewrite_altair(app: Sphinx, pagename: str, context: dict) -> None:
     context["body"] = ALTAIR_CDN_RE.sub(local, body)
 
 
+_SCRIPT_RE = re.compile(r"<script\b[^>]*>(.*?)</script", re.S | re.I)
+
+
+def _check_chart_scripts(app: Sphinx, pagename: str, context: dict) -> None:
+    """A safety net: a chart script that text in its data cut short (a '</script>' in the data,
+    as Altair's own renderer writes it) is an error, not a page that runs the rest as HTML.
+    lessons.book.setup() enables the script-safe renderer that prevents it."""
+    for body in _SCRIPT_RE.findall(context.get("body") or ""):
+        if "vegaEmbed" in body and not body.rstrip().endswith(");"):
+            logger.warning(
+                f"offline_assets: {pagename} has a chart whose script was cut short by text in its "
+                "data (a '</script>' in the data); draw charts after lessons.book.setup(), whose "
+                "renderer writes the data script-safe", type="offline_assets", subtype="script",
+                location=pagename)
+
+
 def _check_leftovers(app: Sphinx, pagename: str, context: dict) -> None:
     found = set(CDN_LEFT_RE.findall(context.get("body") or ""))
     for js in context.get("script_files") or []:
@@ -321,7 +361,9 @@ def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) 
     _fix_scripts(app, pagename, context)
     if app.config.offline_assets_drop_unused_widget_state:
         _drop_unused_widget_state(app, pagename, context)
+    _script_safe_json(app, pagename, context)
     _rewrite_altair(app, pagename, context)
+    _check_chart_scripts(app, pagename, context)
     _check_leftovers(app, pagename, context)
 
 

@@ -431,7 +431,7 @@ def test_store_write_is_atomic(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         store.save("two", 2, {"correct": False, "status": "incorrect"})
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json"]  # no temp file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json", "answers.json.lock"]  # no temp file left
 
 
 def test_widget_reports_a_failed_save(tmp_path, monkeypatch):

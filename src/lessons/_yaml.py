@@ -1,59 +1,130 @@
-"""Fast YAML reading for the data files: libyaml's parser when PyYAML has it.
+"""One YAML reader for every data file: fast, bounded, and every problem a LessonsDataError.
 
-The C parser reads the shipped files about ten times faster and builds the very same Python
-objects (the same SafeConstructor runs on its events). On any problem it gives way to the
-pure-Python ``yaml.safe_load``, so callers see exactly the errors (and line numbers) they
-always did.
+libyaml's parser is used when PyYAML has it (about ten times faster on the shipped files, the
+same Python objects); on any problem the pure-Python parser runs again to give the precise
+error and line. A data file may come from a teacher's folder, so the reader also
+* refuses files over ``_guard.MAX_DATA_BYTES`` and anything that is not a regular file;
+* refuses YAML aliases (``*name``): ten lines of aliases can stand for billions of values;
+* reads a date that does not exist (``published: 2031-13-04``) as the text it is, so the
+  checks can say what is wrong with it, instead of failing deep inside PyYAML;
+* turns brackets nested too deeply (a RecursionError) into a clear error.
 """
 
 from __future__ import annotations
 
-import yaml
+import re
+from pathlib import Path
 
+import yaml
+from yaml.constructor import SafeConstructor
+
+from . import _guard
 from .errors import LessonsDataError
 
-_CLoader = getattr(yaml, "CSafeLoader", None)
+_CBase = getattr(yaml, "CSafeLoader", None)
+
+
+def _timestamp(loader, node):
+    try:
+        return SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):  # e.g. month 13: keep the text, the checks report it
+        return loader.construct_scalar(node)
+
+
+class PyLoader(yaml.SafeLoader):
+    """yaml.SafeLoader, but an impossible date stays text."""
+
+
+PyLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+if _CBase is not None:
+    class CLoader(_CBase):  # type: ignore[misc, valid-type]
+        """yaml.CSafeLoader, but an impossible date stays text."""
+
+    CLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+else:  # pragma: no cover - PyYAML without libyaml
+    CLoader = None
+
+
+def _where(err) -> str:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    return f", line {mark.line + 1}" if mark else ""
+
+
+def refuse_aliases(text: str, path) -> None:
+    """LessonsDataError if the YAML text uses an alias (``*name``), naming its line."""
+    if "*" not in text:
+        return
+    try:
+        for event in yaml.parse(text, Loader=CLoader or PyLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise LessonsDataError(
+                    f"{path}, line {event.start_mark.line + 1}: YAML aliases (*{_guard.brief(event.anchor)}) are not "
+                    "allowed in data files; write the value out (put text starting with * in quotes)")
+    except yaml.YAMLError:
+        return  # the loader below reports the syntax error with its line
+
+
+MAX_DEPTH = 100  # flow brackets [ { inside each other; the shipped files need 3
+_QUOTED = re.compile(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"|#[^\n]*")
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where flow brackets nest deeper than MAX_DEPTH (quoted text and comments
+    aside), or None. Checked before parsing: PyYAML recurses once per level."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    bare = _QUOTED.sub(lambda m: "'" + "\n" * m.group().count("\n") + "'", text)
+    depth = 0
+    for m in _BRACKETS.finditer(bare):
+        depth = depth + 1 if m.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            return bare.count("\n", 0, m.start()) + 1
+    return None
+
+
+def prechecks(text: str, path) -> None:
+    """What is refused before any parsing: NUL bytes, brackets nested too deep, aliases."""
+    at = text.find("\x00")
+    if at >= 0:
+        raise LessonsDataError(f"{path}, line {text.count(chr(10), 0, at) + 1}: contains a NUL byte: this is not a text file")
+    deep = _too_deep(text)
+    if deep:
+        raise LessonsDataError(f"{path}, line {deep}: brackets nested more than {MAX_DEPTH} deep; "
+                               "a data file needs only a few levels")
+    refuse_aliases(text, path)
+
+
+def load_text(text: str, path) -> object:
+    """The YAML text's data; LessonsDataError naming `path` (and line) for any problem."""
+    prechecks(text, path)
+    if CLoader is not None:
+        try:
+            return yaml.load(text, Loader=CLoader)
+        except Exception:  # let the pure-Python parser produce the usual error (or result)
+            pass
+    try:
+        return yaml.load(text, Loader=PyLoader)
+    except yaml.YAMLError as err:
+        raise LessonsDataError(f"{path}{_where(err)}: not valid YAML ({_guard.brief(getattr(err, 'problem', None) or str(err))})") from None
+    except RecursionError:
+        raise LessonsDataError(f"{path}: brackets or indentation nested too deeply to read") from None
+    except (ValueError, TypeError, OverflowError) as err:
+        raise LessonsDataError(f"{path}: a value cannot be read ({_guard.brief(str(err))})") from None
 
 
 def safe_load(text: str):
-    """``yaml.safe_load(text)``, faster; same result, same exceptions."""
-    if _CLoader is not None:
-        try:
-            return yaml.load(text, Loader=_CLoader)
-        except Exception:  # let the pure-Python parser produce the usual error (or result)
-            pass
-    return yaml.safe_load(text)
+    """``yaml.safe_load(text)`` with this module's rules (no aliases, bounded, clear errors)."""
+    return load_text(text, "<text>")
 
 
-MISS = object()
-
-
-def fast_file(path) -> object:
-    """The parsed YAML file, or ``MISS`` when anything at all goes wrong (file missing, not
-    UTF-8, invalid YAML, no libyaml): the caller then takes its usual, slower path, which
-    raises its usual, precise error."""
-    if _CLoader is None:
-        return MISS
+def read_file(path, folder=None):
+    """A data file's YAML, with a LessonsDataError naming the file (and line) for bad input.
+    With `folder`, the file must also resolve inside it (no symbolic links leading out)."""
+    data = _guard.read_bytes(Path(path), Path(folder) if folder is not None else None, _guard.MAX_DATA_BYTES)
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle.read(), Loader=_CLoader)
-    except Exception:
-        return MISS
-
-
-def read_file(path):
-    """A data file's YAML, with a LessonsDataError naming the file (and line) for bad input."""
-    data = fast_file(path)
-    if data is not MISS:
-        return data
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except FileNotFoundError:
-        raise LessonsDataError(f"{path}: file not found") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise LessonsDataError(f"{path}: not UTF-8 text (byte {err.start}: {err.reason}); save the file as UTF-8") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise LessonsDataError(f"{path}{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    return load_text(text.removeprefix("\ufeff"), path)

@@ -2,9 +2,16 @@
 
 One small JSON file (default `answers.json` in the working directory, i.e. beside the
 notebook; override with $LESSONS_ANSWERS or by passing a path). Every write goes to a
-temporary file in the same folder and is then moved into place with `os.replace`, so the
-file is never half-written. A file that cannot be read is moved aside
+temporary file in the same folder, is flushed to disk (fsync) and is then moved into place with
+`os.replace`, so the file is never half-written. A file that cannot be read (not JSON, too
+big, too deeply nested, a folder in its place) is moved aside
 (`answers.corrupt-<timestamp>.json`) and reported, never silently overwritten.
+
+Several writers, no lost answers: a save reads the file, changes the one record of its
+exercise and writes the file back, all while holding a lock: a threading lock inside one
+process (the widget saves on a comm thread while Check runs on the main thread) and an
+exclusive `fcntl.flock` on a sidecar file `answers.json.lock` across processes (two notebooks
+open on one file). So records are per exercise and the last writer of each exercise wins.
 
 File format::
 
@@ -19,13 +26,65 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 import warnings
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .errors import LessonsDataError
+
+try:  # POSIX; elsewhere only the in-process lock applies
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
 FORMAT_VERSION = 1
 DEFAULT_NAME = "answers.json"
+#: A bigger answers file is not read (set aside): real ones are a few kilobytes.
+MAX_BYTES = 5_000_000
+
+_THREAD_LOCKS: dict[str, threading.RLock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.RLock:
+    key = os.path.abspath(path)
+    with _THREAD_LOCKS_GUARD:
+        return _THREAD_LOCKS.setdefault(key, threading.RLock())
+
+
+def lock_path(path: str | os.PathLike) -> Path:
+    """The sidecar file whose flock guards `path` (never the answers file itself, which
+    `os.replace` swaps for a new file on every save)."""
+    path = Path(path)
+    return path.with_name(path.name + ".lock")
+
+
+@contextmanager
+def locked(path: str | os.PathLike):
+    """Hold the answers file `path` exclusively: against other threads of this process and,
+    through `flock` on the sidecar lock file, against other processes. Re-entrant in a thread."""
+    path = Path(path)
+    with _thread_lock(path):
+        fd = None
+        if fcntl is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError:
+                fd = None  # e.g. a read-only folder: the save itself will report the problem
+        try:
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            if fd is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                finally:
+                    os.close(fd)
 
 
 def _now() -> str:
@@ -35,12 +94,15 @@ def _now() -> str:
 def atomic_write_json(path: str | os.PathLike, data: Any) -> Path:
     """Write `data` as JSON to `path` atomically: temp file in the same folder, fsync, os.replace."""
     path = Path(path)
+    try:  # first the text, so a value JSON cannot hold changes nothing on disk
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise LessonsDataError(f"{path}: cannot be saved as JSON ({str(exc)[:200]})") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-            fh.write("\n")
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -89,21 +151,50 @@ class AnswerStore:
         warnings.warn(self.problem, stacklevel=3)
         return target
 
-    def read(self) -> dict[str, dict]:
-        """All saved answers, keyed by exercise id. A corrupt file is set aside (see `problem`)."""
+    def _load(self) -> tuple[dict[str, dict] | None, str | None]:
+        """(answers, None) or (None, why the file cannot be read). {} when there is no file."""
         try:
+            if self.path.is_dir():
+                return None, "it is a folder, not a file"
+            size = self.path.stat().st_size
+            if size > MAX_BYTES:
+                return None, f"it is {size:,} bytes, more than the {MAX_BYTES:,} an answers file can be"
             raw = self.path.read_bytes()
         except FileNotFoundError:
-            return {}
+            return {}, None
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            self._set_aside(f"not valid JSON: {exc}")
-            return {}
+        except UnicodeDecodeError as exc:
+            return None, f"not UTF-8 text: {exc.reason} at byte {exc.start}"
+        except RecursionError:
+            return None, "not valid JSON: brackets nested too deeply"
+        except ValueError as exc:  # JSONDecodeError, and numbers with too many digits
+            return None, f"not valid JSON: {str(exc)[:200]}"
         if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-            self._set_aside("it is JSON but has no 'answers' table")
+            return None, "it is JSON but has no 'answers' table"
+        return {str(k): v for k, v in data["answers"].items() if isinstance(v, dict)}, None
+
+    def _read_locked(self) -> dict[str, dict]:
+        """Call with the lock held. An unreadable file is set aside; if even that fails, OSError
+        (so a save never writes over answers it could not read)."""
+        answers, reason = self._load()
+        if answers is None:
+            self._set_aside(reason)
             return {}
-        return {str(k): v for k, v in data["answers"].items() if isinstance(v, dict)}
+        return answers
+
+    def read(self) -> dict[str, dict]:
+        """All saved answers, keyed by exercise id. A corrupt file is set aside (see `problem`)."""
+        answers, reason = self._load()  # saves replace the file atomically: no lock to read
+        if answers is not None:
+            return answers
+        try:
+            with locked(self.path):  # set aside only what is still unreadable under the lock
+                return self._read_locked()
+        except OSError as exc:
+            self.problem = (f"Your saved answers file {self.path.name} could not be read "
+                            f"({reason}) nor moved aside ({exc.strerror or exc}).")
+            return {}
 
     def get(self, exercise_id: str) -> dict | None:
         """The saved record for one exercise, or None."""
@@ -118,7 +209,6 @@ class AnswerStore:
     def save(self, exercise_id: str, response: Any, result: dict | None = None,
              exercise: dict | None = None) -> dict:
         """Save one response (JSON-able) with its check result and a timestamp; returns the record."""
-        answers = self.read()  # re-read: keeps answers saved by another notebook
         record: dict[str, Any] = {"response": response, "saved": _now()}
         if result is not None:
             record["correct"] = bool(result.get("correct"))
@@ -126,8 +216,10 @@ class AnswerStore:
         if exercise is not None:
             record["type"] = exercise.get("type")
             record["prompt"] = exercise.get("prompt")
-        answers[exercise_id] = record
-        atomic_write_json(self.path, {"version": FORMAT_VERSION, "answers": answers})
+        with locked(self.path):  # read, change one record, write: nobody else in between
+            answers = self._read_locked()  # keeps answers saved by another notebook or thread
+            answers[exercise_id] = record
+            atomic_write_json(self.path, {"version": FORMAT_VERSION, "answers": answers})
         return record
 
     def export(self, path: str | os.PathLike = "my_answers.json") -> Path:

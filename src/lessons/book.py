@@ -8,6 +8,7 @@ every number in the prose comes from code.
 from __future__ import annotations
 
 import html
+import json
 
 import altair as alt
 import pandas as pd
@@ -31,9 +32,45 @@ def _theme() -> dict:
     }
 
 
+# ----------------------------------------------------------------------------- safe charts
+# A chart's data can hold text from an article or a teacher's data file. Altair writes the spec
+# as JSON into an inline <script>; JSON keeps "</script>" as it is, so such text would end the
+# script and run as HTML. Inside a script the JSON therefore never holds <, > or & themselves,
+# only their \u escapes: the same strings for JSON.parse and JavaScript, nothing for the HTML
+# parser to see. (JSON has these characters only inside strings, so the escape is exact.)
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE = str.maketrans(_SCRIPT_ESCAPES)
+
+
+def script_safe_json(text: str) -> str:
+    """JSON text made safe to write inside an HTML <script> (or a JSON data script)."""
+    return text.translate(_SCRIPT_UNSAFE)
+
+
+class ScriptSafeJSONEncoder(json.JSONEncoder):
+    """json.dumps(..., cls=ScriptSafeJSONEncoder): JSON with no '</', '<!--' or '-->' in it."""
+
+    def encode(self, o) -> str:
+        return script_safe_json(super().encode(o))
+
+
+def safe_html_renderer(spec: dict, **metadata) -> dict:
+    """Altair's HTML renderer with the spec written script-safe (see above): registered and
+    enabled as the "lessons" renderer by ``setup()``, so every chart of every chapter uses it."""
+    from altair.utils.display import HTMLRenderer
+
+    renderer = HTMLRenderer(mode="vega-lite", template="universal", vega_version=alt.VEGA_VERSION,
+                            vegaembed_version=alt.VEGAEMBED_VERSION, vegalite_version=alt.VEGALITE_VERSION)
+    # (The embed options are dumped without json_kwds: they are the book's own, set in setup.)
+    metadata["json_kwds"] = {**(metadata.get("json_kwds") or {}), "cls": ScriptSafeJSONEncoder}
+    return renderer(spec, **metadata)
+
+
 def setup() -> None:
     """Configure Altair and pandas the same way in every chapter."""
     alt.theme.register("lessons", enable=True)(_theme)
+    alt.renderers.register("lessons", safe_html_renderer)
+    alt.renderers.enable("lessons")
     alt.renderers.set_embed_options(actions=False)  # the '...' menu fails accessibility checks
     alt.data_transformers.disable_max_rows()
     pd.set_option("display.max_colwidth", 120)

@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import corpus
+from . import _guard, _yaml, corpus
 from .errors import LessonsDataError
 from .paths import REPO_ROOT
 
@@ -83,12 +83,23 @@ class _Collector:
         self.out.append(Problem(self.file, where, problem, fix, severity))
 
 
-def _read_text(path: Path, report: _Collector) -> str | None:
-    """The file as text, or None (with a problem) when it cannot be read as UTF-8."""
+def _read_text(path: Path, report: _Collector, folder: Path | None = None,
+               limit: int = _guard.MAX_DATA_BYTES) -> str | None:
+    """The file as text, or None (with a problem) when it cannot be read as UTF-8 text: not a
+    regular file, outside `folder` (a symbolic link), too big, binary (NUL bytes), not UTF-8."""
+    problem = _guard.file_problem(path, folder, limit)
+    if problem:
+        fixes = {"file not found": "check that the file exists and that you may read it"}
+        report.add("", problem, fixes.get(problem, "replace it with a plain UTF-8 text file inside the folder"))
+        return None
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        report.add("", f"cannot be read ({err.strerror or err})", "check that the file exists and that you may read it")
+        data = _guard.read_bytes(path, folder, limit)
+    except LessonsDataError as err:
+        report.add("", str(err).removeprefix(f"{path}: "), "check that the file exists and that you may read it")
+        return None
+    nul = _guard.text_problem(data)
+    if nul:
+        report.add(f"line {nul[0]}", nul[1], "save the text as a plain UTF-8 text file (not a word-processor file)")
         return None
     try:
         text = data.decode("utf-8")
@@ -110,14 +121,24 @@ class _Entry:
     key_lines: dict
 
 
-def _yaml_entries(path: Path, report: _Collector, what: str, example: str) -> list[_Entry] | None:
+def _yaml_entries(path: Path, report: _Collector, what: str, example: str, folder: Path | None = None) -> list[_Entry] | None:
     """A YAML file holding a list, as entries with line numbers; None after a problem."""
-    text = _read_text(path, report)
+    text = _read_text(path, report, path.parent if folder is None else folder)
     if text is None:
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        _yaml.prechecks(text, path)  # NUL bytes, nesting, aliases: refused before composing
+        node = yaml.compose(text, Loader=_yaml.PyLoader)
+        data = yaml.load(text, Loader=_yaml.CLoader or _yaml.PyLoader)
+    except LessonsDataError as err:
+        message = str(err).removeprefix(str(path))
+        where, _, problem = message.lstrip(", ").partition(": ")
+        report.add(where if where.startswith("line") else "", problem if where.startswith("line") else message.lstrip(": "),
+                   "write the values out in full, with a few levels of nesting at most")
+        return None
+    except RecursionError:
+        report.add("", "brackets or indentation nested too deeply to read", "use a few levels of nesting at most")
+        return None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -143,7 +164,7 @@ def _yaml_entries(path: Path, report: _Collector, what: str, example: str) -> li
 
 def _csv_rows(path: Path, report: _Collector, required: tuple[str, ...], allowed: tuple[str, ...]):
     """Rows of a CSV file as (line, dict); None after a problem with the header or encoding."""
-    text = _read_text(path, report)
+    text = _read_text(path, report, path.parent.parent)
     if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -160,7 +181,7 @@ def _csv_rows(path: Path, report: _Collector, required: tuple[str, ...], allowed
         return None
     for name in header:
         if name and name not in allowed:
-            report.add("line 1", f"unknown column {name!r}{_did_you_mean(name, allowed)}",
+            report.add("line 1", f"unknown column {_guard.brief(name)}{_did_you_mean(name, allowed)}",
                        f"allowed columns: {', '.join(allowed)}")
     rows = []
     line = reader.line_num
@@ -181,15 +202,12 @@ def _csv_rows(path: Path, report: _Collector, required: tuple[str, ...], allowed
 
 def _did_you_mean(name: str, allowed) -> str:
     close = difflib.get_close_matches(str(name), list(allowed), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f" (did you mean {_guard.brief(close[0])}?)" if close else ""
 
 
 def _regex_problem(pattern: str, flags=re.IGNORECASE) -> str | None:
-    try:
-        re.compile(pattern, flags)
-    except re.error as err:
-        return str(err)
-    return None
+    """Why a teacher's pattern cannot be used (invalid, too long, may stall), or None."""
+    return _guard.regex_problem(pattern, flags)
 
 
 _REGEX_FIX = ("write a Python regular expression (check brackets and backslashes; in YAML put it "
@@ -242,11 +260,11 @@ def _check_metadata(folder: Path, out: list[Problem]) -> tuple[list[dict], set[s
     for e in entries:
         entry = e.value
         if not isinstance(entry, dict):
-            report.add(f"line {e.line}, entry {e.number}", f"expected fields such as 'article_id: ...', got {entry!r}",
+            report.add(f"line {e.line}, entry {e.number}", f"expected fields such as 'article_id: ...', got {_guard.brief(entry)}",
                        f"write the entry as 'field: value' lines, e.g.\n{_ARTICLE_EXAMPLE}")
             continue
         article_id = str(entry.get("article_id") or "")
-        name = f"entry {e.number}" + (f" (article_id {article_id!r})" if article_id else "")
+        name = f"entry {e.number}" + (f" (article_id {_guard.brief(article_id)})" if article_id else "")
 
         def at(field: str) -> str:
             return f"line {e.key_lines.get(field, e.line)}, {name}, field {field}"
@@ -259,14 +277,14 @@ def _check_metadata(folder: Path, out: list[Problem]) -> tuple[list[dict], set[s
                 report.add(at(field), f"field {field} is empty", f"give {_FIELD_HINTS[field]}")
         for field in entry:
             if field not in allowed:
-                report.add(at(field), f"unknown field {field!r}{_did_you_mean(field, allowed)}",
+                report.add(at(field), f"unknown field {_guard.brief(field)}{_did_you_mean(field, allowed)}",
                            f"rename or remove it; allowed fields: {', '.join(allowed)}")
         if article_id:
             if not re.fullmatch(r"[a-z][a-z0-9_]*", article_id):
-                report.add(at("article_id"), f"article_id {article_id!r} has characters that are not allowed",
+                report.add(at("article_id"), f"article_id {_guard.brief(article_id)} has characters that are not allowed",
                            f"use {_FIELD_HINTS['article_id']}; suggestion: {_suggest_id(article_id)}")
             elif article_id in seen_ids:
-                report.add(at("article_id"), f"article_id {article_id!r} is used twice (also entry {seen_ids[article_id]})",
+                report.add(at("article_id"), f"article_id {_guard.brief(article_id)} is used twice (also entry {seen_ids[article_id]})",
                            "give every article its own article_id")
             else:
                 seen_ids[article_id] = e.number
@@ -276,11 +294,11 @@ def _check_metadata(folder: Path, out: list[Problem]) -> tuple[list[dict], set[s
                 hint = ""
                 if isinstance(value, bool):
                     hint = f" (YAML reads an unquoted {'no' if not value else 'yes'} as {value}: put it in quotes)"
-                report.add(at("translated"), f"translated is {value!r}{hint}", f"use {_FIELD_HINTS['translated']}")
+                report.add(at("translated"), f"translated is {_guard.brief(value)}{hint}", f"use {_FIELD_HINTS['translated']}")
         if "agencies" in entry and entry["agencies"] is not None:
             agencies = entry["agencies"]
             if not isinstance(agencies, list):
-                report.add(at("agencies"), f"agencies must be a list, got {agencies!r}", f"write {_FIELD_HINTS['agencies']}")
+                report.add(at("agencies"), f"agencies must be a list, got {_guard.brief(agencies)}", f"write {_FIELD_HINTS['agencies']}")
             elif not all(isinstance(a, str) and a.strip() for a in agencies):
                 report.add(at("agencies"), "every agency must be a name", f"write {_FIELD_HINTS['agencies']}")
         for field in ("outlet", "headline", "language", "via", "provenance", "label"):
@@ -290,16 +308,23 @@ def _check_metadata(folder: Path, out: list[Problem]) -> tuple[list[dict], set[s
                            f"write {_FIELD_HINTS[field]} (put it in quotes if it contains ': ' or starts with [ or {{)")
         published = entry.get("published")
         if published not in (None, "") and not _is_date(published):
-            report.add(at("published"), f"published is {published!r}, not a date",
+            report.add(at("published"), f"published is {_guard.brief(published)}, not a date",
                        f"write {_FIELD_HINTS['published']}", WARNING)
         source = entry.get("source_file")
         source_ok = False
         if source not in (None, ""):
             source = str(source)
-            if Path(source).name != source or source.startswith("."):
-                report.add(at("source_file"), f"source_file {source!r} is not a plain file name",
-                           f"put the file in {corpus.RAW_FOLDER}/ and give only its name, e.g. {Path(source).name or 'article.txt'}")
-            elif not (folder / corpus.RAW_FOLDER / source).is_file():
+            bad_name = _guard.name_problem(source)
+            file_problem = None if bad_name else _guard.file_problem(
+                folder / corpus.RAW_FOLDER / source, folder, _guard.MAX_ARTICLE_BYTES)
+            if bad_name:
+                safe = "".join(c for c in Path(source.replace("\x00", "")).name if c.isprintable())[:60]
+                report.add(at("source_file"), f"source_file {_guard.brief(source)} is not a plain file name: {bad_name}",
+                           f"put the file in {corpus.RAW_FOLDER}/ and give only its name, e.g. {safe or 'article.txt'}")
+            elif file_problem and file_problem != "file not found":
+                report.add(at("source_file"), f"{corpus.RAW_FOLDER}/{source}: {file_problem}",
+                           f"put the article itself, as a UTF-8 text file, in {folder / corpus.RAW_FOLDER}")
+            elif file_problem:
                 near = _did_you_mean(source, [p.name for p in _raw_files(folder)])
                 report.add(at("source_file"), f"{corpus.RAW_FOLDER}/{source} not found{near}",
                            f"copy the article into {folder / corpus.RAW_FOLDER} under that name, or correct the name")
@@ -344,11 +369,15 @@ def _check_raw(folder: Path, entries: list[dict], named: set[str] | None, out: l
     if not raw.is_dir():
         _Collector(out, raw).add("", "folder not found", f"create {raw} and put one UTF-8 text file per article in it")
         return 0
+    if not _guard.inside(raw, folder):
+        _Collector(out, raw).add("", f"the folder {corpus.RAW_FOLDER}/ leads outside {folder} (a symbolic link?)",
+                                 f"make {corpus.RAW_FOLDER}/ a real folder inside {folder} and copy the articles into it")
+        return 0
     fine = 0
     for entry in entries:
         path = raw / str(entry["source_file"])
         report = _Collector(out, path)
-        text = _read_text(path, report)
+        text = _read_text(path, report, folder, _guard.MAX_ARTICLE_BYTES)
         if text is None:
             continue
         if not text.strip():
@@ -378,7 +407,7 @@ _ELEMENT_EXAMPLE = """- id: storm-damage
 
 def _check_elements(path: Path, out: list[Problem]) -> int:
     report = _Collector(out, path)
-    entries = _yaml_entries(path, report, "story elements", _ELEMENT_EXAMPLE)
+    entries = _yaml_entries(path, report, "story elements", _ELEMENT_EXAMPLE, path.parent.parent)
     if entries is None:
         return 0
     allowed = ("id", "label", "signals", "requires", "rationale")
@@ -386,7 +415,7 @@ def _check_elements(path: Path, out: list[Problem]) -> int:
     for e in entries:
         el = e.value
         if not isinstance(el, dict):
-            report.add(f"line {e.line}, element {e.number}", f"expected fields such as 'id: ...', got {el!r}",
+            report.add(f"line {e.line}, element {e.number}", f"expected fields such as 'id: ...', got {_guard.brief(el)}",
                        f"write each element like\n{_ELEMENT_EXAMPLE}")
             continue
         name = f"element {e.number}" + (f" ({el['id']})" if isinstance(el.get("id"), str) else "")
@@ -401,17 +430,17 @@ def _check_elements(path: Path, out: list[Problem]) -> int:
                             "rationale": "add 'rationale: ...': why the element belongs to the story and why its signals fit"}[key])
         for key in el:
             if key not in allowed:
-                report.add(at(key), f"unknown field {key!r}{_did_you_mean(key, allowed)}", f"allowed fields: {', '.join(allowed)}")
+                report.add(at(key), f"unknown field {_guard.brief(key)}{_did_you_mean(key, allowed)}", f"allowed fields: {', '.join(allowed)}")
         if isinstance(el.get("id"), str):
             if el["id"] in seen:
-                report.add(at("id"), f"id {el['id']!r} is used twice (also element {seen[el['id']]})", "give every element its own id")
+                report.add(at("id"), f"id {_guard.brief(el['id'])} is used twice (also element {seen[el['id']]})", "give every element its own id")
             seen.setdefault(el["id"], e.number)
         for key in ("signals", "requires"):
             if key == "requires" and key not in el:
                 continue
             v = el.get(key)
             if not isinstance(v, list) or not v or not all(isinstance(s, str) and s.strip() for s in v):
-                report.add(at(key), f"field {key} must be a non-empty list of words or phrases, got {v!r}",
+                report.add(at(key), f"field {key} must be a non-empty list of words or phrases, got {_guard.brief(v)}",
                            f"write e.g. '{key}: [flood*, storm surge]' (quote words such as 'yes', 'no', 'on')")
     return len(entries)
 
@@ -433,14 +462,14 @@ _CLAIM_KEYS = ("claim", "label", "unit", "rules", "rationale", "cumulative", "ch
 
 def _check_claims(path: Path, out: list[Problem]) -> int:
     report = _Collector(out, path)
-    entries = _yaml_entries(path, report, "figure claims", _CLAIM_EXAMPLE)
+    entries = _yaml_entries(path, report, "figure claims", _CLAIM_EXAMPLE, path.parent.parent)
     if entries is None:
         return 0
     seen: dict[str, int] = {}
     for e in entries:
         claim = e.value
         if not isinstance(claim, dict):
-            report.add(f"line {e.line}, claim {e.number}", f"expected fields such as 'claim: ...', got {claim!r}",
+            report.add(f"line {e.line}, claim {e.number}", f"expected fields such as 'claim: ...', got {_guard.brief(claim)}",
                        f"write each claim like\n{_CLAIM_EXAMPLE}")
             continue
         name = f"claim {e.number}" + (f" ({claim['claim']})" if isinstance(claim.get("claim"), str) else "")
@@ -456,15 +485,15 @@ def _check_claims(path: Path, out: list[Problem]) -> int:
                             "rationale": "add 'rationale: ...': why these words mean this claim, citing the articles"}[key])
         for key in claim:
             if key not in _CLAIM_KEYS:
-                report.add(at(key), f"unknown field {key!r}{_did_you_mean(key, _CLAIM_KEYS)}", f"allowed fields: {', '.join(_CLAIM_KEYS)}")
+                report.add(at(key), f"unknown field {_guard.brief(key)}{_did_you_mean(key, _CLAIM_KEYS)}", f"allowed fields: {', '.join(_CLAIM_KEYS)}")
         for key in ("cumulative", "checkable", "others_plus_one"):
             if key in claim and not isinstance(claim[key], bool):
-                report.add(at(key), f"{key} must be true or false, got {claim[key]!r}", f"write '{key}: true' or '{key}: false'")
+                report.add(at(key), f"{key} must be true or false, got {_guard.brief(claim[key])}", f"write '{key}: true' or '{key}: false'")
         if isinstance(claim.get("claim"), str):
             if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", claim["claim"]):
-                report.add(at("claim"), f"claim {claim['claim']!r} is not kebab-case", "use lowercase words joined by -, e.g. people-killed")
+                report.add(at("claim"), f"claim {_guard.brief(claim['claim'])} is not kebab-case", "use lowercase words joined by -, e.g. people-killed")
             if claim["claim"] in seen:
-                report.add(at("claim"), f"claim {claim['claim']!r} is used twice (also claim {seen[claim['claim']]})", "give every claim its own name")
+                report.add(at("claim"), f"claim {_guard.brief(claim['claim'])} is used twice (also claim {seen[claim['claim']]})", "give every claim its own name")
             seen.setdefault(claim["claim"], e.number)
         rules = claim.get("rules")
         if not isinstance(rules, list) or not rules:
@@ -474,20 +503,20 @@ def _check_claims(path: Path, out: list[Problem]) -> int:
         for r_number, rule in enumerate(rules, start=1):
             where = f"{at('rules')}, rule {r_number}"
             if not isinstance(rule, dict) or not rule:
-                report.add(where, f"a rule must be conditions such as 'counted: ...', got {rule!r}", f"conditions: {', '.join(_RULE_KEYS)}")
+                report.add(where, f"a rule must be conditions such as 'counted: ...', got {_guard.brief(rule)}", f"conditions: {', '.join(_RULE_KEYS)}")
                 continue
             for key, value in rule.items():
                 if key not in _RULE_KEYS:
-                    report.add(where, f"unknown condition {key!r}{_did_you_mean(key, _RULE_KEYS)}", f"conditions: {', '.join(_RULE_KEYS)}")
+                    report.add(where, f"unknown condition {_guard.brief(key)}{_did_you_mean(key, _RULE_KEYS)}", f"conditions: {', '.join(_RULE_KEYS)}")
                 elif key == "no_counted":
                     if not isinstance(value, bool):
-                        report.add(where, f"no_counted must be true or false, got {value!r}", "write 'no_counted: true'")
+                        report.add(where, f"no_counted must be true or false, got {_guard.brief(value)}", "write 'no_counted: true'")
                 elif not isinstance(value, str) or not value:
-                    report.add(where, f"condition {key} must be a regular expression, got {value!r}", _REGEX_FIX)
+                    report.add(where, f"condition {key} must be a regular expression, got {_guard.brief(value)}", _REGEX_FIX)
                 else:
                     err = _regex_problem(value)
                     if err:
-                        report.add(where, f"condition {key} '{value}' is not a valid regular expression ({err})", _REGEX_FIX)
+                        report.add(where, f"condition {key} {_guard.brief(value)}: {err}", _REGEX_FIX)
     return len(entries)
 
 
@@ -504,7 +533,7 @@ def _check_counters(path: Path, out: list[Problem]) -> int:
         if row.get("pattern"):
             err = _regex_problem(row["pattern"])
             if err:
-                report.add(f"line {line}, column pattern", f"'{row['pattern']}' is not a valid regular expression ({err})", _REGEX_FIX)
+                report.add(f"line {line}, column pattern", f"{_guard.brief(row['pattern'])}: {err}", _REGEX_FIX)
     return len(rows)
 
 
@@ -542,27 +571,27 @@ def _check_lexicon(path: Path, out: list[Problem]) -> int:
         term = row.get("term", "")
         key = _term_key(term)
         if term and not key:
-            report.add(f"line {line}, column term", f"term {term!r} has no letters", _LEXICON_FIXES["term"])
+            report.add(f"line {line}, column term", f"term {_guard.brief(term)} has no letters", _LEXICON_FIXES["term"])
         elif key in seen:
-            report.add(f"line {line}, column term", f"{term!r} is listed twice (also line {seen[key]})", "keep one row per term")
+            report.add(f"line {line}, column term", f"{_guard.brief(term)} is listed twice (also line {seen[key]})", "keep one row per term")
         elif key in shipped:
-            report.add(f"line {line}, column term", f"{term!r} is already in the book's lexicon (line {shipped[key]}); "
+            report.add(f"line {line}, column term", f"{_guard.brief(term)} is already in the book's lexicon (line {shipped[key]}); "
                        "your line replaces it for your articles", "nothing to do if you meant to change its note or category",
                        WARNING)
         if key:
             seen.setdefault(key, line)
         category = row.get("category")
         if category and category not in LEXICON_CATEGORIES:
-            report.add(f"line {line}, column category", f"unknown category {category!r}{_did_you_mean(category, LEXICON_CATEGORIES)}",
+            report.add(f"line {line}, column category", f"unknown category {_guard.brief(category)}{_did_you_mean(category, LEXICON_CATEGORIES)}",
                        _LEXICON_FIXES["category"])
         pos = row.get("pos")
         if pos and pos not in LEXICON_POS:
-            report.add(f"line {line}, column pos", f"unknown pos {pos!r}{_did_you_mean(pos, LEXICON_POS)}", _LEXICON_FIXES["pos"])
+            report.add(f"line {line}, column pos", f"unknown pos {_guard.brief(pos)}{_did_you_mean(pos, LEXICON_POS)}", _LEXICON_FIXES["pos"])
         for key_ in ("skip_if_preceded_by", "skip_if_followed_by"):
             if row.get(key_):
                 err = _regex_problem(row[key_])
                 if err:
-                    report.add(f"line {line}, column {key_}", f"'{row[key_]}' is not a valid regular expression ({err})", _REGEX_FIX)
+                    report.add(f"line {line}, column {key_}", f"{_guard.brief(row[key_])}: {err}", _REGEX_FIX)
     return len(rows)
 
 
@@ -708,7 +737,9 @@ def prepare(folder, target=None) -> Path:
     shutil.copytree(SHIPPED_DATA, target, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns(corpus.RAW_FOLDER, corpus.METADATA_FILE, "answers*.json"))
     shutil.copy2(folder / corpus.METADATA_FILE, target / corpus.METADATA_FILE)
-    shutil.copytree(folder / corpus.RAW_FOLDER, target / corpus.RAW_FOLDER, dirs_exist_ok=True)
+    # never copy what leads outside the folder (an unlisted symbolic link is only a warning above)
+    shutil.copytree(folder / corpus.RAW_FOLDER, target / corpus.RAW_FOLDER, dirs_exist_ok=True,
+                    ignore=lambda where, names: [n for n in names if not _guard.inside(Path(where) / n, folder)])
     for name in OPTIONAL_FILES:
         source = folder / name
         if not source.exists() or source.resolve() == (SHIPPED_DATA / name).resolve():

@@ -37,7 +37,7 @@ import pandas as pd
 import snowballstemmer
 from rapidfuzz import fuzz
 
-from lessons import _yaml
+from lessons import _guard, _yaml
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
 
@@ -71,7 +71,7 @@ def _compare_dir() -> Path:
 def _read_csv(name: str, fields: tuple[str, ...]) -> list[dict]:
     path = _compare_dir() / name
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
+        with _guard.open_text(path) as fh:  # bounded, UTF-8, no NUL bytes
             reader = csv.DictReader(fh)
             missing = [f for f in fields if f not in (reader.fieldnames or [])]
             if missing:
@@ -83,8 +83,8 @@ def _read_csv(name: str, fields: tuple[str, ...]) -> list[dict]:
                         raise LessonsDataError(f"{path}, line {lineno}: field '{f}' is empty")
                 rows.append({k: (v or "").strip() for k, v in row.items()})
             return rows
-    except FileNotFoundError as exc:
-        raise LessonsDataError(f"{path}: file not found") from exc
+    except csv.Error as exc:
+        raise LessonsDataError(f"{path}: not valid CSV ({exc})") from None
 
 
 @dataclass(frozen=True, eq=False)

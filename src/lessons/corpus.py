@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import _yaml
+from . import _guard, _yaml
 from .errors import LessonsDataError
 from .paths import data_dir
 
@@ -56,7 +56,7 @@ def _boilerplate_rules(folder: str) -> tuple[_Rule, ...]:
             try:
                 regex = re.compile(pattern, re.IGNORECASE)
             except re.error as err:
-                raise LessonsDataError(f"{path}, rule {i + 1} ({entry.get('reason')}): bad pattern {pattern!r}: {err}") from None
+                raise LessonsDataError(f"{path}, rule {i + 1} ({entry.get('reason')}): bad pattern {_guard.brief(pattern)}: {err}") from None
             rules.append(_Rule(entry["reason"], regex, bool(entry.get("ends_article"))))
     return tuple(rules)
 
@@ -258,39 +258,42 @@ def _read_metadata(folder: Path) -> list[dict]:
     path = _metadata_path(folder)
     if not path.exists():
         raise LessonsDataError(f"{path}: metadata file not found (expected one entry per article)")
-    entries = _read_yaml(path)
+    entries = _yaml.read_file(path, folder)  # inside the folder, bounded, no aliases
     if not isinstance(entries, list) or not entries:
         raise LessonsDataError(f"{path}: expected a list of articles, one entry each")
     seen: dict[str, int] = {}
     for number, entry in enumerate(entries, start=1):
         where = f"{path}, entry {number}"
         if not isinstance(entry, dict):
-            raise LessonsDataError(f"{where}: expected fields such as 'article_id: ...', got {entry!r}")
+            raise LessonsDataError(f"{where}: expected fields such as 'article_id: ...', got {_guard.brief(entry)}")
         missing = [f for f in REQUIRED_FIELDS if f not in entry or entry[f] in (None, "")]
         if missing:
             raise LessonsDataError(f"{where}: missing field(s) {', '.join(missing)} (write 'unknown' when the text does not tell)")
         unknown = sorted(set(entry) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
         if unknown:
-            raise LessonsDataError(f"{where} (article_id {entry['article_id']!r}): unknown field(s) {', '.join(unknown)}; allowed: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}")
+            raise LessonsDataError(f"{where} (article_id {_guard.brief(entry['article_id'])}): unknown field(s) {', '.join(unknown)}; allowed: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}")
         article_id = str(entry["article_id"])
         if not re.fullmatch(r"[a-z][a-z0-9_]*", article_id):
-            raise LessonsDataError(f"{where}: field article_id {article_id!r} must be lowercase letters, digits and _")
+            raise LessonsDataError(f"{where}: field article_id {_guard.brief(article_id)} must be lowercase letters, digits and _")
         if article_id in seen:
-            raise LessonsDataError(f"{where}: duplicated article_id {article_id!r} (also entry {seen[article_id]})")
+            raise LessonsDataError(f"{where}: duplicated article_id {_guard.brief(article_id)} (also entry {seen[article_id]})")
         seen[article_id] = number
         if str(entry["translated"]) not in TRANSLATED_VALUES:
-            raise LessonsDataError(f"{where} (article_id {article_id!r}): field translated is {entry['translated']!r}; use one of {', '.join(TRANSLATED_VALUES)}")
+            raise LessonsDataError(f"{where} (article_id {_guard.brief(article_id)}): field translated is {_guard.brief(entry['translated'])}; use one of {', '.join(TRANSLATED_VALUES)}")
         if not isinstance(entry["agencies"], list):
-            raise LessonsDataError(f"{where} (article_id {article_id!r}): field agencies must be a list, e.g. [AFP, Reuters] or [] ")
+            raise LessonsDataError(f"{where} (article_id {_guard.brief(article_id)}): field agencies must be a list, e.g. [AFP, Reuters] or [] ")
     return entries
 
 
-def read_raw(path: Path) -> str:
-    """Read one raw article as UTF-8, with a clear error for a missing or undecodable file."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise LessonsDataError(f"{path}: article file not found") from None
+def read_raw(path: Path, folder: Path | None = None) -> str:
+    """Read one raw article as UTF-8, with a clear error for a missing, undecodable, too big or
+    binary file, or (given `folder`) one that leads outside the folder."""
+    if _guard.file_problem(path, None, _guard.MAX_ARTICLE_BYTES) == "file not found":
+        raise LessonsDataError(f"{path}: article file not found")
+    data = _guard.read_bytes(path, folder, _guard.MAX_ARTICLE_BYTES)
+    nul = _guard.text_problem(data)
+    if nul:
+        raise LessonsDataError(f"{path}, line {nul[0]}: {nul[1]}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -304,10 +307,17 @@ def _load(folder: str, stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     rows, parts, captions = [], [], []
     for entry in _read_metadata(root):
         article_id = str(entry["article_id"])
+        name_problem = _guard.name_problem(str(entry["source_file"]))
+        if name_problem:
+            raise LessonsDataError(f"{_metadata_path(root)} (article_id {_guard.brief(article_id)}): field source_file "
+                                   f"{_guard.brief(str(entry['source_file']))}: {name_problem}")
         source = root / RAW_FOLDER / str(entry["source_file"])
+        problem = _guard.file_problem(source, root, _guard.MAX_ARTICLE_BYTES)
+        if problem and problem != "file not found":
+            raise LessonsDataError(f"{_metadata_path(root)} (article_id {article_id!r}): field source_file: {source}: {problem}")
         if not source.exists():
-            raise LessonsDataError(f"{_metadata_path(root)} (article_id {article_id!r}): field source_file: {source} not found")
-        cleaned = clean_text(read_raw(source))
+            raise LessonsDataError(f"{_metadata_path(root)} (article_id {_guard.brief(article_id)}): field source_file: {source} not found")
+        cleaned = clean_text(read_raw(source, root))
         if not cleaned.body.strip():
             raise LessonsDataError(f"{source}: no article text left after cleaning (is the file empty?)")
         rows.append({**{f: entry[f] for f in REQUIRED_FIELDS}, "article_id": article_id,

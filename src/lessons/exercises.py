@@ -1109,7 +1109,7 @@ class Quiz:
         try:
             self.store.save(self.exercise["id"], _jsonable(self.exercise, response), result,
                             self.exercise)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a response JSON cannot hold
             self.notice.value = (f'<div class="lx-w-notice" role="alert">⚠ Your answer could not '
                                  f'be saved to {_e(str(self.store.path))}: {_e(str(exc))}</div>')
         problem = self.store.pop_problem()

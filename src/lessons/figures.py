@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import _yaml
+from . import _guard, _yaml
 from .errors import LessonsDataError
 
 __all__ = [
@@ -63,10 +63,10 @@ def _folder() -> Path:
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with _guard.open_text(path) as handle:  # bounded, UTF-8, no NUL bytes
             rows = list(csv.DictReader(handle))
-    except FileNotFoundError:
-        raise LessonsDataError(f"{path}: file not found") from None
+    except csv.Error as err:
+        raise LessonsDataError(f"{path}: not valid CSV ({err})") from None
     for number, row in enumerate(rows, start=2):
         for name in required:
             if not (row.get(name) or "").strip():
@@ -1135,10 +1135,9 @@ def _counters(folder: str | None = None):
     path = root / "counters.csv"
     out = []
     for line, row in enumerate(_read_csv(path, ("pattern", "counter", "kind", "rationale")), start=2):
-        try:
-            out.append((re.compile(row["pattern"], re.IGNORECASE), row["counter"], row["kind"]))
-        except re.error as err:
-            raise LessonsDataError(f"{path}, line {line}: bad pattern {row['pattern']!r}: {err}") from None
+        # a teacher's pattern: checked for syntax that can stall and for speed (lessons._guard)
+        out.append((_guard.user_regex(row["pattern"], re.IGNORECASE, f"{path}, line {line}, column pattern"),
+                    row["counter"], row["kind"]))
     return tuple(out)
 
 
@@ -1311,10 +1310,8 @@ def load_claims(path: str | None = None) -> tuple[_Claim, ...]:
                 if key == "no_counted":
                     compiled[key] = bool(pattern)
                     continue
-                try:
-                    compiled[key] = re.compile(str(pattern), re.IGNORECASE)
-                except re.error as err:
-                    raise LessonsDataError(f"{where} ({entry['claim']}), rule {r_number}, field '{key}': bad pattern {pattern!r}: {err}") from None
+                compiled[key] = _guard.user_regex(  # a teacher's pattern (lessons._guard)
+                    str(pattern), re.IGNORECASE, f"{where} ({_guard.brief(entry['claim'])}), rule {r_number}, field '{key}'")
             rules.append(compiled)
         out.append(_Claim(
             claim=str(entry["claim"]), label=str(entry["label"]), unit=str(entry["unit"]),

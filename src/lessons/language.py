@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lessons import _yaml
+from lessons import _guard, _yaml
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
 
@@ -94,7 +94,7 @@ def _stamp(path: Path) -> tuple[str, float, int]:
 def _read_csv(path: Path, required: tuple[str, ...], must_fill: tuple[str, ...]) -> list[dict]:
     """Rows of a CSV as dicts (line numbers kept), with clear errors for missing fields."""
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
+        with _guard.open_text(path) as handle:  # bounded, UTF-8, no NUL bytes
             reader = csv.DictReader(handle)
             header = reader.fieldnames or []
             missing = [c for c in required if c not in header]
@@ -123,10 +123,7 @@ def _read_csv(path: Path, required: tuple[str, ...], must_fill: tuple[str, ...])
 def _compile_context(pattern: str, path: Path, line: int, field: str) -> re.Pattern | None:
     if not pattern:
         return None
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise LessonsDataError(f"{path}, line {line}: field '{field}' is not a valid regular expression ({exc})") from None
+    return _guard.user_regex(pattern, re.IGNORECASE, f"{path}, line {line}: field '{field}'")  # lessons._guard
 
 
 @lru_cache(maxsize=8)

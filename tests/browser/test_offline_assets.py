@@ -186,3 +186,39 @@ def test_widget_state_without_views_is_left_out(tmp_path):
     with_view = _widget_page(f'<script type="{oa.WIDGET_VIEW}">{{}}</script>')
     oa._drop_unused_widget_state(app, "p", with_view)
     assert len(with_view["script_files"]) == 5
+
+
+def test_inline_json_scripts_cannot_be_closed_by_their_data():
+    state = json.dumps({"state": {"w": {"value": "</script><img src=x onerror=alert(1)><!--"}}})
+    context = {"script_files": [_JavaScript(None, type=oa.WIDGET_STATE, body=state),
+                                _JavaScript(None, body="if (a < b && c > d) {}")]}
+    oa._script_safe_json(None, "p", context)
+    safe, code = (js.attributes["body"] for js in context["script_files"])
+    assert "<" not in safe and ">" not in safe and "&" not in safe
+    assert json.loads(safe) == json.loads(state)  # the same data for JSON.parse
+    assert code == "if (a < b && c > d) {}"  # JavaScript is left alone
+    assert context["script_files"][0].attributes["type"] == oa.WIDGET_STATE
+
+
+def test_a_chart_script_cut_short_by_its_data_is_reported():
+    import altair as alt
+    import pandas as pd
+
+    from lessons.book import safe_html_renderer
+
+    spec = alt.Chart(pd.DataFrame({"a": ["</script><b>x</b>"]})).mark_point().encode(y="a:N").to_dict()
+    from altair.utils.display import HTMLRenderer
+
+    raw = HTMLRenderer(mode="vega-lite", template="universal", vega_version=alt.VEGA_VERSION,  # Altair's own
+                       vegaembed_version=alt.VEGAEMBED_VERSION, vegalite_version=alt.VEGALITE_VERSION)(spec)
+    safe = safe_html_renderer(spec)["text/html"]
+    warned = []
+    orig = oa.logger.warning
+    oa.logger.warning = lambda msg, *a, **k: warned.append(msg)
+    try:
+        oa._check_chart_scripts(None, "safe", {"body": safe})
+        assert warned == []
+        oa._check_chart_scripts(None, "raw", {"body": raw["text/html"]})  # the data written raw
+        assert len(warned) == 1 and "cut short" in warned[0]
+    finally:
+        oa.logger.warning = orig

@@ -1,0 +1,244 @@
+"""Guards for what a teacher's folder brings in: files that stay inside the folder and are not
+too big, YAML without aliases, and regular expressions that cannot stall.
+
+Every problem raises ``LessonsDataError`` naming the file and field; values are quoted with
+``brief`` (at most a few dozen characters), so a hostile value never floods a message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import reprlib
+import signal
+import stat
+import threading
+import time
+from pathlib import Path
+
+from .errors import LessonsDataError
+
+#: Size limits, in bytes. The book's longest article is about 10 KB; its biggest data file 60 KB.
+MAX_ARTICLE_BYTES = 2_000_000
+MAX_DATA_BYTES = 2_000_000
+MAX_NAME_BYTES = 255  # what most file systems allow for one name
+MAX_PATTERN_CHARS = 2000
+#: A user regular expression must finish its test texts within this many seconds of CPU time
+#: (the process's own time: other programs on a busy machine do not count).
+PATTERN_TEST_SECONDS = 1.0
+
+_brief = reprlib.Repr()
+_brief.maxstring = 60
+_brief.maxother = 60
+_brief.maxlist = _brief.maxtuple = _brief.maxdict = _brief.maxset = 4
+_brief.maxlevel = 2
+
+
+def brief(value) -> str:
+    """A short repr for messages: long text cut with '...', deep lists shown as [...]."""
+    return _brief.repr(value)
+
+
+# --------------------------------------------------------------------------- file names and files
+def name_problem(name) -> str | None:
+    """Why `name` cannot be a plain file name inside a folder, or None."""
+    if not isinstance(name, str) or not name.strip():
+        return "it is empty"
+    if "\x00" in name:
+        return "it contains a NUL character"
+    if any(ord(c) < 32 for c in name):
+        return "it contains a control character (a line break or tab?)"
+    if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        return f"it is longer than {MAX_NAME_BYTES} bytes"
+    if name in (".", "..") or "/" in name or "\\" in name:
+        return "it is a path, not a plain file name"
+    if name.startswith("."):
+        return "it starts with '.' (a hidden file)"
+    return None
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Does `path`, with every symbolic link followed, stay inside `folder`?"""
+    try:
+        real, root = Path(path).resolve(), Path(folder).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return real == root or root in real.parents
+
+
+def file_problem(path: Path, folder: Path | None, limit: int) -> str | None:
+    """Why `path` cannot be read as a data file of `folder` (None: fine to read)."""
+    if folder is not None and not inside(path, folder):
+        return f"it leads outside the folder {folder} (a symbolic link?); copy the file itself into the folder"
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "file not found"
+    except (OSError, ValueError) as err:
+        return f"cannot be read ({getattr(err, 'strerror', None) or err})"
+    if stat.S_ISDIR(st.st_mode):
+        return "it is a folder, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "it is not a regular file (a pipe, socket or device?)"
+    if st.st_size > limit:
+        return f"it is {st.st_size:,} bytes; a file here may be at most {limit:,} bytes"
+    return None
+
+
+def read_bytes(path: Path, folder: Path | None = None, limit: int = MAX_DATA_BYTES) -> bytes:
+    """The file's bytes, after the checks of ``file_problem``; LessonsDataError otherwise."""
+    problem = file_problem(path, folder, limit)
+    if problem:
+        raise LessonsDataError(f"{path}: {problem}")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as err:
+        raise LessonsDataError(f"{path}: cannot be read ({err.strerror or err})") from None
+    if len(data) > limit:
+        raise LessonsDataError(f"{path}: more than {limit:,} bytes; a file here may be at most {limit:,} bytes")
+    return data
+
+
+def text_problem(data: bytes) -> tuple[int, str] | None:
+    """(line, problem) when the bytes are not plain text: NUL bytes (a binary file)."""
+    at = data.find(b"\x00")
+    if at >= 0:
+        return data[:at].count(b"\n") + 1, f"contains a NUL byte (byte {at}): this is not a text file"
+    return None
+
+
+def open_text(path, limit: int = MAX_DATA_BYTES):
+    """A data file (e.g. a CSV) as an open text stream, after the checks of ``read_bytes``, with
+    no NUL bytes and valid UTF-8; LessonsDataError naming the file (and line) otherwise."""
+    import io
+
+    data = read_bytes(Path(path), None, limit)
+    nul = text_problem(data)
+    if nul:
+        raise LessonsDataError(f"{path}, line {nul[0]}: {nul[1]}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise LessonsDataError(f"{path}, line {line}: not UTF-8 text (byte {err.start}: {err.reason}); "
+                               "save the file as UTF-8") from None
+    return io.StringIO(text, newline="")
+
+
+# --------------------------------------------------------------------------- regular expressions
+_UNBOUNDED = 10  # a repeat allowing more than this many copies counts as unbounded
+
+
+def _walk(items, inside_repeat: bool) -> str | None:
+    from re import _constants as C, _parser as P  # the stdlib's own parser: the exact syntax `re` uses
+
+    for op, av in items:
+        if op in (C.GROUPREF, C.GROUPREF_EXISTS):
+            return "back-references (\\1, (?P=name)) are not allowed"
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            low, high, body = av
+            if inside_repeat and high > 1:
+                return "a repeat inside a repeat, e.g. (a+)+, can take exponential time"
+            problem = _walk(body, inside_repeat or high > _UNBOUNDED)
+            if problem:
+                return problem
+        elif op == C.BRANCH:
+            if inside_repeat and len(av[1]) > 1:
+                return "alternatives inside a repeat, e.g. (a|ab)*, can take exponential time"
+            for branch in av[1]:
+                problem = _walk(branch, inside_repeat)
+                if problem:
+                    return problem
+        elif op == C.SUBPATTERN:
+            problem = _walk(av[-1], inside_repeat)
+            if problem:
+                return problem
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            problem = _walk(av[1], inside_repeat)
+            if problem:
+                return problem
+        elif op == C.ATOMIC_GROUP or op == C.POSSESSIVE_REPEAT:
+            continue  # no backtracking into them
+        elif isinstance(av, P.SubPattern):
+            problem = _walk(av, inside_repeat)
+            if problem:
+                return problem
+    return None
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _test_texts(pattern: str) -> list[str]:
+    """Texts on which a slow pattern shows it: long runs of one character (spaces, no-break
+    spaces, letters, digits, quotes), of a word and a space, and of the pattern's own words."""
+    n = 300  # about a long sentence: teachers' patterns run on sentences and short windows
+    words = re.findall(r"[A-Za-z]{2,}", pattern)[:3]
+    runs = [" ", "\u00a0", "a", "A", "1", "'", '"', ".", "a ", "ab", "1,"] + [w + " " for w in words]
+    return [(r * (n // len(r)))[:n] + "!" for r in runs]
+
+
+def _time_bounded_test(compiled: re.Pattern, pattern: str) -> bool:
+    """False when matching the test texts takes longer than PATTERN_TEST_SECONDS of CPU time.
+    The limit is enforced with a virtual-time timer signal in the main thread (CPython's
+    matcher checks signals); elsewhere the syntax rules alone apply."""
+    texts = _test_texts(pattern)
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return True
+
+    def stop(signum, frame):
+        raise _TooSlow
+
+    old_handler = signal.signal(signal.SIGVTALRM, stop)
+    old_delay, old_interval = signal.setitimer(signal.ITIMER_VIRTUAL, PATTERN_TEST_SECONDS)
+    started = time.process_time()
+    try:
+        for text in texts:
+            compiled.search(text)
+        return True
+    except _TooSlow:
+        return False
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, old_handler)
+        if old_delay:  # give back someone else's timer, minus our time
+            signal.setitimer(signal.ITIMER_VIRTUAL, max(old_delay - (time.process_time() - started), 0.001), old_interval)
+
+
+def regex_problem(pattern, flags: int = 0) -> str | None:
+    """Why `pattern` cannot be used as a teacher's regular expression, or None."""
+    if not isinstance(pattern, str) or not pattern:
+        return f"a regular expression must be non-empty text, got {brief(pattern)}"
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return f"it is {len(pattern):,} characters long; at most {MAX_PATTERN_CHARS} are allowed"
+    try:
+        compiled = re.compile(pattern, flags)
+        from re import _parser
+
+        problem = _walk(_parser.parse(pattern, flags), False)
+    except re.error as err:
+        return f"not a valid regular expression ({err})"
+    except RecursionError:
+        return "brackets nested too deeply"
+    if problem:
+        return problem
+    if not _time_bounded_test(compiled, pattern):
+        return f"it took more than {PATTERN_TEST_SECONDS} s on a test text of 300 characters (it may take hours on a long one)"
+    return None
+
+
+_COMPILED: dict[tuple[str, int], re.Pattern] = {}
+
+
+def user_regex(pattern, flags: int = 0, where: str = "") -> re.Pattern:
+    """Compile a regular expression from a data file, after the checks of ``regex_problem``."""
+    key = (pattern, flags) if isinstance(pattern, str) else None
+    if key in _COMPILED:
+        return _COMPILED[key]
+    problem = regex_problem(pattern, flags)
+    if problem:
+        raise LessonsDataError(f"{where}: {brief(pattern)}: {problem}" if where else f"{brief(pattern)}: {problem}")
+    _COMPILED[key] = compiled = re.compile(pattern, flags)
+    return compiled

@@ -1,0 +1,199 @@
+"""Hostile folders: `python -m lessons check` and the loaders reject each one cleanly (a
+LessonsDataError or a listed problem naming the file and field), fast, never with a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from lessons import check as chk, corpus
+from lessons.errors import LessonsDataError
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "invented_event"
+FIRST = "001_tarsk_daily_post.txt"
+
+
+def _set_field(folder: Path, field: str, value: str) -> None:
+    meta = folder / "articles.yml"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(f"  {field}:") or line.startswith(f"- {field}:"):
+            lines[i] = line.split(f"{field}:")[0] + f"{field}: {value}"
+            break
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def symlink_passwd(f):
+    (f / "raw" / FIRST).unlink()
+    (f / "raw" / FIRST).symlink_to("/etc/passwd")
+    return "raw/" + FIRST, "outside the folder"
+
+
+def raw_outside(f):
+    outside = f.parent / "elsewhere"
+    shutil.move(str(f / "raw"), outside)
+    (f / "raw").symlink_to(outside)
+    return "raw", "outside"
+
+
+def big_file(f):
+    with open(f / "raw" / FIRST, "wb") as h:
+        h.truncate(50_000_000)  # sparse: 50 MB without writing them
+    return "raw/" + FIRST, "at most"
+
+
+def nul_bytes(f):
+    (f / "raw" / FIRST).write_bytes(b"Floods\nSome text\x00\x00 more\n")
+    return "raw/" + FIRST, "NUL"
+
+
+def alias_bomb(f):
+    (f / "articles.yml").write_text(
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+        "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+        "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n- [*i]\n", encoding="utf-8")
+    return "articles.yml", ""
+
+
+def alias_bomb_list(f):
+    (f / "articles.yml").write_text(
+        "- &a [x, x, x, x, x, x, x, x, x]\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "- &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n- &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        "- &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n- &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+        "- &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n- &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+        "- [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n", encoding="utf-8")
+    return "articles.yml", "alias"
+
+
+def bad_date(f):
+    _set_field(f, "published", "2031-13-04")
+    return "articles.yml", "published"
+
+
+def nested_brackets(f):
+    (f / "articles.yml").write_text("- " + "[" * 20_000 + "\n", encoding="utf-8")
+    return "articles.yml", "nested"
+
+
+def dotdot_name(f):
+    _set_field(f, "source_file", "..")
+    return "articles.yml", "source_file"
+
+
+def nul_in_name(f):
+    _set_field(f, "source_file", '"a\\0b.txt"')
+    return "articles.yml", "source_file"
+
+
+def long_name(f):
+    _set_field(f, "source_file", "a" * 300 + ".txt")
+    return "articles.yml", "source_file"
+
+
+def fifo_source(f):
+    os.mkfifo(f / "raw" / "pipe.txt")
+    _set_field(f, "source_file", "pipe.txt")
+    return "articles.yml", "not a regular file"
+
+
+def dir_source(f):
+    (f / "raw" / "sub.txt").mkdir()
+    _set_field(f, "source_file", "sub.txt")
+    return "articles.yml", "folder, not a file"
+
+
+def catastrophic_claim(f):
+    claims = f / "figures" / "claims.yml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(
+        r"counted: '\b(people|residents|persons?)\b'", r"counted: '(\w+\s?)*$'", 1), encoding="utf-8")
+    return "claims.yml", "exponential"
+
+
+def catastrophic_counter(f):
+    counters = f / "figures" / "counters.csv"
+    lines = counters.read_text(encoding="utf-8").splitlines()
+    lines[1] = r'"(a|aa)*b"' + lines[1][lines[1].index('",') + 1:]
+    counters.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "counters.csv", "exponential"
+
+
+def claims_symlink(f):
+    (f / "figures" / "claims.yml").unlink()
+    (f / "figures" / "claims.yml").symlink_to("/etc/passwd")
+    return "claims.yml", "outside"
+
+
+CASES = [symlink_passwd, raw_outside, big_file, nul_bytes, alias_bomb, alias_bomb_list, bad_date,
+         nested_brackets, dotdot_name, nul_in_name, long_name, fifo_source, dir_source,
+         catastrophic_claim, catastrophic_counter, claims_symlink]
+
+
+@pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__)
+def test_check_rejects_hostile_folder_cleanly(tmp_path, make):
+    folder = tmp_path / "event"
+    shutil.copytree(EXAMPLE, folder)
+    file, words = make(folder)
+    start = time.perf_counter()
+    report = chk.check(folder)
+    seconds = time.perf_counter() - start
+    assert seconds < 30, f"check took {seconds:.1f} s"
+    found = [p for p in report.problems if file in p.file or file in p.where or file in p.problem]
+    assert found, f"no problem names {file}: {[str(p) for p in report.problems]}"
+    assert any(words.lower() in (p.problem + p.where).lower() for p in found), [str(p) for p in found]
+    if make is not bad_date:  # an impossible date is a warning: the book shows it as text
+        assert not report.ok
+    assert all(len(str(p)) < 2000 for p in report.problems), "a message expanded a hostile value"
+
+
+LOADER_CASES = [symlink_passwd, raw_outside, big_file, nul_bytes, alias_bomb_list, nested_brackets,
+                dotdot_name, nul_in_name, long_name, fifo_source, dir_source]
+
+
+@pytest.mark.parametrize("make", LOADER_CASES, ids=lambda f: f.__name__)
+def test_load_articles_raises_a_clean_error(tmp_path, make):
+    folder = tmp_path / "event"
+    shutil.copytree(EXAMPLE, folder)
+    file, _ = make(folder)
+    start = time.perf_counter()
+    with pytest.raises(LessonsDataError) as err:
+        corpus.load_articles(folder)
+    assert time.perf_counter() - start < 30
+    message = str(err.value)
+    assert file.split("/")[-1] in message or "source_file" in message, message
+    assert len(message) < 2000
+
+
+def test_an_impossible_date_loads_as_text(tmp_path):
+    folder = tmp_path / "event"
+    shutil.copytree(EXAMPLE, folder)
+    bad_date(folder)
+    articles = corpus.load_articles(folder)
+    assert "2031-13-04" in set(articles["published"].astype(str))
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"pattern,term\nx\x00y,z\n", "NUL"),
+    (b"\xff\xfe" + b"pattern,term\n", "UTF-8"),
+    (b'pattern,term,kind,rationale\n"' + b"x" * 200_000 + b'",a,b,c\n', "CSV"),
+], ids=["nul", "not-utf8", "field-too-large"])
+def test_csv_loaders_raise_clean_errors(tmp_path, content, words):
+    """The CSV readers of the skill modules, on a data folder with a broken file."""
+    from lessons import figures, language
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "figures" / "counters.csv").write_bytes(content)
+    (data / "language" / "lexicon.csv").write_bytes(content)
+    with pytest.raises(LessonsDataError, match=words) as err:
+        figures._read_csv(data / "figures" / "counters.csv", ("pattern",))
+    assert "counters.csv" in str(err.value)
+    with pytest.raises(LessonsDataError, match=words) as err:
+        language._read_csv(data / "language" / "lexicon.csv", ("term",), ("term",))
+    assert "lexicon.csv" in str(err.value)
