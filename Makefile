@@ -50,7 +50,7 @@ browser: $(CHROMIUM)
 $(CHROMIUM):
 	@$(call APT,chromium)
 
-book: $(STAMP) $(NPM_STAMP)
+book: $(STAMP) $(NPM_STAMP) handouts
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
 	@echo
 	@echo "The book is built. Open this file in a browser:"
@@ -89,3 +89,16 @@ grade: assignments
 	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=<folder> [GRADEBOOK=file.csv] [TIMEOUT=$(TIMEOUT)] [JOBS=$(JOBS)] [ASSIGNMENT=name]"; exit 2; }
 	$(BIN)/python -m lessons.grading grade "$(SUBMISSIONS)" --autograders $(ASSIGNMENTS_OUT) \
 		--timeout $(TIMEOUT) --jobs $(JOBS) $(if $(GRADEBOOK),--out "$(GRADEBOOK)") $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
+
+# Printable handouts (issue 17): worksheets, answer sheets, article packet, background sheet and
+# lateral-reading task, generated from data/ and printed to PDF by Debian's Chromium (Playwright).
+# The book links to them under _build/html/handouts/; `make book` builds them first.
+.PHONY: handouts
+HANDOUTS_OUT := _build/html/handouts
+HANDOUTS_SRC := $(wildcard data/*.yml data/exercises/*.yml data/raw/* data/corpus/* src/lessons/*.py)
+
+handouts: $(HANDOUTS_OUT)/.built
+
+$(HANDOUTS_OUT)/.built: $(STAMP) $(CHROMIUM) $(HANDOUTS_SRC)
+	$(BIN)/python -m lessons.handouts --out $(HANDOUTS_OUT)
+	touch $@

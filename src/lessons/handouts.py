@@ -31,6 +31,7 @@ from lessons.plans import handout_files, load_lessons
 
 __all__ = [
     "worksheet_html", "answers_html", "packet_html", "background_html", "lateral_html",
+    "lateral_body", "show_lateral", "handouts_table", "show_handouts",
     "answer_text", "paper_prompt", "numbered_lines", "documents", "build", "CHROMIUM",
 ]
 
@@ -240,7 +241,7 @@ def background_html(table: pd.DataFrame) -> str:
         labels = dict(zip(load_articles()["article_id"], load_articles()["label"]))
     except Exception:  # a teacher's folder without the five articles: show the ids
         labels = {}
-    body = [_header("Background: the event on one page",
+    body = [_header("Background: who is who in the five reports",
                     "Every statement names the article it comes from (or the outside source).", True
                     ).replace('<p class="meta">Name', '<p class="meta" hidden>Name')]
     for _, group in table.groupby("id", sort=False):
@@ -269,7 +270,7 @@ def context_table_or_none() -> pd.DataFrame | None:
 
 def background_placeholder_html() -> str:
     return _doc("Background sheet", _header(
-        "Background: the event on one page",
+        "Background: who is who in the five reports",
         "This sheet is built from data/context.yml (the facts file with each fact's evidence). "
         "That file is not in this copy of the book yet; read chapter 1, 'The event in brief'.", False))
 
@@ -294,20 +295,57 @@ def load_lateral(folder=None) -> dict:
     return data
 
 
-def lateral_html(task: dict) -> str:
-    body = [_header(task["title"], task["intro"], True)]
+def lateral_body(task: dict, for_book: bool = False) -> str:
+    """The task's steps and rubric as an HTML fragment (all text escaped)."""
+    body = [] if for_book else [_header(task["title"], task["intro"], True)]
+    if for_book:
+        body.append(f"<p>{_e(task['intro'])}</p>")
     for i, step in enumerate(task["steps"]):
         prompts = "".join(f"<li>{_e(p)}</li>" for p in step["prompts"])
+        space = "" if for_book else '<div class="lines"></div>'
         body.append(f'<div class="q"><p><strong>{i + 1}. {_e(step["question"])}</strong></p>'
-                    f'<ul class="small">{prompts}</ul><div class="lines"></div></div>')
-    head = "".join(f"<th>{_e(h)}</th>" for h in ("Criterion", "Beginning (1)", "Developing (2)", "Secure (3)"))
-    rows = "".join(f"<tr><td><strong>{_e(r['criterion'])}</strong></td>"
+                    f'<ul class="small">{prompts}</ul>{space}</div>')
+    head = "".join(f'<th scope="col">{_e(h)}</th>'
+                   for h in ("Criterion", "Beginning (1)", "Developing (2)", "Secure (3)"))
+    rows = "".join(f"<tr><th scope=\"row\">{_e(r['criterion'])}</th>"
                    + "".join(f"<td>{_e(x)}</td>" for x in r["levels"]) + "</tr>" for r in task["rubric"])
-    body.append(f'<h2>How this task is marked</h2><table class="rubric"><tr>{head}</tr>{rows}</table>')
-    return _doc(task["title"], "".join(body))
+    table = (f'<table class="{"lx-table" if for_book else "rubric"}"><caption>Rubric: how the '
+             f"task is marked</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    if for_book:
+        table = f'<div class="lx-table-wrap" tabindex="0">{table}</div>'
+    body.append(("" if for_book else "<h2>How this task is marked</h2>") + table)
+    body.append(f'<p class="src">Rests on: {_e(task["source"])}.</p>')
+    return "".join(body)
+
+
+def lateral_html(task: dict) -> str:
+    return _doc(task["title"], lateral_body(task))
+
+
+def show_lateral(folder=None):
+    """The lateral-reading task and its rubric in the book (teacher's guide)."""
+    from IPython.display import HTML
+
+    return HTML(lateral_body(load_lateral(folder), for_book=True))
 
 
 # ----------------------------------------------------------------- build
+def handouts_table(folder=None) -> pd.DataFrame:
+    """Every handout: `file, lesson, kind, title` (what the book's lists link to)."""
+    from lessons.plans import HANDOUTS
+
+    rows = []
+    for lesson in load_lessons(folder):
+        files = handout_files(lesson)
+        for kind in ("worksheet", "answers"):
+            rows.append({"file": files[kind], "lesson": lesson["id"], "kind": kind,
+                         "title": f"Lesson {lesson['id']}: {HANDOUTS[kind].split(' (')[0].lower()}"})
+    files = handout_files({"id": "x"})
+    for kind in ("articles", "background", "lateral"):
+        rows.append({"file": files[kind], "lesson": "all", "kind": kind, "title": HANDOUTS[kind].split(" (")[0]})
+    return pd.DataFrame(rows, columns=["file", "lesson", "kind", "title"])
+
+
 def documents(folder=None) -> dict[str, str]:
     """File name -> HTML of every handout."""
     docs: dict[str, str] = {}
@@ -321,6 +359,20 @@ def documents(folder=None) -> dict[str, str]:
     docs[files["background"]] = background_html(table) if table is not None else background_placeholder_html()
     docs[files["lateral"]] = lateral_html(load_lateral(folder))
     return docs
+
+
+def show_handouts(folder=None, lesson: str | None = None):
+    """Links to the printed handouts (all, or one lesson's and the shared ones)."""
+    from IPython.display import HTML
+
+    from lessons.plans import HANDOUTS_URL
+
+    table = handouts_table(folder)
+    if lesson is not None:
+        table = table[table["lesson"].isin([str(lesson), "all"])]
+    items = "".join(f'<li><a href="{HANDOUTS_URL}{_e(r.file)}">{_e(r.title)}</a> (PDF)</li>'
+                    for r in table.itertuples())
+    return HTML(f'<ul class="lx-handouts">{items}</ul>')
 
 
 def build(out: str | os.PathLike, folder=None, html_too: bool = True) -> pd.DataFrame:

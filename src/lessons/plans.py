@@ -29,7 +29,7 @@ HANDOUTS = {
     "worksheet": "Student worksheet (one per student)",
     "answers": "Answer sheet (for the teacher, or to hand out after the worksheet)",
     "articles": "Article packet: the five articles, line-numbered (one per pair)",
-    "background": "Background sheet: the event on one page (one per student)",
+    "background": "Background sheet: who is who in the five reports (one per student)",
     "lateral": "Lateral-reading task (one per student)",
 }
 REQUIRED = ("id", "chapter", "title", "objectives", "print", "starter", "exercises", "parts",
