@@ -294,3 +294,21 @@ def test_background_and_lateral_sheets_text(built):
     task = handouts.load_lateral()
     assert all(squash(s["question"]) in lateral for s in task["steps"])
     assert all(squash(r["criterion"]) in lateral for r in task["rubric"])
+
+
+def test_example_zip_is_the_example_folder(tmp_path):
+    import zipfile
+
+    path = handouts.write_example_zip(tmp_path)
+    names = zipfile.ZipFile(path).namelist()
+    example = handouts.EXAMPLE_FOLDER
+    expected = {f"my_event/{f.relative_to(example).as_posix()}" for f in example.rglob("*") if f.is_file()}
+    assert set(names) == expected and "my_event/articles.yml" in names
+    assert any(n.startswith("my_event/raw/") for n in names)
+    again = handouts.write_example_zip(tmp_path / ".." / tmp_path.name)
+    assert again.read_bytes() == path.read_bytes()  # same files, same bytes
+    # the zip checks clean once unzipped
+    from lessons.check import ERROR, check_folder
+
+    zipfile.ZipFile(path).extractall(tmp_path / "unzipped")
+    assert not [p for p in check_folder(tmp_path / "unzipped" / "my_event") if p.severity == ERROR]

@@ -24,7 +24,8 @@ def _theme() -> dict:
             "range": {"category": OKABE_ITO, "ordinal": SEQUENTIAL, "heatmap": SEQUENTIAL},
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260},
+            # legends on top: on a phone the key is seen before the marks, not after a long chart
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260, "orient": "top"},
             "view": {"stroke": None},
             "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
         }
@@ -38,6 +39,54 @@ def setup() -> None:
     alt.data_transformers.disable_max_rows()
     pd.set_option("display.max_colwidth", 120)
     pd.set_option("display.max_rows", 200)
+    _register_frame_display()
+
+
+def frame_for_reading(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy fit to show a reader: a default 0, 1, 2 index dropped (a named or meaningful
+    index becomes the first column), and decimal numbers as text for reading ('1,200', not
+    '1200.0'; '2.5'). Whole-number columns stay as they are (a year stays 2022)."""
+    out = frame.copy()
+    if not isinstance(out.index, pd.RangeIndex) or out.index.name is not None:
+        out = out.reset_index()
+    else:
+        out = out.reset_index(drop=True)
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(_reading_number)
+    return out
+
+
+def _reading_number(value) -> str:
+    """1200.0 -> '1,200'; 0.25 -> '0.25'; 12.345 -> '12.35'; NaN -> ''."""
+    if pd.isna(value):
+        return ""
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def frame_html(frame: pd.DataFrame, caption: str | None = None) -> str:
+    """The HTML a chapter shows for a DataFrame: escaped, no index, numbers for reading."""
+    shown = frame_for_reading(frame)
+    table = shown.to_html(index=False, escape=True, border=0, classes="lx-table", na_rep="")
+    if caption:
+        table = table.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
+    return f'<div class="lx-table-wrap" tabindex="0">{table}</div>'
+
+
+def _register_frame_display() -> None:
+    """Show any DataFrame left as a cell's last value as `frame_html` would (in Jupyter and in
+    the book), not as pandas' raw repr with its 0/1 index and '1200.0'."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to register
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, frame_html)
 
 
 def format_number(value) -> str:
@@ -72,10 +121,7 @@ def titled(chart: alt.TopLevelMixin, title: str, description: str, subtitle: str
 
 
 def html_table(frame: pd.DataFrame, caption: str | None = None):
-    """Show a DataFrame as an accessible HTML table; every cell is escaped."""
+    """Show a DataFrame as an accessible HTML table; every cell is escaped (see `frame_html`)."""
     from IPython.display import HTML
 
-    table = frame.to_html(index=False, escape=True, border=0, classes="lx-table", na_rep="")
-    if caption:
-        table = table.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
-    return HTML(f'<div class="lx-table-wrap" tabindex="0">{table}</div>')
+    return HTML(frame_html(frame, caption))

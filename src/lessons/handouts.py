@@ -32,7 +32,7 @@ from lessons.plans import handout_files, load_lessons
 __all__ = [
     "worksheet_html", "answers_html", "packet_html", "background_html", "lateral_html",
     "lateral_body", "show_lateral", "handouts_table", "show_handouts",
-    "answer_text", "paper_prompt", "numbered_lines", "documents", "build", "CHROMIUM",
+    "answer_text", "paper_prompt", "write_example_zip", "numbered_lines", "documents", "build", "CHROMIUM",
 ]
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -375,6 +375,31 @@ def show_handouts(folder=None, lesson: str | None = None):
     return HTML(f'<ul class="lx-handouts">{items}</ul>')
 
 
+EXAMPLE_FOLDER = REPO_ROOT / "examples" / "invented_event"
+EXAMPLE_ZIP = "your-own-articles-example.zip"
+MAX_EXAMPLE_BYTES = 2_000_000
+
+
+def write_example_zip(out: str | os.PathLike, folder: Path = EXAMPLE_FOLDER) -> Path:
+    """The example folder as a zip a teacher downloads and unzips ("my_event/..."), so the
+    book's web page can offer a ready folder to copy. Hidden files are left out; the same
+    files always give the same bytes (fixed dates)."""
+    import zipfile
+
+    target = Path(out) / EXAMPLE_ZIP
+    files = sorted(f for f in Path(folder).rglob("*")
+                   if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts))
+    total = sum(f.stat().st_size for f in files)
+    if total > MAX_EXAMPLE_BYTES:
+        raise LessonsDataError(f"{folder}: {total} bytes, more than {MAX_EXAMPLE_BYTES} for the example zip")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in files:
+            info = zipfile.ZipInfo(f"my_event/{f.relative_to(folder).as_posix()}", date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, f.read_bytes())
+    return target
+
+
 def build(out: str | os.PathLike, folder=None, html_too: bool = True) -> pd.DataFrame:
     """Write every handout as PDF (and its HTML) into `out`: `file, pages, bytes, seconds`."""
     from playwright.sync_api import sync_playwright
@@ -382,6 +407,7 @@ def build(out: str | os.PathLike, folder=None, html_too: bool = True) -> pd.Data
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     docs = documents(folder)
+    write_example_zip(out)
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: run `make browser` (apt-get install -y chromium)")
     rows = []
