@@ -61,3 +61,14 @@ def test_claim_chart_frame_shows_short_durations_in_hours_and_names_units():
     assert out.loc[("jail", "A"), "unit_shown"] == "days" and out.loc[("jail", "A"), "value"] == 10
     assert out.loc[("dead", "B"), "unit_shown"] == "people" and out.loc[("n", "B"), "unit_shown"] == "count"
     assert claim_chart_frame(reports.iloc[0:0]).empty
+
+
+def test_frame_html_cells_carry_their_column_for_phone_cards():
+    frame = pd.DataFrame({"Outlet": ["Al Jazeera", None], "Words <n>": [3.0, 4.5]})
+    markup = book.frame_html(frame)
+    assert 'class="lx-table lx-cards"' in markup
+    assert '<td data-label="Outlet">Al Jazeera</td>' in markup
+    assert '<td data-label="Words &lt;n&gt;">4.5</td>' in markup
+    assert '<td data-label="Outlet"></td>' in markup  # missing shown empty, not 'None'
+    css = (book.__file__ and __import__("pathlib").Path(__file__).resolve().parents[1] / "_static" / "phone.css").read_text()
+    assert "table.lx-cards" in css and "attr(data-label)" in css

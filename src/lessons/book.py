@@ -68,12 +68,31 @@ def _reading_number(value) -> str:
 
 
 def frame_html(frame: pd.DataFrame, caption: str | None = None) -> str:
-    """The HTML a chapter shows for a DataFrame: escaped, no index, numbers for reading."""
+    """The HTML a chapter shows for a DataFrame: escaped, no index, numbers for reading.
+
+    Each cell carries its column's name (``data-label``), so on a phone `_static/phone.css`
+    can show every row as a card ("Outlet: Al Jazeera") instead of a table wider than the
+    screen.
+    """
     shown = frame_for_reading(frame)
-    table = shown.to_html(index=False, escape=True, border=0, classes="lx-table", na_rep="")
-    if caption:
-        table = table.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
+    names = [html.escape(str(c)) for c in shown.columns]
+    head = "".join(f'<th scope="col">{n}</th>' for n in names)
+    rows = []
+    for values in shown.itertuples(index=False, name=None):
+        cells = "".join(f'<td data-label="{n}">{"" if _missing(v) else html.escape(str(v))}</td>'
+                        for n, v in zip(names, values))
+        rows.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    table = (f'<table class="lx-table lx-cards">{cap}<thead><tr>{head}</tr></thead>'
+             f'<tbody>{"".join(rows)}</tbody></table>')
     return f'<div class="lx-table-wrap" tabindex="0">{table}</div>'
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values, not missing
+        return False
 
 
 def _register_frame_display() -> None:

@@ -247,8 +247,9 @@ def plan_html(lesson: dict) -> str:
     """The teacher's plan: objectives, print list, minute-by-minute plan for both rooms, keys."""
     plan = plan_table(lesson)
     rows = "".join(
-        f"<tr><td>{r.start}–{r.end}</td><td>{_e(r.part)}</td><td>{_e(r.computers)}</td>"
-        f"<td>{_e(r.paper)}</td></tr>" for r in plan.itertuples())
+        f'<tr><td data-label="Minutes">{r.start}–{r.end}</td><td data-label="Part">{_e(r.part)}</td>'
+        f'<td data-label="With computers">{_e(r.computers)}</td>'
+        f'<td data-label="Without computers">{_e(r.paper)}</td></tr>' for r in plan.itertuples())
     objectives = "".join(f"<li>{_e(o)}</li>" for o in lesson["objectives"])
     keys = "".join(f"<li>{_e(q['question'])}<br><em>Key:</em> {_e(q['key'])}</li>"
                    for q in lesson["exit_ticket"])
@@ -259,7 +260,7 @@ def plan_html(lesson: dict) -> str:
         f"<p><strong>Objectives.</strong></p><ul>{objectives}</ul>"
         f"<p><strong>Print.</strong></p>{_print_list(lesson, teacher=True)}"
         f"<p><strong>Starter.</strong> {_e(lesson['starter'])}</p>"
-        '<div class="lx-table-wrap" tabindex="0"><table class="lx-table">'
+        '<div class="lx-table-wrap" tabindex="0"><table class="lx-table lx-cards">'
         f"<caption>Lesson {_e(lesson['id'])}, minute by minute</caption>"
         "<thead><tr><th>Minutes</th><th>Part</th><th>With computers</th><th>Without computers</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></div>"
