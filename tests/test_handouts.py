@@ -216,7 +216,6 @@ def test_lateral_task_has_steps_and_a_rubric():
 # ----------------------------------------------------------------------------- the PDFs
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
-    pytest.importorskip("playwright")
     out = tmp_path_factory.mktemp("handouts")
     return out, handouts.build(out)
 
