@@ -57,7 +57,7 @@ $(CHROMIUM):
 # publish to students. The student edition shares the execution cache: nothing runs twice.
 STUDENT_OUT := _build/student
 
-book: $(STAMP) $(NPM_STAMP)
+book: $(STAMP) $(NPM_STAMP) handouts
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
 	$(MAKE) --no-print-directory student-book
 	@echo
@@ -111,3 +111,15 @@ grade: assignments
 answers: $(STAMP)
 	@test -n "$(ANSWERS)" || { echo "Usage: make answers ANSWERS=<folder> [GRADEBOOK=file.csv]"; exit 2; }
 	$(BIN)/python -m lessons answers "$(ANSWERS)" $(if $(GRADEBOOK),--out "$(GRADEBOOK)")
+# Printable handouts (issue 17): worksheets, answer sheets, article packet, background sheet and
+# lateral-reading task, generated from data/ and printed to PDF by Debian's Chromium (Playwright).
+# The book links to them under _build/html/handouts/; `make book` builds them first.
+.PHONY: handouts
+HANDOUTS_OUT := _build/html/handouts
+HANDOUTS_SRC := $(wildcard data/*.yml data/exercises/*.yml data/raw/* data/corpus/* src/lessons/*.py)
+
+handouts: $(HANDOUTS_OUT)/.built
+
+$(HANDOUTS_OUT)/.built: $(STAMP) $(CHROMIUM) $(HANDOUTS_SRC)
+	$(BIN)/python -m lessons.handouts --out $(HANDOUTS_OUT)
+	touch $@

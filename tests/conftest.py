@@ -26,4 +26,10 @@ def built_book() -> Path:
     log.parent.mkdir(exist_ok=True)
     log.write_text(result.stdout + "\n" + result.stderr)
     assert result.returncode == 0, f"book build failed (log in {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    # the printed handouts the pages link to, as `make book` builds them (make handouts)
+    handouts = subprocess.run(
+        [sys.executable, "-m", "lessons.handouts", "--out", str(ROOT / "_build" / "html" / "handouts")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert handouts.returncode == 0, f"handouts failed:\n{handouts.stdout[-2000:]}\n{handouts.stderr[-2000:]}"
     return ROOT / "_build" / "html"

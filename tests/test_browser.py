@@ -233,3 +233,96 @@ def test_built_pages_load_nothing_from_other_hosts(book_html):
         for m in re.finditer(r"\"(https?://[^\"]+)\?noext\"", text):
             offenders.append(f"{html.relative_to(book_html)}: {m.group(1)}")
     assert not offenders, f"pages load files from other hosts:{_fmt(offenders[:20])}"
+
+
+# ----------------------------------------------------------------------------- 390 px phone (issue 17)
+PHONE_390 = {"width": 390, "height": 844}
+
+# Each chart on a phone: its box, the drawn graphic, its title. A chart is readable when its
+# box is at least 300 px wide and the graphic is drawn at its own size (vega-embed's flex box
+# used to shrink a wide chart to a thumbnail; a wide chart now scrolls inside its box).
+JS_PHONE_CHARTS = """() => Array.from(document.querySelectorAll('.vega-embed')).map(b => {
+  const g = b.querySelector('svg, canvas');
+  const box = b.getBoundingClientRect();
+  const drawn = g ? g.getBoundingClientRect().width : 0;
+  const natural = g ? (g.tagName.toLowerCase() === 'svg' ? g.width.baseVal.value : g.width / (window.devicePixelRatio || 1)) : 0;
+  const title = b.querySelector('[aria-roledescription="title"]');
+  return {box: Math.round(box.width), drawn: Math.round(drawn), natural: Math.round(natural),
+          title: title ? (title.getAttribute('aria-label') || title.textContent || '') : ''};
+})"""
+
+
+@pytest.fixture(scope="session")
+def phone390(browser, server):
+    """Each page once in a 390 px wide phone: overflow and charts."""
+    context = support.new_context(browser, server.url, PHONE_390, phone=True)
+    cache: dict[str, dict] = {}
+
+    def get(page: str) -> dict:
+        if page not in cache:
+            tab = context.new_page()
+            tab.goto(server.url + page, wait_until="load")
+            tab.wait_for_function("() => document.readyState === 'complete'")
+            tab.wait_for_timeout(1500)  # vega draws after load
+            cache[page] = {"overflow": tab.evaluate(support.JS_OVERFLOW),
+                           "charts": tab.evaluate(JS_PHONE_CHARTS)}
+            tab.close()
+        return cache[page]
+
+    yield get
+    context.close()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_phone_390_nothing_wider_than_the_screen(phone390, page):
+    o = phone390(page)["overflow"]
+    assert o["viewport"] == PHONE_390["width"]
+    assert o["scrollWidth"] <= o["viewport"] + 1, f"{page}: at 390 px the page scrolls sideways ({o['scrollWidth']} px)"
+    assert not o["offenders"], f"{page}: at 390 px, cut off at the right edge:{_fmt(o['offenders'])}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_phone_390_charts_readable_and_titled(phone390, page):
+    for i, c in enumerate(phone390(page)["charts"]):
+        name = f"{page}: chart {i + 1} ({c['title'] or 'untitled'})"
+        assert c["box"] >= 300, f"{name} is {c['box']} px wide on a 390 px phone (needs 300)"
+        assert c["drawn"] >= c["natural"] - 1, f"{name} is shrunk to {c['drawn']} px from {c['natural']} (a thumbnail)"
+        assert c["title"].strip(), f"{name} has no title"
+
+
+# The theme's layout on a desktop: one search box (the sidebar's), and the right-hand
+# 'Contents' label wholly on screen and not covered by another element.
+JS_DESKTOP_LAYOUT = """() => {
+  const visible = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+  const searches = Array.from(document.querySelectorAll('.search-button-field, form.bd-search')).filter(visible);
+  const label = document.querySelector('.bd-sidebar-secondary .onthispage');
+  let contents = null;
+  if (label && visible(label)) {
+    const r = label.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + Math.min(r.width / 2, 40), r.top + r.height / 2);
+    contents = {top: r.top, bottom: r.bottom, right: r.right, vw: document.documentElement.clientWidth,
+                covered: !(hit && (label === hit || label.contains(hit))), text: label.textContent.trim()};
+  }
+  return {searches: searches.map(s => Math.round(s.getBoundingClientRect().left) + ',' + Math.round(s.getBoundingClientRect().top)),
+          header: !!Array.from(document.querySelectorAll('#pst-header')).find(visible), contents};
+}"""
+
+
+@pytest.mark.parametrize("page", ["chapters/01_one_speech.html", "chapters/02_checking_numbers.html"])
+def test_desktop_one_search_box_and_whole_contents_label(browser, server, page):
+    context = support.new_context(browser, server.url, support.DESKTOP)
+    try:
+        tab = context.new_page()
+        tab.goto(server.url + page, wait_until="load")
+        for scroll in (0, 1500):
+            tab.evaluate(f"window.scrollTo(0, {scroll})")
+            tab.wait_for_timeout(300)
+            layout = tab.evaluate(JS_DESKTOP_LAYOUT)
+            assert not layout["header"], f"{page}: the theme's extra top header is shown"
+            assert len(layout["searches"]) == 1, f"{page}: {len(layout['searches'])} search boxes at {layout['searches']}"
+            c = layout["contents"]
+            assert c and c["text"] == "Contents", f"{page}: no 'Contents' label"
+            assert c["top"] >= 0 and c["right"] <= c["vw"] and not c["covered"], f"{page}: 'Contents' cut off: {c}"
+    finally:
+        context.close()

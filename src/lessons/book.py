@@ -25,7 +25,8 @@ def _theme() -> dict:
             "range": {"category": OKABE_ITO, "ordinal": SEQUENTIAL, "heatmap": SEQUENTIAL},
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260},
+            # legends on top: on a phone the key is seen before the marks, not after a long chart
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260, "orient": "top"},
             "view": {"stroke": None},
             "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
         }
@@ -75,6 +76,73 @@ def setup() -> None:
     alt.data_transformers.disable_max_rows()
     pd.set_option("display.max_colwidth", 120)
     pd.set_option("display.max_rows", 200)
+    _register_frame_display()
+
+
+def frame_for_reading(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy fit to show a reader: a default 0, 1, 2 index dropped (a named or meaningful
+    index becomes the first column), and decimal numbers as text for reading ('1,200', not
+    '1200.0'; '2.5'). Whole-number columns stay as they are (a year stays 2022)."""
+    out = frame.copy()
+    if not isinstance(out.index, pd.RangeIndex) or out.index.name is not None:
+        out = out.reset_index()
+    else:
+        out = out.reset_index(drop=True)
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(_reading_number)
+    return out
+
+
+def _reading_number(value) -> str:
+    """1200.0 -> '1,200'; 0.25 -> '0.25'; 12.345 -> '12.35'; NaN -> ''."""
+    if pd.isna(value):
+        return ""
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def frame_html(frame: pd.DataFrame, caption: str | None = None) -> str:
+    """The HTML a chapter shows for a DataFrame: escaped, no index, numbers for reading.
+
+    Each cell carries its column's name (``data-label``), so on a phone `_static/phone.css`
+    can show every row as a card ("Outlet: Al Jazeera") instead of a table wider than the
+    screen.
+    """
+    shown = frame_for_reading(frame)
+    names = [html.escape(str(c)) for c in shown.columns]
+    head = "".join(f'<th scope="col">{n}</th>' for n in names)
+    rows = []
+    for values in shown.itertuples(index=False, name=None):
+        cells = "".join(f'<td data-label="{n}">{"" if _missing(v) else html.escape(str(v))}</td>'
+                        for n, v in zip(names, values))
+        rows.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    table = (f'<table class="lx-table lx-cards">{cap}<thead><tr>{head}</tr></thead>'
+             f'<tbody>{"".join(rows)}</tbody></table>')
+    return f'<div class="lx-table-wrap" tabindex="0">{table}</div>'
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values, not missing
+        return False
+
+
+def _register_frame_display() -> None:
+    """Show any DataFrame left as a cell's last value as `frame_html` would (in Jupyter and in
+    the book), not as pandas' raw repr with its 0/1 index and '1200.0'."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to register
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, frame_html)
 
 
 def format_number(value) -> str:
@@ -109,10 +177,7 @@ def titled(chart: alt.TopLevelMixin, title: str, description: str, subtitle: str
 
 
 def html_table(frame: pd.DataFrame, caption: str | None = None):
-    """Show a DataFrame as an accessible HTML table; every cell is escaped."""
+    """Show a DataFrame as an accessible HTML table; every cell is escaped (see `frame_html`)."""
     from IPython.display import HTML
 
-    table = frame.to_html(index=False, escape=True, border=0, classes="lx-table", na_rep="")
-    if caption:
-        table = table.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
-    return HTML(f'<div class="lx-table-wrap" tabindex="0">{table}</div>')
+    return HTML(frame_html(frame, caption))

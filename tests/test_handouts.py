@@ -1,0 +1,313 @@
+"""Lessons of 50 minutes and the printed handouts (issue 17).
+
+The data (`data/lessons.yml`) is checked, rendered into the chapters (content checks on the
+notebooks), and printed to PDF; the PDFs' text is read back with pypdf: a worksheet holds every
+question of its lesson and none of the keys, its answer sheet holds every key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lessons import handouts, plans
+from lessons.errors import LessonsDataError
+from lessons.exercises import load_exercises
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = plans.load_lessons()
+EXERCISES = load_exercises()
+
+
+def squash(text: str) -> str:
+    """Text as compared with a PDF's: compatibility forms, no whitespace, no soft breaks."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", text)
+
+
+# ----------------------------------------------------------------------------- the data
+def test_every_lesson_fits_fifty_minutes_and_has_its_parts():
+    assert [l["id"] for l in LESSONS] == ["1", "2A", "2B", "3A", "3B", "4"]
+    for lesson in LESSONS:
+        plan = plans.plan_table(lesson)
+        assert plan["minutes"].sum() == 50, lesson["id"]
+        assert plan["start"].iloc[0] == 0 and plan["end"].iloc[-1] == 50
+        assert (plan["start"].iloc[1:].values == plan["end"].iloc[:-1].values).all()
+        assert lesson["objectives"] and lesson["starter"] and lesson["discussion"]
+        assert len(lesson["exit_ticket"]) == 3
+        assert lesson["exercises"] and set(lesson["exercises"]) <= set(EXERCISES)
+        assert "worksheet" in lesson["print"]
+        parts = " ".join(plan["part"]).lower()
+        assert "starter" in parts and "exit ticket" in parts and "discussion" in parts
+
+
+def test_chapters_two_and_three_are_two_lessons_each():
+    by_chapter = pd.Series([l["chapter"] for l in LESSONS]).value_counts()
+    assert by_chapter["02_checking_numbers"] == 2 and by_chapter["03_who_calls_whom_what"] == 2
+    assert by_chapter["01_one_speech"] == 1 and by_chapter["04_same_story"] == 1
+
+
+GOOD = textwrap.dedent("""\
+    - id: "9"
+      chapter: 01_one_speech
+      title: "A test lesson"
+      objectives: ["Do a thing."]
+      print: [worksheet]
+      starter: "Ask a question."
+      exercises: [sources-wire-copy]
+      parts:
+        - {part: "Starter", minutes: 20, computers: "a", paper: "b"}
+        - {part: "Exit ticket", minutes: 30, computers: "a", paper: "b"}
+      discussion: "Talk."
+      exit_ticket:
+        - {question: "q1", key: "k1"}
+        - {question: "q2", key: "k2"}
+        - {question: "q3", key: "k3"}
+      source: "a test"
+    """)
+
+
+def test_a_good_lessons_file_passes():
+    (lesson,) = plans.validate_lessons(GOOD, "t.yml", set(EXERCISES))
+    assert lesson["id"] == "9" and plans.plan_table(lesson)["end"].tolist() == [20, 50]
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("minutes: 30", "minutes: 25"), r"t\.yml, line 1 \(lesson 9\), field 'parts': minutes add up to 45, not 50"),
+    (("[sources-wire-copy]", "[no-such-exercise]"), r"field 'exercises': no exercise with id 'no-such-exercise'"),
+    (("print: [worksheet]", "print: [slides]"), r"field 'print': unknown handout 'slides'"),
+    (('\n    - {question: "q3", key: "k3"}', ""), r"field 'exit_ticket': must be three items"),
+    (('  discussion: "Talk."\n', ""), r"field 'discussion': missing"),
+    (("minutes: 20", "minutes: twenty"), r"field 'parts\[0\]\.minutes': must be a whole number"),
+    (('title: "A test lesson"', 'title: "A test lesson'), r"t\.yml, line \d+: not valid YAML"),
+])
+def test_bad_lessons_file_names_file_line_and_field(change, expected):
+    old, new = change
+    text = GOOD.replace(old, new)
+    assert text != GOOD
+    with pytest.raises(LessonsDataError, match=expected):
+        plans.validate_lessons(text, "t.yml", set(EXERCISES))
+
+
+def test_second_entry_reports_its_own_line():
+    text = GOOD + GOOD.replace('id: "9"', 'id: "10"').replace("minutes: 30", "minutes: 31")
+    with pytest.raises(LessonsDataError, match=r"line 17 \(lesson 10\), field 'parts'"):
+        plans.validate_lessons(text, "t.yml", set(EXERCISES))
+
+
+def test_oversized_lessons_file_is_refused(tmp_path):
+    (tmp_path / "lessons.yml").write_text("#" * (plans.MAX_BYTES + 1))
+    with pytest.raises(LessonsDataError, match="larger than"):
+        plans.load_lessons(tmp_path, check_exercises=False)
+
+
+# ----------------------------------------------------------------------------- the chapters
+def _cells(notebook: str) -> list[dict]:
+    return json.loads((ROOT / "chapters" / f"{notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+SHOW = re.compile(r"""\bshow\(\s*["']([a-z0-9-]{1,80})["']\s*\)""")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l["id"])
+def test_each_lesson_is_in_its_chapter_with_objectives_timings_and_exit_ticket(lesson):
+    cells = _cells(lesson["chapter"])
+    sources = ["".join(c["source"]) for c in cells]
+    intro = [i for i, s in enumerate(sources) if f'lesson_intro("{lesson["id"]}")' in s]
+    close = [i for i, s in enumerate(sources) if f'lesson_close("{lesson["id"]}")' in s]
+    assert len(intro) == 1 and len(close) == 1 and intro[0] < close[0], lesson["id"]
+    for i in intro + close:
+        assert cells[i]["cell_type"] == "code" and "remove-input" in cells[i]["metadata"].get("tags", [])
+    if sum(l["chapter"] == lesson["chapter"] for l in LESSONS) > 1:  # a half: its own heading
+        heading = f"## Lesson {lesson['id']}: {lesson['title']}"
+        assert heading in sources[intro[0] - 1], f"no heading {heading!r} before the lesson box"
+    shown = {m for s in sources for m in SHOW.findall(s)}
+    assert set(lesson["exercises"]) <= shown, f"exercises not shown in {lesson['chapter']}"
+    # what the reader sees: objectives, timings, print list, starter; discussion, exit ticket
+    box, end = plans.intro_html(lesson), plans.close_html(lesson)
+    for word in ("Objectives", "Timings", "What to print", "Starter"):
+        assert word in box
+    assert all(f"{p['minutes']} min" in box for p in lesson["parts"])
+    assert "Exit ticket" in end and "Discussion" in end
+    assert all(q["key"] not in end for q in lesson["exit_ticket"])  # keys only for teachers
+
+
+@pytest.mark.parametrize("chapter", sorted({l["chapter"] for l in LESSONS}))
+def test_every_exercise_of_a_chapter_belongs_to_one_of_its_lessons(chapter):
+    shown = {m for c in _cells(chapter) for m in SHOW.findall("".join(c["source"]))}
+    listed = [e for l in LESSONS if l["chapter"] == chapter for e in l["exercises"]]
+    assert shown and shown == set(listed) and len(listed) == len(set(listed))
+
+
+def test_teacher_guide_has_a_plan_for_every_lesson():
+    nb = json.loads((ROOT / "teachers" / "lesson_plans.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"])
+    for lesson in LESSONS:
+        assert f'show_plan("{lesson["id"]}")' in text
+        plan = plans.plan_html(lesson)
+        assert "With computers" in plan and "Without computers" in plan
+        assert all(q["key"] in plan.replace("&#x27;", "'") or
+                   __import__("html").escape(q["key"]) in plan for q in lesson["exit_ticket"])
+        for row in plans.plan_table(lesson).itertuples():
+            assert f"{row.start}–{row.end}" in plan
+    assert "show_lateral()" in text and "show_handouts()" in text
+
+
+# ----------------------------------------------------------------------------- HTML, escaped
+EVIL = '<script>alert("x")</script> & <b>bold</b>'
+
+
+def test_worksheet_and_answers_escape_exercise_text(tmp_path):
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / "t.yml").write_text(json.dumps([{
+        "id": "t-evil", "type": "choice", "prompt": EVIL, "options": [EVIL, "fine"], "answer": 1,
+        "explanation": "because " + EVIL, "source": "invented"}]))
+    lesson = dict(plans.validate_lessons(GOOD.replace("sources-wire-copy", "t-evil"), "t.yml", {"t-evil"})[0])
+    lesson["exit_ticket"] = [{"question": EVIL, "key": EVIL}] * 3
+    for markup in (handouts.worksheet_html(lesson, tmp_path), handouts.answers_html(lesson, tmp_path)):
+        assert "<script>" not in markup and "<b>bold" not in markup
+        assert "&lt;script&gt;" in markup
+    assert "because" not in handouts.worksheet_html(lesson, tmp_path)
+
+
+def test_numbered_lines_keep_width_and_paragraphs():
+    body = ("word " * 50).strip() + "\n\n" + "Second paragraph."
+    lines = handouts.numbered_lines(body, width=30)
+    assert lines["line"].tolist() == list(range(1, len(lines) + 1))
+    assert lines["text"].str.len().max() <= 30
+    assert "" in lines["text"].tolist() and lines["text"].iloc[-1] == "Second paragraph."
+    assert " ".join(t for t in lines["text"] if t) == " ".join(body.split())
+
+
+CONTEXT = pd.DataFrame([
+    {"id": "a", "name": "Person <A>", "text": "Did a thing & more.", "article_id": "jpost",
+     "quote": "A <said> it", "outside_source": ""},
+    {"id": "a", "name": "Person <A>", "text": "Did a thing & more.", "article_id": "thejournal",
+     "quote": "A did it", "outside_source": ""},
+    {"id": "b", "name": "Agency B", "text": "An agency.", "article_id": "aljazeera",
+     "quote": "B reported", "outside_source": "An encyclopedia, 'Agency B'"},
+])
+
+
+def test_background_sheet_from_a_context_table():
+    markup = handouts.background_html(CONTEXT)
+    assert "Person &lt;A&gt;" in markup and "A &lt;said&gt; it" in markup and "<said>" not in markup
+    assert markup.count('class="ctx"') == 2  # one block per entry, however many quotes
+    assert "JPost: “A &lt;said&gt; it”" in markup and "TheJournal: “A did it”" in markup
+    assert "Outside source: An encyclopedia" in markup
+    with pytest.raises(LessonsDataError, match="missing column"):
+        handouts.background_html(CONTEXT.drop(columns=["quote"]))
+
+
+def test_lateral_task_has_steps_and_a_rubric():
+    task = handouts.load_lateral()
+    questions = " ".join(s["question"] for s in task["steps"]).lower()
+    assert "search" in questions and "check" in questions and "say about itself" in questions
+    assert all(len(r["levels"]) == 3 for r in task["rubric"]) and len(task["rubric"]) >= 4
+    assert "<table" in handouts.lateral_body(task, for_book=True)
+
+
+# ----------------------------------------------------------------------------- the PDFs
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
+    out = tmp_path_factory.mktemp("handouts")
+    return out, handouts.build(out)
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def test_every_handout_is_built_as_a_pdf(built):
+    out, report = built
+    expected = set(handouts.handouts_table()["file"])
+    assert set(report["file"]) == expected
+    for name in expected:
+        assert (out / name).read_bytes()[:5] == b"%PDF-", name
+    assert (report["pages"] >= 1).all()
+    # the background sheet is one page, built from lessons.evidence when it is there
+    assert report.set_index("file").loc["background-sheet.pdf", "pages"] == 1
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l["id"])
+def test_worksheet_has_every_question_and_no_key(built, lesson):
+    out, _ = built
+    files = plans.handout_files(lesson)
+    sheet = squash(pdf_text(out / files["worksheet"]))
+    answers = squash(pdf_text(out / files["answers"]))
+    for ex_id in lesson["exercises"]:
+        ex = EXERCISES[ex_id]
+        assert squash(handouts.paper_prompt(ex)) in sheet, ex_id
+        for option in ex.get("options", []):
+            assert squash(option) in sheet
+        if ex["type"] == "words":
+            assert squash(ex["passage"]) in sheet
+        # no key on the worksheet: not the explanation, not a model answer, not the answer line
+        assert squash(ex["explanation"]) not in sheet, ex_id
+        assert squash("Answer:" + handouts.answer_text(ex)) not in sheet
+        if ex["type"] == "text":
+            assert all(squash(a) not in sheet for a in ex["answer"])
+        # the answer sheet: every key and explanation
+        assert squash("Answer:" + handouts.answer_text(ex)) in answers, ex_id
+        assert squash(ex["explanation"]) in answers, ex_id
+    for q in lesson["exit_ticket"]:
+        assert squash(q["question"]) in sheet and squash(q["question"]) in answers
+        assert squash(q["key"]) not in sheet
+        assert squash("Key:" + q["key"]) in answers
+    assert "Answer:" not in sheet and "Key:" not in sheet
+
+
+def test_article_packet_has_every_article_numbered_with_credits(built):
+    from lessons.corpus import load_articles
+
+    out, _ = built
+    text = pdf_text(out / "article-packet.pdf")
+    flat = squash(text)
+    for row in load_articles().itertuples():
+        assert squash(row.headline) in flat
+        assert squash(f"Outlet:{row.outlet}") in flat
+        lines = handouts.numbered_lines(row.body)
+        last = lines.iloc[-1]
+        assert squash(f"{last.line}{last.text}") in flat, row.article_id  # numbered to the end
+        for agency in row.agencies:
+            assert squash(agency) in flat
+    assert re.search(r"^\s*1\s+\S", text, re.M)
+
+
+def test_background_and_lateral_sheets_text(built):
+    out, _ = built
+    from lessons.evidence import context_table
+
+    flat = squash(pdf_text(out / "background-sheet.pdf"))
+    for name in context_table()["name"].unique():
+        assert squash(name) in flat
+    lateral = squash(pdf_text(out / "lateral-reading-task.pdf"))
+    task = handouts.load_lateral()
+    assert all(squash(s["question"]) in lateral for s in task["steps"])
+    assert all(squash(r["criterion"]) in lateral for r in task["rubric"])
+
+
+def test_example_zip_is_the_example_folder(tmp_path):
+    import zipfile
+
+    path = handouts.write_example_zip(tmp_path)
+    names = zipfile.ZipFile(path).namelist()
+    example = handouts.EXAMPLE_FOLDER
+    expected = {f"my_event/{f.relative_to(example).as_posix()}" for f in example.rglob("*") if f.is_file()}
+    assert set(names) == expected and "my_event/articles.yml" in names
+    assert any(n.startswith("my_event/raw/") for n in names)
+    again = handouts.write_example_zip(tmp_path / ".." / tmp_path.name)
+    assert again.read_bytes() == path.read_bytes()  # same files, same bytes
+    # the zip checks clean once unzipped
+    from lessons.check import ERROR, check_folder
+
+    zipfile.ZipFile(path).extractall(tmp_path / "unzipped")
+    assert not [p for p in check_folder(tmp_path / "unzipped" / "my_event") if p.severity == ERROR]
