@@ -1232,9 +1232,13 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     stand up to Russia..., dissident says'. A heading sums up the paragraphs under it in the
     editor's words, so a reader should be shown the paragraph sentence instead when there is one.
     """
-    before = text[:start].rsplit("\n", 1)[-1]
-    after = text[end:].split("\n", 1)[0]
-    if before.strip() or after.strip():
+    i = start - 1  # only white space back to the line start, and on to the line end?
+    while i >= 0 and text[i] != "\n" and text[i].isspace():
+        i -= 1
+    j = end
+    while j < len(text) and text[j] != "\n" and text[j].isspace():
+        j += 1
+    if (i >= 0 and text[i] != "\n") or (j < len(text) and text[j] != "\n"):
         return False  # other sentences share its paragraph
     last = text[start:end].rstrip(_CLOSERS)[-1:]
     return last not in {".", "!", "?", "…"}
