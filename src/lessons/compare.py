@@ -1284,13 +1284,28 @@ def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.D
                 "start": int(first["start"]) if hits else -1,
                 "end": int(first["end"]) if hits else -1,
             })
-    return pd.DataFrame(rows, columns=_COVERAGE_COLUMNS)
+    return pd.DataFrame(rows, columns=_COVERAGE_COLUMNS).astype(_COVERAGE_DTYPES)
+
+
+_COVERAGE_DTYPES = {"covered": "bool", "n_sentences": "int64", "start": "int64", "end": "int64"}
+
+
+def _covered(cov: pd.DataFrame) -> pd.Series:
+    """A boolean mask of the covered rows (True only for a true value: an empty or odd column
+    is still a mask, never a list of column names)."""
+    return cov["covered"].map(lambda v: v is True or (isinstance(v, (bool, np.bool_)) and bool(v))).astype(bool)
 
 
 def coverage_matrix(cov: pd.DataFrame) -> pd.DataFrame:
     """Article × element table of True/False, elements in data-file order."""
     _require_columns(cov, ["article_id", "element", "covered"], "coverage_matrix(cov)")
-    m = cov.pivot(index="article_id", columns="element", values="covered")
+    twice = cov.duplicated(["article_id", "element"])
+    if twice.any():
+        first = cov.loc[twice].iloc[0]
+        raise LessonsDataError(
+            f"coverage_matrix(cov): article_id {first['article_id']!r} appears more than once for element "
+            f"{first['element']!r}; give each article a unique article_id")
+    m = cov.assign(covered=_covered(cov)).pivot(index="article_id", columns="element", values="covered")
     return m.loc[list(dict.fromkeys(cov["article_id"])), list(dict.fromkeys(cov["element"]))]
 
 
@@ -1298,7 +1313,7 @@ def only_one_source(cov: pd.DataFrame) -> pd.DataFrame:
     """Elements exactly one article covers: ``element, label, article_id, sentence``."""
     _require_columns(cov, ["article_id", "element", "label", "covered", "sentence"],
                      "only_one_source(cov)")
-    hit = cov[cov["covered"]]
+    hit = cov[_covered(cov)]
     counts = hit.groupby("element")["article_id"].nunique()
     single = counts[counts == 1].index
     out = hit[hit["element"].isin(single)][["element", "label", "article_id", "sentence"]]
@@ -1311,9 +1326,10 @@ def left_out(cov: pd.DataFrame) -> pd.DataFrame:
     Columns: ``article_id, element, label, covered_by`` (list of the articles that have it).
     """
     _require_columns(cov, ["article_id", "element", "label", "covered"], "left_out(cov)")
-    by_element = cov[cov["covered"]].groupby("element")["article_id"].apply(list)
+    covered = _covered(cov)
+    by_element = cov[covered].groupby("element")["article_id"].apply(list)
     rows = []
-    for _, r in cov[~cov["covered"]].iterrows():
+    for _, r in cov[~covered].iterrows():
         others = by_element.get(r["element"], [])
         if others:
             rows.append({"article_id": r["article_id"], "element": r["element"],

@@ -95,7 +95,13 @@ def _is_int(x: Any) -> bool:
 
 
 def _is_number(x: Any) -> bool:
-    return (_is_int(x) or isinstance(x, float)) and math.isfinite(x)
+    """A finite int or float that a float can hold (10**400 is an int but no float: refused)."""
+    if not (_is_int(x) or isinstance(x, float)):
+        return False
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:
+        return False
 
 
 def _nonempty_str(x: Any) -> bool:
@@ -390,7 +396,11 @@ def parse_number(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
+        try:
+            number = float(value)
+        except OverflowError:  # an int too large for a float (10**400)
+            return None
+        return number if math.isfinite(number) else None
     s = _SPACES_RE.sub("", str(value)).replace("−", "-")
     if s.endswith("%"):
         s = s[:-1]
@@ -400,7 +410,8 @@ def parse_number(value: Any) -> float | None:
         s = s.replace(",", ".")
     if not _NUMBER_RE.match(s):
         return None
-    return float(s)
+    number = float(s)  # '9' * 500 parses as inf: no number a student means
+    return number if math.isfinite(number) else None
 
 
 def _plural(n: int, word: str) -> str:

@@ -1620,12 +1620,17 @@ def conservative_figure(reports: pd.DataFrame) -> tuple[float, str]:
     if not specific.empty:
         values = specific["compare_low"].where(specific["qualifier"] != "approx", specific["compare_value"])
         values = values.where(specific["qualifier"] != "range", specific["compare_low"])
-        i = values.idxmin()
-        return float(values[i]), f"{specific.loc[i, 'label']}: '{specific.loc[i, 'text']}'"
+        values = pd.to_numeric(values, errors="coerce").dropna()  # a figure without a value cannot be the lowest
+        if not values.empty:
+            i = values.idxmin()
+            return float(values[i]), f"{specific.loc[i, 'label']}: '{specific.loc[i, 'text']}'"
     vague = reports[reports["qualifier"] == "vague"]
+    vague = vague[pd.to_numeric(vague["conservative"], errors="coerce").notna()]
     if not vague.empty:
-        i = vague["conservative"].idxmin()
+        i = pd.to_numeric(vague["conservative"]).idxmin()
         return float(vague.loc[i, "conservative"]), f"{vague.loc[i, 'label']}: '{vague.loc[i, 'text']}' counted as {_fmt(vague.loc[i, 'conservative'])}"
+    if reports["qualifier"].isin(["exact", "at_least", "approx", "range", "vague"]).any():
+        return math.nan, "no figure with a value: no count"
     return math.nan, "only ceilings ('up to'): no count"
 
 
