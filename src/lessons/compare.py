@@ -208,7 +208,9 @@ def _prefix_re(prefixes: tuple) -> re.Pattern:
 # dashes and quotation marks separate words, so 'shoot-to-kill' = 'shoot to kill'.
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Sentence ends: . ! ? … (optionally followed by a closing quote) then space; or a line break.
-_BOUNDARY_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\s*\n\s*")
+# A break with a line break starts where its run of white space starts ((?<!\s)): tried from
+# inside a long run of spaces it would re-read the run from every position (quadratic).
+_BOUNDARY_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|(?<!\s)\s*\n\s*")
 _OPENERS = set("\"'“‘([«")
 _NEGATIONS = {"not", "no", "never", "nobody", "nothing", "none", "cannot", "nor", "neither"}
 _CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not")}
@@ -911,10 +913,38 @@ def _words(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+_EXACT_DIFF_WORDS = 2000  # longer middles let difflib skip very frequent words (autojunk)
+
+
 def _opcodes(a: str, b: str):
+    """Word-level opcodes (as difflib's). The common start and end are matched first (linear
+    time), and difflib aligns only the middle; a middle of more than _EXACT_DIFF_WORDS words
+    lets difflib ignore words that fill over 1% of it (its 'autojunk' rule), because aligning
+    every repeat of a frequent word costs the square of the length."""
     wa, wb = _words(a), _words(b)
-    sm = SequenceMatcher(a=[w[2] for w in wa], b=[w[2] for w in wb], autojunk=False)
-    return wa, wb, sm.get_opcodes()
+    ka, kb = [w[2] for w in wa], [w[2] for w in wb]
+    n = min(len(ka), len(kb))
+    p = 0
+    while p < n and ka[p] == kb[p]:
+        p += 1
+    q = 0
+    while q < n - p and ka[len(ka) - 1 - q] == kb[len(kb) - 1 - q]:
+        q += 1
+    mid_a, mid_b = ka[p:len(ka) - q], kb[p:len(kb) - q]
+    sm = SequenceMatcher(a=mid_a, b=mid_b, autojunk=len(mid_b) > _EXACT_DIFF_WORDS)
+    ops = [(op, i1 + p, i2 + p, j1 + p, j2 + p) for op, i1, i2, j1, j2 in sm.get_opcodes()]
+    ops = [op for op in ops if op[1] < op[2] or op[3] < op[4]]
+    if p:
+        ops.insert(0, ("equal", 0, p, 0, p))
+    if q:
+        ops.append(("equal", len(ka) - q, len(ka), len(kb) - q, len(kb)))
+    merged: list = []  # neighbouring 'equal' runs joined, as difflib gives them
+    for op in ops:
+        if merged and op[0] == "equal" and merged[-1][0] == "equal":
+            prev = merged.pop()
+            op = ("equal", prev[1], op[2], prev[3], op[4])
+        merged.append(op)
+    return wa, wb, merged
 
 
 def word_diff(text_a: str, text_b: str) -> pd.DataFrame:
