@@ -486,7 +486,7 @@ ODD_BODIES = st.one_of(
                      "Tokayev said he ordered forces to “shoot to kill without warning”.", "\u200b\u202e\ufeff\u0301",
                      "Thousands protested.\n\nDozens were killed, officials said."]),
 )
-ODD_IDS = st.one_of(st.sampled_from(["a", "b", "a"]), st.integers(-5, 5), st.just(""), st.text(max_size=5))
+ODD_IDS = st.one_of(st.sampled_from(["a", "b", "a"]), st.integers(-5, 5), st.just(""), st.text(max_size=5), st.none())
 
 
 @st.composite
@@ -498,7 +498,8 @@ def odd_articles(draw):
     bodies = [draw(ODD_BODIES) for _ in range(n)]
     if n and draw(st.booleans()):
         bodies = [None] * n  # an all-NA column
-    return pd.DataFrame({"article_id": pd.Series(ids, dtype=object), "label": pd.Series([str(i) for i in ids], dtype=object),
+    labels = [draw(st.one_of(st.just(str(i)), st.none(), st.just(float("nan")))) for i in ids]
+    return pd.DataFrame({"article_id": pd.Series(ids, dtype=object), "label": pd.Series(labels, dtype=object),
                          "body": pd.Series(bodies, dtype=object), "agencies": pd.Series([[] for _ in ids], dtype=object)})
 
 
@@ -534,8 +535,7 @@ def test_compare_on_odd_tables(articles):
     reuse = no_crash(compare.find_reuse, articles)
     if reuse is not None:
         assert isinstance(no_crash(compare.passage_agencies, reuse, articles), (pd.DataFrame, type(None)))
-    quotes = pd.DataFrame({"text": [b if isinstance(b, str) else "" for b in articles["body"]],
-                           "label": articles["label"]})
+    quotes = pd.DataFrame({"text": articles["body"], "label": articles["label"]})
     variants = no_crash(compare.quote_variants, quotes)
     if variants is not None:
         assert isinstance(compare.variants_html(variants), str)
@@ -567,9 +567,11 @@ def test_language_on_odd_tables(articles):
 
 @ODD
 @given(odd_articles())
-def test_corpus_functions_on_odd_bodies(articles):
-    for body in articles["body"]:
-        for fn in (corpus.sentences, corpus.quotes, corpus.article_html, corpus.credited_agencies):
+def test_text_functions_on_odd_bodies(articles):
+    for body in [*articles["body"], 5, 2.5]:
+        for fn in (corpus.sentences, corpus.quotes, corpus.article_html, corpus.credited_agencies,
+                   figures.extract_figures, figures.attributions, figures.counting_body, exercises.passage_tokens,
+                   language.find_loaded_terms, language.scare_quotes, language.voice_words):
             no_crash(fn, body)
         if isinstance(body, str):
             no_crash(corpus.clean_text, body)

@@ -1293,7 +1293,9 @@ def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.D
         for e in elements
     ]
     rows = []
-    for aid, body in zip(articles["article_id"], articles["body"]):
+    for number, (aid, body) in enumerate(zip(articles["article_id"], articles["body"]), start=1):
+        if aid is None or (isinstance(aid, float) and math.isnan(aid)):
+            raise LessonsDataError(f"coverage(articles): row {number} has no article_id")
         if not isinstance(body, str):
             raise LessonsDataError(f"coverage(articles): body of {aid!r} is not a string")
         sents = _sentences(body)
@@ -1329,6 +1331,8 @@ def _covered(cov: pd.DataFrame) -> pd.Series:
 def coverage_matrix(cov: pd.DataFrame) -> pd.DataFrame:
     """Article × element table of True/False, elements in data-file order."""
     _require_columns(cov, ["article_id", "element", "covered"], "coverage_matrix(cov)")
+    if cov["article_id"].isna().any() or cov["element"].isna().any():
+        raise LessonsDataError("coverage_matrix(cov): every row needs an article_id and an element")
     twice = cov.duplicated(["article_id", "element"])
     if twice.any():
         first = cov.loc[twice].iloc[0]

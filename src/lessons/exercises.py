@@ -350,6 +350,10 @@ def normalise_word(word: str) -> str:
 def passage_tokens(passage: str) -> list[dict]:
     """The passage cut into clickable chunks: dicts with start, end, text and `word`
     (normalised; '' for chunks that are only punctuation). Offsets index `passage`."""
+    if passage is None:
+        passage = ""
+    if not isinstance(passage, str):
+        raise LessonsDataError(f"passage_tokens: expected text (a string), got {type(passage).__name__}")
     return [
         {"start": m.start(), "end": m.end(), "text": m.group(), "word": normalise_word(m.group())}
         for m in _CHUNK_RE.finditer(passage)

@@ -979,6 +979,15 @@ def _same_kind_of_event(a: str, b: str, g: _Grammar) -> bool:
     return ka is None or kb is None or ka == kb
 
 
+def _text_arg(text, name: str) -> str:
+    """``text`` as a string: None is no text; anything else that is not a string is refused."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise LessonsDataError(f"{name}: expected text (a string), got {type(text).__name__}")
+    return text
+
+
 def extract_figures(text: str) -> pd.DataFrame:
     """Every figure in ``text``: one row each, columns ``FIGURE_COLUMNS``.
 
@@ -1077,6 +1086,7 @@ def attributions(sentence: str) -> pd.DataFrame:
     ('..., according to officials', '..., Tokayev said.'). 'X cited Y as saying' and
     'Y, cited by X, said' give 'Y (via X)'.
     """
+    sentence = _text_arg(sentence, "attributions")
     frame = pd.DataFrame(_attribution_rows(sentence), columns=["start", "end", "source", "direction"])
     return frame.sort_values("start", ignore_index=True)
 
@@ -1190,6 +1200,7 @@ def counting_body(source: str) -> tuple[str, str]:
     """Map a source as written ('Kazakhstan's interior ministry') to a counting body and its
     kind, through ``data/figures/counters.csv``. Relayed figures ('X (via Interfax)') are
     credited to X, who counted; unknown sources are returned as written."""
+    source = _text_arg(source, "counting_body")
     if not source:
         return "", ""
     if source.lower() in _PRONOUN_SUBJECT:
@@ -1223,6 +1234,8 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
     for _, art in articles.iterrows():
         body = art["body"] if isinstance(art["body"], str) else ""
         label = art["label"] if "label" in articles.columns else art["article_id"]
+        if not isinstance(label, str) or not label.strip():
+            label = str(art["article_id"])  # a missing label: the id names the article
         figs = extract_figures(body)
         if figs.empty:
             continue
