@@ -509,8 +509,12 @@ def check(exercise: dict, response: Any) -> dict:
             return _result(False, "invalid",
                            f"{NO} “{shown}” is not a number. Type digits only, "
                            "for example 3000 or 3,000.", value=None)
-        tol = float(exercise.get("tolerance") or 0)
-        target = float(ans)
+        try:
+            tol = float(exercise.get("tolerance") or 0)
+            target = float(ans)
+        except (TypeError, ValueError, OverflowError):
+            raise LessonsDataError(f"exercise {exercise.get('id')!r}: field 'answer' or 'tolerance' is not a number "
+                                   "a float can hold (check it with validate_exercise)") from None
         if abs(value - target) <= tol + 1e-9 * max(1.0, abs(target)):
             return _result(True, "correct", f"{OK} Correct.", value=value)
         side = "high" if value > target else "low"
