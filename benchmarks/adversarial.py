@@ -43,6 +43,10 @@ def _articles(text: str) -> pd.DataFrame:
     return pd.DataFrame({"article_id": ["a"], "label": ["A"], "body": [text]})
 
 
+_TEXT_EXERCISE = {"id": "adversarial-text", "type": "text", "prompt": "Why?", "answer": ["the agency wrote it first"],
+                  "explanation": "-", "source": "benchmarks/adversarial.py"}
+
+
 def functions() -> dict:
     """name -> a call of one public text function on one text."""
     from lessons import compare, corpus, exercises, figures, language
@@ -66,6 +70,11 @@ def functions() -> dict:
         "compare.shared_passages": lambda t: compare.shared_passages(t, t),
         "compare.quote_similarity": lambda t: compare.quote_similarity(t, t),
         "compare.word_diff": lambda t: compare.word_diff(t, t[: len(t) // 2]),
+        "compare.compare_html": lambda t: compare.compare_html(t, t[: len(t) // 2], "A", "B"),
+        "compare.group_quotes": lambda t: compare.group_quotes([t, t[: len(t) // 2]]),
+        "language.passage_span": lambda t: language.passage_span(t, len(t) // 2, len(t) // 2 + 1),
+        "corpus.in_quotes": lambda t: corpus.in_quotes(t, len(t) // 2, len(t) // 2 + 1),
+        "exercises.check (text answer)": lambda t: exercises.check(_TEXT_EXERCISE, t),
         "exercises.passage_tokens": exercises.passage_tokens,
         "exercises.keywords": lambda t: exercises.keywords([t]),
         "exercises.parse_number": exercises.parse_number,
