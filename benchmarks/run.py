@@ -35,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import adversarial  # noqa: E402
 import harness as h  # noqa: E402
 
 ROOT = h.ROOT
@@ -45,19 +46,22 @@ PROFILES = {
     # figures: passes x loops over the labelled set; reuse sizes; language copies of the corpus
     "full": dict(fig_repeats=7, fig_loops=5, reuse_sizes=[100, 200, 400, 800], reuse_repeats=3,
                  baseline_budget=60.0, lang_copies=[1, 10, 40], lang_repeats=5,
-                 chapter_repeats=3, build_repeats=2, build=True, chapters=True),
+                 chapter_repeats=3, build_repeats=2, build=True, chapters=True, adv_sizes=(25_000, 100_000)),
     "smoke": dict(fig_repeats=1, fig_loops=1, reuse_sizes=[20, 40], reuse_repeats=1,
                   baseline_budget=3.0, lang_copies=[1, 4], lang_repeats=1,
-                  chapter_repeats=1, build_repeats=0, build=False, chapters=True, chapter_limit=1),
+                  chapter_repeats=1, build_repeats=0, build=False, chapters=True, chapter_limit=1,
+                  adv_sizes=(2_500, 10_000)),
     "tiny": dict(fig_repeats=1, fig_loops=1, reuse_sizes=[10, 20], reuse_repeats=1,
                  baseline_budget=2.0, lang_copies=[1], lang_repeats=1,
-                 chapter_repeats=0, build_repeats=0, build=False, chapters=False),
+                 chapter_repeats=0, build_repeats=0, build=False, chapters=False,
+                 adv_sizes=(500, 2_000), adv_functions=["corpus.sentences", "figures.attributions"]),
 }
 
 GOALS = {
     "figures_speed": 10.0,   # extract_figures >= 10x quantulum3's sentences per second
     "reuse_growth": 10.0,    # time(800 articles) <= 10x time(100 articles)
     "chapter_ratio": 1.5,    # each chapter <= 1.5x its imports-only floor
+    "adversarial_exponent": 1.3,  # every public text function: time ~ size**k with k <= 1.3 on adversarial text
 }
 
 
@@ -143,7 +147,21 @@ def part_helpers(prof: dict) -> dict:
     print(f"[bench] reuse done ({time.perf_counter() - t0:.0f} s)", flush=True)
     out["language"] = h.bench_language(prof["lang_copies"], prof["lang_repeats"])
     print(f"[bench] language done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    out["adversarial"] = part_adversarial(prof)
+    print(f"[bench] adversarial inputs done ({time.perf_counter() - t0:.0f} s)", flush=True)
     return out
+
+
+def part_adversarial(prof: dict) -> list[dict]:
+    small, big = prof["adv_sizes"]
+    return adversarial.growth(small, big, names=prof.get("adv_functions"))
+
+
+ADV_FLOOR = 0.05  # CPU seconds: a pair faster than this at the large size is too quick to give an exponent
+
+
+def _adv_measurable(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if r["big_s"] >= ADV_FLOOR]
 
 
 def timed_build(repeats: int) -> dict:
@@ -243,6 +261,17 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
                      f"worst {worst['chapter']} {worst['ratio']:.2f}× ({len(chs)} chapter(s))", _met(worst["ratio"] <= GOALS["chapter_ratio"])))
     else:
         rows.append(("chapters: each ≤1.5× its imports-only floor", "not measured in this run", "n/a"))
+    adv = helpers.get("adversarial")
+    goal = f"text functions: growth exponent ≤{GOALS['adversarial_exponent']} on adversarial text"
+    if adv:
+        worst = max(_adv_measurable(adv), key=lambda r: r["exponent"], default=None)
+        if worst:
+            rows.append((goal, f"worst {worst['exponent']:.2f} ({worst['function']}, {worst['input']})",
+                         _met(worst["exponent"] <= GOALS["adversarial_exponent"])))
+        else:
+            rows.append((goal, "every call under the measuring floor", "n/a"))
+    else:
+        rows.append((goal, "not measured in this run", "n/a"))
     return rows
 
 
@@ -270,6 +299,8 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     w(f"| OS | {meta['os']} |")
     w(f"| Python | {meta['python']} (helpers: {helpers.get('python', 'n/a')}) |")
     w(f"| commit | {meta['commit']}{' + uncommitted changes' if meta['uncommitted_changes'] else ''} |")
+    if meta.get("adversarial_commit"):
+        w(f"| commit of the adversarial-text section | {meta['adversarial_commit']} (measured alone with `run.py --only-adversarial`) |")
     vers = {**helpers.get("versions", {}), **book.get("versions", {})}
     w("| packages | " + ", ".join(f"{k} {v}" for k, v in vers.items() if v) +
       ("; not installed: " + ", ".join(k for k, v in vers.items() if not v) if any(not v for v in vers.values()) else "") + " |")
@@ -374,6 +405,35 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
             w(f"{b['copies'] // a['copies']}× the text took {b['seconds'] / a['seconds']:.1f}× the time.")
             w("")
 
+    # adversarial inputs
+    w("## Adversarial text: growth of every public text function")
+    w("")
+    adv = helpers.get("adversarial", [])
+    if adv:
+        small, big = adv[0]["small_chars"], adv[0]["big_chars"]
+        w(f"Each public text function (`benchmarks/adversarial.py`) on {len(adversarial.INPUTS)} adversarial texts "
+          "(runs of spaces, no-break and thin spaces, quotation marks, apostrophes, digits, capitals, 'D's, '\"a\" ' repeats...) "
+          f"of about {small:,} and {big:,} characters; CPU seconds of one cold call each (caches cleared), so other work on the "
+          "machine does not count. The growth exponent k is from time ~ size^k: 1 is linear, 2 quadratic. Pairs whose large "
+          f"call took under {ADV_FLOOR} s are too fast to give an exponent and are listed only in `raw.json`.")
+        w("")
+        per_fn: dict = {}
+        for r in adv:
+            per_fn.setdefault(r["function"], []).append(r)
+        w(f"| function | slowest input at {big:,} chars | CPU s | exponent there | worst exponent (input) |")
+        w("|---|---|---|---|---|")
+        for fname, rs in sorted(per_fn.items()):
+            slowest = max(rs, key=lambda r: r["big_s"])
+            meas = _adv_measurable(rs)
+            worst = max(meas, key=lambda r: r["exponent"]) if meas else None
+            w(f"| `{fname}` | {slowest['input']} | {_f(slowest['big_s'], 3)} | "
+              + (f"{slowest['exponent']:.2f}" if slowest["big_s"] >= ADV_FLOOR else "too fast") + " | "
+              + (f"{worst['exponent']:.2f} ({worst['input']})" if worst else "too fast") + " |")
+        w("")
+    else:
+        w("Not measured in this run.")
+        w("")
+
     # the book
     w("## The book")
     w("")
@@ -464,6 +524,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-venv", action="store_true", help="run the helper part in this interpreter")
     ap.add_argument("--render", action="store_true", help="only rewrite REPORT.md from the raw.json in --out (no measuring)")
     ap.add_argument("--note", help="a sentence added under the report's title")
+    ap.add_argument("--only-adversarial", action="store_true",
+                    help="measure only the adversarial-text growth, merge it into --out's raw.json and re-render REPORT.md")
     ap.add_argument("--part", choices=["helpers"], help=argparse.SUPPRESS)
     ap.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -481,6 +543,16 @@ def main(argv=None) -> int:
         report = render(meta, raw["helpers"], raw["book"], raw["profile"], PROFILES[raw["profile"]], raw.get("seconds", 0.0))
         (out / "REPORT.md").write_text(report, encoding="utf-8")
         print(f"[bench] report re-rendered from {out / 'raw.json'}")
+        return 0
+    if args.only_adversarial:
+        raw = json.loads((out / "raw.json").read_text(encoding="utf-8"))
+        raw["helpers"]["adversarial"] = part_adversarial(prof)
+        raw["machine"]["adversarial_commit"] = machine_info()["commit"]
+        (out / "raw.json").write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
+        meta = {**raw["machine"], **({"note": args.note} if args.note else {})}
+        report = render(meta, raw["helpers"], raw["book"], raw["profile"], PROFILES[raw["profile"]], raw.get("seconds", 0.0))
+        (out / "REPORT.md").write_text(report, encoding="utf-8")
+        print(f"[bench] adversarial part merged into {out / 'raw.json'}; report re-rendered")
         return 0
     t0 = time.perf_counter()
     meta = machine_info()

@@ -104,7 +104,7 @@ def test_tiny_run_writes_the_report(tmp_path):
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     for section in ["# Benchmarks", "## Machine and versions", "## Goals",
                     "## Figures: `extract_figures` against quantulum3", "## Reuse:",
-                    "## Loaded language", "## The book", "### Chapter execution", "### Full build",
+                    "## Loaded language", "## Adversarial text: growth of every public text function", "## The book", "### Chapter execution", "### Full build",
                     "### The largest page", "### Environment size", "## How to reproduce"]:
         assert section in report, section
     assert "| 10 |" in report and "| 20 |" in report     # both corpus sizes in the reuse table
@@ -114,3 +114,7 @@ def test_tiny_run_writes_the_report(tmp_path):
     assert [r["articles"] for r in raw["helpers"]["reuse"]] == [10, 20]
     assert all(r["recall"] > 0 for r in raw["helpers"]["reuse"])
     assert raw["helpers"]["language"][0]["terms"] > 0
+    adv = raw["helpers"]["adversarial"]  # the tiny profile: two functions on every adversarial input
+    assert {r["function"] for r in adv} == {"corpus.sentences", "figures.attributions"}
+    assert all(r["big_chars"] > r["small_chars"] > 0 and r["big_s"] >= 0 for r in adv)
+    assert "text functions: growth exponent" in report

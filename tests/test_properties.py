@@ -474,3 +474,152 @@ def test_assignment_of_odd_metadata(tmp_path):
     nb, why = grading.read_submission(path)
     assert why == ""
     assert grading.assignment_of(nb) is None
+
+
+# ================================================================== odd tables and values (issue 12)
+# The frame functions get tables a teacher's folder or a chapter could really produce: no rows,
+# the same article_id twice, bodies that are all missing (None/NaN), ids that are numbers,
+# bodies of odd Unicode. A valid-but-odd table gives a correct (often empty) result; an invalid
+# one raises LessonsDataError with a message. Nothing else may escape.
+ODD_BODIES = st.one_of(
+    texts, st.none(), st.just(float("nan")),
+    st.sampled_from(["About dozens of protesters were killed.", "At least 12 people died. 2,300 were detained.",
+                     "Tokayev said he ordered forces to “shoot to kill without warning”.", "\u200b\u202e\ufeff\u0301",
+                     "Thousands protested.\n\nDozens were killed, officials said."]),
+)
+ODD_IDS = st.one_of(st.sampled_from(["a", "b", "a"]), st.integers(-5, 5), st.just(""), st.text(max_size=5), st.none())
+
+
+@st.composite
+def odd_articles(draw):
+    n = draw(st.integers(0, 4))
+    ids = [draw(ODD_IDS) for _ in range(n)]
+    if n >= 2 and draw(st.booleans()):
+        ids[1] = ids[0]  # a duplicate id
+    bodies = [draw(ODD_BODIES) for _ in range(n)]
+    if n and draw(st.booleans()):
+        bodies = [None] * n  # an all-NA column
+    labels = [draw(st.one_of(st.just(str(i)), st.none(), st.just(float("nan")))) for i in ids]
+    return pd.DataFrame({"article_id": pd.Series(ids, dtype=object), "label": pd.Series(labels, dtype=object),
+                         "body": pd.Series(bodies, dtype=object), "agencies": pd.Series([[] for _ in ids], dtype=object)})
+
+
+def no_crash(fn, *args, **kwargs):
+    """``fn(*args)``, or None when it refuses the input with a LessonsDataError (a clear message)."""
+    try:
+        return fn(*args, **kwargs)
+    except LessonsDataError as err:
+        assert str(err)
+        return None
+
+
+ODD = settings(max_examples=100 if os.environ.get("LESSONS_HYPOTHESIS") == "deep" else 15)
+
+
+@ODD
+@given(odd_articles())
+def test_compare_on_odd_tables(articles):
+    cov = no_crash(compare.coverage, articles)
+    if cov is None:
+        return
+    assert list(cov.columns) == compare._COVERAGE_COLUMNS
+    matrix = no_crash(compare.coverage_matrix, cov)
+    if matrix is not None:
+        assert matrix.shape == (cov["article_id"].nunique(), cov["element"].nunique())
+    single = no_crash(compare.only_one_source, cov)
+    assert single is None or list(single.columns) == ["element", "label", "article_id", "sentence"]
+    out = no_crash(compare.left_out, cov)
+    assert out is None or list(out.columns) == ["article_id", "element", "label", "covered_by"]
+    for element in cov["element"].unique()[:2]:
+        ex = no_crash(compare.coverage_exercise, cov, element)
+        assert ex is None or ex["type"] == "multi"
+    reuse = no_crash(compare.find_reuse, articles)
+    if reuse is not None:
+        assert isinstance(no_crash(compare.passage_agencies, reuse, articles), (pd.DataFrame, type(None)))
+    quotes = pd.DataFrame({"text": articles["body"], "label": articles["label"]})
+    variants = no_crash(compare.quote_variants, quotes)
+    if variants is not None:
+        assert isinstance(compare.variants_html(variants), str)
+
+
+@ODD
+@given(odd_articles())
+def test_figures_on_odd_tables(articles):
+    table = no_crash(figures.figures_table, articles)
+    if table is None:
+        return
+    reports = no_crash(figures.claim_reports, table)
+    verdicts = no_crash(figures.compare_figures, table)
+    if verdicts is not None:
+        assert set(verdicts["verdict"]) <= set(figures.VERDICTS)
+    if reports is not None and len(reports):
+        for _, part in reports.groupby("claim"):
+            value, why = figures.conservative_figure(part)
+            assert isinstance(value, float) and isinstance(why, str)
+
+
+@ODD
+@given(odd_articles())
+def test_language_on_odd_tables(articles):
+    for fn in (language.density, language.naming, language.attribution_verbs):
+        out = no_crash(fn, articles)
+        assert out is None or isinstance(out, pd.DataFrame)
+
+
+@ODD
+@given(odd_articles())
+def test_text_functions_on_odd_bodies(articles):
+    for body in [*articles["body"], 5, 2.5]:
+        for fn in (corpus.sentences, corpus.quotes, corpus.article_html, corpus.credited_agencies,
+                   figures.extract_figures, figures.attributions, figures.counting_body, exercises.passage_tokens,
+                   language.find_loaded_terms, language.scare_quotes, language.voice_words):
+            no_crash(fn, body)
+        if isinstance(body, str):
+            no_crash(corpus.clean_text, body)
+
+
+def test_compare_figures_on_a_vague_figure_only():
+    table = figures.figures_table(pd.DataFrame({"article_id": ["a"], "body": ["About dozens of protesters were killed."]}))
+    verdicts = figures.compare_figures(table)
+    assert set(verdicts["verdict"]) <= set(figures.VERDICTS)
+
+
+def test_coverage_of_no_articles_and_duplicate_ids():
+    empty = compare.coverage(pd.DataFrame({"article_id": [], "body": []}))
+    assert compare.left_out(empty).empty and compare.only_one_source(empty).empty
+    assert compare.coverage_matrix(empty).shape == (0, 0)
+    dup = compare.coverage(pd.DataFrame({"article_id": ["a", "a"], "body": ["Dozens were killed.", "Nothing."]}))
+    with pytest.raises(LessonsDataError, match="article_id"):
+        compare.coverage_matrix(dup)
+
+
+HUGE = st.one_of(st.integers(min_value=10**300, max_value=10**500), st.integers(max_value=-10**300, min_value=-10**500),
+                 st.sampled_from([10**400, -10**400, float("inf"), float("-inf"), float("nan"), "1e400", "-1e999",
+                                  "9" * 500, "1," * 200 + "1", True]))
+
+
+@ODD
+@given(HUGE, st.one_of(HUGE, st.integers(-5, 5), st.none(), st.text(max_size=5)))
+def test_exercises_on_huge_numbers(answer, tolerance):
+    entry = dict(id="p-huge", type="numeric", prompt="How many?", answer=answer, tolerance=tolerance,
+                 explanation="x", source="test")
+    ex = no_crash(exercises.validate_exercise, entry)
+    value = exercises.parse_number(answer)
+    assert value is None or isinstance(value, float)
+    if ex is not None:
+        for response in (answer, "12", 10**400, "1e400", ""):
+            result = exercises.check(ex, response)
+            assert isinstance(result, dict)
+        assert isinstance(exercises.static_html(ex, uid="u1"), str)
+        assert isinstance(exercises.answer_text(ex), str) and isinstance(exercises.plain_text(ex), str)
+
+
+def test_load_exercises_with_a_huge_answer(tmp_path):
+    (tmp_path / "x.yml").write_text("- id: x-huge\n  type: numeric\n  prompt: How many?\n  answer: " + "1" + "0" * 400
+                                    + "\n  explanation: x\n  source: test\n", encoding="utf-8")
+    try:
+        loaded = exercises.load_exercises(tmp_path)
+    except LessonsDataError as err:
+        assert "x.yml" in str(err) and "answer" in str(err)
+    else:
+        assert "x-huge" in loaded

@@ -208,7 +208,9 @@ def _prefix_re(prefixes: tuple) -> re.Pattern:
 # dashes and quotation marks separate words, so 'shoot-to-kill' = 'shoot to kill'.
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Sentence ends: . ! ? … (optionally followed by a closing quote) then space; or a line break.
-_BOUNDARY_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\s*\n\s*")
+# A break with a line break starts where its run of white space starts ((?<!\s)): tried from
+# inside a long run of spaces it would re-read the run from every position (quadratic).
+_BOUNDARY_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|(?<!\s)\s*\n\s*")
 _OPENERS = set("\"'“‘([«")
 _NEGATIONS = {"not", "no", "never", "nobody", "nothing", "none", "cannot", "nor", "neither"}
 _CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not")}
@@ -911,10 +913,38 @@ def _words(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+_EXACT_DIFF_WORDS = 2000  # longer middles let difflib skip very frequent words (autojunk)
+
+
 def _opcodes(a: str, b: str):
+    """Word-level opcodes (as difflib's). The common start and end are matched first (linear
+    time), and difflib aligns only the middle; a middle of more than _EXACT_DIFF_WORDS words
+    lets difflib ignore words that fill over 1% of it (its 'autojunk' rule), because aligning
+    every repeat of a frequent word costs the square of the length."""
     wa, wb = _words(a), _words(b)
-    sm = SequenceMatcher(a=[w[2] for w in wa], b=[w[2] for w in wb], autojunk=False)
-    return wa, wb, sm.get_opcodes()
+    ka, kb = [w[2] for w in wa], [w[2] for w in wb]
+    n = min(len(ka), len(kb))
+    p = 0
+    while p < n and ka[p] == kb[p]:
+        p += 1
+    q = 0
+    while q < n - p and ka[len(ka) - 1 - q] == kb[len(kb) - 1 - q]:
+        q += 1
+    mid_a, mid_b = ka[p:len(ka) - q], kb[p:len(kb) - q]
+    sm = SequenceMatcher(a=mid_a, b=mid_b, autojunk=len(mid_b) > _EXACT_DIFF_WORDS)
+    ops = [(op, i1 + p, i2 + p, j1 + p, j2 + p) for op, i1, i2, j1, j2 in sm.get_opcodes()]
+    ops = [op for op in ops if op[1] < op[2] or op[3] < op[4]]
+    if p:
+        ops.insert(0, ("equal", 0, p, 0, p))
+    if q:
+        ops.append(("equal", len(ka) - q, len(ka), len(kb) - q, len(kb)))
+    merged: list = []  # neighbouring 'equal' runs joined, as difflib gives them
+    for op in ops:
+        if merged and op[0] == "equal" and merged[-1][0] == "equal":
+            prev = merged.pop()
+            op = ("equal", prev[1], op[2], prev[3], op[4])
+        merged.append(op)
+    return wa, wb, merged
 
 
 def word_diff(text_a: str, text_b: str) -> pd.DataFrame:
@@ -1232,9 +1262,13 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     stand up to Russia..., dissident says'. A heading sums up the paragraphs under it in the
     editor's words, so a reader should be shown the paragraph sentence instead when there is one.
     """
-    before = text[:start].rsplit("\n", 1)[-1]
-    after = text[end:].split("\n", 1)[0]
-    if before.strip() or after.strip():
+    i = start - 1  # only white space back to the line start, and on to the line end?
+    while i >= 0 and text[i] != "\n" and text[i].isspace():
+        i -= 1
+    j = end
+    while j < len(text) and text[j] != "\n" and text[j].isspace():
+        j += 1
+    if (i >= 0 and text[i] != "\n") or (j < len(text) and text[j] != "\n"):
         return False  # other sentences share its paragraph
     last = text[start:end].rstrip(_CLOSERS)[-1:]
     return last not in {".", "!", "?", "…"}
@@ -1259,7 +1293,9 @@ def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.D
         for e in elements
     ]
     rows = []
-    for aid, body in zip(articles["article_id"], articles["body"]):
+    for number, (aid, body) in enumerate(zip(articles["article_id"], articles["body"]), start=1):
+        if aid is None or (isinstance(aid, float) and math.isnan(aid)):
+            raise LessonsDataError(f"coverage(articles): row {number} has no article_id")
         if not isinstance(body, str):
             raise LessonsDataError(f"coverage(articles): body of {aid!r} is not a string")
         sents = _sentences(body)
@@ -1280,13 +1316,30 @@ def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.D
                 "start": int(first["start"]) if hits else -1,
                 "end": int(first["end"]) if hits else -1,
             })
-    return pd.DataFrame(rows, columns=_COVERAGE_COLUMNS)
+    return pd.DataFrame(rows, columns=_COVERAGE_COLUMNS).astype(_COVERAGE_DTYPES)
+
+
+_COVERAGE_DTYPES = {"covered": "bool", "n_sentences": "int64", "start": "int64", "end": "int64"}
+
+
+def _covered(cov: pd.DataFrame) -> pd.Series:
+    """A boolean mask of the covered rows (True only for a true value: an empty or odd column
+    is still a mask, never a list of column names)."""
+    return cov["covered"].map(lambda v: v is True or (isinstance(v, (bool, np.bool_)) and bool(v))).astype(bool)
 
 
 def coverage_matrix(cov: pd.DataFrame) -> pd.DataFrame:
     """Article × element table of True/False, elements in data-file order."""
     _require_columns(cov, ["article_id", "element", "covered"], "coverage_matrix(cov)")
-    m = cov.pivot(index="article_id", columns="element", values="covered")
+    if cov["article_id"].isna().any() or cov["element"].isna().any():
+        raise LessonsDataError("coverage_matrix(cov): every row needs an article_id and an element")
+    twice = cov.duplicated(["article_id", "element"])
+    if twice.any():
+        first = cov.loc[twice].iloc[0]
+        raise LessonsDataError(
+            f"coverage_matrix(cov): article_id {first['article_id']!r} appears more than once for element "
+            f"{first['element']!r}; give each article a unique article_id")
+    m = cov.assign(covered=_covered(cov)).pivot(index="article_id", columns="element", values="covered")
     return m.loc[list(dict.fromkeys(cov["article_id"])), list(dict.fromkeys(cov["element"]))]
 
 
@@ -1294,7 +1347,7 @@ def only_one_source(cov: pd.DataFrame) -> pd.DataFrame:
     """Elements exactly one article covers: ``element, label, article_id, sentence``."""
     _require_columns(cov, ["article_id", "element", "label", "covered", "sentence"],
                      "only_one_source(cov)")
-    hit = cov[cov["covered"]]
+    hit = cov[_covered(cov)]
     counts = hit.groupby("element")["article_id"].nunique()
     single = counts[counts == 1].index
     out = hit[hit["element"].isin(single)][["element", "label", "article_id", "sentence"]]
@@ -1307,9 +1360,10 @@ def left_out(cov: pd.DataFrame) -> pd.DataFrame:
     Columns: ``article_id, element, label, covered_by`` (list of the articles that have it).
     """
     _require_columns(cov, ["article_id", "element", "label", "covered"], "left_out(cov)")
-    by_element = cov[cov["covered"]].groupby("element")["article_id"].apply(list)
+    covered = _covered(cov)
+    by_element = cov[covered].groupby("element")["article_id"].apply(list)
     rows = []
-    for _, r in cov[~cov["covered"]].iterrows():
+    for _, r in cov[~covered].iterrows():
         others = by_element.get(r["element"], [])
         if others:
             rows.append({"article_id": r["article_id"], "element": r["element"],

@@ -8,8 +8,10 @@ Every offset returned here indexes the original string it was computed on.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -89,10 +91,12 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){6,}")
 _LEADING_STAMP = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\s+", re.IGNORECASE)
 # Credits that mark a caption: "(photo credit: X)", "Alamy Stock Photo", "| EFE/EPA/...",
 # "[Name/AP]", "Photo: X", "Credit: X".
+# Every repetition is bounded or possessive so that a long line costs linear time (a word of
+# over 40 letters is not part of a credit; a credit in brackets is at most 200 characters).
 _CREDIT_PATTERNS = [
-    re.compile(r"\((?:photo\s+)?credit:\s*(?P<credit>[^)]+)\)\s*$", re.IGNORECASE),
-    re.compile(r"(?P<credit>(?:[A-Z][\w&-]*\s+){0,3}Stock Photo(?:\s+(?:[A-Z][\w&-]*\s+){0,3}Stock Photo)*)\s*$"),
-    re.compile(r"\|\s*(?P<credit>[A-Z0-9][A-Z0-9 &./'-]{2,})\s*$"),
+    re.compile(r"\((?:photo\s++)?credit:\s*+(?P<credit>[^)]{1,200}+)\)\s*$", re.IGNORECASE),
+    re.compile(r"(?P<credit>(?:[A-Z][\w&-]{0,40}+\s++){0,3}Stock Photo(?:\s++(?:[A-Z][\w&-]{0,40}+\s++){0,3}Stock Photo)*+)\s*$"),
+    re.compile(r"\|\s*+(?P<credit>[A-Z0-9][A-Z0-9 &./'-]{2,}+)\s*$"),
     re.compile(r"\[(?P<credit>[^\[\]/]{2,60}/[^\[\]]{2,40})\]\s*$"),
     re.compile(r"(?:^|\s)(?:photo|picture|image|credit)s?:\s*(?P<credit>[A-Z][^.]{1,80})$", re.IGNORECASE),
 ]
@@ -155,7 +159,19 @@ def _credit_of(match: re.Match | None) -> str:
     """The credit a caption names, said once ('Alamy Stock Photo Alamy Stock Photo' -> once)."""
     if match is None:
         return ""
-    return re.sub(r"^(.+?)(?:\s+\1)+$", r"\1", match.group("credit").strip())
+    credit = match.group("credit").strip()
+    if len(credit) > 200:  # the back-reference costs the square of the length: only short credits
+        return credit
+    return re.sub(r"^(.+?)(?:\s+\1)+$", r"\1", credit)
+
+
+def _starts_one_of(sorted_texts: list[str], text: str, proper: bool = False) -> bool:
+    """Is ``text`` the start of one of ``sorted_texts`` (a longer one if ``proper``)? The texts
+    that start with ``text`` follow it directly in sorted order, so one bisection answers."""
+    i = bisect.bisect_left(sorted_texts, text)
+    while proper and i < len(sorted_texts) and sorted_texts[i] == text:
+        i += 1
+    return i < len(sorted_texts) and sorted_texts[i].startswith(text)
 
 
 def _looks_like_headline(text: str) -> bool:
@@ -170,10 +186,12 @@ def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
     file slugs, photo captions with a credit, date stamps. After a line that ends an article
     (a 'Source link', a copyright line, a comment box) everything else is page furniture.
     """
+    raw = _text_arg(raw, "clean_text")
     rules = _boilerplate_rules(rules_folder or _rules_folder())
     parts: list[dict] = []
     captions: list[dict] = []
     kept: list[tuple[int, int, str]] = []
+    caption_texts: list[str] = []  # sorted: is a line the start of an earlier caption? (bisect)
     ended = False
     lines = _lines(raw)
 
@@ -200,11 +218,13 @@ def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
             if text:  # what follows a slug is the photo's caption
                 credit = _find_credit(text)
                 captions.append(dict(caption=text, credit=_credit_of(credit), start=start, end=start + len(text)))
+                bisect.insort(caption_texts, text)
                 removed(start, start + len(text), "photo caption or credit")
             continue
         copyright_line = _COPYRIGHT.match(text)
         if copyright_line:
             captions.append(dict(caption=text, credit=copyright_line.group("credit").strip(), start=start, end=line.end))
+            bisect.insort(caption_texts, text)
         rule = _match_rule(text, rules)
         if rule:
             removed(start, line.end, rule.reason)
@@ -214,9 +234,10 @@ def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
         credit = _find_credit(text)
         is_caption = (credit is not None and len(text.split()) <= 60) or _CREDIT_ONLY.match(text)
         # A caption printed twice: once alone, then again with its credit on the next line.
-        repeated = _CREDIT_ONLY.match(next_text) or any(c["caption"].startswith(text) for c in captions)
+        repeated = _CREDIT_ONLY.match(next_text) or _starts_one_of(caption_texts, text)
         if is_caption or repeated:
             captions.append(dict(caption=text, credit=_credit_of(credit), start=start, end=line.end))
+            bisect.insort(caption_texts, text)
             removed(start, line.end, "photo caption or credit")
             continue
         kept.append((start, line.end, text))
@@ -234,18 +255,33 @@ def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
     # A caption printed twice (alone, then with its credit) or a credit repeated: keep one.
     texts = captions_df["caption"].tolist()
     credits = captions_df["credit"].tolist()
+    credit_count = Counter(credits)
+    first_index: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        first_index.setdefault(text, i)
+    distinct = sorted(first_index)
     repeat = [
-        any(j != i and other.startswith(text) and len(other) > len(text) for j, other in enumerate(texts))
-        or (_CREDIT_ONLY.match(text) is not None and credits.count(credits[i]) > 1)
-        or texts.index(text) != i
+        _starts_one_of(distinct, text, proper=True)
+        or (_CREDIT_ONLY.match(text) is not None and credit_count[credits[i]] > 1)
+        or first_index[text] != i
         for i, text in enumerate(texts)
     ]
     captions_df = captions_df[[not r for r in repeat]].reset_index(drop=True)
     return CleanedArticle(headline, [t for _, _, t in kept], parts_df, captions_df)
 
 
+def _text_arg(text, name: str) -> str:
+    """``text`` as a string: None is no text; anything else that is not a string is refused."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise LessonsDataError(f"{name}: expected text (a string), got {type(text).__name__}")
+    return text
+
+
 def credited_agencies(text: str) -> list[str]:
     """Agencies a text names (in its body, captions or credit lines), in a stable order."""
+    text = _text_arg(text, "credited_agencies")
     return [name for name, regex in _agency_patterns(_rules_folder()) if regex.search(text)]
 
 
@@ -403,7 +439,7 @@ def sentences(text: str) -> pd.DataFrame:
     U.S.), decimals (3.5) and spaced ellipses (. . .) do not; a closing quotation mark stays
     with the sentence it closes.
     """
-    return _sentences_frame(text or "").copy()
+    return _sentences_frame(_text_arg(text, "sentences")).copy()
 
 
 @lru_cache(maxsize=512)
@@ -475,6 +511,9 @@ def _single_closer_candidates(para: str) -> list[int]:
     return out
 
 
+_SPACE_LOWER = re.compile(_SPACE + r"++[a-z]")
+
+
 def _single_spans(para: str) -> list[tuple[int, int]]:
     """Single quotation marks used as quotation marks, never apostrophes."""
     closers = _single_closer_candidates(para)
@@ -489,13 +528,13 @@ def _single_spans(para: str) -> list[tuple[int, int]]:
             continue
         if para[o] != _OPEN_SINGLE and _ELISION.match(para, o + 1):
             continue  # the '90s, rock 'n' roll
-        later = [c for c in closers if c > o + 1]
+        k = bisect.bisect_right(closers, o + 1)  # closers[k:] come after the opening mark
         # Skip plural possessives (protesters' demands) when a later closer exists.
-        while len(later) > 1 and para[later[0] - 1] in "sS" and re.match(_SPACE + r"+[a-z]", para[later[0] + 1:]):
-            later = later[1:]
-        if not later:
+        while len(closers) - k > 1 and para[closers[k] - 1] in "sS" and _SPACE_LOWER.match(para, closers[k] + 1):
+            k += 1
+        if k >= len(closers):
             continue
-        c = later[0]
+        c = closers[k]
         inner = para[o + 1:c]
         if para[o] == _CLOSE_SINGLE and len(inner.split()) < 2:
             continue  # a right quote as opener only for real phrases ('round the clock')
@@ -507,13 +546,16 @@ def _single_spans(para: str) -> list[tuple[int, int]]:
 
 
 _STOP = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|who|which|will|would)\b)"
-_CAP = r"[A-Z][\w\u2019'.-]*"
+# Words are bounded (40 characters) and possessive, spaces possessive: each attempt reads a
+# bounded stretch of text, so long runs of capitals or spaces cost linear time.
+_CAP = r"[A-Z][\w\u2019'.-]{0,40}+"
+_LOW = r"[a-z][\w-]{0,40}+"
 _NAME = (
     # the interior ministry / the Kazakh president / The Kuwaiti embassy in Kazakhstan
-    r"(?:[Tt]he\s+(?:" + _CAP + r"\s+){0,3}" + _STOP + r"[a-z][\w-]*(?:\s+" + _STOP + r"[a-z][\w-]*)??"
-    r"(?:\s+(?:in|of|for)\s+" + _CAP + r"(?:\s+" + _CAP + r"){0,2})?"
+    r"(?:[Tt]he\s++(?:" + _CAP + r"\s++){0,3}" + _STOP + _LOW + r"(?:\s++" + _STOP + _LOW + r")??"
+    r"(?:\s++(?:in|of|for)\s++" + _CAP + r"(?:\s++" + _CAP + r"){0,2})?"
     # Deputy Foreign Minister Alexander Grushko / Kazakhstan's president
-    r"|" + _CAP + r"(?:\s+(?:" + _CAP + r"|of|the|al|de|bin|von)){0,6}(?:\s+" + _STOP + r"[a-z][\w-]*)??"
+    r"|" + _CAP + r"(?:\s++(?:" + _CAP + r"|of|the|al|de|bin|von)){0,6}(?:\s++" + _STOP + _LOW + r")??"
     r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t)"
 )
 _PRONOUNS = {"he", "she", "they", "it"}
@@ -548,7 +590,7 @@ def quotes(text: str) -> pd.DataFrame:
     is one passage. ``speaker`` is who the text says is speaking, when it says so; 'he'/'she'
     are resolved to the last named speaker.
     """
-    return _quotes_frame(text or "", _rules_folder()).copy()
+    return _quotes_frame(_text_arg(text, "quotes"), _rules_folder()).copy()
 
 
 _QUOTE_COLUMNS = ["start", "end", "text", "speaker", "mark", "nested", "n_words", "closed"]
@@ -589,9 +631,11 @@ def _quote_rows(text: str, folder: str) -> tuple[dict, ...]:
                 carry = item  # may continue in the next paragraph
             elif closed:
                 found.append(item)
-        inside = [(base + o, base + c) for o, c, _ in doubles]
+        inside = [(base + o, base + c) for o, c, _ in doubles]  # disjoint, in order
+        inside_starts = [a for a, _ in inside]
         for o, c in _single_spans(para):
-            nested = any(a < base + o < b for a, b in inside)
+            k = bisect.bisect_left(inside_starts, base + o) - 1  # the last one opened before it
+            nested = k >= 0 and base + o < inside[k][1]
             found.append(dict(start=base + o + 1, end=base + c, mark="single", closed=True, nested=nested))
     if carry is not None:
         found.append(carry)
@@ -618,10 +662,15 @@ def _quote_rows(text: str, folder: str) -> tuple[dict, ...]:
     return tuple(rows)
 
 
+_WINDOW = 1000
+
+
 def _speaker(text: str, start: int, end: int, after_re, tail_re, before_re) -> str:
     """Who a quotation is attributed to: right after it, later in its sentence, or before it."""
-    line_end = text.find("\n", end)
-    tail = text[end + 1: line_end if line_end >= 0 else len(text)]
+    # Bounded windows (an attribution sits within _WINDOW characters of its quotation): many
+    # quotations on one long line would otherwise each read the whole line.
+    line_end = text.find("\n", end, end + 1 + _WINDOW)
+    tail = text[end + 1: line_end if line_end >= 0 else end + 1 + _WINDOW]
     m = after_re.match(tail)
     if m:
         return _clean_name(m.group("name") or m.group("name2"))
@@ -629,7 +678,7 @@ def _speaker(text: str, start: int, end: int, after_re, tail_re, before_re) -> s
     m = tail_re.search(tail[: stop.start() if stop else len(tail)])
     if m:
         return _clean_name(m.group("name"))
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
     head = text[line_start:start]
     # Only the sentence the quotation is in: cut at the last sentence end before it.
     cut = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
@@ -655,8 +704,9 @@ QUOTE_LEGEND = (
 
 def article_html(text: str) -> str:
     """The text as HTML paragraphs with every (outer) quotation marked; everything escaped."""
+    text = _text_arg(text, "article_html")
     spans = quotes(text)
-    spans = spans[~spans["nested"]]
+    spans = spans[~spans["nested"].astype(bool)]
     out, paragraphs = [], [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text or "")]
     for p_start, p_end in paragraphs:
         pieces, cursor = [], p_start

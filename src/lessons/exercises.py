@@ -97,7 +97,13 @@ def _is_int(x: Any) -> bool:
 
 
 def _is_number(x: Any) -> bool:
-    return (_is_int(x) or isinstance(x, float)) and math.isfinite(x)
+    """A finite int or float that a float can hold (10**400 is an int but no float: refused)."""
+    if not (_is_int(x) or isinstance(x, float)):
+        return False
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:
+        return False
 
 
 def _nonempty_str(x: Any) -> bool:
@@ -369,6 +375,10 @@ def normalise_word(word: str) -> str:
 def passage_tokens(passage: str) -> list[dict]:
     """The passage cut into clickable chunks: dicts with start, end, text and `word`
     (normalised; '' for chunks that are only punctuation). Offsets index `passage`."""
+    if passage is None:
+        passage = ""
+    if not isinstance(passage, str):
+        raise LessonsDataError(f"passage_tokens: expected text (a string), got {type(passage).__name__}")
     return [
         {"start": m.start(), "end": m.end(), "text": m.group(), "word": normalise_word(m.group())}
         for m in _CHUNK_RE.finditer(passage)
@@ -454,7 +464,11 @@ def parse_quantity(value: Any) -> tuple[float | None, str]:
     if isinstance(value, bool) or value is None:
         return None, ""
     if isinstance(value, (int, float)):
-        return (float(value) if math.isfinite(value) else None), ""
+        try:
+            number = float(value)
+        except OverflowError:  # an int too large for a float (10**400)
+            return None, ""
+        return (number if math.isfinite(number) else None), ""
     text = str(value)
     if len(text) > 200:
         return None, ""
@@ -474,7 +488,8 @@ def parse_quantity(value: Any) -> tuple[float | None, str]:
         s = s.replace(",", ".")
     if not _NUMBER_RE.match(s):
         return None, ""
-    return float(s), unit
+    number = float(s)  # '9' * 500 parses as inf: no number a student means
+    return (number if math.isfinite(number) else None), unit
 
 
 def parse_number(value: Any) -> float | None:
@@ -612,8 +627,12 @@ def check(exercise: dict, response: Any) -> dict:
         if unit and want and unit.rstrip("s") != want.rstrip("s"):
             return _result(False, "invalid", f"{NO} The question asks for {want}, "
                            f"not {unit}.", value=value)
-        tol = float(exercise.get("tolerance") or 0)
-        target = float(ans)
+        try:
+            tol = float(exercise.get("tolerance") or 0)
+            target = float(ans)
+        except (TypeError, ValueError, OverflowError):
+            raise LessonsDataError(f"exercise {exercise.get('id')!r}: field 'answer' or 'tolerance' is not a number "
+                                   "a float can hold (check it with validate_exercise)") from None
         if abs(value - target) <= tol + 1e-9 * max(1.0, abs(target)):
             return _result(True, "correct", f"{OK} Correct.", value=value)
         side = "high" if value > target else "low"

@@ -13,6 +13,7 @@ compiled once plus a little token logic around each match: no tagger, no model, 
 
 from __future__ import annotations
 
+import bisect
 import csv
 import math
 import re
@@ -344,6 +345,21 @@ _TOKEN = re.compile(
     r"|(?P<punct>[^\s\w])"
 )
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s+[A-Z\"'\u201c\u2018(]|\s*$)|\n")
+
+
+@lru_cache(maxsize=8)
+def _sentence_stops(text: str) -> tuple[int, ...]:
+    """Where every ``_SENTENCE_END`` match in ``text`` starts (each match is independent of
+    where a search begins, so this list answers every search at once)."""
+    return tuple(m.start() for m in _SENTENCE_END.finditer(text))
+
+
+def _next_stop(text: str, pos: int) -> int | None:
+    """``_SENTENCE_END.search(text, pos).start()`` in O(log n), or None: many figures in one
+    long sentence would otherwise each scan to its end (quadratic)."""
+    stops = _sentence_stops(text)
+    i = bisect.bisect_left(stops, pos)
+    return stops[i] if i < len(stops) else None
 
 
 def _tokens(text: str, start: int, limit: int = 110):
@@ -702,10 +718,8 @@ def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
         m = re.search(r"([A-Za-z]+)" + _SP + r"+(?:by" + _SP + r"+)?[\u201c\"\u2018']?$", left)
         if m and participle(m.group(1)) and not re.fullmatch(g.reporting, m.group(1).lower()):
             fig.verb = m.group(1).lower()
-    tail_end = len(text)
-    stop = _SENTENCE_END.search(text, fig.np_end)
-    if stop:
-        tail_end = stop.start()
+    stop = _next_stop(text, fig.np_end)
+    tail_end = len(text) if stop is None else stop
     fig.tail = text[fig.np_end:min(tail_end, fig.np_end + 80)]
 
 
@@ -965,6 +979,15 @@ def _same_kind_of_event(a: str, b: str, g: _Grammar) -> bool:
     return ka is None or kb is None or ka == kb
 
 
+def _text_arg(text, name: str) -> str:
+    """``text`` as a string: None is no text; anything else that is not a string is refused."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise LessonsDataError(f"{name}: expected text (a string), got {type(text).__name__}")
+    return text
+
+
 def extract_figures(text: str) -> pd.DataFrame:
     """Every figure in ``text``: one row each, columns ``FIGURE_COLUMNS``.
 
@@ -1019,14 +1042,29 @@ _PRONOUN_SUBJECT = {"it", "he", "she", "they", "this", "that"}
 def _attribution_patterns(folder: str | None = None):
     g = _grammar(folder)
     verbs = g.reporting
-    name = r"(?P<name>(?:[A-Z\u00C0-\u024F][\w\u2019'.\-]*|[a-z][\w\-\u2019']*)(?:" + _SP + r"+(?:[\w\u2019'.\-]+)){0,7}?)"
-    according = re.compile(r"\b[Aa]ccording" + _SP + r"+to" + _SP + r"+(?P<name>[^,.;:\u201c\"]{2,80}?)(?=" + _SP + r"*(?:[,.;:]|$|\u201d))")
-    cited_as = re.compile(r"(?P<via>[A-Z][\w\u2019'\-]*(?:" + _SP + r"+[\w\u2019'\-]+){0,5}?)" + _SP + r"+(?:has" + _SP + r"+|had" + _SP + r"+)?(?:cited|quoted)" + _SP + r"+(?P<name>[^,.;]{2,80}?)" + _SP + r"+as" + _SP + r"+saying")
-    cited_by = re.compile(r"(?P<name>[A-Z][^,.;]{1,80}?)," + _SP + r"*(?:as" + _SP + r"+)?(?:cited|quoted)" + _SP + r"+by" + _SP + r"+(?P<via>[^,.;]{2,60}?)," + _SP + r"*(?:" + verbs + r")\b")
-    with_saying = re.compile(r"\bwith" + _SP + r"+(?P<name>[^,.;]{2,60}?)" + _SP + r"+(?:saying|reporting|estimating|claiming)\b")
-    subject_verb = re.compile(r"(?P<name>[^,.;:\u201c\u201d\"]{2,90}?)" + _SP + r"+(?:(?:has|have|had|was|were|also|earlier|later|then|now)" + _SP + r"+){0,2}(?P<verb>" + verbs + r")\b(?!" + _SP + r"+(?:by|to)\b)")
-    verb_subject = re.compile(r"(?:^|[,\u201d\"]" + _SP + r"*)(?P<verb>said|says|reported|claimed|added)" + _SP + r"+(?P<name>(?:[A-Z][\w\u2019'.\-]*)(?:" + _SP + r"+[A-Z][\w\u2019'.\-]*){0,5})")
+    # Linear on any input: a lazy name that may hold spaces must end on a non-space character
+    # before the spaces that follow it, runs of spaces are possessive (``++``), words are
+    # bounded (``{0,40}``), so no start position re-reads a long run of spaces or letters.
+    sp = _SP + "++"
+    according = re.compile(r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>[^,.;:\u201c\"]{1,79}?[^,.;:\u201c\"\s])(?=" + _SP + r"*+(?:[,.;:]|$|\u201d))")
+    cited_as = re.compile(r"(?P<via>[A-Z][\w\u2019'\-]{0,40}+(?:" + sp + r"[\w\u2019'\-]{1,40}+){0,5}?)" + sp + r"(?:has" + sp + r"|had" + sp + r")?(?:cited|quoted)" + sp + r"(?P<name>[^,.;]{1,79}?[^,.;\s])" + sp + r"as" + sp + r"saying")
+    cited_by = re.compile(r"(?P<name>[A-Z][^,.;]{1,80}?)," + _SP + r"*+(?:as" + sp + r")?(?:cited|quoted)" + sp + r"by" + sp + r"(?P<via>[^,.;]{2,60}?)," + _SP + r"*+(?:" + verbs + r")\b")
+    with_saying = re.compile(r"\bwith" + sp + r"(?P<name>[^,.;]{1,59}?[^,.;\s])" + sp + r"(?:saying|reporting|estimating|claiming)\b")
+    subject_verb = re.compile(r"(?P<name>[^,.;:\u201c\u201d\"]{1,89}?[^,.;:\u201c\u201d\"\s])" + sp + r"(?:(?:has|have|had|was|were|also|earlier|later|then|now)" + sp + r"){0,2}(?P<verb>" + verbs + r")\b(?!" + _SP + r"++(?:by|to)\b)")
+    verb_subject = re.compile(r"(?:^|[,\u201d\"]" + _SP + r"*+)(?P<verb>said|says|reported|claimed|added)" + sp + r"(?P<name>(?:[A-Z][\w\u2019'.\-]{0,40}+)(?:" + sp + r"[A-Z][\w\u2019'.\-]{0,40}+){0,5})")
     return according, cited_as, cited_by, with_saying, subject_verb, verb_subject
+
+
+_SP_CHARS = " \t\u00a0\u2009\u202f\u2007\u2008\u200a"
+
+
+def _last_char(text: str, end: int, spaces: str | None = None) -> str:
+    """The last character of ``text[:end]`` that is not white space (or not one of
+    ``spaces``), '' if none: like ``text[:end].strip()[-1:]`` without copying the prefix."""
+    i = end - 1
+    while i >= 0 and (text[i] in spaces if spaces is not None else text[i].isspace()):
+        i -= 1
+    return text[i] if i >= 0 else ""
 
 
 def _clean_subject(name: str) -> str:
@@ -1048,6 +1086,7 @@ def attributions(sentence: str) -> pd.DataFrame:
     ('..., according to officials', '..., Tokayev said.'). 'X cited Y as saying' and
     'Y, cited by X, said' give 'Y (via X)'.
     """
+    sentence = _text_arg(sentence, "attributions")
     frame = pd.DataFrame(_attribution_rows(sentence), columns=["start", "end", "source", "direction"])
     return frame.sort_values("start", ignore_index=True)
 
@@ -1055,15 +1094,20 @@ def attributions(sentence: str) -> pd.DataFrame:
 def _attribution_rows(sentence: str) -> list[dict]:
     """The rows of ``attributions`` in the order found (not yet sorted by start)."""
     according, cited_as, cited_by, with_saying, subject_verb, verb_subject = _attribution_patterns()
-    rows, taken = [], []
+    rows = []
+    taken_starts: list[int] = []  # the spans already taken, disjoint and sorted by start
+    taken_ends: list[int] = []
 
     def free(a, b):
-        return all(b <= x or a >= y for x, y in taken)
+        i = bisect.bisect_left(taken_starts, b)  # spans that start before b
+        return i == 0 or taken_ends[i - 1] <= a
 
     def add(a, b, source, direction):
         source = source.strip()
         if source and free(a, b):
-            taken.append((a, b))
+            i = bisect.bisect_left(taken_starts, a)
+            taken_starts.insert(i, a)
+            taken_ends.insert(i, b)
             rows.append(dict(start=a, end=b, source=source, direction=direction))
 
     for m in cited_as.finditer(sentence):
@@ -1072,8 +1116,8 @@ def _attribution_rows(sentence: str) -> list[dict]:
     for m in cited_by.finditer(sentence):
         add(m.start(), m.end(), f"{_clean_subject(m.group('name'))} (via {_clean_subject(m.group('via'))})", "forward")
     for m in according.finditer(sentence):
-        before = sentence[:m.start()].strip()
-        direction = "forward" if not before or before.endswith((".", ":")) else "backward"
+        before = _last_char(sentence, m.start())
+        direction = "forward" if not before or before in ".:" else "backward"
         add(m.start(), m.end(), _clean_subject(m.group("name")), direction)
     for m in with_saying.finditer(sentence):
         add(m.start(), m.end(), _clean_subject(m.group("name")), "forward")
@@ -1087,11 +1131,12 @@ def _attribution_rows(sentence: str) -> list[dict]:
             continue  # a long lowercase clause is not a speaker
         after = sentence[m.end():m.end() + 30]
         # backward: ', Tokayev said.' / ', the ministry said, after ...'
-        prefix = sentence[:m.start("name")]
         trailing = re.match(_SP + r"*(?:$|[,.;]|in\b|on\b|at\b|late\b|earlier\b|yesterday\b|today\b|after\b|as\b)", after)
-        led_by_comma = bool(re.search(r"[,\u201d\"]" + _SP + r"*$", prefix + (m.group("name")[:len(m.group("name")) - len(m.group("name").lstrip())])))
-        direction = "backward" if trailing and (led_by_comma or prefix.strip().endswith((",", "\u201d", '"'))) else "forward"
         start = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
+        # The character before the name, over spaces (led_by_comma) or any white space.
+        led_by_comma = _last_char(sentence, start, _SP_CHARS) in (",", "\u201d", '"')
+        led = led_by_comma or _last_char(sentence, m.start("name")) in (",", "\u201d", '"')
+        direction = "backward" if trailing and led else "forward"
         add(start, m.end(), name, direction)
     return rows
 
@@ -1141,15 +1186,25 @@ def _counters(folder: str | None = None):
     return tuple(out)
 
 
+def _without_via(source: str) -> str:
+    """``re.sub(r"\\s*\\(via [^)]*\\)$", "", source)`` without a regex: the first '(via ' after
+    the last ')' but one, when the text ends with ')' (linear; the regex re-read long runs)."""
+    if not source.endswith(")"):
+        return source
+    i = source.find("(via ", source.rfind(")", 0, len(source) - 1) + 1, len(source) - 1)
+    return source if i < 0 else source[:i].rstrip()
+
+
 def counting_body(source: str) -> tuple[str, str]:
     """Map a source as written ('Kazakhstan's interior ministry') to a counting body and its
     kind, through ``data/figures/counters.csv``. Relayed figures ('X (via Interfax)') are
     credited to X, who counted; unknown sources are returned as written."""
+    source = _text_arg(source, "counting_body")
     if not source:
         return "", ""
     if source.lower() in _PRONOUN_SUBJECT:
         return f"not named ('{source}')", "unclear"
-    counted_by = re.sub(r"\s*\(via [^)]*\)$", "", source)
+    counted_by = _without_via(source)
     for regex, counter, kind in _counters():
         if regex.search(counted_by):
             return counter, kind
@@ -1178,6 +1233,8 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
     for _, art in articles.iterrows():
         body = art["body"] if isinstance(art["body"], str) else ""
         label = art["label"] if "label" in articles.columns else art["article_id"]
+        if not isinstance(label, str) or not label.strip():
+            label = str(art["article_id"])  # a missing label: the id names the article
         figs = extract_figures(body)
         if figs.empty:
             continue
@@ -1185,15 +1242,21 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
         sents = list(corpus.sentences(body).itertuples(index=False, name=None))
         quotes = list(corpus.quotes(body)[["start", "end", "speaker"]].itertuples(index=False, name=None))
         fig_starts = [int(s) for s in figs["start"]]
+        # Lookups by bisection and caches per sentence and per line: a long body with many
+        # figures must not rescan its sentences, quotations or lines once per figure.
+        sent_starts = [s[0] for s in sents]
+        containing = _containing_quotes(quotes, figs["start"].tolist(), figs["end"].tolist())
+        newlines = [m.start() for m in re.finditer("\n", body)]
         attr_cache: dict[int, list[dict]] = {}
+        when_cache: dict[int, str] = {}
+        heading_cache: dict[int, bool] = {}
+        article_headings = headings.get(art["article_id"], ())
         for number, fig in enumerate(figs.itertuples(index=False), start=1):
-            hit = next((s for s in sents if s[0] <= fig.start and s[1] >= fig.end), None)
-            if hit is None:
-                before = [s for s in sents if s[0] <= fig.start]
-                hit = before[-1] if before else None
+            k = bisect.bisect_right(sent_starts, fig.start) - 1  # the last sentence starting at or before it
+            hit = sents[k] if k >= 0 else None
             s_start = int(hit[0]) if hit is not None else 0
             s_text = hit[2] if hit is not None else body
-            inside = next((q for q in quotes if q[0] <= fig.start and q[1] >= fig.end), None)
+            inside = containing[number - 1]
             in_quote = inside is not None
             speaker = inside[2] if in_quote else ""
             if s_start not in attr_cache:
@@ -1202,21 +1265,44 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
             if in_quote and speaker:
                 source = speaker
             if source.lower() == "it" and hit is not None:
-                earlier = [s for s in sents if s[1] <= hit[0]]
-                source = _resolve_it(earlier[-1][2]) if earlier else source
+                source = _resolve_it(sents[k - 1][2]) if k > 0 else source
             counter, kind = counting_body(source)
-            when = ", ".join(dict.fromkeys(m.group().lower() for m in g.time_cues.finditer(s_text)))
+            if s_start not in when_cache:
+                when_cache[s_start] = ", ".join(dict.fromkeys(m.group().lower() for m in g.time_cues.finditer(s_text)))
+            when = when_cache[s_start]
+            line_no = bisect.bisect_left(newlines, fig.start)
+            if line_no not in heading_cache:
+                heading_cache[line_no] = _in_heading(body, fig.start, article_headings)
             record = fig._asdict()
             record.update(article_id=art["article_id"], label=label, figure=f"{art['article_id']}-{number}",
                           sentence=s_text, sentence_start=s_start, in_quote=in_quote, speaker=speaker,
                           source=source, counter=counter, counter_kind=kind, when=when,
-                          in_heading=_in_heading(body, fig.start, headings.get(art["article_id"], ())))
+                          in_heading=heading_cache[line_no])
             record["_before"] = body[max(0, fig.start - 40):fig.start]
             record["_after"] = _after_text(body, fig.end, fig_starts, number)
             rows.append(record)
     table = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "_before", "_after"])
-    table["claim"] = [assign_claim(r) for r in table.to_dict("records")] if len(table) else []
+    memo: dict = {}  # figures in one sentence share the sentence-wide conditions
+    table["claim"] = [assign_claim(r, _memo=memo) for r in table.to_dict("records")] if len(table) else []
     return table.drop(columns=["_before", "_after"])
+
+
+def _containing_quotes(quotes: list[tuple], starts: list[int], ends: list[int]) -> list[tuple | None]:
+    """For each figure span, the first quotation (in ``quotes`` order, sorted by start) that
+    contains it, or None. One sweep: only quotations still open at a figure are examined
+    (quotations nest at most a level or two, so that set stays small)."""
+    order = sorted(range(len(starts)), key=lambda i: starts[i])
+    out: list[tuple | None] = [None] * len(starts)
+    active: list[tuple[int, tuple]] = []  # (position in quotes, quote) opened so far, not yet closed
+    j = 0
+    for i in order:
+        s, e = starts[i], ends[i]
+        while j < len(quotes) and quotes[j][0] <= s:
+            active.append((j, quotes[j]))
+            j += 1
+        active = [(n, q) for n, q in active if q[1] >= s]
+        out[i] = next((q for _, q in active if q[1] >= e), None)
+    return out
 
 
 def _heading_texts() -> dict:
@@ -1257,8 +1343,8 @@ def _resolve_it(previous: str) -> str:
 def _after_text(body: str, end: int, fig_starts: list[int], number: int) -> str:
     """The words after a figure, up to the next figure or the end of its sentence.
     ``fig_starts``: the start of every figure in ``body``, in order; ``number`` counts from 1."""
-    stop = _SENTENCE_END.search(body, end)
-    limit = stop.start() if stop else len(body)
+    stop = _next_stop(body, end)
+    limit = len(body) if stop is None else stop
     if number < len(fig_starts):
         limit = min(limit, fig_starts[number])
     return body[end:limit]
@@ -1322,8 +1408,9 @@ def load_claims(path: str | None = None) -> tuple[_Claim, ...]:
     return tuple(out)
 
 
-def assign_claim(row: dict, claims=None) -> str:
-    """The first claim in ``claims.yml`` whose rule matches this figure, or ''."""
+def assign_claim(row: dict, claims=None, *, _memo: dict | None = None) -> str:
+    """The first claim in ``claims.yml`` whose rule matches this figure, or ''.
+    ``_memo`` (internal) caches the sentence-wide tests for figures of one sentence."""
     claims = load_claims() if claims is None else claims
     fields = {
         "counted": str(row.get("counted") or ""),
@@ -1342,6 +1429,11 @@ def assign_claim(row: dict, claims=None) -> str:
                     ok = (not fields["counted"]) == cond
                 elif key == "not_counted":
                     ok = not cond.search(fields["counted"])
+                elif key == "sentence" and _memo is not None:
+                    memo_key = (id(cond), fields["sentence"])
+                    if memo_key not in _memo:
+                        _memo[memo_key] = bool(cond.search(fields["sentence"]))
+                    ok = _memo[memo_key]
                 else:
                     ok = bool(cond.search(fields[key]))
                 if not ok:
@@ -1351,10 +1443,15 @@ def assign_claim(row: dict, claims=None) -> str:
     return ""
 
 
+_OTHERS_BEFORE = re.compile(r"\b[A-Z][\w\u2019'\-]+" + _SP + r"++and" + _SP + "++$")
+
+
 def _others_prefix(row: dict) -> re.Match | None:
-    """'Russia and ' just before the figure: the named member the figure does not count."""
-    before = str(row.get("sentence") or "")[: max(0, int(row["start"]) - int(row["sentence_start"]))]
-    return re.search(r"\b[A-Z][\w\u2019'\-]+" + _SP + r"+and" + _SP + "+$", before[-200:])
+    """'Russia and ' just before the figure: the named member the figure does not count.
+    Only the last 200 characters before the figure can hold it (a bounded window)."""
+    sentence = str(row.get("sentence") or "")
+    end = max(0, int(row["start"]) - int(row["sentence_start"]))
+    return _OTHERS_BEFORE.search(sentence, max(0, end - 200), end)
 
 
 def _others_adjust(row: dict) -> int:
@@ -1546,12 +1643,17 @@ def conservative_figure(reports: pd.DataFrame) -> tuple[float, str]:
     if not specific.empty:
         values = specific["compare_low"].where(specific["qualifier"] != "approx", specific["compare_value"])
         values = values.where(specific["qualifier"] != "range", specific["compare_low"])
-        i = values.idxmin()
-        return float(values[i]), f"{specific.loc[i, 'label']}: '{specific.loc[i, 'text']}'"
+        values = pd.to_numeric(values, errors="coerce").dropna()  # a figure without a value cannot be the lowest
+        if not values.empty:
+            i = values.idxmin()
+            return float(values[i]), f"{specific.loc[i, 'label']}: '{specific.loc[i, 'text']}'"
     vague = reports[reports["qualifier"] == "vague"]
+    vague = vague[pd.to_numeric(vague["conservative"], errors="coerce").notna()]
     if not vague.empty:
-        i = vague["conservative"].idxmin()
+        i = pd.to_numeric(vague["conservative"]).idxmin()
         return float(vague.loc[i, "conservative"]), f"{vague.loc[i, 'label']}: '{vague.loc[i, 'text']}' counted as {_fmt(vague.loc[i, 'conservative'])}"
+    if reports["qualifier"].isin(["exact", "at_least", "approx", "range", "vague"]).any():
+        return math.nan, "no figure with a value: no count"
     return math.nan, "only ceilings ('up to'): no count"
 
 
