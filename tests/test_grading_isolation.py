@@ -21,6 +21,8 @@ import time
 
 import nbformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lessons import grading, plaindata, sandbox
 from lessons.selfcheck import Notebook
@@ -405,3 +407,25 @@ def test_self_check_reads_the_committed_student_notebook(tmp_path, monkeypatch):
     assert "hedges" in grader.tests and "hedges" in grader.form_only
     assert "form is right" in grader.check("price_cap", {"price_cap": "differs"}).message
     assert not grader.check("price_cap", {"price_cap": "maybe"}).passed
+
+
+_hashable = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                         lambda inner: st.tuples(inner, inner), max_leaves=5)
+_plain = st.recursive(_hashable, lambda inner: st.lists(inner, max_size=4) | st.sets(_hashable, max_size=4)
+                      | st.dictionaries(_hashable, inner, max_size=4) | st.tuples(inner), max_leaves=12)
+
+
+@given(_plain)
+@settings(max_examples=100, deadline=None)
+def test_plain_data_round_trip_property(value):
+    back = plaindata.decode(plaindata.loads(plaindata.dumps(plaindata.encode(value))))
+    assert back == value and repr(type(back)) == repr(type(value))
+
+
+@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+@settings(max_examples=100, deadline=None)
+def test_plain_data_decoder_never_crashes(blob):
+    try:
+        plaindata.decode(plaindata.loads(blob))
+    except plaindata.PlainDataError:
+        pass
