@@ -429,3 +429,12 @@ def test_plain_data_decoder_never_crashes(blob):
         plaindata.decode(plaindata.loads(blob))
     except plaindata.PlainDataError:
         pass
+
+
+def test_gradebook_cells_never_become_spreadsheet_formulas(tmp_path):
+    out = grading.write_gradebook([{"submission": "=HYPERLINK(\"x\").ipynb", "assignment": "@a", "q": "1",
+                                    "total": "1", "possible": "2", "status": "ok", "reason": "", "isolation": "sandbox"}],
+                                  ["q"], tmp_path / "g.csv")
+    with out.open() as f:
+        row = next(csv.DictReader(f))
+    assert row["submission"].startswith("'=") and row["assignment"] == "'@a" and row["q"] == "1"

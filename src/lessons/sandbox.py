@@ -103,12 +103,22 @@ def bwrap_command(bwrap: str, mode: str, work: Path, etc: Path, argv: list[str],
     made: set[str] = set()
     for p in read_only_paths():
         cmd += _dirs_for(p, made) + ["--ro-bind", str(p), str(p)]
+    size = ["--size", str(TMP_SIZE)] if _has_option(bwrap, "--size") else []  # bwrap >= 0.10
     cmd += ["--ro-bind", str(etc), "/etc", "--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(TMP_SIZE), "--tmpfs", "/tmp",
+            "--perms", "1777", *size, "--tmpfs", "/tmp",
             "--perms", "0755", "--dir", "/home", "--bind", str(work), SANDBOX_HOME, "--chdir", SANDBOX_HOME]
     for key, value in env.items():
         cmd += ["--setenv", key, value]
     return cmd + ["--", *argv]
+
+
+@functools.lru_cache(maxsize=8)
+def _has_option(bwrap: str, option: str) -> bool:
+    try:
+        text = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return f"{option} " in text
 
 
 def write_etc(etc: Path, uid: int) -> None:
