@@ -438,3 +438,11 @@ def test_gradebook_cells_never_become_spreadsheet_formulas(tmp_path):
     with out.open() as f:
         row = next(csv.DictReader(f))
     assert row["submission"].startswith("'=") and row["assignment"] == "'@a" and row["q"] == "1"
+
+
+def test_teachers_guide_states_the_real_limits():
+    guide = (grading.REPO_ROOT / "teachers" / "assignments.md").read_text()
+    limits = grading.LIMITS
+    assert f"{limits['memory'] // 1024**3} GB of memory, {limits['processes']} processes, files of " \
+           f"{limits['file_size'] // 1024**2} MB" in " ".join(guide.split())
+    assert "unsandboxed" in guide and "ISOLATION=sandbox" in guide and "What it still trusts" in guide
