@@ -435,13 +435,27 @@ def _memoize_helpers() -> None:
 
     Wraps the public functions of the helper modules with a cache keyed on their arguments (a
     DataFrame by identity, kept alive in the cache); a DataFrame result is copied on every hit so
-    one test cannot change what the next one sees.
+    one test cannot change what the next one sees, and a copy stands for its original in a key.
     """
     import functools
     import importlib
     import inspect
 
     import pandas as pd
+
+    origin: dict[int, int] = {}  # id(copy handed out) -> id(cached original)
+    alive: list = []  # copies kept alive so their ids are never reused
+
+    def ident(a):
+        return ("frame", origin.get(id(a), id(a))) if isinstance(a, (pd.DataFrame, pd.Series)) else a
+
+    def handed_out(value):
+        if not isinstance(value, (pd.DataFrame, pd.Series)):
+            return value
+        copy = value.copy()
+        origin[id(copy)] = origin.get(id(value), id(value))
+        alive.append(copy)
+        return copy
 
     for module_name in _HELPER_MODULES:
         module = importlib.import_module(module_name)
@@ -453,15 +467,13 @@ def _memoize_helpers() -> None:
 
             def wrapper(*args, _fn=fn, _cache=cache, **kwargs):
                 try:
-                    key = (tuple(id(a) if isinstance(a, pd.DataFrame) else a for a in args),
-                           tuple(sorted(kwargs.items())))
+                    key = (tuple(ident(a) for a in args), tuple(sorted((k, ident(v)) for k, v in kwargs.items())))
                     hash(key)
                 except TypeError:
                     return _fn(*args, **kwargs)
                 if key not in _cache:
-                    _cache[key] = (args, _fn(*args, **kwargs))
-                value = _cache[key][1]
-                return value.copy() if isinstance(value, (pd.DataFrame, pd.Series)) else value
+                    _cache[key] = (args, kwargs, _fn(*args, **kwargs))
+                return handed_out(_cache[key][2])
 
             wrapper._memo = True
             setattr(module, attr, functools.wraps(fn)(wrapper))
