@@ -1,7 +1,7 @@
 """Grading that a student cannot cheat, break or use to read the teacher's files (issue 13).
 
 Planted hostile submissions, one for each attack seen on the old grader, graded in one batch with
-honest ones (TIMEOUT=30, JOBS=2). Asserts: a planted secret and the host's /etc/passwd appear
+honest ones (TIMEOUT=40, JOBS=2). Asserts: a planted secret and the host's /etc/passwd appear
 nowhere in the gradebook or the grader's output; every honest row has its true score; no hostile
 row scores more than its honest answers earn; the batch ends in bounded time; nothing touches
 another submission or the gradebook after the run. Also: the sandbox itself (what a notebook can
@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from lessons import grading, plaindata, sandbox
 from lessons.selfcheck import Notebook
 
-TIMEOUT = 30
+TIMEOUT = 40  # an honest notebook takes 5-15 s in the sandbox on a busy two-core machine
 JOBS = 2
 FIGURES = grading.MASTERS_DIR / "figures" / "figures.ipynb"
 HOST_PASSWD = open("/etc/passwd").read()
@@ -281,11 +281,11 @@ for path in [{str(gradebook)!r}] + glob.glob("/tmp/**/result.json", recursive=Tr
              "memory_hog.ipynb": full, "loops_forever.ipynb": 0}
     for name, most in earns.items():
         assert total(name) <= most, f"{name}: {rows[name]}"
-    assert rows["reads_secrets.ipynb"]["status"] == "error"
+    assert rows["reads_secrets.ipynb"]["status"] == "error", rows["reads_secrets.ipynb"]
     assert rows["reads_secrets.ipynb"]["reason"].startswith("RuntimeError (in the cell that starts")
-    assert rows["equals_anything.ipynb"]["reason"].count("not plain data") >= 5
+    assert rows["equals_anything.ipynb"]["reason"].count("not plain data") >= 5, rows["equals_anything.ipynb"]
     assert rows["loops_forever.ipynb"]["status"] == "timeout"
-    assert rows["huge_answer.ipynb"]["status"] == "failed"
+    assert rows["huge_answer.ipynb"]["status"] == "failed" and "kB of answers" in rows["huge_answer.ipynb"]["reason"]
     assert rows["memory_hog.ipynb"]["status"] == "error" and "MemoryError" in rows["memory_hog.ipynb"]["reason"]
     # contained attacks still get their honest score, and fast
     for name in ("writes_outside.ipynb", "holds_pipe.ipynb", "huge_output.ipynb"):

@@ -493,7 +493,7 @@ def _score_main(spec_file: str, zip_file: str) -> None:
 # Grading one submission
 # ----------------------------------------------------------------------------------
 
-SCORE_MIN_TIMEOUT = 20  # seconds: the scorer gets what is left of TIMEOUT, at least this (it takes 2-10 s)
+SCORE_MIN_TIMEOUT = 60  # seconds: the scorer gets what is left of TIMEOUT, at least this (it takes 3-10 s)
 REPORT_LIMIT = 1_000_000  # bytes of answers a notebook may report (plaindata.MAX_BYTES)
 LIMITS = {"memory": 3 * 1024**3, "processes": 64, "file_size": 32 * 1024**2, "open_files": 256}
 ISOLATIONS = ("auto", "sandbox", "none")
