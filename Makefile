@@ -19,7 +19,7 @@ help:
 	@echo "              and the student edition (no teacher's guide) into _build/student/_build/html"
 	@echo "make test   - set up .venv and run the whole test suite"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
-	@echo "make assignments            - student notebooks and autograder zips into build/assignments"
+	@echo "make assignments            - student notebooks (also assignments/student/, for Binder) and autograder zips into build/assignments"
 	@echo "make grade SUBMISSIONS=dir  - grade every notebook in dir into one gradebook CSV"
 	@echo "make answers ANSWERS=dir    - grade the answer files students download from the HTML book"
 	@echo "make assets - npm ci: the book's own JavaScript (offline pages) and axe-core"
@@ -93,24 +93,27 @@ ASSIGNMENTS_OUT := build/assignments
 MASTERS := $(wildcard assignments/*/*.ipynb)
 TIMEOUT ?= 120
 JOBS ?= 2
+# auto: bubblewrap sandbox if it works here, else unsandboxed with a loud warning; sandbox: refuse without it
+ISOLATION ?= auto
 
 assignments: $(ASSIGNMENTS_OUT)/.built
 
 $(ASSIGNMENTS_OUT)/.built: $(MASTERS) $(STAMP) src/lessons/grading.py
-	$(BIN)/python -m lessons.grading assign --out $(ASSIGNMENTS_OUT)
+	$(BIN)/python -m lessons.grading assign --out $(ASSIGNMENTS_OUT) --students assignments/student
 	touch $@
 
-# Grading runs student code: do it in a throwaway container/VM or as a user with no secrets.
+# Grading runs student code: each notebook in its own bubblewrap sandbox (see teachers/assignments.md).
 grade: assignments
-	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=<folder> [GRADEBOOK=file.csv] [TIMEOUT=$(TIMEOUT)] [JOBS=$(JOBS)] [ASSIGNMENT=name]"; exit 2; }
+	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=<folder> [GRADEBOOK=file.csv] [TIMEOUT=$(TIMEOUT)] [JOBS=$(JOBS)] [ASSIGNMENT=name] [ISOLATION=auto|sandbox|none]"; exit 2; }
 	$(BIN)/python -m lessons.grading grade "$(SUBMISSIONS)" --autograders $(ASSIGNMENTS_OUT) \
-		--timeout $(TIMEOUT) --jobs $(JOBS) $(if $(GRADEBOOK),--out "$(GRADEBOOK)") $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
+		--timeout $(TIMEOUT) --jobs $(JOBS) --isolation $(ISOLATION) $(if $(GRADEBOOK),--out "$(GRADEBOOK)") $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
 
 # Answer files downloaded from the HTML book's My answers page (issue 16): data only, never run.
 .PHONY: answers
 answers: $(STAMP)
 	@test -n "$(ANSWERS)" || { echo "Usage: make answers ANSWERS=<folder> [GRADEBOOK=file.csv]"; exit 2; }
 	$(BIN)/python -m lessons answers "$(ANSWERS)" $(if $(GRADEBOOK),--out "$(GRADEBOOK)")
+
 # Printable handouts (issue 17): worksheets, answer sheets, article packet, background sheet and
 # lateral-reading task, generated from data/ and printed to PDF by Debian's Chromium (Playwright).
 # The book links to them under _build/html/handouts/; `make book` builds them first.
