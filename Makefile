@@ -67,10 +67,8 @@ book: $(STAMP) $(NPM_STAMP) handouts
 	@echo "    $(CURDIR)/$(STUDENT_OUT)/_build/html/index.html"
 
 .PHONY: student-book
-student-book: $(STAMP) $(NPM_STAMP)
-	$(BIN)/python _ext/student_edition.py .
-	$(BIN)/jupyter-book build --all -W -n --keep-going --path-output $(STUDENT_OUT) \
-		--config _build/student-config/_config.yml --toc _build/student-config/_toc.yml .
+student-book: $(STAMP) $(NPM_STAMP) handouts
+	$(BIN)/python _ext/student_edition.py --build .
 
 test: $(STAMP) $(NPM_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest

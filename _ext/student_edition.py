@@ -17,6 +17,8 @@ Usage: ``python _ext/student_edition.py [BOOK_ROOT]``; prints the folder it wrot
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -76,5 +78,49 @@ def write(root: Path) -> Path:
     return folder
 
 
+#: printed handouts a student may have: everything `make handouts` writes except answer sheets
+TEACHER_HANDOUT = "-answers."
+
+
+def copy_student_handouts(root: Path, html_dir: Path) -> list[str]:
+    """Copy the handouts the pages link to (worksheets, article packet, background sheet,
+    lateral-reading task, example folder) into the student edition; never the answer sheets."""
+    source = root / "_build" / "html" / "handouts"
+    target = html_dir / "handouts"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    copied = []
+    for item in sorted(source.glob("*")) if source.is_dir() else []:
+        if item.is_file() and not item.is_symlink() and TEACHER_HANDOUT not in item.name \
+                and not item.name.startswith("."):
+            shutil.copy2(item, target / item.name)
+            copied.append(item.name)
+    return copied
+
+
+def build(root: Path) -> Path:
+    """Build the student edition (after the full one: it reuses its execution cache and its
+    handouts) and return its HTML folder. `make book` and the tests both call this."""
+    root = root.resolve()
+    folder = write(root)
+    out = root / "_build" / "student"
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run([str(jupyter_book), "build", "--all", "-W", "-n", "--keep-going",
+                             "--path-output", str(out), "--config", str(folder / "_config.yml"),
+                             "--toc", str(folder / "_toc.yml"), str(root)],
+                            cwd=root, capture_output=True, text=True)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "build-log.txt").write_text(result.stdout + "\n" + result.stderr, encoding="utf-8")
+    if result.returncode != 0:
+        raise SystemExit(f"the student edition failed to build (log: {out / 'build-log.txt'}):\n"
+                         f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    html_dir = out / "_build" / "html"
+    copy_student_handouts(root, html_dir)
+    return html_dir
+
+
 if __name__ == "__main__":
-    print(write(Path(sys.argv[1] if len(sys.argv) > 1 else ".")))
+    args = [a for a in sys.argv[1:] if a != "--build"]
+    where = Path(args[0] if args else ".")
+    print(build(where) if "--build" in sys.argv[1:] else write(where))
