@@ -73,7 +73,9 @@ def test_cli_turns_a_folder_into_the_expected_gradebook(folder, tmp_path):
     rows = _read(out)
     header = next(csv.reader(out.open(encoding="utf-8")))
     assert header[:3] == ["submission", "student", "assignment"]
-    assert header[-4:] == ["total", "possible", "status", "reason"]
+    assert header[-5:] == ["total", "possible", "status", "reason", "isolation"]
+    from lessons.grading import gradebook_header
+    assert [c for c in header if c != "student"] == gradebook_header(header[3:-5])
     assert "sources-wire-copy" in header and "language-rewrite-neutral" not in header  # free text is not scored
     status = {k: r["status"] for k, r in rows.items()}
     assert status == {"ada.json": "ok", "bob.json": "ok", "carl.json": "tampered",

@@ -2,7 +2,7 @@
 
 Students download their answers from the book's *My answers* page as one JSON file. This
 module reads a folder of those files and writes one gradebook CSV with the columns of
-``make grade`` (see GRADEBOOK_HEAD / GRADEBOOK_TAIL).
+``make grade`` (see `gradebook_columns`).
 
 The files are untrusted data. They are parsed as JSON (size-capped), never executed, and
 every score is re-computed from the answers against the keys in ``data/exercises/`` (and,
@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from lessons import exercises as X
+from lessons.grading import gradebook_header
 
-# The gradebook columns of `make grade` (lessons.grading), with the exercises in between.
-# When lessons.grading exposes GRADEBOOK_COLUMNS, use it here (see the integration notes).
-GRADEBOOK_HEAD = ("submission", "assignment")
-GRADEBOOK_TAIL = ("total", "possible", "status", "reason")
+# The gradebook columns are those of `make grade` (lessons.grading.GRADEBOOK_COLUMNS), with
+# the exercises in place of the questions and the student's typed name after 'submission'.
+ISOLATION = "not run (data only)"  # the 'isolation' column: nothing in an answer file is run
 ASSIGNMENT = "book-exercises"
 STUDENT_COLUMN = "student"  # placed after 'submission'
 
@@ -117,7 +117,8 @@ def grade_file(path: str | Path, keys: dict[str, dict]) -> dict:
     """One gradebook row (a dict) for one answers file; never raises for bad content."""
     path = Path(path)
     row: dict[str, Any] = {"submission": _clean(path.name, 200), STUDENT_COLUMN: "",
-                           "assignment": ASSIGNMENT, "scores": {}, "status": "ok", "reason": []}
+                           "assignment": ASSIGNMENT, "scores": {}, "status": "ok", "reason": [],
+                           "isolation": ISOLATION}
 
     def fail(status: str, why: str) -> dict:
         row["status"] = status
@@ -211,7 +212,9 @@ def answer_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def gradebook_columns(keys: dict[str, dict]) -> list[str]:
-    return [GRADEBOOK_HEAD[0], STUDENT_COLUMN, *GRADEBOOK_HEAD[1:], *keys, *GRADEBOOK_TAIL]
+    """`make grade`'s columns (one place: lessons.grading), plus the student's name."""
+    header = gradebook_header(list(keys))
+    return header[:1] + [STUDENT_COLUMN] + header[1:]
 
 
 def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict]) -> list[dict]:
@@ -227,6 +230,7 @@ def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict]) -> list[d
         flat["possible"] = len(keys)
         flat["status"] = r["status"]
         flat["reason"] = _clean("; ".join(r["reason"]), 500)
+        flat["isolation"] = r["isolation"]
         rows.append(flat)
     return rows
 
