@@ -12,11 +12,12 @@ REQS   := binder/requirements.txt requirements-dev.txt pyproject.toml
 NPM_STAMP := node_modules/.installed
 CHROMIUM  := /usr/bin/chromium
 
-.PHONY: help setup assets browser book test unit notebooks build-check clean
+.PHONY: help setup assets browser book lab test unit notebooks build-check clean
 
 help:
 	@echo "make book   - set up .venv, execute every notebook, build the HTML book into _build/html"
 	@echo "make test   - set up .venv and run the whole test suite"
+	@echo "make lab    - set up .venv and open the chapters as live notebooks in JupyterLab"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 	@echo "make assignments            - student notebooks and autograder zips into build/assignments"
 	@echo "make grade SUBMISSIONS=dir  - grade every notebook in dir into one gradebook CSV"
@@ -50,14 +51,23 @@ browser: $(CHROMIUM)
 $(CHROMIUM):
 	@$(call APT,chromium)
 
+# LESSONS_CHARTS=html: the book's charts use the HTML renderer and the book's own vega (the
+# preamble guesses so anyway outside Jupyter Server; see lessons.book.chart_renderer).
 book: $(STAMP) $(NPM_STAMP)
-	$(BIN)/jupyter-book build --all -W -n --keep-going .
+	LESSONS_CHARTS=html $(BIN)/jupyter-book build --all -W -n --keep-going .
 	@echo
 	@echo "The book is built. Open this file in a browser:"
 	@echo "    $(CURDIR)/_build/html/index.html"
 
 test: $(STAMP) $(NPM_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# Live notebooks: JupyterLab 4 with the MyST renderer, from the same .venv (issue 15). It serves
+# on 127.0.0.1 only; LAB_ARGS passes more options (e.g. LAB_ARGS=--no-browser).
+LAB_PORT ?= 8888
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+		--ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/chapters $(LAB_ARGS)
 
 clean:
 	rm -rf _build .pytest_cache .jupyter_cache

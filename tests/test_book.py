@@ -35,9 +35,11 @@ def test_book_builds_with_every_toc_page(built_book):
 def test_glued_numbers_are_filled_in(built_book):
     for entry in toc_files():
         html = (built_book / f"{Path(entry).with_suffix('')}.html").read_text()
-        assert "{glue" not in html, f"{entry}: a glue role was left unrendered"
+        assert "{glue" not in html and "{eval" not in html, f"{entry}: a glue or eval role was left unrendered"
+        assert "mystnb.eval" not in html, f"{entry}: an {{eval}} role failed"
         assert "glue_missing" not in html and "glue key" not in html.lower(), f"{entry}: missing glue key"
         pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+        pasted += re.findall(r'<span class="output text_plain">([^<]*)</span>', html)  # {eval}
         broken = [p for p in pasted if re.fullmatch(r"\(.*\)|'.*'|\".*\"", p)]
         assert not broken, f"{entry}: glued values shown as Python literals: {broken[:5]}"
 
@@ -136,3 +138,4 @@ def test_makefile_builds_from_binder_files():
     assert (ROOT / ".ci" / "run").read_text().count("make test") == 1
     readme = (ROOT / "README.md").read_text()
     assert readme.index("make book") < 600 and readme.index("make test") < 600, "README starts with the two commands"
+
