@@ -139,3 +139,22 @@ def test_makefile_builds_from_binder_files():
     readme = (ROOT / "README.md").read_text()
     assert readme.index("make book") < 600 and readme.index("make test") < 600, "README starts with the two commands"
 
+
+@pytest.mark.parametrize("path", CHAPTERS + sorted((ROOT / "teachers").glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_prose_numbers_use_eval_not_glue(path):
+    """JupyterLab cannot show myst-nb glue roles; {eval} shows the same value there and in the
+    book (tools/glue_to_eval.py converts them). Each {eval} reads a plain name that a
+    glue_value(...) call in the notebook defines."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        # Run All and the build evaluate a cell when they reach it: the value must come from above
+        code = "\n".join(c.source for c in nb.cells[:i] if c.cell_type == "code")
+        assert "{glue" not in cell.source, f"cell {i}: a glue role; run tools/glue_to_eval.py"
+        for name in re.findall(r"\{eval\}`([^`]*)`", cell.source):
+            assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name), f"cell {i}: {{eval}}`{name}` is not a plain name"
+            assert re.search(r"glue_value\(\s*[\"']" + name + r"[\"']", code), \
+                f"cell {i}: {{eval}}`{name}` but no glue_value({name!r}, ...) in a cell above it " \
+                "(tools/prose_values_first.py moves it up)"
