@@ -140,6 +140,18 @@ def test_makefile_builds_from_binder_files():
     assert readme.index("make book") < 600 and readme.index("make test") < 600, "README starts with the two commands"
 
 
+PREAMBLE = "from lessons.book import *; setup()"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_first_cell_is_the_shared_preamble(path):
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "code" and first.source.strip() == PREAMBLE, \
+        f"the first cell must be the one line {PREAMBLE!r}"
+    assert "remove-cell" in first.metadata.get("tags", [])
+
+
 @pytest.mark.parametrize("path", CHAPTERS + sorted((ROOT / "teachers").glob("*.ipynb")),
                          ids=lambda p: p.name)
 def test_prose_numbers_use_eval_not_glue(path):
