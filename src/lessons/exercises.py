@@ -712,93 +712,6 @@ def plain_text(exercise: dict) -> str:
 # Widget view
 # ----------------------------------------------------------------------------------
 
-# The numeric answer box and its Check button are ONE front-end widget (an anywidget), and
-# Check sends the text that is in the box at that moment inside the click message itself.
-# With an ipywidgets Text and a separate Button, JupyterLab may hold back the Text's value
-# update (ipywidgets sends at most one state update per widget while the kernel is busy)
-# while the Button's click goes out at once, so the kernel checked the previous value.
-_NUMBER_ENTRY_ESM = """
-function render({ model, el }) {
-  const box = document.createElement("div");
-  box.className = "lx-number-entry widget-inline-hbox";
-  const label = document.createElement("label");
-  label.className = "lx-number-label";
-  const caption = document.createElement("span");
-  caption.textContent = model.get("description") + " ";
-  const input = document.createElement("input");
-  input.type = "text";
-  input.inputMode = "decimal";
-  input.autocomplete = "off";
-  input.className = "lx-number-input widget-text";
-  input.placeholder = model.get("placeholder");
-  input.value = model.get("value");
-  label.append(caption, input);
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "lx-number-check jupyter-button widget-button";
-  button.textContent = "Check";
-  const draft = () => { model.set("value", input.value); model.save_changes(); };
-  const check = () => { draft(); model.send({ event: "check", value: input.value }); };
-  input.addEventListener("input", draft);
-  input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); check(); } });
-  button.addEventListener("click", check);
-  const update = () => { if (input.value !== model.get("value")) input.value = model.get("value"); };
-  model.on("change:value", update);
-  box.append(label, button);
-  el.append(box);
-  return () => model.off("change:value", update);
-}
-export default { render };
-"""
-
-_NUMBER_ENTRY_CSS = """
-.lx-number-entry { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
-.lx-number-entry .lx-number-input { min-width: 10em; padding: 2px 6px; }
-.lx-number-entry .lx-number-check { width: auto; padding: 0 12px; }
-"""
-
-_NUMBER_ENTRY_CLASS = None
-
-
-def _number_entry_class():
-    """The anywidget class, made on first use (anywidget is only needed for live widgets)."""
-    global _NUMBER_ENTRY_CLASS
-    if _NUMBER_ENTRY_CLASS is None:
-        import anywidget
-        import traitlets
-
-        class NumberEntry(anywidget.AnyWidget):
-            """A text box for a number with its own Check button (see _NUMBER_ENTRY_ESM)."""
-
-            _esm = _NUMBER_ENTRY_ESM
-            _css = _NUMBER_ENTRY_CSS
-            value = traitlets.Unicode("").tag(sync=True)
-            description = traitlets.Unicode("Your answer:").tag(sync=True)
-            placeholder = traitlets.Unicode("Type a number").tag(sync=True)
-
-            def __init__(self, **kwargs):
-                super().__init__(**kwargs)
-                self._on_check: list = []
-                self.on_msg(self._handle_msg)
-
-            def on_check(self, callback) -> None:
-                """callback(text) when the student presses Check or Enter."""
-                self._on_check.append(callback)
-
-            def _handle_msg(self, _widget, content, _buffers) -> None:
-                if not isinstance(content, dict) or content.get("event") != "check":
-                    return
-                text = content.get("value")
-                if not isinstance(text, str) or len(text) > 200:  # untrusted: bound it
-                    return
-                self.value = text  # the value typed when Check was pressed, not a stale one
-                for callback in list(self._on_check):
-                    callback(text)
-
-        _NUMBER_ENTRY_CLASS = NumberEntry
-    return _NUMBER_ENTRY_CLASS
-
-
 class Quiz:
     """One exercise shown as an ipywidgets form, with a static HTML and text version.
 
@@ -832,8 +745,10 @@ class Quiz:
                            for o in ex["options"]]
             body = w.VBox([w.HTML("<em>Choose all that apply.</em>")] + self.inputs)
         elif typ == "numeric":
-            self.input = _number_entry_class()()
-            self.input.on_check(lambda _text: self.check())
+            # continuous_update: the kernel gets the text as it is typed, so a Check pressed
+            # without Enter sees it (a late update never wipes a checked result: _draft_changed)
+            self.input = w.Text(placeholder="Type a number", description="Your answer:",
+                                continuous_update=True, style={"description_width": "initial"})
             self.inputs = [self.input]
             body = self.input
         elif typ == "words":
@@ -875,14 +790,14 @@ class Quiz:
         if typ != "text":  # text has its own observer; every other answer is saved as a draft
             for widget in self.inputs:
                 widget.observe(self._draft_changed, names="value")
-        # numeric: the answer box has its own Check button (sent with the value typed)
-        buttons = [self.reveal_button] if typ == "numeric" else [self.check_button, self.reveal_button]
+        buttons = [self.check_button, self.reveal_button]
         self.widget = w.VBox(
             [self.notice, prompt, body, w.HBox(buttons,
                                               layout=w.Layout(flex_flow="row wrap")),
              self.feedback, self.answer_box],
             layout=w.Layout(border="1px solid #bbb", padding="8px", margin="8px 0"))
         self.widget.add_class("lx-w-quiz")
+        self.feedback.add_class("lx-w-feedback-box")
         self.widget.add_class(f"lx-w-{typ}")
         self._restore()
 
