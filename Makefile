@@ -12,12 +12,13 @@ REQS   := binder/requirements.txt requirements-dev.txt pyproject.toml
 NPM_STAMP := node_modules/.installed
 CHROMIUM  := /usr/bin/chromium
 
-.PHONY: help setup assets browser book test unit notebooks build-check clean
+.PHONY: help setup assets browser book lab test unit notebooks build-check clean
 
 help:
 	@echo "make book   - set up .venv, execute every notebook, build the HTML book into _build/html"
 	@echo "              and the student edition (no teacher's guide) into _build/student/_build/html"
 	@echo "make test   - set up .venv and run the whole test suite"
+	@echo "make lab    - set up .venv and open the chapters as live notebooks in JupyterLab"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 	@echo "make assignments            - student notebooks (also assignments/student/, for Binder) and autograder zips into build/assignments"
 	@echo "make grade SUBMISSIONS=dir  - grade every notebook in dir into one gradebook CSV"
@@ -54,11 +55,13 @@ $(CHROMIUM):
 
 # Two editions: the full book (with the teacher's guide and answer keys) in _build/html, and
 # the student edition (no teacher's guide) in _build/student/_build/html, for teachers to
-# publish to students. The student edition shares the execution cache: nothing runs twice.
+# publish to students. Both execute the notebooks (inline execution, which {eval} needs).
+# LESSONS_CHARTS=html: the book's charts use the HTML renderer and the book's own vega (the
+# preamble guesses so anyway outside Jupyter Server; see lessons.book.chart_renderer).
 STUDENT_OUT := _build/student
 
 book: $(STAMP) $(NPM_STAMP) handouts
-	$(BIN)/jupyter-book build --all -W -n --keep-going .
+	LESSONS_CHARTS=html $(BIN)/jupyter-book build --all -W -n --keep-going .
 	$(MAKE) --no-print-directory student-book
 	@echo
 	@echo "The book is built. Open this file in a browser:"
@@ -72,6 +75,14 @@ student-book: $(STAMP) $(NPM_STAMP) handouts
 
 test: $(STAMP) $(NPM_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# Live notebooks: JupyterLab 4 with the MyST renderer, from the same .venv (issue 15). It serves
+# on 127.0.0.1 only; LAB_ARGS passes more options (e.g. LAB_ARGS=--no-browser).
+LAB_PORT ?= 8888
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+		--ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/chapters \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean:
 	rm -rf _build .pytest_cache .jupyter_cache

@@ -3,8 +3,8 @@
 The template notebook reads a teacher's folder. Its file does not change when the teacher edits
 an article, so jupyter-cache would reuse the old outputs and Sphinx, without ``--all``, would
 not even read the notebook again: the page would show the old analysis. Such a notebook says
-so in its metadata (``"mystnb": {"execution_mode": "force"}``: myst-nb then always executes
-it); this extension marks the same notebooks as outdated at every build, so Sphinx reads them.
+so in its metadata (``"mystnb": {"execution_mode": "inline"}`` or ``"force"``: myst-nb then
+always executes it, never from the cache); this extension marks the same notebooks as outdated at every build, so Sphinx reads them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _always_executed(path: Path) -> bool:
         metadata = json.loads(path.read_text(encoding="utf-8")).get("metadata") or {}
     except (OSError, ValueError):
         return False
-    return (metadata.get("mystnb") or {}).get("execution_mode") == "force"
+    return (metadata.get("mystnb") or {}).get("execution_mode") in ("force", "inline")
 
 
 def on_env_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:

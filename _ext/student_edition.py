@@ -7,8 +7,8 @@ graded assignments), for teachers to publish to students. It is built from the o
 * the toc drops the "For teachers" part and every file under ``teachers/``;
 * the config adds " (student edition)" to the title, excludes ``teachers/``, replaces the
   ``teachers_guide`` substitution (a link to the guide in the full edition) with plain text,
-  and points the execution cache at the full edition's (``_build/.jupyter_cache``), so the
-  notebooks are not executed a second time;
+  and points the execution cache at the full edition's (``_build/.jupyter_cache``; with
+  inline execution, which {eval} needs, both editions execute the notebooks);
 * relative paths (local extensions, node_modules) are made absolute, because the generated
   files live in ``_build/student-config/``.
 
@@ -17,6 +17,7 @@ Usage: ``python _ext/student_edition.py [BOOK_ROOT]``; prints the folder it wrot
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -109,7 +110,8 @@ def build(root: Path) -> Path:
     result = subprocess.run([str(jupyter_book), "build", "--all", "-W", "-n", "--keep-going",
                              "--path-output", str(out), "--config", str(folder / "_config.yml"),
                              "--toc", str(folder / "_toc.yml"), str(root)],
-                            cwd=root, capture_output=True, text=True)
+                            cwd=root, capture_output=True, text=True,
+                            env={**os.environ, "LESSONS_CHARTS": "html"})
     out.mkdir(parents=True, exist_ok=True)
     (out / "build-log.txt").write_text(result.stdout + "\n" + result.stderr, encoding="utf-8")
     if result.returncode != 0:

@@ -35,9 +35,11 @@ def test_book_builds_with_every_toc_page(built_book):
 def test_glued_numbers_are_filled_in(built_book):
     for entry in toc_files():
         html = (built_book / f"{Path(entry).with_suffix('')}.html").read_text()
-        assert "{glue" not in html, f"{entry}: a glue role was left unrendered"
+        assert "{glue" not in html and "{eval" not in html, f"{entry}: a glue or eval role was left unrendered"
+        assert "mystnb.eval" not in html, f"{entry}: an {{eval}} role failed"
         assert "glue_missing" not in html and "glue key" not in html.lower(), f"{entry}: missing glue key"
         pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+        pasted += re.findall(r'<span class="output text_plain">([^<]*)</span>', html)  # {eval}
         broken = [p for p in pasted if re.fullmatch(r"\(.*\)|'.*'|\".*\"", p)]
         assert not broken, f"{entry}: glued values shown as Python literals: {broken[:5]}"
 
@@ -136,3 +138,35 @@ def test_makefile_builds_from_binder_files():
     assert (ROOT / ".ci" / "run").read_text().count("make test") == 1
     readme = (ROOT / "README.md").read_text()
     assert readme.index("make book") < 600 and readme.index("make test") < 600, "README starts with the two commands"
+
+
+PREAMBLE = "from lessons.book import *; setup()"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_first_cell_is_the_shared_preamble(path):
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "code" and first.source.strip() == PREAMBLE, \
+        f"the first cell must be the one line {PREAMBLE!r}"
+    assert "remove-cell" in first.metadata.get("tags", [])
+
+
+@pytest.mark.parametrize("path", CHAPTERS + sorted((ROOT / "teachers").glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_prose_numbers_use_eval_not_glue(path):
+    """JupyterLab cannot show myst-nb glue roles; {eval} shows the same value there and in the
+    book (tools/glue_to_eval.py converts them). Each {eval} reads a plain name that a
+    glue_value(...) call in the notebook defines."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        # Run All and the build evaluate a cell when they reach it: the value must come from above
+        code = "\n".join(c.source for c in nb.cells[:i] if c.cell_type == "code")
+        assert "{glue" not in cell.source, f"cell {i}: a glue role; run tools/glue_to_eval.py"
+        for name in re.findall(r"\{eval\}`([^`]*)`", cell.source):
+            assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name), f"cell {i}: {{eval}}`{name}` is not a plain name"
+            assert re.search(r"glue_value\(\s*[\"']" + name + r"[\"']", code), \
+                f"cell {i}: {{eval}}`{name}` but no glue_value({name!r}, ...) in a cell above it " \
+                "(tools/prose_values_first.py moves it up)"

@@ -246,15 +246,23 @@ def test_lexicon_additions_are_found_through_the_prepared_folder(tmp_path):
 # ------------------------------------------------------------------ the template notebook
 def test_template_is_stored_clean_and_points_at_the_example():
     nb = nbformat.read(TEMPLATE, as_version=4)
-    assert 'FOLDER = "examples/invented_event"' in nb.cells[1].source
+    assert 'FOLDER = "examples/invented_event"' in _folder_cell(nb).source
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def _folder_cell(nb) -> nbformat.NotebookNode:
+    """The template's one cell a teacher edits (after the shared one-line preamble)."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and c.source.lstrip().startswith("# The one line")]
+    assert len(cells) == 1, "the template needs exactly one 'The one line to change' cell"
+    return cells[0]
 
 
 def run_template(folder: str) -> nbformat.NotebookNode:
     from nbclient import NotebookClient
 
     nb = nbformat.read(TEMPLATE, as_version=4)
-    nb.cells[1].source = nb.cells[1].source.replace('"examples/invented_event"', f'"{folder}"')
+    cell = _folder_cell(nb)
+    cell.source = cell.source.replace('"examples/invented_event"', f'"{folder}"')
     env = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(TEMPLATE.parent)}})

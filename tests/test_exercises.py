@@ -729,3 +729,27 @@ def test_widget_offers_show_answer_only_after_an_attempt(tmp_path):
     m.inputs[1].value = True
     m.check()
     assert "You chose “x”: fx" in m.feedback.value and "You left out “w”: fw" in m.feedback.value
+# ------------------------------------------------------------------ numeric Check (issue 15)
+
+def test_numeric_late_draft_never_wipes_the_checked_result(tmp_path):
+    path = tmp_path / "answers.json"
+    q = X.show(NUMERIC, store=path)
+    assert q.input.continuous_update is True  # the kernel sees the text as it is typed
+    q.input.value = "3,000"
+    assert q.check()["correct"] is True
+    saved = AnswerStore(path).get("t-num")
+    assert saved["response"] == "3,000" and saved["status"] == "correct"
+    q._draft_changed({"new": "3,000"})  # a value update that arrives after the click
+    assert AnswerStore(path).get("t-num")["status"] == "correct"
+    q.input.value = "12"  # typing again is a draft (no result until Check)
+    draft = AnswerStore(path).get("t-num")
+    assert draft["response"] == "12" and "status" not in draft
+
+
+def test_numeric_check_ten_values_in_a_row(tmp_path):
+    q = X.show(NUMERIC, store=tmp_path / "answers.json")
+    for value in (2990, 3010, 3000, 2989, 3000, 3011, 2988, 3012, 3000, 2987):
+        q.input.value = str(value)
+        result = q.check()
+        assert result["value"] == value and result["correct"] is (value == 3000)
+        assert AnswerStore(tmp_path / "answers.json").get("t-num")["response"] == str(value)

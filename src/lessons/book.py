@@ -1,17 +1,26 @@
-"""The shared preamble of every chapter: chart theme, glued numbers, safe HTML tables.
+"""The shared preamble of every chapter: chart theme, numbers for the prose, safe HTML tables.
 
-Chapters start with ``from lessons.book import setup, glue_value, titled, html_table`` and
-``setup()``. Keeping this in one module means every chart gets the same accessible palette and
-every number in the prose comes from code.
+Every chapter's first cell is the one line ``from lessons.book import *; setup()``. Keeping
+this in one module means every chart gets the same accessible palette, every number in the
+prose comes from code, and charts draw both in the HTML book and in a live, offline kernel.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
+import re
 
 import altair as alt
 import pandas as pd
+
+__all__ = ["setup", "glue_value", "titled", "html_table", "format_number", "chart_renderer"]
+
+# The names {eval} may read: myst-nb accepts only a plain variable name (its eval_name_regex).
+PROSE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,100}")
+# LESSONS_CHARTS=html|jupyter forces a renderer; otherwise see chart_renderer().
+CHARTS_ENV = "LESSONS_CHARTS"
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision
 # deficiencies. Charts must still not rely on colour alone (use shape, stroke or text too).
@@ -67,16 +76,74 @@ def safe_html_renderer(spec: dict, **metadata) -> dict:
     return renderer(spec, **metadata)
 
 
-def setup() -> None:
-    """Configure Altair and pandas the same way in every chapter."""
+def chart_renderer(environ=None) -> str:
+    """'jupyter' in a live notebook (JupyterLab, Binder), else 'html'.
+
+    'html' is what the HTML book and nbval need: the page loads vega from the book's own
+    offline assets. In a live kernel that renderer would fetch vega from a CDN, so there we use
+    Altair's 'jupyter' renderer (an anywidget) whose JavaScript vl-convert bundles locally.
+    Jupyter Server starts each notebook kernel with JPY_SESSION_NAME set; myst-nb, nbclient
+    and nbval do not. LESSONS_CHARTS=html or =jupyter overrides the guess."""
+    env = os.environ if environ is None else environ
+    forced = str(env.get(CHARTS_ENV, "")).strip().lower()
+    if forced in ("html", "jupyter"):
+        return forced
+    return "jupyter" if env.get("JPY_SESSION_NAME") else "html"
+
+
+OUT_OF_ORDER_HINT = (
+    "This cell uses a name that an earlier cell defines. Run the cells from the top first: "
+    "choose Run > Run All Above (or Kernel > Restart Kernel and Run All Cells)."
+)
+
+
+def _name_error_hint(shell, etype, value, tb, tb_offset=None):
+    """IPython custom exception handler: the usual error output, then what to do about it.
+
+    IPython ignores the handler's return value, so it shows the traceback itself (the kernel
+    still reports the cell as failed, so the book build and nbval still stop on it)."""
+    stb = list(shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset))
+    name = getattr(value, "name", None)
+    head = f"'{name}' is not defined yet. " if name else ""
+    stb += ["", head + OUT_OF_ORDER_HINT]
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def _shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    return get_ipython()
+
+
+def setup(renderer: str | None = None) -> None:
+    """Configure Altair and pandas the same way in every chapter; choose the chart renderer
+    (``chart_renderer()`` unless given) and explain NameErrors from cells run out of order.
+
+    In the HTML book and nbval, charts use the "lessons" renderer (Altair's HTML renderer with
+    the spec written script-safe, see above); in a live kernel, Altair's offline 'jupyter'
+    widget, whose spec travels as widget data and never through an inline script."""
     alt.theme.register("lessons", enable=True)(_theme)
-    alt.renderers.register("lessons", safe_html_renderer)
-    alt.renderers.enable("lessons")
-    alt.renderers.set_embed_options(actions=False)  # the '...' menu fails accessibility checks
+    chosen = renderer or chart_renderer()
+    # the '...' menu fails accessibility checks
+    embed = {"actions": False}
+    if chosen == "jupyter":
+        # One enable() call: set_embed_options() would replace the renderer's other options
+        # (offline) instead of adding to them. Offline: vl-convert bundles vega, no CDN.
+        alt.renderers.enable("jupyter", offline=True, embed_options=embed)
+    else:
+        alt.renderers.register("lessons", safe_html_renderer)
+        alt.renderers.enable("lessons")
+        alt.renderers.set_embed_options(**embed)
     alt.data_transformers.disable_max_rows()
     pd.set_option("display.max_colwidth", 120)
     pd.set_option("display.max_rows", 200)
     _register_frame_display()
+    shell = _shell()
+    if shell is not None and hasattr(shell, "set_custom_exc"):
+        shell.set_custom_exc((NameError,), _name_error_hint)
 
 
 def frame_for_reading(frame: pd.DataFrame) -> pd.DataFrame:
@@ -158,15 +225,23 @@ def format_number(value) -> str:
 
 
 def glue_value(name: str, value, display: bool = False):
-    """Glue a number or short text for the prose ({glue:text}`name`), formatted for reading.
+    """Put a number or short text in the prose, formatted for reading; returns the text.
 
-    A plain str is glued on purpose: myst-nb reads text/plain with literal_eval, so the quoted
-    repr '20,000' comes back as the text 20,000 (an unquoted 20,000 would become a tuple).
+    The text becomes the notebook variable ``name``, which Markdown shows with {eval}`name`:
+    jupyterlab-myst evaluates it in a live kernel, myst-nb (execute_notebooks: inline) when
+    the book is built, so both show the same text. It is also kept as a myst-nb glue record
+    (a plain str: myst-nb and our tests read its quoted repr back with literal_eval).
     """
     from myst_nb import glue
 
+    if not isinstance(name, str) or not PROSE_NAME.fullmatch(name):
+        raise ValueError(f"glue_value: {name!r} is not a plain variable name "
+                         "(letters, digits and _, starting with a letter), which {eval} needs")
     text = format_number(value)
     glue(name, text, display=display)
+    shell = _shell()
+    if shell is not None:
+        shell.user_ns[name] = text
     return text
 
 

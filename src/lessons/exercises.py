@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+import threading
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
@@ -967,7 +968,6 @@ def plain_text(exercise: dict) -> str:
 # Widget view
 # ----------------------------------------------------------------------------------
 
-
 class Quiz:
     """One exercise shown as an ipywidgets form, with a static HTML and text version.
 
@@ -981,6 +981,8 @@ class Quiz:
         self.store = store
         self.uid = _uid(exercise)
         self.last_result: dict | None = None
+        self._checked_response: Any = None
+        self._lock = threading.RLock()  # one save at a time, whichever thread a message runs on
         ex, typ = exercise, exercise["type"]
         self._w = w
         prompt = w.HTML(f'<div class="lx-w-prompt"><strong>{_e(ex["prompt"])}</strong></div>')
@@ -999,8 +1001,10 @@ class Quiz:
                            for o in ex["options"]]
             body = w.VBox([w.HTML("<em>Choose all that apply.</em>")] + self.inputs)
         elif typ == "numeric":
+            # continuous_update: the kernel gets the text as it is typed, so a Check pressed
+            # without Enter sees it (a late update never wipes a checked result: _draft_changed)
             self.input = w.Text(placeholder="Type a number", description="Your answer:",
-                                continuous_update=False, style={"description_width": "initial"})
+                                continuous_update=True, style={"description_width": "initial"})
             self.inputs = [self.input]
             body = self.input
         elif typ == "words":
@@ -1043,11 +1047,15 @@ class Quiz:
         if typ != "text":  # text has its own observer; every other answer is saved as a draft
             for widget in self.inputs:
                 widget.observe(self._draft_changed, names="value")
+        buttons = [self.check_button, self.reveal_button]
         self.widget = w.VBox(
-            [self.notice, prompt, body, w.HBox([self.check_button, self.reveal_button],
+            [self.notice, prompt, body, w.HBox(buttons,
                                               layout=w.Layout(flex_flow="row wrap")),
              self.feedback, self.answer_box],
             layout=w.Layout(border="1px solid #bbb", padding="8px", margin="8px 0"))
+        self.widget.add_class("lx-w-quiz")
+        self.feedback.add_class("lx-w-feedback-box")
+        self.widget.add_class(f"lx-w-{typ}")
         self._restore()
 
     # -- response <-> widgets ------------------------------------------------------
@@ -1093,11 +1101,16 @@ class Quiz:
         change["owner"].icon = "check" if change["new"] else ""
 
     def _draft_changed(self, change) -> None:
-        """Save the answer as the student works (before Check), so a restart loses nothing."""
+        """Save the answer as the student works (before Check), so a restart loses nothing.
+
+        A draft equal to the response last checked is not saved again: that record already
+        holds the check result, which a late draft save would otherwise wipe out."""
         if getattr(self, "_restoring", False):
             return
         response = self.response()
-        if response not in (None, "", []):
+        if response in (None, "", []) or response == self._checked_response:
+            return
+        with self._lock:
             self._save(response, None)
 
     def _text_changed(self, change) -> None:
@@ -1120,6 +1133,7 @@ class Quiz:
         if record and "response" in record:
             self.set_response(record["response"])
             if record.get("status") not in (None, "empty"):
+                self._checked_response = copy.deepcopy(self.response())
                 self._show(check(self.exercise, self.response()), saved_note=True)
 
     def _save(self, response: Any, result: dict) -> None:
@@ -1158,12 +1172,14 @@ class Quiz:
 
     def check(self) -> dict:
         """Check the current response, show feedback and save it; returns the check result."""
-        response = self.response()
-        result = check_in_kernel(self.exercise, response)
-        self.last_result = result
-        self._show(result)
-        if result["status"] != "empty":
-            self._save(response, result)
+        with self._lock:
+            response = self.response()
+            result = check_in_kernel(self.exercise, response)
+            self.last_result = result
+            self._checked_response = copy.deepcopy(response)
+            self._show(result)
+            if result["status"] != "empty":
+                self._save(response, result)
         return result
 
     def reveal(self) -> None:

@@ -1,0 +1,85 @@
+"""lessons.book: the shared preamble (renderer choice, prose values, out-of-order hint)."""
+
+import altair as alt
+import pytest
+
+from lessons import book
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, "html"),                                                  # myst-nb, nbclient, nbval
+    ({"JPY_SESSION_NAME": "chapters/01_one_speech.ipynb"}, "jupyter"),   # a JupyterLab kernel
+    ({"JPY_SESSION_NAME": "x.ipynb", "LESSONS_CHARTS": "html"}, "html"),  # forced
+    ({"LESSONS_CHARTS": " Jupyter "}, "jupyter"),
+    ({"LESSONS_CHARTS": "vega", "JPY_SESSION_NAME": ""}, "html"),  # unknown value: the guess
+])
+def test_chart_renderer(env, expected):
+    assert book.chart_renderer(env) == expected
+
+
+def test_setup_enables_the_chosen_renderer_with_embed_options():
+    try:
+        book.setup("jupyter")
+        assert alt.renderers.active == "jupyter"
+        assert alt.renderers.options.get("offline") is True
+        assert alt.renderers.options["embed_options"] == {"actions": False}
+        book.setup("html")
+        assert alt.renderers.active == "html"
+        assert alt.renderers.options["embed_options"] == {"actions": False}
+    finally:
+        book.setup("html")
+
+
+def test_jupyter_renderer_bundles_vega_without_a_cdn():
+    """The live-kernel renderer ships its JavaScript: no import from another host."""
+    from altair import JupyterChart
+
+    JupyterChart.enable_offline(True)
+    esm = JupyterChart._esm
+    assert len(esm) > 100_000
+    assert "esm.sh" not in esm and "cdn.jsdelivr" not in esm and "import " not in esm.split("\n", 1)[0]
+
+
+class _Shell:
+    def __init__(self):
+        self.user_ns = {}
+
+
+def test_glue_value_defines_the_prose_variable(monkeypatch):
+    shell = _Shell()
+    monkeypatch.setattr(book, "_shell", lambda: shell)
+    monkeypatch.setattr("myst_nb.glue", lambda *a, **k: None)
+    assert book.glue_value("fig_n", 3700) == "3,700"
+    assert shell.user_ns["fig_n"] == "3,700"
+    assert book.glue_value("fig_share", 2.45) == "2.5" and shell.user_ns["fig_share"] == "2.5"
+    for bad in ("fig n", "1st", "a.b", "x[0]", "", "_private"):
+        with pytest.raises(ValueError, match="plain variable name"):
+            book.glue_value(bad, 1)
+
+
+def test_name_error_hint_shows_the_error_and_what_to_do():
+    shown = []
+
+    class TB:
+        def structured_traceback(self, etype, value, tb, tb_offset=None):
+            return ["Traceback", f"{etype.__name__}: {value}"]
+
+    class Shell:
+        InteractiveTB = TB()
+
+        def _showtraceback(self, etype, value, stb):
+            shown.append(stb)
+
+    try:
+        table  # noqa: F821 - the point of the test
+    except NameError as exc:
+        stb = book._name_error_hint(Shell(), NameError, exc, exc.__traceback__)
+    assert shown == [stb]
+    assert stb[:2] == ["Traceback", "NameError: name 'table' is not defined"]
+    assert "'table' is not defined yet" in stb[-1] and "Run All Above" in stb[-1]
+
+
+def test_star_import_gives_the_preamble():
+    namespace = {}
+    exec("from lessons.book import *", namespace)
+    assert {"setup", "glue_value", "titled", "html_table"} <= set(namespace)
