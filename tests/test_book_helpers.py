@@ -24,7 +24,7 @@ def test_setup_enables_the_chosen_renderer_with_embed_options():
         assert alt.renderers.options.get("offline") is True
         assert alt.renderers.options["embed_options"] == {"actions": False}
         book.setup("html")
-        assert alt.renderers.active == "html"
+        assert alt.renderers.active == "lessons"  # the script-safe HTML renderer (issue 12)
         assert alt.renderers.options["embed_options"] == {"actions": False}
     finally:
         book.setup("html")
