@@ -607,3 +607,128 @@ def _pinned_bytes(site: Path, dists: list[Path], reqs: Path) -> int | None:
             except OSError:
                 pass
     return total
+
+
+# ----------------------------------------------------------------------------- reuse: stress corpus
+# Stock phrases of our own (general news wording, none from the five articles): real archives
+# repeat such phrases in most articles of one topic.
+_STOCK = [
+    "the interior ministry said", "on Friday", "on Monday", "according to local media",
+    "officials said in a statement", "news agencies reported", "the government said",
+    "local time", "in the capital", "the ministry said in a statement", "police said",
+    "state television reported", "witnesses said", "a spokesman said",
+]
+_STRESS_FRAMES = [
+    "The {w} {w} said the {w} would {w} the {w}, {s}.",
+    "{s}, {N} {w} the {w} of {w} and {w}.",
+    "{N} {w} that the {w} {w} was {w}, {s}.",
+    "There was {w} {w} in {N} and {w} {w} near the {w}, {s}.",
+    "The {w} of {N} {w} the {w} {w} {s}.",
+    "{s}, the {w} {w} had {w} the {w} in {N}.",
+    "A {w} {w} of {w} was {w} by the {w}, {s}.",
+]
+
+
+def _report_vocabulary(articles, function: set[str]):
+    """The content words of the five reports (lower case), most frequent first, and their
+    capitalised names (words only ever written with a capital), most frequent first."""
+    from collections import Counter
+
+    words, caps, lower = Counter(), Counter(), set()
+    for body in articles["body"]:
+        for m in _WORD.finditer(body):
+            w = m.group(0).strip("'’-")
+            if not w or w.lower() in function or len(w) < 3:
+                continue
+            words[w.lower()] += 1
+            (caps if w[0].isupper() else lower.add(w) or caps)[w] += 0 if w[0].islower() else 1
+    common = [w for w, _ in words.most_common()]
+    names = [w for w, _ in caps.most_common() if w.lower() not in lower]
+    return common, names
+
+
+def _permuted(word: str, family: int, vocab: list[str], rank: dict) -> str:
+    """The family's rendering of a report word: a bijection of the reports' own vocabulary
+    (rank * a + b modulo its size, a coprime to it), so families share the vocabulary but
+    two families render the same sentence with different words."""
+    lw = word.lower()
+    r = rank.get(lw)
+    if r is None:
+        return word
+    size = len(vocab)
+    a = 1 + 2 * ((family * 7919) % (size // 2))
+    while math.gcd(a, size) != 1:
+        a += 2
+    w = vocab[(r * a + family * 104729 + 1) % size]
+    return w.capitalize() if word[:1].isupper() else w
+
+
+def stress_corpus(n: int, *, family_size: int = 5, seed: int = 20, articles=None,
+                  fillers: int = 25, boilerplate: int = 3, boilerplate_pool: int = 9) -> tuple[list[dict], set]:
+    """``n`` articles where common wording is everywhere, and the planted reuse pairs.
+
+    Each article mixes ``boilerplate`` sentences of the five reports, verbatim, drawn from a
+    pool of ``boilerplate_pool`` of their sentences (so each one is in about a third of the
+    articles: agency boilerplate and background paragraphs, not evidence of reuse), with
+    ``fillers`` filler sentences (frames of our own filled from the 300 commonest content
+    words and 60 commonest names of the five reports, each with a stock phrase). Reuse is
+    planted in families of ``family_size``: a family's source is 6-10 consecutive sentences of
+    one report whose content words are mapped by the family's own bijection of the reports'
+    vocabulary; each member keeps its two longest sentences (the lead) and 60-90% of the others,
+    lightly edited and partly shuffled. Every
+    pair inside a family is planted; two articles of different families share only the
+    boilerplate, stock phrases and common words. The corpus is made at run time from
+    ``data/raw`` (never stored).
+    """
+    from lessons.corpus import load_articles, sentences
+
+    if articles is None:
+        articles = load_articles()
+    function = _function_words()
+    pools = [[s for s in sentences(b)["text"].tolist() if len(s.split()) >= 6] for b in articles["body"]]
+    vocab, names = _report_vocabulary(articles, function)
+    rank = {w: i for i, w in enumerate(vocab)}
+    small, names = vocab[:300], names[:60]
+    rng = random.Random(seed)
+    every = [s for p in pools for s in p]
+    pool = rng.sample(every, min(boilerplate_pool, len(every)))
+
+    def filler() -> str:
+        frame = rng.choice(_STRESS_FRAMES)
+        out = re.sub(r"\{(\w)\}", lambda m: {"w": lambda: rng.choice(small), "N": lambda: rng.choice(names),
+                                               "s": lambda: rng.choice(_STOCK)}[m.group(1)](), frame)
+        return out[0].upper() + out[1:]
+
+    docs, planted, fam = [], set(), 0
+    while len(docs) < n:
+        src = rng.choice(pools)
+        k = rng.randint(6, min(10, len(src)))
+        i0 = rng.randrange(0, len(src) - k + 1)
+        source = [_WORD.sub(lambda m: m.group(0) if m.group(0).lower() in function else _permuted(m.group(0), fam, vocab, rank), s)
+                  for s in src[i0:i0 + k]]
+        core = set(sorted(range(k), key=lambda x: -len(source[x]))[:2])  # the lead every rewrite keeps
+        members = []
+        for _ in range(min(family_size, n - len(docs))):
+            keep = [s for x, s in enumerate(source) if x in core or rng.random() < rng.uniform(0.6, 0.9)]
+            keep = [_edit(s, rng) for s in keep]
+            for _ in range(len(keep) // 3):
+                a, b = rng.randrange(len(keep)), rng.randrange(len(keep))
+                keep[a], keep[b] = keep[b], keep[a]
+            other = rng.sample(pool, boilerplate) + [filler() for _ in range(fillers)]
+            rng.shuffle(other)
+            slots = sorted(rng.sample(range(len(other) + len(keep)), len(keep)))
+            out, ki, oi = [], 0, 0
+            for pos in range(len(other) + len(keep)):
+                if ki < len(keep) and slots[ki] == pos:
+                    out.append(keep[ki])
+                    ki += 1
+                else:
+                    out.append(other[oi])
+                    oi += 1
+            body = "\n\n".join(" ".join(out[j:j + 3]) for j in range(0, len(out), 3))
+            aid = f"s{fam:05d}m{len(members)}"
+            members.append(aid)
+            docs.append({"article_id": aid, "body": body})
+        planted.update(tuple(sorted(p)) for p in combinations(members, 2))
+        fam += 1
+    return docs, planted

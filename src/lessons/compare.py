@@ -543,7 +543,9 @@ def _sentence_share(p: _Passage, da: _Doc, db: _Doc) -> float:
 
 
 def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_share=0.7,
-              long_words=12, max_gap=8, index_a=None, index_b=None):
+              long_words=12, max_gap=8, index_a=None, index_b=None, stock_a=None):
+    """``index_a``/``index_b``: see :func:`_segment_pairs`; ``stock_a``: words of ``da`` that
+    are part of a stock word pair of the corpus (they do not count as substantive)."""
     raw: list[_Passage] = []
     max_freq = max(400, (len(da.seg_bounds) + len(db.seg_bounds)) // 2)
     for x, y in _segment_pairs(da, db, max_freq, index_a, index_b):
@@ -560,7 +562,8 @@ def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_shar
         matched = np.zeros(len(da.stem), dtype=bool)
         for t in p.tiles:
             matched[t.a : t.a + t.n] = True
-        substantive = int((matched & da.content & ~da.name).sum())
+        plain = da.content & ~da.name if stock_a is None else da.content & ~da.name & ~stock_a
+        substantive = int((matched & plain).sum())
         longest = max(t.n for t in p.tiles)
         if (
             p.matched >= min_words
@@ -697,17 +700,21 @@ def _word_pairs(d: _Doc, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pos, (ids[pos] << 32) | ids[pos + 1]
 
 
-def _key_index(d: _Doc, pos: np.ndarray, keys: np.ndarray, stock: np.ndarray) -> dict:
+def _key_index(d: _Doc, pos: np.ndarray, keys: np.ndarray, stock: np.ndarray) -> tuple[dict, np.ndarray]:
     """The integer twin of :func:`_bigram_index` (same keys in the same order, one-to-one with
-    the stem pairs), without the corpus's stock word pairs (``stock``, sorted)."""
+    the stem pairs) without the corpus's stock word pairs (``stock``, sorted), and a mask of
+    the words that are part of a stock word pair."""
+    in_stock = np.zeros(len(d.stem), dtype=bool)
     if len(stock):
         at = np.searchsorted(stock, keys).clip(max=len(stock) - 1)
-        keep = stock[at] != keys
-        pos, keys = pos[keep], keys[keep]
+        hit = stock[at] == keys
+        in_stock[pos[hit]] = True
+        in_stock[pos[hit] + 1] = True
+        pos, keys = pos[~hit], keys[~hit]
     index: dict = defaultdict(set)
     for key, seg in zip(keys.tolist(), d.segment[pos].tolist()):
         index[key].add(seg)
-    return index
+    return index, in_stock
 
 
 def _postings(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -794,8 +801,9 @@ def find_reuse(
     than ``max_df`` articles are stock phrases ('the interior ministry said') or agency
     boilerplate and are dropped; by default the cap is 3% of the articles, never below 10,
     so a small corpus keeps every shingle. Only pairs of articles that share ``min_shared``
-    of the remaining shingles are aligned in detail, and that alignment ignores the word
-    pairs that are stock phrases of the corpus in the same sense. The work grows with the
+    of the remaining shingles are aligned in detail; that alignment ignores the word pairs
+    that are stock phrases of the corpus in the same sense, and their words do not count
+    towards ``min_content``. The work grows with the
     number of words, not with the square of the number of articles. Articles are indexed
     ``chunk_size`` at a time and at most that many analysed articles are kept in memory, so
     a large archive needs memory for its compact integer index, not for every analysis.
@@ -843,11 +851,11 @@ def find_reuse(
         for x, d in ((i, di), (j, dj)):
             if x not in indexes or indexes[x][0] is not d:
                 tok = _token_ids(d, vocab)
-                indexes[x] = (d, _key_index(d, *_word_pairs(d, tok), stock))
+                indexes[x] = (d, *_key_index(d, *_word_pairs(d, tok), stock))
                 if len(indexes) > 2 * chunk_size:
                     indexes.pop(next(iter(indexes)))
         pair_rows = _passage_rows(bodies[i], bodies[j], di, dj, index_a=indexes[i][1],
-                                  index_b=indexes[j][1], **options)
+                                  index_b=indexes[j][1], stock_a=indexes[i][2], **options)
         pair_rows.sort(key=lambda r: (r["a_start"], r["b_start"]))
         rows.extend({"article_a": ids[i], "article_b": ids[j], **r} for r in pair_rows)
     return _passage_frame(rows, _REUSE_COLUMNS)
