@@ -229,6 +229,7 @@ class _Doc:
     seg_bounds: list = field(default_factory=list)  # (first token, last token + 1) per segment
 
 
+@lru_cache(maxsize=200_000)
 def _fold(word: str) -> str:
     w = word.replace("’", "'").lower()
     if w in _CONTRACTIONS:
@@ -302,22 +303,20 @@ def _analyse(text: str) -> _Doc:
     # 3. spelling, stems, flags
     start = np.fromiter((x[0] for x in merged), dtype=np.int64, count=len(merged))
     end = np.fromiter((x[1] for x in merged), dtype=np.int64, count=len(merged))
-    norm, stem = [], []
-    content = np.zeros(len(merged), dtype=bool)
-    name = np.zeros(len(merged), dtype=bool)
+    norm, stem, content_l, name_l = [], [], [], []
     segment = np.fromiter((x[4] for x in merged), dtype=np.int64, count=len(merged))
     prev_seg = -1
     for idx, (s, e, f, orig, sg) in enumerate(merged):
-        f = f.replace(",", "") if f[:1].isdigit() else f
-        w, st = _normalise(f, lex)
+        w, st, is_content = _word_info(f, lex)
         norm.append(w)
         stem.append(st)
-        content[idx] = w not in lex.function_words
-        is_upper = orig[:1].isupper()
-        is_acronym = len(orig) > 1 and orig.isupper()
+        content_l.append(is_content)
+        is_upper, is_acronym = _case_info(orig)
         # (whether the word opens its sentence matters only for a capitalised word)
-        name[idx] = is_acronym or (is_upper and not (sg != prev_seg or _after_opener(text, s, start, idx)))
+        name_l.append(is_acronym or (is_upper and not (sg != prev_seg or _after_opener(text, s, start, idx))))
         prev_seg = sg
+    content = np.array(content_l, dtype=bool)
+    name = np.array(name_l, dtype=bool)
     bounds = []
     if len(merged):
         cuts = np.flatnonzero(np.diff(segment)) + 1
@@ -329,6 +328,20 @@ def _analyse(text: str) -> _Doc:
         for k, (a, b) in enumerate(bounds):
             segment[a:b] = k
     return _Doc(text, start, end, norm, stem, content, name, segment, bounds)
+
+
+@lru_cache(maxsize=200_000)
+def _word_info(f: str, lex: "_Lexicon") -> tuple[str, str, bool]:
+    """(spelling-normalised word, stem, is a content word) of a folded word."""
+    f = f.replace(",", "") if f[:1].isdigit() else f
+    w, st = _normalise(f, lex)
+    return w, st, w not in lex.function_words
+
+
+@lru_cache(maxsize=200_000)
+def _case_info(orig: str) -> tuple[bool, bool]:
+    """(starts with a capital, is an acronym) of a word as written."""
+    return orig[:1].isupper(), len(orig) > 1 and orig.isupper()
 
 
 @lru_cache(maxsize=4)
@@ -381,14 +394,14 @@ def _diagonal_runs(eq: np.ndarray) -> list[list[int]]:
     return np.stack([si[keep], sj[keep], length[keep]], axis=1).tolist()
 
 
-def _tiles(stems_a, stems_b, content_a, min_tile=2) -> list[_Tile]:
+def _tiles(stems_a, stems_b, content_a, min_tile=2, ids=None) -> list[_Tile]:
     """Greedy string tiling: the longest common runs of words first, each word used once.
 
     Unlike a left-to-right alignment it finds clauses that swapped places. The runs are
     found once; taking a tile removes its words from both texts, which cuts the other runs
     that use them (ties: the run that ends first in ``a``, then in ``b``).
     """
-    ida, idb = _ids(stems_a, stems_b)
+    ida, idb = _ids(stems_a, stems_b) if ids is None else ids  # ids: the stems as integers
     eq = ida[:, None] == idb[None, :]
     tiles = []
     if eq.size == 0:
@@ -543,15 +556,17 @@ def _sentence_share(p: _Passage, da: _Doc, db: _Doc) -> float:
 
 
 def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_share=0.7,
-              long_words=12, max_gap=8, index_a=None, index_b=None, stock_a=None):
+              long_words=12, max_gap=8, index_a=None, index_b=None, stock_a=None, tok_a=None, tok_b=None):
     """``index_a``/``index_b``: see :func:`_segment_pairs`; ``stock_a``: words of ``da`` that
-    are part of a stock word pair of the corpus (they do not count as substantive)."""
+    are part of a stock word pair of the corpus (they do not count as substantive);
+    ``tok_a``/``tok_b``: each word's stem as a corpus-wide integer, when known."""
     raw: list[_Passage] = []
     max_freq = max(400, (len(da.seg_bounds) + len(db.seg_bounds)) // 2)
     for x, y in _segment_pairs(da, db, max_freq, index_a, index_b):
         a0, a1 = da.seg_bounds[x]
         b0, b1 = db.seg_bounds[y]
-        tiles = _tiles(da.stem[a0:a1], db.stem[b0:b1], da.content[a0:a1])
+        tiles = _tiles(da.stem[a0:a1], db.stem[b0:b1], da.content[a0:a1],
+                       ids=None if tok_a is None else (tok_a[a0:a1], tok_b[b0:b1]))
         tiles = [_Tile(t.a + a0, t.b + b0, t.n) for t in tiles]
         for p in _cluster(tiles, max_gap):
             if p.matched >= 3:
@@ -851,11 +866,12 @@ def find_reuse(
         for x, d in ((i, di), (j, dj)):
             if x not in indexes or indexes[x][0] is not d:
                 tok = _token_ids(d, vocab)
-                indexes[x] = (d, *_key_index(d, *_word_pairs(d, tok), stock))
+                indexes[x] = (d, *_key_index(d, *_word_pairs(d, tok), stock), tok)
                 if len(indexes) > 2 * chunk_size:
                     indexes.pop(next(iter(indexes)))
         pair_rows = _passage_rows(bodies[i], bodies[j], di, dj, index_a=indexes[i][1],
-                                  index_b=indexes[j][1], stock_a=indexes[i][2], **options)
+                                  index_b=indexes[j][1], stock_a=indexes[i][2],
+                                  tok_a=indexes[i][3], tok_b=indexes[j][3], **options)
         pair_rows.sort(key=lambda r: (r["a_start"], r["b_start"]))
         rows.extend({"article_a": ids[i], "article_b": ids[j], **r} for r in pair_rows)
     return _passage_frame(rows, _REUSE_COLUMNS)
