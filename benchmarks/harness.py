@@ -173,10 +173,12 @@ def lessons_figures(text: str) -> list[dict]:
     from lessons.figures import extract_figures
 
     df = extract_figures(text)
-    return [{"start": int(r.start), "end": int(r.end),
-             "value": None if r.value is None or (isinstance(r.value, float) and math.isnan(r.value)) else float(r.value),
-             "qualifier": r.qualifier, "counted": r.counted or None}
-            for r in df.itertuples(index=False)]
+    # read column by column: DataFrame.itertuples costs more than the extraction itself
+    return [{"start": int(s), "end": int(e),
+             "value": None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v),
+             "qualifier": q, "counted": (c if isinstance(c, str) else None) or None}
+            for s, e, v, q, c in zip(df["start"].tolist(), df["end"].tolist(), df["value"].tolist(),
+                                     df["qualifier"].tolist(), df["counted"].tolist())]
 
 
 def quantulum_available() -> str | None:
@@ -732,3 +734,92 @@ def stress_corpus(n: int, *, family_size: int = 5, seed: int = 20, articles=None
         planted.update(tuple(sorted(p)) for p in combinations(members, 2))
         fam += 1
     return docs, planted
+
+
+# ----------------------------------------------------------------------------- reuse: MinHash-LSH peer
+MINHASH_THRESHOLD = 0.1  # Jaccard of word 3-gram sets; planted pairs of the stress corpus are 0.06-0.3
+
+
+def minhash_available() -> str | None:
+    """datasketch's version, or None when it is not installed (the book's own venv)."""
+    try:
+        from importlib.metadata import version
+
+        import datasketch  # noqa: F401
+
+        return version("datasketch")
+    except Exception:
+        return None
+
+
+def minhash_pairs(docs: list[dict], *, threshold: float = MINHASH_THRESHOLD, num_perm: int = 128, k: int = 3) -> set:
+    """The usual near-duplicate pipeline with datasketch: each article's set of lower-case
+    word ``k``-grams as a MinHash, an LSH index at Jaccard ``threshold``, and every pair the
+    index returns reported as reuse."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    hashes = {}
+    for d in docs:
+        toks = [w.lower() for w in _TOKEN.findall(d["body"])]
+        grams = {" ".join(toks[i:i + k]).encode() for i in range(len(toks) - k + 1)}
+        m = MinHash(num_perm=num_perm, seed=1)
+        m.update_batch(list(grams))
+        lsh.insert(d["article_id"], m)
+        hashes[d["article_id"]] = m
+    found = set()
+    for aid, m in hashes.items():
+        for other in lsh.query(m):
+            if other != aid:
+                found.add(tuple(sorted((aid, other))))
+    return found
+
+
+def _cpu_timed(fn, repeats: int):
+    """(median wall seconds, median CPU seconds of this process, wall times, last result):
+    on a shared machine the CPU time is the steadier measure of the work done."""
+    walls, cpus, result = [], [], None
+    for _ in range(max(1, repeats)):
+        gc.collect()
+        c0, t0 = time.process_time(), time.perf_counter()
+        result = fn()
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls), statistics.median(cpus), walls, result
+
+
+def bench_reuse_corpora(sizes: list[int], repeats: int, corpora=("stress", "synthetic")) -> list[dict]:
+    """find_reuse and the MinHash-LSH peer side by side on the same corpora: wall and CPU
+    time, words per second, recall of the planted pairs and spurious pairs."""
+    import pandas as pd
+
+    from lessons.compare import find_reuse
+
+    makers = {"stress": stress_corpus, "synthetic": synthetic_corpus}
+    find_reuse(pd.DataFrame(stress_corpus(5)[0]))  # warm-up: word lists, stemmer
+    peer = minhash_available()
+    rows = []
+    for corpus in corpora:
+        for n in sizes:
+            docs, planted = makers[corpus](n)
+            frame = pd.DataFrame(docs)
+            words = sum(len(d["body"].split()) for d in docs)
+            wall, cpu, walls, result = _cpu_timed(lambda: find_reuse(frame), repeats)
+            row = {"corpus": corpus, "articles": n, "words": words, "seconds": wall, "cpu_seconds": cpu, "times": walls,
+                   "words_per_s": words / wall, "words_per_cpu_s": words / cpu, "passages": len(result),
+                   **pair_scores(found_pairs(result), planted)}
+            if peer:
+                pw, pc, _, pf = _cpu_timed(lambda: minhash_pairs(docs), repeats)
+                s = pair_scores(pf, planted)
+                row.update({"minhash_seconds": pw, "minhash_cpu_seconds": pc, "minhash_words_per_s": words / pw,
+                            "minhash_recall": s["recall"], "minhash_spurious": s["spurious"], "minhash_found": s["found"]})
+            rows.append(row)
+    return rows
+
+
+def growth_exponent(rows: list[dict], key: str = "seconds") -> float | None:
+    """Slope of log(time) against log(articles) between the smallest and largest corpus."""
+    rows = sorted(rows, key=lambda r: r["articles"])
+    if len(rows) < 2 or rows[0][key] <= 0:
+        return None
+    return math.log(rows[-1][key] / rows[0][key]) / math.log(rows[-1]["articles"] / rows[0]["articles"])
