@@ -865,10 +865,10 @@ def find_reuse(
         di, dj = store.get(i), store.get(j)
         for x, d in ((i, di), (j, dj)):
             if x not in indexes or indexes[x][0] is not d:
+                if x not in indexes and len(indexes) >= 2 * chunk_size:  # let the oldest go
+                    del indexes[next(k for k in indexes if k not in (i, j))]
                 tok = _token_ids(d, vocab)
                 indexes[x] = (d, *_key_index(d, *_word_pairs(d, tok), stock), tok)
-                if len(indexes) > 2 * chunk_size:
-                    indexes.pop(next(iter(indexes)))
         pair_rows = _passage_rows(bodies[i], bodies[j], di, dj, index_a=indexes[i][1],
                                   index_b=indexes[j][1], stock_a=indexes[i][2],
                                   tok_a=indexes[i][3], tok_b=indexes[j][3], **options)
