@@ -138,19 +138,26 @@ def machine_info() -> dict:
 
 
 # ----------------------------------------------------------------------------- parts
-def part_helpers(prof: dict) -> dict:
+HELPER_PARTS = ("figures", "reuse", "reuse_corpora", "language")
+
+
+def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
     out = {"versions": _versions(["lessons", "pandas", "rapidfuzz", "quantulum3", "inflect", "num2words", "datasketch"]),
            "python": platform.python_version(), "executable": sys.executable}
     t0 = time.perf_counter()
-    labelled = h.load_labelled()
-    out["figures"] = h.bench_figures(labelled, prof["fig_repeats"], prof["fig_loops"])
-    print(f"[bench] figures done ({time.perf_counter() - t0:.0f} s)", flush=True)
-    out["reuse"] = h.bench_reuse(prof["reuse_sizes"], prof["reuse_repeats"], prof["baseline_budget"])
-    print(f"[bench] reuse done ({time.perf_counter() - t0:.0f} s)", flush=True)
-    out["reuse_corpora"] = h.bench_reuse_corpora(prof["corpora_sizes"], prof["corpora_repeats"])
-    print(f"[bench] reuse on real-shaped corpora done ({time.perf_counter() - t0:.0f} s)", flush=True)
-    out["language"] = h.bench_language(prof["lang_copies"], prof["lang_repeats"])
-    print(f"[bench] language done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    if "figures" in only:
+        labelled = h.load_labelled()
+        out["figures"] = h.bench_figures(labelled, prof["fig_repeats"], prof["fig_loops"])
+        print(f"[bench] figures done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    if "reuse" in only:
+        out["reuse"] = h.bench_reuse(prof["reuse_sizes"], prof["reuse_repeats"], prof["baseline_budget"])
+        print(f"[bench] reuse done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    if "reuse_corpora" in only:
+        out["reuse_corpora"] = h.bench_reuse_corpora(prof["corpora_sizes"], prof["corpora_repeats"])
+        print(f"[bench] reuse on real-shaped corpora done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    if "language" in only:
+        out["language"] = h.bench_language(prof["lang_copies"], prof["lang_repeats"])
+        print(f"[bench] language done ({time.perf_counter() - t0:.0f} s)", flush=True)
     return out
 
 
@@ -287,6 +294,9 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     w(f"Profile `{profile}`, run {meta['date']}{took} by `benchmarks/run.py` (issue 9). "
       "Every time is the **median** of repeated runs (the repeats are in `raw.json`); every comparison "
       "was measured side by side in one run, and is given as a ratio. Goals are stated here, never asserted by a test.")
+    if meta.get("partial"):
+        w("")
+        w(f"Partial run: {meta['partial']}.")
     if meta.get("note"):
         w("")
         w(f"Note: {meta['note']}")
@@ -556,13 +566,18 @@ def main(argv=None) -> int:
     ap.add_argument("--no-venv", action="store_true", help="run the helper part in this interpreter")
     ap.add_argument("--render", action="store_true", help="only rewrite REPORT.md from the raw.json in --out (no measuring)")
     ap.add_argument("--note", help="a sentence added under the report's title")
+    ap.add_argument("--update", help="comma-separated helper parts (" + ", ".join(HELPER_PARTS) + ") to measure again; "
+                    "the others, and the book, are kept from the raw.json in --out")
     ap.add_argument("--part", choices=["helpers"], help=argparse.SUPPRESS)
     ap.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     prof = PROFILES[args.profile]
 
+    only = tuple(x.strip() for x in args.update.split(",")) if args.update else HELPER_PARTS
+    if any(x not in HELPER_PARTS for x in only):
+        ap.error(f"--update takes {', '.join(HELPER_PARTS)}")
     if args.part == "helpers":  # child process in benchmarks/.venv
-        args.json.write_text(json.dumps(part_helpers(prof), default=str))
+        args.json.write_text(json.dumps(part_helpers(prof, only), default=str))
         return 0
 
     out = args.out or (ROOT / "benchmarks" / "results" if args.profile == "full" else ROOT / "_build" / f"bench-{args.profile}")
@@ -577,14 +592,26 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     meta = machine_info()
     if args.no_venv:
-        helpers = part_helpers(prof)
+        helpers = part_helpers(prof, only)
     else:
         py = ensure_bench_venv(os.environ.get("PYTHON", "python3.11"))
         with tempfile.TemporaryDirectory() as tmp:
             j = Path(tmp) / "helpers.json"
-            subprocess.run([str(py), str(Path(__file__).resolve()), "--profile", args.profile, "--part", "helpers", "--json", str(j)],
-                           check=True, cwd=ROOT)
+            cmd = [str(py), str(Path(__file__).resolve()), "--profile", args.profile, "--part", "helpers", "--json", str(j)]
+            subprocess.run(cmd + (["--update", args.update] if args.update else []), check=True, cwd=ROOT)
             helpers = json.loads(j.read_text())
+    if args.update:  # a partial run: everything not measured again comes from the last run
+        old = json.loads((out / "raw.json").read_text(encoding="utf-8"))
+        helpers = {**old["helpers"], **helpers, "versions": {**old["helpers"].get("versions", {}), **helpers["versions"]}}
+        meta["partial"] = f"measured again in this run: {', '.join(only)}; the rest is from the run of {old['machine']['date']}"
+        book = old["book"]
+        report = render({**meta, "load_end": _load(), **({"note": args.note} if args.note else {})}, helpers, book,
+                        args.profile, prof, time.perf_counter() - t0)
+        (out / "REPORT.md").write_text(report, encoding="utf-8")
+        (out / "raw.json").write_text(json.dumps({**old, "machine": {**meta, "load_end": _load()}, "helpers": helpers},
+                                                 indent=1, default=str), encoding="utf-8")
+        print(f"[bench] report updated in {out / 'REPORT.md'}")
+        return 0
     book = part_book(prof)
     seconds = time.perf_counter() - t0
     meta["load_end"] = _load()
