@@ -679,6 +679,7 @@ def _require_columns(df, columns, what: str):
 _REUSE_CHUNK = 2000  # articles analysed per chunk; at most this many analysed articles are kept
 _MIN_DF_CAP = 10  # the stock-phrase cap is never below this (small corpora keep every shingle)
 _DF_SHARE = 0.03  # by default a shingle in more than 3% of the articles is a stock phrase
+_MAX_DF_CAP = 50  # ...and in more than 50 articles of a large archive (keeps the pair count linear)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -814,8 +815,10 @@ def find_reuse(
     It does not compare every pair. Each article becomes a set of word shingles (runs of
     ``shingle`` normalised words with at least two content words). Shingles found in more
     than ``max_df`` articles are stock phrases ('the interior ministry said') or agency
-    boilerplate and are dropped; by default the cap is 3% of the articles, never below 10,
-    so a small corpus keeps every shingle. Only pairs of articles that share ``min_shared``
+    boilerplate and are dropped; by default the cap is 3% of the articles, never below 10
+    (a small corpus keeps every shingle) and never above 50 (in a large archive, text printed
+    by more than 50 articles is treated as stock text unless ``max_df`` says otherwise: this
+    keeps the number of candidate pairs linear). Only pairs of articles that share ``min_shared``
     of the remaining shingles are aligned in detail; that alignment ignores the word pairs
     that are stock phrases of the corpus in the same sense, and their words do not count
     towards ``min_content``. The work grows with the
@@ -836,7 +839,7 @@ def find_reuse(
         if not isinstance(value, int) or value < 1:
             raise LessonsDataError(f"find_reuse: {name} must be a positive integer, not {value!r}")
     n = len(ids)
-    cap = max_df if max_df is not None else max(_MIN_DF_CAP, math.ceil(_DF_SHARE * n))
+    cap = max_df if max_df is not None else max(_MIN_DF_CAP, min(_MAX_DF_CAP, math.ceil(_DF_SHARE * n)))
     # 1. index, chunk by chunk: compact integer arrays per article, analyses let go
     store = _DocStore(bodies, chunk_size)
     vocab: dict = {}
