@@ -446,7 +446,9 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
           f"(the bodies themselves: {arch['body_mib']:,.0f} MiB); recall {_pct(arch['recall'])}, {arch['spurious']} spurious pairs. "
           f"Articles are indexed {arch['chunk_size']:,} at a time and at most that many analysed articles are kept; the index itself is "
           f"integer arrays. At the same rate 100,000 articles would take about **{arch['extrapolated_100k_s'] / 60:.0f} min** here "
-          f"(CPU {arch['extrapolated_100k_cpu_s'] / 60:.0f} min), linear extrapolation.")
+          f"(CPU {arch['extrapolated_100k_cpu_s'] / 60:.0f} min) by linear extrapolation, which is a lower bound: compare its words/s "
+          "with the 800-article row above (the work per article grows once the stock-phrase cap reaches its maximum of 50 and "
+          "chance collisions of the small filler vocabulary become common).")
     else:
         w("Not measured (run `benchmarks/.venv/bin/python benchmarks/archive.py 10000`).")
     w("")
