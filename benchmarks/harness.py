@@ -173,10 +173,12 @@ def lessons_figures(text: str) -> list[dict]:
     from lessons.figures import extract_figures
 
     df = extract_figures(text)
-    return [{"start": int(r.start), "end": int(r.end),
-             "value": None if r.value is None or (isinstance(r.value, float) and math.isnan(r.value)) else float(r.value),
-             "qualifier": r.qualifier, "counted": r.counted or None}
-            for r in df.itertuples(index=False)]
+    # read column by column: DataFrame.itertuples costs more than the extraction itself
+    return [{"start": int(s), "end": int(e),
+             "value": None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v),
+             "qualifier": q, "counted": (c if isinstance(c, str) else None) or None}
+            for s, e, v, q, c in zip(df["start"].tolist(), df["end"].tolist(), df["value"].tolist(),
+                                     df["qualifier"].tolist(), df["counted"].tolist())]
 
 
 def quantulum_available() -> str | None:
@@ -607,3 +609,217 @@ def _pinned_bytes(site: Path, dists: list[Path], reqs: Path) -> int | None:
             except OSError:
                 pass
     return total
+
+
+# ----------------------------------------------------------------------------- reuse: stress corpus
+# Stock phrases of our own (general news wording, none from the five articles): real archives
+# repeat such phrases in most articles of one topic.
+_STOCK = [
+    "the interior ministry said", "on Friday", "on Monday", "according to local media",
+    "officials said in a statement", "news agencies reported", "the government said",
+    "local time", "in the capital", "the ministry said in a statement", "police said",
+    "state television reported", "witnesses said", "a spokesman said",
+]
+_STRESS_FRAMES = [
+    "The {w} {w} said the {w} would {w} the {w}, {s}.",
+    "{s}, {N} {w} the {w} of {w} and {w}.",
+    "{N} {w} that the {w} {w} was {w}, {s}.",
+    "There was {w} {w} in {N} and {w} {w} near the {w}, {s}.",
+    "The {w} of {N} {w} the {w} {w} {s}.",
+    "{s}, the {w} {w} had {w} the {w} in {N}.",
+    "A {w} {w} of {w} was {w} by the {w}, {s}.",
+]
+
+
+def _report_vocabulary(articles, function: set[str]):
+    """The content words of the five reports (lower case), most frequent first, and their
+    capitalised names (words only ever written with a capital), most frequent first."""
+    from collections import Counter
+
+    words, caps, lower = Counter(), Counter(), set()
+    for body in articles["body"]:
+        for m in _WORD.finditer(body):
+            w = m.group(0).strip("'’-")
+            if not w or w.lower() in function or len(w) < 3:
+                continue
+            words[w.lower()] += 1
+            (caps if w[0].isupper() else lower.add(w) or caps)[w] += 0 if w[0].islower() else 1
+    common = [w for w, _ in words.most_common()]
+    names = [w for w, _ in caps.most_common() if w.lower() not in lower]
+    return common, names
+
+
+def _permuted(word: str, family: int, vocab: list[str], rank: dict) -> str:
+    """The family's rendering of a report word: a bijection of the reports' own vocabulary
+    (rank * a + b modulo its size, a coprime to it), so families share the vocabulary but
+    two families render the same sentence with different words."""
+    lw = word.lower()
+    r = rank.get(lw)
+    if r is None:
+        return word
+    size = len(vocab)
+    a = 1 + 2 * ((family * 7919) % (size // 2))
+    while math.gcd(a, size) != 1:
+        a += 2
+    w = vocab[(r * a + family * 104729 + 1) % size]
+    return w.capitalize() if word[:1].isupper() else w
+
+
+def stress_corpus(n: int, *, family_size: int = 5, seed: int = 20, articles=None,
+                  fillers: int = 25, boilerplate: int = 3, boilerplate_pool: int = 9) -> tuple[list[dict], set]:
+    """``n`` articles where common wording is everywhere, and the planted reuse pairs.
+
+    Each article mixes ``boilerplate`` sentences of the five reports, verbatim, drawn from a
+    pool of ``boilerplate_pool`` of their sentences (so each one is in about a third of the
+    articles: agency boilerplate and background paragraphs, not evidence of reuse), with
+    ``fillers`` filler sentences (frames of our own filled from the 300 commonest content
+    words and 60 commonest names of the five reports, each with a stock phrase). Reuse is
+    planted in families of ``family_size``: a family's source is 6-10 consecutive sentences of
+    one report whose content words are mapped by the family's own bijection of the reports'
+    vocabulary; each member keeps its two longest sentences (the lead) and 60-90% of the others,
+    lightly edited and partly shuffled. Every
+    pair inside a family is planted; two articles of different families share only the
+    boilerplate, stock phrases and common words. The corpus is made at run time from
+    ``data/raw`` (never stored).
+    """
+    from lessons.corpus import load_articles, sentences
+
+    if articles is None:
+        articles = load_articles()
+    function = _function_words()
+    pools = [[s for s in sentences(b)["text"].tolist() if len(s.split()) >= 6] for b in articles["body"]]
+    vocab, names = _report_vocabulary(articles, function)
+    rank = {w: i for i, w in enumerate(vocab)}
+    small, names = vocab[:300], names[:60]
+    rng = random.Random(seed)
+    every = [s for p in pools for s in p]
+    pool = rng.sample(every, min(boilerplate_pool, len(every)))
+
+    def filler() -> str:
+        frame = rng.choice(_STRESS_FRAMES)
+        out = re.sub(r"\{(\w)\}", lambda m: {"w": lambda: rng.choice(small), "N": lambda: rng.choice(names),
+                                               "s": lambda: rng.choice(_STOCK)}[m.group(1)](), frame)
+        return out[0].upper() + out[1:]
+
+    docs, planted, fam = [], set(), 0
+    while len(docs) < n:
+        src = rng.choice(pools)
+        k = rng.randint(6, min(10, len(src)))
+        i0 = rng.randrange(0, len(src) - k + 1)
+        source = [_WORD.sub(lambda m: m.group(0) if m.group(0).lower() in function else _permuted(m.group(0), fam, vocab, rank), s)
+                  for s in src[i0:i0 + k]]
+        core = set(sorted(range(k), key=lambda x: -len(source[x]))[:2])  # the lead every rewrite keeps
+        members = []
+        for _ in range(min(family_size, n - len(docs))):
+            keep = [s for x, s in enumerate(source) if x in core or rng.random() < rng.uniform(0.6, 0.9)]
+            keep = [_edit(s, rng) for s in keep]
+            for _ in range(len(keep) // 3):
+                a, b = rng.randrange(len(keep)), rng.randrange(len(keep))
+                keep[a], keep[b] = keep[b], keep[a]
+            other = rng.sample(pool, boilerplate) + [filler() for _ in range(fillers)]
+            rng.shuffle(other)
+            slots = sorted(rng.sample(range(len(other) + len(keep)), len(keep)))
+            out, ki, oi = [], 0, 0
+            for pos in range(len(other) + len(keep)):
+                if ki < len(keep) and slots[ki] == pos:
+                    out.append(keep[ki])
+                    ki += 1
+                else:
+                    out.append(other[oi])
+                    oi += 1
+            body = "\n\n".join(" ".join(out[j:j + 3]) for j in range(0, len(out), 3))
+            aid = f"s{fam:05d}m{len(members)}"
+            members.append(aid)
+            docs.append({"article_id": aid, "body": body})
+        planted.update(tuple(sorted(p)) for p in combinations(members, 2))
+        fam += 1
+    return docs, planted
+
+
+# ----------------------------------------------------------------------------- reuse: MinHash-LSH peer
+MINHASH_THRESHOLD = 0.1  # Jaccard of word 3-gram sets; planted pairs of the stress corpus are 0.06-0.3
+
+
+def minhash_available() -> str | None:
+    """datasketch's version, or None when it is not installed (the book's own venv)."""
+    try:
+        from importlib.metadata import version
+
+        import datasketch  # noqa: F401
+
+        return version("datasketch")
+    except Exception:
+        return None
+
+
+def minhash_pairs(docs: list[dict], *, threshold: float = MINHASH_THRESHOLD, num_perm: int = 128, k: int = 3) -> set:
+    """The usual near-duplicate pipeline with datasketch: each article's set of lower-case
+    word ``k``-grams as a MinHash, an LSH index at Jaccard ``threshold``, and every pair the
+    index returns reported as reuse."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    hashes = {}
+    for d in docs:
+        toks = [w.lower() for w in _TOKEN.findall(d["body"])]
+        grams = {" ".join(toks[i:i + k]).encode() for i in range(len(toks) - k + 1)}
+        m = MinHash(num_perm=num_perm, seed=1)
+        m.update_batch(list(grams))
+        lsh.insert(d["article_id"], m)
+        hashes[d["article_id"]] = m
+    found = set()
+    for aid, m in hashes.items():
+        for other in lsh.query(m):
+            if other != aid:
+                found.add(tuple(sorted((aid, other))))
+    return found
+
+
+def _cpu_timed(fn, repeats: int):
+    """(median wall seconds, median CPU seconds of this process, wall times, last result):
+    on a shared machine the CPU time is the steadier measure of the work done."""
+    walls, cpus, result = [], [], None
+    for _ in range(max(1, repeats)):
+        gc.collect()
+        c0, t0 = time.process_time(), time.perf_counter()
+        result = fn()
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls), statistics.median(cpus), walls, result
+
+
+def bench_reuse_corpora(sizes: list[int], repeats: int, corpora=("stress", "synthetic")) -> list[dict]:
+    """find_reuse and the MinHash-LSH peer side by side on the same corpora: wall and CPU
+    time, words per second, recall of the planted pairs and spurious pairs."""
+    import pandas as pd
+
+    from lessons.compare import find_reuse
+
+    makers = {"stress": stress_corpus, "synthetic": synthetic_corpus}
+    find_reuse(pd.DataFrame(stress_corpus(5)[0]))  # warm-up: word lists, stemmer
+    peer = minhash_available()
+    rows = []
+    for corpus in corpora:
+        for n in sizes:
+            docs, planted = makers[corpus](n)
+            frame = pd.DataFrame(docs)
+            words = sum(len(d["body"].split()) for d in docs)
+            wall, cpu, walls, result = _cpu_timed(lambda: find_reuse(frame), repeats)
+            row = {"corpus": corpus, "articles": n, "words": words, "seconds": wall, "cpu_seconds": cpu, "times": walls,
+                   "words_per_s": words / wall, "words_per_cpu_s": words / cpu, "passages": len(result),
+                   **pair_scores(found_pairs(result), planted)}
+            if peer:
+                pw, pc, _, pf = _cpu_timed(lambda: minhash_pairs(docs), repeats)
+                s = pair_scores(pf, planted)
+                row.update({"minhash_seconds": pw, "minhash_cpu_seconds": pc, "minhash_words_per_s": words / pw,
+                            "minhash_recall": s["recall"], "minhash_spurious": s["spurious"], "minhash_found": s["found"]})
+            rows.append(row)
+    return rows
+
+
+def growth_exponent(rows: list[dict], key: str = "seconds") -> float | None:
+    """Slope of log(time) against log(articles) between the smallest and largest corpus."""
+    rows = sorted(rows, key=lambda r: r["articles"])
+    if len(rows) < 2 or rows[0][key] <= 0:
+        return None
+    return math.log(rows[-1][key] / rows[0][key]) / math.log(rows[-1]["articles"] / rows[0]["articles"])

@@ -84,6 +84,22 @@ def test_synthetic_corpus_plants_family_pairs_only():
         {"planted": 21, "found": 2, "true_pairs": 1, "recall": 1 / 21, "spurious": 1}
 
 
+def test_stress_corpus_shares_boilerplate_everywhere_and_plants_family_pairs_only():
+    docs, planted = h.stress_corpus(30, family_size=5)
+    assert len(docs) == 30 and len({d["article_id"] for d in docs}) == 30
+    assert len(planted) == 6 * 10 and all(a[:6] == b[:6] for a, b in planted)
+    assert h.stress_corpus(30, family_size=5) == (docs, planted)        # seeded
+    bodies = [d["body"] for d in docs]
+    reports = " ".join(load_articles()["body"])
+    # the three report sentences of an article are verbatim and recur across the corpus
+    recurring = {s for b in bodies for s in b.replace("\n\n", " ").split(". ")
+                 if len(s) > 60 and s in reports and sum(s in x for x in bodies) >= 5}
+    assert recurring
+    # stock phrases recur in most articles
+    assert sum("said" in b for b in bodies) == 30
+    assert h.growth_exponent([{"articles": 100, "seconds": 1.0}, {"articles": 800, "seconds": 8.0}]) == pytest.approx(1.0)
+
+
 def test_page_weight_counts_local_files_and_lists_remote_ones(tmp_path):
     (tmp_path / "_static").mkdir()
     (tmp_path / "_static" / "a.js").write_text("x" * 100)
@@ -118,3 +134,7 @@ def test_tiny_run_writes_the_report(tmp_path):
     assert {r["function"] for r in adv} == {"corpus.sentences", "figures.attributions"}
     assert all(r["big_chars"] > r["small_chars"] > 0 and r["big_s"] >= 0 for r in adv)
     assert "text functions: growth exponent" in report
+    corpora = raw["helpers"]["reuse_corpora"]
+    assert {(r["corpus"], r["articles"]) for r in corpora} == {("stress", 10), ("stress", 20), ("synthetic", 10), ("synthetic", 20)}
+    assert all(r["words_per_s"] > 0 and r["recall"] > 0 for r in corpora)
+    assert "## Reuse on real-shaped corpora" in report and "### A large archive" in report

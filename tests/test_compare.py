@@ -609,3 +609,78 @@ def test_property_offsets_always_index_the_original_texts(parts_a, parts_b):
     for r in shared_passages(a, b).itertuples():
         assert a[r.a_start : r.a_end] == r.a_text and b[r.b_start : r.b_end] == r.b_text
         assert 0 < r.score <= 1 and r.n_words >= 8
+
+
+# ------------------------------------------------------------------ find_reuse at scale (issue 20)
+
+def _stress(n):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import harness
+
+    docs, planted = harness.stress_corpus(n)
+    return pd.DataFrame(docs), planted
+
+
+def _pair_set(df):
+    return {tuple(sorted(p)) for p in zip(df.article_a, df.article_b)}
+
+
+def _cpu(fn):
+    import time
+
+    t = time.process_time()
+    out = fn()
+    return time.process_time() - t, out
+
+
+def test_find_reuse_grows_linearly_on_the_stress_corpus_with_every_planted_pair_and_nothing_else():
+    """Articles full of boilerplate, stock phrases and common words: 4x the articles may take
+    at most 4**1.4 = 7x the CPU time (all pairs, or counting pairs through common shingles,
+    grows 16x). CPU time of this process, best of two for the small corpus: robust to a
+    loaded machine."""
+    small, planted_small = _stress(80)
+    large, planted_large = _stress(320)
+    find_reuse(small.head(5))  # warm-up: word lists, stemmer
+    t_small, r_small = min(_cpu(lambda: find_reuse(small)), _cpu(lambda: find_reuse(small)), key=lambda x: x[0])
+    t_large, r_large = _cpu(lambda: find_reuse(large))
+    assert _pair_set(r_small) == planted_small
+    assert _pair_set(r_large) == planted_large
+    assert t_large / t_small <= 4 ** 1.4, (t_small, t_large)
+
+
+def test_find_reuse_drops_boilerplate_in_a_corpus_but_not_in_a_pair():
+    corpus, planted = _stress(100)
+    reuse = find_reuse(corpus)
+    bodies = corpus.body.tolist()
+    # no reported passage is text that a fifth of the articles carry (boilerplate)
+    assert all(sum(t in body for body in bodies) < 20 for t in reuse.a_text)
+    # two articles of different families that share a boilerplate sentence: alone, nothing
+    # tells it from reuse, and it is reported
+    ids = corpus.article_id.tolist()
+    for x in range(1, len(ids)):
+        pair = corpus.iloc[[0, x]]
+        if tuple(sorted(ids[k] for k in (0, x))) in planted:
+            continue
+        alone = find_reuse(pair)
+        if len(alone):
+            assert all(sum(t in body for body in bodies) >= 20 for t in alone.a_text)
+            break
+    else:
+        raise AssertionError("no pair of the stress corpus shares a boilerplate sentence")
+
+
+def test_find_reuse_in_small_chunks_gives_the_same_result():
+    corpus, _ = _stress(60)
+    whole = find_reuse(corpus)
+    assert len(whole) > 0
+    pd.testing.assert_frame_equal(find_reuse(corpus, chunk_size=7), whole)
+
+
+def test_find_reuse_rejects_bad_parameters():
+    with pytest.raises(LessonsDataError, match="chunk_size"):
+        find_reuse(_toy_corpus(), chunk_size=0)
+    with pytest.raises(LessonsDataError, match="min_shared"):
+        find_reuse(_toy_corpus(), min_shared="3")

@@ -513,3 +513,54 @@ def test_a_figure_that_leaves_one_member_out_keeps_its_words():
     # a figure that counts everyone is shown as written
     table = figures_table(_articles("The alliance of eight former republics sent troops."))
     assert figures.claim_reports(table)["shown"].tolist() == ["eight"]
+# ------------------------------------------------------------------ the small-result fast path
+
+def _held_out_and_article_texts():
+    from pathlib import Path
+
+    import yaml
+
+    labelled = yaml.safe_load((Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "figures_labelled.yml")
+                              .read_text(encoding="utf-8"))
+    texts = [item["text"] for item in labelled]
+    from lessons.corpus import sentences
+
+    for body in load_articles()["body"]:
+        texts += sentences(body)["text"].tolist()
+    return texts + ["No figure here.", "About 30 sheep, dozens of goats and 2.5m people."]
+
+
+def test_fast_frame_for_small_results_equals_the_general_path(monkeypatch):
+    """One sentence per call builds its frame from blocks with known dtypes; it must be the
+    very frame pandas would infer from the rows (values, dtypes, index, columns)."""
+    seen = []
+    fast = figures._small_figures_frame
+    monkeypatch.setattr(figures, "_small_figures_frame", lambda rows: (seen.append(rows), fast(rows))[1])
+    texts = _held_out_and_article_texts()
+    for text in texts:
+        extract_figures(text)
+    assert len(seen) >= 100
+    for rows in seen:
+        pd.testing.assert_frame_equal(fast(rows), figures._figures_frame(rows), check_exact=True)
+    # text columns that are all None (pandas: object), or partly None (str with NaN)
+    row = list(seen[0][0])
+    for k in (figures.FIGURE_COLUMNS.index("unit"), figures.FIGURE_COLUMNS.index("verb")):
+        row[k] = None
+    other = list(seen[0][0])
+    other[figures.FIGURE_COLUMNS.index("unit")] = None
+    for rows in ([tuple(row)], [tuple(row), tuple(other)]):
+        pd.testing.assert_frame_equal(fast(rows), figures._figures_frame(rows), check_exact=True)
+
+
+def test_fast_frame_results_are_independent_frames():
+    a = extract_figures("About 30 sheep escaped.")
+    a.loc[0, "value"] = -1.0
+    a["counted"] = "changed"
+    b = extract_figures("About 30 sheep escaped.")
+    assert b.loc[0, "value"] == 30 and b.loc[0, "counted"] == "sheep"
+    e = extract_figures("Nothing to count.")
+    e["extra"] = 1
+    again = extract_figures("Nothing to count.")
+    assert list(again.columns) == list(figures.FIGURE_COLUMNS) and again.empty
+    big = " ".join(f"{i + 2} sheep and {i + 3} goats." for i in range(40))  # more rows than the fast path takes
+    assert len(extract_figures(big)) > figures._FAST_ROWS

@@ -231,6 +231,7 @@ class _Doc:
     seg_bounds: list = field(default_factory=list)  # (first token, last token + 1) per segment
 
 
+@lru_cache(maxsize=200_000)
 def _fold(word: str) -> str:
     w = word.replace("’", "'").lower()
     if w in _CONTRACTIONS:
@@ -283,9 +284,10 @@ def _analyse(text: str) -> _Doc:
     merged = []
     i = 0
     n = len(words)
+    firsts = _compound_firsts(lex)
     while i < n:
         hit = None
-        for k in range(min(lex.compound_max, n - i), 1, -1):
+        for k in range(min(lex.compound_max, n - i) if words[i][2] in firsts else 0, 1, -1):
             key = tuple(x[2] for x in words[i : i + k])
             if key in lex.compounds and words[i][4] == words[i + k - 1][4]:
                 hit = (k, lex.compounds[key])
@@ -303,22 +305,20 @@ def _analyse(text: str) -> _Doc:
     # 3. spelling, stems, flags
     start = np.fromiter((x[0] for x in merged), dtype=np.int64, count=len(merged))
     end = np.fromiter((x[1] for x in merged), dtype=np.int64, count=len(merged))
-    norm, stem = [], []
-    content = np.zeros(len(merged), dtype=bool)
-    name = np.zeros(len(merged), dtype=bool)
+    norm, stem, content_l, name_l = [], [], [], []
     segment = np.fromiter((x[4] for x in merged), dtype=np.int64, count=len(merged))
     prev_seg = -1
     for idx, (s, e, f, orig, sg) in enumerate(merged):
-        f = f.replace(",", "") if f[:1].isdigit() else f
-        w, st = _normalise(f, lex)
+        w, st, is_content = _word_info(f, lex)
         norm.append(w)
         stem.append(st)
-        content[idx] = w not in lex.function_words
-        first_in_sentence = sg != prev_seg or _after_opener(text, s, start, idx)
-        is_upper = orig[:1].isupper()
-        is_acronym = len(orig) > 1 and orig.isupper()
-        name[idx] = is_acronym or (is_upper and not first_in_sentence)
+        content_l.append(is_content)
+        is_upper, is_acronym = _case_info(orig)
+        # (whether the word opens its sentence matters only for a capitalised word)
+        name_l.append(is_acronym or (is_upper and not (sg != prev_seg or _after_opener(text, s, start, idx))))
         prev_seg = sg
+    content = np.array(content_l, dtype=bool)
+    name = np.array(name_l, dtype=bool)
     bounds = []
     if len(merged):
         cuts = np.flatnonzero(np.diff(segment)) + 1
@@ -330,6 +330,26 @@ def _analyse(text: str) -> _Doc:
         for k, (a, b) in enumerate(bounds):
             segment[a:b] = k
     return _Doc(text, start, end, norm, stem, content, name, segment, bounds)
+
+
+@lru_cache(maxsize=200_000)
+def _word_info(f: str, lex: "_Lexicon") -> tuple[str, str, bool]:
+    """(spelling-normalised word, stem, is a content word) of a folded word."""
+    f = f.replace(",", "") if f[:1].isdigit() else f
+    w, st = _normalise(f, lex)
+    return w, st, w not in lex.function_words
+
+
+@lru_cache(maxsize=200_000)
+def _case_info(orig: str) -> tuple[bool, bool]:
+    """(starts with a capital, is an acronym) of a word as written."""
+    return orig[:1].isupper(), len(orig) > 1 and orig.isupper()
+
+
+@lru_cache(maxsize=4)
+def _compound_firsts(lex: "_Lexicon") -> frozenset:
+    """The first words of the compounds: only where one starts is a compound looked up."""
+    return frozenset(k[0] for k in lex.compounds)
 
 
 def _after_opener(text: str, s: int, starts, idx) -> bool:
@@ -359,32 +379,63 @@ def _ids(stems_a, stems_b):
     return ida, idb
 
 
-def _tiles(stems_a, stems_b, content_a, min_tile=2) -> list[_Tile]:
+def _diagonal_runs(eq: np.ndarray) -> list[list[int]]:
+    """Every maximal run of matches along a diagonal of ``eq``: [first a, first b, length]."""
+    prev = np.zeros_like(eq)
+    prev[1:, 1:] = eq[:-1, :-1]
+    nxt = np.zeros_like(eq)
+    nxt[:-1, :-1] = eq[1:, 1:]
+    si, sj = np.nonzero(eq & ~prev)
+    ei, ej = np.nonzero(eq & ~nxt)
+    # a run's start and end lie on one diagonal; sorted by (diagonal, row) they pair up
+    so = np.lexsort((si, sj - si))
+    eo = np.lexsort((ei, ej - ei))
+    si, sj, ei = si[so], sj[so], ei[eo]
+    length = ei - si + 1
+    keep = length >= 2
+    return np.stack([si[keep], sj[keep], length[keep]], axis=1).tolist()
+
+
+def _tiles(stems_a, stems_b, content_a, min_tile=2, ids=None) -> list[_Tile]:
     """Greedy string tiling: the longest common runs of words first, each word used once.
 
-    Unlike a left-to-right alignment it finds clauses that swapped places.
+    Unlike a left-to-right alignment it finds clauses that swapped places. The runs are
+    found once; taking a tile removes its words from both texts, which cuts the other runs
+    that use them (ties: the run that ends first in ``a``, then in ``b``).
     """
-    ida, idb = _ids(stems_a, stems_b)
+    ida, idb = _ids(stems_a, stems_b) if ids is None else ids  # ids: the stems as integers
     eq = ida[:, None] == idb[None, :]
     tiles = []
-    while True:
-        run = np.zeros_like(eq, dtype=np.int32)
-        run[0] = eq[0]
-        run[:, 0] = eq[:, 0]
-        for i in range(1, eq.shape[0]):
-            run[i, 1:] = (run[i - 1, :-1] + 1) * eq[i, 1:]
-        if run.size == 0:
+    if eq.size == 0:
+        return tiles
+    runs = _diagonal_runs(eq)
+    while runs:
+        best = max(runs, key=lambda r: (r[2], -(r[0] + r[2]), -(r[1] + r[2])))
+        a0, b0, n = best
+        if n < min_tile:
             break
-        best = int(run.max())
-        if best < min_tile:
-            break
-        i, j = np.unravel_index(int(run.argmax()), run.shape)
-        a0, b0 = i - best + 1, j - best + 1
-        eq[a0 : i + 1, :] = False
-        eq[:, b0 : j + 1] = False
         # two function words ('of the') are not evidence of anything
-        if best >= 3 or content_a[a0 : i + 1].any():
-            tiles.append(_Tile(int(a0), int(b0), best))
+        if n >= 3 or content_a[a0 : a0 + n].any():
+            tiles.append(_Tile(int(a0), int(b0), int(n)))
+        cut = []
+        for ra, rb, rn in runs:  # remove rows a0..a0+n-1 and columns b0..b0+n-1
+            lo, hi = 0, rn
+            pieces = [(lo, hi)]
+            for x0, x1 in ((a0 - ra, a0 + n - ra), (b0 - rb, b0 + n - rb)):
+                nxt_pieces = []
+                for p0, p1 in pieces:
+                    if x1 <= p0 or x0 >= p1:
+                        nxt_pieces.append((p0, p1))
+                        continue
+                    if x0 > p0:
+                        nxt_pieces.append((p0, x0))
+                    if x1 < p1:
+                        nxt_pieces.append((x1, p1))
+                pieces = nxt_pieces
+            for p0, p1 in pieces:
+                if p1 - p0 >= min_tile:
+                    cut.append([ra + p0, rb + p0, p1 - p0])
+        runs = cut
     return tiles
 
 
@@ -465,18 +516,23 @@ def _merge_adjacent(passages: list[_Passage], gap: int) -> list[_Passage]:
     return out
 
 
-def _segment_pairs(da: _Doc, db: _Doc, max_freq: int) -> list[tuple[int, int]]:
-    """Sentence pairs that share at least two word pairs with a content word (candidates)."""
+def _bigram_index(d: _Doc) -> dict:
+    """Word pair (with a content word) -> the sentences of ``d`` that contain it."""
+    index = defaultdict(set)
+    for k, (s0, s1) in enumerate(d.seg_bounds):
+        for i in range(s0, s1 - 1):
+            if d.content[i] or d.content[i + 1]:
+                index[(d.stem[i], d.stem[i + 1])].add(k)
+    return index
 
-    def bigrams(d: _Doc):
-        index = defaultdict(set)
-        for k, (s0, s1) in enumerate(d.seg_bounds):
-            for i in range(s0, s1 - 1):
-                if d.content[i] or d.content[i + 1]:
-                    index[(d.stem[i], d.stem[i + 1])].add(k)
-        return index
 
-    ia, ib = bigrams(da), bigrams(db)
+def _segment_pairs(da: _Doc, db: _Doc, max_freq: int, ia=None, ib=None) -> list[tuple[int, int]]:
+    """Sentence pairs that share at least two word pairs with a content word (candidates).
+
+    ``ia``/``ib``: the two texts' word-pair indexes when the caller already has them
+    (``find_reuse`` builds each article's once, without the corpus's stock word pairs)."""
+    ia = _bigram_index(da) if ia is None else ia
+    ib = _bigram_index(db) if ib is None else ib
     counts: Counter = Counter()
     for g, segs_a in ia.items():
         segs_b = ib.get(g)
@@ -502,13 +558,17 @@ def _sentence_share(p: _Passage, da: _Doc, db: _Doc) -> float:
 
 
 def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_share=0.7,
-              long_words=12, max_gap=8):
+              long_words=12, max_gap=8, index_a=None, index_b=None, stock_a=None, tok_a=None, tok_b=None):
+    """``index_a``/``index_b``: see :func:`_segment_pairs`; ``stock_a``: words of ``da`` that
+    are part of a stock word pair of the corpus (they do not count as substantive);
+    ``tok_a``/``tok_b``: each word's stem as a corpus-wide integer, when known."""
     raw: list[_Passage] = []
     max_freq = max(400, (len(da.seg_bounds) + len(db.seg_bounds)) // 2)
-    for x, y in _segment_pairs(da, db, max_freq):
+    for x, y in _segment_pairs(da, db, max_freq, index_a, index_b):
         a0, a1 = da.seg_bounds[x]
         b0, b1 = db.seg_bounds[y]
-        tiles = _tiles(da.stem[a0:a1], db.stem[b0:b1], da.content[a0:a1])
+        tiles = _tiles(da.stem[a0:a1], db.stem[b0:b1], da.content[a0:a1],
+                       ids=None if tok_a is None else (tok_a[a0:a1], tok_b[b0:b1]))
         tiles = [_Tile(t.a + a0, t.b + b0, t.n) for t in tiles]
         for p in _cluster(tiles, max_gap):
             if p.matched >= 3:
@@ -519,7 +579,8 @@ def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_shar
         matched = np.zeros(len(da.stem), dtype=bool)
         for t in p.tiles:
             matched[t.a : t.a + t.n] = True
-        substantive = int((matched & da.content & ~da.name).sum())
+        plain = da.content & ~da.name if stock_a is None else da.content & ~da.name & ~stock_a
+        substantive = int((matched & plain).sum())
         longest = max(t.n for t in p.tiles)
         if (
             p.matched >= min_words
@@ -617,15 +678,125 @@ def _require_columns(df, columns, what: str):
         raise LessonsDataError(f"{what}: missing column(s) {', '.join(missing)}")
 
 
-def _shingles(d: _Doc, k: int) -> set:
-    out = set()
-    content = d.content.tolist()
-    stems = d.stem
-    for s0, s1 in d.seg_bounds:
-        for i in range(s0, s1 - k + 1):
-            if sum(content[i : i + k]) >= 2:
-                out.add(hash(tuple(stems[i : i + k])))
-    return out
+_REUSE_CHUNK = 2000  # articles analysed per chunk; at most this many analysed articles are kept
+_MIN_DF_CAP = 10  # the stock-phrase cap is never below this (small corpora keep every shingle)
+_DF_SHARE = 0.03  # by default a shingle in more than 3% of the articles is a stock phrase
+_MAX_DF_CAP = 50  # ...and in more than 50 articles of a large archive (keeps the pair count linear)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _token_ids(d: _Doc, vocab: dict) -> np.ndarray:
+    """Each token's stem as a corpus-wide integer (one dictionary for the whole corpus)."""
+    get = vocab.setdefault
+    return np.fromiter((get(s, len(vocab)) for s in d.stem), dtype=np.int64, count=len(d.stem))
+
+
+def _shingle_keys(d: _Doc, ids: np.ndarray, k: int) -> np.ndarray:
+    """64-bit keys of the distinct shingles of ``d``: runs of ``k`` words inside one sentence
+    with at least two content words (vectorised: no Python loop over the words)."""
+    m = len(ids) - k + 1
+    if m <= 0:
+        return np.empty(0, dtype=np.uint64)
+    ok = d.segment[:m] == d.segment[k - 1 :]
+    csum = np.concatenate(([0], np.cumsum(d.content, dtype=np.int64)))
+    ok &= (csum[k:] - csum[:m]) >= 2
+    u = ids.astype(np.uint64)
+    key = np.zeros(m, dtype=np.uint64)
+    for t in range(k):  # multiply-xor mixing of the k word ids (wraps modulo 2**64)
+        key = (key * _MIX) ^ (u[t : t + m] + np.uint64(t + 1))
+    return np.unique(key[ok])
+
+
+def _word_pairs(d: _Doc, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and exact integer keys of the word pairs that :func:`_bigram_index` uses
+    (two neighbours in one sentence, at least one a content word)."""
+    m = len(ids) - 1
+    if m <= 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    ok = (d.segment[:m] == d.segment[1:]) & (d.content[:m] | d.content[1:])
+    pos = np.flatnonzero(ok)
+    return pos, (ids[pos] << 32) | ids[pos + 1]
+
+
+def _key_index(d: _Doc, pos: np.ndarray, keys: np.ndarray, stock: np.ndarray) -> tuple[dict, np.ndarray]:
+    """The integer twin of :func:`_bigram_index` (same keys in the same order, one-to-one with
+    the stem pairs) without the corpus's stock word pairs (``stock``, sorted), and a mask of
+    the words that are part of a stock word pair."""
+    in_stock = np.zeros(len(d.stem), dtype=bool)
+    if len(stock):
+        at = np.searchsorted(stock, keys).clip(max=len(stock) - 1)
+        hit = stock[at] == keys
+        in_stock[pos[hit]] = True
+        in_stock[pos[hit] + 1] = True
+        pos, keys = pos[~hit], keys[~hit]
+    index: dict = defaultdict(set)
+    for key, seg in zip(keys.tolist(), d.segment[pos].tolist()):
+        index[key].add(seg)
+    return index, in_stock
+
+
+def _postings(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct keys, document frequency, the documents of each key as one sorted array
+    ``docs`` with ``start`` offsets) for per-document arrays of distinct keys."""
+    if not keys:
+        e = np.empty(0, dtype=np.int64)
+        return e, e, e, e
+    allk = np.concatenate(keys)
+    docs = np.repeat(np.arange(len(keys), dtype=np.int64), [len(k) for k in keys])
+    order = np.lexsort((docs, allk))
+    allk, docs = allk[order], docs[order]
+    uniq, start, df = np.unique(allk, return_index=True, return_counts=True)
+    return uniq, df, docs, start
+
+
+def _candidate_pairs(df: np.ndarray, docs: np.ndarray, start: np.ndarray, n: int, cap: int,
+                     min_shared: int, chunk: int = 4_000_000) -> np.ndarray:
+    """Pairs of documents (as ``i * n + j``, i < j) that share at least ``min_shared`` keys
+    held by 2..``cap`` documents. Vectorised per posting-list length; memory is bounded by
+    counting the pairs of at most ``chunk`` postings at a time."""
+    parts_codes, parts_counts = [], []
+    for size in range(2, cap + 1):
+        groups = np.flatnonzero(df == size)
+        if not len(groups):
+            continue
+        iu, ju = np.triu_indices(size, 1)
+        step = max(1, chunk // len(iu))
+        for g0 in range(0, len(groups), step):
+            g = groups[g0 : g0 + step]
+            block = docs[start[g][:, None] + np.arange(size)]  # (groups, size), sorted rows
+            codes = (block[:, iu] * n + block[:, ju]).ravel()
+            c, k = np.unique(codes, return_counts=True)
+            parts_codes.append(c)
+            parts_counts.append(k)
+    if not parts_codes:
+        return np.empty(0, dtype=np.int64)
+    codes, counts = np.concatenate(parts_codes), np.concatenate(parts_counts)
+    order = np.argsort(codes, kind="stable")
+    codes, counts = codes[order], counts[order]
+    uniq, first = np.unique(codes, return_index=True)
+    total = np.add.reduceat(counts, first) if len(codes) else counts
+    return uniq[total >= min_shared]
+
+
+class _DocStore:
+    """Analysed articles, at most ``keep`` of them in memory (the most recently used);
+    one that was let go is analysed again when a pair needs it."""
+
+    def __init__(self, bodies, keep: int):
+        self.bodies, self.keep, self.docs = bodies, keep, {}
+
+    def put(self, i: int, doc: _Doc):
+        if len(self.docs) < self.keep:
+            self.docs[i] = doc
+
+    def get(self, i: int) -> _Doc:
+        doc = self.docs.pop(i, None)
+        if doc is None:
+            doc = _analyse.__wrapped__(self.bodies[i])
+            if len(self.docs) >= self.keep:
+                self.docs.pop(next(iter(self.docs)))
+        self.docs[i] = doc  # most recently used last
+        return doc
 
 
 def find_reuse(
@@ -634,6 +805,7 @@ def find_reuse(
     shingle: int = 3,
     min_shared: int = 3,
     max_df: int | None = None,
+    chunk_size: int = _REUSE_CHUNK,
     **passage_options,
 ) -> pd.DataFrame:
     """Shared passages between every pair of articles that really share text.
@@ -642,12 +814,19 @@ def find_reuse(
     ``article_a, article_b`` and the columns of :func:`shared_passages` (offsets index
     each article's ``body``).
 
-    It does not compare every pair: each article becomes a set of word shingles (runs of
-    ``shingle`` normalised words with at least two content words), an inverted index maps
-    each shingle to the articles that contain it, and only pairs with ``min_shared`` shingles
-    in common are aligned in detail. Shingles found in more than ``max_df`` articles (by
-    default the larger of 20 and 10% of the corpus) are stock phrases and are skipped. The
-    cost grows with the number of shingles, not with the square of the number of articles.
+    It does not compare every pair. Each article becomes a set of word shingles (runs of
+    ``shingle`` normalised words with at least two content words). Shingles found in more
+    than ``max_df`` articles are stock phrases ('the interior ministry said') or agency
+    boilerplate and are dropped; by default the cap is 3% of the articles, never below 10
+    (a small corpus keeps every shingle) and never above 50 (in a large archive, text printed
+    by more than 50 articles is treated as stock text unless ``max_df`` says otherwise: this
+    keeps the number of candidate pairs linear). Only pairs of articles that share ``min_shared``
+    of the remaining shingles are aligned in detail; that alignment ignores the word pairs
+    that are stock phrases of the corpus in the same sense, and their words do not count
+    towards ``min_content``. The work grows with the
+    number of words, not with the square of the number of articles. Articles are indexed
+    ``chunk_size`` at a time and at most that many analysed articles are kept in memory, so
+    a large archive needs memory for its compact integer index, not for every analysis.
     """
     _require_columns(articles, ["article_id", "body"], "find_reuse(articles)")
     ids = articles["article_id"].tolist()
@@ -658,24 +837,46 @@ def find_reuse(
         if not isinstance(body, str):
             raise LessonsDataError(f"find_reuse(articles): body of {aid!r} is not a string")
         bodies.append(body)
+    for name, value in (("shingle", shingle), ("min_shared", min_shared), ("chunk_size", chunk_size)):
+        if not isinstance(value, int) or value < 1:
+            raise LessonsDataError(f"find_reuse: {name} must be a positive integer, not {value!r}")
     n = len(ids)
-    cap = max_df if max_df is not None else max(20, n // 10)
-    # Each body is analysed once, kept for the pairs it is in (no cache to overflow).
-    docs = [_analyse.__wrapped__(body) for body in bodies]
-    index: dict[int, list[int]] = defaultdict(list)
-    for i, doc in enumerate(docs):
-        for h in _shingles(doc, shingle):
-            index[h].append(i)
-    pair_counts: Counter = Counter()
-    for posting in index.values():
-        if 2 <= len(posting) <= cap:
-            pair_counts.update(combinations(posting, 2))
+    cap = max_df if max_df is not None else max(_MIN_DF_CAP, min(_MAX_DF_CAP, math.ceil(_DF_SHARE * n)))
+    # 1. index, chunk by chunk: compact integer arrays per article, analyses let go
+    store = _DocStore(bodies, chunk_size)
+    vocab: dict = {}
+    shingles, pair_keys = [], []
+    for c0 in range(0, n, chunk_size):
+        for i in range(c0, min(n, c0 + chunk_size)):
+            doc = _analyse.__wrapped__(bodies[i])
+            tok = _token_ids(doc, vocab)
+            shingles.append(_shingle_keys(doc, tok, shingle))
+            pair_keys.append(np.unique(_word_pairs(doc, tok)[1]))
+            store.put(i, doc)
+    # 2. candidates: pairs sharing enough shingles that are not stock phrases
+    _, df, docs, start = _postings(shingles)
+    del shingles
+    codes = _candidate_pairs(df, docs, start, n, cap, min_shared)
+    del docs, start
+    words, wdf, _, _ = _postings(pair_keys)
+    stock = words[wdf > cap]  # sorted
+    del pair_keys, words, wdf
+    # 3. verify each candidate pair in detail
     options = {"min_words": 8, "min_content": 4, "min_score": 0.5, **passage_options}
+    indexes: dict = {}
     rows = []
-    for (i, j), c in sorted(pair_counts.items()):
-        if c < min_shared:
-            continue
-        pair_rows = _passage_rows(bodies[i], bodies[j], docs[i], docs[j], **options)
+    for code in codes.tolist():
+        i, j = divmod(code, n)
+        di, dj = store.get(i), store.get(j)
+        for x, d in ((i, di), (j, dj)):
+            if x not in indexes or indexes[x][0] is not d:
+                if x not in indexes and len(indexes) >= 2 * chunk_size:  # let the oldest go
+                    del indexes[next(k for k in indexes if k not in (i, j))]
+                tok = _token_ids(d, vocab)
+                indexes[x] = (d, *_key_index(d, *_word_pairs(d, tok), stock), tok)
+        pair_rows = _passage_rows(bodies[i], bodies[j], di, dj, index_a=indexes[i][1],
+                                  index_b=indexes[j][1], stock_a=indexes[i][2],
+                                  tok_a=indexes[i][3], tok_b=indexes[j][3], **options)
         pair_rows.sort(key=lambda r: (r["a_start"], r["b_start"]))
         rows.extend({"article_a": ids[i], "article_b": ids[j], **r} for r in pair_rows)
     return _passage_frame(rows, _REUSE_COLUMNS)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import _guard, _yaml
@@ -1016,8 +1017,56 @@ def extract_figures(text: str) -> pd.DataFrame:
                      float(f.conservative), float(base), _strip_quotes(f.counted),
                      bool(f.counted_implied), f.verb))
     if not rows:
-        return _empty_figures().copy()
+        # a shallow copy: with copy-on-write (pandas 3) a change to it never reaches the cache
+        return _empty_figures().copy(deep=False)
+    if len(rows) <= _FAST_ROWS:
+        return _small_figures_frame(rows)
+    return _figures_frame(rows)
+
+
+def _figures_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The general path: pandas infers every column's dtype from the rows."""
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
+_FAST_ROWS = 64  # up to this many figures (one sentence, a paragraph) the frame is built directly
+
+
+@lru_cache(maxsize=1)
+def _figure_layout() -> tuple:
+    """Made once: the column index, the text dtype pandas infers, and the column positions
+    of each fixed dtype (building these is most of the cost of a one-row frame)."""
+    text = pd.DataFrame([("x",)]).dtypes.iloc[0]
+    fixed: dict = {}
+    for k, name in enumerate(FIGURE_COLUMNS):
+        if name in _FIGURE_DTYPES:
+            fixed.setdefault(_FIGURE_DTYPES[name], []).append(k)
+    others = [k for k, name in enumerate(FIGURE_COLUMNS) if name not in _FIGURE_DTYPES]
+    return pd.Index(FIGURE_COLUMNS), text, {d: np.array(ks) for d, ks in fixed.items()}, others
+
+
+def _small_figures_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The same frame as :func:`_figures_frame`, built from its blocks with the dtypes known
+    in advance (numbers, flags) or decided as pandas decides them (a text column is ``str``
+    unless every value is None, then ``object``). A test checks both paths agree."""
+    from pandas.api.internals import create_dataframe_from_blocks
+
+    columns, text, fixed, others = _figure_layout()
+    n = len(rows)
+    values = list(zip(*rows))
+    blocks = [(np.array([values[k] for k in ks], dtype=d), ks) for d, ks in fixed.items()]
+    texts, flat = [], []
+    for k in others:
+        v = values[k]
+        if all(x is None for x in v):
+            blocks.append((np.array([v], dtype=object), np.array([k])))
+        else:
+            texts.append(k)
+            flat.extend(v)
+    if texts:  # one conversion for every text column, then a view of it per column
+        strings = pd.array(flat, dtype=text)
+        blocks.extend((strings[i * n : (i + 1) * n], np.array([k])) for i, k in enumerate(texts))
+    return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n), columns=columns)
 
 
 _FIGURE_DTYPES = {"start": "int64", "end": "int64", "value": "float64", "low": "float64",
