@@ -18,6 +18,7 @@ Usage: ``python _ext/student_edition.py [BOOK_ROOT]``; prints the folder it wrot
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from pathlib import Path
 import yaml
 
 TEACHER_PREFIX = "teachers/"
+TEACHER_LINK = re.compile(r"\{doc\}`([^`<]{1,80}?)\s*<teachers/[^`>]{1,200}>`")
 STUDENT_GUIDE_TEXT = "teacher's guide (in the teachers' edition of this book)"
 
 
@@ -51,7 +53,12 @@ def student_config(config: dict, root: Path) -> dict:
     execute = out.setdefault("execute", {})
     execute["cache"] = str((root / "_build" / ".jupyter_cache").resolve())
     parse = out.setdefault("parse", {})
-    parse.setdefault("myst_substitutions", {})["teachers_guide"] = STUDENT_GUIDE_TEXT
+    substitutions = parse.setdefault("myst_substitutions", {})
+    for name, value in list(substitutions.items()):  # links into the guide become plain text
+        link = TEACHER_LINK.fullmatch(str(value).strip())
+        if link:
+            substitutions[name] = f"{link.group(1)} (in the teachers' edition of this book)"
+    substitutions["teachers_guide"] = STUDENT_GUIDE_TEXT
     sphinx = out.setdefault("sphinx", {})
     sphinx["local_extensions"] = {name: str((root / path).resolve())
                                   for name, path in (sphinx.get("local_extensions") or {}).items()}

@@ -33,3 +33,23 @@ def built_book() -> Path:
     )
     assert handouts.returncode == 0, f"handouts failed:\n{handouts.stdout[-2000:]}\n{handouts.stderr[-2000:]}"
     return ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Playwright and one headless Debian Chromium for the whole test session.
+
+    Playwright's sync API refuses to start while another sync Playwright runs in the same
+    thread, so every browser test shares this one (a module that started its own would fail
+    once another module's browser is alive). Code that must start its own Playwright (the
+    handouts printer) runs in a thread of its own: `tests/browser/support.in_thread`."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import support
+
+    assert support.CHROMIUM.exists(), (
+        f"{support.CHROMIUM} is missing: run `apt-get install -y chromium` (make test does it)")
+    with sync_api.sync_playwright() as p:
+        browser = support.launch(p)
+        yield browser
+        browser.close()

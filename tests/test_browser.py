@@ -54,15 +54,9 @@ def server(book_html):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    assert support.CHROMIUM.exists(), (
-        f"{support.CHROMIUM} is missing: run `apt-get install -y chromium` (make test does it)")
+def browser(chromium):
     assert support.AXE.exists(), f"{support.AXE} is missing: run `npm ci` (make test does it)"
-    with sync_api.sync_playwright() as p:
-        b = support.launch(p)
-        yield b
-        b.close()
+    return chromium
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import textwrap
 import unicodedata
 from pathlib import Path
@@ -216,8 +217,11 @@ def test_lateral_task_has_steps_and_a_rubric():
 # ----------------------------------------------------------------------------- the PDFs
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from browser import support  # the printer starts its own Playwright: not in this thread
+
     out = tmp_path_factory.mktemp("handouts")
-    return out, handouts.build(out)
+    return out, support.in_thread(handouts.build, out)
 
 
 def pdf_text(path: Path) -> str:

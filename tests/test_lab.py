@@ -36,12 +36,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.lab]
 
 
 @pytest.fixture(scope="module")
-def lab_page(tmp_path_factory):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    assert support.CHROMIUM.exists(), f"{support.CHROMIUM} is missing (make test installs it)"
+def lab_page(tmp_path_factory, chromium):
     tmp = tmp_path_factory.mktemp("lab")
-    with lab.LabServer(tmp, CHAPTERS) as server, sync_api.sync_playwright() as p:
-        browser = support.launch(p)
+    with lab.LabServer(tmp, CHAPTERS) as server:
+        browser = chromium
         context = support.new_context(browser, server.url, support.DESKTOP)
         page = context.new_page()
         page.set_default_timeout(60_000)
@@ -52,7 +50,6 @@ def lab_page(tmp_path_factory):
         page.server, page.context_, page.ran = server, context, {}  # type: ignore[attr-defined]
         yield page
         context.close()
-        browser.close()
 
 
 def open_and_run(page, name: str) -> dict:

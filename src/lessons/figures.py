@@ -1799,7 +1799,8 @@ def compare_figures(table: pd.DataFrame) -> pd.DataFrame:
 
 def claim_chart_frame(reports: pd.DataFrame) -> pd.DataFrame:
     """What a claim chart draws, one row per report and figure, with the unit on show:
-    `claim, claim_label, report, value, unit_shown, figure` (+ `qualifier`, `source` if there).
+    `claim, claim_label, report, value, unit_shown, figure` (+ `qualifier`, `source` and the
+    figure's `sentence`, for the tooltip, if there).
 
     Durations come in days (``plot_value``); a claim whose figures are all under a day is
     drawn in hours (six hours is 6, not 0.25), one whose figures are all a year or more in
@@ -1823,5 +1824,5 @@ def claim_chart_frame(reports: pd.DataFrame) -> pd.DataFrame:
     out.loc[hours, "unit_shown"] = "hours"
     out.loc[years, "unit_shown"] = "years"
     out.loc[days, "unit_shown"] = "days"
-    extra = [c for c in ("qualifier", "source") if c in out.columns]
+    extra = [c for c in ("qualifier", "source", "sentence") if c in out.columns]
     return out[cols + extra].reset_index(drop=True)

@@ -448,3 +448,26 @@ def visit(context, url: str, page_name: str, viewport_name: str, *, full: bool) 
     page.close()
     rec.seconds = round(time.monotonic() - start, 2)
     return rec
+
+
+def in_thread(function, *args, **kwargs):
+    """Run `function` in a thread of its own and return its result (or raise its error).
+
+    Code that starts its own sync Playwright (the handouts printer) cannot run in the test
+    thread while the session's shared browser (tests/conftest.py `chromium`) is alive."""
+    import threading
+
+    box: dict = {}
+
+    def run():
+        try:
+            box["result"] = function(*args, **kwargs)
+        except BaseException as err:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = err
+
+    worker = threading.Thread(target=run, name="own-playwright")
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
