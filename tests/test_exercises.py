@@ -753,3 +753,68 @@ def test_numeric_check_ten_values_in_a_row(tmp_path):
         result = q.check()
         assert result["value"] == value and result["correct"] is (value == 3000)
         assert AnswerStore(tmp_path / "answers.json").get("t-num")["response"] == str(value)
+
+
+# ------------------------------------------------------------------ live numeric box (issue 15)
+# In a live notebook the numeric box is one anywidget whose Check message carries the text typed
+# (lessons.numeric_box), so the kernel checks the value typed even when the box's own value
+# update arrives after the click. Here the front end's messages are fed in as the kernel gets them.
+
+def _live_numeric(tmp_path, monkeypatch):
+    monkeypatch.setenv("LESSONS_WIDGETS", "live")
+    return X.show(NUMERIC, store=tmp_path / "answers.json")
+
+
+def test_live_widgets_guess_and_override():
+    from lessons.numeric_box import live_widgets
+    assert live_widgets({"JPY_SESSION_NAME": "/work/ch.ipynb"}) is True
+    assert live_widgets({}) is False  # myst-nb, nbclient, nbval: plain ipywidgets
+    assert live_widgets({"JPY_SESSION_NAME": "x", "LESSONS_WIDGETS": "plain"}) is False
+    assert live_widgets({"LESSONS_WIDGETS": "live"}) is True
+
+
+def test_live_numeric_checks_the_text_sent_with_the_click(tmp_path, monkeypatch):
+    import anywidget
+    q = _live_numeric(tmp_path, monkeypatch)
+    assert isinstance(q.input, anywidget.AnyWidget) and q.check_button.layout.display == "none"
+    assert "Check" == q.input.button_label and q.input.continuous_update is True
+    store = tmp_path / "answers.json"
+    for value in (2990, 3010, 3000, 2989, 3000, 3011, 2988, 3012, 3000, 2987):
+        q.input.value = str(value)[:-1]  # the box's last value update is still held back
+        q.input._handle_custom_msg({"event": "check", "value": str(value)}, [])
+        want = X.check(NUMERIC, str(value))
+        assert q.last_result["value"] == value and q.last_result["correct"] is (value == 3000)
+        assert f'<span class="lx-w-checked-value">{value}</span>' in q.feedback.value
+        assert html.escape(want["message"]) in q.feedback.value
+        saved = AnswerStore(store).get("t-num")
+        assert saved["response"] == str(value) and saved["status"] == want["status"]
+        q.input.value = str(value)  # the held-back update arrives late: the result stays
+        assert AnswerStore(store).get("t-num")["status"] == want["status"]
+    # after a restart the box shows the last answer checked, with its feedback
+    again = X.show(NUMERIC, store=AnswerStore(store))
+    assert again.input.value == "2987" and "Your saved answer" in again.feedback.value
+    assert "too low" in again.feedback.value
+
+
+def test_live_numeric_ignores_bad_messages_and_escapes_and_bounds_text(tmp_path, monkeypatch):
+    from lessons.numeric_box import MAX_TYPED
+    q = _live_numeric(tmp_path, monkeypatch)
+    for bad in ("check", ["check"], {"event": "click"}, {"event": "check", "value": 3000},
+                {"event": "check"}):
+        q.input._handle_custom_msg(bad, [])
+    assert q.last_result is None and AnswerStore(tmp_path / "answers.json").get("t-num") is None
+    q.input._handle_custom_msg({"event": "check", "value": HOSTILE}, [])
+    assert q.last_result["status"] == "invalid"
+    assert HOSTILE not in q.feedback.value and html.escape(HOSTILE)[:30] in q.feedback.value
+    q.input._handle_custom_msg({"event": "check", "value": "9" * (MAX_TYPED * 50)}, [])
+    assert len(AnswerStore(tmp_path / "answers.json").get("t-num")["response"]) == MAX_TYPED
+    q.input.value = "1" * (MAX_TYPED * 50)  # a draft synced from the page is cut too
+    assert len(q.input.value) == MAX_TYPED
+
+
+def test_plain_numeric_feedback_names_the_value_checked(tmp_path):
+    q = X.show(NUMERIC, store=False)
+    q.input.value = "3,010"
+    q.check()
+    assert '<span class="lx-w-checked-value">3,010</span>' in q.feedback.value
+    assert "too high" in q.feedback.value

@@ -29,6 +29,7 @@ import yaml
 
 from lessons.answers import AnswerStore, resolve_store
 from lessons.errors import LessonsDataError
+from lessons.numeric_box import live_widgets, numeric_box
 from lessons.paths import REPO_ROOT, data_dir
 
 __all__ = [
@@ -51,6 +52,7 @@ ALL_FIELDS = set(COMMON_FIELDS).union(*TYPE_FIELDS.values())
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 OK = "✓"
+_CURRENT = object()  # Quiz.check(): no response given, read the widgets
 NO = "✗"
 
 # ----------------------------------------------------------------------------------
@@ -1001,10 +1003,15 @@ class Quiz:
                            for o in ex["options"]]
             body = w.VBox([w.HTML("<em>Choose all that apply.</em>")] + self.inputs)
         elif typ == "numeric":
-            # continuous_update: the kernel gets the text as it is typed, so a Check pressed
-            # without Enter sees it (a late update never wipes a checked result: _draft_changed)
-            self.input = w.Text(placeholder="Type a number", description="Your answer:",
-                                continuous_update=True, style={"description_width": "initial"})
+            if live_widgets():
+                # a live notebook: Check sends the typed text with it (race-free, see
+                # lessons.numeric_box); its own Check button replaces check_button
+                self.input = numeric_box(lambda typed: self.check(typed))
+            else:
+                # continuous_update: the kernel gets the text as it is typed, so a Check
+                # without Enter sees it (a late update never wipes a checked result)
+                self.input = w.Text(placeholder="Type a number", description="Your answer:",
+                                    continuous_update=True, style={"description_width": "initial"})
             self.inputs = [self.input]
             body = self.input
         elif typ == "words":
@@ -1041,6 +1048,8 @@ class Quiz:
             description="Show model answer" if typ == "text" else "Show answer",
             layout=w.Layout(width="auto"))
         self.reveal_button.on_click(lambda _: self.reveal())
+        if typ == "numeric" and not isinstance(self.input, w.Text):
+            self.check_button.layout.display = "none"  # the box has its own Check
         self.reveal_button.layout.display = "none"  # shown after a first attempt
         self.feedback = w.HTML("")
         self.answer_box = w.HTML("")
@@ -1134,7 +1143,8 @@ class Quiz:
             self.set_response(record["response"])
             if record.get("status") not in (None, "empty"):
                 self._checked_response = copy.deepcopy(self.response())
-                self._show(check(self.exercise, self.response()), saved_note=True)
+                self._show(check(self.exercise, self.response()), saved_note=True,
+                           response=self.response())
 
     def _save(self, response: Any, result: dict) -> None:
         if self.store is None:
@@ -1150,9 +1160,12 @@ class Quiz:
             self.notice.value = f'<div class="lx-w-notice" role="alert">⚠ {_e(problem)}</div>'
 
     # -- actions -------------------------------------------------------------------
-    def _show(self, result: dict, saved_note: bool = False) -> None:
+    def _show(self, result: dict, saved_note: bool = False, response: Any = None) -> None:
         ex = self.exercise
         parts = [f"<p><strong>{_e(result['message'])}</strong></p>"]
+        if ex["type"] == "numeric" and result["status"] != "empty" and response is not None:
+            parts.insert(0, f'<p class="lx-w-checked">You answered: '
+                            f'<span class="lx-w-checked-value">{_e(str(response))}</span></p>')
         if result.get("notes"):
             opts = ex.get("options") or []
             parts.append("<ul>" + "".join(
@@ -1170,14 +1183,16 @@ class Quiz:
         if result["status"] != "empty":
             self.reveal_button.layout.display = None  # 'Show answer' only after an attempt
 
-    def check(self) -> dict:
-        """Check the current response, show feedback and save it; returns the check result."""
+    def check(self, response: Any = _CURRENT) -> dict:
+        """Check the current response (or `response`, the text a live numeric box sent with
+        its Check), show feedback and save it; returns the check result."""
         with self._lock:
-            response = self.response()
+            if response is _CURRENT:
+                response = self.response()
             result = check_in_kernel(self.exercise, response)
             self.last_result = result
             self._checked_response = copy.deepcopy(response)
-            self._show(result)
+            self._show(result, response=response)
             if result["status"] != "empty":
                 self._save(response, result)
         return result
