@@ -14,6 +14,8 @@ def test_frame_for_reading_hides_default_index_and_formats_decimals():
     assert out["year"].tolist() == [2022, 2021, 2020, 2019]  # whole numbers untouched
     named = book.frame_for_reading(frame.set_index("text"))
     assert list(named.columns)[0] == "text"  # a meaningful index is kept, as a column
+    filtered = book.frame_for_reading(frame[frame["year"] < 2022])  # row numbers 1, 2, 3 left over
+    assert list(filtered.columns) == ["figure", "year", "text"], "a filtered table shows no 'index' column"
 
 
 def test_frame_html_escapes_and_has_no_index():

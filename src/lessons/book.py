@@ -147,11 +147,12 @@ def setup(renderer: str | None = None) -> None:
 
 
 def frame_for_reading(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy fit to show a reader: a default 0, 1, 2 index dropped (a named or meaningful
-    index becomes the first column), and decimal numbers as text for reading ('1,200', not
+    """A copy fit to show a reader: an unnamed index dropped (0, 1, 2, or the row numbers
+    left over after filtering a table: they mean nothing to a reader), a named index kept as
+    the first column(s), and decimal numbers as text for reading ('1,200', not
     '1200.0'; '2.5'). Whole-number columns stay as they are (a year stays 2022)."""
     out = frame.copy()
-    if not isinstance(out.index, pd.RangeIndex) or out.index.name is not None:
+    if any(name is not None for name in out.index.names):
         out = out.reset_index()
     else:
         out = out.reset_index(drop=True)
