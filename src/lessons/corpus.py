@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import _guard, _yaml
-from .errors import LessonsDataError
+from .errors import LessonsDataError, text_arg
 from .paths import data_dir
 
 METADATA_FILE = "articles.yml"
@@ -186,7 +186,7 @@ def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
     file slugs, photo captions with a credit, date stamps. After a line that ends an article
     (a 'Source link', a copyright line, a comment box) everything else is page furniture.
     """
-    raw = _text_arg(raw, "clean_text")
+    raw = text_arg(raw, "clean_text")
     rules = _boilerplate_rules(rules_folder or _rules_folder())
     parts: list[dict] = []
     captions: list[dict] = []
@@ -270,18 +270,9 @@ def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
     return CleanedArticle(headline, [t for _, _, t in kept], parts_df, captions_df)
 
 
-def _text_arg(text, name: str) -> str:
-    """``text`` as a string: None is no text; anything else that is not a string is refused."""
-    if text is None:
-        return ""
-    if not isinstance(text, str):
-        raise LessonsDataError(f"{name}: expected text (a string), got {type(text).__name__}")
-    return text
-
-
 def credited_agencies(text: str) -> list[str]:
     """Agencies a text names (in its body, captions or credit lines), in a stable order."""
-    text = _text_arg(text, "credited_agencies")
+    text = text_arg(text, "credited_agencies")
     return [name for name, regex in _agency_patterns(_rules_folder()) if regex.search(text)]
 
 
@@ -439,7 +430,7 @@ def sentences(text: str) -> pd.DataFrame:
     U.S.), decimals (3.5) and spaced ellipses (. . .) do not; a closing quotation mark stays
     with the sentence it closes.
     """
-    return _sentences_frame(_text_arg(text, "sentences")).copy()
+    return _sentences_frame(text_arg(text, "sentences")).copy()
 
 
 @lru_cache(maxsize=512)
@@ -590,7 +581,7 @@ def quotes(text: str) -> pd.DataFrame:
     is one passage. ``speaker`` is who the text says is speaking, when it says so; 'he'/'she'
     are resolved to the last named speaker.
     """
-    return _quotes_frame(_text_arg(text, "quotes"), _rules_folder()).copy()
+    return _quotes_frame(text_arg(text, "quotes"), _rules_folder()).copy()
 
 
 _QUOTE_COLUMNS = ["start", "end", "text", "speaker", "mark", "nested", "n_words", "closed"]
@@ -704,7 +695,7 @@ QUOTE_LEGEND = (
 
 def article_html(text: str) -> str:
     """The text as HTML paragraphs with every (outer) quotation marked; everything escaped."""
-    text = _text_arg(text, "article_html")
+    text = text_arg(text, "article_html")
     spans = quotes(text)
     spans = spans[~spans["nested"].astype(bool)]
     out, paragraphs = [], [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text or "")]

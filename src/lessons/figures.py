@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import _guard, _yaml
-from .errors import LessonsDataError
+from .errors import LessonsDataError, text_arg
 
 __all__ = [
     "extract_figures", "figures_table", "compare_figures", "claim_reports", "conservative_figure",
@@ -980,15 +980,6 @@ def _same_kind_of_event(a: str, b: str, g: _Grammar) -> bool:
     return ka is None or kb is None or ka == kb
 
 
-def _text_arg(text, name: str) -> str:
-    """``text`` as a string: None is no text; anything else that is not a string is refused."""
-    if text is None:
-        return ""
-    if not isinstance(text, str):
-        raise LessonsDataError(f"{name}: expected text (a string), got {type(text).__name__}")
-    return text
-
-
 def extract_figures(text: str) -> pd.DataFrame:
     """Every figure in ``text``: one row each, columns ``FIGURE_COLUMNS``.
 
@@ -1135,7 +1126,7 @@ def attributions(sentence: str) -> pd.DataFrame:
     ('..., according to officials', '..., Tokayev said.'). 'X cited Y as saying' and
     'Y, cited by X, said' give 'Y (via X)'.
     """
-    sentence = _text_arg(sentence, "attributions")
+    sentence = text_arg(sentence, "attributions")
     frame = pd.DataFrame(_attribution_rows(sentence), columns=["start", "end", "source", "direction"])
     return frame.sort_values("start", ignore_index=True)
 
@@ -1248,7 +1239,7 @@ def counting_body(source: str) -> tuple[str, str]:
     """Map a source as written ('Kazakhstan's interior ministry') to a counting body and its
     kind, through ``data/figures/counters.csv``. Relayed figures ('X (via Interfax)') are
     credited to X, who counted; unknown sources are returned as written."""
-    source = _text_arg(source, "counting_body")
+    source = text_arg(source, "counting_body")
     if not source:
         return "", ""
     if source.lower() in _PRONOUN_SUBJECT:
