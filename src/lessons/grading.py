@@ -222,22 +222,8 @@ def key_values(master: Path | str) -> dict[str, dict]:
     nb = nbformat.read(master, as_version=4)
     scope: dict = {"__name__": "__key__"}
     found: dict[str, dict] = {"_setup": {}}
-    question, part, setup_names = None, None, []
-    for i, cell in enumerate(nb.cells):
-        text = cell.source.strip()
-        if cell.cell_type == "raw":
-            if text.startswith("# BEGIN QUESTION"):
-                question = _question_config(text)["name"]
-                found[question] = {}
-            elif text == "# END QUESTION":
-                question = None
-            elif text.startswith("# BEGIN "):
-                part = text.removeprefix("# BEGIN ").lower()
-            elif text.startswith("# END "):
-                part = None
-            continue
-        if cell.cell_type != "code" or part not in (None, "solution"):
-            continue
+    found.update({q["name"]: {} for q in questions(master)})
+    for i, cell, question, part in _master_code_cells(nb):
         exec(compile(cell.source, f"{master.name}, cell {i}", "exec"), scope)  # noqa: S102 (our own masters)
         for node in ast.parse(cell.source).body:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
@@ -247,6 +233,26 @@ def key_values(master: Path | str) -> dict[str, dict]:
                 elif question is None and name.isupper():
                     found["_setup"][name] = scope[name]
     return found
+
+
+def _master_code_cells(nb):
+    """Walk a master notebook's otter markers: yield (index, cell, question, part) for every
+    code cell that is set-up (outside a question) or a solution, never a test or a prompt.
+    `question` is None outside questions; `part` is None or 'solution'."""
+    question, part = None, None
+    for i, cell in enumerate(nb.cells):
+        text = cell.source.strip()
+        if cell.cell_type == "raw":
+            if text.startswith("# BEGIN QUESTION"):
+                question = _question_config(text)["name"]
+            elif text == "# END QUESTION":
+                question = None
+            elif text.startswith("# BEGIN "):
+                part = text.removeprefix("# BEGIN ").lower()
+            elif text.startswith("# END "):
+                part = None
+        elif cell.cell_type == "code" and part in (None, "solution"):
+            yield i, cell, question, part
 
 
 def _question_config(raw: str) -> dict:
@@ -314,24 +320,10 @@ def _run_master(master: Path) -> tuple[dict, set[str]]:
     nb = nbformat.read(master, as_version=4)
     scope: dict = {"__name__": "__master__"}
     setup_names: set[str] = set()
-    question, part = None, None
     cwd = os.getcwd()
     os.chdir(master.parent)
     try:
-        for i, cell in enumerate(nb.cells):
-            text = cell.source.strip()
-            if cell.cell_type == "raw":
-                if text.startswith("# BEGIN QUESTION"):
-                    question = _question_config(text)["name"]
-                elif text == "# END QUESTION":
-                    question = None
-                elif text.startswith("# BEGIN "):
-                    part = text.removeprefix("# BEGIN ").lower()
-                elif text.startswith("# END "):
-                    part = None
-                continue
-            if cell.cell_type != "code" or part not in (None, "solution"):
-                continue
+        for i, cell, question, _part in _master_code_cells(nb):
             exec(compile(cell.source, f"{master.name}, cell {i}", "exec"), scope)  # noqa: S102 (our own masters)
             if question is None:
                 for node in ast.walk(ast.parse(cell.source)):
