@@ -51,19 +51,6 @@ def _plain(value):
     return value
 
 
-def _unanswered(value, depth: int = 0) -> bool:
-    """The prompt's `...` is still there (alone or inside a list, tuple, set or dict)."""
-    if value is Ellipsis:
-        return True
-    if depth > 5:
-        return False
-    if type(value) in (list, tuple, set):
-        return any(_unanswered(v, depth + 1) for v in value)
-    if type(value) is dict:
-        return any(_unanswered(v, depth + 1) for v in value.values())
-    return False
-
-
 def main(argv: list[str]) -> None:
     notebook, names_json, limits_json = argv
     with open(notebook, encoding="utf-8") as f:
@@ -102,7 +89,7 @@ def main(argv: list[str]) -> None:
         try:
             answers[name] = plaindata.encode(_plain(value))
         except Exception:
-            rejected[name] = "ellipsis" if _unanswered(value) else plaindata.type_name(value)
+            rejected[name] = "ellipsis" if plaindata.holds_ellipsis(value) else plaindata.type_name(value)
     report.write(plaindata.dumps({"errors": errors[:50], "answers": answers, "rejected": rejected}))
     report.flush()
     os._exit(0)  # no atexit hooks from student code

@@ -134,3 +134,18 @@ def loads(text: str | bytes):
         return json.loads(text)
     except (ValueError, RecursionError, UnicodeDecodeError):
         raise PlainDataError("not valid JSON") from None
+
+
+def holds_ellipsis(value, depth: int = 0) -> bool:
+    """True where an answer still holds the prompt's `...` (alone, or inside a list, tuple,
+    set or dict, keys too); looks 5 levels deep. The sandbox runner and the students'
+    self-check both use it, so an unanswered question is named the same way in both."""
+    if value is Ellipsis:
+        return True
+    if depth > 5:
+        return False
+    if type(value) in (list, tuple, set):
+        return any(holds_ellipsis(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return any(holds_ellipsis(k, depth + 1) or holds_ellipsis(v, depth + 1) for k, v in value.items())
+    return False

@@ -23,6 +23,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from lessons import plaindata
+
 _MAX_MESSAGE = 300
 
 
@@ -55,19 +57,6 @@ class CheckResults(list):
 def _short(text: str) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
-
-
-def _has_dots(value, depth: int = 0) -> bool:
-    """True where an answer still holds the prompt's `...` (also inside a list or dict)."""
-    if value is Ellipsis:
-        return True
-    if depth > 5:
-        return False
-    if type(value) in (list, tuple, set):
-        return any(_has_dots(v, depth + 1) for v in value)
-    if type(value) is dict:
-        return any(_has_dots(k, depth + 1) or _has_dots(v, depth + 1) for k, v in value.items())
-    return False
 
 
 class Notebook:
@@ -144,12 +133,12 @@ class Notebook:
                 return (f"There is no `{name}` yet. Run the cell where you write it, and check that the "
                         "name is spelt exactly as in the question.")
             except AssertionError as e:
-                if any(_has_dots(v) for k, v in env.items() if not k.startswith("_") and k in example.source):
+                if any(plaindata.holds_ellipsis(v) for k, v in env.items() if not k.startswith("_") and k in example.source):
                     return "Your answer still has `...` in it: replace the dots with your answer, then run the cell."
                 hint = str(e).strip()
                 return _short(f"Not yet: {hint}." if hint else "Not yet: the answer does not have the form the question asks for.")
             except Exception as e:
-                if any(_has_dots(v) for k, v in env.items() if not k.startswith("_") and k in example.source):
+                if any(plaindata.holds_ellipsis(v) for k, v in env.items() if not k.startswith("_") and k in example.source):
                     return "Your answer still has `...` in it: replace the dots with your answer, then run the cell."
                 return _short(f"Not yet: checking your answer raised {type(e).__name__} ({e}). "
                               "Look again at the form the question asks for.")
