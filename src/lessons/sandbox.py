@@ -100,12 +100,13 @@ def bwrap_command(bwrap: str, mode: str, work: Path, etc: Path, argv: list[str],
             cmd += ["--symlink", os.readlink(p), str(p)]
         elif p.is_dir():
             cmd += ["--ro-bind", str(p), str(p)]
-    made: set[str] = set()
+    # the empty /tmp first: a project cloned under /tmp is then bound on top of it, not hidden
+    size = ["--size", str(TMP_SIZE)] if _has_option(bwrap, "--size") else []  # bwrap >= 0.10
+    cmd += ["--perms", "1777", *size, "--tmpfs", "/tmp"]
+    made: set[str] = {"/tmp"}
     for p in read_only_paths():
         cmd += _dirs_for(p, made) + ["--ro-bind", str(p), str(p)]
-    size = ["--size", str(TMP_SIZE)] if _has_option(bwrap, "--size") else []  # bwrap >= 0.10
     cmd += ["--ro-bind", str(etc), "/etc", "--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", *size, "--tmpfs", "/tmp",
             "--perms", "0755", "--dir", "/home", "--bind", str(work), SANDBOX_HOME, "--chdir", SANDBOX_HOME]
     for key, value in env.items():
         cmd += ["--setenv", key, value]
