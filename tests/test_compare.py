@@ -497,7 +497,7 @@ def test_only_one_source_and_left_out():
 def test_elements_file_errors_name_the_file_and_field(tmp_path):
     bad = tmp_path / "elements.yml"
     bad.write_text("- id: a\n  label: A\n  signals: []\n  rationale: r\n", encoding="utf-8")
-    with pytest.raises(LessonsDataError, match=r"elements.yml, element 1.*signals"):
+    with pytest.raises(LessonsDataError, match=r"elements.yml, line \d+, element 1 \(a\), field signals: signals must be"):
         load_elements(bad)
     bad.write_text("- id: a\n  label: A\n  signals: [x]\n", encoding="utf-8")
     with pytest.raises(LessonsDataError, match="rationale"):

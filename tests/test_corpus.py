@@ -169,21 +169,21 @@ def test_missing_metadata_file(tmp_path):
 def test_missing_field_names_entry_and_field(tmp_path):
     folder = _copy_data(tmp_path)
     _edit_metadata(folder, lambda e: e[2].pop("provenance"))
-    with pytest.raises(LessonsDataError, match=r"entry 3: missing field\(s\) provenance"):
+    with pytest.raises(LessonsDataError, match=r"articles\.yml, line \d+, entry 3 \(article_id 'jpost'\): missing field provenance"):
         corpus.load_articles(folder)
 
 
 def test_unknown_field(tmp_path):
     folder = _copy_data(tmp_path)
     _edit_metadata(folder, lambda e: e[0].update(author="someone"))
-    with pytest.raises(LessonsDataError, match=r"entry 1 \(article_id 'thejournal'\): unknown field\(s\) author"):
+    with pytest.raises(LessonsDataError, match=r"line \d+, entry 1 \(article_id 'thejournal'\), field author: unknown field 'author'"):
         corpus.load_articles(folder)
 
 
 def test_duplicated_id(tmp_path):
     folder = _copy_data(tmp_path)
     _edit_metadata(folder, lambda e: e[1].update(article_id="thejournal"))
-    with pytest.raises(LessonsDataError, match=r"entry 2: duplicated article_id 'thejournal' \(also entry 1\)"):
+    with pytest.raises(LessonsDataError, match=r"entry 2 \(article_id 'thejournal'\), field article_id: .*used twice \(also entry 1\)"):
         corpus.load_articles(folder)
 
 
@@ -211,7 +211,7 @@ def test_bad_yaml_names_line(tmp_path):
 def test_bad_translated_value(tmp_path):
     folder = _copy_data(tmp_path)
     _edit_metadata(folder, lambda e: e[4].update(translated="maybe"))
-    with pytest.raises(LessonsDataError, match=r"field translated is 'maybe'"):
+    with pytest.raises(LessonsDataError, match=r"field translated: translated is 'maybe'"):
         corpus.load_articles(folder)
 
 

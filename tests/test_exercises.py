@@ -99,7 +99,7 @@ def test_answer_out_of_range_names_file_entry_id_and_field(tmp_path):
     with pytest.raises(LessonsDataError) as err:
         X.load_exercises(tmp_path)
     msg = str(err.value)
-    assert "figures.yml, entry 2 (id 'figures-x'): field 'answer' is 5 but there are only 4 options" in msg
+    assert "figures.yml, line 14, entry 2 (id 'figures-x'): field 'answer' is 5 but there are only 4 options" in msg
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -144,7 +144,7 @@ def test_duplicate_ids_across_files_name_both_places(tmp_path):
     with pytest.raises(LessonsDataError) as err:
         X.load_exercises(tmp_path)
     msg = str(err.value)
-    assert "b.yml, entry 1 (id 'a-one'): field 'id' 'a-one' is already used by" in msg
+    assert "b.yml, line 2, entry 1 (id 'a-one'): field 'id' 'a-one' is already used by" in msg
     assert "a.yml, entry 1" in msg
 
 
@@ -154,7 +154,7 @@ def test_duplicate_key_and_bad_yaml_give_line_numbers(tmp_path):
         X.load_exercises(tmp_path)
     shutil.rmtree(tmp_path)
     write_yml(tmp_path, "e.yml", "- id: [unclosed\n")
-    with pytest.raises(LessonsDataError, match=r"e\.yml, line \d+: is not valid YAML"):
+    with pytest.raises(LessonsDataError, match=r"e\.yml, line \d+: not valid YAML"):
         X.load_exercises(tmp_path)
 
 
@@ -165,8 +165,8 @@ def test_top_level_must_be_a_list_and_all_problems_reported(tmp_path):
         X.load_exercises(tmp_path)
     msg = str(err.value)
     assert "m.yml: must be a YAML list" in msg
-    assert "n.yml, entry 1 (id 'b'): field 'prompt' is missing" in msg
-    assert "n.yml, entry 1 (id 'b'): field 'options' is missing" in msg
+    assert "n.yml, line 1, entry 1 (id 'b'): field 'prompt' is missing" in msg
+    assert "n.yml, line 1, entry 1 (id 'b'): field 'options' is missing" in msg
 
 
 def test_cache_is_invalidated_when_a_file_changes_and_copies_are_returned(tmp_path):

@@ -125,8 +125,8 @@ def test_a_small_custom_lexicon_is_used(tmp_path):
 @pytest.mark.parametrize("body, message", [
     (GOOD_ROW + GOOD_ROW.replace("gremlin", "Gremlin"), "duplicates line 2"),
     ("gremlin,slur,person,\"Note.\",own reasoned entry,noun,,,\n", "category 'slur'"),
-    ("gremlin,label,person,,own reasoned entry,noun,,,\n", "field 'note' is empty"),
-    ("gremlin,label,person,\"A note.\",,noun,,,\n", "field 'source' is empty"),
+    ("gremlin,label,person,,own reasoned entry,noun,,,\n", "column note: note is empty"),
+    ("gremlin,label,person,\"A note.\",,noun,,,\n", "column source: source is empty"),
     ("gremlin,label,person,\"A note.\",own reasoned entry,thing,,,\n", "pos 'thing'"),
     ("gremlin,label,person,\"A note.\",own reasoned entry,noun,,(unclosed,\n", "skip_if_preceded_by"),
 ])
@@ -141,7 +141,7 @@ def test_bad_lexicon_rows_name_file_line_and_field(tmp_path, body, message):
 
 def test_missing_column_and_missing_file(tmp_path):
     path = _write(tmp_path, "gremlin,label\n", header="term,category\n")
-    with pytest.raises(LessonsDataError, match="lacks column"):
+    with pytest.raises(LessonsDataError, match=r"line 1: missing column\(s\) neutral"):
         L.load_lexicon(path)
     with pytest.raises(LessonsDataError, match="cannot read"):
         L.load_lexicon(tmp_path / "nope.csv")

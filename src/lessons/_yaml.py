@@ -51,6 +51,14 @@ def _where(err) -> str:
     return f", line {mark.line + 1}" if mark else ""
 
 
+class YAMLProblem(LessonsDataError):
+    """A YAML file that cannot be read: ``line`` (or None) and ``problem`` say where and what."""
+
+    def __init__(self, path, line: int | None, problem: str):
+        super().__init__(f"{path}{f', line {line}' if line else ''}: {problem}")
+        self.line, self.problem = line, problem
+
+
 def refuse_aliases(text: str, path) -> None:
     """LessonsDataError if the YAML text uses an alias (``*name``), naming its line."""
     if "*" not in text:
@@ -58,9 +66,9 @@ def refuse_aliases(text: str, path) -> None:
     try:
         for event in yaml.parse(text, Loader=CLoader or PyLoader):
             if isinstance(event, yaml.AliasEvent):
-                raise LessonsDataError(
-                    f"{path}, line {event.start_mark.line + 1}: YAML aliases (*{_guard.brief(event.anchor)}) are not "
-                    "allowed in data files; write the value out (put text starting with * in quotes)")
+                raise YAMLProblem(path, event.start_mark.line + 1,
+                                  f"YAML aliases (*{_guard.brief(event.anchor)}) are not allowed in data files; "
+                                  "write the value out (put text starting with * in quotes)")
     except yaml.YAMLError:
         return  # the loader below reports the syntax error with its line
 
@@ -88,11 +96,10 @@ def prechecks(text: str, path) -> None:
     """What is refused before any parsing: NUL bytes, brackets nested too deep, aliases."""
     at = text.find("\x00")
     if at >= 0:
-        raise LessonsDataError(f"{path}, line {text.count(chr(10), 0, at) + 1}: contains a NUL byte: this is not a text file")
+        raise YAMLProblem(path, text.count(chr(10), 0, at) + 1, "contains a NUL byte: this is not a text file")
     deep = _too_deep(text)
     if deep:
-        raise LessonsDataError(f"{path}, line {deep}: brackets nested more than {MAX_DEPTH} deep; "
-                               "a data file needs only a few levels")
+        raise YAMLProblem(path, deep, f"brackets nested more than {MAX_DEPTH} deep; a data file needs only a few levels")
     refuse_aliases(text, path)
 
 
@@ -112,6 +119,35 @@ def load_text(text: str, path) -> object:
         raise LessonsDataError(f"{path}: brackets or indentation nested too deeply to read") from None
     except (ValueError, TypeError, OverflowError) as err:
         raise LessonsDataError(f"{path}: a value cannot be read ({_guard.brief(str(err))})") from None
+
+
+def parse(text: str, path) -> tuple[object, object]:
+    """The YAML text's data and its node tree (``yaml.Node``s carry each value's line), from
+    one parse; ``YAMLProblem`` (a LessonsDataError with ``line`` and ``problem``) for any problem."""
+    prechecks(text, path)
+    if CLoader is not None:
+        loader = CLoader(text)
+        try:
+            node = loader.get_single_node()
+            return (loader.construct_document(node) if node is not None else None), node
+        except Exception:  # the pure-Python parser below gives the usual error (or result)
+            pass
+        finally:
+            loader.dispose()
+    loader = PyLoader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        problem = _guard.brief(getattr(err, "problem", None) or str(err).splitlines()[0])
+        raise YAMLProblem(path, mark.line + 1 if mark else None, f"not valid YAML ({problem})") from None
+    except RecursionError:
+        raise YAMLProblem(path, None, "brackets or indentation nested too deeply to read") from None
+    except (ValueError, TypeError, OverflowError) as err:
+        raise YAMLProblem(path, None, f"a value cannot be read ({_guard.brief(str(err))})") from None
+    finally:
+        loader.dispose()
 
 
 def safe_load(text: str):

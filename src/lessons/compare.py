@@ -20,8 +20,6 @@ each entry with its source or rationale.
 
 from __future__ import annotations
 
-import copy
-import csv
 import html
 import math
 import re
@@ -37,7 +35,9 @@ import pandas as pd
 import snowballstemmer
 from rapidfuzz import fuzz
 
-from lessons import _guard, _yaml
+from lessons import _yaml
+from lessons.datafiles import elements as elements_file, tables
+from lessons.datafiles.read import stamp
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
 
@@ -68,23 +68,8 @@ def _compare_dir() -> Path:
     return data_dir() / "compare"
 
 
-def _read_csv(name: str, fields: tuple[str, ...]) -> list[dict]:
-    path = _compare_dir() / name
-    try:
-        with _guard.open_text(path) as fh:  # bounded, UTF-8, no NUL bytes
-            reader = csv.DictReader(fh)
-            missing = [f for f in fields if f not in (reader.fieldnames or [])]
-            if missing:
-                raise LessonsDataError(f"{path}: missing column(s) {', '.join(missing)}")
-            rows = []
-            for lineno, row in enumerate(reader, start=2):
-                for f in fields:
-                    if not (row.get(f) or "").strip():
-                        raise LessonsDataError(f"{path}, line {lineno}: field '{f}' is empty")
-                rows.append({k: (v or "").strip() for k, v in row.items()})
-            return rows
-    except csv.Error as exc:
-        raise LessonsDataError(f"{path}: not valid CSV ({exc})") from None
+def _read_csv(path: Path, fields: tuple[str, ...]) -> list[dict]:
+    return tables.rows(path, fields)  # lessons.datafiles: one reader, errors name file, line, column
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,9 +94,18 @@ def _stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
-@lru_cache(maxsize=4)
+_WORD_LISTS = ("spelling.csv", "compounds.csv", "function_words.yml", "synonyms.csv")
+
+
 def _lexicon_for(folder: str) -> _Lexicon:
-    spelling = _read_csv("spelling.csv", ("british", "american", "match", "source"))
+    """The word lists of ``folder``, cached until one of its files changes (path, mtime, size)."""
+    return _lexicon_cached(str(folder), tuple(stamp(Path(folder) / name) for name in _WORD_LISTS))
+
+
+@lru_cache(maxsize=4)
+def _lexicon_cached(folder: str, stamps: tuple) -> _Lexicon:
+    root = Path(folder)
+    spelling = _read_csv(root / "spelling.csv", ("british", "american", "match", "source"))
     word, prefix, suffix = {}, [], []
     for i, row in enumerate(spelling, start=2):
         kind = row["match"]
@@ -123,14 +117,14 @@ def _lexicon_for(folder: str) -> _Lexicon:
             suffix.append((row["british"].lower(), row["american"].lower()))
         else:
             raise LessonsDataError(
-                f"{_compare_dir() / 'spelling.csv'}, line {i}: match must be word, prefix or "
+                f"{root / 'spelling.csv'}, line {i}: match must be word, prefix or "
                 f"suffix, not {kind!r}"
             )
     prefix.sort(key=lambda p: -len(p[0]))
     compounds = {}
-    for row in _read_csv("compounds.csv", ("variant", "standard", "source")):
+    for row in _read_csv(root / "compounds.csv", ("variant", "standard", "source")):
         compounds[tuple(row["variant"].lower().split())] = tuple(row["standard"].lower().split())
-    path = _compare_dir() / "function_words.yml"
+    path = root / "function_words.yml"
     groups = _yaml.read_file(path)
     if not isinstance(groups, list):
         raise LessonsDataError(f"{path}: expected a list of groups")
@@ -140,13 +134,13 @@ def _lexicon_for(folder: str) -> _Lexicon:
             raise LessonsDataError(f"{path}: group {i + 1} needs 'words' (a list) and a 'rationale'")
         function_words.update(str(w).lower() for w in g["words"])
     synonyms = {}
-    for row in _read_csv("synonyms.csv", ("concept", "term", "rationale")):
+    for row in _read_csv(root / "synonyms.csv", ("concept", "term", "rationale")):
         words = _normal_words(row["term"].lower().split(), word, tuple(prefix), tuple(suffix))
         key = tuple(_stem(w) for w in words)
         concept = row["concept"].lower()
         if synonyms.get(key, concept) != concept:
             raise LessonsDataError(
-                f"{_compare_dir() / 'synonyms.csv'}: term {row['term']!r} (stem "
+                f"{root / 'synonyms.csv'}: term {row['term']!r} (stem "
                 f"{' '.join(key)!r}) is listed under both {synonyms[key]!r} and {concept!r}"
             )
         synonyms[key] = concept
@@ -1315,13 +1309,13 @@ class _Signal:
 
 
 def _parse_signal(text: str) -> _Signal:
-    return _parse_signal_in(text, str(_compare_dir()))
+    return _parse_signal_in(text, _lexicon())
 
 
 @lru_cache(maxsize=4096)
-def _parse_signal_in(text: str, folder: str) -> _Signal:
-    """_parse_signal for the word lists in ``folder`` (cached: a _Signal is immutable)."""
-    lex = _lexicon_for(folder)
+def _parse_signal_in(text: str, lex: _Lexicon) -> _Signal:
+    """_parse_signal for the word lists ``lex`` (cached: a _Signal is immutable; a changed word
+    list is a new ``_Lexicon``, so it is never served the old answer)."""
     words = []
     for m in _TOKEN_RE.finditer(text):
         w = m.group()
@@ -1334,55 +1328,18 @@ def _parse_signal_in(text: str, folder: str) -> _Signal:
 
 
 def load_elements(path: str | Path | None = None) -> list[dict]:
-    """The story elements (``data/compare/elements.yml``), checked: each needs ``id``,
-    ``label``, ``signals`` (a non-empty list) and ``rationale``; ``requires`` is optional."""
-    path = Path(path) if path is not None else _compare_dir() / "elements.yml"
-    try:
-        stat = path.stat()
-    except OSError:
-        return _load_elements(path)  # the usual 'file not found' error
-    # Cached until the file changes; each caller gets its own copy to change as it likes.
-    return copy.deepcopy(_load_elements_cached(str(path), stat.st_mtime_ns, stat.st_size))
-
-
-@lru_cache(maxsize=8)
-def _load_elements_cached(path: str, mtime_ns: int, size: int) -> list[dict]:
-    return _load_elements(Path(path))
-
-
-def _load_elements(path: Path) -> list[dict]:
-    data = _yaml.read_file(path)
-    if not isinstance(data, list) or not data:
-        raise LessonsDataError(f"{path}: expected a non-empty list of elements")
-    seen = set()
-    out = []
-    for i, e in enumerate(data, start=1):
-        where = f"{path}, element {i}"
-        if not isinstance(e, dict):
-            raise LessonsDataError(f"{where}: expected a mapping")
-        for key in ("id", "label", "rationale"):
-            if not isinstance(e.get(key), str) or not e[key].strip():
-                raise LessonsDataError(f"{where}: field '{key}' is missing or empty")
-        if e["id"] in seen:
-            raise LessonsDataError(f"{where}: duplicate id {e['id']!r}")
-        seen.add(e["id"])
-        for key in ("signals", "requires"):
-            if key == "requires" and key not in e:
-                continue
-            v = e.get(key)
-            if not isinstance(v, list) or not v or not all(isinstance(s, str) and s.strip() for s in v):
-                raise LessonsDataError(f"{where} ({e['id']}): field '{key}' must be a non-empty list of words")
-        out.append(dict(e))
-    return out
+    """The story elements (``data/compare/elements.yml``), checked by ``lessons.datafiles.elements``:
+    each needs ``id``, ``label``, ``signals`` (a non-empty list) and ``rationale``; ``requires`` is
+    optional. Cached until the file changes; each caller gets its own copy."""
+    return elements_file.load(Path(path) if path is not None else _compare_dir() / "elements.yml")
 
 
 def _sentence_words(text: str):
-    return list(_sentence_words_in(text, str(_compare_dir())))
+    return list(_sentence_words_in(text, _lexicon()))
 
 
 @lru_cache(maxsize=4096)
-def _sentence_words_in(text: str, folder: str) -> tuple:
-    lex = _lexicon_for(folder)
+def _sentence_words_in(text: str, lex: _Lexicon) -> tuple:
     words = []
     for m in _TOKEN_RE.finditer(text):
         w = m.group()
@@ -1433,20 +1390,9 @@ def _matches_prepared(signal: _Signal, prepared) -> bool:
 
 
 def _sentences(text: str) -> pd.DataFrame:
-    try:
-        from lessons.corpus import sentences
-    except ImportError:  # pragma: no cover - the corpus module is part of the package
-        sentences = None
-    if sentences is not None:
-        return sentences(text)
-    rows, pos = [], 0
-    for m in _BOUNDARY_RE.finditer(text):
-        if text[pos : m.start()].strip():
-            rows.append((pos, m.start(), text[pos : m.start()]))
-        pos = m.end()
-    if text[pos:].strip():
-        rows.append((pos, len(text), text[pos:]))
-    return pd.DataFrame(rows, columns=["start", "end", "text"])
+    from lessons.corpus import sentences
+
+    return sentences(text)
 
 
 _COVERAGE_COLUMNS = ["article_id", "element", "label", "covered", "n_sentences", "sentence",

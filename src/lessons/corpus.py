@@ -19,18 +19,16 @@ from pathlib import Path
 import pandas as pd
 
 from . import _guard, _yaml
+from .datafiles import articles as articles_file
+from .datafiles.read import stamp as read_stamp
 from .errors import LessonsDataError, text_arg
 from .paths import data_dir
 
-METADATA_FILE = "articles.yml"
-RAW_FOLDER = "raw"
-REQUIRED_FIELDS = (
-    "article_id", "source_file", "outlet", "published", "headline",
-    "agencies", "language", "translated", "via", "provenance",
-)
-OPTIONAL_FIELDS = ("label", "notes")
+# The articles.yml fields and their rules: lessons.datafiles.articles
+METADATA_FILE, RAW_FOLDER = articles_file.METADATA_FILE, articles_file.RAW_FOLDER
+REQUIRED_FIELDS, OPTIONAL_FIELDS = articles_file.REQUIRED_FIELDS, articles_file.OPTIONAL_FIELDS
+TRANSLATED_VALUES = articles_file.TRANSLATED_VALUES
 ARTICLE_COLUMNS = [*REQUIRED_FIELDS, "label", "body"]
-TRANSLATED_VALUES = ("yes", "no", "likely", "unknown")
 
 # Whitespace the articles really contain: thin space, no-break space, narrow no-break space.
 _SPACE = r"[ \t\u00a0\u2009\u202f\u2007\u2008\u200a]"
@@ -277,76 +275,14 @@ def credited_agencies(text: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- loading
-def _metadata_path(folder: Path) -> Path:
-    return folder / METADATA_FILE
-
-
-def _read_metadata(folder: Path) -> list[dict]:
-    path = _metadata_path(folder)
-    if not path.exists():
-        raise LessonsDataError(f"{path}: metadata file not found (expected one entry per article)")
-    entries = _yaml.read_file(path, folder)  # inside the folder, bounded, no aliases
-    if not isinstance(entries, list) or not entries:
-        raise LessonsDataError(f"{path}: expected a list of articles, one entry each")
-    seen: dict[str, int] = {}
-    for number, entry in enumerate(entries, start=1):
-        where = f"{path}, entry {number}"
-        if not isinstance(entry, dict):
-            raise LessonsDataError(f"{where}: expected fields such as 'article_id: ...', got {_guard.brief(entry)}")
-        missing = [f for f in REQUIRED_FIELDS if f not in entry or entry[f] in (None, "")]
-        if missing:
-            raise LessonsDataError(f"{where}: missing field(s) {', '.join(missing)} (write 'unknown' when the text does not tell)")
-        unknown = sorted(set(entry) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
-        if unknown:
-            raise LessonsDataError(f"{where} (article_id {_guard.brief(entry['article_id'])}): unknown field(s) {', '.join(unknown)}; allowed: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}")
-        article_id = str(entry["article_id"])
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", article_id):
-            raise LessonsDataError(f"{where}: field article_id {_guard.brief(article_id)} must be lowercase letters, digits and _")
-        if article_id in seen:
-            raise LessonsDataError(f"{where}: duplicated article_id {_guard.brief(article_id)} (also entry {seen[article_id]})")
-        seen[article_id] = number
-        if str(entry["translated"]) not in TRANSLATED_VALUES:
-            raise LessonsDataError(f"{where} (article_id {_guard.brief(article_id)}): field translated is {_guard.brief(entry['translated'])}; use one of {', '.join(TRANSLATED_VALUES)}")
-        if not isinstance(entry["agencies"], list):
-            raise LessonsDataError(f"{where} (article_id {_guard.brief(article_id)}): field agencies must be a list, e.g. [AFP, Reuters] or [] ")
-    return entries
-
-
-def read_raw(path: Path, folder: Path | None = None) -> str:
-    """Read one raw article as UTF-8, with a clear error for a missing, undecodable, too big or
-    binary file, or (given `folder`) one that leads outside the folder."""
-    if _guard.file_problem(path, None, _guard.MAX_ARTICLE_BYTES) == "file not found":
-        raise LessonsDataError(f"{path}: article file not found")
-    data = _guard.read_bytes(path, folder, _guard.MAX_ARTICLE_BYTES)
-    nul = _guard.text_problem(data)
-    if nul:
-        raise LessonsDataError(f"{path}, line {nul[0]}: {nul[1]}")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise LessonsDataError(f"{path}, line {line}: not UTF-8 text (byte {err.start}: {err.reason}); save the file as UTF-8") from None
+read_raw = articles_file.read_article  # one raw article as text (lessons.datafiles.articles)
 
 
 @lru_cache(maxsize=8)
 def _load(folder: str, stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    root = Path(folder)
     rows, parts, captions = [], [], []
-    for entry in _read_metadata(root):
+    for entry, cleaned in articles_file.load(Path(folder)):  # checked: the first problem is raised
         article_id = str(entry["article_id"])
-        name_problem = _guard.name_problem(str(entry["source_file"]))
-        if name_problem:
-            raise LessonsDataError(f"{_metadata_path(root)} (article_id {_guard.brief(article_id)}): field source_file "
-                                   f"{_guard.brief(str(entry['source_file']))}: {name_problem}")
-        source = root / RAW_FOLDER / str(entry["source_file"])
-        problem = _guard.file_problem(source, root, _guard.MAX_ARTICLE_BYTES)
-        if problem and problem != "file not found":
-            raise LessonsDataError(f"{_metadata_path(root)} (article_id {article_id!r}): field source_file: {source}: {problem}")
-        if not source.exists():
-            raise LessonsDataError(f"{_metadata_path(root)} (article_id {_guard.brief(article_id)}): field source_file: {source} not found")
-        cleaned = clean_text(read_raw(source, root))
-        if not cleaned.body.strip():
-            raise LessonsDataError(f"{source}: no article text left after cleaning (is the file empty?)")
         rows.append({**{f: entry[f] for f in REQUIRED_FIELDS}, "article_id": article_id,
                      "label": entry.get("label") or article_id, "body": cleaned.body})
         parts.append(cleaned.parts.assign(article_id=article_id))
@@ -358,7 +294,7 @@ def _load(folder: str, stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
 def _corpus(path=None):
     folder = Path(path) if path is not None else data_dir()
     files = [folder / METADATA_FILE, *sorted((folder / RAW_FOLDER).glob("*"))]
-    stamp = tuple((str(f), f.stat().st_mtime_ns) for f in files if f.exists())
+    stamp = tuple(read_stamp(f) for f in files)  # (path, mtime, size): a changed file is read again
     return _load(str(folder.resolve()), stamp)
 
 

@@ -25,12 +25,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from lessons.answers import AnswerStore, resolve_store
+from lessons.datafiles import exercises as exercise_file
 from lessons.errors import LessonsDataError
 from lessons.numeric_box import live_widgets, numeric_box
-from lessons.paths import REPO_ROOT, data_dir
+from lessons.paths import data_dir
 
 __all__ = [
     "TYPES", "load_exercises", "validate_folder", "get_exercise", "validate_exercise", "check", "show",
@@ -38,18 +37,9 @@ __all__ = [
     "passage_tokens", "keywords", "Quiz",
 ]
 
-TYPES = ("choice", "multi", "numeric", "words", "text")
-
-COMMON_FIELDS = ("id", "type", "prompt", "answer", "explanation", "source")
-TYPE_FIELDS = {
-    "choice": {"options", "feedback"},
-    "multi": {"options", "feedback", "optional"},
-    "numeric": {"tolerance", "unit"},
-    "words": {"passage", "optional"},
-    "text": {"original", "avoid"},
-}
-ALL_FIELDS = set(COMMON_FIELDS).union(*TYPE_FIELDS.values())
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The exercise files' fields and rules: lessons.datafiles.exercises
+TYPES, COMMON_FIELDS, TYPE_FIELDS = exercise_file.TYPES, exercise_file.COMMON_FIELDS, exercise_file.TYPE_FIELDS
+ALL_FIELDS, ID_RE = exercise_file.ALL_FIELDS, exercise_file.ID_RE
 
 OK = "✓"
 _CURRENT = object()  # Quiz.check(): no response given, read the widgets
@@ -65,187 +55,10 @@ def exercises_dir() -> Path:
     return data_dir() / "exercises"
 
 
-def _label(path: Path) -> str:
-    """A short, readable name for a file in messages: relative to the repo or cwd if possible."""
-    path = Path(path)
-    for base in (REPO_ROOT, Path.cwd()):
-        try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    seen: dict = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice in one entry", key_node.start_mark)
-        seen[key] = True
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _is_number(x: Any) -> bool:
-    """A finite int or float that a float can hold (10**400 is an int but no float: refused)."""
-    if not (_is_int(x) or isinstance(x, float)):
-        return False
-    try:
-        return math.isfinite(float(x))
-    except OverflowError:
-        return False
-
-
-def _nonempty_str(x: Any) -> bool:
-    return isinstance(x, str) and x.strip() != ""
-
-
-def _problems(entry: Any) -> list[tuple[str, str]]:
-    """All (field, what is wrong) for one entry; empty when it is valid."""
-    if not isinstance(entry, dict):
-        return [("-", f"the entry is a {type(entry).__name__}, not a mapping of fields")]
-    out: list[tuple[str, str]] = []
-    for f in COMMON_FIELDS:
-        if f not in entry:
-            out.append((f, "is missing"))
-    ex_id = entry.get("id")
-    if "id" in entry and not (isinstance(ex_id, str) and ID_RE.match(ex_id)):
-        out.append(("id", f"is {ex_id!r}: use kebab-case letters and digits, "
-                          "prefixed by the chapter, e.g. 'figures-what-18-counts'"))
-    typ = entry.get("type")
-    if "type" in entry and typ not in TYPES:
-        out.append(("type", f"is {typ!r}: must be one of {', '.join(TYPES)}"))
-        typ = None
-    for f in ("prompt", "explanation", "source"):
-        if f in entry and not _nonempty_str(entry[f]):
-            out.append((f, "must be non-empty text"))
-    if typ is None:
-        return out
-    for f in sorted(set(entry) - ALL_FIELDS):
-        out.append((f, f"is not a known field (known: {', '.join(sorted(ALL_FIELDS))})"))
-    for f in sorted((set(entry) & ALL_FIELDS) - set(COMMON_FIELDS) - TYPE_FIELDS[typ]):
-        out.append((f, f"is not used by type '{typ}'"))
-    ans = entry.get("answer")
-    has_ans = "answer" in entry
-
-    if typ in ("choice", "multi"):
-        opts = entry.get("options")
-        if "options" not in entry:
-            out.append(("options", f"is missing (type '{typ}' needs a list of options)"))
-            opts = None
-        elif not (isinstance(opts, list) and len(opts) >= 2
-                  and all(_nonempty_str(o) for o in opts)):
-            out.append(("options", "must be a list of at least 2 non-empty texts"))
-            opts = None
-        n = len(opts) if opts else None
-        if has_ans and typ == "choice":
-            if not _is_int(ans):
-                out.append(("answer", f"is {ans!r}: must be the index (0, 1, ...) of the right option"))
-            elif n is not None and not 0 <= ans < n:
-                out.append(("answer", f"is {ans} but there are only {n} options "
-                                      f"(indices 0 to {n - 1})"))
-        if has_ans and typ == "multi":
-            if not (isinstance(ans, list) and ans and all(_is_int(a) for a in ans)):
-                out.append(("answer", f"is {ans!r}: must be a non-empty list of option indices"))
-            elif len(set(ans)) != len(ans):
-                out.append(("answer", f"is {ans!r}: an index is listed twice"))
-            elif n is not None and any(not 0 <= a < n for a in ans):
-                bad = [a for a in ans if not 0 <= a < n][0]
-                out.append(("answer", f"is {bad} but there are only {n} options "
-                                      f"(indices 0 to {n - 1})"))
-        if "feedback" in entry:
-            fb = entry["feedback"]
-            if not (isinstance(fb, list) and all(isinstance(x, str) for x in fb)):
-                out.append(("feedback", "must be a list of texts, one per option"))
-            elif n is not None and len(fb) != n:
-                out.append(("feedback", f"has {len(fb)} texts but there are {n} options"))
-        if "optional" in entry:
-            optl = entry["optional"]
-            if not (isinstance(optl, list) and all(_is_int(a) for a in optl)):
-                out.append(("optional", f"is {optl!r}: must be a list of option indices that "
-                                        "may be chosen or left out"))
-            elif n is not None and any(not 0 <= a < n for a in optl):
-                out.append(("optional", f"lists an index outside 0 to {n - 1}"))
-            elif isinstance(ans, list) and set(optl) & set(ans):
-                out.append(("optional", "lists an index that is also in 'answer'"))
-    elif typ == "numeric":
-        if has_ans and not _is_number(ans):
-            out.append(("answer", f"is {ans!r}: must be a number"))
-        if "tolerance" in entry:
-            tol = entry["tolerance"]
-            if not (_is_number(tol) and tol >= 0):
-                out.append(("tolerance", f"is {tol!r}: must be a number >= 0"))
-        if "unit" in entry and not (_nonempty_str(entry["unit"])
-                                    and re.fullmatch(r"[a-z]{1,20}", entry["unit"])):
-            out.append(("unit", f"is {entry['unit']!r}: must be one lower-case word, e.g. 'days'"))
-    elif typ == "words":
-        passage = entry.get("passage")
-        if "passage" not in entry:
-            out.append(("passage", "is missing (type 'words' needs the text to click in)"))
-            passage = None
-        elif not _nonempty_str(passage):
-            out.append(("passage", "must be non-empty text"))
-            passage = None
-        if has_ans:
-            if not (isinstance(ans, list) and ans and all(_nonempty_str(a) for a in ans)):
-                out.append(("answer", "must be a non-empty list of words from the passage"))
-            elif passage is not None:
-                words = {t["word"] for t in passage_tokens(passage) if t["word"]}
-                for a in ans:
-                    if normalise_word(a) not in words:
-                        out.append(("answer", f"word {a!r} does not appear in the passage "
-                                              "(one word per item; case and punctuation are ignored)"))
-        if "optional" in entry:
-            optl = entry["optional"]
-            if not (isinstance(optl, list) and all(_nonempty_str(a) for a in optl)):
-                out.append(("optional", "must be a list of words that may be marked or left out"))
-    elif typ == "text":
-        if has_ans and not (
-            _nonempty_str(ans)
-            or (isinstance(ans, list) and ans and all(_nonempty_str(a) for a in ans))
-        ):
-            out.append(("answer", "must be a non-empty list of model answers"))
-        if "original" in entry and not _nonempty_str(entry["original"]):
-            out.append(("original", "must be the sentence the student rewrites"))
-        if "avoid" in entry:
-            av = entry["avoid"]
-            if not (isinstance(av, list) and av and all(_nonempty_str(a) for a in av)):
-                out.append(("avoid", "must be a non-empty list of words or phrases that a "
-                                     "rewrite should leave out"))
-    return out
-
-
-def _where(file: str, index: int | None, entry: Any) -> str:
-    if index is None:
-        head = file
-    else:
-        ex_id = entry.get("id") if isinstance(entry, dict) else None
-        ident = f"id {ex_id!r}" if isinstance(ex_id, str) else "no id"
-        head = f"{file}, entry {index} ({ident})"
-    return head
-
-
-def _normalised(entry: dict) -> dict:
-    """A validated entry with defaults filled in (tolerance, feedback, answer lists)."""
-    e = dict(entry)
-    if e["type"] == "numeric":
-        e.setdefault("tolerance", 0)
-    if e["type"] == "text" and isinstance(e["answer"], str):
-        e["answer"] = [e["answer"]]
-    return e
+_label = exercise_file.label
+_is_int = exercise_file.is_int  # the answer checks read indices by the file's rule
+_problems = exercise_file.entry_problems
+_normalised = exercise_file.normalised
 
 
 def validate_exercise(entry: Any, where: str = "exercise") -> dict:
@@ -253,7 +66,7 @@ def validate_exercise(entry: Any, where: str = "exercise") -> dict:
     with defaults filled in."""
     probs = _problems(entry)
     if probs:
-        head = _where(where, None, entry)
+        head = where
         ex_id = entry.get("id") if isinstance(entry, dict) else None
         if isinstance(ex_id, str):
             head += f" (id {ex_id!r})"
@@ -261,78 +74,18 @@ def validate_exercise(entry: Any, where: str = "exercise") -> dict:
     return _normalised(entry)
 
 
-def _read_file(path: Path) -> tuple[list, list[str]]:
-    label = _label(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return [], [f"{label}: is not UTF-8 text ({exc})"]
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        return [], [f"{label}{line}: is not valid YAML: {problem}"]
-    if data is None:
-        return [], []
-    if not isinstance(data, list):
-        return [], [f"{label}: must be a YAML list of exercises (each starting with '- id:')"]
-    return data, []
-
-
 def validate_folder(folder: str | os.PathLike | None = None) -> tuple[dict[str, dict], list[str]]:
     """Load every `*.yml` in `folder`; return (exercises by id, list of every problem found)."""
-    folder = Path(folder) if folder is not None else exercises_dir()
-    problems: list[str] = []
-    found: dict[str, dict] = {}
-    first_seen: dict[str, str] = {}
-    if not folder.is_dir():
-        return {}, [f"{_label(folder)}: exercise folder not found"]
-    for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
-        label = _label(path)
-        entries, errs = _read_file(path)
-        problems += errs
-        for i, entry in enumerate(entries, start=1):
-            where = _where(label, i, entry)
-            probs = _problems(entry)
-            problems += [f"{where}: field {f!r} {w}" for f, w in probs]
-            if probs:
-                continue
-            ex_id = entry["id"]
-            if ex_id in found:
-                problems.append(f"{where}: field 'id' {ex_id!r} is already used by "
-                                f"{first_seen[ex_id]}; ids must be unique across all files")
-                continue
-            found[ex_id] = _normalised(entry)
-            found[ex_id]["_file"] = label
-            first_seen[ex_id] = f"{label}, entry {i}"
-    return found, problems
-
-
-_CACHE: dict[tuple, dict[str, dict]] = {}
+    found, problems = exercise_file.survey(Path(folder) if folder is not None else exercises_dir())
+    return found, [f"{p.file}, {p.where}: {p.problem}" if p.where else f"{p.file}: {p.problem}" for p in problems]
 
 
 def load_exercises(folder: str | os.PathLike | None = None) -> dict[str, dict]:
     """Every exercise in `folder` (default: the data's `exercises/`), keyed by id.
 
-    Raises LessonsDataError listing every problem (file, entry number from 1, id, field).
+    Raises LessonsDataError listing every problem (file, line, entry number from 1, id, field).
     Cached until a file in the folder changes; returns a fresh copy each time."""
-    folder = Path(folder) if folder is not None else exercises_dir()
-    try:
-        stamp = tuple(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
-            for p in sorted(folder.glob("*.y*ml")))
-    except OSError:
-        stamp = ()
-    key = (str(folder.resolve()), stamp)
-    if key not in _CACHE:
-        found, problems = validate_folder(folder)
-        if problems:
-            raise LessonsDataError("\n".join(problems))
-        _CACHE.clear()
-        _CACHE[key] = found
-    return copy.deepcopy(_CACHE[key])
+    return exercise_file.load(Path(folder) if folder is not None else exercises_dir())
 
 
 def get_exercise(exercise_id: str, folder: str | os.PathLike | None = None) -> dict:

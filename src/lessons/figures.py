@@ -14,7 +14,6 @@ compiled once plus a little token logic around each match: no tagger, no model, 
 from __future__ import annotations
 
 import bisect
-import csv
 import math
 import re
 from dataclasses import dataclass
@@ -24,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _guard, _yaml
+from . import _yaml
+from .datafiles import claims as claims_file, counters as counters_file, tables
 from .errors import LessonsDataError, text_arg
 
 __all__ = [
@@ -64,16 +64,7 @@ def _folder() -> Path:
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
-    try:
-        with _guard.open_text(path) as handle:  # bounded, UTF-8, no NUL bytes
-            rows = list(csv.DictReader(handle))
-    except csv.Error as err:
-        raise LessonsDataError(f"{path}: not valid CSV ({err})") from None
-    for number, row in enumerate(rows, start=2):
-        for name in required:
-            if not (row.get(name) or "").strip():
-                raise LessonsDataError(f"{path}, line {number}: field '{name}' is empty")
-    return rows
+    return tables.rows(path, required)  # lessons.datafiles: one reader, errors name file, line, column
 
 
 _read_yaml = _yaml.read_file  # one reader for every data file
@@ -1214,16 +1205,9 @@ def _source_in(attr: list[dict], pos: int, sentence: str = "") -> str:
     return ""
 
 
-@lru_cache(maxsize=4)
 def _counters(folder: str | None = None):
-    root = Path(folder) if folder else _folder()
-    path = root / "counters.csv"
-    out = []
-    for line, row in enumerate(_read_csv(path, ("pattern", "counter", "kind", "rationale")), start=2):
-        # a teacher's pattern: checked for syntax that can stall and for speed (lessons._guard)
-        out.append((_guard.user_regex(row["pattern"], re.IGNORECASE, f"{path}, line {line}, column pattern"),
-                    row["counter"], row["kind"]))
-    return tuple(out)
+    """(pattern, counter, kind) per row of ``counters.csv``, cached by the file's (path, mtime, size)."""
+    return counters_file.load((Path(folder) if folder else _folder()) / "counters.csv")
 
 
 def _without_via(source: str) -> str:
@@ -1391,61 +1375,13 @@ def _after_text(body: str, end: int, fig_starts: list[int], number: int) -> str:
 
 
 # =========================================================================== claims
-@dataclass(frozen=True)
-class _Claim:
-    claim: str
-    label: str
-    unit: str
-    cumulative: bool
-    checkable: bool
-    checkable_rationale: str
-    others_plus_one: bool
-    rules: tuple  # tuple of dicts of compiled conditions
+_Claim = claims_file.Claim  # the claims map's rules: lessons.datafiles.claims
 
 
-_CONDITIONS = ("counted", "verb", "before", "after", "sentence", "not_counted")
-
-
-@lru_cache(maxsize=4)
 def load_claims(path: str | None = None) -> tuple[_Claim, ...]:
-    """The claims map (``data/figures/claims.yml``), validated; errors name the entry and field."""
-    file = Path(path) if path else _folder() / "claims.yml"
-    entries = _read_yaml(file)
-    if not isinstance(entries, list):
-        raise LessonsDataError(f"{file}: expected a list of claims")
-    out, seen = [], set()
-    for number, entry in enumerate(entries, start=1):
-        where = f"{file}, claim {number}"
-        if not isinstance(entry, dict):
-            raise LessonsDataError(f"{where}: expected fields such as 'claim: ...'")
-        for field in ("claim", "label", "unit", "rules", "rationale"):
-            if not entry.get(field):
-                raise LessonsDataError(f"{where} ({entry.get('claim', '?')}): field '{field}' is missing or empty")
-        if entry["claim"] in seen:
-            raise LessonsDataError(f"{where}: duplicated claim id {entry['claim']!r}")
-        seen.add(entry["claim"])
-        rules = []
-        for r_number, rule in enumerate(entry["rules"], start=1):
-            if not isinstance(rule, dict) or not rule:
-                raise LessonsDataError(f"{where} ({entry['claim']}), rule {r_number}: expected conditions such as 'verb: killed'")
-            unknown = set(rule) - set(_CONDITIONS) - {"no_counted"}
-            if unknown:
-                raise LessonsDataError(f"{where} ({entry['claim']}), rule {r_number}: unknown condition(s) {', '.join(sorted(unknown))}; allowed: {', '.join(_CONDITIONS)}, no_counted")
-            compiled = {}
-            for key, pattern in rule.items():
-                if key == "no_counted":
-                    compiled[key] = bool(pattern)
-                    continue
-                compiled[key] = _guard.user_regex(  # a teacher's pattern (lessons._guard)
-                    str(pattern), re.IGNORECASE, f"{where} ({_guard.brief(entry['claim'])}), rule {r_number}, field '{key}'")
-            rules.append(compiled)
-        out.append(_Claim(
-            claim=str(entry["claim"]), label=str(entry["label"]), unit=str(entry["unit"]),
-            cumulative=bool(entry.get("cumulative", False)), checkable=bool(entry.get("checkable", True)),
-            checkable_rationale=str(entry.get("checkable_rationale", "")).strip(),
-            others_plus_one=bool(entry.get("others_plus_one", False)), rules=tuple(rules),
-        ))
-    return tuple(out)
+    """The claims map (``data/figures/claims.yml``), validated; errors name the entry and field.
+    Cached by the file's (path, mtime, size): another folder or a changed file is read again."""
+    return claims_file.load(Path(path) if path else _folder() / "claims.yml")
 
 
 def assign_claim(row: dict, claims=None, *, _memo: dict | None = None) -> str:

@@ -15,7 +15,6 @@ result is a prompt for a human reader, not a verdict.
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 import unicodedata
@@ -27,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from lessons import _guard, _yaml
+from lessons.datafiles import lexicon as lexicon_file, reference_terms as reference_file, tables
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
 
@@ -38,7 +38,7 @@ __all__ = [
     "load_heldout", "evaluate", "evaluation_table",
 ]
 
-CATEGORIES = ("label", "euphemism", "attribution", "intensifier", "distancing", "descriptor", "comment")
+CATEGORIES = lexicon_file.CATEGORIES  # the lexicon file's rules: lessons.datafiles.lexicon
 CATEGORY_NAMES = {
     "label": "labels for people and groups",
     "euphemism": "euphemisms",
@@ -49,11 +49,9 @@ CATEGORY_NAMES = {
     "comment": "the writer's own comment",
 }
 VOICES = ("reporter", "quoted")
-POS = ("noun", "verb", "adj", "fixed")
-LEXICON_COLUMNS = ("term", "category", "neutral", "note", "source", "pos", "forms",
-                   "skip_if_preceded_by", "skip_if_followed_by")
-REFERENCE_COLUMNS = ("term", "group", "pos", "forms", "loaded", "rationale")
-REFERENCE_GROUPS = ("crowd", "forces", "speech")
+POS = lexicon_file.POS
+LEXICON_COLUMNS = lexicon_file.COLUMNS
+REFERENCE_COLUMNS, REFERENCE_GROUPS = reference_file.COLUMNS, reference_file.GROUPS
 RESULT_COLUMNS = ["term", "lemma", "start", "end", "category", "voice", "scare_quote",
                   "speaker", "neutral", "note"]
 # A quoted passage of at most this many words that is not a whole sentence is a "fragment":
@@ -92,32 +90,8 @@ def _stamp(path: Path) -> tuple[str, float, int]:
 
 
 def _read_csv(path: Path, required: tuple[str, ...], must_fill: tuple[str, ...]) -> list[dict]:
-    """Rows of a CSV as dicts (line numbers kept), with clear errors for missing fields."""
-    try:
-        with _guard.open_text(path) as handle:  # bounded, UTF-8, no NUL bytes
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise LessonsDataError(f"{path}: header lacks column(s) {', '.join(missing)}")
-            rows = []
-            for row in reader:
-                line = reader.line_num
-                if None in row:
-                    raise LessonsDataError(f"{path}, line {line}: more fields than the header has")
-                clean = {k: (row.get(k) or "").strip() for k in header}
-                for field in must_fill:
-                    if not clean.get(field):
-                        raise LessonsDataError(f"{path}, line {line}: field '{field}' is empty")
-                clean["_line"] = line
-                rows.append(clean)
-    except UnicodeDecodeError as exc:
-        raise LessonsDataError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
-    except csv.Error as exc:
-        raise LessonsDataError(f"{path}: malformed CSV ({exc})") from None
-    if not rows:
-        raise LessonsDataError(f"{path}: no entries")
-    return rows
+    """Rows of a CSV as dicts (``_line``: the row's line), with clear errors for missing fields."""
+    return tables.rows(path, required, must_fill, nonempty=True, line=True)  # lessons.datafiles
 
 
 def _compile_context(pattern: str, path: Path, line: int, field: str) -> re.Pattern | None:
@@ -126,26 +100,9 @@ def _compile_context(pattern: str, path: Path, line: int, field: str) -> re.Patt
     return _guard.user_regex(pattern, re.IGNORECASE, f"{path}, line {line}: field '{field}'")  # lessons._guard
 
 
-@lru_cache(maxsize=8)
 def _lexicon_rows(path: str, mtime: float, size: int) -> tuple[dict, ...]:
-    p = Path(path)
-    rows = _read_csv(p, LEXICON_COLUMNS, ("term", "category", "note", "source", "pos"))
-    seen: dict[str, int] = {}
-    for row in rows:
-        line = row["_line"]
-        if row["category"] not in CATEGORIES:
-            raise LessonsDataError(f"{p}, line {line}: category '{row['category']}' is not one of {', '.join(CATEGORIES)}")
-        if row["pos"] not in POS:
-            raise LessonsDataError(f"{p}, line {line}: pos '{row['pos']}' is not one of {', '.join(POS)}")
-        key = _key(row["term"])
-        if not key:
-            raise LessonsDataError(f"{p}, line {line}: term '{row['term']}' has no letters")
-        if key in seen:
-            raise LessonsDataError(f"{p}, line {line}: term '{row['term']}' duplicates line {seen[key]}")
-        seen[key] = line
-        for field in ("skip_if_preceded_by", "skip_if_followed_by"):
-            _compile_context(row[field], p, line, field)
-    return tuple(rows)
+    """The lexicon's rows, checked by ``lessons.datafiles.lexicon`` (cached by path, mtime, size)."""
+    return lexicon_file.load(path)
 
 
 def load_lexicon(path=None) -> pd.DataFrame:
@@ -158,24 +115,9 @@ def load_lexicon(path=None) -> pd.DataFrame:
     return frame
 
 
-@lru_cache(maxsize=8)
 def _reference_rows(path: str, mtime: float, size: int) -> tuple[dict, ...]:
-    p = Path(path)
-    rows = _read_csv(p, REFERENCE_COLUMNS, ("term", "group", "pos", "loaded", "rationale"))
-    seen: dict[str, int] = {}
-    for row in rows:
-        line = row["_line"]
-        if row["group"] not in REFERENCE_GROUPS:
-            raise LessonsDataError(f"{p}, line {line}: group '{row['group']}' is not one of {', '.join(REFERENCE_GROUPS)}")
-        if row["pos"] not in POS:
-            raise LessonsDataError(f"{p}, line {line}: pos '{row['pos']}' is not one of {', '.join(POS)}")
-        if row["loaded"] not in ("yes", "no"):
-            raise LessonsDataError(f"{p}, line {line}: field 'loaded' must be yes or no, not '{row['loaded']}'")
-        key = _key(row["term"])
-        if key in seen:
-            raise LessonsDataError(f"{p}, line {line}: term '{row['term']}' duplicates line {seen[key]}")
-        seen[key] = line
-    return tuple(rows)
+    """The reference terms, checked by ``lessons.datafiles.reference_terms`` (cached by path, mtime, size)."""
+    return reference_file.load(path)
 
 
 def load_reference_terms(path=None) -> pd.DataFrame:
@@ -269,11 +211,7 @@ def inflections(term: str, pos: str, forms: str = "") -> list[str]:
 
 
 # --------------------------------------------------------------------------- one compiled regex
-def _key(surface: str) -> str:
-    """Normalised lookup key: case-folded, no spaces or hyphens, one kind of apostrophe."""
-    text = unicodedata.normalize("NFC", surface).casefold()
-    text = re.sub("[" + _APOSTROPHES + "]", "'", text)
-    return re.sub(r"[\s" + _HYPHEN_CLASS + r"]+", "", text)
+_key = lexicon_file.term_key  # normalised lookup key: case-folded, no spaces or hyphens, one apostrophe
 
 
 def _tokens(form: str) -> list[str]:

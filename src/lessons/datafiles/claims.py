@@ -1,0 +1,144 @@
+"""``figures/claims.yml``: which figures are about the same thing (people killed, detained, ...).
+
+A YAML list; each claim has a kebab-case ``claim`` name, a ``label``, a ``unit``, a
+``rationale`` and ``rules``: each rule is a set of conditions (regular expressions on the
+counted words, the verb, the text before or after the figure, the sentence), all of which must
+match. ``load`` returns ``Claim``s with the patterns compiled.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import _guard
+from . import read
+from .read import REGEX_FIX, Entry, Problem, Report, did_you_mean
+
+FILE = "figures/claims.yml"
+REQUIRED = ("claim", "label", "unit", "rules", "rationale")
+FLAGS = ("cumulative", "checkable", "others_plus_one")  # true or false
+FIELDS = ("claim", "label", "unit", "rules", "rationale", "cumulative", "checkable", "checkable_rationale",
+          "others_plus_one")
+DEFAULTS = {"cumulative": False, "checkable": True, "others_plus_one": False}
+REGEX_CONDITIONS = ("counted", "verb", "before", "after", "sentence", "not_counted")
+CONDITIONS = (*REGEX_CONDITIONS, "no_counted")
+PATTERN_FLAGS = re.IGNORECASE
+EXAMPLE = """- claim: people-killed
+  label: People killed
+  unit: count
+  cumulative: true
+  checkable: true
+  rules:
+    - counted: '\\b(people|residents)\\b'
+      verb: '\\b(killed|dead|died)\\b'
+  rationale: Why these words mean this claim, citing the articles."""
+_FIXES = {"claim": "add 'claim: a-short-name' (kebab-case)", "label": "add 'label: ...', a short name for tables",
+          "unit": "add 'unit: count' (or duration, percent, money, ...)",
+          "rationale": "add 'rationale: ...': why these words mean this claim, citing the articles"}
+_KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of the map, its rules compiled (each rule: condition -> pattern or flag)."""
+
+    claim: str
+    label: str
+    unit: str
+    cumulative: bool
+    checkable: bool
+    checkable_rationale: str
+    others_plus_one: bool
+    rules: tuple  # tuple of dicts of compiled conditions
+
+
+def _entry_problems(e: Entry, report: Report, seen: dict) -> None:
+    claim = e.value
+    if not isinstance(claim, dict):
+        report.add(f"line {e.line}, claim {e.number}", f"expected fields such as 'claim: ...', got {_guard.brief(claim)}",
+                   f"write each claim like\n{EXAMPLE}")
+        return
+    name = f"claim {e.number}" + (f" ({_guard.brief(claim['claim'])[1:-1]})" if isinstance(claim.get("claim"), str) else "")
+    for key in ("claim", "label", "unit", "rationale"):
+        if not isinstance(claim.get(key), str) or not claim[key].strip():
+            report.add(e.at(name, key), f"{key} is missing or empty", _FIXES[key])
+    for key in claim:
+        if key not in FIELDS:
+            report.add(e.at(name, key), f"unknown field {_guard.brief(key)}{did_you_mean(key, FIELDS)}",
+                       f"allowed fields: {', '.join(FIELDS)}")
+    for key in FLAGS:
+        if key in claim and not isinstance(claim[key], bool):
+            report.add(e.at(name, key), f"{key} must be true or false, got {_guard.brief(claim[key])}",
+                       f"write '{key}: true' or '{key}: false' (no quotes)")
+    if "checkable_rationale" in claim and not isinstance(claim["checkable_rationale"], str):
+        report.add(e.at(name, "checkable_rationale"), "checkable_rationale must be text", "write a sentence")
+    if isinstance(claim.get("claim"), str):
+        if not _KEBAB.fullmatch(claim["claim"]):
+            report.add(e.at(name, "claim"), f"claim {_guard.brief(claim['claim'])} is not kebab-case",
+                       "use lowercase words joined by -, e.g. people-killed")
+        if claim["claim"] in seen:
+            report.add(e.at(name, "claim"), f"claim {_guard.brief(claim['claim'])} is used twice "
+                       f"(also claim {seen[claim['claim']]})", "give every claim its own name")
+        seen.setdefault(claim["claim"], e.number)
+    rules = claim.get("rules")
+    if not isinstance(rules, list) or not rules:
+        report.add(e.at(name, "rules"), "rules must be a non-empty list of conditions",
+                   "add 'rules:' with at least one '- counted: ...' (see the example in docs)")
+        return
+    for r_number, rule in enumerate(rules, start=1):
+        where = f"{e.at(name, 'rules')}, rule {r_number}"
+        if not isinstance(rule, dict) or not rule:
+            report.add(where, f"a rule must be conditions such as 'counted: ...', got {_guard.brief(rule)}",
+                       f"conditions: {', '.join(CONDITIONS)}")
+            continue
+        for key, value in rule.items():
+            if key not in CONDITIONS:
+                report.add(where, f"unknown condition {_guard.brief(key)}{did_you_mean(key, CONDITIONS)}",
+                           f"conditions: {', '.join(CONDITIONS)}")
+            elif key == "no_counted":
+                if not isinstance(value, bool):
+                    report.add(where, f"no_counted must be true or false, got {_guard.brief(value)}", "write 'no_counted: true'")
+            elif not isinstance(value, str) or not value:
+                report.add(where, f"condition {key} must be a regular expression, got {_guard.brief(value)}", REGEX_FIX)
+            else:
+                err = read.regex_problem(value, PATTERN_FLAGS)
+                if err:
+                    report.add(where, f"condition {key} {_guard.brief(value)}: {err}", REGEX_FIX)
+
+
+def _parse(path: Path, folder: Path | None = None) -> tuple[list[Entry], list[Problem]]:
+    report = Report(path)
+    entries = read.yaml_entries(path, report, "figure claims", EXAMPLE, path.parent.parent if folder is None else folder)
+    seen: dict[str, int] = {}
+    for e in entries or []:
+        _entry_problems(e, report, seen)
+    return entries or [], report.problems
+
+
+def problems(path, folder=None) -> list[Problem]:
+    """Every problem in a claims file (empty list: it is fine)."""
+    return _parse(Path(path), Path(folder) if folder is not None else None)[1]
+
+
+def survey(path, folder=None) -> tuple[int, list[Problem]]:
+    """(how many claims the file has, every problem): what ``lessons.check`` reports."""
+    entries, found = _parse(Path(path), Path(folder) if folder is not None else None)
+    return len(entries), found
+
+
+@read.cached()
+def load(path) -> tuple[Claim, ...]:
+    """The claims, patterns compiled; LessonsDataError for the first problem (file, line, field)."""
+    entries, found = _parse(Path(path))
+    read.first_error(found)
+    out = []
+    for e in entries:
+        c = e.value
+        rules = tuple({k: (v if k == "no_counted" else re.compile(v, PATTERN_FLAGS)) for k, v in rule.items()}
+                      for rule in c["rules"])
+        flags = {k: c.get(k, DEFAULTS[k]) for k in FLAGS}
+        out.append(Claim(claim=c["claim"], label=c["label"], unit=c["unit"], rules=rules,
+                         checkable_rationale=str(c.get("checkable_rationale", "")).strip(), **flags))
+    return tuple(out)

@@ -1,0 +1,85 @@
+"""``compare/elements.yml``: the elements a report of the event could cover.
+
+A YAML list; each element has an ``id``, a ``label``, ``signals`` (words or phrases that show
+a sentence covers it; ``word*`` matches any word starting with ``word``), an optional
+``requires`` (words that must also be in the sentence) and a ``rationale``.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from .. import _guard
+from . import read
+from .read import Entry, Problem, Report, did_you_mean
+
+FILE = "compare/elements.yml"
+REQUIRED = ("id", "label", "signals", "rationale")
+FIELDS = ("id", "label", "signals", "requires", "rationale")
+EXAMPLE = """- id: storm-damage
+  label: Damage from the storm
+  signals: [damage*, destroyed, flooded]
+  rationale: Why this belongs to the story and why these words signal it."""
+_FIXES = {"id": "add 'id: a-short-name' (kebab-case)", "label": "add 'label: ...', a short name for tables",
+          "rationale": "add 'rationale: ...': why the element belongs to the story and why its signals fit"}
+
+
+def _entry_problems(e: Entry, report: Report, seen: dict) -> None:
+    el = e.value
+    if not isinstance(el, dict):
+        report.add(f"line {e.line}, element {e.number}", f"expected fields such as 'id: ...', got {_guard.brief(el)}",
+                   f"write each element like\n{EXAMPLE}")
+        return
+    name = f"element {e.number}" + (f" ({_guard.brief(el['id'])[1:-1]})" if isinstance(el.get("id"), str) else "")
+    for key in ("id", "label", "rationale"):
+        if not isinstance(el.get(key), str) or not el[key].strip():
+            report.add(e.at(name, key), f"{key} is missing or empty", _FIXES[key])
+    for key in el:
+        if key not in FIELDS:
+            report.add(e.at(name, key), f"unknown field {_guard.brief(key)}{did_you_mean(key, FIELDS)}",
+                       f"allowed fields: {', '.join(FIELDS)}")
+    if isinstance(el.get("id"), str):
+        if el["id"] in seen:
+            report.add(e.at(name, "id"), f"id {_guard.brief(el['id'])} is used twice (also element {seen[el['id']]})",
+                       "give every element its own id")
+        seen.setdefault(el["id"], e.number)
+    for key in ("signals", "requires"):
+        if key == "requires" and key not in el:
+            continue
+        v = el.get(key)
+        if not isinstance(v, list) or not v or not all(isinstance(s, str) and s.strip() for s in v):
+            report.add(e.at(name, key), f"{key} must be a non-empty list of words or phrases, got {_guard.brief(v)}",
+                       f"write e.g. '{key}: [flood*, storm surge]' (quote words such as 'yes', 'no', 'on')")
+
+
+def _parse(path: Path, folder: Path | None = None) -> tuple[list[Entry], list[Problem]]:
+    report = Report(path)
+    entries = read.yaml_entries(path, report, "story elements", EXAMPLE, path.parent.parent if folder is None else folder)
+    seen: dict[str, int] = {}
+    for e in entries or []:
+        _entry_problems(e, report, seen)
+    return entries or [], report.problems
+
+
+def problems(path, folder=None) -> list[Problem]:
+    """Every problem in an elements file."""
+    return _parse(Path(path), Path(folder) if folder is not None else None)[1]
+
+
+def survey(path, folder=None) -> tuple[int, list[Problem]]:
+    """(how many elements, every problem)."""
+    entries, found = _parse(Path(path), Path(folder) if folder is not None else None)
+    return len(entries), found
+
+
+@read.cached()
+def _load(path) -> tuple[dict, ...]:
+    entries, found = _parse(Path(path))
+    read.first_error(found)
+    return tuple(dict(e.value) for e in entries)
+
+
+def load(path) -> list[dict]:
+    """The elements, checked; each caller gets its own copy to change as it likes."""
+    return copy.deepcopy(list(_load(path)))

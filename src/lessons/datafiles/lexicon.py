@@ -1,0 +1,112 @@
+"""``language/lexicon.csv``: loaded words, each with a category, a neutral alternative, a note a
+student can read and a source.
+
+One row per term; ``pos`` says how it inflects (noun, verb, adj; fixed: exactly as written),
+``forms`` adds irregular forms (separated by '|'), and ``skip_if_preceded_by`` /
+``skip_if_followed_by`` are regular expressions for contexts where the word is not loaded.
+Two terms that differ only in case, spaces, hyphens or the kind of apostrophe are the same
+term (``term_key``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .. import _guard
+from . import read
+from .read import REGEX_FIX, WARNING, Problem, Report
+
+FILE = "language/lexicon.csv"
+CATEGORIES = ("label", "euphemism", "attribution", "intensifier", "distancing", "descriptor", "comment")
+POS = ("noun", "verb", "adj", "fixed")
+COLUMNS = ("term", "category", "neutral", "note", "source", "pos", "forms",
+           "skip_if_preceded_by", "skip_if_followed_by")
+FILLED = ("term", "category", "note", "source", "pos")
+CONTEXT_COLUMNS = ("skip_if_preceded_by", "skip_if_followed_by")
+PATTERN_FLAGS = re.IGNORECASE
+FIXES = {
+    "term": "write the word or phrase",
+    "category": f"use one of {', '.join(CATEGORIES)}",
+    "note": "say in a sentence a student can read why the word is loaded",
+    "source": "say where the entry comes from (a style guide, or 'own reasoned entry')",
+    "pos": f"use one of {', '.join(POS)} (fixed: match the phrase exactly, no inflections)",
+}
+
+_APOSTROPHES = re.compile("['\u2019\u02bc]")
+_JOINERS = re.compile(r"[\s\-\u2010\u2011\u2012\u2013]+")
+
+
+def term_key(surface: str) -> str:
+    """How two terms are told apart: case-folded, no spaces or hyphens, one kind of apostrophe."""
+    text = unicodedata.normalize("NFC", surface).casefold()
+    return _JOINERS.sub("", _APOSTROPHES.sub("'", text))
+
+
+def _parse(path: Path, folder: Path | None = None, book: Path | None = None) -> tuple[list, list[Problem]]:
+    report = Report(path)
+    rows = read.csv_rows(path, report, COLUMNS, COLUMNS, path.parent.parent if folder is None else folder)
+    if rows is None:
+        return [], report.problems
+    if not rows:
+        report.add("line 2", "no entries", "add one line per loaded word under the header, or delete the file")
+    read.require_filled(report, rows, FILLED, FIXES)
+    read.require_one_of(report, rows, "category", CATEGORIES, FIXES["category"])
+    read.require_one_of(report, rows, "pos", POS, FIXES["pos"])
+    shipped = book_terms(book) if book is not None and Path(book).resolve() != path.resolve() else {}
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        term = row.get("term", "")
+        key = term_key(term)
+        if term and not key:
+            report.add(f"line {line}, column term", f"term {_guard.brief(term)} has no letters", FIXES["term"])
+        elif key in seen:
+            report.add(f"line {line}, column term", f"term {_guard.brief(term)} is listed twice (duplicates line {seen[key]})",
+                       "keep one row per term")
+        elif key in shipped:
+            report.add(f"line {line}, column term", f"{_guard.brief(term)} is already in the book's lexicon (line {shipped[key]}); "
+                       "your line replaces it for your articles", "nothing to do if you meant to change its note or category",
+                       WARNING)
+        if key:
+            seen.setdefault(key, line)
+        for column in CONTEXT_COLUMNS:
+            if row.get(column):
+                err = read.regex_problem(row[column], PATTERN_FLAGS)
+                if err:
+                    report.add(f"line {line}, column {column}", f"{_guard.brief(row[column])}: {err}", REGEX_FIX)
+    return rows, report.problems
+
+
+def problems(path, folder=None, book=None) -> list[Problem]:
+    """Every problem in a lexicon file. With `book` (the book's own lexicon), a term the book
+    already has is a warning: the file's line replaces the book's."""
+    return _parse(Path(path), Path(folder) if folder is not None else None, book)[1]
+
+
+def survey(path, folder=None, book=None) -> tuple[int, list[Problem]]:
+    """(how many entries, every problem)."""
+    rows, found = _parse(Path(path), Path(folder) if folder is not None else None, book)
+    return len(rows), found
+
+
+def book_terms(path) -> dict[str, int]:
+    """term_key -> line of every term in a lexicon file that can be read ({} otherwise)."""
+    rows = read.csv_rows(Path(path), Report(path), ("term",))
+    return {term_key(r["term"]): line for line, r in rows or [] if r.get("term")}
+
+
+@read.cached()
+def load(path) -> tuple[dict, ...]:
+    """The rows, checked: every column (stripped) and ``_line``; LessonsDataError for the first problem."""
+    rows, found = _parse(Path(path))
+    read.first_error(found)
+    return tuple({**{c: row.get(c, "") for c in COLUMNS}, "_line": line} for line, row in rows)
+
+
+def merged(additions, book) -> list[dict]:
+    """The book's rows with a folder's rows added (a row for a term the book has replaces it)."""
+    extra = [{c: row.get(c, "") for c in COLUMNS} for _, row in read.csv_rows(Path(additions), Report(additions), COLUMNS) or []]
+    replaced = {term_key(row["term"]) for row in extra}
+    rows = [{c: row.get(c, "") for c in COLUMNS} for _, row in read.csv_rows(Path(book), Report(book), COLUMNS) or []]
+    return [row for row in rows if term_key(row["term"]) not in replaced] + extra

@@ -1,0 +1,308 @@
+"""One reader for every data file: text, YAML and CSV, each value with its line number.
+
+What a file brings in may come from a teacher's folder, so reading is bounded (``lessons._guard``:
+size, inside the folder, no NUL bytes, UTF-8) and YAML goes through ``lessons._yaml`` (no
+aliases, bounded nesting). Nothing here raises on bad input: every problem is added to a
+``Report`` as a ``Problem`` (file, where, what is wrong, how to fix it), so a checker can list
+them all and a loader can raise the first (``first_error``).
+
+``cached`` keeps a loader's result per (path, modification time, size): another folder or a
+changed file is read again, the same file is not.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .. import _guard, _yaml
+from ..errors import LessonsDataError
+
+ERROR, WARNING = "error", "warning"
+
+REGEX_FIX = ("write a Python regular expression (check brackets and backslashes; in YAML put it "
+             "in single quotes, e.g. '\\bpolice\\b')")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a data file: where it is, what is wrong, how to fix it."""
+
+    file: str
+    where: str
+    problem: str
+    fix: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        head = f"{self.file}, {self.where}" if self.where else self.file
+        return f"{self.severity.upper()}: {head}\n    problem: {self.problem}\n    fix: {self.fix}"
+
+    def message(self) -> str:
+        """The problem as one error message: file, where, what is wrong, and the fix."""
+        head = f"{self.file}, {self.where}" if self.where else self.file
+        return f"{head}: {self.problem} (fix: {self.fix})"
+
+
+def problems_table(problems: list[Problem]) -> pd.DataFrame:
+    """The problems as a table (``severity, file, where, problem, fix``) for a notebook."""
+    rows = [dict(severity=p.severity, file=p.file, where=p.where, problem=p.problem, fix=p.fix) for p in problems]
+    return pd.DataFrame(rows, columns=["severity", "file", "where", "problem", "fix"])
+
+
+def first_error(problems: list[Problem]) -> None:
+    """Raise the first error among `problems` as a LessonsDataError (warnings do not count)."""
+    for p in problems:
+        if p.severity == ERROR:
+            raise LessonsDataError(p.message())
+
+
+class Report:
+    """Gathers the problems of one file."""
+
+    def __init__(self, file, out: list[Problem] | None = None):
+        self.file = str(file)
+        self.problems: list[Problem] = [] if out is None else out
+
+    def add(self, where: str, problem: str, fix: str, severity: str = ERROR) -> None:
+        self.problems.append(Problem(self.file, where, problem, fix, severity))
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+
+def did_you_mean(name, allowed) -> str:
+    close = difflib.get_close_matches(str(name), [str(a) for a in allowed], n=1)
+    return f" (did you mean {_guard.brief(close[0])}?)" if close else ""
+
+
+def regex_problem(pattern, flags) -> str | None:
+    """Why a pattern from a data file cannot be used (invalid, too long, may stall), or None.
+    A pattern found fine is remembered: its speed test runs once, not once per check and load."""
+    key = (pattern, int(flags)) if isinstance(pattern, str) else None
+    if key in _FINE_PATTERNS:
+        return None
+    problem = _guard.regex_problem(pattern, flags)
+    if problem is None and key is not None and len(_FINE_PATTERNS) < 10_000:
+        _FINE_PATTERNS.add(key)
+    return problem
+
+
+_FINE_PATTERNS: set = set()
+
+
+# --------------------------------------------------------------------------- text
+_NOT_FOUND = "file not found"
+
+
+def read_text(path: Path, report: Report, folder: Path | None = None,
+              limit: int = _guard.MAX_DATA_BYTES, strip_bom: bool = True) -> str | None:
+    """The file as text (a leading BOM dropped, unless `strip_bom` is false), or None with a
+    problem when it cannot be read as UTF-8 text: missing, not a regular file, outside
+    `folder`, too big, binary, not UTF-8."""
+    problem = _guard.file_problem(path, folder, limit)
+    if problem:
+        fix = ("check that the file exists and that you may read it" if problem == _NOT_FOUND
+               else "replace it with a plain UTF-8 text file inside the folder")
+        report.add("", problem, fix)
+        return None
+    try:
+        data = _guard.read_bytes(path, folder, limit)
+    except LessonsDataError as err:
+        report.add("", str(err).removeprefix(f"{path}: "), "check that the file exists and that you may read it")
+        return None
+    nul = _guard.text_problem(data)
+    if nul:
+        report.add(f"line {nul[0]}", nul[1], "save the text as a plain UTF-8 text file (not a word-processor file)")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        report.add(f"line {line}", f"not UTF-8 text (byte {err.start}: {err.reason})",
+                   "open the file in a text editor and save it with the encoding 'UTF-8'")
+        return None
+    return text.removeprefix("\ufeff") if strip_bom else text
+
+
+# --------------------------------------------------------------------------- YAML
+@dataclass
+class Entry:
+    """One item of a YAML list, with the line of the item and of each of its keys."""
+
+    number: int
+    line: int
+    value: object
+    key_lines: dict = field(default_factory=dict)
+
+    def at(self, name: str, field_name: str) -> str:
+        """'line N, <name>, field <field>': where a field of this entry is."""
+        return f"line {self.key_lines.get(field_name, self.line)}, {name}, field {field_name}"
+
+
+def _duplicate_key(node) -> tuple[int, str] | None:
+    """(line, key) of the first key written twice in one mapping (PyYAML keeps the last)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.MappingNode):
+            seen = set()
+            for key, value in n.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        return key.start_mark.line + 1, key.value
+                    seen.add(key.value)
+                stack.append(value)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+    return None
+
+
+def yaml_data(path: Path, report: Report, folder: Path | None = None):
+    """(data, node) of a YAML file, or None with a problem (unreadable, invalid, a key twice)."""
+    text = read_text(path, report, path.parent if folder is None else folder)
+    if text is None:
+        return None
+    try:
+        data, node = _yaml.parse(text, path)
+    except _yaml.YAMLProblem as err:
+        fix = "write the values out in full, with a few levels of nesting at most"
+        if err.problem.startswith("not valid YAML"):
+            fix = "fix the YAML syntax there: indent with spaces, never tabs; put text containing ': ' or '#' in quotes"
+            if "\t" in text:
+                fix = "replace the tab characters in this file with spaces; put text containing ': ' or '#' in quotes"
+        report.add(f"line {err.line}" if err.line else "", err.problem, fix)
+        return None
+    twice = _duplicate_key(node)
+    if twice:
+        report.add(f"line {twice[0]}", f"key {_guard.brief(twice[1])} appears twice in one entry",
+                   "keep one line for each field (YAML would silently keep only the last)")
+        return None
+    return data, node
+
+
+def yaml_entries(path: Path, report: Report, what: str, example: str,
+                 folder: Path | None = None) -> list[Entry] | None:
+    """A YAML file holding a non-empty list, as entries with line numbers; None after a problem."""
+    parsed = yaml_data(path, report, folder)
+    if parsed is None:
+        return None
+    data, node = parsed
+    if not isinstance(data, list) or not data or not isinstance(node, yaml.SequenceNode):
+        got = type(data).__name__ if data is not None else "an empty file"
+        report.add("", f"expected a list of {what}, one entry each, got {got}",
+                   f"write one entry per item, each starting with '- ', e.g.\n{example}")
+        return None
+    entries = []
+    for number, (item, child) in enumerate(zip(data, node.value), start=1):
+        keys = {}
+        if isinstance(child, yaml.MappingNode):
+            keys = {str(k.value): k.start_mark.line + 1 for k, _ in child.value}
+        entries.append(Entry(number, child.start_mark.line + 1, item, keys))
+    return entries
+
+
+# --------------------------------------------------------------------------- CSV
+def csv_rows(path: Path, report: Report, required: tuple[str, ...], allowed: tuple[str, ...] | None = None,
+             folder: Path | None = None) -> list[tuple[int, dict]] | None:
+    """Rows of a CSV file as (line, {column: stripped value}); None after a problem with the file
+    or its header. Blank lines are skipped; a row with too many or too few values is a problem.
+    `allowed` (default: any) lists the columns the file may have."""
+    text = read_text(path, report, path.parent if folder is None else folder)
+    if text is None:
+        return None
+    names = allowed or required
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        report.add("line 1", "the file is empty", f"the first line names the columns: {','.join(names)}")
+        return None
+    except csv.Error as err:
+        report.add("line 1", f"not valid CSV ({err})", "check the quotation marks on that line")
+        return None
+    missing = [c for c in required if c not in header]
+    if missing:
+        report.add("line 1", f"missing column(s) {', '.join(missing)}",
+                   f"the first line must name the columns: {','.join(names)}")
+        return None
+    if allowed is not None:
+        for name in header:
+            if name and name not in allowed:
+                report.add("line 1", f"unknown column {_guard.brief(name)}{did_you_mean(name, allowed)}",
+                           f"allowed columns: {', '.join(allowed)}")
+    rows = []
+    line = reader.line_num
+    try:
+        for values in reader:
+            start, line = line + 1, reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                report.add(f"line {start}", f"{len(values)} values for {len(header)} columns",
+                           "put text containing a comma in double quotes, and give every column a value (empty is ,,)")
+                continue
+            rows.append((start, {h: v.strip() for h, v in zip(header, values)}))
+    except csv.Error as err:
+        report.add(f"line {reader.line_num}", f"not valid CSV ({err})", "check the quotation marks on that line")
+    return rows
+
+
+def require_filled(report: Report, rows: list[tuple[int, dict]], columns, fixes: dict | None = None) -> None:
+    """A problem for every row with an empty value in one of `columns`."""
+    for line, row in rows:
+        for key in columns:
+            if not row.get(key):
+                report.add(f"line {line}, column {key}", f"{key} is empty",
+                           (fixes or {}).get(key, "give every column a value"))
+
+
+def require_one_of(report: Report, rows: list[tuple[int, dict]], column: str, allowed, fix: str | None = None) -> None:
+    """A problem for every row whose (non-empty) `column` is not one of `allowed`."""
+    for line, row in rows:
+        value = row.get(column)
+        if value and value not in allowed:
+            report.add(f"line {line}, column {column}",
+                       f"unknown {column} {_guard.brief(value)}{did_you_mean(value, allowed)}",
+                       fix or f"use one of {', '.join(allowed)}")
+
+
+# --------------------------------------------------------------------------- caching
+def stamp(path) -> tuple:
+    """(resolved path, modification time, size) of a file; (path, None, None) when it is missing,
+    so that its loader reports the missing file itself."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return str(path), None, None
+    return str(path.resolve()), st.st_mtime_ns, st.st_size
+
+
+def cached(maxsize: int = 16):
+    """Cache a loader ``f(path, *args)`` by the file's (path, modification time, size) and the
+    other arguments. A missing file is never cached."""
+    def wrap(fn):
+        @functools.lru_cache(maxsize=maxsize)
+        def by_stamp(key, path, *args):
+            return fn(path, *args)
+
+        @functools.wraps(fn)
+        def load(path, *args):
+            key = stamp(path)
+            if key[1] is None:
+                return fn(Path(path), *args)
+            return by_stamp(key, Path(path), *args)
+
+        load.cache_clear = by_stamp.cache_clear
+        return load
+    return wrap
