@@ -132,7 +132,7 @@ def test_problems_lists_every_problem_load_raises_the_first(tmp_path):
 def test_reader_keeps_line_numbers_skips_blank_lines_and_a_bom(tmp_path):
     path = tmp_path / "t.csv"
     path.write_bytes("\ufeffa,b\n1,2\n\n3,\n".encode("utf-8"))
-    report = read.Report(path)
+    report = read.FileReport(path)
     rows = read.csv_rows(path, report, ("a", "b"))
     assert rows == [(2, {"a": "1", "b": "2"}), (4, {"a": "3", "b": ""})]
     with pytest.raises(LessonsDataError, match=r"t\.csv, line 4, column b: b is empty"):
@@ -143,7 +143,7 @@ def test_reader_keeps_line_numbers_skips_blank_lines_and_a_bom(tmp_path):
 def test_reader_refuses_a_key_written_twice_at_any_depth(tmp_path):
     path = tmp_path / "x.yml"
     path.write_text("- id: a\n  rules:\n    - verb: x\n      verb: y\n", encoding="utf-8")
-    report = read.Report(path)
+    report = read.FileReport(path)
     assert read.yaml_entries(path, report, "things", "- id: a") is None
     (problem,) = report.problems
     assert problem.where == "line 4" and "'verb' appears twice" in problem.problem
@@ -248,3 +248,39 @@ def test_coverage_follows_a_changed_word_list(monkeypatch, tmp_path):
     (data / "compare" / "spelling.csv").write_text("british,american,match,source\ncolour,colr,word,own\n", encoding="utf-8")
     os.utime(data / "compare" / "spelling.csv", ns=(1, 10**18))
     assert compare.coverage(arts, el)["covered"].tolist() == [False]  # now colour -> colr
+
+
+def test_small_tables_name_file_line_and_column(tmp_path):
+    folder = tmp_path / "compare"
+    shutil.copytree(ROOT / "data" / "compare", folder)
+    _append(folder / "spelling.csv", "centre,center,letters,own\n")
+    with pytest.raises(LessonsDataError, match=r"spelling\.csv, line \d+, column match: unknown match 'letters'"):
+        compare._lexicon_for(str(folder))
+    ref = tmp_path / "reference_terms.csv"
+    ref.write_text("term,group,pos,forms,loaded,rationale\nmob,crowd,noun,,maybe,r\nMob,crowd,noun,,no,r\n", encoding="utf-8")
+    found = [(p.where, p.problem.split(" (")[0]) for p in language_reference_problems(ref)]
+    assert found == [("line 2, column loaded", "unknown loaded 'maybe'"), ("line 3, column term", "term 'Mob' is listed twice")]
+    with pytest.raises(LessonsDataError, match=r"reference_terms\.csv, line 2, column loaded"):
+        language.load_reference_terms(ref)
+
+
+def language_reference_problems(path):
+    from lessons.datafiles import reference_terms
+
+    return reference_terms.problems(path)
+
+
+def test_exercise_problems_are_the_loaders_message(tmp_path):
+    """exercises.problems() (what a checker lists) and load_exercises() (what a chapter raises)
+    name the same file, line, entry and field."""
+    from lessons import exercises as X
+
+    (tmp_path / "ch.yml").write_text("- id: a\n  type: choice\n  prompt: p\n  options: [x, y]\n  answer: 2\n"
+                                     "  explanation: e\n  source: s\n  colour: red\n", encoding="utf-8")
+    found = exercises.problems(tmp_path)
+    assert [(p.where, p.problem.split(":")[0]) for p in found] == [
+        ("line 8, entry 1 (id 'a')", "field 'colour' is not a known field (known"),
+        ("line 5, entry 1 (id 'a')", "field 'answer' is 2 but there are only 2 options (indices 0 to 1)")]
+    with pytest.raises(LessonsDataError) as err:
+        X.load_exercises(tmp_path)
+    assert str(err.value).splitlines() == [f"{p.file}, {p.where}: {p.problem}" for p in found]

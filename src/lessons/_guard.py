@@ -108,24 +108,6 @@ def text_problem(data: bytes) -> tuple[int, str] | None:
     return None
 
 
-def open_text(path, limit: int = MAX_DATA_BYTES):
-    """A data file (e.g. a CSV) as an open text stream, after the checks of ``read_bytes``, with
-    no NUL bytes and valid UTF-8; LessonsDataError naming the file (and line) otherwise."""
-    import io
-
-    data = read_bytes(Path(path), None, limit)
-    nul = text_problem(data)
-    if nul:
-        raise LessonsDataError(f"{path}, line {nul[0]}: {nul[1]}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise LessonsDataError(f"{path}, line {line}: not UTF-8 text (byte {err.start}: {err.reason}); "
-                               "save the file as UTF-8") from None
-    return io.StringIO(text, newline="")
-
-
 # --------------------------------------------------------------------------- regular expressions
 _UNBOUNDED = 10  # a repeat allowing more than this many copies counts as unbounded
 

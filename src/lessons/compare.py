@@ -105,21 +105,15 @@ def _lexicon_for(folder: str) -> _Lexicon:
 @lru_cache(maxsize=4)
 def _lexicon_cached(folder: str, stamps: tuple) -> _Lexicon:
     root = Path(folder)
-    spelling = _read_csv(root / "spelling.csv", ("british", "american", "match", "source"))
+    spelling = tables.rows(root / "spelling.csv", ("british", "american", "match", "source"),
+                           one_of={"match": ("word", "prefix", "suffix")})
     word, prefix, suffix = {}, [], []
-    for i, row in enumerate(spelling, start=2):
-        kind = row["match"]
-        if kind == "word":
-            word[row["british"].lower()] = row["american"].lower()
-        elif kind == "prefix":
-            prefix.append((row["british"].lower(), row["american"].lower()))
-        elif kind == "suffix":
-            suffix.append((row["british"].lower(), row["american"].lower()))
+    for row in spelling:
+        pair = (row["british"].lower(), row["american"].lower())
+        if row["match"] == "word":
+            word[pair[0]] = pair[1]
         else:
-            raise LessonsDataError(
-                f"{root / 'spelling.csv'}, line {i}: match must be word, prefix or "
-                f"suffix, not {kind!r}"
-            )
+            (prefix if row["match"] == "prefix" else suffix).append(pair)
     prefix.sort(key=lambda p: -len(p[0]))
     compounds = {}
     for row in _read_csv(root / "compounds.csv", ("variant", "standard", "source")):

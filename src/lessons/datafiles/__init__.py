@@ -15,12 +15,14 @@ module                 file                                        loaded by
 ``elements``           ``compare/elements.yml``                    ``compare.load_elements``
 ``lexicon``            ``language/lexicon.csv``                    ``language.load_lexicon``
 ``exercises``          ``exercises/*.yml``                         ``exercises.load_exercises``
+``reference_terms``    ``language/reference_terms.csv``            ``language.load_reference_terms``
 ``tables``             the small CSV tables (hedges, units, ...)   figures, compare, language
 =====================  ==========================================  =========================
 
-Every file is read by ``lessons.datafiles.read`` (bounded, UTF-8, line numbers kept); loaded
-data are cached by (path, modification time, size), so a changed file or another folder is
-read again.
+Every file is read by ``lessons.datafiles.read`` (bounded, UTF-8, line numbers kept, a key
+written twice refused); loaded data are cached by (path, modification time, size), so a
+changed file or another folder is read again. ``lessons.check`` lists the problems of a
+teacher's folder; ``survey(path)`` gives it (how many entries, every problem) from one read.
 """
 
 from .read import ERROR, WARNING, Problem, first_error, problems_table

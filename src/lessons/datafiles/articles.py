@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import WARNING, Entry, Problem, Report, did_you_mean
+from .read import WARNING, Entry, Problem, FileReport, did_you_mean
 
 METADATA_FILE = "articles.yml"
 RAW_FOLDER = "raw"
@@ -82,14 +82,14 @@ def raw_files(folder: Path) -> list[Path]:
 def read_article(path, folder=None) -> str:
     """One raw article as text, exactly as in the file; LessonsDataError for a missing,
     undecodable, too big or binary file, or (given `folder`) one that leads outside it."""
-    report = Report(path)
+    report = FileReport(path)
     text = read.read_text(Path(path), report, Path(folder) if folder is not None else None,
                           _guard.MAX_ARTICLE_BYTES, strip_bom=False)
     read.first_error(report.problems)
     return text
 
 
-def _fields_problems(e: Entry, report: Report, name: str) -> None:
+def _fields_problems(e: Entry, report: FileReport, name: str) -> None:
     entry = e.value
     for field in REQUIRED_FIELDS:
         if field not in entry:
@@ -124,7 +124,7 @@ def _fields_problems(e: Entry, report: Report, name: str) -> None:
                    f"write {HINTS['published']}", WARNING)
 
 
-def _source_problem(folder: Path, e: Entry, report: Report, name: str) -> Path | None:
+def _source_problem(folder: Path, e: Entry, report: FileReport, name: str) -> Path | None:
     """The entry's raw file when it can be read; else None (with a problem)."""
     source = e.value.get("source_file")
     if source in (None, ""):
@@ -153,7 +153,7 @@ def _metadata(folder: Path, out: list[Problem]) -> tuple[list[tuple[dict, Path]]
     """(entries whose text can be read, with their raw file; every source_file named, or None
     when articles.yml could not be read)."""
     path = folder / METADATA_FILE
-    report = Report(path, out)
+    report = FileReport(path, out)
     if not path.exists():
         report.add("", "metadata file not found",
                    f"create {METADATA_FILE} in {folder} with one entry per article, e.g.\n{EXAMPLE}")
@@ -200,21 +200,21 @@ def _parse(folder: Path) -> tuple[list[tuple[dict, object]], list[Problem]]:
 
     out: list[Problem] = []
     if not folder.is_dir():
-        Report(folder, out).add("", "folder not found",
+        FileReport(folder, out).add("", "folder not found",
                                 "give the path of a folder holding articles.yml and raw/ (see your_own_articles)")
         return [], out
     usable, named = _metadata(folder, out)
     raw = folder / RAW_FOLDER
     if not raw.is_dir():
-        Report(raw, out).add("", "folder not found", f"create {raw} and put one UTF-8 text file per article in it")
+        FileReport(raw, out).add("", "folder not found", f"create {raw} and put one UTF-8 text file per article in it")
         return [], out
     if not _guard.inside(raw, folder):
-        Report(raw, out).add("", f"the folder {RAW_FOLDER}/ leads outside {folder} (a symbolic link?)",
+        FileReport(raw, out).add("", f"the folder {RAW_FOLDER}/ leads outside {folder} (a symbolic link?)",
                              f"make {RAW_FOLDER}/ a real folder inside {folder} and copy the articles into it")
         return [], out
     fine = []
     for entry, path, entry_ok in usable:
-        report = Report(path, out)
+        report = FileReport(path, out)
         text = read.read_text(path, report, folder, _guard.MAX_ARTICLE_BYTES, strip_bom=False)  # offsets index the file
         if text is None:
             continue
@@ -230,7 +230,7 @@ def _parse(folder: Path) -> tuple[list[tuple[dict, object]], list[Problem]]:
             fine.append((entry, cleaned))
     for path in raw_files(folder) if named is not None else []:
         if path.name not in named:
-            Report(path, out).add("", "this file is not listed in articles.yml, so it is not used",
+            FileReport(path, out).add("", "this file is not listed in articles.yml, so it is not used",
                                   f"add an entry with 'source_file: {path.name}', or move the file out of {RAW_FOLDER}/",
                                   WARNING)
     return fine, out

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import REGEX_FIX, Entry, Problem, Report, did_you_mean
+from .read import REGEX_FIX, Entry, Problem, FileReport, did_you_mean
 
 FILE = "figures/claims.yml"
 REQUIRED = ("claim", "label", "unit", "rules", "rationale")
@@ -54,7 +54,7 @@ class Claim:
     rules: tuple  # tuple of dicts of compiled conditions
 
 
-def _entry_problems(e: Entry, report: Report, seen: dict) -> None:
+def _entry_problems(e: Entry, report: FileReport, seen: dict) -> None:
     claim = e.value
     if not isinstance(claim, dict):
         report.add(f"line {e.line}, claim {e.number}", f"expected fields such as 'claim: ...', got {_guard.brief(claim)}",
@@ -109,7 +109,7 @@ def _entry_problems(e: Entry, report: Report, seen: dict) -> None:
 
 
 def _parse(path: Path, folder: Path | None = None) -> tuple[list[Entry], list[Problem]]:
-    report = Report(path)
+    report = FileReport(path)
     entries = read.yaml_entries(path, report, "figure claims", EXAMPLE, path.parent.parent if folder is None else folder)
     seen: dict[str, int] = {}
     for e in entries or []:

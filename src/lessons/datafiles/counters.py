@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import REGEX_FIX, Problem, Report
+from .read import REGEX_FIX, Problem, FileReport
 
 FILE = "figures/counters.csv"
 COLUMNS = ("pattern", "counter", "kind", "rationale")
@@ -16,7 +16,7 @@ PATTERN_FLAGS = re.IGNORECASE
 
 
 def _parse(path: Path, folder: Path | None = None) -> tuple[list, list[Problem]]:
-    report = Report(path)
+    report = FileReport(path)
     rows = read.csv_rows(path, report, COLUMNS, COLUMNS, path.parent.parent if folder is None else folder)
     read.require_filled(report, rows or [], COLUMNS)
     for line, row in rows or []:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import Entry, Problem, Report, did_you_mean
+from .read import Entry, Problem, FileReport, did_you_mean
 
 FILE = "compare/elements.yml"
 REQUIRED = ("id", "label", "signals", "rationale")
@@ -25,7 +25,7 @@ _FIXES = {"id": "add 'id: a-short-name' (kebab-case)", "label": "add 'label: ...
           "rationale": "add 'rationale: ...': why the element belongs to the story and why its signals fit"}
 
 
-def _entry_problems(e: Entry, report: Report, seen: dict) -> None:
+def _entry_problems(e: Entry, report: FileReport, seen: dict) -> None:
     el = e.value
     if not isinstance(el, dict):
         report.add(f"line {e.line}, element {e.number}", f"expected fields such as 'id: ...', got {_guard.brief(el)}",
@@ -54,7 +54,7 @@ def _entry_problems(e: Entry, report: Report, seen: dict) -> None:
 
 
 def _parse(path: Path, folder: Path | None = None) -> tuple[list[Entry], list[Problem]]:
-    report = Report(path)
+    report = FileReport(path)
     entries = read.yaml_entries(path, report, "story elements", EXAMPLE, path.parent.parent if folder is None else folder)
     seen: dict[str, int] = {}
     for e in entries or []:

@@ -19,7 +19,7 @@ import yaml
 
 from ..paths import REPO_ROOT
 from . import read
-from .read import Problem, Report
+from .read import Problem, FileReport
 
 FOLDER = "exercises"
 TYPES = ("choice", "multi", "numeric", "words", "text")
@@ -210,11 +210,11 @@ def _parse(folder: Path) -> tuple[dict[str, dict], list[Problem]]:
     found: dict[str, dict] = {}
     first_seen: dict[str, str] = {}
     if not folder.is_dir():
-        Report(label(folder), out).add("", "exercise folder not found", f"create {folder} with one YAML file per chapter")
+        FileReport(label(folder), out).add("", "exercise folder not found", f"create {folder} with one YAML file per chapter")
         return found, out
     for path in files(folder):
         name = label(path)
-        report = Report(name, out)
+        report = FileReport(name, out)
         parsed = read.yaml_data(path, report, folder)
         data = parsed[0] if parsed else None
         if data is None:

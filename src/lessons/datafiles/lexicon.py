@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import REGEX_FIX, WARNING, Problem, Report
+from .read import REGEX_FIX, WARNING, Problem, FileReport
 
 FILE = "language/lexicon.csv"
 CATEGORIES = ("label", "euphemism", "attribution", "intensifier", "distancing", "descriptor", "comment")
@@ -45,7 +45,7 @@ def term_key(surface: str) -> str:
 
 
 def _parse(path: Path, folder: Path | None = None, book: Path | None = None) -> tuple[list, list[Problem]]:
-    report = Report(path)
+    report = FileReport(path)
     rows = read.csv_rows(path, report, COLUMNS, COLUMNS, path.parent.parent if folder is None else folder)
     if rows is None:
         return [], report.problems
@@ -92,7 +92,7 @@ def survey(path, folder=None, book=None) -> tuple[int, list[Problem]]:
 
 def book_terms(path) -> dict[str, int]:
     """term_key -> line of every term in a lexicon file that can be read ({} otherwise)."""
-    rows = read.csv_rows(Path(path), Report(path), ("term",))
+    rows = read.csv_rows(Path(path), FileReport(path), ("term",))
     return {term_key(r["term"]): line for line, r in rows or [] if r.get("term")}
 
 
@@ -106,7 +106,7 @@ def load(path) -> tuple[dict, ...]:
 
 def merged(additions, book) -> list[dict]:
     """The book's rows with a folder's rows added (a row for a term the book has replaces it)."""
-    extra = [{c: row.get(c, "") for c in COLUMNS} for _, row in read.csv_rows(Path(additions), Report(additions), COLUMNS) or []]
+    extra = [{c: row.get(c, "") for c in COLUMNS} for _, row in read.csv_rows(Path(additions), FileReport(additions), COLUMNS) or []]
     replaced = {term_key(row["term"]) for row in extra}
-    rows = [{c: row.get(c, "") for c in COLUMNS} for _, row in read.csv_rows(Path(book), Report(book), COLUMNS) or []]
+    rows = [{c: row.get(c, "") for c in COLUMNS} for _, row in read.csv_rows(Path(book), FileReport(book), COLUMNS) or []]
     return [row for row in rows if term_key(row["term"]) not in replaced] + extra

@@ -3,7 +3,7 @@
 What a file brings in may come from a teacher's folder, so reading is bounded (``lessons._guard``:
 size, inside the folder, no NUL bytes, UTF-8) and YAML goes through ``lessons._yaml`` (no
 aliases, bounded nesting). Nothing here raises on bad input: every problem is added to a
-``Report`` as a ``Problem`` (file, where, what is wrong, how to fix it), so a checker can list
+``FileReport`` as a ``Problem`` (file, where, what is wrong, how to fix it), so a checker can list
 them all and a loader can raise the first (``first_error``).
 
 ``cached`` keeps a loader's result per (path, modification time, size): another folder or a
@@ -65,7 +65,7 @@ def first_error(problems: list[Problem]) -> None:
             raise LessonsDataError(p.message())
 
 
-class Report:
+class FileReport:
     """Gathers the problems of one file."""
 
     def __init__(self, file, out: list[Problem] | None = None):
@@ -104,7 +104,7 @@ _FINE_PATTERNS: set = set()
 _NOT_FOUND = "file not found"
 
 
-def read_text(path: Path, report: Report, folder: Path | None = None,
+def read_text(path: Path, report: FileReport, folder: Path | None = None,
               limit: int = _guard.MAX_DATA_BYTES, strip_bom: bool = True) -> str | None:
     """The file as text (a leading BOM dropped, unless `strip_bom` is false), or None with a
     problem when it cannot be read as UTF-8 text: missing, not a regular file, outside
@@ -167,7 +167,7 @@ def _duplicate_key(node) -> tuple[int, str] | None:
     return None
 
 
-def yaml_data(path: Path, report: Report, folder: Path | None = None):
+def yaml_data(path: Path, report: FileReport, folder: Path | None = None):
     """(data, node) of a YAML file, or None with a problem (unreadable, invalid, a key twice)."""
     text = read_text(path, report, path.parent if folder is None else folder)
     if text is None:
@@ -190,7 +190,7 @@ def yaml_data(path: Path, report: Report, folder: Path | None = None):
     return data, node
 
 
-def yaml_entries(path: Path, report: Report, what: str, example: str,
+def yaml_entries(path: Path, report: FileReport, what: str, example: str,
                  folder: Path | None = None) -> list[Entry] | None:
     """A YAML file holding a non-empty list, as entries with line numbers; None after a problem."""
     parsed = yaml_data(path, report, folder)
@@ -212,7 +212,7 @@ def yaml_entries(path: Path, report: Report, what: str, example: str,
 
 
 # --------------------------------------------------------------------------- CSV
-def csv_rows(path: Path, report: Report, required: tuple[str, ...], allowed: tuple[str, ...] | None = None,
+def csv_rows(path: Path, report: FileReport, required: tuple[str, ...], allowed: tuple[str, ...] | None = None,
              folder: Path | None = None) -> list[tuple[int, dict]] | None:
     """Rows of a CSV file as (line, {column: stripped value}); None after a problem with the file
     or its header. Blank lines are skipped; a row with too many or too few values is a problem.
@@ -257,7 +257,7 @@ def csv_rows(path: Path, report: Report, required: tuple[str, ...], allowed: tup
     return rows
 
 
-def require_filled(report: Report, rows: list[tuple[int, dict]], columns, fixes: dict | None = None) -> None:
+def require_filled(report: FileReport, rows: list[tuple[int, dict]], columns, fixes: dict | None = None) -> None:
     """A problem for every row with an empty value in one of `columns`."""
     for line, row in rows:
         for key in columns:
@@ -266,7 +266,7 @@ def require_filled(report: Report, rows: list[tuple[int, dict]], columns, fixes:
                            (fixes or {}).get(key, "give every column a value"))
 
 
-def require_one_of(report: Report, rows: list[tuple[int, dict]], column: str, allowed, fix: str | None = None) -> None:
+def require_one_of(report: FileReport, rows: list[tuple[int, dict]], column: str, allowed, fix: str | None = None) -> None:
     """A problem for every row whose (non-empty) `column` is not one of `allowed`."""
     for line, row in rows:
         value = row.get(column)
@@ -278,31 +278,33 @@ def require_one_of(report: Report, rows: list[tuple[int, dict]], column: str, al
 
 # --------------------------------------------------------------------------- caching
 def stamp(path) -> tuple:
-    """(resolved path, modification time, size) of a file; (path, None, None) when it is missing,
-    so that its loader reports the missing file itself."""
-    path = Path(path)
+    """(absolute path, modification time, size) of a file; (path, None, None) when it is
+    missing, so that its loader reports the missing file itself."""
     try:
         st = os.stat(path)
     except (OSError, ValueError):
         return str(path), None, None
-    return str(path.resolve()), st.st_mtime_ns, st.st_size
+    return os.path.abspath(path), st.st_mtime_ns, st.st_size
 
 
 def cached(maxsize: int = 16):
     """Cache a loader ``f(path, *args)`` by the file's (path, modification time, size) and the
-    other arguments. A missing file is never cached."""
+    other arguments: another file, or the same file changed, is loaded again. A missing file
+    and a file with problems are never cached (the loader raises each time)."""
     def wrap(fn):
-        @functools.lru_cache(maxsize=maxsize)
-        def by_stamp(key, path, *args):
-            return fn(path, *args)
+        cache: dict = {}
 
         @functools.wraps(fn)
         def load(path, *args):
-            key = stamp(path)
-            if key[1] is None:
+            key = (stamp(path), args)
+            if key[0][1] is None:
                 return fn(Path(path), *args)
-            return by_stamp(key, Path(path), *args)
+            if key not in cache:
+                if len(cache) >= maxsize:
+                    cache.pop(next(iter(cache)))  # the oldest entry
+                cache[key] = fn(Path(path), *args)
+            return cache[key]
 
-        load.cache_clear = by_stamp.cache_clear
+        load.cache_clear = cache.clear
         return load
     return wrap

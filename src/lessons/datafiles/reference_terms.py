@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import _guard
 from . import read
 from .lexicon import POS, term_key
-from .read import Problem, Report
+from .read import Problem, FileReport
 
 FILE = "language/reference_terms.csv"
 COLUMNS = ("term", "group", "pos", "forms", "loaded", "rationale")
@@ -22,7 +22,7 @@ LOADED = ("yes", "no")
 
 
 def _parse(path: Path) -> tuple[list, list[Problem]]:
-    report = Report(path)
+    report = FileReport(path)
     rows = read.csv_rows(path, report, COLUMNS)
     if rows is None:
         return [], report.problems
