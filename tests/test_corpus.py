@@ -142,6 +142,50 @@ def test_news_sentences_that_look_like_boilerplate_are_kept():
     assert len(cleaned.paragraphs) + bool(cleaned.headline) == 3
 
 
+# ------------------------------------------------------------------ standfirst (issue 14)
+STANDFIRST_PAGE = """Harbour reopens after storm
+
+Officials said 40 boats had been damaged and 12 sunk.
+
+Updated | 4 May 2023
+
+THE HARBOUR reopened on Monday after a week of repairs, the port authority said.
+
+Fishermen returned to work at dawn.
+"""
+
+
+def test_the_line_between_headline_and_update_stamp_is_a_standfirst_not_the_lead():
+    cleaned = corpus.clean_text(STANDFIRST_PAGE)
+    kinds = dict(zip(cleaned.parts["text"], cleaned.parts["kind"]))
+    assert kinds["Officials said 40 boats had been damaged and 12 sunk."] == "standfirst"
+    assert kinds["Fishermen returned to work at dawn."] == "paragraph"
+    # the standfirst stays in the body (its figures are the page's), but is not its lead
+    assert cleaned.body.startswith("Officials said 40 boats")
+
+
+def test_no_standfirst_without_a_stamp_after_it_or_when_too_long():
+    no_stamp = STANDFIRST_PAGE.replace("Updated | 4 May 2023\n", "")
+    assert "standfirst" not in set(corpus.clean_text(no_stamp).parts["kind"])
+    long_line = " ".join(["word"] * 70) + "."
+    too_long = STANDFIRST_PAGE.replace("Officials said 40 boats had been damaged and 12 sunk.", long_line)
+    assert "standfirst" not in set(corpus.clean_text(too_long).parts["kind"])
+    stamp_first = corpus.clean_text(MADE_UP_PAGE)  # the stamp comes before the first paragraph
+    assert "standfirst" not in set(stamp_first.parts["kind"])
+
+
+def test_openings_give_headline_standfirst_and_lead_of_each_report():
+    openings = corpus.openings()
+    assert list(openings.columns) == ["article_id", "headline", "standfirst", "lead"]
+    assert list(openings["article_id"]) == list(corpus.load_articles()["article_id"])
+    tj = openings.set_index("article_id").loc["thejournal"]
+    # TheJournal's page: the ministry's count sits under the headline, before 'LAST UPDATE'
+    assert tj["standfirst"].startswith("The interior ministry said earlier that 26")
+    assert tj["lead"].startswith("KAZAKHSTAN’S PRESIDENT has rejected calls for talks")
+    assert (openings["lead"] != "").all() and (openings["lead"] != openings["standfirst"]).all()
+    assert (openings["standfirst"] != "").sum() == 1  # no other page has a stamp after its first line
+
+
 # ------------------------------------------------------------------ loading errors
 def _copy_data(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "data" / "raw", tmp_path / "raw")
