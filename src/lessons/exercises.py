@@ -152,10 +152,16 @@ def _problems(entry: Any) -> list[tuple[str, str]]:
             opts = None
         n = len(opts) if opts else None
         if has_ans and typ == "choice":
-            if not _is_int(ans):
-                out.append(("answer", f"is {ans!r}: must be the index (0, 1, ...) of the right option"))
-            elif n is not None and not 0 <= ans < n:
-                out.append(("answer", f"is {ans} but there are only {n} options "
+            # one index, or a list of indices when several options are defensible answers
+            listed = isinstance(ans, list)
+            if not (_is_int(ans) or (listed and ans and all(_is_int(a) for a in ans))):
+                out.append(("answer", f"is {ans!r}: must be the index (0, 1, ...) of the right option, "
+                                      "or a list of the indices of every defensible option"))
+            elif listed and len(set(ans)) != len(ans):
+                out.append(("answer", f"is {ans!r}: an index is listed twice"))
+            elif n is not None and any(not 0 <= a < n for a in (ans if listed else [ans])):
+                bad = [a for a in (ans if listed else [ans]) if not 0 <= a < n][0]
+                out.append(("answer", f"is {bad} but there are only {n} options "
                                       f"(indices 0 to {n - 1})"))
         if has_ans and typ == "multi":
             if not (isinstance(ans, list) and ans and all(_is_int(a) for a in ans)):
@@ -576,7 +582,7 @@ def check(exercise: dict, response: Any) -> dict:
             return _result(False, "invalid", f"{NO} That is not one of the options.", chosen=None)
         fb = exercise.get("feedback") or []
         note = fb[i] if 0 <= i < len(fb) and fb[i].strip() else ""
-        if i == ans:
+        if i in choice_key(exercise):
             return _result(True, "correct", f"{OK} Correct." + (f" {note}" if note else ""), chosen=i)
         return _result(False, "incorrect",
                        f"{NO} Not quite." + (f" {note}" if note else " Try again."), chosen=i)
@@ -707,11 +713,21 @@ def check(exercise: dict, response: Any) -> dict:
                            f"must be one of {', '.join(TYPES)}")
 
 
+def choice_key(exercise: dict) -> list[int]:
+    """The option indices a choice exercise accepts: its `answer`, one index or a list (when
+    several options are defensible, any one of them is right)."""
+    ans = exercise.get("answer")
+    return list(ans) if isinstance(ans, list) else [ans]
+
+
 def answer_text(exercise: dict) -> str:
     """The right answer as plain text (for 'Show answer')."""
     typ, ans = exercise["type"], exercise["answer"]
     if typ == "choice":
-        return exercise["options"][ans]
+        key = choice_key(exercise)
+        if len(key) > 1:
+            return "Any of these: " + "; ".join(exercise["options"][i] for i in key)
+        return exercise["options"][key[0]]
     if typ == "multi":
         return "; ".join(exercise["options"][i] for i in sorted(ans))
     if typ == "numeric":
