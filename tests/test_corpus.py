@@ -359,3 +359,17 @@ def test_article_html_escapes_and_marks_quotes():
     html = corpus.article_html('He wrote “<script>alert(1)</script>” here.\n\nNext & last.')
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'class="lx-quote"' in html and html.count("<p>") == 2 and "&amp;" in html
+
+
+def test_caption_without_credit_says_the_credit_once_in_its_own_column():
+    assert corpus.caption_without_credit("Protest in Aktau. Alamy Stock Photo Alamy Stock Photo",
+                                         "Alamy Stock Photo") == "Protest in Aktau."
+    assert corpus.caption_without_credit("A barricade. (photo credit: REUTERS/X)", "REUTERS/X") == "A barricade."
+    assert corpus.caption_without_credit("Central Asia [Jane Roe/AP]", "Jane Roe/AP") == "Central Asia"
+    assert corpus.caption_without_credit("The president, 7 January | EFE/EPA", "EFE/EPA") == "The president, 7 January"
+    assert corpus.caption_without_credit("© AFP 2022", "AFP 2022") == ""
+    assert corpus.caption_without_credit("No credit here.", "") == "No credit here."
+    # on the five pages: no caption keeps its credit at the end
+    for row in corpus.captions().itertuples():
+        shown = corpus.caption_without_credit(row.caption, row.credit)
+        assert not row.credit or not shown.endswith(row.credit), row.caption

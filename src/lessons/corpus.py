@@ -165,6 +165,28 @@ def _credit_of(match: re.Match | None) -> str:
     return re.sub(r"^(.+?)(?:\s+\1)+$", r"\1", credit)
 
 
+def caption_without_credit(caption: str, credit: str) -> str:
+    """The words of a caption without the credit at its end, however often the page repeats it
+    ('Protest in Aktau. Alamy Stock Photo Alamy Stock Photo' -> 'Protest in Aktau.'); "" when
+    the line is only a credit ('© AFP 2022'). The credit is shown once, in its own column."""
+    out = text_arg(caption, "caption_without_credit").strip()
+    credit = text_arg(credit, "caption_without_credit").strip()
+    if not credit:
+        return out
+    # '(photo credit: X)' at the end: searched only in the last few characters (linear time)
+    wrapped = re.compile(r"\(\s*+(?:photo\s++)?credit:\s*+" + re.escape(credit) + r"\s*+\)$", re.IGNORECASE)
+    window = max(0, len(out) - len(credit) - 40)
+    m = wrapped.search(out, window)
+    if m:
+        out = out[: m.start()].rstrip(" |")
+    for _ in range(len(out) // len(credit) + 1):  # each round removes one copy, or stops
+        tail = next((t for t in (f"[{credit}]", credit) if out.endswith(t)), None)
+        if tail is None:
+            break
+        out = out[: -len(tail)].rstrip(" |")
+    return out if any(ch.isalnum() for ch in out) else ""
+
+
 def _starts_one_of(sorted_texts: list[str], text: str, proper: bool = False) -> bool:
     """Is ``text`` the start of one of ``sorted_texts`` (a longer one if ``proper``)? The texts
     that start with ``text`` follow it directly in sorted order, so one bisection answers."""
