@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from lessons import exercises as X
-from lessons.grading import gradebook_header
+from lessons.grading import WRITTEN_PREFIX, gradebook_header
 
 # The gradebook columns are those of `make grade` (lessons.grading.GRADEBOOK_COLUMNS), with
 # the exercises in place of the questions and the student's typed name after 'submission'.
@@ -45,7 +45,6 @@ MAX_ANSWERS = 1000
 MAX_FILES = 5000
 STATUS_ORDER = ("ok", "stale", "tampered", "malformed")
 GRADED_TYPES = ("choice", "multi", "numeric", "words")  # free text is read by the teacher
-WRITTEN_PREFIX = "written: "  # the column of a free-text exercise: what the student wrote
 MAX_WRITTEN = 2000          # characters of one written answer shown in the gradebook
 
 _DATA_LX_RE = re.compile(r'data-lx="([^"]{1,200000})"')
