@@ -38,6 +38,8 @@ ALLOW = {
                                 "the text teaches the rule on 'ridiculed', the question applies it",
     "language-limits": "asks about invented sentences, different from the chapter's table: the text "
                        "states the principle, the question applies it to new cases",
+    "same-story-agency-afp": "the text above teaches the rule (a shared sentence points to a shared agency "
+                             "text); which agency it is, the question asks and the text above does not say",
 }
 
 _WORD = re.compile(r"[a-z0-9]+(?:[’'][a-z]+)?")
