@@ -148,7 +148,8 @@
       }
       var fb = ex.feedback || [];
       var note = (i >= 0 && i < fb.length && fb[i].trim()) ? fb[i] : "";
-      if (i === ex.answer) {
+      // answer: one index, or a list when several options are defensible
+      if (Array.isArray(ex.answer) ? ex.answer.indexOf(i) >= 0 : i === ex.answer) {
         return result(true, "correct", OK + " Correct." + (note ? " " + note : ""), { chosen: i });
       }
       return result(false, "incorrect",

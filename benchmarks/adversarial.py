@@ -57,6 +57,7 @@ def functions() -> dict:
         "corpus.quotes": corpus.quotes,
         "corpus.article_html": corpus.article_html,
         "corpus.credited_agencies": corpus.credited_agencies,
+        "corpus.caption_without_credit": lambda t: corpus.caption_without_credit(t, "Stock Photo"),
         "figures.extract_figures": figures.extract_figures,
         "figures.attributions": figures.attributions,
         "figures.counting_body": figures.counting_body,

@@ -175,7 +175,10 @@ def test_grading_a_folder_gives_the_expected_gradebook(built, tmp_path):
 
     points = {n: grading.autograded_questions(z) for n, z in zips.items()}
     questions = [q for n in sorted(points) for q in points[n]]
-    assert header == ["submission", "assignment", *questions, "total", "possible", "status", "reason", "isolation"]
+    written = [f"written: {q}" for n in sorted(points) for q in grading.manual_questions(n)]
+    assert written, "the assignments have free responses: each gets a column to read and mark"
+    assert header == ["submission", "assignment", *questions, "total", "possible", "status", "reason", "isolation",
+                      *written]
 
     def fmt(x):
         return str(int(x)) if float(x).is_integer() else str(x)
@@ -186,7 +189,7 @@ def test_grading_a_folder_gives_the_expected_gradebook(built, tmp_path):
         total = fmt(sum(scores.values())) if scores else ""
         possible = fmt(sum(points[name].values())) if name in points else ""
         return {"submission": sub, "assignment": name, **cells, "total": total, "possible": possible,
-                "status": status, "reason": reason, "isolation": isolation}
+                "status": status, "reason": reason, "isolation": isolation, **dict.fromkeys(written, "")}
 
     fig = points["figures"]
     expected = {}

@@ -50,7 +50,8 @@ def _answer(quiz, rules: dict, right: bool):
     optional = rules.get("optional") or []
     if kind == "choice":
         n = quiz.locator("input[type=radio]").count()
-        pick = key if right else next(k for k in range(n) if k != key)
+        accepted = key if isinstance(key, list) else [key]  # several defensible options
+        pick = accepted[0] if right else next(k for k in range(n) if k not in accepted)
         quiz.locator(f"label[for='{quiz.locator('input[type=radio]').nth(pick).get_attribute('id')}']").click()
         response = pick
     elif kind == "multi":

@@ -142,6 +142,50 @@ def test_news_sentences_that_look_like_boilerplate_are_kept():
     assert len(cleaned.paragraphs) + bool(cleaned.headline) == 3
 
 
+# ------------------------------------------------------------------ standfirst (issue 14)
+STANDFIRST_PAGE = """Harbour reopens after storm
+
+Officials said 40 boats had been damaged and 12 sunk.
+
+Updated | 4 May 2023
+
+THE HARBOUR reopened on Monday after a week of repairs, the port authority said.
+
+Fishermen returned to work at dawn.
+"""
+
+
+def test_the_line_between_headline_and_update_stamp_is_a_standfirst_not_the_lead():
+    cleaned = corpus.clean_text(STANDFIRST_PAGE)
+    kinds = dict(zip(cleaned.parts["text"], cleaned.parts["kind"]))
+    assert kinds["Officials said 40 boats had been damaged and 12 sunk."] == "standfirst"
+    assert kinds["Fishermen returned to work at dawn."] == "paragraph"
+    # the standfirst stays in the body (its figures are the page's), but is not its lead
+    assert cleaned.body.startswith("Officials said 40 boats")
+
+
+def test_no_standfirst_without_a_stamp_after_it_or_when_too_long():
+    no_stamp = STANDFIRST_PAGE.replace("Updated | 4 May 2023\n", "")
+    assert "standfirst" not in set(corpus.clean_text(no_stamp).parts["kind"])
+    long_line = " ".join(["word"] * 70) + "."
+    too_long = STANDFIRST_PAGE.replace("Officials said 40 boats had been damaged and 12 sunk.", long_line)
+    assert "standfirst" not in set(corpus.clean_text(too_long).parts["kind"])
+    stamp_first = corpus.clean_text(MADE_UP_PAGE)  # the stamp comes before the first paragraph
+    assert "standfirst" not in set(stamp_first.parts["kind"])
+
+
+def test_openings_give_headline_standfirst_and_lead_of_each_report():
+    openings = corpus.openings()
+    assert list(openings.columns) == ["article_id", "headline", "standfirst", "lead"]
+    assert list(openings["article_id"]) == list(corpus.load_articles()["article_id"])
+    tj = openings.set_index("article_id").loc["thejournal"]
+    # TheJournal's page: the ministry's count sits under the headline, before 'LAST UPDATE'
+    assert tj["standfirst"].startswith("The interior ministry said earlier that 26")
+    assert tj["lead"].startswith("KAZAKHSTAN’S PRESIDENT has rejected calls for talks")
+    assert (openings["lead"] != "").all() and (openings["lead"] != openings["standfirst"]).all()
+    assert (openings["standfirst"] != "").sum() == 1  # no other page has a stamp after its first line
+
+
 # ------------------------------------------------------------------ loading errors
 def _copy_data(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "data" / "raw", tmp_path / "raw")
@@ -315,3 +359,17 @@ def test_article_html_escapes_and_marks_quotes():
     html = corpus.article_html('He wrote “<script>alert(1)</script>” here.\n\nNext & last.')
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'class="lx-quote"' in html and html.count("<p>") == 2 and "&amp;" in html
+
+
+def test_caption_without_credit_says_the_credit_once_in_its_own_column():
+    assert corpus.caption_without_credit("Protest in Aktau. Alamy Stock Photo Alamy Stock Photo",
+                                         "Alamy Stock Photo") == "Protest in Aktau."
+    assert corpus.caption_without_credit("A barricade. (photo credit: REUTERS/X)", "REUTERS/X") == "A barricade."
+    assert corpus.caption_without_credit("Central Asia [Jane Roe/AP]", "Jane Roe/AP") == "Central Asia"
+    assert corpus.caption_without_credit("The president, 7 January | EFE/EPA", "EFE/EPA") == "The president, 7 January"
+    assert corpus.caption_without_credit("© AFP 2022", "AFP 2022") == ""
+    assert corpus.caption_without_credit("No credit here.", "") == "No credit here."
+    # on the five pages: no caption keeps its credit at the end
+    for row in corpus.captions().itertuples():
+        shown = corpus.caption_without_credit(row.caption, row.credit)
+        assert not row.credit or not shown.endswith(row.credit), row.caption

@@ -129,6 +129,12 @@ def test_answer_out_of_range_names_file_entry_id_and_field(tmp_path):
      "field 'options' is not used by type 'numeric'"),
     ("- id: a\n  type: choice\n  prompt: p\n  options: [x, y]\n  answer: true\n  explanation: e\n  source: s\n",
      "field 'answer' is True"),
+    ("- id: a\n  type: choice\n  prompt: p\n  options: [x, y]\n  answer: [0, 0]\n  explanation: e\n  source: s\n",
+     "field 'answer' is [0, 0]: an index is listed twice"),
+    ("- id: a\n  type: choice\n  prompt: p\n  options: [x, y]\n  answer: [0, 2]\n  explanation: e\n  source: s\n",
+     "field 'answer' is 2 but there are only 2 options"),
+    ("- id: a\n  type: choice\n  prompt: p\n  options: [x, y]\n  answer: []\n  explanation: e\n  source: s\n",
+     "field 'answer' is []"),
 ])
 def test_validation_errors_name_entry_and_field(tmp_path, body, expected):
     write_yml(tmp_path, "ch.yml", body)
@@ -505,8 +511,11 @@ def test_quiz_js_rule_names_match_python_types():
     assert "innerHTML" not in src and "eval(" not in src and "http" not in src.split("*/", 1)[1]
 
 
+CHOICE_ANY = dict(CHOICE, id="t-choice-any", answer=[0, 2])  # several defensible options
+
 CASES = [
     (CHOICE, [None, 0, 1, 2]),
+    (CHOICE_ANY, [None, 0, 1, 2, "2"]),
     (MULTI, [[], [0], [0, 2], [2, 0], [1], [0, 1, 2], [3, 1]]),
     (NUMERIC, ["", "  ", "3000", "3,000", "3 000", "3\u2009000", "3\u00a0000", "2999", "3.000",
                "30,00", "abc", "1e3", "−3000", "3000%", "+3000", ".5", "3,5", "x" * 60, 3000]),
@@ -660,6 +669,22 @@ def test_the_issues_defensible_answers_are_accepted():
     days = X.get_exercise("figures-six-months-in-days")
     assert X.check(days, "183 days")["correct"] and X.check(days, "one hundred and eighty-three")["correct"]
     assert X.check(days, "183 weeks")["status"] == "invalid"
+
+
+def test_a_choice_with_several_defensible_options_accepts_each_of_them():
+    ex = X.validate_exercise(CHOICE_ANY)
+    assert [X.check(ex, i)["correct"] for i in range(3)] == [True, False, True]
+    assert X.check(ex, 2)["message"] == "✓ Correct."  # empty feedback: no note
+    assert X.answer_text(ex) == "Any of these: a; c"
+    from lessons import handouts
+    assert handouts.answer_text(ex) == "Any of: A. a; C. c"
+    # issue 14: the borrowed noun of '26 "armed criminals" had been killed and 18 wounded'
+    first18 = X.get_exercise("figures-first-18")
+    right = [i for i in range(len(first18["options"])) if X.check(first18, i)["correct"]]
+    texts = " | ".join(first18["options"][i] for i in right)
+    assert len(right) == 3 and "Probably" in texts and "does not say" in texts and "cannot tell" in texts
+    assert not any(X.check(first18, i)["correct"] for i in range(len(first18["options"]))
+                   if "killed" in first18["options"][i] or "hospital" in first18["options"][i])
 
 
 @pytest.mark.parametrize("typed, value", [

@@ -16,6 +16,8 @@ import json
 import secrets
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 import textwrap
 import time
 
@@ -261,7 +263,8 @@ for path in [{str(gradebook)!r}] + glob.glob("/tmp/**/result.json", recursive=Tr
     assert "SECRET-KEY" not in text and "autograder.zip" not in text
     with gradebook.open() as f:
         rows = {r["submission"]: r for r in csv.DictReader(f)}
-    assert list(next(iter(rows.values()))) == grading.gradebook_header(list(points))
+    assert list(next(iter(rows.values()))) == grading.gradebook_header(list(points)) + [
+        grading.written_column(q) for q in grading.manual_questions("figures")]
     assert set(rows) == {p.name for p in subs.glob("*.ipynb")}, "one row per submission, none added"
 
     def total(name):
@@ -447,3 +450,31 @@ def test_teachers_guide_states_the_real_limits():
     assert f"{limits['memory'] // 1024**3} GB of memory, {limits['processes']} processes, files of " \
            f"{limits['file_size'] // 1024**2} MB" in " ".join(guide.split())
     assert "unsandboxed" in guide and "ISOLATION=sandbox" in guide and "What it still trusts" in guide
+
+
+def test_free_responses_are_read_as_text_for_the_teacher_never_run():
+    """make grade: each free response gets a 'written: <question>' column (issue 16)."""
+    md = lambda text, tags=(): {"cell_type": "markdown", "metadata": {"tags": list(tags)}, "source": text}
+    nb = {"cells": [
+        md("## An auto-graded question"),
+        {"cell_type": "code", "metadata": {"tags": ["otter_answer_cell"]}, "source": "x = 1", "outputs": []},
+        md("<!-- BEGIN QUESTION -->\n\n## Free response: who counted?"),
+        md(["The count grew.\n", "=HYPERLINK(\"http://x\")"], ["otter_answer_cell"]),
+        md("<!-- END QUESTION -->\n\n<!-- BEGIN QUESTION -->\n\n## Free response: a number no one can check"),
+        md("_Type your answer here, replacing this text._", ["otter_answer_cell"]),
+        md("<!-- END QUESTION -->"),
+        md("not inside a question", ["otter_answer_cell"]),
+    ]}
+    got = grading.free_responses(nb, ["who_counted", "checkable"])
+    assert got == {"who_counted": 'The count grew. / =HYPERLINK("http://x")', "checkable": ""}
+    assert grading.free_responses({"cells": "junk"}, ["a"]) == {"a": ""}
+    assert len(grading.written_text("y" * 10_000)) == grading.MAX_WRITTEN
+    assert grading.manual_questions("figures") == [q["name"] for q in grading.questions(
+        grading.MASTERS_DIR / "figures" / "figures.ipynb") if q["manual"]] != []
+    assert grading.manual_questions("../etc") == []
+    out = grading.write_gradebook([{"submission": "a.ipynb", "written: who_counted": got["who_counted"]}],
+                                  ["q1"], Path(tempfile.mkdtemp()) / "g.csv", ["who_counted"])
+    header, first = list(csv.reader(out.open(encoding="utf-8")))[:2]
+    assert header[-1] == "written: who_counted" and first[-1].startswith("The count grew.")
+    formula = grading.write_gradebook([{"written: w": "=1+1"}], [], out, ["w"])
+    assert list(csv.reader(formula.open(encoding="utf-8")))[1][-1] == "'=1+1"

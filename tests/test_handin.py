@@ -14,6 +14,7 @@ from lessons import exercises as X
 from lessons import handin as H
 
 KEYS = H.load_keys()
+WRITTEN = H.load_written()
 
 
 def _answer(ex_id: str, response, **claims) -> dict:
@@ -40,7 +41,8 @@ def folder(tmp_path: Path) -> Path:
     d = tmp_path / "handed_in"
     d.mkdir()
     _file(d, "ada.json", [_answer("sources-wire-copy", 1), _answer("sources-republished", [0, 1]),
-                          _answer("figures-six-months-in-days", "183 days")])
+                          _answer("figures-six-months-in-days", "183 days"),
+                          _answer("figures-explain-detained", "The count grew.\n=SUM(A1) is not a formula here")])
     _file(d, "bob.json", [_answer("sources-wire-copy", 0)], student="=HYPERLINK(\"x\")")
     # edited score: a wrong answer claimed as correct
     _file(d, "carl.json", [_answer("sources-wire-copy", 2, correct=True, status="correct")],
@@ -73,10 +75,13 @@ def test_cli_turns_a_folder_into_the_expected_gradebook(folder, tmp_path):
     rows = _read(out)
     header = next(csv.reader(out.open(encoding="utf-8")))
     assert header[:3] == ["submission", "student", "assignment"]
-    assert header[-5:] == ["total", "possible", "status", "reason", "isolation"]
     from lessons.grading import gradebook_header
-    assert [c for c in header if c != "student"] == gradebook_header(header[3:-5])
-    assert "sources-wire-copy" in header and "language-rewrite-neutral" not in header  # free text is not scored
+    assert header[-5 - len(WRITTEN):-len(WRITTEN)] == ["total", "possible", "status", "reason", "isolation"]
+    assert [c for c in header if c != "student"][:-len(WRITTEN)] == gradebook_header(header[3:-5 - len(WRITTEN)])
+    # free text is not scored: each text exercise has a column holding what the student wrote
+    assert "sources-wire-copy" in header and "language-rewrite-neutral" not in header
+    assert header[-len(WRITTEN):] == [H.written_column(w) for w in WRITTEN]
+    assert "written: figures-explain-detained" in header
     status = {k: r["status"] for k, r in rows.items()}
     assert status == {"ada.json": "ok", "bob.json": "ok", "carl.json": "tampered",
                       "corrupt.json": "malformed", "dora.json": "tampered", "eve.json": "stale",
@@ -86,6 +91,9 @@ def test_cli_turns_a_folder_into_the_expected_gradebook(folder, tmp_path):
     assert (ada["student"], ada["sources-wire-copy"], ada["sources-republished"],
             ada["figures-six-months-in-days"], ada["total"]) == ("Ada", "1", "1", "1", "3")
     assert ada["possible"] == str(len(KEYS)) and ada["figures-first-18"] == ""
+    # the written answer is there to read, on one line, and adds nothing to the score
+    assert ada["written: figures-explain-detained"] == "The count grew. / =SUM(A1) is not a formula here"
+    assert rows["bob.json"]["written: figures-explain-detained"] == ""
     assert rows["bob.json"]["student"].startswith("'=")  # no formula for the spreadsheet
     carl = rows["carl.json"]
     assert carl["sources-wire-copy"] == "0" and carl["total"] == "0"  # re-computed, not read
@@ -118,3 +126,29 @@ def test_keys_of_computed_exercises_come_from_the_built_pages(tmp_path):
     p = _file(tmp_path, "a.json", [rec])
     row = H.gradebook_rows([p], keys)[0]
     assert (row["status"], row["figures-classify-computed"]) == ("ok", 1)
+
+
+def test_written_answers_are_kept_for_the_teacher_not_scored_and_made_safe(tmp_path):
+    ex_id = "figures-explain-detained"
+    long = "x" * (H.MAX_WRITTEN + 50)
+    files = [
+        _file(tmp_path, "a.json", [_answer(ex_id, "=HYPERLINK(\"http://evil\")")]),
+        _file(tmp_path, "b.json", [_answer(ex_id, long)]),
+        _file(tmp_path, "c.json", [dict(_answer(ex_id, "old text"), version="0ld")]),
+        _file(tmp_path, "d.json", [dict(_answer(ex_id, "x"), response={"not": "text"})]),
+    ]
+    rows = {r["submission"]: r for r in H.gradebook_rows(files, KEYS, WRITTEN)}
+    col = H.written_column(ex_id)
+    assert rows["a.json"][col].startswith("'=") and rows["a.json"]["status"] == "ok"
+    assert rows["a.json"]["total"] == 0 and rows["a.json"]["possible"] == len(KEYS)
+    assert len(rows["b.json"][col]) == H.MAX_WRITTEN and rows["b.json"][col].endswith("…")
+    assert rows["c.json"][col] == "(older version of the question) old text"
+    assert rows["c.json"]["status"] == "stale"
+    assert rows["d.json"][col] == "" and rows["d.json"]["status"] == "tampered"
+    assert "not a text" in rows["d.json"]["reason"]
+    # computed text exercises found in the built pages get a column too
+    ex = X.validate_exercise({"id": "figures-text-computed", "type": "text", "prompt": "Why?",
+                              "answer": ["Because."], "explanation": "E.", "source": "S."})
+    (tmp_path / "page.html").write_text(f"<html><body>{X.static_html(ex)}</body></html>", encoding="utf-8")
+    assert "figures-text-computed" in H.load_written(tmp_path)
+    assert "figures-text-computed" not in H.load_keys(tmp_path)

@@ -315,3 +315,17 @@ def test_example_zip_is_the_example_folder(tmp_path):
 
     zipfile.ZipFile(path).extractall(tmp_path / "unzipped")
     assert not [p for p in check_folder(tmp_path / "unzipped" / "my_event") if p.severity == ERROR]
+
+
+def test_lesson_box_names_its_exercises_instead_of_counting_them():
+    lesson = plans.get_lesson("2A")
+    box = plans.intro_html(lesson)
+    assert "Exercises in this lesson</strong> (4)" in box
+    assert "<li>What does this 18 count?</li>" in box and ": 4.</p>" not in box
+    # the question a prompt asks; else its instruction, not a quoted passage after a colon
+    assert plans.exercise_name("TheJournal says 'x.' What does it count? Choose one.") == "What does it count?"
+    assert plans.exercise_name("Written for this book. Rewrite it: 'A mob of thugs. Bad.'") == "Rewrite it"
+    long_name = plans.exercise_name("Why " + "very " * 100 + "long?")
+    assert long_name.startswith("Why very") and long_name.endswith("…") and len(long_name) <= 90
+    hostile = dict(lesson, exercises=["figures-first-18", "<script>x</script>"])
+    assert "<script>x" not in plans.intro_html(hostile) and "&lt;script&gt;x" in plans.intro_html(hostile)

@@ -163,6 +163,28 @@ def _credit_of(match: re.Match | None) -> str:
     return re.sub(r"^(.+?)(?:\s+\1)+$", r"\1", credit)
 
 
+def caption_without_credit(caption: str, credit: str) -> str:
+    """The words of a caption without the credit at its end, however often the page repeats it
+    ('Protest in Aktau. Alamy Stock Photo Alamy Stock Photo' -> 'Protest in Aktau.'); "" when
+    the line is only a credit ('© AFP 2022'). The credit is shown once, in its own column."""
+    out = text_arg(caption, "caption_without_credit").strip()
+    credit = text_arg(credit, "caption_without_credit").strip()
+    if not credit:
+        return out
+    # '(photo credit: X)' at the end: searched only in the last few characters (linear time)
+    wrapped = re.compile(r"\(\s*+(?:photo\s++)?credit:\s*+" + re.escape(credit) + r"\s*+\)$", re.IGNORECASE)
+    window = max(0, len(out) - len(credit) - 40)
+    m = wrapped.search(out, window)
+    if m:
+        out = out[: m.start()].rstrip(" |")
+    for _ in range(len(out) // len(credit) + 1):  # each round removes one copy, or stops
+        tail = next((t for t in (f"[{credit}]", credit) if out.endswith(t)), None)
+        if tail is None:
+            break
+        out = out[: -len(tail)].rstrip(" |")
+    return out if any(ch.isalnum() for ch in out) else ""
+
+
 def _starts_one_of(sorted_texts: list[str], text: str, proper: bool = False) -> bool:
     """Is ``text`` the start of one of ``sorted_texts`` (a longer one if ``proper``)? The texts
     that start with ``text`` follow it directly in sorted order, so one bisection answers."""
@@ -175,6 +197,24 @@ def _starts_one_of(sorted_texts: list[str], text: str, proper: bool = False) -> 
 def _looks_like_headline(text: str) -> bool:
     words = text.split()
     return 2 <= len(words) <= 30 and not text.rstrip("”’\"'").endswith(".")
+
+
+def _standfirst_index(kept: list[tuple[int, int, str]], parts: list[dict]) -> int | None:
+    """0 if the first paragraph after the headline is a standfirst, else None.
+
+    A standfirst is the line a news page prints under its headline, before the update stamp
+    or byline: a summary, not the article's lead paragraph. The page shows the order
+    (headline, one short paragraph, a time stamp, then the article), so the rule is: a
+    paragraph of at most 60 words with an 'update stamp' removed after it and before the
+    next paragraph. Its text stays in the body (figures and quotes in it are the page's);
+    `openings` tells it apart from the lead paragraph.
+    """
+    if len(kept) < 2 or len(kept[0][2].split()) > 60:
+        return None
+    end, next_start = kept[0][1], kept[1][0]
+    stamp = any(p["kind"] == "removed" and p["reason"] == "update stamp"
+                and end <= p["start"] < next_start for p in parts)
+    return 0 if stamp else None
 
 
 def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
@@ -244,8 +284,12 @@ def clean_text(raw: str, rules_folder: str | None = None) -> CleanedArticle:
     if kept and _looks_like_headline(kept[0][2]):
         h_start, h_end, headline = kept.pop(0)
         parts.append(dict(start=h_start, end=h_end, text=headline, kind="headline", reason=""))
-    for start, end, text in kept:
-        kind = "crosshead" if _looks_like_headline(text) and len(text.split()) <= 15 else "paragraph"
+    standfirst = _standfirst_index(kept, parts) if headline else None
+    for i, (start, end, text) in enumerate(kept):
+        if i == standfirst:
+            kind = "standfirst"
+        else:
+            kind = "crosshead" if _looks_like_headline(text) and len(text.split()) <= 15 else "paragraph"
         parts.append(dict(start=start, end=end, text=text, kind=kind, reason=""))
 
     parts_df = pd.DataFrame(parts, columns=["start", "end", "text", "kind", "reason"]).sort_values("start", ignore_index=True)
@@ -309,11 +353,31 @@ def load_articles(path=None) -> pd.DataFrame:
 def parts(path=None) -> pd.DataFrame:
     """Every piece of every raw page: ``article_id, start, end, text, kind, reason``.
 
-    ``kind`` is headline, paragraph, crosshead or removed; ``reason`` says why a part was removed.
+    ``kind`` is headline, standfirst (the line under the headline), paragraph, crosshead or
+    removed; ``reason`` says why a part was removed.
     Offsets index the raw file.
     """
     frame = _corpus(path)[1]
     return frame[["article_id", "start", "end", "text", "kind", "reason"]].copy()
+
+
+def openings(path=None) -> pd.DataFrame:
+    """How each report opens: ``article_id, headline, standfirst, lead``.
+
+    ``standfirst`` is the line under the headline when the page has one (else ""); ``lead``
+    is the first paragraph of the article itself, after any standfirst and crossheads.
+    """
+    frame = parts(path)
+    rows = []
+    for article_id in _corpus(path)[0]["article_id"]:
+        mine = frame[frame["article_id"] == article_id]
+        kinds = dict.fromkeys(["headline", "standfirst", "paragraph"], "")
+        for kind in kinds:
+            texts = mine.loc[mine["kind"] == kind, "text"]
+            kinds[kind] = texts.iloc[0] if len(texts) else ""
+        rows.append(dict(article_id=article_id, headline=kinds["headline"],
+                         standfirst=kinds["standfirst"], lead=kinds["paragraph"]))
+    return pd.DataFrame(rows, columns=["article_id", "headline", "standfirst", "lead"])
 
 
 def removed_parts(path=None) -> pd.DataFrame:

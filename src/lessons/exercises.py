@@ -329,7 +329,7 @@ def check(exercise: dict, response: Any) -> dict:
             return _result(False, "invalid", f"{NO} That is not one of the options.", chosen=None)
         fb = exercise.get("feedback") or []
         note = fb[i] if 0 <= i < len(fb) and fb[i].strip() else ""
-        if i == ans:
+        if i in choice_key(exercise):
             return _result(True, "correct", f"{OK} Correct." + (f" {note}" if note else ""), chosen=i)
         return _result(False, "incorrect",
                        f"{NO} Not quite." + (f" {note}" if note else " Try again."), chosen=i)
@@ -460,11 +460,21 @@ def check(exercise: dict, response: Any) -> dict:
                            f"must be one of {', '.join(TYPES)}")
 
 
+def choice_key(exercise: dict) -> list[int]:
+    """The option indices a choice exercise accepts: its `answer`, one index or a list (when
+    several options are defensible, any one of them is right)."""
+    ans = exercise.get("answer")
+    return list(ans) if isinstance(ans, list) else [ans]
+
+
 def answer_text(exercise: dict) -> str:
     """The right answer as plain text (for 'Show answer')."""
     typ, ans = exercise["type"], exercise["answer"]
     if typ == "choice":
-        return exercise["options"][ans]
+        key = choice_key(exercise)
+        if len(key) > 1:
+            return "Any of these: " + "; ".join(exercise["options"][i] for i in key)
+        return exercise["options"][key[0]]
     if typ == "multi":
         return "; ".join(exercise["options"][i] for i in sorted(ans))
     if typ == "numeric":

@@ -501,6 +501,7 @@ class Row:
     possible: float | None = None
     seconds: float = 0.0
     isolation: str = "not run"
+    written: dict[str, str] = field(default_factory=dict)  # free response: what the student wrote
 
     @property
     def total(self) -> float | None:
@@ -603,6 +604,70 @@ def _read_report(output: bytes, names: list[str]) -> tuple[dict, list[dict], dic
     return answers, errors, rejected
 
 
+# ----------------------------------------------------------------------------------
+# Free responses: read from the notebook as text (never run), for the teacher to mark
+# ----------------------------------------------------------------------------------
+
+WRITTEN_PREFIX = "written: "  # the gradebook column of a free response: what the student wrote
+MAX_WRITTEN = 2000           # characters of one free response shown in the gradebook
+_PLACEHOLDER = "_Type your answer here, replacing this text._"
+_BEGIN, _END = "<!-- BEGIN QUESTION -->", "<!-- END QUESTION -->"
+
+
+def written_column(name: str) -> str:
+    return WRITTEN_PREFIX + name
+
+
+def manual_questions(assignment: str, folder: Path | str | None = None) -> list[str]:
+    """The free-response questions of an assignment, in order, from its master notebook."""
+    master = (Path(folder) if folder else MASTERS_DIR) / assignment / f"{assignment}.ipynb"
+    if not _SAFE_NAME.fullmatch(assignment) or not master.is_file():
+        return []
+    return [q["name"] for q in questions(master) if q["manual"]]
+
+
+def written_text(text: str) -> str:
+    """A free response as one bounded line: line breaks become ' / ', other control
+    characters spaces; the unchanged placeholder counts as nothing written."""
+    text = str(text)[: MAX_WRITTEN * 4].strip()
+    if text == _PLACEHOLDER:
+        return ""
+    one_line = __import__("re").sub(r"[\x00-\x1f\x7f]", " ", __import__("re").sub(r"\s*\n\s*", " / ", text))
+    return one_line if len(one_line) <= MAX_WRITTEN else one_line[: MAX_WRITTEN - 1] + "…"
+
+
+def free_responses(nb: dict, names: list[str]) -> dict[str, str]:
+    """{question: what the student wrote} for the free responses of a submitted notebook.
+
+    otter marks each free response with '<!-- BEGIN QUESTION -->' ... '<!-- END QUESTION -->'
+    in Markdown; the student writes in the Markdown cells tagged 'otter_answer_cell' between
+    them. The k-th marked question is the k-th of ``names`` (the master's order). The notebook
+    is read as data: nothing in it is run.
+    """
+    out: dict[str, list[str]] = {}
+    inside, index = False, -1
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    for cell in (cells if isinstance(cells, list) else [])[:5000]:
+        if not isinstance(cell, dict):
+            continue
+        source = cell.get("source", "")
+        source = "".join(x for x in source if isinstance(x, str)) if isinstance(source, list) else str(source)
+        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
+        if cell.get("cell_type") == "markdown" and "otter_answer_cell" in tags:
+            if inside and 0 <= index < len(names):
+                out.setdefault(names[index], []).append(source)
+            continue
+        if cell.get("cell_type") == "markdown":
+            # a cell can end one question and begin the next: the last marker decides
+            for marker in sorted((m for m in (_BEGIN, _END) if m in source), key=source.rfind):
+                if marker == _BEGIN:
+                    index += 1
+                inside = marker == _BEGIN
+    return {n: written_text("\n\n".join(t for t in out.get(n, []) if t.strip() != _PLACEHOLDER))
+            for n in names}
+
+
 def grade_one(path: Path | str, autograder: Path | str, timeout: float = DEFAULT_TIMEOUT,
               assignment: str = "", isolation: str = "auto", slot: int = 0) -> Row:
     """Grade one notebook: run it in a sandbox, then score its exported answers in a clean process.
@@ -619,6 +684,7 @@ def grade_one(path: Path | str, autograder: Path | str, timeout: float = DEFAULT
     if nb is None:
         row.status, row.reason = "malformed", why
         return row
+    row.written = free_responses(nb, manual_questions(assignment or autograder.name.removesuffix("-autograder.zip")))
     spec = json.loads(spec_path_for(autograder).read_text(encoding="utf-8"))
     names = sorted({n for q in spec["questions"].values() for n in q["names"]})
     mode, _ = isolation_mode(isolation)
@@ -707,15 +773,19 @@ def gradebook_header(questions: list[str]) -> list[str]:
     return header
 
 
-def write_gradebook(records: list[dict], questions: list[str], out_csv: Path | str) -> Path:
-    """Write rows as a gradebook CSV, atomically (a temporary file renamed into place)."""
+def write_gradebook(records: list[dict], questions: list[str], out_csv: Path | str,
+                    written: list[str] = ()) -> Path:
+    """Write rows as a gradebook CSV, atomically (a temporary file renamed into place).
+    ``written``: free-response questions, one ``written: <name>`` column each, at the end."""
     out_csv = Path(out_csv)
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     part = out_csv.with_name(f".{out_csv.name}.{os.getpid()}.part")
+    text_columns = {"submission", "assignment", "reason", *(written_column(w) for w in written)}
     with part.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=gradebook_header(questions), extrasaction="ignore")
+        writer = csv.DictWriter(f, fieldnames=gradebook_header(questions) + [written_column(w) for w in written],
+                                extrasaction="ignore")
         writer.writeheader()
-        writer.writerows({k: _no_formula(v) if k in ("submission", "assignment", "reason") else v
+        writer.writerows({k: _no_formula(v) if k in text_columns else v
                           for k, v in r.items()} for r in records)
     os.replace(part, out_csv)
     return out_csv
@@ -793,6 +863,7 @@ def grade_folder(submissions: Path | str, autograders: Path | str | dict = BUILD
     for name in sorted({r.assignment for r in rows if r.assignment in zips}):
         questions[name] = autograded_questions(zips[name])
     columns = list(dict.fromkeys(q for name in questions for q in questions[name]))
+    written = list(dict.fromkeys(q for name in sorted(questions) for q in manual_questions(name)))
     records = []
     for r in rows:
         possible = r.possible
@@ -803,9 +874,11 @@ def grade_folder(submissions: Path | str, autograders: Path | str | dict = BUILD
             record[q] = _fmt(r.scores.get(q)) if r.scores else ""
         record.update({"total": _fmt(r.total), "possible": _fmt(possible),
                        "status": r.status, "reason": r.reason, "isolation": r.isolation})
+        for q in written:  # free responses: not scored, there to read and mark
+            record[written_column(q)] = r.written.get(q, "")
         records.append(record)
     if out_csv:
-        write_gradebook(records, columns, out_csv)
+        write_gradebook(records, columns, out_csv, written)
     return records
 
 

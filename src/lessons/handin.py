@@ -10,6 +10,11 @@ for exercises a chapter computes with code, the keys in the built book's pages).
 file says about its own score is only compared with the re-computed one: a difference makes
 the row ``tampered``. A file that cannot be read becomes a row with its status, never a crash.
 
+Free-text answers (type ``text``) are not scored: each text exercise gets a column
+``written: <exercise id>`` after the scored ones, holding what the student wrote (one line,
+bounded, never a spreadsheet formula) for the teacher to read and mark by hand. They add
+nothing to ``total`` or ``possible``.
+
 Row status: ``ok``; ``stale`` (some answers are for an older version of an exercise and are
 not scored); ``tampered`` (claims that do not match, exercises that do not exist, answers of
 the wrong shape); ``malformed`` (not JSON, not an answers file, too large, another book).
@@ -27,7 +32,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from lessons import exercises as X
-from lessons.grading import gradebook_header
+from lessons.grading import WRITTEN_PREFIX, gradebook_header
 
 # The gradebook columns are those of `make grade` (lessons.grading.GRADEBOOK_COLUMNS), with
 # the exercises in place of the questions and the student's typed name after 'submission'.
@@ -40,6 +45,7 @@ MAX_ANSWERS = 1000
 MAX_FILES = 5000
 STATUS_ORDER = ("ok", "stale", "tampered", "malformed")
 GRADED_TYPES = ("choice", "multi", "numeric", "words")  # free text is read by the teacher
+MAX_WRITTEN = 2000          # characters of one written answer shown in the gradebook
 
 _DATA_LX_RE = re.compile(r'data-lx="([^"]{1,200000})"')
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -61,7 +67,33 @@ def load_keys(book_html: str | Path | None = None) -> dict[str, dict]:
     return keys
 
 
-def keys_from_html(folder: str | Path) -> dict[str, dict]:
+def load_written(book_html: str | Path | None = None) -> dict[str, dict]:
+    """The free-text exercises by id (data/exercises, plus any the built pages compute), each
+    with ``_ver``: their answers go into ``written:`` columns for the teacher to mark."""
+    written: dict[str, dict] = {}
+    for ex_id, ex in X.load_exercises().items():
+        if not ex_id.startswith("demo-") and ex["type"] == "text":
+            written[ex_id] = dict(ex, _ver=X.exercise_version(ex))
+    if book_html is not None and Path(book_html).is_dir():
+        for ex_id, ex in keys_from_html(book_html, types=("text",)).items():
+            written.setdefault(ex_id, ex)
+    return written
+
+
+def written_column(ex_id: str) -> str:
+    return WRITTEN_PREFIX + ex_id
+
+
+def _written_text(response: str) -> str:
+    """A written answer as one bounded line: line breaks become ' / ', control characters
+    spaces, and it never starts like a spreadsheet formula."""
+    one_line = re.sub(r"\s*\n\s*", " / ", response.strip())
+    if len(one_line) > MAX_WRITTEN:
+        one_line = one_line[: MAX_WRITTEN - 1] + "…"
+    return _clean(one_line, MAX_WRITTEN)
+
+
+def keys_from_html(folder: str | Path, types: Iterable[str] = GRADED_TYPES) -> dict[str, dict]:
     """Keys decoded from the quizzes (`data-lx`) of a built book's pages."""
     out: dict[str, dict] = {}
     for page in sorted(Path(folder).rglob("*.html"))[:2000]:
@@ -74,7 +106,7 @@ def keys_from_html(folder: str | Path) -> dict[str, dict]:
                 rules = X.rules_from_page(json.loads(html.unescape(m.group(1))))
             except (ValueError, TypeError):
                 continue
-            if rules.get("type") not in GRADED_TYPES or not isinstance(rules.get("id"), str):
+            if rules.get("type") not in types or not isinstance(rules.get("id"), str):
                 continue
             ex = {k: rules[k] for k in ("id", "type", "answer", "options", "feedback", "optional",
                                         "tolerance", "unit") if k in rules}
@@ -113,12 +145,16 @@ def _shape_problem(ex: dict, response: Any) -> str | None:
     return "not a graded exercise"
 
 
-def grade_file(path: str | Path, keys: dict[str, dict]) -> dict:
-    """One gradebook row (a dict) for one answers file; never raises for bad content."""
+def grade_file(path: str | Path, keys: dict[str, dict],
+               written: dict[str, dict] | None = None) -> dict:
+    """One gradebook row (a dict) for one answers file; never raises for bad content.
+    ``written`` (from `load_written`): free-text exercises whose answers the row keeps, as
+    text, under ``row["written"]``."""
     path = Path(path)
+    written = written or {}
     row: dict[str, Any] = {"submission": _clean(path.name, 200), STUDENT_COLUMN: "",
-                           "assignment": ASSIGNMENT, "scores": {}, "status": "ok", "reason": [],
-                           "isolation": ISOLATION}
+                           "assignment": ASSIGNMENT, "scores": {}, "written": {}, "status": "ok",
+                           "reason": [], "isolation": ISOLATION}
 
     def fail(status: str, why: str) -> dict:
         row["status"] = status
@@ -164,6 +200,17 @@ def grade_file(path: str | Path, keys: dict[str, dict]) -> dict:
             problems["tampered"].append(f"{ex_id} answered twice")
             continue
         seen.add(ex_id)
+        if ans["exercise"] in written:
+            text_ex = written[ans["exercise"]]
+            response = ans.get("response")
+            if not isinstance(response, str) or len(response) > 20_000:
+                problems["tampered"].append(f"{ex_id}: the answer is not a text")
+                continue
+            if ans.get("version") != text_ex["_ver"]:
+                problems["stale"].append(f"{ex_id} was answered in an older version of the exercise")
+                response = "(older version of the question) " + response
+            row["written"][ans["exercise"]] = _written_text(response)
+            continue
         ex = keys.get(ans["exercise"])
         if ex is None:
             if not ans["exercise"].startswith("demo-") and ans.get("type") != "text":
@@ -211,17 +258,19 @@ def answer_files(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(out))[:MAX_FILES]
 
 
-def gradebook_columns(keys: dict[str, dict]) -> list[str]:
-    """`make grade`'s columns (one place: lessons.grading), plus the student's name."""
+def gradebook_columns(keys: dict[str, dict], written: Iterable[str] = ()) -> list[str]:
+    """`make grade`'s columns (one place: lessons.grading), plus the student's name, then one
+    ``written: <id>`` column per free-text exercise (to read and mark by hand)."""
     header = gradebook_header(list(keys))
-    return header[:1] + [STUDENT_COLUMN] + header[1:]
+    return header[:1] + [STUDENT_COLUMN] + header[1:] + [written_column(w) for w in written]
 
 
-def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict]) -> list[dict]:
+def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict],
+                   written: dict[str, dict] | None = None) -> list[dict]:
     """One flat dict per file, with every column of `gradebook_columns`."""
     rows = []
     for path in answer_files(paths):
-        r = grade_file(path, keys)
+        r = grade_file(path, keys, written)
         flat = {"submission": r["submission"], STUDENT_COLUMN: r[STUDENT_COLUMN],
                 "assignment": r["assignment"]}
         for ex_id in keys:
@@ -231,6 +280,8 @@ def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict]) -> list[d
         flat["status"] = r["status"]
         flat["reason"] = _clean("; ".join(r["reason"]), 500)
         flat["isolation"] = r["isolation"]
+        for ex_id in written or {}:
+            flat[written_column(ex_id)] = r["written"].get(ex_id, "")
         rows.append(flat)
     return rows
 
@@ -263,10 +314,14 @@ def main(argv: list[str] | None = None) -> int:
         default = X.REPO_ROOT / "_build" / "html"
         book = default if default.is_dir() else None
     keys = load_keys(book)
-    rows = gradebook_rows(args.paths, keys)
-    out = write_gradebook(rows, gradebook_columns(keys), args.out)
+    written = load_written(book)
+    rows = gradebook_rows(args.paths, keys, written)
+    out = write_gradebook(rows, gradebook_columns(keys, written), args.out)
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUS_ORDER}
     print(f"{len(rows)} files -> {out}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    if written:
+        print(f"  {len(written)} free-text exercises are not scored: read and mark the "
+              f"'{WRITTEN_PREFIX}...' columns")
     for r in rows:
         if r["status"] != "ok":
             print(f"  {r['submission']}: {r['status']}: {r['reason']}")

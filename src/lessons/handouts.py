@@ -131,7 +131,12 @@ def answer_text(ex: dict) -> str:
     from lessons.exercises import answer_text as key
 
     if ex["type"] == "choice":
-        return f"{LETTERS[ex['answer']]}. {key(ex)}"
+        from lessons.exercises import choice_key
+
+        right = choice_key(ex)
+        if len(right) > 1:
+            return "Any of: " + "; ".join(f"{LETTERS[i]}. {ex['options'][i]}" for i in right)
+        return f"{LETTERS[right[0]]}. {key(ex)}"
     if ex["type"] == "multi":
         return "; ".join(f"{LETTERS[i]}. {ex['options'][i]}" for i in sorted(ex["answer"]))
     return " / ".join(key(ex).split("\n"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -217,7 +218,40 @@ def _print_list(lesson: dict, teacher: bool) -> str:
     return f"<ul>{items}</ul>"
 
 
-def intro_html(lesson: dict) -> str:
+def exercise_name(prompt: str, limit: int = 90) -> str:
+    """A short name for an exercise: the question its prompt asks (its last sentence that ends
+    with '?', else its last sentence before any quoted passage: the instruction), cut at
+    `limit` characters."""
+    text = " ".join(str(prompt).split())[:2000]
+
+    def split(t: str) -> list[str]:
+        found = [m.group().strip().lstrip("'\"‘’“”) ") for m in re.finditer(r"[^.?!]{1,1000}+[.?!]*", t)]
+        return [x for x in found if x]
+
+    sentences = split(text)
+    questions = [q for q in sentences if q.endswith("?")]
+    if questions:
+        name = questions[-1]
+    else:  # 'Rewrite it neutrally: 'Police said ...'' -> the instruction, not the passage
+        before = split(re.split(r":\s*+['‘\"“]", text, maxsplit=1)[0])
+        name = before[-1] if before else text
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def _exercise_list(lesson: dict, folder=None) -> str:
+    """The lesson's exercises by name, in order (the id where no prompt is found)."""
+    from lessons.exercises import load_exercises
+
+    try:
+        found = load_exercises(Path(folder) / "exercises" if folder else None)
+    except LessonsDataError:
+        found = {}
+    items = "".join(f"<li>{_e(exercise_name(found[i]['prompt']) if i in found else i)}</li>"
+                    for i in lesson["exercises"])
+    return f"<ol>{items}</ol>"
+
+
+def intro_html(lesson: dict, folder=None) -> str:
     objectives = "".join(f"<li>{_e(o)}</li>" for o in lesson["objectives"])
     timings = "".join(f"<li>{_e(p['part'])}: {p['minutes']} min</li>" for p in lesson["parts"])
     return (
@@ -228,7 +262,8 @@ def intro_html(lesson: dict) -> str:
         f"<p><strong>Timings.</strong></p><ol>{timings}</ol>"
         f"<p><strong>What to print.</strong></p>{_print_list(lesson, teacher=False)}"
         f"<p><strong>Starter.</strong> {_e(lesson['starter'])}</p>"
-        f"<p><strong>Exercises in this lesson:</strong> {len(lesson['exercises'])}.</p>"
+        f"<p><strong>Exercises in this lesson</strong> ({len(lesson['exercises'])}):</p>"
+        f"{_exercise_list(lesson, folder)}"
         "</section>"
     )
 
@@ -278,7 +313,7 @@ def _display(markup: str):
 
 def lesson_intro(lesson_id: str, folder=None):
     """The box at the start of a lesson: objectives, timings, what to print, the starter."""
-    return _display(intro_html(get_lesson(lesson_id, folder)))
+    return _display(intro_html(get_lesson(lesson_id, folder), folder))
 
 
 def lesson_close(lesson_id: str, folder=None):

@@ -76,10 +76,16 @@ def _choice_problems(entry: dict, typ: str, out: list) -> None:
         opts = None
     n = len(opts) if opts else None
     if has_ans and typ == "choice":
-        if not is_int(ans):
-            out.append(("answer", f"is {ans!r}: must be the index (0, 1, ...) of the right option"))
-        elif n is not None and not 0 <= ans < n:
-            out.append(("answer", f"is {ans} but there are only {n} options (indices 0 to {n - 1})"))
+        # one index, or a list of indices when several options are defensible answers
+        listed = isinstance(ans, list)
+        if not (is_int(ans) or (listed and ans and all(is_int(a) for a in ans))):
+            out.append(("answer", f"is {ans!r}: must be the index (0, 1, ...) of the right option, "
+                                  "or a list of the indices of every defensible option"))
+        elif listed and len(set(ans)) != len(ans):
+            out.append(("answer", f"is {ans!r}: an index is listed twice"))
+        elif n is not None and any(not 0 <= a < n for a in (ans if listed else [ans])):
+            bad = [a for a in (ans if listed else [ans]) if not 0 <= a < n][0]
+            out.append(("answer", f"is {bad} but there are only {n} options (indices 0 to {n - 1})"))
     if has_ans and typ == "multi":
         if not (isinstance(ans, list) and ans and all(is_int(a) for a in ans)):
             out.append(("answer", f"is {ans!r}: must be a non-empty list of option indices"))
