@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     out = Path(argv[1]) if len(argv) > 1 else h.BENCH / "results" / "archive.json"
     import pandas as pd
 
-    from lessons.compare import _REUSE_CHUNK, find_reuse
+    from lessons.reuse import _REUSE_CHUNK, find_reuse
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     docs, planted = h.stress_corpus(n)
