@@ -652,7 +652,10 @@ def _report_vocabulary(articles, function: set[str]):
 def _permuted(word: str, family: int, vocab: list[str], rank: dict) -> str:
     """The family's rendering of a report word: a bijection of the reports' own vocabulary
     (rank * a + b modulo its size, a coprime to it), so families share the vocabulary but
-    two families render the same sentence with different words."""
+    two families render the same sentence with different words. ``a`` and the base of ``b``
+    repeat every ``size`` families; ``b`` also moves on by ``family // size``, so families
+    ``size`` apart do not get the same words (they did before: in a 10,000-article corpus two
+    such families that drew the same report sentences really shared text)."""
     lw = word.lower()
     r = rank.get(lw)
     if r is None:
@@ -661,7 +664,7 @@ def _permuted(word: str, family: int, vocab: list[str], rank: dict) -> str:
     a = 1 + 2 * ((family * 7919) % (size // 2))
     while math.gcd(a, size) != 1:
         a += 2
-    w = vocab[(r * a + family * 104729 + 1) % size]
+    w = vocab[(r * a + family * 104729 + 1 + family // size) % size]
     return w.capitalize() if word[:1].isupper() else w
 
 

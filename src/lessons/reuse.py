@@ -33,6 +33,14 @@ _MAX_DF_CAP = 50  # ...and in more than 50 articles of a large archive (keeps th
 _PARTITIONS = 16  # key partitions written to disk when the corpus is larger than one chunk
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _PAIR_BLOCK = 4_000_000  # postings whose pairs are counted at once (bounds memory)
+_SAME_SENTENCE = 3  # a candidate pair shares at least this many of its shingles in one pair of sentences
+_SENTENCE_BITS = 12  # sentence numbers are kept modulo 2**12 in the pair codes
+
+
+def _sentence_bits(n: int) -> int:
+    """Bits for a sentence number in a pair code of ``n`` articles (fewer when ``n`` is huge,
+    so that the code fits in 63 bits; a shared number only makes the filter looser)."""
+    return max(0, min(_SENTENCE_BITS, (62 - 2 * max(1, n).bit_length()) // 2))
 
 
 def _token_ids(d, vocab: dict) -> np.ndarray:
@@ -41,12 +49,13 @@ def _token_ids(d, vocab: dict) -> np.ndarray:
     return np.fromiter((get(s, len(vocab)) for s in d.stem), dtype=np.int64, count=len(d.stem))
 
 
-def _shingle_keys(d, ids: np.ndarray, k: int) -> np.ndarray:
-    """64-bit keys of the distinct shingles of ``d``: runs of ``k`` words inside one sentence
-    with at least two content words (vectorised: no Python loop over the words)."""
+def _shingle_keys(d, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit keys of the distinct shingles of ``d`` (runs of ``k`` words inside one sentence
+    with at least two content words; vectorised: no Python loop over the words), and the
+    sentence (segment) where each is first found."""
     m = len(ids) - k + 1
     if m <= 0:
-        return np.empty(0, dtype=np.uint64)
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     ok = d.segment[:m] == d.segment[k - 1 :]
     csum = np.concatenate(([0], np.cumsum(d.content, dtype=np.int64)))
     ok &= (csum[k:] - csum[:m]) >= 2
@@ -54,7 +63,8 @@ def _shingle_keys(d, ids: np.ndarray, k: int) -> np.ndarray:
     key = np.zeros(m, dtype=np.uint64)
     for t in range(k):  # multiply-xor mixing of the k word ids (wraps modulo 2**64)
         key = (key * _MIX) ^ (u[t : t + m] + np.uint64(t + 1))
-    return np.unique(key[ok])
+    keys, first = np.unique(key[ok], return_index=True)
+    return keys, d.segment[:m][ok][first]
 
 
 def _word_pairs(d, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,8 +106,9 @@ def _partition_of(keys: np.ndarray, parts: int) -> np.ndarray:
 
 
 class _KeyStore:
-    """(key, document) postings of the whole corpus, added a chunk at a time and read back one
-    key partition at a time. With one partition they stay in memory; with more, each chunk's
+    """(key, posting) pairs of the whole corpus, added a chunk at a time and read back one
+    key partition at a time; a posting is ``document << bits | sentence`` (``bits`` low bits
+    for the sentence number modulo ``2**bits``, so postings sort by document). With one partition they stay in memory; with more, each chunk's
     postings are written to a temporary folder, split by key, so reading a partition needs
     memory for that partition only."""
 
@@ -107,11 +118,13 @@ class _KeyStore:
         self.name = name
         self.memory: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def add(self, keys: list[np.ndarray], first_doc: int):
+    def add(self, keys: list[np.ndarray], first_doc: int, segs: list[np.ndarray] | None = None, bits: int = 0):
         if not keys:
             return
         allk = np.concatenate(keys)
-        docs = np.repeat(np.arange(first_doc, first_doc + len(keys), dtype=np.int32), [len(k) for k in keys])
+        docs = np.repeat(np.arange(first_doc, first_doc + len(keys), dtype=np.int64) << bits, [len(k) for k in keys])
+        if segs is not None and bits:
+            docs |= np.concatenate(segs) & ((1 << bits) - 1)
         if self.parts == 1:
             self.memory.append((allk, docs))
             return
@@ -126,8 +139,8 @@ class _KeyStore:
         self.chunks += 1
 
     def partitions(self):
-        """For each partition: (distinct keys, document frequency, documents sorted by key then
-        document, start of each key's documents)."""
+        """For each partition: (distinct keys, document frequency, postings sorted by key then
+        document, start of each key's postings)."""
         if self.parts == 1:
             loaded = [self.memory]
             self.memory = []
@@ -148,11 +161,13 @@ class _KeyStore:
             yield uniq, df, docs, start
 
 
-def _pair_counts(df: np.ndarray, docs: np.ndarray, start: np.ndarray, n: int, cap: int,
+def _pair_counts(df: np.ndarray, docs: np.ndarray, start: np.ndarray, n: int, cap: int, bits: int,
                  block: int = _PAIR_BLOCK) -> tuple[np.ndarray, np.ndarray]:
-    """(pair code ``i * n + j`` with i < j, number of shared keys) over the keys held by
-    2..``cap`` documents of one partition. Vectorised per posting-list length, at most
-    ``block`` pairs at a time."""
+    """(code, number of shared keys) over the keys held by 2..``cap`` documents of one
+    partition, for each pair of documents i < j and pair of their sentences si, sj: the code
+    is ``(i * n + j) << 2 * bits | si << bits | sj`` (``docs``: postings as in
+    :class:`_KeyStore`). Vectorised per posting-list length, at most ``block`` pairs at a time."""
+    low = (1 << bits) - 1
     parts_codes, parts_counts = [], []
     for size in np.unique(df[(df >= 2) & (df <= cap)]).tolist():
         groups = np.flatnonzero(df == size)
@@ -160,8 +175,10 @@ def _pair_counts(df: np.ndarray, docs: np.ndarray, start: np.ndarray, n: int, ca
         step = max(1, block // len(iu))
         for g0 in range(0, len(groups), step):
             g = groups[g0 : g0 + step]
-            rows = docs[start[g][:, None] + np.arange(size)].astype(np.int64)  # sorted rows
-            c, k = np.unique((rows[:, iu] * n + rows[:, ju]).ravel(), return_counts=True)
+            rows = docs[start[g][:, None] + np.arange(size)]  # sorted rows
+            a, b = rows[:, iu].ravel(), rows[:, ju].ravel()
+            code = (((a >> bits) * n + (b >> bits)) << (2 * bits)) | ((a & low) << bits) | (b & low)
+            c, k = np.unique(code, return_counts=True)
             parts_codes.append(c)
             parts_counts.append(k)
     return _sum_counts(parts_codes, parts_counts)
@@ -228,7 +245,11 @@ def find_reuse(
     (a small corpus keeps every shingle) and never above 50 (in a large archive, text printed
     by more than 50 articles is treated as stock text unless ``max_df`` says otherwise: this
     keeps the number of candidate pairs linear). Only pairs of articles that share ``min_shared``
-    of the remaining shingles are aligned in detail; that alignment ignores the word pairs
+    of the remaining shingles, at least three of them (or ``min_shared``, if fewer) in one pair
+    of sentences, are aligned in detail: reuse puts several shared shingles in one sentence (a
+    run of five words, or a lightly edited sentence), while chance matches of common words are
+    scattered over the article, and in a large archive they would make the candidate pairs grow
+    with the square of the number of articles. That alignment ignores the word pairs
     that are stock phrases of the corpus in the same sense, and their words do not count
     towards ``min_content``. The work grows with the number of words, not with the square of
     the number of articles. Articles are indexed ``chunk_size`` at a time and at most that many
@@ -250,6 +271,7 @@ def find_reuse(
     n = len(ids)
     cap = max_df if max_df is not None else max(_MIN_DF_CAP, min(_MAX_DF_CAP, math.ceil(_DF_SHARE * n)))
     parts = 1 if n <= chunk_size else _PARTITIONS
+    bits = _sentence_bits(n)
     spill = tempfile.TemporaryDirectory(prefix="lessons-reuse-") if parts > 1 else contextlib.nullcontext()
     with spill as tmp:
         shingles, pairs = _KeyStore(parts, tmp, "shingle"), _KeyStore(parts, tmp, "pair")
@@ -258,23 +280,30 @@ def find_reuse(
         store = _DocStore(bodies, chunk_size, vocab)
         for c0 in range(0, n, chunk_size):
             sk, pk = [], []
+            ss = []
             for i in range(c0, min(n, c0 + chunk_size)):
                 doc = store.analyse(bodies[i])
                 tok = _token_ids(doc, vocab)
-                sk.append(_shingle_keys(doc, tok, shingle))
+                keys, segs = _shingle_keys(doc, tok, shingle)
+                sk.append(keys)
+                ss.append(segs)
                 pk.append(np.unique(_word_pairs(doc, tok)[1]).view(np.uint64))
                 store.put(i, doc, tok)
-            shingles.add(sk, c0)
+            shingles.add(sk, c0, ss, bits)
             pairs.add(pk, c0)
-            del sk, pk
+            del sk, ss, pk
         # 2. candidates: pairs sharing enough shingles that are not stock phrases
         codes, counts = [], []
         for _, df, docs, start in shingles.partitions():
-            c, k = _pair_counts(df, docs, start, n, cap)
+            c, k = _pair_counts(df, docs, start, n, cap, bits)
             codes.append(c)
             counts.append(k)
-        codes, counts = _sum_counts(codes, counts)
-        codes = codes[counts >= min_shared]
+        codes, counts = _sum_counts(codes, counts)  # per pair of articles and pair of sentences
+        pair = codes >> (2 * bits)
+        codes, first = np.unique(pair, return_index=True)
+        total = np.add.reduceat(counts, first) if len(pair) else counts
+        best = np.maximum.reduceat(counts, first) if len(pair) else counts
+        codes = codes[(total >= min_shared) & (best >= min(_SAME_SENTENCE, min_shared))]
         stock = [keys[df > cap] for keys, df, _, _ in pairs.partitions()]
         store.stock = np.sort(np.concatenate(stock)).view(np.int64) if stock else np.empty(0, dtype=np.int64)
     # 3. verify each candidate pair in detail
