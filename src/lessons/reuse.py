@@ -184,6 +184,35 @@ def _pair_counts(df: np.ndarray, docs: np.ndarray, start: np.ndarray, n: int, ca
     return _sum_counts(parts_codes, parts_counts)
 
 
+class _RangeStore:
+    """(code, count) arrays split into ``parts`` ranges of code values (below ``limit``), kept
+    in memory or, with a folder, written to it; read back one range at a time."""
+
+    def __init__(self, parts: int, folder: str | None, limit: int):
+        self.parts, self.folder, self.written = parts, Path(folder) if folder else None, 0
+        self.bounds = np.linspace(0, limit, parts + 1).astype(np.int64)
+        self.memory: list[list] = [[] for _ in range(parts)]
+
+    def add(self, codes: np.ndarray, counts: np.ndarray):
+        cuts = np.searchsorted(codes, self.bounds[1:-1])  # codes are sorted
+        for r, (a, b) in enumerate(zip([0, *cuts.tolist()], [*cuts.tolist(), len(codes)])):
+            if self.folder is None:
+                self.memory[r].append((codes[a:b], counts[a:b]))
+            else:
+                np.save(self.folder / f"rangec{r}_{self.written}.npy", codes[a:b])
+                np.save(self.folder / f"rangek{r}_{self.written}.npy", counts[a:b])
+        self.written += 1
+
+    def ranges(self):
+        for r in range(self.parts):
+            if self.folder is None:
+                pieces, self.memory[r] = self.memory[r], []
+            else:
+                pieces = [(np.load(self.folder / f"rangec{r}_{w}.npy"), np.load(self.folder / f"rangek{r}_{w}.npy"))
+                          for w in range(self.written)]
+            yield [c for c, _ in pieces], [k for _, k in pieces]
+
+
 def _sum_counts(codes: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Add up the counts of equal codes over several (codes, counts) arrays."""
     if not codes:
@@ -292,18 +321,21 @@ def find_reuse(
             shingles.add(sk, c0, ss, bits)
             pairs.add(pk, c0)
             del sk, ss, pk
-        # 2. candidates: pairs sharing enough shingles that are not stock phrases
-        codes, counts = [], []
+        # 2. candidates: pairs sharing enough shingles that are not stock phrases; the counts
+        # per pair of articles and of sentences are split by pair into ranges (on disk in a
+        # large corpus), so that adding them up needs one range in memory at a time
+        ranges = _RangeStore(parts, tmp, n * n << (2 * bits))
         for _, df, docs, start in shingles.partitions():
-            c, k = _pair_counts(df, docs, start, n, cap, bits)
-            codes.append(c)
-            counts.append(k)
-        codes, counts = _sum_counts(codes, counts)  # per pair of articles and pair of sentences
-        pair = codes >> (2 * bits)
-        codes, first = np.unique(pair, return_index=True)
-        total = np.add.reduceat(counts, first) if len(pair) else counts
-        best = np.maximum.reduceat(counts, first) if len(pair) else counts
-        codes = codes[(total >= min_shared) & (best >= min(_SAME_SENTENCE, min_shared))]
+            ranges.add(*_pair_counts(df, docs, start, n, cap, bits))
+        found = []
+        for c, k in ranges.ranges():
+            codes, counts = _sum_counts(c, k)
+            pair = codes >> (2 * bits)
+            codes, first = np.unique(pair, return_index=True)
+            total = np.add.reduceat(counts, first) if len(pair) else counts
+            best = np.maximum.reduceat(counts, first) if len(pair) else counts
+            found.append(codes[(total >= min_shared) & (best >= min(_SAME_SENTENCE, min_shared))])
+        codes = np.concatenate(found) if found else np.empty(0, dtype=np.int64)
         stock = [keys[df > cap] for keys, df, _, _ in pairs.partitions()]
         store.stock = np.sort(np.concatenate(stock)).view(np.int64) if stock else np.empty(0, dtype=np.int64)
     # 3. verify each candidate pair in detail
