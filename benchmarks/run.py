@@ -504,7 +504,20 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
             w(f"The largest size measured here is {big['articles']:,} articles. **Estimate, not a measurement:** "
               f"{arch['target']:,} articles would take about {arch['extrapolated_s'] / 60:.0f} min wall "
               f"({arch['extrapolated_cpu_s'] / 60:.0f} min CPU), extrapolated from it with growth exponent "
-              f"{arch['extrapolated_exponent']:.2f} (the CPU exponent between the two largest sizes, never below 1).")
+              f"{arch['extrapolated_exponent']:.2f} (the CPU exponent between the two largest sizes, never below 1). "
+              "The wall time is mostly waiting for the other work on this shared machine; the CPU time is what one "
+              "free core would need.")
+        w("")
+        if any(r["spurious"] for r in runs):
+            w("The spurious pairs of the large archives are text the generator really shares, not chance matches: "
+              "a family's word mapping is `rank * a + b` modulo the vocabulary size (930 words), and two families whose "
+              "`a` differ by a multiple of a factor of 930 map a third of the vocabulary alike, so the same report sentence "
+              "comes out nearly the same in both (for example 'The man are the protests army so three to the meters "
+              "confirmed by Trained largest' and 'The man are the protests moscow-led so three to the russian-led confirmed "
+              "by Trained largest', families 52 and 362, 2,000 articles). In the corpora of up to 800 articles above no two families collide like "
+              "this (0 spurious in the table above). A per-family random permutation would remove it; that changes the "
+              "corpus of every size and is left for the next full run.")
+            w("")
         if arch.get("exponent_cpu") is not None:
             a, b = runs[-2], runs[-1]
             w(f"From {a['articles']:,} to {b['articles']:,} articles the growth exponent was {arch['exponent_cpu']:.2f} (CPU), "
