@@ -494,7 +494,7 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
         for r in runs:
             w(f"| {r['articles']:,} | {r['words']:,} | {r['seconds']:.0f} | {r['cpu_seconds']:.0f} | {r['words'] / r['cpu_seconds']:,.0f} | "
               f"{r['candidates']:,} | {r['verify_cpu_seconds']:.0f} | {r['peak_rss_mib']:,.0f} | {r['body_mib']:,.0f} | "
-              f"{_pct(r['recall'])} | {r['spurious']} | {r['load_start']} |")
+              f"{r['recall']:.2%} | {r['spurious']} | {r['load_start']} |")
         w("")
         big = runs[-1]
         if big["articles"] >= arch["target"]:
@@ -509,14 +509,17 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
               "free core would need.")
         w("")
         if any(r["spurious"] for r in runs):
-            w("The spurious pairs of the large archives are text the generator really shares, not chance matches: "
+            w("The spurious pairs inspected (a sample at 2,000 articles) are text the generator really shares, not chance matches: "
               "a family's word mapping is `rank * a + b` modulo the vocabulary size (930 words), and two families whose "
               "`a` differ by a multiple of a factor of 930 map a third of the vocabulary alike, so the same report sentence "
               "comes out nearly the same in both (for example 'The man are the protests army so three to the meters "
               "confirmed by Trained largest' and 'The man are the protests moscow-led so three to the russian-led confirmed "
               "by Trained largest', families 52 and 362, 2,000 articles). In the corpora of up to 800 articles above no two families collide like "
               "this (0 spurious in the table above). A per-family random permutation would remove it; that changes the "
-              "corpus of every size and is left for the next full run.")
+              "corpus of every size and is left for the next full run."
+              + (" Planted pairs missed in the large archives (recall below 100%) were not inspected; a likely cause is "
+                 "the same collisions, which put a family's sentences in more articles than the stock-phrase cap."
+                 if any(r["recall"] < 1 for r in runs) else ""))
             w("")
         if arch.get("exponent_cpu") is not None:
             a, b = runs[-2], runs[-1]

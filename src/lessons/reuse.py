@@ -43,10 +43,17 @@ def _sentence_bits(n: int) -> int:
     return max(0, min(_SENTENCE_BITS, (62 - 2 * max(1, n).bit_length()) // 2))
 
 
-def _token_ids(d, vocab: dict) -> np.ndarray:
+class _Vocab(dict):
+    """Stem -> corpus-wide integer; a new stem gets the next number when first looked up."""
+
+    def __missing__(self, stem):
+        number = self[stem] = len(self)
+        return number
+
+
+def _token_ids(d, vocab: _Vocab) -> np.ndarray:
     """Each token's stem as a corpus-wide integer (one dictionary for the whole corpus)."""
-    get = vocab.setdefault
-    return np.fromiter((get(s, len(vocab)) for s in d.stem), dtype=np.int64, count=len(d.stem))
+    return np.fromiter(map(vocab.__getitem__, d.stem), dtype=np.int64, count=len(d.stem))
 
 
 def _shingle_keys(d, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -228,7 +235,7 @@ class _DocStore:
     """Analysed articles with their token ids and word-pair index, at most ``keep`` of them in
     memory (the most recently used); one that was let go is analysed again when a pair needs it."""
 
-    def __init__(self, bodies, keep: int, vocab: dict):
+    def __init__(self, bodies, keep: int, vocab: _Vocab):
         self.bodies, self.keep, self.vocab, self.docs = bodies, keep, vocab, {}
         self.analyse = getattr(_compare._analyse, "__wrapped__", _compare._analyse)  # no cache
         self.stock = None
@@ -305,7 +312,7 @@ def find_reuse(
     with spill as tmp:
         shingles, pairs = _KeyStore(parts, tmp, "shingle"), _KeyStore(parts, tmp, "pair")
         # 1. index, chunk by chunk: integer keys per article, written out by partition
-        vocab: dict = {}
+        vocab = _Vocab()
         store = _DocStore(bodies, chunk_size, vocab)
         for c0 in range(0, n, chunk_size):
             sk, pk = [], []
