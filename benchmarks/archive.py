@@ -1,17 +1,21 @@
-"""find_reuse on a large stress archive (issue 20): time and peak memory, one run.
+"""find_reuse on large stress archives (issue 20): time, peak memory and candidate pairs.
 
-    benchmarks/.venv/bin/python benchmarks/archive.py 10000   # writes benchmarks/results/archive.json
+    .venv/bin/python benchmarks/archive.py 2000 8000 32000   # writes benchmarks/results/archive.json
+    .venv/bin/python benchmarks/archive.py --out x.json 1000  # somewhere else
 
-A full 100,000-article run takes long on a shared 2-core machine; the report extrapolates
-linearly from the measured size (find_reuse grows linearly, see the growth exponents).
+Each size runs in its own child process, so its peak resident memory is its own. The report
+gives the growth exponent between the measured sizes and extrapolates to 100,000 articles from
+the largest one with that exponent (never less than linear), saying that it is an estimate.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,14 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness as h  # noqa: E402
 
+TARGET = 100_000  # the archive size the report speaks about
 
-def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    n = int(argv[0]) if argv else 10_000
-    out = Path(argv[1]) if len(argv) > 1 else h.BENCH / "results" / "archive.json"
+
+def one(n: int) -> dict:
+    """One archive of ``n`` stress articles, measured in this process."""
     import pandas as pd
 
-    from lessons.compare import _REUSE_CHUNK, find_reuse
+    from lessons import compare
+    from lessons.reuse import _PARTITIONS, _REUSE_CHUNK, find_reuse
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     docs, planted = h.stress_corpus(n)
@@ -35,17 +40,66 @@ def main(argv=None) -> int:
     words = sum(len(d["body"].split()) for d in docs)
     body_mib = sum(len(d["body"].encode()) for d in docs) / 2**20
     del docs
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    verify = {"pairs": 0, "cpu": 0.0}
+    real = compare._passage_rows
+
+    def counted(*args, **kw):  # candidate pairs aligned in detail, and their CPU time
+        c = time.process_time()
+        out = real(*args, **kw)
+        verify["cpu"] += time.process_time() - c
+        verify["pairs"] += 1
+        return out
+
+    compare._passage_rows = counted
     c0, t0 = time.process_time(), time.perf_counter()
     result = find_reuse(frame)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    compare._passage_rows = real
     s = h.pair_scores(h.found_pairs(result), planted)
-    rec = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "load_start": load, "load_end": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
-           "articles": n, "words": words, "seconds": wall, "cpu_seconds": cpu, "chunk_size": _REUSE_CHUNK,
-           "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "body_mib": body_mib,
-           "recall": s["recall"], "spurious": s["spurious"], "passages": len(result),
-           "extrapolated_100k_s": wall * 100_000 / n, "extrapolated_100k_cpu_s": cpu * 100_000 / n}
-    out.write_text(json.dumps(rec, indent=1), encoding="utf-8")
-    print(json.dumps(rec, indent=1))
+    return {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "load_start": load,
+            "load_end": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
+            "articles": n, "words": words, "seconds": wall, "cpu_seconds": cpu, "chunk_size": _REUSE_CHUNK,
+            "partitions": _PARTITIONS if n > _REUSE_CHUNK else 1,
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rss_before_find_reuse_mib": rss_before, "body_mib": body_mib,
+            "candidates": verify["pairs"], "verify_cpu_seconds": verify["cpu"],
+            "recall": s["recall"], "spurious": s["spurious"], "passages": len(result)}
+
+
+def summary(runs: list[dict]) -> dict:
+    """Growth exponents between the measured sizes and the extrapolation to ``TARGET``."""
+    runs = sorted(runs, key=lambda r: r["articles"])
+    out = {"runs": runs, "target": TARGET}
+    if len(runs) >= 2:
+        a, b = runs[-2], runs[-1]
+        out["exponent_wall"] = h.growth_exponent([a, b], "seconds")
+        out["exponent_cpu"] = h.growth_exponent([a, b], "cpu_seconds")
+    big = runs[-1]
+    k = max(1.0, out.get("exponent_cpu") or 1.0)
+    factor = (TARGET / big["articles"]) ** k
+    out["extrapolated_exponent"] = k
+    out["extrapolated_s"] = big["seconds"] * factor
+    out["extrapolated_cpu_s"] = big["cpu_seconds"] * factor
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sizes", nargs="*", type=int, default=[2_000, 8_000])
+    ap.add_argument("--out", type=Path, default=h.BENCH / "results" / "archive.json")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child: measure one size, print JSON
+    args = ap.parse_args(argv)
+    if args.one:
+        print(json.dumps(one(args.one)))
+        return 0
+    runs = []
+    for n in args.sizes:
+        child = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
+        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        print(json.dumps(runs[-1]), flush=True)
+        args.out.write_text(json.dumps(summary(runs), indent=1), encoding="utf-8")  # kept after each size
+    print(json.dumps(summary(runs), indent=1))
     return 0
 
 

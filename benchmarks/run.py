@@ -276,7 +276,8 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
         slow = min(stress, key=lambda r: r["words_per_s"])
         slow_cpu = min(stress, key=lambda r: r["words_per_cpu_s"])
         rows.append((f"reuse: ≥{GOALS['reuse_words_per_s']:,} words/s on the real-shaped corpora (stress, slowest size)",
-                     f"{slow['words_per_s']:,.0f} words/s wall; {slow_cpu['words_per_cpu_s']:,.0f} words per CPU second",
+                     f"{slow['words_per_s']:,.0f} words/s wall; {slow_cpu['words_per_cpu_s']:,.0f} words per CPU second "
+                     f"(per CPU second: {_met(slow_cpu['words_per_cpu_s'] >= GOALS['reuse_words_per_s'])})",
                      _met(slow["words_per_s"] >= GOALS["reuse_words_per_s"])))
         ns = sorted(by_n)
         e, ec = h.growth_exponent(stress), h.growth_exponent(stress, "cpu_seconds")
@@ -464,26 +465,68 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
                 w(f"- {corpus}: growth exponent of `find_reuse` time {e:.2f} (wall), {ec:.2f} (CPU) from "
                   f"{min(r['articles'] for r in rows_c)} to {max(r['articles'] for r in rows_c)} articles (1.0 = linear)"
                   + (f"; MinHash-LSH {h.growth_exponent(rows_c, 'minhash_seconds'):.2f}" if rows_c[0].get("minhash_seconds") else "") + ".")
+            big = max(rows_c, key=lambda r: r["articles"])
+            if "align_cpu_s" in big:
+                t = big["total_cpu_s"] or 1.0
+                w(f"- {corpus}, {big['articles']} articles, where the CPU time goes (one more run with timers): "
+                  f"analysing the articles (`compare._analyse`, the text layer) {big['analyse_cpu_s']:.2f} s "
+                  f"({big['analyse_cpu_s'] / t:.0%}); aligning the {big['candidates']:,} candidate pairs in detail "
+                  f"(`compare._passage_rows`, {big['found']:,} of them with a passage) {big['align_cpu_s']:.2f} s "
+                  f"({big['align_cpu_s'] / t:.0%}); the index and the candidate step (`lessons.reuse`) "
+                  f"{big['index_cpu_s']:.2f} s ({big['index_cpu_s'] / t:.0%}).")
         w("")
         if not rc[0].get("minhash_seconds"):
             w("datasketch is not installed in this interpreter (it lives only in `benchmarks/.venv`): no comparison in this run.")
             w("")
-    arch = helpers.get("archive") or _archive_result()
+    arch = _archive_result()
     w("### A large archive")
     w("")
-    if arch:
-        w(f"`benchmarks/archive.py` ({arch['date']}, load average at start {arch.get('load_start')}): `find_reuse` on a stress corpus of "
-          f"**{arch['articles']:,} articles** ({arch['words']:,} words) took {arch['seconds']:.0f} s wall ({arch['cpu_seconds']:.0f} s CPU), "
-          f"{arch['words'] / arch['seconds']:,.0f} words/s; peak resident memory of the process {arch['peak_rss_mib']:,.0f} MiB "
-          f"(the bodies themselves: {arch['body_mib']:,.0f} MiB); recall {_pct(arch['recall'])}, {arch['spurious']} spurious pairs. "
-          f"Articles are indexed {arch['chunk_size']:,} at a time and at most that many analysed articles are kept; the index itself is "
-          f"integer arrays. At the same rate 100,000 articles would take about **{arch['extrapolated_100k_s'] / 60:.0f} min** here "
-          f"(CPU {arch['extrapolated_100k_cpu_s'] / 60:.0f} min) by linear extrapolation, which is a lower bound: compare its words/s "
-          "with the 800-article row above (the work per article grows once the stock-phrase cap reaches its maximum of 50 and "
-          "chance collisions of the small filler vocabulary become common; 3,000 articles measured 38,000 words/s here, "
-          "so from 3,000 to 10,000 articles the time grew with an exponent of about 1.6).")
+    if arch and arch.get("runs"):
+        runs = arch["runs"]
+        w("`benchmarks/archive.py`: `find_reuse` on stress corpora of growing size, each in its own process (peak resident "
+          "memory of that process, which also holds the generated corpus and its DataFrame). The index is streamed: "
+          "articles are analysed a chunk at a time, and above one chunk the shingle keys and the pair counts go to "
+          "temporary files in partitions, so only one partition is in memory at once. The machine was shared with other "
+          "work (load average at start of each run in the table; 2 cores), so CPU seconds are the steadier measure.")
+        w("")
+        w("| articles | words | s wall | s CPU | words / CPU s | candidate pairs aligned | of which CPU s | peak MiB | bodies MiB | recall | spurious | load at start |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in runs:
+            w(f"| {r['articles']:,} | {r['words']:,} | {r['seconds']:.0f} | {r['cpu_seconds']:.0f} | {r['words'] / r['cpu_seconds']:,.0f} | "
+              f"{r['candidates']:,} | {r['verify_cpu_seconds']:.0f} | {r['peak_rss_mib']:,.0f} | {r['body_mib']:,.0f} | "
+              f"{r['recall']:.2%} | {r['spurious']} | {r['load_start']} |")
+        w("")
+        big = runs[-1]
+        if big["articles"] >= arch["target"]:
+            w(f"The {arch['target']:,}-article archive was measured: {big['seconds'] / 60:.0f} min wall, "
+              f"{big['cpu_seconds'] / 60:.0f} min CPU here.")
+        else:
+            w(f"The largest size measured here is {big['articles']:,} articles. **Estimate, not a measurement:** "
+              f"{arch['target']:,} articles would take about {arch['extrapolated_s'] / 60:.0f} min wall "
+              f"({arch['extrapolated_cpu_s'] / 60:.0f} min CPU), extrapolated from it with growth exponent "
+              f"{arch['extrapolated_exponent']:.2f} (the CPU exponent between the two largest sizes, never below 1). "
+              "The wall time is mostly waiting for the other work on this shared machine; the CPU time is what one "
+              "free core would need.")
+        w("")
+        if any(r["spurious"] for r in runs):
+            w("The spurious pairs inspected (a sample at 2,000 articles) are text the generator really shares, not chance matches: "
+              "a family's word mapping is `rank * a + b` modulo the vocabulary size (930 words), and two families whose "
+              "`a` differ by a multiple of a factor of 930 map a third of the vocabulary alike, so the same report sentence "
+              "comes out nearly the same in both (for example 'The man are the protests army so three to the meters "
+              "confirmed by Trained largest' and 'The man are the protests moscow-led so three to the russian-led confirmed "
+              "by Trained largest', families 52 and 362, 2,000 articles). In the corpora of up to 800 articles above no two families collide like "
+              "this (0 spurious in the table above). A per-family random permutation would remove it; that changes the "
+              "corpus of every size and is left for the next full run."
+              + (" Planted pairs missed in the large archives (recall below 100%) were not inspected; a likely cause is "
+                 "the same collisions, which put a family's sentences in more articles than the stock-phrase cap."
+                 if any(r["recall"] < 1 for r in runs) else ""))
+            w("")
+        if arch.get("exponent_cpu") is not None:
+            a, b = runs[-2], runs[-1]
+            w(f"From {a['articles']:,} to {b['articles']:,} articles the growth exponent was {arch['exponent_cpu']:.2f} (CPU), "
+              f"{arch['exponent_wall']:.2f} (wall).")
     else:
-        w("Not measured (run `benchmarks/.venv/bin/python benchmarks/archive.py 10000`).")
+        w("Not measured (run `.venv/bin/python benchmarks/archive.py 2000 10000 100000`).")
     w("")
 
     # language

@@ -1,0 +1,136 @@
+"""lessons.reuse (issue 20): the streamed index, the candidate step, compare.find_reuse."""
+
+import inspect
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lessons import compare, reuse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import harness  # noqa: E402
+
+
+def test_compare_find_reuse_is_the_reuse_module_function():
+    assert compare.find_reuse is reuse.find_reuse
+    from lessons.compare import find_reuse
+
+    assert find_reuse is reuse.find_reuse
+    assert list(inspect.signature(find_reuse).parameters) == [
+        "articles", "shingle", "min_shared", "max_df", "chunk_size", "passage_options"]
+
+
+def _aligned(monkeypatch, bodies):
+    calls = []
+    real = compare._passage_rows
+
+    def spy(a, b, *args, **kw):
+        calls.append((a, b))
+        return real(a, b, *args, **kw)
+
+    monkeypatch.setattr(compare, "_passage_rows", spy)
+    out = reuse.find_reuse(pd.DataFrame({"article_id": [f"a{i}" for i in range(len(bodies))], "body": bodies}))
+    return calls, out
+
+
+FILLER = ["The council met in the town hall.", "Nobody was hurt.", "The roads were quiet."]
+OTHER = ["Schools reopened after the storm.", "Prices rose again in March.", "A new bridge is planned."]
+
+
+def test_shingles_scattered_over_the_articles_are_not_a_candidate(monkeypatch):
+    # three rare three-word runs shared by two articles, each in a different sentence:
+    # chance, not copy; no alignment is attempted
+    runs = ["purple walrus ballet", "copper kettle orchestra", "velvet glacier parade"]
+    a = " ".join(f"{FILLER[k]} Then came a {r} on Sunday." for k, r in enumerate(runs))
+    b = " ".join(f"Later a {r} was seen. {OTHER[k]}" for k, r in enumerate(runs))
+    calls, out = _aligned(monkeypatch, [a, b])
+    assert calls == [] and out.empty
+
+
+def test_shingles_together_in_one_sentence_are_a_candidate(monkeypatch):
+    wire = "The purple walrus ballet toured the copper kettle orchestra halls all winter long."
+    a = f"{FILLER[0]} {wire} {FILLER[1]}"
+    b = f"{OTHER[2]} {wire}"
+    calls, out = _aligned(monkeypatch, [a, b])
+    assert len(calls) == 1
+    assert list(zip(out.article_a, out.article_b)) == [("a0", "a1")]
+    assert out.a_text.iloc[0] in wire
+
+
+def test_a_corpus_larger_than_a_chunk_spills_to_a_temporary_folder_that_is_removed(monkeypatch):
+    corpus, planted = harness.stress_corpus(30)
+    folders = []
+    real = tempfile.TemporaryDirectory
+
+    def recording(*args, **kw):
+        t = real(*args, **kw)
+        folders.append(Path(t.name))
+        return t
+
+    monkeypatch.setattr(reuse.tempfile, "TemporaryDirectory", recording)
+    frame = pd.DataFrame(corpus)
+    in_memory = reuse.find_reuse(frame)
+    assert folders == []  # 30 articles fit one chunk: nothing written
+    spilled = reuse.find_reuse(frame, chunk_size=4)
+    assert len(folders) == 1 and not folders[0].exists()
+    pd.testing.assert_frame_equal(spilled, in_memory)
+    assert {tuple(sorted(p)) for p in zip(in_memory.article_a, in_memory.article_b)} >= planted
+
+
+def test_key_partitions_on_disk_equal_the_ones_in_memory(tmp_path):
+    rng = np.random.default_rng(3)
+    keys = [np.unique(rng.integers(0, 50, size=20).astype(np.uint64)) for _ in range(12)]
+    segs = [rng.integers(0, 5, size=len(k)) for k in keys]
+
+    def postings(store):
+        store.add(keys[:5], 0, segs[:5], 4)
+        store.add(keys[5:], 5, segs[5:], 4)
+        out = {}
+        for uniq, df, docs, start in store.partitions():
+            for u, d, s in zip(uniq.tolist(), df.tolist(), start.tolist()):
+                out[u] = docs[s : s + d].tolist()
+        return out
+
+    memory = postings(reuse._KeyStore(1, None, "m"))
+    disk = postings(reuse._KeyStore(4, str(tmp_path), "d"))
+    assert memory == disk and len(memory) == len(set(np.concatenate(keys).tolist()))
+    doc_of = {}
+    for d, k in enumerate(keys):
+        for key in k.tolist():
+            doc_of.setdefault(key, []).append(d)
+    assert {k: [p >> 4 for p in v] for k, v in memory.items()} == doc_of
+
+
+def test_pair_counts_add_up_over_ranges(tmp_path):
+    codes = [np.array([1, 5, 9, 40], dtype=np.int64), np.array([5, 9, 63], dtype=np.int64)]
+    counts = [np.array([1, 2, 1, 1]), np.array([3, 1, 2])]
+    for store in (reuse._RangeStore(1, None, 64), reuse._RangeStore(3, str(tmp_path), 64)):
+        for c, k in zip(codes, counts):
+            store.add(c, k)
+        total = {}
+        for cs, ks in store.ranges():
+            c, k = reuse._sum_counts(cs, ks)
+            total.update(zip(c.tolist(), k.tolist()))
+        assert total == {1: 1, 5: 5, 9: 2, 40: 1, 63: 2}
+
+
+def test_pair_codes_fit_in_63_bits_for_any_archive_size():
+    for n in (1, 5, 1_000, 100_000, 10**6, 10**8):
+        bits = reuse._sentence_bits(n)
+        assert 0 <= bits <= 12
+        assert (n * n) << (2 * bits) < 2**63
+    assert reuse._sentence_bits(100_000) == 12
+
+
+def test_stress_families_a_vocabulary_apart_get_different_words():
+    from lessons.corpus import load_articles
+
+    vocab, _ = harness._report_vocabulary(load_articles(), harness._function_words())
+    rank = {w: i for i, w in enumerate(vocab)}
+    words = vocab[:40]
+    f = 7
+    same = [harness._permuted(w, f, vocab, rank) == harness._permuted(w, f + len(vocab), vocab, rank) for w in words]
+    assert not any(same)
