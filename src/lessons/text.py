@@ -210,7 +210,7 @@ def _rules_folder() -> Path:
     return folder if (folder / "corpus" / "attribution.yml").exists() else REPO_ROOT / "data"
 
 
-_GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles")
+_GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs")
 
 
 def _alternation(items) -> str:
@@ -225,14 +225,15 @@ class Grammar:
     speech: str  # alternation of verbs of saying
     source: str  # alternation of verbs that give information ('reported', 'estimated')
     titles: frozenset  # words that make a phrase a title or a description, not a name
+    naming: frozenset  # verbs that name rather than quote: 'a trait called "gender"'
     after: re.Pattern  # right after a quotation: ', Tokayev said' / 'said Grushko'
     tail: re.Pattern  # later in the sentence: '..., Tokayev said in a televised address.'
     before: re.Pattern  # before it: 'Tokayev said ...' / 'Mayor Tom Cole, speaking ..., says'
     bare_before: re.Pattern  # a plain noun opening a clause before it: 'officials said'
-    colon: re.Pattern  # 'Tokayev: "..."'
+    colon: re.Pattern  # 'Tokayev: "..."' / 'Another activist, unaware of it, questioned: "..."'
     according: re.Pattern  # 'according to the ministry'
-    participle: re.Pattern  # '..., saying "..."': the subject of the sentence speaks
-    subject: re.Pattern  # the subject at the start of a sentence
+    participle: re.Pattern  # '..., saying "..."' / '... and said': the clause's subject speaks
+    subject: re.Pattern  # a clause's subject: 'after Governor Roy Cooper, a Democrat, rejected'
     appositive: re.Pattern  # ', Ali Akbar Velayati.' after a description
     source_patterns: tuple  # the patterns of :func:`attributions`
 
@@ -251,6 +252,38 @@ def _read_lists(folder: str) -> dict:
     return out
 
 
+# A capitalised word of a name: no full stop inside, except in an abbreviated title ('Sen.',
+# 'Dr.') or initials ('U.S.', 'J.K.'), so 'said Ana Ruiz. The plan...' ends the name at 'Ruiz'.
+_CAP_WORD = (r"(?:(?:Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Cpt|Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|Mt|Ft|Rev|Adm|Maj|Cmdr|Supt|Insp|Pres|Sec|Amb)\."
+             r"|(?:[A-Z]\.){1,4}+(?![\w])|[A-Z][\w\u2019'/-]{0,40}+)")
+
+
+def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
+    """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
+    first (a clause's subject is followed by its verb, which must not join the name)."""
+    sp = SPACES
+    stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
+    # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
+    cap = _CAP_WORD
+    low = r"[a-z][\w-]{0,40}+"
+    word = r"(?:" + cap + r"|" + stop + low + r"|\d{1,6}+)"
+    q = "?" if lazy else ""
+    party = r"(?:" + SPACE + r"*+\([A-Z][\w./-]{0,12}+\))?"  # Rep. Al Green (D-TX)
+    name = (
+        # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan
+        r"\b(?:" + det + r"(?:" + sp + word + r"){1,5}" + q +
+        r"(?:" + sp + r"(?:in|of|for|at)" + sp + r"(?:the" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
+        # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
+        # Iran's Head of Strategic Research Center Ali Akbar Velayati / Leaders of the 20 biggest economies
+        r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|al|de|bin|von|for|\d{1,6}+)){0,10}" + party +
+        r"(?:" + sp + stop + low + r"){0,2}?"
+        r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)"
+    )
+    # several speakers, a list with 'and': 'Kristine Phillips and Deanna Paul'
+    names = name + r"(?:(?:" + SPACE + r"*+," + sp + name + r"){0,3},?" + sp + r"and" + sp + name + r")?"
+    return name, names
+
+
 @lru_cache(maxsize=4)
 def _grammar(folder: str) -> Grammar:
     lists = _read_lists(folder)
@@ -258,45 +291,44 @@ def _grammar(folder: str) -> Grammar:
     participles = _alternation(lists["participles"])
     det = r"(?:" + _alternation(lists["determiners"] + [d.capitalize() for d in lists["determiners"]]) + r")"
     sp = SPACES
-    stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|who|which|will|would|" + speech + r")\b)"
-    # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
-    cap = r"[A-Z][\w\u2019'.-]{0,40}+"
+    _, names = _name_patterns(det, speech, lazy=False)
+    _, lazy_names = _name_patterns(det, speech, lazy=True)
+    stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
     low = r"[a-z][\w-]{0,40}+"
-    word = r"(?:" + cap + r"|" + stop + low + r")"
-    name = (
-        # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan
-        r"(?:" + det + r"(?:" + sp + word + r"){1,5}"
-        r"(?:" + sp + r"(?:in|of|for|at)" + sp + r"(?:the" + sp + r")?" + cap + r"(?:" + sp + cap + r"){0,3})?"
-        # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
-        # Iran's Head of Strategic Research Center Ali Akbar Velayati
-        r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|al|de|bin|von|for)){0,10}(?:" + sp + stop + low + r")??"
-        r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)"
-    )
-    # several speakers: 'Kristine Phillips and Deanna Paul'
-    names = name + r"(?:" + SPACE + r"*+," + sp + name + r"){0,3}(?:,?" + sp + r"and" + sp + name + r")?"
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
-    aux = r"(?:(?:has|had|have|was|is|also|then|later|earlier|again|once|recently|previously|" \
-          r"reportedly|repeatedly|publicly|now|[a-z]{2,20}+ly)" + sp + r"){0,2}"
+    adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}+ly)"
+    aux = r"(?:(?:has|had|have|was|is|are|were|been|" + adverb[3:-1] + r")" + sp + r"){0,3}"
     # a short time or place between a name and its verb: 'Trump on Tuesday said'
     when = r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"[\w\u2019'-]{1,20}+){1,3}?" + sp + r")?"
     said = r"(?:" + speech + r")\b"
+    # a verb of saying, or a participle after 'is/are/was/were': 'are now describing ... as'
+    verb = r"(?:" + speech + r"|(?<=is |as |re )(?:" + participles + r"))\b"
+    # 'The white nationalist who said', 'The residents who met on Tuesday said'
+    relative = r"(?:,?" + sp + r"(?:who|which|that)(?:" + sp + r"(?!(?:he|she|they|it|we|you|many|most|some|all|" + speech + r")\b)[a-z0-9][\w\u2019'-]{0,20}+){0,4}?)?"
     after = re.compile(
         r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + names + r"|" + bare + r")" + sp + aux + said +
         r"|" + said + sp + r"(?P<name2>" + names + r"))"
     )
     tail = re.compile(r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + said)
     # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
-    before = re.compile(r"(?P<name>" + names + r")(?:,[^,\u201c\"]{1,120},)?" + sp + when + aux + said)
-    bare_before = re.compile(r"(?:^|[,;:]" + sp + r")(?P<name>" + bare + r")" + sp + aux + said)
-    colon = re.compile(r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + SPACE + r"*+:" + SPACE + r"*+$")
+    before = re.compile(r"(?P<name>" + names + r")(?:,[^,\u201c\"]{1,120},)?" + relative + sp + when + aux + r"(?P<verb>" + verb + r")")
+    bare_before = re.compile(r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
+    aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
+    colon = re.compile(r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
+                       r"(?:" + sp + aux + r"[a-z]{2,20}+ed(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
     according = re.compile(r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
-    participle = re.compile(r"(?:,|\band|\bby|\bwhen|\bbefore|\bafter)" + sp + r"(?:" + participles + r")\b")
+    participle = re.compile(r"(?:,|\band|\bby|\bwhen|\bbefore|\bafter|\bwhile)" + sp + r"(?:" + adverb + sp + r")?(?:" + participles + r"|" + said + r")\b")
     subject = re.compile(
-        r"^(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
-        r"(?P<name>" + names + r")(?:,[^,\u201c\"]{1,120},)?" + sp + r"(?=[a-z])"
+        r"(?:(?:^|[;:]" + sp + r")"
+        r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
+        r"(?P<name>" + lazy_names + r"|" + bare + r")"
+        r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r"(?P<name2>" + lazy_names + r"))"
+        r"(?:,[^,\u201c\"]{1,120},)?" + sp + r"(?=(?!(?:of|in|for|at|to|and|or|with|from|on|by)\b)[a-z])"
     )
+    cap = _CAP_WORD
     appositive = re.compile(r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
+                   frozenset(w.lower() for w in lists["naming_verbs"]),
                    after, tail, before, bare_before, colon, according, participle, subject, appositive,
                    _source_patterns(_alternation(lists["source_verbs"])))
 
@@ -310,12 +342,21 @@ def grammar(folder: str | Path | None = None) -> Grammar:
 PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we"})
 _WINDOW = 1000  # an attribution sits within this many characters of its quotation
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s++(?=[A-Z\u201c\"])")
-_TRAILING_CONNECTOR = re.compile(r"(?:\s++(?:of|the|for|al|de|bin|von|and))++$")
-_CLAUSE_BREAK_BEFORE = re.compile(r";|,\s*+(?:but|while|whereas|although|though)\b|\b(?:but|while|whereas|although)\s")
+_TRAILING_CONNECTOR = re.compile(r"(?:\s++(?:of|the|for|al|de|bin|von|and|also|then|now|again|once|"
+                                 r"[a-z]{2,20}(?:ed|al|nt|ous|ive|ic|ate|ful|ess|ent)ly))++$")
+_PARTY = re.compile(r"\s*+\([A-Z][\w./-]{0,12}+\)")
+_CLAUSE_BREAK_BEFORE = re.compile(r";|\s[\u2014\u2013]\s|,\s*+(?:but|while|whereas|although|though)\b|\b(?:but|while|whereas|although)\s")
+_MODIFIER_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|our|your|this|that|these|those|so-called)|['\u2019]s)"
+                              + SPACE + r"*+$", re.IGNORECASE)
+_AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|by|from|to|with|of|for|about|into|over)" + SPACE + r"++$")
+_NEXT_WORD = re.compile(SPACE + r"++([a-z][\w-]{0,40}+)")
+_FUNCTION_WORDS = frozenset(
+    "and or but nor to from of in on for with that as at by is are was were be been has have had will would can "
+    "could may might should must than which who whom whose when where while if because so".split())
 
 
 def _clean_name(name: str) -> str:
-    name = _SPACE_RUN.sub(" ", name).strip(" ,.")
+    name = _PARTY.sub("", _SPACE_RUN.sub(" ", name)).strip(" ,.")
     return _TRAILING_CONNECTOR.sub("", name)
 
 
@@ -339,7 +380,28 @@ def _with_appositive(name: str, rest: str, g: Grammar) -> str:
 def _is_fragment(inner: str) -> bool:
     """A short quoted piece that is not a statement (a scare quote or a quoted word or two)."""
     ws = inner.split()
-    return len(ws) <= 4 and not inner.rstrip(" ,;:")[-1:] in (".", "!", "?", "\u2026") and not (inner[:1].isupper() and len(ws) >= 3)
+    return (len(ws) <= 4 and inner.rstrip(" ,;:")[-1:] not in (".", "!", "?", "\u2026")
+            and not (inner[:1].isupper() and len(ws) >= 3))
+
+
+def _modifies_noun(text: str, start: int, end: int) -> bool:
+    """'the so-called "fetal heartbeat" bill', 'the Commonwealth's "stop the boats" policy': a
+    quoted label inside a noun phrase, the reporter's naming of a thing, not someone's words."""
+    if not _MODIFIER_BEFORE.search(text, max(0, start - 12), max(0, start - 1)):
+        return False
+    m = _NEXT_WORD.match(text, end + 1)
+    return bool(m) and m.group(1).lower() not in _FUNCTION_WORDS
+
+
+def _sentence_start(text: str, line_start: int, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (the splitter of :func:`sentences`, on the
+    stretch of its line before ``pos``: abbreviations such as 'U.S.' do not end it)."""
+    chunk = text[line_start:pos]
+    cut = 0
+    for m in _CANDIDATE.finditer(chunk):
+        if _is_boundary(chunk, m):
+            cut = m.end()
+    return line_start + cut
 
 
 def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = None) -> str:
@@ -351,51 +413,61 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
 
     Looked for in this order: right after the quotation ('..." said X' / '..." X said'), later
     in its sentence (', X said'), 'according to X' after it, then before it in its sentence
-    ('X: "..."', 'X said ... "..."', 'according to X', '..., saying "..."' gives the sentence's
-    subject). A short fragment (a scare quote) is given to a speaker before it only when no
-    new clause ('but', 'while', ';') starts between the verb and the quotation.
+    ('X: "..."', 'X said ... "..."', 'according to X', '..., saying "..."' gives the clause's
+    subject). A short fragment (a scare quote) gets no speaker when it labels a noun ('the
+    "reform" plan'), when a naming verb comes right before it ('a trait called "gender"'), or
+    when a new clause ('but', 'while', ';') starts between the verb and the quotation.
     """
     text = text_arg(text, "quote_speaker")
     g = grammar(folder)
+    inner = text[start:end]
+    fragment = _is_fragment(inner)
+    if fragment and _modifies_noun(text, start, end):
+        return ""
     line_end = text.find("\n", end, end + 1 + _WINDOW)
     tail = text[end + 1: line_end if line_end >= 0 else end + 1 + _WINDOW]
-    m = g.after.match(tail)
-    if m:
-        name = _clean_name(m.group("name") or m.group("name2"))
-        return _with_appositive(name, tail[m.end():], g) if m.group("name2") else name
-    stop = _SENTENCE_END.search(tail)
-    tail = tail[: stop.start() if stop else len(tail)]
-    m = g.tail.search(tail)
-    if m:
-        return _clean_name(m.group("name"))
-    m = g.according.search(tail)
-    if m:
-        return _clean_name(m.group("name"))
+    # '... politics." The statement called ...': a quotation that ends its sentence is not
+    # attributed by the next sentence.
+    ends_sentence = inner.rstrip()[-1:] == "." and tail.lstrip(SPACE_CHARS)[:1].isupper()
+    if not ends_sentence:
+        m = g.after.match(tail)
+        if m:
+            name = _clean_name(m.group("name") or m.group("name2"))
+            return _with_appositive(name, tail[m.end():], g) if m.group("name2") else name
+        stop = _SENTENCE_END.search(tail)
+        tail = tail[: stop.start() if stop else len(tail)]
+        m = g.tail.search(tail)
+        if m:
+            return _clean_name(m.group("name"))
+        m = g.according.search(tail)
+        if m:
+            return _clean_name(m.group("name"))
     line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
-    head = text[line_start:max(line_start, start - 1)]
-    # Only the sentence the quotation is in: cut at the last sentence end before it.
-    cut = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
-    head = head[cut + 1:] if cut >= 0 else head
-    head = head.lstrip()
+    head_end = max(line_start, start - 1)
+    head = text[_sentence_start(text, line_start, head_end):head_end].lstrip()
     m = g.colon.search(head.rstrip())
     if m:
         return _clean_name(m.group("name"))
-    fragment = _is_fragment(text[start:end])
-    found = [(x.start(), x.end(), x.group("name")) for x in g.before.finditer(head)]
-    found += [(x.start("name"), x.end(), x.group("name")) for x in g.bare_before.finditer(head)]
-    found += [(x.start(), x.end(), x.group("name")) for x in g.according.finditer(head)]
+    found = [(x.start(), x.end(), x.group("name"), x.group("verb")) for x in g.before.finditer(head)]
+    found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
+    found += [(x.start(), x.end(), x.group("name"), "") for x in g.according.finditer(head)]
+    # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
+    found = [f for f in found if not _AFTER_PREPOSITION.search(head, max(0, f[0] - 8), f[0])]
     if found:
-        a, b, name = max(found, key=lambda f: (f[1], -f[0]))
-        if not (fragment and _CLAUSE_BREAK_BEFORE.search(head, b)):
-            return _speaker_or_subject(_clean_name(name), head, g)
-        return ""
+        a, b, name, verb = max(found, key=lambda f: (f[1], -f[0]))
+        if fragment and (_CLAUSE_BREAK_BEFORE.search(head, b)
+                         or (verb.lower() in g.naming and not head[b:].strip(SPACE_CHARS + "\u201c\"'\u2018"))):
+            return ""
+        return _speaker_or_subject(_clean_name(name), head, g)
     p = None
     for p in g.participle.finditer(head):
         pass
     if p is not None and not (fragment and _CLAUSE_BREAK_BEFORE.search(head, p.end())):
-        s = g.subject.match(head)
-        if s:
-            return _clean_name(s.group("name"))
+        s = None
+        for s in g.subject.finditer(head, 0, p.start() + 1):
+            pass
+        if s is not None:
+            return _clean_name(s.group("name") or s.group("name2"))
     return ""
 
 
@@ -404,8 +476,9 @@ def _speaker_or_subject(name: str, head: str, g: Grammar) -> str:
     if name.lower() not in ("he", "she"):
         return name
     s = g.subject.match(head)
-    if s and s.group("name").lower() not in PRONOUNS and not _is_description(s.group("name"), g):
-        return _clean_name(s.group("name"))
+    subject = (s.group("name") or s.group("name2") or "") if s else ""
+    if subject and subject.lower() not in PRONOUNS and not _is_description(subject, g):
+        return _clean_name(subject)
     return name
 
 
