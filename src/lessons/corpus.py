@@ -562,6 +562,7 @@ def _quote_rows(text: str, folder: str) -> tuple[dict, ...]:
 
     found.sort(key=lambda q: (q["start"], -q["end"]))
     last_named = ""
+    last_end, last_speaker = -1, ""  # the last outer quotation: where it closed, who spoke it
     rows = []
     reach = -1  # the furthest end of a double quotation opened before the current one
     for q in found:
@@ -570,12 +571,16 @@ def _quote_rows(text: str, folder: str) -> tuple[dict, ...]:
         if q["mark"] == "double":
             reach = max(reach, end)
         speaker = "" if nested else _text.quote_speaker(text, start, end, folder)
+        if not speaker and not nested and rows and _text.continues_quotation(text, last_end, start, folder):
+            speaker = last_speaker  # '"A," Tokayev said. "B."': B is Tokayev's too
         if speaker.lower() in ("he", "she"):
             speaker = last_named  # 'he said' after a named speaker
         elif speaker.lower() in _PRONOUNS:
             speaker = ""
         elif speaker and not speaker.lower().startswith("the "):
             last_named = speaker
+        if not nested:
+            last_end, last_speaker = end, speaker
         inner = text[start:end]
         rows.append(dict(start=start, end=end, text=inner, speaker=speaker, mark=q["mark"],
                          nested=nested, n_words=len(re.findall(r"\w+", inner)), closed=q["closed"]))

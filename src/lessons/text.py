@@ -38,7 +38,7 @@ __all__ = [
     "OPEN_SINGLE", "CLOSE_SINGLE", "DOUBLE_QUOTES", "SINGLE_QUOTES", "TOKEN", "SEGMENT_BREAK",
     "normalise_spaces", "words", "sentences", "sentence_rows", "segment_breaks",
     "looks_like_headline", "is_heading", "is_heading_line",
-    "grammar", "quote_speaker", "attributions", "attribution_rows", "clean_subject",
+    "grammar", "quote_speaker", "continues_quotation", "attributions", "attribution_rows", "clean_subject",
     "PRONOUNS",
 ]
 
@@ -210,7 +210,7 @@ def _rules_folder() -> Path:
     return folder if (folder / "corpus" / "attribution.yml").exists() else REPO_ROOT / "data"
 
 
-_GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs")
+_GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs", "speech_nouns")
 
 
 def _alternation(items) -> str:
@@ -235,6 +235,7 @@ class Grammar:
     participle: re.Pattern  # '..., saying "..."' / '... and said': the clause's subject speaks
     subject: re.Pattern  # a clause's subject: 'after Governor Roy Cooper, a Democrat, rejected'
     appositive: re.Pattern  # ', Ali Akbar Velayati.' after a description
+    quoted_as: re.Pattern  # 'Interfax quoted the ministry as saying': the ministry spoke
     source_patterns: tuple  # the patterns of :func:`attributions`
 
 
@@ -265,7 +266,7 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
     stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
     cap = _CAP_WORD
-    low = r"[a-z][\w-]{0,40}+"
+    low = r"[a-z][\w\u2019'-]{0,40}+"
     word = r"(?:" + cap + r"|" + stop + low + r"|\d{1,6}+)"
     q = "?" if lazy else ""
     party = r"(?:" + SPACE + r"*+\([A-Z][\w./-]{0,12}+\))?"  # Rep. Al Green (D-TX)
@@ -296,40 +297,49 @@ def _grammar(folder: str) -> Grammar:
     stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
     low = r"[a-z][\w-]{0,40}+"
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
-    adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}+ly)"
+    adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
     aux = r"(?:(?:has|had|have|was|is|are|were|been|" + adverb[3:-1] + r")" + sp + r"){0,3}"
     # a short time or place between a name and its verb: 'Trump on Tuesday said'
     when = r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"[\w\u2019'-]{1,20}+){1,3}?" + sp + r")?"
     said = r"(?:" + speech + r")\b"
     # a verb of saying, or a participle after 'is/are/was/were': 'are now describing ... as'
-    verb = r"(?:" + speech + r"|(?<=is |as |re )(?:" + participles + r"))\b"
+    verb = (r"(?:" + aux + r"(?P<verb>" + speech + r")\b|(?:is|are|was|were|been)" + sp + r"(?:" + adverb + sp + r")?"
+            r"(?:" + participles + r")\b)")
     # 'The white nationalist who said', 'The residents who met on Tuesday said'
     relative = r"(?:,?" + sp + r"(?:who|which|that)(?:" + sp + r"(?!(?:he|she|they|it|we|you|many|most|some|all|" + speech + r")\b)[a-z0-9][\w\u2019'-]{0,20}+){0,4}?)?"
     after = re.compile(
         r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + names + r"|" + bare + r")" + sp + aux + said +
         r"|" + said + sp + r"(?P<name2>" + names + r"))"
     )
-    tail = re.compile(r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + said)
+    tail = re.compile(r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
+    quoted_as = re.compile(sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
     # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
-    before = re.compile(r"(?P<name>" + names + r")(?:,[^,\u201c\"]{1,120},)?" + relative + sp + when + aux + r"(?P<verb>" + verb + r")")
+    before = re.compile(r"(?P<name>" + names + r")(?:,[^,\u201c\"]{1,120},)?" + relative + sp + when + verb)
     bare_before = re.compile(r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
     aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
     colon = re.compile(r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
                        r"(?:" + sp + aux + r"[a-z]{2,20}+ed(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
     according = re.compile(r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
-    participle = re.compile(r"(?:,|\band|\bby|\bwhen|\bbefore|\bafter|\bwhile)" + sp + r"(?:" + adverb + sp + r")?(?:" + participles + r"|" + said + r")\b")
+    nouns = _alternation(lists["speech_nouns"])
+    participle = re.compile(
+        # '..., saying "...', 'by bizarrely claiming', '... and said'
+        r"(?:,|\band|\bby|\bwhen|\bbefore|\bafter|\bwhile)" + sp + r"(?:" + adverb + sp + r")?(?:" + participles + r"|" + said + r")\b"
+        # 'walked back its claim on Friday that', 'made his tenth claim that'
+        r"|\b(?:its|his|her|their)(?:" + sp + low + r")?" + sp + r"(?:" + nouns + r")(?:" + sp + r"(?:on|in|at|last)" + sp + r"\w{1,20}+)?" + sp + r"that\b"
+        # 'the president shared the clip while blaring:', 'Another activist ... questioned:'
+        r"|\b[a-z]{2,20}(?:ed|ing)" + SPACE + r"*+:" + SPACE + r"*+$")
     subject = re.compile(
         r"(?:(?:^|[;:]" + sp + r")"
-        r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
+        r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r"){0,2}"
         r"(?P<name>" + lazy_names + r"|" + bare + r")"
         r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r"(?P<name2>" + lazy_names + r"))"
-        r"(?:,[^,\u201c\"]{1,120},)?" + sp + r"(?=(?!(?:of|in|for|at|to|and|or|with|from|on|by)\b)[a-z])"
+        r"(?:,[^,\u201c\"]{1,120},|" + sp + r"[\u2014\u2013][^\u201c\"\u2014\u2013]{1,200}+[\u2014\u2013])?" + sp + r"(?=(?!(?:of|in|for|at|to|and|or|with|from|on|by)\b)[a-z])"
     )
     cap = _CAP_WORD
     appositive = re.compile(r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]),
-                   after, tail, before, bare_before, colon, according, participle, subject, appositive,
+                   after, tail, before, bare_before, colon, according, participle, subject, appositive, quoted_as,
                    _source_patterns(_alternation(lists["source_verbs"])))
 
 
@@ -349,6 +359,7 @@ _CLAUSE_BREAK_BEFORE = re.compile(r";|\s[\u2014\u2013]\s|,\s*+(?:but|while|where
 _MODIFIER_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|our|your|this|that|these|those|so-called)|['\u2019]s)"
                               + SPACE + r"*+$", re.IGNORECASE)
 _AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|by|from|to|with|of|for|about|into|over)" + SPACE + r"++$")
+_SO_CALLED = re.compile(r"\bso-called" + SPACE + r"*+$", re.IGNORECASE)
 _NEXT_WORD = re.compile(SPACE + r"++([a-z][\w-]{0,40}+)")
 _FUNCTION_WORDS = frozenset(
     "and or but nor to from of in on for with that as at by is are was were be been has have had will would can "
@@ -422,13 +433,14 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
     g = grammar(folder)
     inner = text[start:end]
     fragment = _is_fragment(inner)
-    if fragment and _modifies_noun(text, start, end):
-        return ""
+    if fragment and _SO_CALLED.search(text, max(0, start - 12), max(0, start - 1)):
+        return ""  # 'the so-called "reform"': the writer's distance, nobody's words
     line_end = text.find("\n", end, end + 1 + _WINDOW)
     tail = text[end + 1: line_end if line_end >= 0 else end + 1 + _WINDOW]
     # '... politics." The statement called ...': a quotation that ends its sentence is not
     # attributed by the next sentence.
     ends_sentence = inner.rstrip()[-1:] == "." and tail.lstrip(SPACE_CHARS)[:1].isupper()
+    trailing_source = ""
     if not ends_sentence:
         m = g.after.match(tail)
         if m:
@@ -438,37 +450,56 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
         tail = tail[: stop.start() if stop else len(tail)]
         m = g.tail.search(tail)
         if m:
-            return _clean_name(m.group("name"))
+            # ', Interfax has quoted the defence ministry as saying': the ministry spoke
+            relayed = g.quoted_as.match(tail, m.end()) if m.group("verb").lower() in ("quoted", "cited") else None
+            return _clean_name((relayed or m).group("name"))
         m = g.according.search(tail)
-        if m:
-            return _clean_name(m.group("name"))
+        if m:  # used only when nothing before the quotation names a speaker
+            trailing_source = _clean_name(m.group("name"))
     line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
     head_end = max(line_start, start - 1)
-    head = text[_sentence_start(text, line_start, head_end):head_end].lstrip()
+    head = text[_sentence_start(text, line_start, start):head_end].lstrip()
     m = g.colon.search(head.rstrip())
     if m:
         return _clean_name(m.group("name"))
-    found = [(x.start(), x.end(), x.group("name"), x.group("verb")) for x in g.before.finditer(head)]
+    found = [(x.start(), x.end(), x.group("name"), x.group("verb") or "") for x in g.before.finditer(head)]
     found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
     found += [(x.start(), x.end(), x.group("name"), "") for x in g.according.finditer(head)]
     # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
     found = [f for f in found if not _AFTER_PREPOSITION.search(head, max(0, f[0] - 8), f[0])]
     if found:
         a, b, name, verb = max(found, key=lambda f: (f[1], -f[0]))
-        if fragment and (_CLAUSE_BREAK_BEFORE.search(head, b)
-                         or (verb.lower() in g.naming and not head[b:].strip(SPACE_CHARS + "\u201c\"'\u2018"))):
+        name = _clean_name(name)
+        # 'a trait called "gender"' names a thing; 'what he called "terrorists"' quotes him
+        naming = (verb.lower() in g.naming and name.lower() not in PRONOUNS
+                  and not head[b:].strip(SPACE_CHARS + "\u201c\"'\u2018"))
+        if fragment and (_CLAUSE_BREAK_BEFORE.search(head, b) or naming):
             return ""
-        return _speaker_or_subject(_clean_name(name), head, g)
+        return _speaker_or_subject(name, head, g)
+    if trailing_source:
+        return trailing_source
+    if fragment and _modifies_noun(text, start, end):
+        return ""  # 'the city's "green corridor" plan': a label inside a noun phrase
     p = None
     for p in g.participle.finditer(head):
         pass
     if p is not None and not (fragment and _CLAUSE_BREAK_BEFORE.search(head, p.end())):
-        s = None
-        for s in g.subject.finditer(head, 0, p.start() + 1):
-            pass
-        if s is not None:
-            return _clean_name(s.group("name") or s.group("name2"))
+        subjects = [_clean_name(x.group("name") or x.group("name2")) for x in g.subject.finditer(head, 0, p.start() + 1)]
+        if subjects:
+            # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
+            named = [x for x in subjects if x.lower() not in PRONOUNS]
+            return subjects[-1] if subjects[-1].lower() not in ("he", "she") or not named else named[-1]
     return ""
+
+
+def continues_quotation(text: str, prev_end: int, start: int, folder: str | Path | None = None) -> bool:
+    """'"A," Tokayev said. "B."': does the quotation opening at ``start`` carry on the one that
+    closed at ``prev_end``, with only a short attribution sentence between them? (News writing
+    gives a new sentence of quotation straight after one to the same speaker.)"""
+    gap = text[prev_end + 1:max(prev_end + 1, start - 1)]
+    if not 0 < len(gap) <= 80 or "\n" in gap or gap.rstrip()[-1:] not in (".", ","):
+        return False
+    return bool(re.search(r"\b(?:" + grammar(folder).speech + r")\b", gap))
 
 
 def _speaker_or_subject(name: str, head: str, g: Grammar) -> str:
