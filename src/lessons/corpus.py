@@ -571,7 +571,7 @@ def _quote_rows(text: str, folder: str) -> tuple[dict, ...]:
         if q["mark"] == "double":
             reach = max(reach, end)
         speaker = "" if nested else _text.quote_speaker(text, start, end, folder)
-        if not speaker and not nested and rows and _text.continues_quotation(text, last_end, start, folder):
+        if not speaker and not nested and rows and _text.continues_quotation(text, last_end, start, end, folder):
             speaker = last_speaker  # '"A," Tokayev said. "B."': B is Tokayev's too
         if speaker.lower() in ("he", "she"):
             speaker = last_named  # 'he said' after a named speaker

@@ -492,14 +492,23 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
     return ""
 
 
-def continues_quotation(text: str, prev_end: int, start: int, folder: str | Path | None = None) -> bool:
+def continues_quotation(text: str, prev_end: int, start: int, end: int | None = None,
+                        folder: str | Path | None = None) -> bool:
     """'"A," Tokayev said. "B."': does the quotation opening at ``start`` carry on the one that
-    closed at ``prev_end``, with only a short attribution sentence between them? (News writing
-    gives a new sentence of quotation straight after one to the same speaker.)"""
+    closed at ``prev_end``, with only a short attribution sentence between them (in the same
+    paragraph, or ending the paragraph before the one the new quotation opens)? News writing
+    gives a new sentence or paragraph of quotation straight after one to the same speaker."""
+    text = text_arg(text, "continues_quotation")
+    if end is not None and is_heading(text, max(0, start - 1), min(len(text), end + 1)):
+        return False  # a quoted crosshead ('Ordinary life has come to a standstill') stands alone
     gap = text[prev_end + 1:max(prev_end + 1, start - 1)]
-    if not 0 < len(gap) <= 80 or "\n" in gap or gap.rstrip()[-1:] not in (".", ","):
+    # the attribution ends the previous paragraph and the new quotation opens the next one
+    first, _, rest = gap.partition("\n")
+    if rest.strip() or not 0 < len(first.strip()) <= 80 or first.rstrip()[-1:] not in (".", ","):
         return False
-    return bool(re.search(r"\b(?:" + grammar(folder).speech + r")\b", gap))
+    if _SENTENCE_END.search(first.rstrip()[:-1]):
+        return False  # more than one sentence between them: the reporter has moved on
+    return bool(re.search(r"\b(?:" + grammar(folder).speech + r")\b", first))
 
 
 def _speaker_or_subject(name: str, head: str, g: Grammar) -> str:
