@@ -234,6 +234,7 @@ class Grammar:
     according: re.Pattern  # 'according to the ministry'
     participle: re.Pattern  # '..., saying "..."' / '... and said': the clause's subject speaks
     subject: re.Pattern  # a clause's subject: 'after Governor Roy Cooper, a Democrat, rejected'
+    strict_subject: re.Pattern  # the same, the longest name followed by a verb-like word
     appositive: re.Pattern  # ', Ali Akbar Velayati.' after a description
     quoted_as: re.Pattern  # 'Interfax quoted the ministry as saying': the ministry spoke
     source_patterns: tuple  # the patterns of :func:`attributions`
@@ -330,16 +331,27 @@ def _grammar(folder: str) -> Grammar:
         r"|\b[a-z]{2,20}(?:ed|ing)" + SPACE + r"*+:" + SPACE + r"*+$")
     subject = re.compile(
         r"(?:(?:^|[;:]" + sp + r")"
-        r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r"){0,2}"
+        r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
+        r"(?:(?:which|who|where|when)\b[^,\u201c\"]{0,60}+," + sp + r")?"
+        r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
         r"(?P<name>" + lazy_names + r"|" + bare + r")"
         r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r"(?P<name2>" + lazy_names + r"))"
         r"(?:,[^,\u201c\"]{1,120},|" + sp + r"[\u2014\u2013][^\u201c\"\u2014\u2013]{1,200}+[\u2014\u2013])?" + sp + r"(?=(?!(?:of|in|for|at|to|and|or|with|from|on|by)\b)[a-z])"
+    )
+    verb_like = (r"(?:[a-z]{2,20}(?:ed|es|s)|has|have|had|is|are|was|were|will|would|can|could|may|might|must|"
+                 r"should|did|does|do|also|then|still|now|again|never|[a-z]{2,20}ly)\b")
+    strict_subject = re.compile(
+        r"(?:^|[;:]" + sp + r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r")"
+        r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
+        r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
+        r"(?P<name>" + names + r")"
+        r"(?:,[^,\u201c\"]{1,120},|" + sp + r"[\u2014\u2013][^\u201c\"\u2014\u2013]{1,200}+[\u2014\u2013])?" + sp + when + r"(?=" + verb_like + r")"
     )
     cap = _CAP_WORD
     appositive = re.compile(r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]),
-                   after, tail, before, bare_before, colon, according, participle, subject, appositive, quoted_as,
+                   after, tail, before, bare_before, colon, according, participle, subject, strict_subject, appositive, quoted_as,
                    _source_patterns(_alternation(lists["source_verbs"])))
 
 
@@ -359,6 +371,7 @@ _CLAUSE_BREAK_BEFORE = re.compile(r";|\s[\u2014\u2013]\s|,\s*+(?:but|while|where
 _MODIFIER_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|our|your|this|that|these|those|so-called)|['\u2019]s)"
                               + SPACE + r"*+$", re.IGNORECASE)
 _AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|by|from|to|with|of|for|about|into|over)" + SPACE + r"++$")
+_TRAILING_PARTICIPLE = re.compile(r"(?<=\w\w)\s++(?:released|published|issued|conducted|carried|seen|obtained)\b.{0,40}$")
 _SO_CALLED = re.compile(r"\bso-called" + SPACE + r"*+$", re.IGNORECASE)
 _NEXT_WORD = re.compile(SPACE + r"++([a-z][\w-]{0,40}+)")
 _FUNCTION_WORDS = frozenset(
@@ -455,7 +468,7 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
             return _clean_name((relayed or m).group("name"))
         m = g.according.search(tail)
         if m:  # used only when nothing before the quotation names a speaker
-            trailing_source = _clean_name(m.group("name"))
+            trailing_source = _TRAILING_PARTICIPLE.sub("", _clean_name(m.group("name")))
     line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
     head_end = max(line_start, start - 1)
     head = text[_sentence_start(text, line_start, start):head_end].lstrip()
@@ -484,7 +497,8 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
     for p in g.participle.finditer(head):
         pass
     if p is not None and not (fragment and _CLAUSE_BREAK_BEFORE.search(head, p.end())):
-        subjects = [_clean_name(x.group("name") or x.group("name2")) for x in g.subject.finditer(head, 0, p.start() + 1)]
+        subjects = [_clean_name(x.group("name")) for x in g.strict_subject.finditer(head, 0, p.start() + 1)]
+        subjects = subjects or [_clean_name(x.group("name") or x.group("name2")) for x in g.subject.finditer(head, 0, p.start() + 1)]
         if subjects:
             # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
             named = [x for x in subjects if x.lower() not in PRONOUNS]
