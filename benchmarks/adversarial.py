@@ -49,7 +49,7 @@ _TEXT_EXERCISE = {"id": "adversarial-text", "type": "text", "prompt": "Why?", "a
 
 def functions() -> dict:
     """name -> a call of one public text function on one text."""
-    from lessons import compare, corpus, exercises, figures, language
+    from lessons import compare, corpus, exercises, figures, language, text
 
     return {
         "corpus.clean_text": lambda t: corpus.clean_text(t),
@@ -58,6 +58,10 @@ def functions() -> dict:
         "corpus.article_html": corpus.article_html,
         "corpus.credited_agencies": corpus.credited_agencies,
         "corpus.caption_without_credit": lambda t: corpus.caption_without_credit(t, "Stock Photo"),
+        "text.words": text.words,
+        "text.attributions": text.attributions,
+        "text.quote_speaker": lambda t: text.quote_speaker(t, len(t) // 2, len(t) // 2 + 1),
+        "text.is_heading_line": lambda t: text.is_heading_line(t, len(t) // 2),
         "figures.extract_figures": figures.extract_figures,
         "figures.attributions": figures.attributions,
         "figures.counting_body": figures.counting_body,
@@ -84,9 +88,10 @@ def functions() -> dict:
 
 def _clear_caches() -> None:
     """Each timing starts cold: the helpers cache results per text."""
-    from lessons import compare, corpus, language
+    from lessons import compare, corpus, language, text
 
     for fn in (corpus._sentences_frame, corpus._quotes_frame, corpus._quote_rows, language._spans,
+               text._sentences_frame, text.sentence_rows,
                getattr(compare, "_analyse", None)):
         if fn is not None and hasattr(fn, "cache_clear"):
             fn.cache_clear()

@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import adversarial  # noqa: E402
 import harness as h  # noqa: E402
+import speakers  # noqa: E402
 
 ROOT = h.ROOT
 BENCH_VENV = ROOT / "benchmarks" / ".venv"
@@ -142,7 +143,7 @@ def machine_info() -> dict:
 
 
 # ----------------------------------------------------------------------------- parts
-HELPER_PARTS = ("figures", "reuse", "reuse_corpora", "language", "adversarial")
+HELPER_PARTS = ("figures", "reuse", "reuse_corpora", "language", "speakers", "adversarial")
 
 
 def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
@@ -162,6 +163,8 @@ def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
     if "language" in only:
         out["language"] = h.bench_language(prof["lang_copies"], prof["lang_repeats"])
         print(f"[bench] language done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    if "speakers" in only:  # None when the development set (../shared/dev) is absent
+        out["speakers"] = speakers.speaker_accuracy()
     if "adversarial" in only:
         out["adversarial"] = part_adversarial(prof)
         print(f"[bench] adversarial inputs done ({time.perf_counter() - t0:.0f} s)", flush=True)
@@ -547,6 +550,8 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
             w("")
 
     # adversarial inputs
+    if "speakers" in helpers:
+        L.extend(speakers.render(helpers["speakers"]))
     w("## Adversarial text: growth of every public text function")
     w("")
     adv = helpers.get("adversarial", [])

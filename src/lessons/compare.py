@@ -40,6 +40,7 @@ from lessons.datafiles import elements as elements_file, tables
 from lessons.datafiles.read import stamp
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
+from lessons.text import SEGMENT_BREAK, SPACE_CHARS, TOKEN, is_heading, sentences
 
 __all__ = [
     "shared_passages",
@@ -192,13 +193,11 @@ def _prefix_re(prefixes: tuple) -> re.Pattern:
 # Tokens
 # --------------------------------------------------------------------------------------
 
-# Words (letters, with inner apostrophes) and numbers (with thousands separators). Hyphens,
-# dashes and quotation marks separate words, so 'shoot-to-kill' = 'shoot to kill'.
-_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
-# Sentence ends: . ! ? … (optionally followed by a closing quote) then space; or a line break.
-# A break with a line break starts where its run of white space starts ((?<!\s)): tried from
-# inside a long run of spaces it would re-read the run from every position (quadratic).
-_BOUNDARY_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|(?<!\s)\s*\n\s*")
+# Words and sentence-end breaks come from the one text layer (lessons.text): TOKEN (words and
+# numbers; hyphens, dashes and quotation marks separate words, so 'shoot-to-kill' = 'shoot to
+# kill') and SEGMENT_BREAK (. ! ? … then space, or a line break: the chunks aligned here).
+_TOKEN_RE = TOKEN
+_BOUNDARY_RE = SEGMENT_BREAK
 _OPENERS = set("\"'“‘([«")
 _NEGATIONS = {"not", "no", "never", "nobody", "nothing", "none", "cannot", "nor", "neither"}
 _CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not")}
@@ -343,7 +342,7 @@ def _compound_firsts(lex: "_Lexicon") -> frozenset:
 def _after_opener(text: str, s: int, starts, idx) -> bool:
     """True when the word opens a quotation: 'said: "Those who...' (capital is not a name)."""
     j = s - 1
-    while j >= 0 and text[j] in " \u00a0\u2009\t":
+    while j >= 0 and text[j] in SPACE_CHARS:
         j -= 1
     return j >= 0 and (text[j] in _OPENERS or text[j] in ":")
 
@@ -1190,35 +1189,14 @@ def _matches_prepared(signal: _Signal, prepared) -> bool:
 
 
 def _sentences(text: str) -> pd.DataFrame:
-    from lessons.corpus import sentences
-
     return sentences(text)
 
 
 _COVERAGE_COLUMNS = ["article_id", "element", "label", "covered", "n_sentences", "sentence",
                      "start", "end"]
 
-# What a full sentence ends with: . ! ? or …, perhaps followed by closing quotes or brackets.
-_CLOSERS = "\"'”’»)] \u00a0\u2009"
-
-
-def _is_heading(text: str, start: int, end: int) -> bool:
-    """Is ``text[start:end]`` a heading: a paragraph of its own without a full stop?
-
-    Live blogs and long reports put short headings (crossheads) between paragraphs: 'West must
-    stand up to Russia..., dissident says'. A heading sums up the paragraphs under it in the
-    editor's words, so a reader should be shown the paragraph sentence instead when there is one.
-    """
-    i = start - 1  # only white space back to the line start, and on to the line end?
-    while i >= 0 and text[i] != "\n" and text[i].isspace():
-        i -= 1
-    j = end
-    while j < len(text) and text[j] != "\n" and text[j].isspace():
-        j += 1
-    if (i >= 0 and text[i] != "\n") or (j < len(text) and text[j] != "\n"):
-        return False  # other sentences share its paragraph
-    last = text[start:end].rstrip(_CLOSERS)[-1:]
-    return last not in {".", "!", "?", "…"}
+# A heading (a paragraph of its own without a full stop): lessons.text.is_heading.
+_is_heading = is_heading
 
 
 def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.DataFrame:

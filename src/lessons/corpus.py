@@ -18,22 +18,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import _guard, _yaml
+from . import _guard, _yaml, text as _text
 from .datafiles import articles as articles_file
 from .datafiles.read import stamp as read_stamp
 from .errors import LessonsDataError, text_arg
 from .paths import data_dir
+from .text import CLOSE_DOUBLE as _CLOSE_DOUBLE, CLOSE_SINGLE as _CLOSE_SINGLE
+from .text import OPEN_DOUBLE as _OPEN_DOUBLE, OPEN_SINGLE as _OPEN_SINGLE
+from .text import SPACE as _SPACE, sentences  # noqa: F401  (sentences: part of this module's API)
 
 # The articles.yml fields and their rules: lessons.datafiles.articles
 METADATA_FILE, RAW_FOLDER = articles_file.METADATA_FILE, articles_file.RAW_FOLDER
 REQUIRED_FIELDS, OPTIONAL_FIELDS = articles_file.REQUIRED_FIELDS, articles_file.OPTIONAL_FIELDS
 TRANSLATED_VALUES = articles_file.TRANSLATED_VALUES
-ARTICLE_COLUMNS = [*REQUIRED_FIELDS, "label", "body"]
+# paragraph_kinds: the kind of each paragraph of the body, in order (see clean_text);
+# headings: the headline and crosshead lines (spaces normalised), so a skill can tell a
+# heading from the body without going back to the cleaning record on disk.
+ARTICLE_COLUMNS = [*REQUIRED_FIELDS, "label", "body", "paragraph_kinds", "headings"]
 
-# Whitespace the articles really contain: thin space, no-break space, narrow no-break space.
-_SPACE = r"[ \t\u00a0\u2009\u202f\u2007\u2008\u200a]"
-_OPEN_DOUBLE, _CLOSE_DOUBLE = "\u201c", "\u201d"
-_OPEN_SINGLE, _CLOSE_SINGLE = "\u2018", "\u2019"
 
 
 # --------------------------------------------------------------------------- rule data
@@ -65,12 +67,6 @@ def _boilerplate_rules(folder: str) -> tuple[_Rule, ...]:
 def _agency_patterns(folder: str) -> tuple[tuple[str, re.Pattern], ...]:
     path = Path(folder) / "corpus" / "agencies.yml"
     return tuple((e["name"], re.compile("|".join(e["patterns"]))) for e in _read_yaml(path) or [])
-
-
-@lru_cache(maxsize=None)
-def _speech_verbs(folder: str) -> str:
-    verbs = sorted(set(_read_yaml(Path(folder) / "corpus" / "attribution.yml")["speech_verbs"]), key=len, reverse=True)
-    return "|".join(verbs)
 
 
 def _rules_folder() -> str:
@@ -114,6 +110,18 @@ class CleanedArticle:
     @property
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def paragraph_kinds(self) -> tuple[str, ...]:
+        """'paragraph', 'standfirst' or 'crosshead' for each of ``paragraphs``, in order."""
+        kept = self.parts[self.parts["kind"].isin(["paragraph", "standfirst", "crosshead"])]
+        return tuple(kept["kind"])
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The headline and the crossheads, spaces normalised (as ``lessons.text`` compares lines)."""
+        kept = self.parts[self.parts["kind"].isin(["headline", "crosshead"])]
+        return tuple(dict.fromkeys(_text.normalise_spaces(t) for t in kept["text"]))
 
 
 @dataclass
@@ -328,7 +336,8 @@ def _load(folder: str, stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     for entry, cleaned in articles_file.load(Path(folder)):  # checked: the first problem is raised
         article_id = str(entry["article_id"])
         rows.append({**{f: entry[f] for f in REQUIRED_FIELDS}, "article_id": article_id,
-                     "label": entry.get("label") or article_id, "body": cleaned.body})
+                     "label": entry.get("label") or article_id, "body": cleaned.body,
+                     "paragraph_kinds": cleaned.paragraph_kinds, "headings": cleaned.headings})
         parts.append(cleaned.parts.assign(article_id=article_id))
         captions.append(cleaned.captions.assign(article_id=article_id))
     articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
@@ -343,7 +352,9 @@ def _corpus(path=None):
 
 
 def load_articles(path=None) -> pd.DataFrame:
-    """One row per article: metadata from ``articles.yml`` plus the clean ``body``.
+    """One row per article: metadata from ``articles.yml`` plus the clean ``body``, the kind of
+    each body paragraph (``paragraph_kinds``: paragraph, standfirst or crosshead) and the ``headings``
+    (headline and crossheads), so no skill has to read the cleaning record again.
 
     ``path`` is a folder holding ``articles.yml`` and ``raw/``; by default the shipped data.
     """
@@ -393,61 +404,8 @@ def captions(path=None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- sentences
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "sen", "gen", "col", "lt", "sgt", "capt", "gov",
-    "rep", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "mt", "ft", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "cf", "fig",
-}
-_CANDIDATE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=" + _SPACE + r"+\S)")
-
-
-def _is_boundary(text: str, m: re.Match) -> bool:
-    """Does the punctuation at ``m`` end a sentence?"""
-    end = m.end()
-    rest = text[end:].lstrip(" \t\u00a0\u2009\u202f\u2007\u2008\u200a")
-    nxt = rest[:1]
-    punct = m.group().rstrip("\"'\u201d\u2019)]")
-    # Spaced ellipsis ". . ." (ordinary or thin spaces): the dots are not sentence ends.
-    before = text[max(0, m.start() - 40): m.start()]  # a bounded window keeps this linear
-    if punct == "." and (rest.startswith(".") or re.search(r"\." + _SPACE + r"$", before)):
-        return False
-    if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'\u201c\u2018(["):
-        return False
-    if punct == ".":
-        word = re.search(r"([A-Za-z.]+)$", before)
-        token = word.group(1) if word else ""
-        if token.lower() in _ABBREVIATIONS:
-            return False
-        if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token) or re.fullmatch(r"[A-Z]", token):
-            return False  # U.S., U.K., e.g. / an initial
-    return True
-
-
-def sentences(text: str) -> pd.DataFrame:
-    """Split text into sentences: ``start, end, text`` with offsets into ``text``.
-
-    A line break always ends a sentence (headlines have no full stop). Abbreviations (Mr.,
-    U.S.), decimals (3.5) and spaced ellipses (. . .) do not; a closing quotation mark stays
-    with the sentence it closes.
-    """
-    return _sentences_frame(text_arg(text, "sentences")).copy()
-
-
-@lru_cache(maxsize=512)
-def _sentences_frame(text: str) -> pd.DataFrame:
-    """sentences() for one text, cached: chapters split the same bodies many times."""
-    rows = []
-    for line in re.finditer(r"[^\n]+", text):
-        base, chunk, cut = line.start(), line.group(), 0
-        bounds = [m.end() for m in _CANDIDATE.finditer(chunk) if _is_boundary(chunk, m)]
-        for stop in [*bounds, len(chunk)]:
-            piece = chunk[cut:stop]
-            stripped = piece.strip()
-            if stripped:
-                s = base + cut + (len(piece) - len(piece.lstrip()))
-                rows.append((s, s + len(stripped), stripped))
-            cut = stop
-    return pd.DataFrame(rows, columns=["start", "end", "text"])
+# sentences(text) is lessons.text.sentences (imported above): one splitter for every module.
+_sentences_frame = _text._sentences_frame
 
 
 # --------------------------------------------------------------------------- quotations
@@ -536,40 +494,7 @@ def _single_spans(para: str) -> list[tuple[int, int]]:
     return spans
 
 
-_STOP = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|who|which|will|would)\b)"
-# Words are bounded (40 characters) and possessive, spaces possessive: each attempt reads a
-# bounded stretch of text, so long runs of capitals or spaces cost linear time.
-_CAP = r"[A-Z][\w\u2019'.-]{0,40}+"
-_LOW = r"[a-z][\w-]{0,40}+"
-_NAME = (
-    # the interior ministry / the Kazakh president / The Kuwaiti embassy in Kazakhstan
-    r"(?:[Tt]he\s++(?:" + _CAP + r"\s++){0,3}" + _STOP + _LOW + r"(?:\s++" + _STOP + _LOW + r")??"
-    r"(?:\s++(?:in|of|for)\s++" + _CAP + r"(?:\s++" + _CAP + r"){0,2})?"
-    # Deputy Foreign Minister Alexander Grushko / Kazakhstan's president
-    r"|" + _CAP + r"(?:\s++(?:" + _CAP + r"|of|the|al|de|bin|von)){0,6}(?:\s++" + _STOP + _LOW + r")??"
-    r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t)"
-)
-_PRONOUNS = {"he", "she", "they", "it"}
-
-
-@lru_cache(maxsize=None)
-def _attribution_patterns(folder: str):
-    verbs = _speech_verbs(folder)
-    aux = r"(?:(?:has|had|have|was|is|also|then|later|earlier|again|once)\s+){0,2}"
-    said = r"(?:" + verbs + r")\b"
-    after = re.compile(
-        r"^[\s,.!?\u2014\u2013-]*(?:(?P<name>" + _NAME + r")\s+" + aux + said +
-        r"|" + said + r"\s+(?P<name2>" + _NAME + r"))"
-    )
-    # later in the same sentence: '..., Tokayev said in a televised address.'
-    tail = re.compile(r",\s+(?P<name>" + _NAME + r")\s+" + aux + said)
-    # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
-    before = re.compile(r"(?P<name>" + _NAME + r")(?:,[^,\u201c\"]{1,60},)?\s+" + aux + said)
-    return after, tail, before
-
-
-def _clean_name(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip(" ,.")
+_PRONOUNS = _text.PRONOUNS
 
 
 def quotes(text: str) -> pd.DataFrame:
@@ -594,10 +519,14 @@ def _quotes_frame(text: str, folder: str) -> pd.DataFrame:
     return pd.DataFrame(list(_quote_rows(text, folder)), columns=_QUOTE_COLUMNS)
 
 
+def quote_rows(text: str) -> tuple[dict, ...]:
+    """The rows of :func:`quotes` as dicts, cached (for helpers that need no DataFrame, such as
+    ``lessons.language``); shared between callers: do not change them."""
+    return _quote_rows(text_arg(text, "quote_rows"), _rules_folder())
+
+
 @lru_cache(maxsize=1024)
 def _quote_rows(text: str, folder: str) -> tuple[dict, ...]:
-    """The rows of quotes() as dicts (for helpers that need no DataFrame); do not change them."""
-    patterns = _attribution_patterns(folder)
     paragraphs = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
     found: list[dict] = []
     carry: dict | None = None  # a double quotation continuing from the previous paragraph
@@ -633,6 +562,7 @@ def _quote_rows(text: str, folder: str) -> tuple[dict, ...]:
 
     found.sort(key=lambda q: (q["start"], -q["end"]))
     last_named = ""
+    last_end, last_speaker = -1, ""  # the last outer quotation: where it closed, who spoke it
     rows = []
     reach = -1  # the furthest end of a double quotation opened before the current one
     for q in found:
@@ -640,44 +570,21 @@ def _quote_rows(text: str, folder: str) -> tuple[dict, ...]:
         nested = q.get("nested", False) or reach >= end
         if q["mark"] == "double":
             reach = max(reach, end)
-        speaker = "" if nested else _speaker(text, start, end, *patterns)
+        speaker = "" if nested else _text.quote_speaker(text, start, end, folder)
+        if not speaker and not nested and rows and _text.continues_quotation(text, last_end, start, end, folder):
+            speaker = last_speaker  # '"A," Tokayev said. "B."': B is Tokayev's too
         if speaker.lower() in ("he", "she"):
             speaker = last_named  # 'he said' after a named speaker
         elif speaker.lower() in _PRONOUNS:
             speaker = ""
         elif speaker and not speaker.lower().startswith("the "):
             last_named = speaker
+        if not nested:
+            last_end, last_speaker = end, speaker
         inner = text[start:end]
         rows.append(dict(start=start, end=end, text=inner, speaker=speaker, mark=q["mark"],
                          nested=nested, n_words=len(re.findall(r"\w+", inner)), closed=q["closed"]))
     return tuple(rows)
-
-
-_WINDOW = 1000
-
-
-def _speaker(text: str, start: int, end: int, after_re, tail_re, before_re) -> str:
-    """Who a quotation is attributed to: right after it, later in its sentence, or before it."""
-    # Bounded windows (an attribution sits within _WINDOW characters of its quotation): many
-    # quotations on one long line would otherwise each read the whole line.
-    line_end = text.find("\n", end, end + 1 + _WINDOW)
-    tail = text[end + 1: line_end if line_end >= 0 else end + 1 + _WINDOW]
-    m = after_re.match(tail)
-    if m:
-        return _clean_name(m.group("name") or m.group("name2"))
-    stop = re.search(r"[.!?][\"'\u201d\u2019]?\s+(?=[A-Z\u201c\"])", tail)
-    m = tail_re.search(tail[: stop.start() if stop else len(tail)])
-    if m:
-        return _clean_name(m.group("name"))
-    line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
-    head = text[line_start:start]
-    # Only the sentence the quotation is in: cut at the last sentence end before it.
-    cut = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
-    head = head[cut + 1:] if cut >= 0 else head
-    matches = list(before_re.finditer(head))
-    if matches:
-        return _clean_name(matches[-1].group("name"))
-    return ""
 
 
 def in_quotes(text: str, start: int, end: int, spans: pd.DataFrame | None = None) -> bool:

@@ -29,6 +29,7 @@ from lessons import _guard, _yaml
 from lessons.datafiles import lexicon as lexicon_file, reference_terms as reference_file, tables
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
+from lessons.text import SPACE_CHARS, sentence_rows
 
 __all__ = [
     "CATEGORIES", "CATEGORY_NAMES", "VOICES", "RESULT_COLUMNS", "SCARE_QUOTE_MAX_WORDS",
@@ -372,8 +373,8 @@ def _is_fragment(text: str, start: int, end: int, n_words: int) -> bool:
         return False
     first = next((ch for ch in inner if ch.isalpha()), "")
     ends_sentence = inner.rstrip(" ,;:")[-1:] in (".", "!", "?", "\u2026")
-    after = text[end + 1:end + 3].lstrip(" \u00a0\u2009")[:1]
-    before = text[max(0, start - 4):max(0, start - 1)].rstrip(" \u00a0\u2009\u201c\u2018\"'")[-1:]
+    after = text[end + 1:end + 3].lstrip(SPACE_CHARS)[:1]
+    before = text[max(0, start - 4):max(0, start - 1)].rstrip(SPACE_CHARS + "\u201c\u2018\"'")[-1:]
     opens_sentence = before in ("", "\n", ":", ".", "!", "?")
     whole = first.isupper() and n_words >= 2 and (ends_sentence or opens_sentence or after in (".", "!", "?"))
     # The second half of a split quotation: '"We will win," he said, "and soon."'
@@ -403,8 +404,7 @@ def _spans(text: str) -> tuple[tuple[int, int, str, bool], ...]:
     """Quotation spans sorted by start: (start, end, speaker, is a short fragment)."""
     from lessons import corpus
 
-    # the rows of corpus.quotes(text), without building its DataFrame
-    q = corpus._quote_rows(text or "", corpus._rules_folder())
+    q = corpus.quote_rows(text or "")  # the rows of corpus.quotes(text), without a DataFrame
     spans = [(int(r["start"]), int(r["end"]), r["speaker"] or "", _is_fragment(text, int(r["start"]), int(r["end"]), int(r["n_words"])))
              for r in q]
     return tuple(sorted(spans))
@@ -434,9 +434,7 @@ def passage_span(text: str, start: int, end: int) -> tuple[int, int]:
     text = _check_text(text, "passage_span")
     if not 0 <= start <= end <= len(text):
         raise LessonsDataError(f"passage_span: need 0 <= start <= end <= {len(text)}, got {start}, {end}")
-    from lessons.corpus import sentences
-
-    sents = [(int(s.start), int(s.end)) for s in sentences(text).itertuples()]
+    sents = [(s, e) for s, e, _ in sentence_rows(text)]
     quoted = [(max(0, a - 1), min(len(text), b + 1)) for a, b, _, _ in _spans(text)]  # with the marks
     lo, hi = start, max(end, start + 1)
     while True:

@@ -1,0 +1,649 @@
+"""One text layer: the characters, words, sentences, headings and attribution grammar that
+every skill (corpus, figures, language, compare) reads text with.
+
+Why one module: the articles hold thin spaces (U+2009), no-break spaces (U+00A0), narrow
+no-break spaces (U+202F), curly quotation marks and the ellipsis character. When each module
+wrote its own space class or sentence splitter, they drifted apart (two of them missed
+U+202F). Here each idea is written once:
+
+* characters: ``SPACE_CHARS`` / ``SPACE`` (a regex class), ``APOSTROPHES``, the quotation marks;
+* words: ``TOKEN`` and :func:`words`;
+* sentences: :func:`sentences` (and :func:`segment_breaks`, the cheap break points used to cut
+  text into chunks for alignment);
+* headings: :func:`looks_like_headline`, :func:`is_heading`, :func:`is_heading_line`;
+* who speaks: :func:`quote_speaker` (who said the words inside a quotation) and
+  :func:`attributions` (who a sentence says gave its information), both from one grammar
+  whose verb lists are data (``data/corpus/attribution.yml``).
+
+Every offset indexes the original string. Every regular expression is linear on any input
+(bounded words, possessive runs of spaces, bounded windows; see docs/CONVENTIONS.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import _yaml
+from .errors import LessonsDataError, text_arg
+from .paths import REPO_ROOT, data_dir
+
+__all__ = [
+    "SPACE_CHARS", "SPACE", "SPACES", "APOSTROPHES", "OPEN_DOUBLE", "CLOSE_DOUBLE",
+    "OPEN_SINGLE", "CLOSE_SINGLE", "DOUBLE_QUOTES", "SINGLE_QUOTES", "TOKEN", "SEGMENT_BREAK",
+    "normalise_spaces", "words", "sentences", "sentence_rows", "segment_breaks",
+    "looks_like_headline", "is_heading", "is_heading_line",
+    "grammar", "quote_speaker", "continues_quotation", "attributions", "attribution_rows", "clean_subject",
+    "PRONOUNS",
+]
+
+# --------------------------------------------------------------------------- characters
+# White space the articles really contain, inside a line: ordinary space, tab, no-break
+# (U+00A0), thin (U+2009), narrow no-break (U+202F), figure (U+2007), punctuation (U+2008)
+# and hair (U+200A) spaces. A line break is not in the class: it ends a paragraph.
+SPACE_CHARS = " \t\u00a0\u2009\u202f\u2007\u2008\u200a"
+SPACE = "[" + SPACE_CHARS + "]"
+SPACES = SPACE + "++"  # a run of spaces, possessive: never re-read
+APOSTROPHES = "'\u2019"  # straight and right single quotation mark (the typographic apostrophe)
+OPEN_DOUBLE, CLOSE_DOUBLE = "\u201c", "\u201d"
+OPEN_SINGLE, CLOSE_SINGLE = "\u2018", "\u2019"
+DOUBLE_QUOTES = '"' + OPEN_DOUBLE + CLOSE_DOUBLE
+SINGLE_QUOTES = "'" + OPEN_SINGLE + CLOSE_SINGLE
+_SPACE_RUN = re.compile(r"\s++")
+
+
+def normalise_spaces(text: str) -> str:
+    """Every run of white space (any kind) as one ordinary space, ends stripped."""
+    return _SPACE_RUN.sub(" ", text_arg(text, "normalise_spaces")).strip()
+
+
+# --------------------------------------------------------------------------- words
+# Words (letters, with inner apostrophes) and numbers (with thousands separators or a decimal
+# point). Hyphens, dashes and quotation marks separate words: 'shoot-to-kill' = 'shoot to kill'.
+TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+
+
+def words(text: str) -> pd.DataFrame:
+    """The words of a text: ``start, end, text`` (offsets into ``text``)."""
+    text = text_arg(text, "words")
+    return pd.DataFrame([(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)],
+                        columns=["start", "end", "text"])
+
+
+# --------------------------------------------------------------------------- sentences
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "sen", "gen", "col", "lt", "sgt", "capt", "gov",
+    "rep", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "mt", "ft", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "cf", "fig",
+}
+_CANDIDATE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=" + SPACE + r"+\S)")
+_SPACE_BEFORE_END = re.compile(r"\." + SPACE + r"$")
+_LAST_WORD = re.compile(r"([A-Za-z.]+)$")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
+_LINE = re.compile(r"[^\n]+")
+
+
+def _is_boundary(text: str, m: re.Match) -> bool:
+    """Does the punctuation at ``m`` end a sentence?"""
+    end = m.end()
+    rest = text[end:].lstrip(SPACE_CHARS)
+    nxt = rest[:1]
+    punct = m.group().rstrip("\"'\u201d\u2019)]")
+    # Spaced ellipsis ". . ." (ordinary or thin spaces): the dots are not sentence ends.
+    before = text[max(0, m.start() - 40): m.start()]  # a bounded window keeps this linear
+    if punct == "." and (rest.startswith(".") or _SPACE_BEFORE_END.search(before)):
+        return False
+    if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'\u201c\u2018(["):
+        return False
+    if punct == ".":
+        word = _LAST_WORD.search(before)
+        token = word.group(1) if word else ""
+        if token.lower() in _ABBREVIATIONS:
+            return False
+        if _INITIALS.fullmatch(token):
+            return False  # U.S., U.K., e.g. / an initial
+    return True
+
+
+def sentences(text: str) -> pd.DataFrame:
+    """Split text into sentences: ``start, end, text`` with offsets into ``text``.
+
+    A line break always ends a sentence (headlines have no full stop). Abbreviations (Mr.,
+    U.S.), decimals (3.5) and spaced ellipses (. . .) do not; a closing quotation mark stays
+    with the sentence it closes.
+    """
+    return _sentences_frame(text_arg(text, "sentences")).copy()
+
+
+@lru_cache(maxsize=512)
+def _sentences_frame(text: str) -> pd.DataFrame:
+    """sentences() for one text, cached: chapters split the same bodies many times."""
+    return pd.DataFrame(list(sentence_rows(text)), columns=["start", "end", "text"])
+
+
+@lru_cache(maxsize=1024)
+def sentence_rows(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The rows of :func:`sentences` as ``(start, end, text)`` tuples (no DataFrame)."""
+    text = text_arg(text, "sentence_rows")
+    rows = []
+    for line in _LINE.finditer(text):
+        base, chunk, cut = line.start(), line.group(), 0
+        bounds = [m.end() for m in _CANDIDATE.finditer(chunk) if _is_boundary(chunk, m)]
+        for stop in [*bounds, len(chunk)]:
+            piece = chunk[cut:stop]
+            stripped = piece.strip()
+            if stripped:
+                s = base + cut + (len(piece) - len(piece.lstrip()))
+                rows.append((s, s + len(stripped), stripped))
+            cut = stop
+    return tuple(rows)
+
+
+# Cheap break points between chunks of text (used to align two texts word by word): after
+# . ! ? or … (and any closing quotes or brackets) and the white space that follows, or at a
+# line break. It does not know abbreviations: a chunk may be shorter than a sentence, which
+# alignment does not mind. A break with a line break starts where its run of white space
+# starts ((?<!\s)): tried from inside a long run of spaces it would re-read the run.
+SEGMENT_BREAK = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+|(?<!\s)\s*\n\s*")
+
+
+def segment_breaks(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each break of :data:`SEGMENT_BREAK` in ``text``."""
+    return [(m.start(), m.end()) for m in SEGMENT_BREAK.finditer(text_arg(text, "segment_breaks"))]
+
+
+# --------------------------------------------------------------------------- headings
+# What a full sentence ends with: . ! ? or …, perhaps followed by closing quotes or brackets.
+_CLOSERS = "\"'\u201d\u2019\u00bb)] \u00a0\u2009"
+_HEADING_END = re.compile(r"[.!?:;,\u201d\"'\u2019)]$")
+
+
+def looks_like_headline(line: str) -> bool:
+    """A line that could be a headline or a crosshead: 2 to 30 words, no full stop at the end."""
+    count = len(line.split())
+    return 2 <= count <= 30 and not line.rstrip("\u201d\u2019\"'").endswith(".")
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` a heading: a paragraph of its own without a full stop?
+
+    Live blogs and long reports put short headings (crossheads) between paragraphs: 'West must
+    stand up to Russia..., dissident says'. A heading sums up the paragraphs under it in the
+    editor's words, so a reader should be shown the paragraph sentence instead when there is one.
+    """
+    i = start - 1  # only white space back to the line start, and on to the line end?
+    while i >= 0 and text[i] != "\n" and text[i].isspace():
+        i -= 1
+    j = end
+    while j < len(text) and text[j] != "\n" and text[j].isspace():
+        j += 1
+    if (i >= 0 and text[i] != "\n") or (j < len(text) and text[j] != "\n"):
+        return False  # other sentences share its paragraph
+    last = text[start:end].rstrip(_CLOSERS)[-1:]
+    return last not in {".", "!", "?", "\u2026"}
+
+
+def is_heading_line(text: str, pos: int, known=()) -> bool:
+    """Is the position ``pos`` on a heading line (a crosshead such as '2,300 detained')?
+
+    A line counts as a heading when it is one of ``known`` (the headline and crossheads of the
+    cleaning record, e.g. ``load_articles()``'s ``headings`` column; spaces normalised), or
+    when it is short (at most eight words) and has no sentence punctuation at its end.
+    """
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line = _SPACE_RUN.sub(" ", text[line_start:line_end if line_end >= 0 else len(text)]).strip()
+    if line in known:
+        return True
+    return len(line.split()) <= 8 and not _HEADING_END.search(line)
+
+
+# --------------------------------------------------------------------------- grammar data
+def _rules_folder() -> Path:
+    """Rule files come from the shipped data folder (or $LESSONS_DATA when it has them)."""
+    folder = data_dir()
+    return folder if (folder / "corpus" / "attribution.yml").exists() else REPO_ROOT / "data"
+
+
+_GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs", "speech_nouns")
+
+
+def _alternation(items) -> str:
+    """A regex alternation of words or phrases, longest first (spaces match any space)."""
+    return "|".join(re.escape(w).replace(r"\ ", SPACES) for w in sorted(set(items), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The attribution grammar of one rules folder, compiled once (see :func:`grammar`)."""
+
+    speech: str  # alternation of verbs of saying
+    source: str  # alternation of verbs that give information ('reported', 'estimated')
+    titles: frozenset  # words that make a phrase a title or a description, not a name
+    naming: frozenset  # verbs that name rather than quote: 'a trait called "gender"'
+    after: re.Pattern  # right after a quotation: ', Tokayev said' / 'said Grushko'
+    tail: re.Pattern  # later in the sentence: '..., Tokayev said in a televised address.'
+    before: re.Pattern  # before it: 'Tokayev said ...' / 'Mayor Tom Cole, speaking ..., says'
+    bare_before: re.Pattern  # a plain noun opening a clause before it: 'officials said'
+    colon: re.Pattern  # 'Tokayev: "..."' / 'Another activist, unaware of it, questioned: "..."'
+    according: re.Pattern  # 'according to the ministry'
+    participle: re.Pattern  # '..., saying "..."' / '... and said': the clause's subject speaks
+    subject: re.Pattern  # a clause's subject: 'after Governor Roy Cooper, a Democrat, rejected'
+    strict_subject: re.Pattern  # the same, the longest name followed by a verb-like word
+    appositive: re.Pattern  # ', Ali Akbar Velayati.' after a description
+    quoted_as: re.Pattern  # 'Interfax quoted the ministry as saying': the ministry spoke
+    source_patterns: tuple  # the patterns of :func:`attributions`
+
+
+def _read_lists(folder: str) -> dict:
+    path = Path(folder) / "corpus" / "attribution.yml"
+    data = _yaml.read_file(path)
+    if not isinstance(data, dict):
+        raise LessonsDataError(f"{path}: expected fields {', '.join(_GRAMMAR_LISTS)}")
+    out = {}
+    for key in _GRAMMAR_LISTS:
+        value = data.get(key)
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise LessonsDataError(f"{path}: field '{key}' must be a non-empty list of words")
+        out[key] = [v.strip() for v in value]
+    return out
+
+
+# A capitalised word of a name: no full stop inside, except in an abbreviated title ('Sen.',
+# 'Dr.') or initials ('U.S.', 'J.K.'), so 'said Ana Ruiz. The plan...' ends the name at 'Ruiz'.
+_CAP_WORD = (r"(?:(?:Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Cpt|Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|Mt|Ft|Rev|Adm|Maj|Cmdr|Supt|Insp|Pres|Sec|Amb)\."
+             r"|(?:[A-Z]\.){1,4}+(?![\w])|[A-Z][\w\u2019'/-]{0,40}+)")
+
+
+def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
+    """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
+    first (a clause's subject is followed by its verb, which must not join the name)."""
+    sp = SPACES
+    stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
+    # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
+    cap = _CAP_WORD
+    low = r"[a-z][\w\u2019'-]{0,40}+"
+    word = r"(?:" + cap + r"|" + stop + low + r"|\d{1,6}+)"
+    q = "?" if lazy else ""
+    party = r"(?:" + SPACE + r"*+\([A-Z][\w./-]{0,12}+\))?"  # Rep. Al Green (D-TX)
+    name = (
+        # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan
+        r"\b(?:" + det + r"(?:" + sp + word + r"){1,5}" + q +
+        r"(?:" + sp + r"(?:in|of|for|at)" + sp + r"(?:the" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
+        # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
+        # Iran's Head of Strategic Research Center Ali Akbar Velayati / Leaders of the 20 biggest economies
+        r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|al|de|bin|von|for|\d{1,6}+)){0,10}" + party +
+        r"(?:" + sp + stop + low + r"){0,2}?"
+        r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)"
+    )
+    # several speakers, a list with 'and': 'Kristine Phillips and Deanna Paul'
+    names = name + r"(?:(?:" + SPACE + r"*+," + sp + name + r"){0,3},?" + sp + r"and" + sp + name + r")?"
+    return name, names
+
+
+@lru_cache(maxsize=4)
+def _grammar(folder: str) -> Grammar:
+    lists = _read_lists(folder)
+    speech = _alternation(lists["speech_verbs"])
+    participles = _alternation(lists["participles"])
+    det = r"(?:" + _alternation(lists["determiners"] + [d.capitalize() for d in lists["determiners"]]) + r")"
+    sp = SPACES
+    _, names = _name_patterns(det, speech, lazy=False)
+    _, lazy_names = _name_patterns(det, speech, lazy=True)
+    stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
+    low = r"[a-z][\w-]{0,40}+"
+    bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
+    adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
+    aux = r"(?:(?:has|had|have|was|is|are|were|been|" + adverb[3:-1] + r")" + sp + r"){0,3}"
+    # a short time or place between a name and its verb: 'Trump on Tuesday said'
+    when = r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"[\w\u2019'-]{1,20}+){1,3}?" + sp + r")?"
+    said = r"(?:" + speech + r")\b"
+    # a verb of saying, or a participle after 'is/are/was/were': 'are now describing ... as'
+    verb = (r"(?:" + aux + r"(?P<verb>" + speech + r")\b|(?:is|are|was|were|been)" + sp + r"(?:" + adverb + sp + r")?"
+            r"(?:" + participles + r")\b)")
+    # 'The white nationalist who said', 'The residents who met on Tuesday said'
+    relative = r"(?:,?" + sp + r"(?:who|which|that)(?:" + sp + r"(?!(?:he|she|they|it|we|you|many|most|some|all|" + speech + r")\b)[a-z0-9][\w\u2019'-]{0,20}+){0,4}?)?"
+    after = re.compile(
+        r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + names + r"|" + bare + r")" + sp + aux + said +
+        r"|" + said + sp + r"(?P<name2>" + names + r"))"
+    )
+    tail = re.compile(r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
+    quoted_as = re.compile(sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
+    # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
+    before = re.compile(r"(?P<name>" + names + r")(?:,[^,\u201c\"]{1,120},)?" + relative + sp + when + verb)
+    bare_before = re.compile(r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
+    aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
+    colon = re.compile(r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
+                       r"(?:" + sp + aux + r"[a-z]{2,20}+ed(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
+    according = re.compile(r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
+    nouns = _alternation(lists["speech_nouns"])
+    participle = re.compile(
+        # '..., saying "...', 'by bizarrely claiming', '... and said'
+        r"(?:,|\band|\bby|\bwhen|\bbefore|\bafter|\bwhile)" + sp + r"(?:" + adverb + sp + r")?(?:" + participles + r"|" + said + r")\b"
+        # 'walked back its claim on Friday that', 'made his tenth claim that'
+        r"|\b(?:its|his|her|their)(?:" + sp + low + r")?" + sp + r"(?:" + nouns + r")(?:" + sp + r"(?:on|in|at|last)" + sp + r"\w{1,20}+)?" + sp + r"that\b"
+        # 'the president shared the clip while blaring:', 'Another activist ... questioned:'
+        r"|\b[a-z]{2,20}(?:ed|ing)" + SPACE + r"*+:" + SPACE + r"*+$")
+    subject = re.compile(
+        r"(?:(?:^|[;:]" + sp + r")"
+        r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
+        r"(?:(?:which|who|where|when)\b[^,\u201c\"]{0,60}+," + sp + r")?"
+        r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
+        r"(?P<name>" + lazy_names + r"|" + bare + r")"
+        r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r"(?P<name2>" + lazy_names + r"))"
+        r"(?:,[^,\u201c\"]{1,120},|" + sp + r"[\u2014\u2013][^\u201c\"\u2014\u2013]{1,200}+[\u2014\u2013])?" + sp + r"(?=(?!(?:of|in|for|at|to|and|or|with|from|on|by)\b)[a-z])"
+    )
+    verb_like = (r"(?:[a-z]{2,20}(?:ed|es|s)|has|have|had|is|are|was|were|will|would|can|could|may|might|must|"
+                 r"should|did|does|do|also|then|still|now|again|never|[a-z]{2,20}ly)\b")
+    strict_subject = re.compile(
+        r"(?:^|[;:]" + sp + r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r")"
+        r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
+        r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
+        r"(?P<name>" + names + r")"
+        r"(?:,[^,\u201c\"]{1,120},|" + sp + r"[\u2014\u2013][^\u201c\"\u2014\u2013]{1,200}+[\u2014\u2013])?" + sp + when + r"(?=" + verb_like + r")"
+    )
+    cap = _CAP_WORD
+    appositive = re.compile(r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
+    return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
+                   frozenset(w.lower() for w in lists["naming_verbs"]),
+                   after, tail, before, bare_before, colon, according, participle, subject, strict_subject, appositive, quoted_as,
+                   _source_patterns(_alternation(lists["source_verbs"])))
+
+
+def grammar(folder: str | Path | None = None) -> Grammar:
+    """The compiled attribution grammar of a rules folder (default: the shipped data)."""
+    return _grammar(str(Path(folder) if folder is not None else _rules_folder()))
+
+
+# --------------------------------------------------------------------------- who speaks
+PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we"})
+_WINDOW = 1000  # an attribution sits within this many characters of its quotation
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s++(?=[A-Z\u201c\"])")
+_TRAILING_CONNECTOR = re.compile(r"(?:\s++(?:of|the|for|al|de|bin|von|and|also|then|now|again|once|"
+                                 r"[a-z]{2,20}(?:ed|al|nt|ous|ive|ic|ate|ful|ess|ent)ly))++$")
+_PARTY = re.compile(r"\s*+\([A-Z][\w./-]{0,12}+\)")
+_CLAUSE_BREAK_BEFORE = re.compile(r";|\s[\u2014\u2013]\s|,\s*+(?:but|while|whereas|although|though)\b|\b(?:but|while|whereas|although)\s")
+_MODIFIER_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|our|your|this|that|these|those|so-called)|['\u2019]s)"
+                              + SPACE + r"*+$", re.IGNORECASE)
+_AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|by|from|to|with|of|for|about|into|over)" + SPACE + r"++$")
+_TRAILING_PARTICIPLE = re.compile(r"(?<=\w\w)\s++(?:released|published|issued|conducted|carried|seen|obtained)\b.{0,40}$")
+_SO_CALLED = re.compile(r"\bso-called" + SPACE + r"*+$", re.IGNORECASE)
+_NEXT_WORD = re.compile(SPACE + r"++([a-z][\w-]{0,40}+)")
+_FUNCTION_WORDS = frozenset(
+    "and or but nor to from of in on for with that as at by is are was were be been has have had will would can "
+    "could may might should must than which who whom whose when where while if because so".split())
+
+
+def _clean_name(name: str) -> str:
+    name = _PARTY.sub("", _SPACE_RUN.sub(" ", name)).strip(" ,.")
+    return _TRAILING_CONNECTOR.sub("", name)
+
+
+def _is_description(name: str, g: Grammar) -> bool:
+    """A speaker phrase that is a title or a description rather than a name."""
+    parts = name.split()
+    return bool(parts) and (parts[-1].lower() in g.titles or parts[0].lower() in ("the", "a", "an")
+                            or " of " in name)
+
+
+def _with_appositive(name: str, rest: str, g: Grammar) -> str:
+    """'said the head of X, Ali Akbar Velayati.': the name in the appositive, not the title."""
+    if not _is_description(name, g):
+        return name
+    m = g.appositive.match(rest)
+    if m and not any(w.lower() in g.titles for w in m.group("name").split()):
+        return _clean_name(m.group("name"))
+    return name
+
+
+def _is_fragment(inner: str) -> bool:
+    """A short quoted piece that is not a statement (a scare quote or a quoted word or two)."""
+    ws = inner.split()
+    return (len(ws) <= 4 and inner.rstrip(" ,;:")[-1:] not in (".", "!", "?", "\u2026")
+            and not (inner[:1].isupper() and len(ws) >= 3))
+
+
+def _modifies_noun(text: str, start: int, end: int) -> bool:
+    """'the so-called "fetal heartbeat" bill', 'the Commonwealth's "stop the boats" policy': a
+    quoted label inside a noun phrase, the reporter's naming of a thing, not someone's words."""
+    if not _MODIFIER_BEFORE.search(text, max(0, start - 12), max(0, start - 1)):
+        return False
+    m = _NEXT_WORD.match(text, end + 1)
+    return bool(m) and m.group(1).lower() not in _FUNCTION_WORDS
+
+
+def _sentence_start(text: str, line_start: int, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (the splitter of :func:`sentences`, on the
+    stretch of its line before ``pos``: abbreviations such as 'U.S.' do not end it)."""
+    chunk = text[line_start:pos]
+    cut = 0
+    for m in _CANDIDATE.finditer(chunk):
+        if _is_boundary(chunk, m):
+            cut = m.end()
+    return line_start + cut
+
+
+def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = None) -> str:
+    """Who ``text`` says spoke the words of the quotation ``text[start:end]`` (offsets of the
+    words inside the quotation marks), as written: a name ('Deputy Foreign Minister Alexander
+    Grushko'), several ('Kristine Phillips and Deanna Paul'), a description ('a senior Canadian
+    official', 'the embassy') or a pronoun ('he': resolving it is the caller's job, it needs
+    the quotations before). '' when the sentence names nobody.
+
+    Looked for in this order: right after the quotation ('..." said X' / '..." X said'), later
+    in its sentence (', X said'), 'according to X' after it, then before it in its sentence
+    ('X: "..."', 'X said ... "..."', 'according to X', '..., saying "..."' gives the clause's
+    subject). A short fragment (a scare quote) gets no speaker when it labels a noun ('the
+    "reform" plan'), when a naming verb comes right before it ('a trait called "gender"'), or
+    when a new clause ('but', 'while', ';') starts between the verb and the quotation.
+    """
+    text = text_arg(text, "quote_speaker")
+    g = grammar(folder)
+    inner = text[start:end]
+    fragment = _is_fragment(inner)
+    if fragment and _SO_CALLED.search(text, max(0, start - 12), max(0, start - 1)):
+        return ""  # 'the so-called "reform"': the writer's distance, nobody's words
+    line_end = text.find("\n", end, end + 1 + _WINDOW)
+    tail = text[end + 1: line_end if line_end >= 0 else end + 1 + _WINDOW]
+    # '... politics." The statement called ...': a quotation that ends its sentence is not
+    # attributed by the next sentence.
+    ends_sentence = inner.rstrip()[-1:] == "." and tail.lstrip(SPACE_CHARS)[:1].isupper()
+    trailing_source = ""
+    if not ends_sentence:
+        m = g.after.match(tail)
+        if m:
+            name = _clean_name(m.group("name") or m.group("name2"))
+            return _with_appositive(name, tail[m.end():], g) if m.group("name2") else name
+        stop = _SENTENCE_END.search(tail)
+        tail = tail[: stop.start() if stop else len(tail)]
+        m = g.tail.search(tail)
+        if m:
+            # ', Interfax has quoted the defence ministry as saying': the ministry spoke
+            relayed = g.quoted_as.match(tail, m.end()) if m.group("verb").lower() in ("quoted", "cited") else None
+            return _clean_name((relayed or m).group("name"))
+        m = g.according.search(tail)
+        if m:  # used only when nothing before the quotation names a speaker
+            trailing_source = _TRAILING_PARTICIPLE.sub("", _clean_name(m.group("name")))
+    line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
+    head_end = max(line_start, start - 1)
+    head = text[_sentence_start(text, line_start, start):head_end].lstrip()
+    m = g.colon.search(head.rstrip())
+    if m:
+        return _clean_name(m.group("name"))
+    found = [(x.start(), x.end(), x.group("name"), x.group("verb") or "") for x in g.before.finditer(head)]
+    found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
+    found += [(x.start(), x.end(), x.group("name"), "") for x in g.according.finditer(head)]
+    # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
+    found = [f for f in found if not _AFTER_PREPOSITION.search(head, max(0, f[0] - 8), f[0])]
+    if found:
+        a, b, name, verb = max(found, key=lambda f: (f[1], -f[0]))
+        name = _clean_name(name)
+        # 'a trait called "gender"' names a thing; 'what he called "terrorists"' quotes him
+        naming = (verb.lower() in g.naming and name.lower() not in PRONOUNS
+                  and not head[b:].strip(SPACE_CHARS + "\u201c\"'\u2018"))
+        if fragment and (_CLAUSE_BREAK_BEFORE.search(head, b) or naming):
+            return ""
+        return _speaker_or_subject(name, head, g)
+    if trailing_source:
+        return trailing_source
+    if fragment and _modifies_noun(text, start, end):
+        return ""  # 'the city's "green corridor" plan': a label inside a noun phrase
+    p = None
+    for p in g.participle.finditer(head):
+        pass
+    if p is not None and not (fragment and _CLAUSE_BREAK_BEFORE.search(head, p.end())):
+        subjects = [_clean_name(x.group("name")) for x in g.strict_subject.finditer(head, 0, p.start() + 1)]
+        subjects = subjects or [_clean_name(x.group("name") or x.group("name2")) for x in g.subject.finditer(head, 0, p.start() + 1)]
+        if subjects:
+            # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
+            named = [x for x in subjects if x.lower() not in PRONOUNS]
+            return subjects[-1] if subjects[-1].lower() not in ("he", "she") or not named else named[-1]
+    return ""
+
+
+def continues_quotation(text: str, prev_end: int, start: int, end: int | None = None,
+                        folder: str | Path | None = None) -> bool:
+    """'"A," Tokayev said. "B."': does the quotation opening at ``start`` carry on the one that
+    closed at ``prev_end``, with only a short attribution sentence between them (in the same
+    paragraph, or ending the paragraph before the one the new quotation opens)? News writing
+    gives a new sentence or paragraph of quotation straight after one to the same speaker."""
+    text = text_arg(text, "continues_quotation")
+    if end is not None and is_heading(text, max(0, start - 1), min(len(text), end + 1)):
+        return False  # a quoted crosshead ('Ordinary life has come to a standstill') stands alone
+    gap = text[prev_end + 1:max(prev_end + 1, start - 1)]
+    # the attribution ends the previous paragraph and the new quotation opens the next one
+    first, _, rest = gap.partition("\n")
+    if rest.strip() or not 0 < len(first.strip()) <= 80 or first.rstrip()[-1:] not in (".", ","):
+        return False
+    if _SENTENCE_END.search(first.rstrip()[:-1]):
+        return False  # more than one sentence between them: the reporter has moved on
+    return bool(re.search(r"\b(?:" + grammar(folder).speech + r")\b", first))
+
+
+def _speaker_or_subject(name: str, head: str, g: Grammar) -> str:
+    """'Trump ..., he said "...": a pronoun stands for the named subject of its own sentence."""
+    if name.lower() not in ("he", "she"):
+        return name
+    s = g.subject.match(head)
+    subject = (s.group("name") or s.group("name2") or "") if s else ""
+    if subject and subject.lower() not in PRONOUNS and not _is_description(subject, g):
+        return _clean_name(subject)
+    return name
+
+
+# --------------------------------------------------------------------------- who informs
+# The grammar of figures.attributions: who a sentence says gave its information.
+def _source_patterns(verbs: str):
+    sp = SPACES
+    # Linear on any input: a lazy name that may hold spaces must end on a non-space character
+    # before the spaces that follow it, runs of spaces are possessive (``++``), words are
+    # bounded (``{0,40}``), so no start position re-reads a long run of spaces or letters.
+    according = re.compile(r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>[^,.;:\u201c\"]{1,79}?[^,.;:\u201c\"\s])(?=" + SPACE + r"*+(?:[,.;:]|$|\u201d))")
+    cited_as = re.compile(r"(?P<via>[A-Z][\w\u2019'\-]{0,40}+(?:" + sp + r"[\w\u2019'\-]{1,40}+){0,5}?)" + sp + r"(?:has" + sp + r"|had" + sp + r")?(?:cited|quoted)" + sp + r"(?P<name>[^,.;]{1,79}?[^,.;\s])" + sp + r"as" + sp + r"saying")
+    cited_by = re.compile(r"(?P<name>[A-Z][^,.;]{1,80}?)," + SPACE + r"*+(?:as" + sp + r")?(?:cited|quoted)" + sp + r"by" + sp + r"(?P<via>[^,.;]{2,60}?)," + SPACE + r"*+(?:" + verbs + r")\b")
+    with_saying = re.compile(r"\bwith" + sp + r"(?P<name>[^,.;]{1,59}?[^,.;\s])" + sp + r"(?:saying|reporting|estimating|claiming)\b")
+    subject_verb = re.compile(r"(?P<name>[^,.;:\u201c\u201d\"]{1,89}?[^,.;:\u201c\u201d\"\s])" + sp + r"(?:(?:has|have|had|was|were|also|earlier|later|then|now)" + sp + r"){0,2}(?P<verb>" + verbs + r")\b(?!" + SPACE + r"++(?:by|to)\b)")
+    verb_subject = re.compile(r"(?:^|[,\u201d\"]" + SPACE + r"*+)(?P<verb>said|says|reported|claimed|added)" + sp + r"(?P<name>(?:[A-Z][\w\u2019'.\-]{0,40}+)(?:" + sp + r"[A-Z][\w\u2019'.\-]{0,40}+){0,5})")
+    return according, cited_as, cited_by, with_saying, subject_verb, verb_subject
+
+
+def _last_char(text: str, end: int, spaces: str | None = None) -> str:
+    """The last character of ``text[:end]`` that is not white space (or not one of
+    ``spaces``), '' if none: like ``text[:end].strip()[-1:]`` without copying the prefix."""
+    i = end - 1
+    while i >= 0 and (text[i] in spaces if spaces is not None else text[i].isspace()):
+        i -= 1
+    return text[i] if i >= 0 else ""
+
+
+_SUBJECT_SPLIT = re.compile(r"\b(?:that|and|but|while|after|before|as|when|with)\s")
+_SUBJECT_INTRO = re.compile(r"^(?:On|In|Late|Early)\s+\w+\s*")
+_DIGIT = re.compile(r"\d")
+_PASSIVE = re.compile(r"\b(?:been|be|being|is|was|were|are|widely)$", re.IGNORECASE)
+_UPPER = re.compile(r"[A-Z]")
+_AFTER_SOURCE = re.compile(SPACE + r"*(?:$|[,.;]|in\b|on\b|at\b|late\b|earlier\b|yesterday\b|today\b|after\b|as\b)")
+_FORWARD_CITE = re.compile(SPACE + r"*(?:that\b|[a-z0-9])")
+
+
+def clean_subject(name: str) -> str:
+    """A source phrase as a name: spaces normalised, leading clauses and time phrases cut
+    ('On Friday, the Russian defence ministry' -> 'the Russian defence ministry'), at most
+    eight words."""
+    name = re.sub(SPACE + "+", " ", name).strip(" ,.\u201c\u201d\"'")
+    name = _SUBJECT_SPLIT.split(name)[-1].strip()
+    name = _SUBJECT_INTRO.sub("", name).strip()
+    parts = name.split()
+    if len(parts) > 8:
+        name = " ".join(parts[-8:])
+    return name
+
+
+def attributions(sentence: str, folder: str | Path | None = None) -> pd.DataFrame:
+    """Who a sentence says gave its information: ``start, end, source, direction``.
+
+    ``direction`` is 'forward' when the attribution comes first ('The ministry said 26 ...',
+    'According to NetBlocks, ...') and 'backward' when it follows the words it attributes
+    ('..., according to officials', '..., Tokayev said.'). 'X cited Y as saying' and
+    'Y, cited by X, said' give 'Y (via X)'.
+    """
+    sentence = text_arg(sentence, "attributions")
+    frame = pd.DataFrame(attribution_rows(sentence, folder), columns=["start", "end", "source", "direction"])
+    return frame.sort_values("start", ignore_index=True)
+
+
+def attribution_rows(sentence: str, folder: str | Path | None = None, verbs: str | None = None) -> list[dict]:
+    """The rows of :func:`attributions` as dicts, in the order found (not sorted by start).
+    ``verbs``: a regex alternation of reporting verbs instead of the folder's ``source_verbs``."""
+    sentence = text_arg(sentence, "attribution_rows")
+    patterns = _source_patterns(verbs) if verbs is not None else grammar(folder).source_patterns
+    according, cited_as, cited_by, with_saying, subject_verb, verb_subject = patterns
+    rows = []
+    taken_starts: list[int] = []  # the spans already taken, disjoint and sorted by start
+    taken_ends: list[int] = []
+
+    def free(a, b):
+        i = bisect.bisect_left(taken_starts, b)  # spans that start before b
+        return i == 0 or taken_ends[i - 1] <= a
+
+    def add(a, b, source, direction):
+        source = source.strip()
+        if source and free(a, b):
+            i = bisect.bisect_left(taken_starts, a)
+            taken_starts.insert(i, a)
+            taken_ends.insert(i, b)
+            rows.append(dict(start=a, end=b, source=source, direction=direction))
+
+    for m in cited_as.finditer(sentence):
+        add(m.start(), m.end(), f"{clean_subject(m.group('name'))} (via {clean_subject(m.group('via'))})",
+            "forward" if _FORWARD_CITE.match(sentence[m.end():m.end() + 6]) else "backward")
+    for m in cited_by.finditer(sentence):
+        add(m.start(), m.end(), f"{clean_subject(m.group('name'))} (via {clean_subject(m.group('via'))})", "forward")
+    for m in according.finditer(sentence):
+        before = _last_char(sentence, m.start())
+        direction = "forward" if not before or before in ".:" else "backward"
+        add(m.start(), m.end(), clean_subject(m.group("name")), direction)
+    for m in with_saying.finditer(sentence):
+        add(m.start(), m.end(), clean_subject(m.group("name")), "forward")
+    for m in verb_subject.finditer(sentence):
+        add(m.start("verb"), m.end(), clean_subject(m.group("name")), "backward")
+    for m in subject_verb.finditer(sentence):
+        name = clean_subject(m.group("name"))
+        if not name or _DIGIT.search(name) or _PASSIVE.search(name):
+            continue  # passive: 'unrest has been reported'
+        if len(name.split()) > 6 and not _UPPER.search(name[1:]):
+            continue  # a long lowercase clause is not a speaker
+        after = sentence[m.end():m.end() + 30]
+        # backward: ', Tokayev said.' / ', the ministry said, after ...'
+        trailing = _AFTER_SOURCE.match(after)
+        start = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
+        # The character before the name, over spaces (led_by_comma) or any white space.
+        led_by_comma = _last_char(sentence, start, SPACE_CHARS) in (",", "\u201d", '"')
+        led = led_by_comma or _last_char(sentence, m.start("name")) in (",", "\u201d", '"')
+        direction = "backward" if trailing and led else "forward"
+        add(start, m.end(), name, direction)
+    return rows

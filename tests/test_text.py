@@ -1,0 +1,155 @@
+"""The one text layer (lessons.text, issue 18) and the speakers of quotations (issue 19)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lessons import compare, corpus, language, text
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = yaml.safe_load((ROOT / "tests" / "fixtures" / "speakers.yml").read_text(encoding="utf-8"))["cases"]
+
+
+# --------------------------------------------------------------------------- characters, words
+@pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u202f", " ", "\t"])
+def test_one_space_class_with_every_space_the_articles_hold(space):
+    assert space in text.SPACE_CHARS
+    rows = text.sentence_rows(f"It rained.{space}Then it stopped.")
+    assert [r[2] for r in rows] == ["It rained.", "Then it stopped."]
+
+
+def test_modules_use_the_text_layer():
+    """corpus, compare and language read text with lessons.text, not copies of it."""
+    assert corpus.sentences is text.sentences
+    assert compare._TOKEN_RE is text.TOKEN and compare._BOUNDARY_RE is text.SEGMENT_BREAK
+    assert compare._is_heading is text.is_heading
+    assert language.SPACE_CHARS is text.SPACE_CHARS
+
+
+def test_words_split_hyphens_keep_apostrophes_and_numbers():
+    frame = text.words("Shoot-to-kill orders, don\u2019t panic: 2,300 held.")
+    assert frame["text"].tolist() == ["Shoot", "to", "kill", "orders", "don\u2019t", "panic", "2,300", "held"]
+    sample = "Shoot-to-kill orders, don\u2019t panic: 2,300 held."
+    assert all(sample[s:e] == w for s, e, w in frame.itertuples(index=False))
+
+
+def test_sentences_keep_abbreviations_and_decimals():
+    rows = text.sentence_rows("Mr. Lee met U.S. envoys at 3.5 km. He left.")
+    assert [r[2] for r in rows] == ["Mr. Lee met U.S. envoys at 3.5 km.", "He left."]
+
+
+def test_normalise_spaces():
+    assert text.normalise_spaces(" a\u00a0\u202fb\n c ") == "a b c"
+
+
+# --------------------------------------------------------------------------- headings
+def test_heading_tests():
+    body = "Talks collapse\n\nThe talks ended. Both sides left.\n\n2,300 detained"
+    assert text.is_heading(body, 0, len("Talks collapse"))
+    s = body.index("The talks")
+    assert not text.is_heading(body, s, s + len("The talks ended."))
+    assert text.is_heading_line(body, body.index("2,300"))
+    assert not text.is_heading_line(body, body.index("Both"))
+    long_line = "A heading that the cleaning record knows although it runs on to many words"
+    assert text.is_heading_line(long_line, 3, known={long_line})
+    assert not text.is_heading_line(long_line, 3)
+    assert text.looks_like_headline("President rejects talks") and not text.looks_like_headline("He left.")
+
+
+def test_load_articles_carries_paragraph_kinds_and_headings():
+    articles = corpus.load_articles()
+    parts = corpus.parts()
+    for row in articles.itertuples():
+        assert len(row.paragraph_kinds) == len(row.body.split("\n\n"))
+        mine = parts[(parts["article_id"] == row.article_id) & parts["kind"].isin(["paragraph", "standfirst", "crosshead"])]
+        assert list(row.paragraph_kinds) == mine["kind"].tolist()
+        heads = parts[(parts["article_id"] == row.article_id) & parts["kind"].isin(["headline", "crosshead"])]
+        assert set(row.headings) == {text.normalise_spaces(t) for t in heads["text"]}
+    journal = articles.set_index("article_id").loc["thejournal"]
+    assert "crosshead" in journal["paragraph_kinds"]
+    assert journal["paragraph_kinds"][0] == "standfirst"  # the line under the headline
+
+
+# --------------------------------------------------------------------------- quotations
+def test_quote_rows_is_public_and_matches_quotes():
+    sample = "\u201cWe will win,\u201d said Mayor Ana Ruiz. The \u2018plan\u2019 is old."
+    rows = corpus.quote_rows(sample)
+    frame = corpus.quotes(sample)
+    assert [r["speaker"] for r in rows] == frame["speaker"].tolist() == ["Mayor Ana Ruiz", ""]
+    with pytest.raises(corpus.LessonsDataError):
+        corpus.quote_rows(42)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] for c in CASES])
+def test_speaker_cases(case):
+    """Hand-written cases of every form of attribution (tests/fixtures/speakers.yml)."""
+    frame = corpus.quotes(case["text"])
+    assert frame[~frame["nested"]]["speaker"].tolist() == case["speakers"]
+
+
+def test_speaker_cases_cover_every_form():
+    texts = " ".join(c["text"] for c in CASES)
+    for form in (":", "according to", "said the head of", " and ", "so-called", "called", "saying"):
+        assert form.lower() in texts.lower(), form
+    assert sum(c["speakers"] == [""] for c in CASES) >= 5
+
+
+def test_quote_speaker_offsets_and_bad_input():
+    sample = "\u201cIt is calm,\u201d the interior ministry said."
+    assert text.quote_speaker(sample, 1, sample.index("\u201d")) == "the interior ministry"
+    assert text.quote_speaker("", 0, 0) == ""
+    with pytest.raises(text.LessonsDataError):
+        text.quote_speaker(3, 0, 0)
+
+
+def test_grammar_data_file_errors_name_the_field(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "attribution.yml").write_text("speech_verbs: [said]\n", encoding="utf-8")
+    with pytest.raises(text.LessonsDataError, match="attribution.yml: field 'source_verbs'"):
+        text.grammar(tmp_path)
+
+
+# --------------------------------------------------------------------------- who informs
+def test_attributions_match_figures_on_the_articles():
+    """text.attributions is the grammar figures.attributions uses (so figures can switch)."""
+    from lessons import figures
+
+    n = 0
+    for body in corpus.load_articles()["body"]:
+        for _, _, sentence in text.sentence_rows(body):
+            mine = text.attributions(sentence)
+            theirs = figures.attributions(sentence)
+            assert mine.to_dict("records") == theirs.to_dict("records"), sentence
+            n += len(mine)
+    assert n > 20
+
+
+def test_attributions_directions():
+    frame = text.attributions("According to the ministry, 26 people died, Tokayev said.")
+    assert frame["source"].tolist() == ["the ministry", "Tokayev"]
+    assert frame["direction"].tolist() == ["forward", "backward"]
+
+
+# --------------------------------------------------------------------------- benchmark scoring
+def test_speaker_benchmark_scoring_and_skip(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import speakers
+
+    assert speakers.is_right("Trump", ["U.S. President Donald Trump"])
+    assert speakers.is_right("the embassy", ["The embassy"])
+    assert not speakers.is_right("Deanna Paul", ["Kristine Phillips and Deanna Paul"])
+    assert not speakers.is_right("U.S. President", ["U.S. President Donald Trump"])
+    assert speakers.is_right("", []) and not speakers.is_right("Trump", [])
+    assert not speakers.is_right("", ["Trump"])
+    monkeypatch.setenv("LESSONS_DEV_DATA", str(tmp_path))
+    monkeypatch.setattr(speakers, "ROOT", tmp_path / "clone")
+    assert speakers.dev_dir() is None and speakers.speaker_accuracy() is None
+    assert "skipped" in " ".join(speakers.render(None))
+    labels = speakers.load_labels()
+    assert len(labels) >= 100 and all(set(lab) == {"sentence", "quote", "speaker"} for lab in labels)
+    raw = speakers.LABELS.read_text(encoding="utf-8")
+    assert '"' not in raw and "\u201c" not in raw  # offsets and hashes only: no sentence text
