@@ -579,13 +579,13 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     else:
         w("Not measured in this run.")
     w("")
-    w("### The heaviest page and everything it loads")
+    w("### The largest page and everything it loads")
     w("")
     lp = book.get("largest_page")
     if lp:
         w(f"From {book['page_source']}; the whole HTML output is {_mb(book.get('html_bytes'))}.")
         w("")
-        w(f"- heaviest page (with what it loads): `{lp['page']}`, itself {_mb(lp['page_bytes'])}")
+        w(f"- largest page (the heaviest with what it loads): `{lp['page']}`, itself {_mb(lp['page_bytes'])}")
         w(f"- it loads {lp['loaded_files']} local files (scripts, the charts' vega libraries, stylesheets, images, and of each font "
           f"the format a browser takes): {_mb(lp['loaded_bytes'])}")
         w(f"- **total: {_mb(lp['total_bytes'])}** (goal ≤ 1.5 MiB: {_met(lp['total_bytes'] <= 1.5 * 2**20)}); biggest: "
