@@ -562,9 +562,13 @@ def purge_css(css: str, words: set[str]) -> str:
     while pos < n:
         brace = css.find("{", pos)
         close = css.find("}", pos)
-        if brace < 0 or (0 <= close < brace):  # no rule left here (or the end of a block)
-            out.append(css[pos:] if close < 0 else css[pos:close])
+        if brace < 0:  # no rule left
+            out.append(css[pos:])
             break
+        if 0 <= close < brace:  # a stray '}': keep it and everything after it as it is
+            out.append(css[pos:close + 1])
+            pos = close + 1
+            continue
         prelude = css[pos:brace]
         depth, j = 1, brace + 1
         while depth and j < n:

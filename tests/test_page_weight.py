@@ -104,6 +104,8 @@ def test_purge_keeps_at_rules_comments_and_media_blocks():
     assert "@keyframes fa-spin{0%{transform:none}}" in out
     assert "@media (min-width:960px){.bd-sidebar{width:20%}}" in out
     assert "toast" not in out and "@media print" not in out and "unused-too" not in out
+    # a stray brace (broken CSS) loses nothing after it
+    assert oa.purge_css("}.bd-sidebar{x:1}", WORDS) == "}.bd-sidebar{x:1}"
 
 
 def test_icon_fonts_keep_exactly_the_glyphs_the_stylesheets_ask_for(tmp_path):
