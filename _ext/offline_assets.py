@@ -18,13 +18,19 @@ This extension
   duplicate inline scripts;
 * writes inline JSON scripts (the saved widget state) with <, > and & escaped, so text in
   them cannot end the script (charts are made script-safe by ``lessons.book``);
-* warns (an error under ``-W``) if a page still loads anything from a known CDN.
+* warns (an error under ``-W``) if a page still loads anything from a known CDN;
+* keeps pages light (issue 20: at most 1.5 MiB with everything they load, see
+  tests/test_page_weight.py): the theme's icons come from its webfont CSS instead of the
+  1.4 MiB all-icons ``fontawesome.js``, the icon fonts and the icon CSS hold only the icons
+  the book uses (fontTools; without it the full fonts stay), and the search index, the
+  sphinx-design, copy-button and code-colour files are left off pages that do not use them.
 
 Binder, Colab and repository buttons are plain links and stay as they are.
 
 Configuration (``sphinx: config:`` in ``_config.yml``):
 ``offline_assets_node_modules``: path of node_modules, relative to the book (default
-``node_modules``); ``offline_assets_drop_unused_widget_state`` (default True).
+``node_modules``); ``offline_assets_drop_unused_widget_state`` (default True);
+``offline_assets_light_pages`` (default True: the icon and asset savings above).
 """
 
 from __future__ import annotations
@@ -355,10 +361,39 @@ def _check_leftovers(app: Sphinx, pagename: str, context: dict) -> None:
                        type="offline_assets", subtype="cdn", location=pagename)
 
 
+# Files a page needs only if its body uses them: (marker in the body, files).
+# sphinx-design's CSS and tab script: its components carry sd-* classes. The copy button and
+# the code colours: only highlighted code blocks (div.highlight) have something to copy or colour.
+OPTIONAL_ASSETS = [
+    (re.compile(r'class="[^"]*\bsd-'), ("sphinx-design.min.css", "design-tabs.js")),
+    (re.compile(r'class="[^"]*\bhighlight'), ("copybutton.css", "copybutton.js", "clipboard.min.js",
+                                                 "pygments.css")),
+]
+
+
+def _asset_name(asset) -> str:
+    return str(getattr(asset, "filename", asset) or "").rsplit("/", 1)[-1].split("?")[0]
+
+
+def _drop_unused_assets(app: Sphinx, pagename: str, context: dict) -> None:
+    """Leave off the stylesheets and scripts of features the page does not use."""
+    body = context.get("body") or ""
+    unused = set()
+    for marker, names in OPTIONAL_ASSETS:
+        if not marker.search(body):
+            unused.update(names)
+    for key in ("css_files", "script_files"):
+        files = context.get(key)
+        if isinstance(files, list):
+            files[:] = [f for f in files if _asset_name(f) not in unused]
+
+
 def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if app.builder.format != "html":
         return
     _fix_scripts(app, pagename, context)
+    if app.config.offline_assets_light_pages:
+        _drop_unused_assets(app, pagename, context)
     if app.config.offline_assets_drop_unused_widget_state:
         _drop_unused_widget_state(app, pagename, context)
     _script_safe_json(app, pagename, context)
@@ -405,11 +440,306 @@ def on_build_finished(app: Sphinx, exception) -> None:
         config_js.write_text(REQUIRE_CONFIG, encoding="utf-8")
         copied += 1
     logger.info(f"offline_assets: {copied} files copied to {out}")
+    if app.config.offline_assets_light_pages:
+        html_root = Path(app.builder.outdir)
+        search_as_you_type = str((app.config.html_theme_options or {}).get("search_as_you_type", "")).lower() == "true"
+        slimmed = slim_pages(html_root, keep_search=search_as_you_type)
+        kept = subset_icons(html_root)
+        logger.info(f"offline_assets: {slimmed} pages without fontawesome.js; {kept}")
+
+
+# ----------------------------------------------------------------------------- light pages
+# The pydata theme loads fontawesome.js (1.4 MiB: every Font Awesome icon as SVG data, which
+# replaces each <i class="fa-..."> by an <svg>). Its stylesheet already has Font Awesome's
+# webfont CSS, which draws the same icons from a font, so the pages drop the script.
+FONTAWESOME_JS_RE = re.compile(
+    r'<script\b[^>]{0,200}\bsrc="[^"<>]{0,300}_static/scripts/fontawesome\.js[^"<>]{0,100}"[^>]{0,200}>'
+    r'\s{0,20}</script>[ \t]{0,20}\n?')
+# The theme loads Sphinx's search tools and the whole search index on every page, for its
+# search-as-you-type option; with the option off only search.html uses them.
+SEARCH_JS_RE = re.compile(
+    r'<script\b[^>]{0,200}\bsrc="[^"<>]{0,300}(?:_static/searchtools\.js|_static/language_data\.js|'
+    r'searchindex\.js)(?:\?[^"<>]{0,100})?"[^>]{0,200}>\s{0,20}</script>[ \t]{0,20}\n?')
+ICON_CSS = Path("_static", "styles", "pydata-sphinx-theme.css")
+FONTAWESOME_JS = Path("_static", "scripts", "fontawesome.js")
+# the glyphs a stylesheet asks for: \f138 escapes and icon characters written as themselves
+CSS_ESCAPE_RE = re.compile(r"\\([0-9a-fA-F]{1,6})")
+PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
+FONT_FACE_URL_RE = re.compile(r"@font-face\{[^{}]{0,2000}\}")
+CSS_URL_RE = re.compile(r"""url\(\s*["']?([^"')\s]{1,300})["']?\s*\)""")
+MAX_SCAN_BYTES = 20_000_000  # no built page or theme file comes near this
+
+
+def _pages(html_root: Path):
+    for page in sorted(html_root.rglob("*.html")):
+        rel = page.relative_to(html_root)
+        if rel.parts[0] not in ("_static", "_sources") and page.is_file():
+            yield page
+
+
+def _read(path: Path) -> str:
+    if path.stat().st_size > MAX_SCAN_BYTES:
+        raise ExtensionError(f"offline_assets: {path} is larger than {MAX_SCAN_BYTES} bytes")
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def slim_pages(html_root: Path, keep_search: bool = False) -> int:
+    """Drop fontawesome.js (and, unless search-as-you-type is on, the search scripts outside
+    search.html) from every built page; returns how many pages changed."""
+    changed = 0
+    for page in _pages(html_root):
+        text = _read(page)
+        new = FONTAWESOME_JS_RE.sub("", text)
+        if not keep_search and page.relative_to(html_root).as_posix() != "search.html":
+            new = SEARCH_JS_RE.sub("", new)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            changed += 1
+    if (html_root / FONTAWESOME_JS).is_file():
+        (html_root / FONTAWESOME_JS).unlink()  # nothing loads it any more
+    return changed
+
+
+# The theme's stylesheets style every component a Sphinx site might have (Bootstrap's grid and
+# utilities, other extensions' markup, all 2,000 Font Awesome icons); a page uses a fraction.
+# A rule is kept when each class its selector needs occurs somewhere in the built pages or in
+# a script (which may add the class later): a superset of what the book can show.
+PURGED_CSS = (ICON_CSS, Path("_static", "mystnb.*.css"))
+_WORD_RE = re.compile(r"-{0,2}[A-Za-z_][\w-]{0,80}")
+_CLASS_RE = re.compile(r"\.(-{0,2}[A-Za-z_][\w-]{0,80})")
+_GROUPS_RE = re.compile(r"\((?:[^()]|\([^()]*\)){0,500}\)|\[[^\]]{0,500}\]|\"[^\"]{0,500}\"|'[^']{0,500}'")
+_COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
+_BLOCK_AT_RULES = ("@media", "@supports", "@layer", "@container", "@document")
+
+
+def known_words(html_root: Path) -> set[str]:
+    """Every word in the built pages and in the scripts the theme, the extensions and the
+    book add (not the chart, widget and maths libraries of _static/offline/, which style
+    their own elements): the classes anything can set."""
+    words: set[str] = set()
+    static = html_root / "_static"
+    sources = list(_pages(html_root)) + [
+        p for p in sorted(static.rglob("*.js"))
+        if p.name != "fontawesome.js" and p.relative_to(static).parts[0] != STATIC_DIR]
+    for path in sources:
+        if path.is_file():
+            words.update(_WORD_RE.findall(_read(path)))
+    return words
+
+
+def _class_known(name: str, words: set[str]) -> bool:
+    if name in words:
+        return True
+    # a class a script builds from a prefix: `bs-${name}-auto`, "fa-" + icon
+    return any(name[: i + 1] in words for i, ch in enumerate(name) if ch == "-" and i > 0)
+
+
+def _selector_needed(selector: str, words: set[str]) -> bool:
+    # classes inside :not(), :is(), :where(), :has() and [attr] do not have to exist
+    bare = _GROUPS_RE.sub("", selector)
+    return all(_class_known(c, words) for c in _CLASS_RE.findall(bare))
+
+
+def _split_selectors(prelude: str) -> list[str]:
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(prelude):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(prelude[start:i])
+            start = i + 1
+    out.append(prelude[start:])
+    return out
+
+
+def purge_css(css: str, words: set[str]) -> str:
+    """The stylesheet without the style rules whose selectors need a class nothing uses.
+    At-rules (@font-face, @keyframes, @import) and comments (the licences) stay."""
+    out: list[str] = []
+    pos, n = 0, len(css)
+    while pos < n:
+        brace = css.find("{", pos)
+        close = css.find("}", pos)
+        if brace < 0:  # no rule left
+            out.append(css[pos:])
+            break
+        if 0 <= close < brace:  # a stray '}': keep it and everything after it as it is
+            out.append(css[pos:close + 1])
+            pos = close + 1
+            continue
+        prelude = css[pos:brace]
+        depth, j = 1, brace + 1
+        while depth and j < n:
+            depth += {"{": 1, "}": -1}.get(css[j], 0)
+            j += 1
+        body = css[brace + 1:j - 1]
+        comments = "".join(_COMMENT_RE.findall(prelude))
+        head = _COMMENT_RE.sub("", prelude).strip()
+        if head.startswith(_BLOCK_AT_RULES):
+            inner = purge_css(body, words)
+            out.append(comments + (f"{head}{{{inner}}}" if inner.strip() else ""))
+        elif head.startswith("@"):
+            out.append(css[pos:j])
+        else:
+            kept = [sel for sel in _split_selectors(_COMMENT_RE.sub("", prelude)) if _selector_needed(sel, words)]
+            out.append(comments + (",".join(kept) + "{" + body + "}" if kept else ""))
+        pos = j
+    return "".join(out)
+
+
+def css_codepoints(css: str) -> set[int]:
+    """Code points a stylesheet can draw from a font: escapes and icon characters."""
+    points = {int(h, 16) for h in CSS_ESCAPE_RE.findall(css)}
+    points.update(ord(c) for c in PRIVATE_USE_RE.findall(css))
+    return {p for p in points if p <= 0x10FFFF}
+
+
+def subset_icons(html_root: Path) -> str:
+    """Trim the theme's icon CSS to the icons the pages use and subset its icon fonts to the
+    glyphs any stylesheet asks for; returns a line for the log."""
+    css_path = html_root / ICON_CSS
+    if not css_path.is_file():
+        return "no icon stylesheet to trim"
+    words = known_words(html_root)
+    sizes = [0, 0]
+    for pattern in PURGED_CSS:
+        for path in sorted(html_root.glob(str(pattern))):
+            css = _read(path)
+            purged = purge_css(css, words)
+            sizes[0] += len(css)
+            sizes[1] += len(purged)
+            if purged != css:
+                path.write_text(purged, encoding="utf-8")
+    trimmed = _read(css_path)
+    points = set(range(0x20, 0x7F))  # fa-0 ... fa-z are letters and digits
+    for path in sorted((html_root / "_static").rglob("*.css")):
+        if STATIC_DIR not in path.relative_to(html_root / "_static").parts[:1]:
+            points |= css_codepoints(_read(path))
+    fonts = []
+    for face in FONT_FACE_URL_RE.findall(trimmed):
+        if "Font Awesome" not in face:
+            continue
+        for url in CSS_URL_RE.findall(face):
+            font = (css_path.parent / url.split("?")[0].split("#")[0]).resolve()
+            if font.is_file() and font.is_relative_to(html_root.resolve()) and font not in fonts:
+                fonts.append(font)
+    try:
+        from fontTools import subset
+    except ImportError:
+        return (f"theme CSS trimmed from {sizes[0]:,} to {sizes[1]:,} bytes; fontTools is not "
+                "installed, so the icon fonts stay whole")
+    before = after = 0
+    for font_path in fonts:
+        before += font_path.stat().st_size
+        options = subset.Options()
+        options.flavor = "woff2" if font_path.suffix == ".woff2" else None
+        options.layout_features = ["*"]
+        options.notdef_outline = True
+        options.ignore_missing_unicodes = True
+        try:
+            font = subset.load_font(str(font_path), options)
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=sorted(points))
+            subsetter.subset(font)
+            subset.save_font(font, str(font_path), options)
+        except Exception as err:  # noqa: BLE001 - the full font still works
+            logger.warning(f"offline_assets: could not subset {font_path.name}: {err}",
+                           type="offline_assets", subtype="fonts")
+        after += font_path.stat().st_size
+    return (f"theme CSS trimmed from {sizes[0]:,} to {sizes[1]:,} bytes; {len(fonts)} icon fonts "
+            f"subset from {before:,} to {after:,} bytes")
+
+
+# ----------------------------------------------------------------------------- page weight
+PAGE_BUDGET = int(1.5 * 2**20)  # bytes a page may load with everything it references (issue 20)
+_TAG_RE = re.compile(r"<(script|link|img|source|iframe|video|audio)\b([^>]{0,3000})>", re.I)
+_ATTR_RE = re.compile(r"""\b(src|href|rel)\s*=\s*(?:"([^"]{0,2000})"|'([^']{0,2000})')""", re.I)
+_LOADED_RELS = {"stylesheet", "preload", "modulepreload", "icon", "shortcut"}
+# Altair's chart template loads vega, vega-lite and vega-embed by script from "…?noext" paths
+_NOEXT_RE = re.compile(r"""["']([^"'<>\s]{1,500})\?noext["']""")
+_CSS_IMPORT_RE = re.compile(r"""@import\s+(?:url\()?\s*["']?([^"')\s;]{1,500})""")
+
+
+def _page_refs(html: str) -> list[str]:
+    refs = []
+    for tag, attrs in _TAG_RE.findall(html):
+        found = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+                 for m in _ATTR_RE.finditer(attrs)}
+        if tag.lower() == "link":
+            if not set(found.get("rel", "").lower().split()) & _LOADED_RELS:
+                continue  # <link rel="next"> and the like are not loaded
+            refs.append(found.get("href", ""))
+        else:
+            refs.append(found.get("src", ""))
+    refs += _NOEXT_RE.findall(html)
+    return [r for r in refs if r]
+
+
+def _css_refs(css: str) -> list[str]:
+    """What a stylesheet makes the browser load: @imports, images, and of each @font-face
+    only its first source (the browser takes the first format it reads: woff2)."""
+    refs = _CSS_IMPORT_RE.findall(css)
+    faces = FONT_FACE_URL_RE.findall(css)
+    for face in faces:
+        urls = CSS_URL_RE.findall(face)
+        refs += urls[:1]
+    rest = FONT_FACE_URL_RE.sub("", css)
+    refs += CSS_URL_RE.findall(rest)
+    return refs
+
+
+def page_weight(page: Path, html_root: Path) -> dict:
+    """Bytes one built page loads: the page, every script, stylesheet, image and icon it
+    references (with the charts' vega scripts), and what its stylesheets load. Scripts loaded
+    by scripts (require.js modules, MathJax's fonts) are not followed; remote URLs are listed."""
+    root = html_root.resolve()
+    files: dict[str, int] = {}
+    remote: set[str] = set()
+    missing: set[str] = set()
+
+    def add(ref: str, base: Path) -> None:
+        ref = ref.strip().split("#")[0].split("?")[0]
+        if not ref or ref.startswith(("data:", "mailto:", "javascript:", "about:")):
+            return
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", ref, re.I):
+            remote.add(ref)
+            return
+        target = (base.parent / ref).resolve()
+        key = str(target.relative_to(root)) if target.is_relative_to(root) else str(target)
+        if key in files or key in missing:
+            return
+        if not target.is_file():
+            missing.add(key)
+            return
+        files[key] = target.stat().st_size
+        if target.suffix == ".css":
+            for url in _css_refs(_read(target)):
+                add(url, target)
+
+    page = page.resolve()
+    for ref in _page_refs(_read(page)):
+        if not re.search(r"\.html?$", ref.split("#")[0].split("?")[0]):
+            add(ref, page)
+    loaded = sum(files.values())
+    return {"page": page.relative_to(root).as_posix(), "page_bytes": page.stat().st_size,
+            "loaded_files": len(files), "loaded_bytes": loaded,
+            "total_bytes": page.stat().st_size + loaded,
+            "biggest": sorted(files.items(), key=lambda kv: -kv[1])[:5],
+            "remote": sorted(remote), "missing": sorted(missing)}
+
+
+def book_weights(html_root: Path) -> list[dict]:
+    """page_weight of every built page, heaviest first."""
+    return sorted((page_weight(p, html_root) for p in _pages(html_root)),
+                  key=lambda r: -r["total_bytes"])
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("offline_assets_node_modules", "node_modules", "env", [str])
     app.add_config_value("offline_assets_drop_unused_widget_state", True, "html", [bool])
+    app.add_config_value("offline_assets_light_pages", True, "html", [bool])
     # after myst-nb and sphinx (default priority 500) have filled in their values
     app.connect("config-inited", on_config_inited, priority=800)
     app.connect("html-page-context", on_html_page_context, priority=900)

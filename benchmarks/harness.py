@@ -13,6 +13,7 @@ import hashlib
 import math
 import random
 import re
+import sys
 import statistics
 import time
 import tracemalloc
@@ -553,10 +554,16 @@ def page_weight(page: Path, html_root: Path) -> dict:
 
 
 def largest_page(html_root: Path) -> dict | None:
-    pages = [p for p in html_root.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts]
-    if not pages:
-        return None
-    return page_weight(max(pages, key=lambda p: p.stat().st_size), html_root)
+    """The heaviest built page with everything it loads, measured as tests/test_page_weight.py
+    measures it (_ext/offline_assets.page_weight: the charts' vega scripts included, of each
+    font only the format a browser takes)."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        import offline_assets
+    finally:
+        sys.path.pop(0)
+    weights = offline_assets.book_weights(html_root)
+    return weights[0] if weights else None
 
 
 def dir_size(path: Path) -> int:

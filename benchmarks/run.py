@@ -144,6 +144,7 @@ def machine_info() -> dict:
 
 # ----------------------------------------------------------------------------- parts
 HELPER_PARTS = ("figures", "reuse", "reuse_corpora", "language", "speakers", "adversarial")
+BOOK_PARTS = ("chapters", "pages")  # --update: chapter execution; page weight of the existing _build/html
 
 
 def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
@@ -305,6 +306,10 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
                      f"worst {worst['chapter']} {worst['ratio']:.2f}× ({len(chs)} chapter(s))", _met(worst["ratio"] <= GOALS["chapter_ratio"])))
     else:
         rows.append(("chapters: each ≤1.5× its imports-only floor", "not measured in this run", "n/a"))
+    lp = book.get("largest_page")
+    if lp:
+        rows.append(("pages: the heaviest page ≤1.5 MiB with everything it loads",
+                     f"{lp['page']} {lp['total_bytes'] / 2**20:.2f} MiB", _met(lp["total_bytes"] <= 1.5 * 2**20)))
     adv = helpers.get("adversarial")
     goal = f"text functions: growth exponent ≤{GOALS['adversarial_exponent']} on adversarial text"
     if adv:
@@ -628,14 +633,17 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     if lp:
         w(f"From {book['page_source']}; the whole HTML output is {_mb(book.get('html_bytes'))}.")
         w("")
-        w(f"- largest page: `{lp['page']}`, {_mb(lp['page_bytes'])}")
-        w(f"- it loads {lp['loaded_files']} local files (scripts, stylesheets, images, and the fonts those stylesheets load): {_mb(lp['loaded_bytes'])}")
-        w(f"- **total: {_mb(lp['total_bytes'])}**; biggest: " + ", ".join(f"`{n}` {_mb(s)}" for n, s in lp["biggest"]))
+        w(f"- largest page (the heaviest with what it loads): `{lp['page']}`, itself {_mb(lp['page_bytes'])}")
+        w(f"- it loads {lp['loaded_files']} local files (scripts, the charts' vega libraries, stylesheets, images, and of each font "
+          f"the format a browser takes): {_mb(lp['loaded_bytes'])}")
+        w(f"- **total: {_mb(lp['total_bytes'])}** (goal ≤ 1.5 MiB: {_met(lp['total_bytes'] <= 1.5 * 2**20)}); biggest: "
+          + ", ".join(f"`{n}` {_mb(s)}" for n, s in lp["biggest"]))
         if lp["remote"]:
             w(f"- {len(lp['remote'])} remote URL(s) referenced (not fetched, not counted): " + ", ".join(f"`{u}`" for u in lp["remote"][:8]))
         else:
             w("- no remote URL referenced directly by the page")
-        w("- files loaded later by scripts (require.js modules, the chart libraries) are not followed")
+        w("- files loaded later by other scripts (require.js modules, MathJax's fonts) are not followed; "
+          "tests/test_browser.py checks what the browser really fetched")
     else:
         w("No built book found.")
     w("")
@@ -687,9 +695,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     prof = PROFILES[args.profile]
 
-    only = tuple(x.strip() for x in args.update.split(",")) if args.update else HELPER_PARTS
-    if any(x not in HELPER_PARTS for x in only):
-        ap.error(f"--update takes {', '.join(HELPER_PARTS)}")
+    asked = tuple(x.strip() for x in args.update.split(",")) if args.update else HELPER_PARTS
+    if any(x not in HELPER_PARTS + BOOK_PARTS for x in asked):
+        ap.error(f"--update takes {', '.join(HELPER_PARTS + BOOK_PARTS)}")
+    only = tuple(x for x in asked if x in HELPER_PARTS)
+    book_only = tuple(x for x in asked if x in BOOK_PARTS) if args.update else ()
     if args.part == "helpers":  # child process in benchmarks/.venv
         args.json.write_text(json.dumps(part_helpers(prof, only), default=str))
         return 0
@@ -715,24 +725,34 @@ def main(argv=None) -> int:
         return 0
     t0 = time.perf_counter()
     meta = machine_info()
-    if args.no_venv:
+    if args.update and not only:
+        helpers = {"versions": {}}  # only book parts asked for: no helper process
+    elif args.no_venv:
         helpers = part_helpers(prof, only)
     else:
         py = ensure_bench_venv(os.environ.get("PYTHON", "python3.11"))
         with tempfile.TemporaryDirectory() as tmp:
             j = Path(tmp) / "helpers.json"
             cmd = [str(py), str(Path(__file__).resolve()), "--profile", args.profile, "--part", "helpers", "--json", str(j)]
-            subprocess.run(cmd + (["--update", args.update] if args.update else []), check=True, cwd=ROOT)
+            subprocess.run(cmd + (["--update", ",".join(only)] if args.update else []), check=True, cwd=ROOT)
             helpers = json.loads(j.read_text())
     if args.update:  # a partial run: everything not measured again comes from the last run
         old = json.loads((out / "raw.json").read_text(encoding="utf-8"))
         helpers = {**old["helpers"], **helpers, "versions": {**old["helpers"].get("versions", {}), **helpers["versions"]}}
-        meta["partial"] = f"measured again in this run: {', '.join(only)}; the rest is from the run of {old['machine']['date']}"
-        book = old["book"]
+        meta["partial"] = f"measured again in this run: {', '.join(asked)}; the rest is from the run of {old['machine']['date']}"
+        book = dict(old["book"])
+        if "chapters" in book_only:
+            chapters = sorted((ROOT / "chapters").glob("*.ipynb"))[: prof.get("chapter_limit")]
+            book["chapters"] = h.bench_chapters(chapters, prof["chapter_repeats"])
+        if "pages" in book_only:
+            html_root = ROOT / "_build" / "html"
+            book["page_source"] = "the existing _build/html (not rebuilt in this run)"
+            book["largest_page"] = h.largest_page(html_root) if html_root.is_dir() else None
+            book["html_bytes"] = h.dir_size(html_root) if html_root.is_dir() else None
         report = render({**meta, "load_end": _load(), **({"note": args.note} if args.note else {})}, helpers, book,
                         args.profile, prof, time.perf_counter() - t0)
         (out / "REPORT.md").write_text(report, encoding="utf-8")
-        (out / "raw.json").write_text(json.dumps({**old, "machine": {**meta, "load_end": _load()}, "helpers": helpers},
+        (out / "raw.json").write_text(json.dumps({**old, "machine": {**meta, "load_end": _load()}, "helpers": helpers, "book": book},
                                                  indent=1, default=str), encoding="utf-8")
         print(f"[bench] report updated in {out / 'REPORT.md'}")
         return 0

@@ -153,6 +153,32 @@ def test_saved_widgets_are_rendered(visits, page):
         f"{page}: {w['views'] - w['rendered']} of {w['views']} saved widgets did not render")
 
 
+# The header's buttons a reader needs on every page: the sidebar toggles and the search.
+HEADER_ICONS = ("fa-bars", "fa-magnifying-glass")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_icons_are_drawn(visits, page):
+    """The theme's icons come from its (subset) icon font, not fontawesome.js (issue 20):
+    every visible icon has a size and a glyph that the icon font really draws."""
+    icons = visits(page).icons
+    assert icons, f"{page}: no visible icon at all (header missing?)"
+    for name in HEADER_ICONS:
+        assert any(name in i["icon"].split() for i in icons), f"{page}: no visible {name} icon:{_fmt(icons)}"
+    bad = [i for i in icons if not (i["width"] > 0 and i["height"] > 0 and i["drawn"])]
+    assert not bad, f"{page}: icons without a drawn glyph:{_fmt(bad)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_at_most_1_5_mib(visits, page):
+    """What the browser fetched for the page (every response from the book, the chart
+    libraries and fonts included), within the budget of issue 20."""
+    v = visits(page)
+    heavy = sorted(v.loaded_files.items(), key=lambda kv: -kv[1])[:5]
+    assert 0 < v.loaded_bytes <= 1.5 * 2**20, (
+        f"{page}: loads {v.loaded_bytes / 2**20:.2f} MiB; biggest:{_fmt(heavy)}")
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_images_have_alt_text_and_load(visits, page):
     for img in visits(page).images:

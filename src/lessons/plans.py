@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from lessons import _filecache
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
 
@@ -48,10 +49,15 @@ def _nonempty(x) -> bool:
     return isinstance(x, str) and bool(x.strip())
 
 
+# libyaml's parser when PyYAML has it: the same Python objects, several times faster (the
+# lesson boxes of every chapter read this file); the pure-Python one gives precise errors.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _entry_lines(text: str) -> list[int]:
     """1-based line of each top-level list item (for messages); [] if not a list."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_FAST_LOADER)
     except yaml.YAMLError:
         return []
     if not isinstance(node, yaml.SequenceNode):
@@ -112,11 +118,20 @@ def _problems(entry, exercise_ids: set[str] | None) -> list[tuple[str, str]]:
     return out
 
 
+def _parse(text: str):
+    """The YAML text's data: libyaml's parser, and on a problem the pure-Python one again
+    (same objects), whose error names the line precisely."""
+    try:
+        return yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
+
 def validate_lessons(text: str, label: str = "lessons.yml",
                      exercise_ids: set[str] | None = None) -> list[dict]:
     """Parse and check a lessons file; every problem in one LessonsDataError (file, line, field)."""
     try:
-        data = yaml.safe_load(text)
+        data = _parse(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
@@ -142,7 +157,21 @@ def validate_lessons(text: str, label: str = "lessons.yml",
 
 
 def load_lessons(folder: str | os.PathLike | None = None, check_exercises: bool = True) -> list[dict]:
-    """The lessons, checked (exercise ids must exist in the exercises folder)."""
+    """The lessons, checked (exercise ids must exist in the exercises folder).
+
+    Read once per process while the files stay the same (each chapter asks four times)."""
+    path = lessons_path(folder)
+    files = [path]
+    if check_exercises:
+        from lessons.exercises import exercises_dir
+
+        ex_dir = Path(folder) / "exercises" if folder else exercises_dir()
+        files += sorted(ex_dir.glob("*.y*ml"))
+    return _filecache.cached("lessons.load_lessons", files,
+                             lambda: _load_lessons(folder, check_exercises), check_exercises)
+
+
+def _load_lessons(folder, check_exercises: bool) -> list[dict]:
     path = lessons_path(folder)
     try:
         if path.stat().st_size > MAX_BYTES:

@@ -163,6 +163,9 @@ class Visit:
     screenshot: str = ""
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
+    icons: list[dict] = field(default_factory=list)
+    loaded_bytes: int = 0  # every response body from our host (Content-Length), page included
+    loaded_files: dict = field(default_factory=dict)
 
 
 def new_context(browser, base_url: str, viewport: dict, phone: bool = False):
@@ -226,6 +229,38 @@ JS_WAIT_WIDGETS = """() => {
   const views = Array.from(document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]'));
   return views.every(s => s.previousElementSibling && s.previousElementSibling.classList.contains('widget-subarea')
                           && s.previousElementSibling.children.length > 0);
+}"""
+
+# Every visible Font Awesome icon (the theme's <i>/<span class="fa-...">): its box, and
+# whether its glyph is really in the icon font. The glyph is drawn on a canvas in the icon's
+# font and in a generic font: a glyph missing from the (subset) icon font falls back to the
+# same system font both times, so the two drawings are the same (or blank).
+JS_ICONS = """async () => {
+  const draw = (glyph, font) => {
+    const c = document.createElement('canvas'); c.width = 64; c.height = 64;
+    const g = c.getContext('2d'); g.font = font; g.fillStyle = '#000'; g.textBaseline = 'top';
+    g.fillText(glyph, 8, 8);
+    return g.getImageData(0, 0, 64, 64).data;
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('i[class*="fa-"], span[class*="fa-"]')) {
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!(r.width > 0 && r.height > 0) || style.visibility === 'hidden' || el.closest('[hidden]')) continue;
+    const before = getComputedStyle(el, '::before');
+    const glyph = (before.content || '').replace(/^["']|["']$/g, '');
+    let ink = 0, differs = false;
+    if (glyph && glyph !== 'none' && glyph !== 'normal') {
+      const font = `${before.fontWeight} 40px ${before.fontFamily}`;
+      await document.fonts.load(font, glyph);
+      const a = draw(glyph, font), b = draw(glyph, `${before.fontWeight} 40px monospace`);
+      for (let i = 3; i < a.length; i += 4) { if (a[i]) ink++; if (a[i] !== b[i]) differs = true; }
+    }
+    out.push({icon: String(el.className), width: Math.round(r.width), height: Math.round(r.height),
+              glyph: glyph && glyph.codePointAt(0) ? glyph.codePointAt(0).toString(16) : '',
+              font: before.fontFamily, ink, drawn: ink > 20 && differs});
+  }
+  return out;
 }"""
 
 JS_IMAGES = """() => Array.from(document.querySelectorAll('img')).map(i => ({
@@ -396,6 +431,14 @@ def visit(context, url: str, page_name: str, viewport_name: str, *, full: bool) 
         f"{r.url} ({r.failure})") if urlsplit(r.url).hostname in LOCAL_HOSTS else None)
     page.on("response", lambda r: rec.http_errors.append(f"{r.status} {r.url}")
             if r.status >= 400 else None)
+
+    def on_response(r):
+        if urlsplit(r.url).hostname in LOCAL_HOSTS and r.status < 400:
+            size = int(r.headers.get("content-length") or 0)
+            rec.loaded_files[urlsplit(r.url).path] = size
+            rec.loaded_bytes = sum(rec.loaded_files.values())
+
+    page.on("response", on_response)
     n_external = len(context.external)
     lap_start = [time.monotonic()]
 
@@ -424,6 +467,7 @@ def visit(context, url: str, page_name: str, viewport_name: str, *, full: bool) 
     rec.charts = page.evaluate(JS_CHARTS)
     rec.widgets = page.evaluate(JS_WIDGETS)
     rec.images = page.evaluate(JS_IMAGES)
+    rec.icons = page.evaluate(JS_ICONS)
     rec.overflow = page.evaluate(JS_OVERFLOW)
     lap("inspect")
 
