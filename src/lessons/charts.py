@@ -14,7 +14,9 @@ import pandas as pd
 from lessons import compare, language
 from lessons.book import titled
 
-__all__ = ["claims_frame", "claims_chart", "naming_chart", "density_chart", "coverage_chart"]
+__all__ = ["claims_frame", "claims_chart", "naming_chart", "density_chart", "coverage_chart",
+           "claim_points_chart", "voice_bars_chart", "coverage_grid_chart", "reuse_pairs_chart",
+           "quote_groups_chart", "reuse_views"]
 
 # Okabe-Ito
 BLACK, BLUE, VERMILION, GREEN, PURPLE, ORANGE = "#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"
@@ -203,3 +205,114 @@ def coverage_chart(cov: pd.DataFrame, articles: pd.DataFrame, elements: list[dic
             f"{n_single} are in only one report."
         ),
     )
+
+
+# -- the template: any folder of articles ---------------------------------------------------
+
+def _note(text: str):
+    from IPython.display import HTML
+
+    return HTML(f"<p>{text}</p>")
+
+
+def claim_points_chart(points: pd.DataFrame):
+    """One small chart per claim (`figures.claim_chart_frame`): its label once (the title),
+    its unit on the axis, one line per report, so two reports with the same figure never
+    hide each other. With no claims, a sentence saying so instead of a chart."""
+    if points.empty:
+        return _note("No figure belongs to a claim, so there is nothing to chart.")
+    panels = [
+        alt.Chart(group, title=label).mark_point(size=120, filled=True).encode(
+            x=alt.X("value:Q", title=f"Figure ({group['unit_shown'].iloc[0]})", axis=alt.Axis(format=",~f", tickMinStep=1)),
+            y=alt.Y("report:N", title=None),
+            shape=alt.Shape("report:N", legend=None),
+            color=alt.Color("report:N", legend=None),
+            tooltip=["report", "figure", *[c for c in ("qualifier", "source", "sentence") if c in group]],
+        ).properties(width=300)
+        for label, group in points.groupby("claim_label", sort=False)
+    ]
+    return titled(alt.vconcat(*panels), title="What each report says, claim by claim",
+                  description="One small chart per claim, its unit on the axis; one line per report with a mark "
+                              "at the figure it gives. Marks far apart are figures that differ.")
+
+
+def voice_bars_chart(terms: pd.DataFrame):
+    """Loaded words per report (`tables.loaded_terms_table`), one panel per voice."""
+    counts = (terms.assign(report=terms["label"],
+                           voice=terms["voice"].map({"reporter": "reporter's own words", "quoted": "quoted words"}))
+              .groupby(["report", "voice"]).size().rename("words").reset_index())
+    chart = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("words:Q", title="Loaded words (count)", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("report:N", title=None),
+        color=alt.Color("voice:N", legend=None),  # the panel titles name the voice
+        row=alt.Row("voice:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        tooltip=["report", "voice", "words"],
+    )
+    return titled(chart, title="Loaded words in each report, by voice",
+                  description="Two panels, one per voice (the reporter's own words, quoted words); one bar per report "
+                              "giving how many loaded words it has in that voice.")
+
+
+def coverage_grid_chart(cov: pd.DataFrame):
+    """Which report covers which story element (`tables.coverage_tables`): yes or no written
+    in each cell, dark when yes."""
+    cov = cov.assign(report=cov["Report"], covered_text=cov["covered"].map({True: "yes", False: "no"}))
+    cov = cov.drop(columns=["Report"])
+    base = alt.Chart(cov).encode(
+        x=alt.X("report:N", title=None, axis=alt.Axis(labelAngle=-40, labelAlign="right", labelLimit=140)),
+        y=alt.Y("label:N", title=None, sort=list(dict.fromkeys(cov["label"]))),
+    )
+    chart = base.mark_rect(stroke="white").encode(
+        color=alt.Color("covered_text:N", title="Covered?", scale=alt.Scale(domain=["yes", "no"], range=[BLUE, "#F0F0F0"])),
+        tooltip=["report", "label", "covered_text", "sentence"],
+    ) + base.mark_text().encode(
+        text="covered_text:N",
+        color=alt.condition(alt.datum.covered_text == "yes", alt.value("white"), alt.value("black")),
+    )
+    return titled(chart, title="Which report covers which element of the story",
+                  description="A grid: one row per story element, one column per report; each cell says yes or no "
+                              "(and is dark when yes). Hover over a cell to read the sentence that covers it.")
+
+
+def reuse_pairs_chart(reuse: pd.DataFrame, articles: pd.DataFrame):
+    """Words in shared passages (`compare.find_reuse`) per pair of reports, written at each
+    bar's end. With no shared passage, a sentence saying so instead of a chart."""
+    if reuse.empty:
+        return _note("No two reports share a passage.")
+    names = dict(zip(articles["article_id"], articles["label"]))
+    pairs = reuse.assign(pair=reuse["article_a"].map(names) + " and " + reuse["article_b"].map(names))
+    per_pair = pairs.groupby("pair")["n_words"].sum().rename("words").reset_index()
+    chart = alt.Chart(per_pair).mark_bar().encode(
+        x=alt.X("words:Q", title="Words in shared passages"),
+        y=alt.Y("pair:N", title=None, sort="-x"),
+        tooltip=["pair", "words"],
+    ) + alt.Chart(per_pair).mark_text(align="left", dx=3).encode(x="words:Q", y=alt.Y("pair:N", sort="-x"), text="words:Q")
+    return titled(chart, title="How much wording each pair of reports shares",
+                  description="One bar per pair of reports that share passages; its length, also written at "
+                              "its end, is the number of words in the shared passages.")
+
+
+def quote_groups_chart(quotes: pd.DataFrame):
+    """How many reports quote each statement (`tables.grouped_quotes`)."""
+    sizes = quotes.groupby("group").agg(reports=("label", "nunique"), first=("text", "first")).reset_index()
+    sizes["statement"] = "Group " + sizes["group"].astype(str) + ": " + sizes["first"].str.slice(0, 50)
+    chart = alt.Chart(sizes).mark_bar().encode(
+        x=alt.X("reports:Q", title="Reports quoting it", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("statement:N", title=None, sort="-x"),
+        tooltip=["statement", "reports"],
+    )
+    return titled(chart, title="How many reports quote each statement",
+                  description="One bar per group of quotations (its first words as the label); its length is the "
+                              "number of reports that quote that statement.")
+
+
+def reuse_views(reuse: pd.DataFrame, articles: pd.DataFrame) -> tuple:
+    """What the template shows on shared passages: the chart of `reuse_pairs_chart` and the
+    passages as a table, or only the sentence saying there are none."""
+    from lessons.book import html_table
+    from lessons.tables import reuse_table
+
+    if reuse.empty:
+        return (reuse_pairs_chart(reuse, articles),)
+    return (reuse_pairs_chart(reuse, articles),
+            html_table(reuse_table(reuse, articles), caption="Shared passages (/ marks a new paragraph)"))

@@ -28,7 +28,9 @@ __all__ = [
     "coverage_values", "split_elements", "gaps_table", "shared_passages", "reuse_values",
     "shared_table", "pair_comparisons_html", "group_with", "variant_values", "pair_passages",
     "agency_values", "limits_table", "limits_values", "highest_row", "conservative_values",
-    "vague_values",
+    "vague_values", "open_folder", "count_of", "capitalise_dates", "ledger_table",
+    "verdicts_with_reasons", "loaded_words_table", "voice_values", "element_counts", "reuse_table",
+    "grouped_quotes", "quote_group_values", "quote_groups_table",
 ]
 
 
@@ -574,11 +576,12 @@ def pair_passages(shared: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     return shared[(shared["article_a"] == a) & (shared["article_b"] == b)]
 
 
-def agency_values(articles: pd.DataFrame, article_id: str, agency: str) -> dict:
-    """'agencies': the agencies one report names; 'names_<agency>': 'also names' or 'does not name'."""
+def agency_values(articles: pd.DataFrame, article_id: str, agency: str, prefix: str = "") -> dict:
+    """'<prefix>agencies': the agencies one report names; '<prefix>names_<agency>': 'also
+    names' or 'does not name'."""
     named = articles.set_index("article_id").loc[article_id, "agencies"]
-    return {"agencies": join_names(named),
-            f"names_{agency.lower()}": "also names" if agency in named else "does not name"}
+    return {f"{prefix}agencies": join_names(named),
+            f"{prefix}names_{agency.lower()}": "also names" if agency in named else "does not name"}
 
 
 def shared_table(shared: pd.DataFrame) -> pd.DataFrame:
@@ -689,3 +692,127 @@ def limits_values(limits: pd.DataFrame) -> dict:
     """How many passages of `limits_table` come from the reports and how many were written."""
     from_reports = int((limits["From"] != WRITTEN).sum())
     return {"n_limits_reports": from_reports, "n_limits_written": len(limits) - from_reports}
+
+
+# -- the template: your own articles --------------------------------------------------------
+
+def open_folder(folder):
+    """Check a teacher's folder (relative paths: to the working folder, else the book's
+    root) and make every helper read it (`check.use_folder`); returns the check's report.
+
+    A folder with errors shows the problems as a table and stops the notebook (SystemExit
+    with the summary), before any helper reads it."""
+    from pathlib import Path
+
+    from IPython.display import display
+
+    from lessons.book import html_table
+    from lessons.check import check, problems_table, use_folder
+    from lessons.paths import REPO_ROOT
+
+    path = Path(folder).expanduser()
+    if not path.is_absolute() and not path.exists():
+        path = REPO_ROOT / path
+    report = check(path)
+    if report.errors:
+        display(html_table(problems_table(report.problems), caption="Problems in the folder: fix these first"))
+        raise SystemExit(report.summary())
+    use_folder(path)  # every helper now reads this folder's articles and data files
+    return report
+
+
+def count_of(n: int, word: str, plural: str | None = None) -> str:
+    """count_of(1, 'group') -> '1 group'; count_of(2, 'group') -> '2 groups'."""
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
+DAY_OR_MONTH = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|"
+                          r"february|march|april|may|june|july|august|september|october|november|"
+                          r"december)\b")
+
+
+def capitalise_dates(text) -> str:
+    """'on tuesday' -> 'on Tuesday' (the figure helper gives dates in lower case)."""
+    return DAY_OR_MONTH.sub(lambda m: m.group(1).capitalize(), str(text))
+
+
+# the words chapter 2 uses for the figure helper's hedge codes
+HEDGE_NAMES = {"exact": "exact", "at_least": "floor", "at_most": "ceiling", "approx": "estimate",
+               "vague": "vague quantity", "range": "range"}
+
+
+def ledger_table(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Every figure of `figures.figures_table` for a reader: its hedge in words (with the
+    hedge's own words) and its claim's label (from the claims file of the folder in use)."""
+    from lessons import figures
+
+    claim_labels = {c.claim: c.label for c in figures.load_claims()}
+    shown = ledger.assign(
+        qualifier=[HEDGE_NAMES.get(q, q) + (f" ({h})" if h else "") for q, h in zip(ledger["qualifier"], ledger["hedge"])],
+        claim=ledger["claim"].map(lambda c: claim_labels.get(c, c) if c else ""),
+    )
+    return shown[["label", "text", "qualifier", "unit_name", "counted", "source", "claim", "sentence"]].rename(
+        columns={"label": "Report", "text": "Figure as written", "qualifier": "Hedge", "unit_name": "Unit",
+                 "counted": "Counts", "source": "Who gave it", "claim": "Claim", "sentence": "Sentence"})
+
+
+def verdicts_with_reasons(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """The verdicts of `figures.compare_figures`, reasons with capitalised dates, and the
+    most careful figure."""
+    return verdicts.assign(reason=verdicts["reason"].map(capitalise_dates))[
+        ["label", "articles", "verdict", "reason", "conservative_from"]].rename(
+        columns={"label": "Claim", "articles": "Reports", "verdict": "Verdict", "reason": "Why",
+                 "conservative_from": "Most careful figure (from)"})
+
+
+def loaded_words_table(terms: pd.DataFrame) -> pd.DataFrame:
+    """Every loaded word of `loaded_terms_table`, its voice and a plainer alternative."""
+    return terms[["label", "term", "category", "voice", "speaker", "neutral"]].rename(
+        columns={"label": "Report", "term": "Word", "category": "Kind", "voice": "Voice",
+                 "speaker": "Quoted speaker", "neutral": "A plainer word"})
+
+
+def voice_values(terms: pd.DataFrame) -> dict:
+    """How many loaded words were found, and how many in each voice."""
+    return {"n_loaded": len(terms), "n_reporter": int((terms["voice"] == "reporter").sum()),
+            "n_quoted": int((terms["voice"] == "quoted").sum())}
+
+
+def element_counts(cov: pd.DataFrame, n_articles: int) -> dict:
+    """Story elements; how many every report covers; how many only one covers."""
+    per_element = cov.groupby("element")["covered"].sum()
+    return {"n_elements": cov["element"].nunique(), "n_all": int((per_element == n_articles).sum()),
+            "n_one": int((per_element == 1).sum())}
+
+
+def reuse_table(reuse: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The passages of `compare.find_reuse` for a reader ('/' marks a new paragraph)."""
+    names = labels(articles)
+    shown = reuse.assign(pair=reuse["article_a"].map(names) + " and " + reuse["article_b"].map(names),
+                         **{c: reuse[c].str.replace(r"\s*\n\s*", " / ", regex=True) for c in ["a_text", "b_text"]})
+    return shown[["pair", "n_words", "a_text", "b_text"]].rename(
+        columns={"pair": "Reports", "n_words": "Words", "a_text": "In the first", "b_text": "In the second"})
+
+
+def grouped_quotes(articles: pd.DataFrame, min_words: int = 2) -> pd.DataFrame:
+    """The outer quotations of at least ``min_words`` words in every report, each with the
+    group of quotations rendering the same statement (`compare.group_quotes`, counted from 1)."""
+    quotes = quotes_table(articles, min_words=min_words)
+    quotes = quotes[~quotes["nested"].astype(bool)].reset_index(drop=True)
+    quotes["group"] = [g + 1 for g in compare.group_quotes(quotes["text"].tolist())] if len(quotes) else []
+    return quotes
+
+
+def quote_group_values(quotes: pd.DataFrame) -> dict:
+    """Quotations, groups, groups that two or more reports quote; and the same as prose."""
+    spread = quotes.groupby("group")["label"].nunique()
+    n_groups, n_multi = int(quotes["group"].nunique()), int((spread > 1).sum())
+    return {"n_quotes": len(quotes), "n_groups": n_groups, "n_multi": n_multi,
+            "quotes_in_groups": f"{count_of(len(quotes), 'quotation')} in {count_of(n_groups, 'group')}",
+            "multi_groups": count_of(n_multi, "group") + (" is" if n_multi == 1 else " are")}
+
+
+def quote_groups_table(quotes: pd.DataFrame) -> pd.DataFrame:
+    """The quotations of `grouped_quotes`, group by group."""
+    return quotes.sort_values(["group", "label"])[["group", "label", "speaker", "text"]].rename(
+        columns={"group": "Group", "label": "Report", "speaker": "Speaker (if named)", "text": "Quoted words"})
