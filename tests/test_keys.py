@@ -28,3 +28,9 @@ def test_assignment_keys_one_per_master():
     pages = keys.assignment_keys_html()
     assert len(pages) == len(list(masters())) and pages[0].startswith("<h2>Checking the numbers")
     assert all("<script" not in p for p in pages)
+
+
+def test_a_sets_value_is_shown_in_a_stable_order():
+    assert keys._shown_value({"jpost", "aljazeera"}) == "{'aljazeera', 'jpost'}"
+    assert keys._shown_value({1, "a"}) == "{'a', 1}"  # items that do not compare: by their text
+    assert keys._shown_value([3, 1]) == "[3, 1]" and keys._shown_value(set()) == "set()"

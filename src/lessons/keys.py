@@ -98,6 +98,17 @@ def _constant_html(name: str, items) -> str:
     return f"<p><code>{esc(name)}</code> (set-up cell):</p><ol start='0'>{rows}</ol>"
 
 
+def _shown_value(value) -> str:
+    """A solution's value as Python shows it; a set's items sorted, so that the page is the
+    same at every build (a set's own order changes from one run to the next)."""
+    if isinstance(value, (set, frozenset)) and value:
+        try:
+            return "{" + ", ".join(repr(v) for v in sorted(value)) + "}"
+        except TypeError:  # items that cannot be compared: sort by their text
+            return "{" + ", ".join(sorted(repr(v) for v in value)) + "}"
+    return pprint.pformat(value, width=90, sort_dicts=False)
+
+
 def _master_html(master, rubrics: dict) -> str:
     from lessons.grading import key_values, questions
 
@@ -118,7 +129,7 @@ def _master_html(master, rubrics: dict) -> str:
             continue
         out.append(f"<pre><code>{esc(q['solution'])}</code></pre>")
         for name, value in values.get(q["name"], {}).items():
-            shown = pprint.pformat(value, width=90, sort_dicts=False)
+            shown = _shown_value(value)
             out.append(f"<p>Value of <code>{esc(name)}</code>:</p><pre><code>{esc(shown)}</code></pre>")
     return "".join(out)
 
