@@ -1,6 +1,7 @@
 """The book as a whole: it builds cleanly, every page exists, notebooks follow the conventions,
 and the environment make builds is exactly the one Binder builds."""
 
+import functools
 import json
 import re
 from importlib import metadata
@@ -157,16 +158,48 @@ def test_first_cell_is_the_shared_preamble(path):
 def test_prose_numbers_use_eval_not_glue(path):
     """JupyterLab cannot show myst-nb glue roles; {eval} shows the same value there and in the
     book (tools/glue_to_eval.py converts them). Each {eval} reads a plain name that a
-    glue_value(...) call in the notebook defines."""
+    glue_value(...) or glue_values(...) call in a cell above it defines: the notebook is run and
+    the names each code cell glued (its glue records) are read back, cell by cell."""
     nb = nbformat.read(path, as_version=4)
+    glued_above = glued_names_by_cell(path)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown":
             continue
-        # Run All and the build evaluate a cell when they reach it: the value must come from above
-        code = "\n".join(c.source for c in nb.cells[:i] if c.cell_type == "code")
         assert "{glue" not in cell.source, f"cell {i}: a glue role; run tools/glue_to_eval.py"
+        # Run All and the build evaluate a cell when they reach it: the value must come from above
         for name in re.findall(r"\{eval\}`([^`]*)`", cell.source):
             assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name), f"cell {i}: {{eval}}`{name}` is not a plain name"
-            assert re.search(r"glue_value\(\s*[\"']" + name + r"[\"']", code), \
+            assert name in glued_above[i], \
                 f"cell {i}: {{eval}}`{name}` but no glue_value({name!r}, ...) in a cell above it " \
                 "(tools/prose_values_first.py moves it up)"
+
+
+@functools.lru_cache(maxsize=None)
+def glued_names_by_cell(path: Path) -> list[set]:
+    """For each cell of the notebook, the names glued by the code cells above it (the
+    notebook is run once, as the build runs it)."""
+    nb = nbformat.read(path, as_version=4)
+    if any("{eval}" in c.source for c in nb.cells if c.cell_type == "markdown"):
+        from nbclient import NotebookClient
+
+        NotebookClient(nb, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    above, names = [], set()
+    for cell in nb.cells:
+        above.append(set(names))
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                names.add(name)
+    return above
+
+
+def test_an_eval_before_its_glue_is_caught(tmp_path):
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    nb.cells = [nbformat.v4.new_code_cell(PREAMBLE), nbformat.v4.new_markdown_cell("Early: {eval}`late`."),
+                nbformat.v4.new_code_cell('glue_values({"late": 1, "soon": 2})'),
+                nbformat.v4.new_markdown_cell("Then {eval}`soon`.")]
+    path = tmp_path / "order.ipynb"
+    nbformat.write(nb, path)
+    above = glued_names_by_cell(path)
+    assert "late" not in above[1] and {"late", "soon"} <= above[3]

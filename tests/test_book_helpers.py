@@ -83,3 +83,13 @@ def test_star_import_gives_the_preamble():
     namespace = {}
     exec("from lessons.book import *", namespace)
     assert {"setup", "glue_value", "titled", "html_table"} <= set(namespace)
+
+
+def test_glue_values_glues_each_name_with_its_prefix(monkeypatch):
+    shell = _Shell()
+    monkeypatch.setattr(book, "_shell", lambda: shell)
+    monkeypatch.setattr("myst_nb.glue", lambda *a, **k: None)
+    assert book.glue_values({"n": 3700, "who": "AFP"}, prefix="fig_") == {"fig_n": "3,700", "fig_who": "AFP"}
+    assert shell.user_ns == {"fig_n": "3,700", "fig_who": "AFP"}
+    with pytest.raises(ValueError, match="plain variable name"):
+        book.glue_values({"a b": 1})

@@ -82,11 +82,12 @@ def settle(page) -> None:
 
 
 def expected_counts(path: Path) -> tuple[int, int]:
-    """(exercise widgets, charts) the chapter's code shows: show(...) and titled(...) calls."""
+    """(exercise widgets, charts) the chapter's code shows: show(...) calls, and cells that
+    call titled(...) or a chart builder of lessons.charts (charts.<name>(...))."""
     nb = nbformat.read(path, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     quizzes = sum(len(re.findall(r"(?<![\w.])show\(", c)) for c in code)
-    charts = sum(1 for c in code if "titled(" in c)
+    charts = sum(1 for c in code if "titled(" in c or re.search(r"(?<![\w.])charts\.\w+_chart\(", c))
     return quizzes, charts
 
 

@@ -15,7 +15,7 @@ import re
 import altair as alt
 import pandas as pd
 
-__all__ = ["setup", "glue_value", "titled", "html_table", "format_number", "chart_renderer"]
+__all__ = ["setup", "glue_value", "glue_values", "titled", "html_table", "format_number", "chart_renderer"]
 
 # The names {eval} may read: myst-nb accepts only a plain variable name (its eval_name_regex).
 PROSE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,100}")
@@ -244,6 +244,12 @@ def glue_value(name: str, value, display: bool = False):
     if shell is not None:
         shell.user_ns[name] = text
     return text
+
+
+def glue_values(values: dict, prefix: str = "") -> dict:
+    """`glue_value` for each name and value of ``values`` (the name is ``prefix + name``):
+    a helper computes a chapter's prose values, one call puts them all in the prose."""
+    return {prefix + name: glue_value(prefix + name, value) for name, value in values.items()}
 
 
 def titled(chart: alt.TopLevelMixin, title: str, description: str, subtitle: str | None = None):

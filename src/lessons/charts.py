@@ -1,0 +1,318 @@
+"""Chart builders for the chapters: each returns a titled Altair chart.
+
+Every chart has a title a reader sees and a description a screen reader announces
+(`lessons.book.titled`); colours are Okabe-Ito (the preamble's theme sets them as the
+default, the few fixed ones below are from the same palette), and meaning never rests on
+colour alone (shapes, ticks or numbers carry it too).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from lessons import compare, language
+from lessons.book import titled
+
+__all__ = ["claims_frame", "claims_chart", "naming_chart", "density_chart", "coverage_chart",
+           "claim_points_chart", "voice_bars_chart", "coverage_grid_chart", "reuse_pairs_chart",
+           "quote_groups_chart", "reuse_views"]
+
+# Okabe-Ito
+BLACK, BLUE, VERMILION, GREEN, PURPLE, ORANGE = "#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"
+
+QUALIFIER_LABELS = {"exact": "exact", "at_least": "floor (more than, at least)",
+                    "at_most": "ceiling (up to)", "approx": "estimate (about, nearly)",
+                    "vague": "vague word (dozens)", "range": "range (between)"}
+SHAPES = dict(zip(QUALIFIER_LABELS, ["circle", "triangle-right", "triangle-left", "diamond", "square", "stroke"]))
+COLOURS = dict(zip(QUALIFIER_LABELS, [BLACK, BLUE, VERMILION, GREEN, PURPLE, ORANGE]))
+
+
+def claims_frame(reports: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct figure of a claim two or more reports give, placed for the dot
+    plot: x (days, or years when the reports speak of a year or more), x_to (where the
+    hedge lets the number go), row (offset within a report), claim title and hedge kind."""
+    shared_claims = verdicts[verdicts["n_articles"] > 1]
+    plot = reports[reports["claim"].isin(shared_claims["claim"])].copy()
+    plot = plot.drop_duplicates(["claim", "label", "text"])
+    plot["hedge kind"] = plot["qualifier"].map(QUALIFIER_LABELS)
+    plot["x"] = plot["plot_value"]
+    long_time = (plot["unit"] == "duration") & (plot.groupby("claim")["plot_value"].transform("min") >= 365)
+    plot.loc[long_time, "x"] = plot["plot_value"] / 365.25
+    plot["x_to"] = plot["x"]
+    plot.loc[plot["qualifier"] == "at_least", "x_to"] = plot["x"] * 1.12
+    plot.loc[plot["qualifier"] == "at_most", "x_to"] = plot["x"] * 0.88
+    plot["row"] = plot.groupby(["claim", "label"]).cumcount()
+    plot["unit shown"] = plot["unit"].map({"duration": "days"}).where(~long_time, "years")
+    plot["unit shown"] = plot["unit shown"].fillna(plot["unit_name"].replace({"year": "years"})).replace("", "count")
+    plot["claim title"] = plot["claim_label"] + "|(" + plot["unit shown"] + ")"  # '|': new line
+    verdict_of = shared_claims.set_index("claim")["verdict"]
+    plot["claim title"] = plot["claim title"] + " – verdict: " + plot["claim"].map(verdict_of)
+    return plot
+
+
+def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.DataFrame):
+    """Chapter 2's dot plot: one panel per shared claim, one row per report, the mark's
+    shape the kind of hedge, a dashed line the way the hedge lets the number go."""
+    plot = claims_frame(reports, verdicts)
+    shared_claims = verdicts[verdicts["n_articles"] > 1]
+    # the legend lists only the kinds of figure that the chart shows
+    kinds = [q for q in QUALIFIER_LABELS if q in set(plot["qualifier"])]
+    domain = [QUALIFIER_LABELS[q] for q in kinds]
+    x_scale = alt.Scale(zero=True, nice=True)
+    x_axis = alt.Axis(format=",.0f", tickCount=3, labelOverlap=True)
+    base = alt.Chart().encode(
+        y=alt.Y("label:N", title=None, sort=list(articles["label"])),
+        yOffset=alt.YOffset("row:O"),
+    )
+    hedge_line = base.mark_rule(strokeDash=[4, 3], strokeWidth=2, color="#555555").encode(
+        x=alt.X("x:Q", title=None, scale=x_scale, axis=x_axis), x2="x_to:Q")
+    points = base.mark_point(size=140, strokeWidth=2.5, opacity=1).encode(
+        x=alt.X("x:Q", title=None, scale=x_scale, axis=x_axis),
+        shape=alt.Shape("hedge kind:N", scale=alt.Scale(domain=domain, range=[SHAPES[q] for q in kinds]), title="Kind of figure"),
+        stroke=alt.Stroke("hedge kind:N", scale=alt.Scale(domain=domain, range=[COLOURS[q] for q in kinds]), title="Kind of figure"),
+        fill=alt.condition("datum.qualifier == 'exact'", alt.value(BLACK), alt.value("white")),
+        tooltip=[alt.Tooltip("label:N", title="Report"), alt.Tooltip("shown:N", title="Figure as written"),
+                 alt.Tooltip("counted:N", title="Counts"), alt.Tooltip("source:N", title="Who said so"),
+                 alt.Tooltip("hedge kind:N", title="Kind")],
+    )
+    # dy=-10: the label sits above the dashed hedge line, never struck through by it; it ends
+    # just left of its mark, so it stays inside the panel (every axis starts at zero)
+    labels = base.mark_text(align="right", dx=-6, dy=-10, fontSize=11).encode(
+        x=alt.X("x:Q", title=None, scale=x_scale, axis=x_axis), text="shown:N")
+    header = alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelFontWeight="bold",
+                        labelOrient="top", labelFontSize=13, labelLimit=340, labelExpr="split(datum.value, '|')")
+    chart = alt.layer(hedge_line, points, labels, data=plot).properties(width=250).facet(
+        row=alt.Row("claim title:N", title=None, header=header),
+    ).resolve_scale(x="independent", y="independent").configure_legend(orient="bottom", columns=1)
+    summary = "; ".join(f"{r.label}: {r.verdict}" for r in shared_claims.itertuples())
+    return titled(
+        chart,
+        title="What each report says, claim by claim",
+        description=("Dot plot, one panel per claim, one row per report; every axis starts at zero. "
+                     "Mark shape shows the hedge: filled circle exact, right triangle a floor, left "
+                     "triangle a ceiling, diamond an estimate, open square a vague word. Each mark is "
+                     "labelled with the report's own words. Verdicts: " + summary + "."),
+        subtitle=["Shape = kind of hedge; dashed line = the way a hedge", "lets the number go; label = the report's words"])
+
+
+def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
+    """Chapter 3: what each report calls the crowds and the forces, by voice (`language.naming`)."""
+    order = list(articles["label"])
+    plot = names.assign(
+        Voice=names["voice"].map({"reporter": "In the reporter's own words", "quoted": "Inside quotation marks"}),
+        Word=names["lemma"],
+        Group=names["group"].map({"crowd": "Words for the crowds", "forces": "Words for security forces and troops"}),
+        Kind=names["loaded"].map({True: "loaded word (square)", False: "plain word (circle)"}),
+    )
+    base = alt.Chart().encode(
+        x=alt.X("label:N", title="Report", sort=order, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("Word:N", title=None, sort="ascending"),
+    )
+    points = base.mark_point(filled=True, size=420, opacity=1).encode(
+        shape=alt.Shape("Kind:N", title="Kind of word", scale=alt.Scale(range=["square", "circle"])),
+        color=alt.Color("Kind:N", title="Kind of word", scale=alt.Scale(range=[VERMILION, BLUE])),
+        tooltip=[alt.Tooltip("label:N", title="Report"), alt.Tooltip("Word:N"), alt.Tooltip("Voice:N"),
+                 alt.Tooltip("count:Q", title="Times")],
+    )
+    counts = base.mark_text(fontSize=11, fontWeight="bold", color="white").encode(text="count:Q")
+    chart = (alt.layer(points, counts, data=plot)
+             .properties(width=alt.Step(42), height=alt.Step(26))
+             .facet(column=alt.Column("Voice:N", title=None), row=alt.Row("Group:N", title=None))
+             .resolve_scale(y="independent"))
+    return titled(
+        chart,
+        title="What each report calls the crowds and the security forces and troops",
+        subtitle="Left: words the reporters chose. Right: words inside quotation marks. Squares are loaded words; the number is how many times.",
+        description=("Dot chart in a grid. Columns: the reporter's own words, and words inside quotation marks. "
+                     "Rows: words for the crowds, and words for security forces and troops. Each row of dots is one word, "
+                     "each column of dots one report; the number in a dot is how many times the word appears. "
+                     "Loaded words such as bandit and terrorist are squares, plain words such as protester are circles. "
+                     "Most loaded words for the crowds are inside quotation marks; in the reporters' own words the "
+                     "crowds are mostly protesters and demonstrators."),
+    )
+
+
+def density_chart(dens: pd.DataFrame, articles: pd.DataFrame):
+    """Chapter 3: loaded words per 1,000 words by kind, voice and report (`language.density`)."""
+    heat = dens.assign(
+        Voice=dens["voice"].map({"reporter": "Reporter's own words", "quoted": "Inside quotation marks"}),
+        Kind=dens["category"].map(language.CATEGORY_NAMES),
+    )
+    kinds = [language.CATEGORY_NAMES[c] for c in language.CATEGORIES]
+    base = alt.Chart().encode(
+        x=alt.X("label:N", title="Report", sort=list(articles["label"]), axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("Kind:N", title=None, sort=kinds),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("per_1000:Q", title="Per 1,000 words"),
+        tooltip=[alt.Tooltip("label:N", title="Report"), alt.Tooltip("Kind:N"), alt.Tooltip("Voice:N"),
+                 alt.Tooltip("n_terms:Q", title="Loaded words"), alt.Tooltip("voice_words:Q", title="Words in this voice"),
+                 alt.Tooltip("per_1000:Q", title="Per 1,000 words", format=".1f")],
+    )
+    numbers = base.mark_text(fontSize=11).encode(
+        text=alt.Text("per_1000:Q", format=".1f"),
+        color=alt.condition("datum.per_1000 > 20", alt.value("white"), alt.value("black")),
+    )
+    chart = (alt.layer(cells, numbers, data=heat)
+             .properties(width=alt.Step(52), height=alt.Step(26))
+             .facet(column=alt.Column("Voice:N", title=None, sort=["Reporter's own words", "Inside quotation marks"])))
+    return titled(
+        chart,
+        title="Loaded words per 1,000 words, by voice",
+        subtitle="Each cell: loaded words of one kind per 1,000 words in that voice. Darker means more; the number is written in the cell.",
+        description=("Two grids of numbers, one for the reporters' own words and one for words inside quotation marks. "
+                     "Rows are kinds of loaded word (labels, euphemisms, verbs of saying, intensifiers, distancing markers, "
+                     "loaded descriptions, comment); columns are the five reports. Each cell gives loaded words per 1,000 "
+                     "words in that voice, and is shaded darker for higher numbers. Labels and euphemisms are much denser "
+                     "inside quotation marks than in the reporters' own words."),
+    )
+
+
+def coverage_chart(cov: pd.DataFrame, articles: pd.DataFrame, elements: list[dict]):
+    """Chapter 4: which report mentions which part of the story (`compare.coverage` with a
+    'Report' column); a tick or a dash in each square, not colour alone."""
+    by_element = cov.groupby("element")["covered"].sum()
+    n_single = len(compare.only_one_source(cov))
+    heat = cov.assign(
+        Mentioned=cov["covered"].map({True: "mentioned", False: "not mentioned"}),
+        mark=cov["covered"].map({True: "✓", False: "–"}),
+        Sentence=cov["sentence"].str.slice(0, 160),
+    )
+    base = alt.Chart(heat).encode(
+        x=alt.X("Report:N", sort=list(articles["label"]), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("label:N", sort=[e["label"] for e in elements], title=None),
+    )
+    squares = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("Mentioned:N", title="In the report?",
+                        scale=alt.Scale(domain=["mentioned", "not mentioned"], range=[BLUE, "#E8E8E8"])),
+        tooltip=[alt.Tooltip("Report:N"), alt.Tooltip("label:N", title="Part of the story"),
+                 alt.Tooltip("Mentioned:N"), alt.Tooltip("Sentence:N", title="First sentence")],
+    )
+    marks = base.mark_text(fontSize=15, fontWeight="bold").encode(
+        text="mark:N",
+        color=alt.condition(alt.datum.covered, alt.value("white"), alt.value("black")),
+    )
+    chart = (squares + marks).properties(width=alt.Step(95), height=alt.Step(24))
+    return titled(
+        chart,
+        title="Which report mentions which part of the story",
+        description=(
+            f"A grid with the {len(articles)} reports as columns and {len(elements)} parts of the story as rows. "
+            "A tick and a dark blue square mean the report has at least one sentence about that part; "
+            "a dash and a light grey square mean it has none. "
+            f"{int((by_element == len(articles)).sum())} parts are in every report; "
+            f"{n_single} are in only one report."
+        ),
+    )
+
+
+# -- the template: any folder of articles ---------------------------------------------------
+
+def _note(text: str):
+    from IPython.display import HTML
+
+    return HTML(f"<p>{text}</p>")
+
+
+def claim_points_chart(points: pd.DataFrame):
+    """One small chart per claim (`figures.claim_chart_frame`): its label once (the title),
+    its unit on the axis, one line per report, so two reports with the same figure never
+    hide each other. With no claims, a sentence saying so instead of a chart."""
+    if points.empty:
+        return _note("No figure belongs to a claim, so there is nothing to chart.")
+    panels = [
+        alt.Chart(group, title=label).mark_point(size=120, filled=True).encode(
+            x=alt.X("value:Q", title=f"Figure ({group['unit_shown'].iloc[0]})", axis=alt.Axis(format=",~f", tickMinStep=1)),
+            y=alt.Y("report:N", title=None),
+            shape=alt.Shape("report:N", legend=None),
+            color=alt.Color("report:N", legend=None),
+            tooltip=["report", "figure", *[c for c in ("qualifier", "source", "sentence") if c in group]],
+        ).properties(width=300)
+        for label, group in points.groupby("claim_label", sort=False)
+    ]
+    return titled(alt.vconcat(*panels), title="What each report says, claim by claim",
+                  description="One small chart per claim, its unit on the axis; one line per report with a mark "
+                              "at the figure it gives. Marks far apart are figures that differ.")
+
+
+def voice_bars_chart(terms: pd.DataFrame):
+    """Loaded words per report (`tables.loaded_terms_table`), one panel per voice."""
+    counts = (terms.assign(report=terms["label"],
+                           voice=terms["voice"].map({"reporter": "reporter's own words", "quoted": "quoted words"}))
+              .groupby(["report", "voice"]).size().rename("words").reset_index())
+    chart = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("words:Q", title="Loaded words (count)", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("report:N", title=None),
+        color=alt.Color("voice:N", legend=None),  # the panel titles name the voice
+        row=alt.Row("voice:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        tooltip=["report", "voice", "words"],
+    )
+    return titled(chart, title="Loaded words in each report, by voice",
+                  description="Two panels, one per voice (the reporter's own words, quoted words); one bar per report "
+                              "giving how many loaded words it has in that voice.")
+
+
+def coverage_grid_chart(cov: pd.DataFrame):
+    """Which report covers which story element (`tables.coverage_tables`): yes or no written
+    in each cell, dark when yes."""
+    cov = cov.assign(report=cov["Report"], covered_text=cov["covered"].map({True: "yes", False: "no"}))
+    cov = cov.drop(columns=["Report"])
+    base = alt.Chart(cov).encode(
+        x=alt.X("report:N", title=None, axis=alt.Axis(labelAngle=-40, labelAlign="right", labelLimit=140)),
+        y=alt.Y("label:N", title=None, sort=list(dict.fromkeys(cov["label"]))),
+    )
+    chart = base.mark_rect(stroke="white").encode(
+        color=alt.Color("covered_text:N", title="Covered?", scale=alt.Scale(domain=["yes", "no"], range=[BLUE, "#F0F0F0"])),
+        tooltip=["report", "label", "covered_text", "sentence"],
+    ) + base.mark_text().encode(
+        text="covered_text:N",
+        color=alt.condition(alt.datum.covered_text == "yes", alt.value("white"), alt.value("black")),
+    )
+    return titled(chart, title="Which report covers which element of the story",
+                  description="A grid: one row per story element, one column per report; each cell says yes or no "
+                              "(and is dark when yes). Hover over a cell to read the sentence that covers it.")
+
+
+def reuse_pairs_chart(reuse: pd.DataFrame, articles: pd.DataFrame):
+    """Words in shared passages (`compare.find_reuse`) per pair of reports, written at each
+    bar's end. With no shared passage, a sentence saying so instead of a chart."""
+    if reuse.empty:
+        return _note("No two reports share a passage.")
+    names = dict(zip(articles["article_id"], articles["label"]))
+    pairs = reuse.assign(pair=reuse["article_a"].map(names) + " and " + reuse["article_b"].map(names))
+    per_pair = pairs.groupby("pair")["n_words"].sum().rename("words").reset_index()
+    chart = alt.Chart(per_pair).mark_bar().encode(
+        x=alt.X("words:Q", title="Words in shared passages"),
+        y=alt.Y("pair:N", title=None, sort="-x"),
+        tooltip=["pair", "words"],
+    ) + alt.Chart(per_pair).mark_text(align="left", dx=3).encode(x="words:Q", y=alt.Y("pair:N", sort="-x"), text="words:Q")
+    return titled(chart, title="How much wording each pair of reports shares",
+                  description="One bar per pair of reports that share passages; its length, also written at "
+                              "its end, is the number of words in the shared passages.")
+
+
+def quote_groups_chart(quotes: pd.DataFrame):
+    """How many reports quote each statement (`tables.grouped_quotes`)."""
+    sizes = quotes.groupby("group").agg(reports=("label", "nunique"), first=("text", "first")).reset_index()
+    sizes["statement"] = "Group " + sizes["group"].astype(str) + ": " + sizes["first"].str.slice(0, 50)
+    chart = alt.Chart(sizes).mark_bar().encode(
+        x=alt.X("reports:Q", title="Reports quoting it", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("statement:N", title=None, sort="-x"),
+        tooltip=["statement", "reports"],
+    )
+    return titled(chart, title="How many reports quote each statement",
+                  description="One bar per group of quotations (its first words as the label); its length is the "
+                              "number of reports that quote that statement.")
+
+
+def reuse_views(reuse: pd.DataFrame, articles: pd.DataFrame) -> tuple:
+    """What the template shows on shared passages: the chart of `reuse_pairs_chart` and the
+    passages as a table, or only the sentence saying there are none."""
+    from lessons.book import html_table
+    from lessons.tables import reuse_table
+
+    if reuse.empty:
+        return (reuse_pairs_chart(reuse, articles),)
+    return (reuse_pairs_chart(reuse, articles),
+            html_table(reuse_table(reuse, articles), caption="Shared passages (/ marks a new paragraph)"))

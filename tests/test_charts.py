@@ -1,0 +1,95 @@
+"""lessons.charts: every builder returns a titled chart with a description, in Okabe-Ito
+colours, and meaning that does not rest on colour alone."""
+
+import altair as alt
+import pandas as pd
+import pytest
+from IPython.display import HTML
+
+from lessons import book, charts, compare, corpus, figures, language, tables
+
+OKABE_ITO = set(book.OKABE_ITO) | {"#000000", "#555555", "white", "black", "#E8E8E8", "#F0F0F0"}
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return corpus.load_articles()
+
+
+def spec(chart) -> dict:
+    return chart.to_dict()
+
+
+def colours(d) -> set:
+    """Every colour literal of a chart spec (range lists and value fields)."""
+    found = set()
+    if isinstance(d, dict):
+        for k, v in d.items():
+            if isinstance(v, str) and v.startswith("#"):
+                found.add(v)
+            elif k in ("range",) and isinstance(v, list):
+                found.update(x for x in v if isinstance(x, str) and x.startswith("#"))
+            else:
+                found |= colours(v)
+    elif isinstance(d, list):
+        for x in d:
+            found |= colours(x)
+    return found
+
+
+def assert_titled(chart, title_part):
+    d = spec(chart)
+    title = d["title"]["text"] if isinstance(d["title"], dict) else d["title"]
+    assert title_part in title
+    assert len(d["description"].split()) >= 10, "a screen reader needs a real description"
+    assert colours(d) <= OKABE_ITO, f"colours outside the palette: {colours(d) - OKABE_ITO}"
+    return d
+
+
+def test_claims_frame_and_chart(articles):
+    table, reports, verdicts = tables.figure_tables(articles)
+    frame = charts.claims_frame(reports, verdicts)
+    shared = set(verdicts.loc[verdicts["n_articles"] > 1, "claim"])
+    assert set(frame["claim"]) == shared
+    floors = frame[frame["qualifier"] == "at_least"]
+    assert (floors["x_to"] > floors["x"]).all()  # a floor's line points up
+    assert frame["claim title"].str.contains(r"\|\(").all() and frame["claim title"].str.contains("verdict: ").all()
+    d = assert_titled(charts.claims_chart(reports, verdicts, articles), "claim by claim")
+    assert "shape" in str(d) and "Verdicts: " in d["description"]  # shape, not only colour
+
+
+def test_naming_and_density_charts(articles):
+    d = assert_titled(charts.naming_chart(language.naming(articles), articles), "calls the crowds")
+    assert '"shape"' in str(d).replace("'", '"')
+    d = assert_titled(charts.density_chart(language.density(articles), articles), "per 1,000 words")
+    assert "per_1000" in str(d) and "format" in str(d)  # the number is written in each cell
+
+
+def test_coverage_chart(articles):
+    cov, single, _ = tables.coverage_tables(articles)
+    d = assert_titled(charts.coverage_chart(cov, articles, compare.load_elements()), "mentions which part")
+    assert f"{len(single)} are in only one report" in d["description"]
+    assert "✓" in str(d["datasets"]) or "✓" in str(d)
+
+
+def test_template_charts(articles):
+    ledger = figures.figures_table(articles)
+    points = figures.claim_chart_frame(figures.claim_reports(ledger))
+    assert_titled(charts.claim_points_chart(points), "claim by claim")
+    empty = charts.claim_points_chart(points.iloc[:0])
+    assert isinstance(empty, HTML) and "nothing to chart" in empty.data
+    assert_titled(charts.voice_bars_chart(tables.loaded_terms_table(articles)), "by voice")
+    cov = tables.coverage_tables(articles)[0]
+    d = assert_titled(charts.coverage_grid_chart(cov), "covers which element")
+    assert "covered_text" in str(d)
+    quotes = tables.grouped_quotes(articles)
+    assert_titled(charts.quote_groups_chart(quotes), "quote each statement")
+
+
+def test_reuse_views(articles):
+    reuse = compare.find_reuse(articles)
+    chart, table = charts.reuse_views(reuse, articles)
+    assert_titled(chart, "pair of reports")
+    assert "Shared passages" in table.data
+    (note,) = charts.reuse_views(reuse.iloc[:0], articles)
+    assert isinstance(note, HTML) and "No two reports share a passage" in note.data
