@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from lessons import _filecache
+from lessons.datafiles import read as _read
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
 
@@ -167,8 +167,8 @@ def load_lessons(folder: str | os.PathLike | None = None, check_exercises: bool 
 
         ex_dir = Path(folder) / "exercises" if folder else exercises_dir()
         files += sorted(ex_dir.glob("*.y*ml"))
-    return _filecache.cached("lessons.load_lessons", files,
-                             lambda: _load_lessons(folder, check_exercises), check_exercises)
+    return _read.cached_build("lessons.load_lessons", files,
+                              lambda: _load_lessons(folder, check_exercises), check_exercises)
 
 
 def _load_lessons(folder, check_exercises: bool) -> list[dict]:

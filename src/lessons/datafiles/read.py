@@ -12,11 +12,13 @@ changed file is read again, the same file is not.
 
 from __future__ import annotations
 
+import copy
 import csv
 import difflib
 import functools
 import io
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -308,3 +310,34 @@ def cached(maxsize: int = 16):
         load.cache_clear = cache.clear
         return load
     return wrap
+
+
+# Results built from several files at once (the lessons and the exercise ids they name):
+# one store per process, keyed by every file's stamp. Callers get a deep copy, so changing
+# what they got never changes what the next caller gets.
+MAX_BUILT = 32
+_built: dict = {}
+_built_lock = threading.Lock()
+
+
+def cached_build(name: str, paths, build, *extra):
+    """``build()``'s result for these files as they are now, computed once per process.
+
+    ``name`` tells apart different results from the same files; ``extra`` (hashable) is
+    anything else the result depends on. An error raised by ``build`` is not cached."""
+    key = (name, tuple(stamp(p) for p in paths), extra)
+    with _built_lock:
+        if key in _built:
+            return copy.deepcopy(_built[key])
+    value = build()
+    with _built_lock:
+        if len(_built) >= MAX_BUILT:
+            _built.pop(next(iter(_built)))
+        _built[key] = value
+    return copy.deepcopy(value)
+
+
+def clear_built() -> None:
+    """Forget every result of ``cached_build`` (tests)."""
+    with _built_lock:
+        _built.clear()

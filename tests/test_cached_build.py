@@ -1,4 +1,4 @@
-"""lessons._filecache: a data file parsed once per process, read again when it changes."""
+"""lessons.datafiles.read.cached_build: data parsed once per process, read again when a file changes."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ import os
 
 import pytest
 
-from lessons import _filecache, plans
+from lessons import plans
+from lessons.datafiles import read as _read
 from lessons.errors import LessonsDataError
 
 
 @pytest.fixture(autouse=True)
 def fresh():
-    _filecache.clear()
+    _read.clear_built()
     yield
-    _filecache.clear()
+    _read.clear_built()
 
 
 def test_built_once_while_the_file_stays_the_same(tmp_path):
@@ -26,12 +27,12 @@ def test_built_once_while_the_file_stays_the_same(tmp_path):
         calls.append(1)
         return {"text": f.read_text()}
 
-    assert _filecache.cached("t", [f], build) == {"text": "one"}
-    assert _filecache.cached("t", [f], build) == {"text": "one"}
+    assert _read.cached_build("t", [f], build) == {"text": "one"}
+    assert _read.cached_build("t", [f], build) == {"text": "one"}
     assert len(calls) == 1
     # a different name or extra key is a different result
-    _filecache.cached("other", [f], build)
-    _filecache.cached("t", [f], build, "extra")
+    _read.cached_build("other", [f], build)
+    _read.cached_build("t", [f], build, "extra")
     assert len(calls) == 3
 
 
@@ -39,21 +40,21 @@ def test_an_edited_file_is_read_again(tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("one")
     build = lambda: f.read_text()  # noqa: E731
-    assert _filecache.cached("t", [f], build) == "one"
+    assert _read.cached_build("t", [f], build) == "one"
     f.write_text("two, longer")  # size changes
-    assert _filecache.cached("t", [f], build) == "two, longer"
+    assert _read.cached_build("t", [f], build) == "two, longer"
     st = f.stat()
     f.write_text("three, long")  # same size: the modification time tells
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
-    assert _filecache.cached("t", [f], build) == "three, long"
+    assert _read.cached_build("t", [f], build) == "three, long"
 
 
 def test_callers_get_copies(tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("x")
-    first = _filecache.cached("t", [f], lambda: {"items": [1, 2]})
+    first = _read.cached_build("t", [f], lambda: {"items": [1, 2]})
     first["items"].append(3)
-    assert _filecache.cached("t", [f], lambda: {"items": []}) == {"items": [1, 2]}
+    assert _read.cached_build("t", [f], lambda: {"items": []}) == {"items": [1, 2]}
 
 
 def test_errors_are_not_cached(tmp_path):
@@ -64,16 +65,16 @@ def test_errors_are_not_cached(tmp_path):
         raise LessonsDataError("a.txt, line 1: bad")
 
     with pytest.raises(LessonsDataError):
-        _filecache.cached("t", [f], bad)
-    assert _filecache.cached("t", [f], lambda: "fixed") == "fixed"
+        _read.cached_build("t", [f], bad)
+    assert _read.cached_build("t", [f], lambda: "fixed") == "fixed"
 
 
 def test_bounded(tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("x")
-    for i in range(_filecache.MAX_ENTRIES * 3):
-        _filecache.cached("t", [f], lambda: i, i)
-    assert len(_filecache._store) <= _filecache.MAX_ENTRIES
+    for i in range(_read.MAX_BUILT * 3):
+        _read.cached_build("t", [f], lambda: i, i)
+    assert len(_read._built) <= _read.MAX_BUILT
 
 
 def test_lessons_read_once_and_again_after_an_edit(tmp_path, monkeypatch):
