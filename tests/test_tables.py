@@ -72,8 +72,12 @@ def test_sources_table():
 
 def test_credits_and_removed_tables(articles):
     credits = tables.credits_table(articles)
-    assert list(credits.columns) == ["Report", "Caption or credit line", "Credit"]
+    assert list(credits.columns) == ["Report", "Caption (without its credit)", "Credit"]
     assert set(credits["Report"]) <= set(articles["label"]) and len(credits)
+    # each credit is said once, in its own column, never repeated in the caption
+    for caption, credit in zip(credits["Caption (without its credit)"], credits["Credit"]):
+        assert not credit or credit not in caption
+    assert tables.caption_piece_count() >= len(credits)
     removed = tables.removed_table(articles)
     summary = tables.removed_summary(removed)
     assert list(summary.columns) == ["Report", "Why it was removed", "Pieces"]
@@ -274,6 +278,16 @@ def test_headlines_and_openings():
     assert values == {"n_headline_warning": 1, "n_headline_order": 1, "n_headlines_known": 1, "no_headline": "Beta"}
     openings = tables.openings_table(INVENTED)
     assert list(openings["First paragraph"]) == [b.split("\n\n")[0] for b in INVENTED["body"]]
+
+
+def test_openings_leave_the_standfirst_out_of_the_first_paragraph(articles):
+    table = tables.openings_table(articles).set_index("Report")
+    opened = corpus.openings().set_index("article_id")
+    for row in articles.itertuples():
+        assert table.loc[row.label, "First paragraph"] == opened.loc[row.article_id, "lead"]
+    journal = articles.set_index("article_id").loc["thejournal", "label"]
+    assert table.loc[journal, "Line under the headline (standfirst)"] != "–"
+    assert table.loc[journal, "First paragraph"] != articles.set_index("article_id").loc["thejournal", "body"].split("\n\n")[0]
 
 
 def test_coverage_helpers(articles):

@@ -487,9 +487,19 @@ def evaluation_values(result: dict) -> dict:
 # -- chapter 4: comparing sources ---------------------------------------------------------
 
 def _openings(articles: pd.DataFrame, path=None) -> pd.DataFrame:
-    """corpus.openings in the order of `articles`: the line under the headline (standfirst)
-    is not the first paragraph."""
-    return corpus.openings(path).set_index("article_id").loc[articles["article_id"]]
+    """``standfirst`` and ``lead`` of each report, indexed by article_id, from the articles
+    table itself: the line under the headline (a paragraph of kind 'standfirst', see
+    ``corpus.load_articles``' ``paragraph_kinds``) is not the first paragraph. A table
+    without ``paragraph_kinds`` counts every paragraph as a paragraph."""
+    rows = []
+    kinds_col = articles["paragraph_kinds"] if "paragraph_kinds" in articles else [None] * len(articles)
+    for article_id, body, kinds in zip(articles["article_id"], articles["body"], kinds_col):
+        paragraphs = [p for p in str(body).split("\n\n")]
+        kinds = list(kinds) if kinds is not None and len(kinds) == len(paragraphs) else ["paragraph"] * len(paragraphs)
+        first = {k: next((p for p, kk in zip(paragraphs, kinds) if kk == k and p.strip()), "")
+                 for k in ("standfirst", "paragraph")}
+        rows.append({"article_id": article_id, "standfirst": first["standfirst"], "lead": first["paragraph"]})
+    return pd.DataFrame(rows, columns=["article_id", "standfirst", "lead"]).set_index("article_id")
 
 
 def openings_table(articles: pd.DataFrame, path=None) -> pd.DataFrame:
