@@ -45,7 +45,8 @@ def test_lexicon_is_large_valid_and_sourced():
     keys = lex["term"].map(L._key)
     assert not keys.duplicated().any(), lex.loc[keys.duplicated(), "term"].tolist()
     allowed = ("own reasoned entry", "AP Stylebook", "Reuters Handbook", "BBC Editorial",
-               "Wikipedia Manual of Style", "George Orwell", "News style guidance")
+               "Wikipedia Manual of Style", "George Orwell", "News style guidance",
+               "VADER sentiment lexicon", "World Health Organization")
     bad = [s for s in lex["source"] if not s.startswith(allowed)]
     assert not bad, bad[:5]
     # Notes are sentences a student can read.
@@ -208,7 +209,7 @@ def test_no_match_inside_other_words_or_neutral_compounds():
     ("The minister admitted lying to parliament.", ["admitted"]),
     ("The group claimed responsibility for the blast.", []),
     ("The flood claimed 30 lives.", []),
-    ("She claimed the vote was rigged.", ["claimed"]),
+    ("She claimed the vote was rigged.", ["claimed", "rigged"]),
     ("The new tax regime starts in April.", []),
     ("Critics of the regime were jailed.", ["regime"]),
     ("Italy were eliminated from the tournament.", []),
