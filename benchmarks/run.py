@@ -36,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import adversarial  # noqa: E402
+import devset_language  # noqa: E402
 import harness as h  # noqa: E402
 
 ROOT = h.ROOT
@@ -142,11 +143,11 @@ def machine_info() -> dict:
 
 
 # ----------------------------------------------------------------------------- parts
-HELPER_PARTS = ("figures", "reuse", "reuse_corpora", "language", "adversarial")
+HELPER_PARTS = ("figures", "reuse", "reuse_corpora", "language", "language_dev", "adversarial")
 
 
 def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
-    out = {"versions": _versions(["lessons", "pandas", "rapidfuzz", "quantulum3", "inflect", "num2words", "datasketch"]),
+    out = {"versions": _versions(["lessons", "pandas", "rapidfuzz", "quantulum3", "inflect", "num2words", "datasketch", "vaderSentiment"]),
            "python": platform.python_version(), "executable": sys.executable}
     t0 = time.perf_counter()
     if "figures" in only:
@@ -162,6 +163,9 @@ def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
     if "language" in only:
         out["language"] = h.bench_language(prof["lang_copies"], prof["lang_repeats"])
         print(f"[bench] language done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    if "language_dev" in only:  # BABE from ../shared/dev when present (issue 19); skipped cleanly otherwise
+        out["language_dev"] = devset_language.run()
+        print(f"[bench] language on the development set done ({time.perf_counter() - t0:.0f} s)", flush=True)
     if "adversarial" in only:
         out["adversarial"] = part_adversarial(prof)
         print(f"[bench] adversarial inputs done ({time.perf_counter() - t0:.0f} s)", flush=True)
@@ -301,6 +305,7 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
                      f"worst {worst['chapter']} {worst['ratio']:.2f}× ({len(chs)} chapter(s))", _met(worst["ratio"] <= GOALS["chapter_ratio"])))
     else:
         rows.append(("chapters: each ≤1.5× its imports-only floor", "not measured in this run", "n/a"))
+    rows += devset_language.goal_rows(helpers.get("language_dev"), _met)
     adv = helpers.get("adversarial")
     goal = f"text functions: growth exponent ≤{GOALS['adversarial_exponent']} on adversarial text"
     if adv:
@@ -502,6 +507,8 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
             a, b = lang[0], lang[-1]
             w(f"{b['copies'] // a['copies']}× the text took {b['seconds'] / a['seconds']:.1f}× the time.")
             w("")
+
+    L.extend(devset_language.render(helpers.get("language_dev")))
 
     # adversarial inputs
     w("## Adversarial text: growth of every public text function")
