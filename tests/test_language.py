@@ -516,3 +516,11 @@ def test_attributed_voice_is_linear_on_long_reported_speech():
     text = ("Officials said the mob of thugs attacked, according to police, what critics called bandits. " * 300)
     out = L.find_loaded_terms(text)
     assert len(out) >= 900 and set(out["voice"]) == {"attributed"}
+
+
+def test_a_data_folder_without_voice_rules_uses_the_shipped_ones(tmp_path, monkeypatch):
+    (tmp_path / "language").mkdir()
+    for name in ("lexicon.csv", "reference_terms.csv", "heldout.yml"):
+        (tmp_path / "language" / name).write_bytes((L.data_dir() / "language" / name).read_bytes())
+    monkeypatch.setenv("LESSONS_DATA", str(tmp_path))
+    assert one("Police said thugs attacked.", "thugs")["voice"] == "attributed"

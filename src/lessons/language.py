@@ -479,7 +479,14 @@ def _spans(text: str) -> tuple[tuple[int, int, str, bool], ...]:
 
 # ----------------------------------------------------------------- reported speech (attributed)
 def _voice_rules_path() -> Path:
-    return data_dir() / "language" / "voice.yml"
+    """``<data>/language/voice.yml``; the shipped one when a data folder has none (the rules are
+    about English grammar, not about one event)."""
+    path = data_dir() / "language" / "voice.yml"
+    if not path.exists():
+        from lessons.paths import REPO_ROOT
+
+        path = REPO_ROOT / "data" / "language" / "voice.yml"
+    return path
 
 
 def _words_alt(words, path: Path, field: str) -> str:
@@ -591,15 +598,18 @@ def _attributed_in_sentence(sent: str, base: int, rules: _VoiceRules) -> list[tu
     return out
 
 
-@lru_cache(maxsize=1024)
 def _attributed(text: str) -> tuple[tuple[int, int, str], ...]:
     """Spans of reported speech without quotation marks, sorted: (start, end, speaker).
-    Rules in ``data/language/voice.yml``; one bounded pass per sentence."""
-    if not text:
-        return ()
+    Rules in ``data/language/voice.yml``; one bounded pass per sentence (cached per text and
+    rules file version)."""
+    return _attributed_cached(text, *_stamp(_voice_rules_path())) if text else ()
+
+
+@lru_cache(maxsize=1024)
+def _attributed_cached(text: str, path: str, mtime: float, size: int) -> tuple[tuple[int, int, str], ...]:
     from lessons.corpus import sentences
 
-    rules = _voice_rules(*_stamp(_voice_rules_path()))
+    rules = _voice_rules(path, mtime, size)
     spans = []
     for s in sentences(text).itertuples():
         spans += _attributed_in_sentence(text[int(s.start):int(s.end)], int(s.start), rules)
@@ -693,7 +703,7 @@ def find_loaded_terms(text: str, lexicon=None) -> pd.DataFrame:
     ``lexicon`` is a path to another lexicon CSV (default: the shipped one)."""
     text = _check_text(text, "find_loaded_terms")
     p = Path(lexicon) if lexicon is not None else lexicon_path()
-    return _loaded_frame(text, *_stamp(p)).copy()
+    return _loaded_frame(text, *_stamp(p), _stamp(_voice_rules_path())).copy()
 
 
 def _loaded_rows(text: str) -> list[dict]:
@@ -703,7 +713,7 @@ def _loaded_rows(text: str) -> list[dict]:
 
 
 @lru_cache(maxsize=1024)
-def _loaded_frame(text: str, path: str, mtime: float, size: int) -> pd.DataFrame:
+def _loaded_frame(text: str, path: str, mtime: float, size: int, voice_rules: tuple = ()) -> pd.DataFrame:
     """find_loaded_terms for one text and lexicon file version, cached: the chapters look up
     the same bodies and sentences again and again (callers get a copy)."""
     rows = _results(text, _lexicon_matcher(path, mtime, size)) if text else []
@@ -716,11 +726,11 @@ def find_reference_terms(text: str, path=None) -> pd.DataFrame:
     ``term, lemma, start, end, group, voice, scare_quote, speaker``."""
     text = _check_text(text, "find_reference_terms")
     p = Path(path) if path is not None else _reference_path()
-    return _reference_frame(text, *_stamp(p)).copy()
+    return _reference_frame(text, *_stamp(p), _stamp(_voice_rules_path())).copy()
 
 
 @lru_cache(maxsize=1024)
-def _reference_frame(text: str, path: str, mtime: float, size: int) -> pd.DataFrame:
+def _reference_frame(text: str, path: str, mtime: float, size: int, voice_rules: tuple = ()) -> pd.DataFrame:
     rows = _results(text, _reference_matcher(path, mtime, size)) if text else []
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS).rename(columns={"category": "group"})
     return frame[["term", "lemma", "start", "end", "group", "voice", "scare_quote", "speaker"]]
