@@ -92,6 +92,7 @@ def _clear_caches() -> None:
 
     for fn in (corpus._sentences_frame, corpus._quotes_frame, corpus._quote_rows, language._spans,
                text._sentences_frame, text.sentence_rows,
+               getattr(language, "_attributed_cached", None),
                getattr(compare, "_analyse", None)):
         if fn is not None and hasattr(fn, "cache_clear"):
             fn.cache_clear()

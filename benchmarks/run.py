@@ -36,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import adversarial  # noqa: E402
+import devset_language  # noqa: E402
 import harness as h  # noqa: E402
 import speakers  # noqa: E402
 
@@ -143,12 +144,12 @@ def machine_info() -> dict:
 
 
 # ----------------------------------------------------------------------------- parts
-HELPER_PARTS = ("figures", "reuse", "reuse_corpora", "language", "speakers", "adversarial")
+HELPER_PARTS = ("figures", "reuse", "reuse_corpora", "language", "language_dev", "speakers", "adversarial")
 BOOK_PARTS = ("chapters", "pages")  # --update: chapter execution; page weight of the existing _build/html
 
 
 def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
-    out = {"versions": _versions(["lessons", "pandas", "rapidfuzz", "quantulum3", "inflect", "num2words", "datasketch"]),
+    out = {"versions": _versions(["lessons", "pandas", "rapidfuzz", "quantulum3", "inflect", "num2words", "datasketch", "vaderSentiment"]),
            "python": platform.python_version(), "executable": sys.executable}
     t0 = time.perf_counter()
     if "figures" in only:
@@ -166,6 +167,9 @@ def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
         print(f"[bench] language done ({time.perf_counter() - t0:.0f} s)", flush=True)
     if "speakers" in only:  # None when the development set (../shared/dev) is absent
         out["speakers"] = speakers.speaker_accuracy()
+    if "language_dev" in only:  # BABE from ../shared/dev when present (issue 19); skipped cleanly otherwise
+        out["language_dev"] = devset_language.run()
+        print(f"[bench] language on the development set done ({time.perf_counter() - t0:.0f} s)", flush=True)
     if "adversarial" in only:
         out["adversarial"] = part_adversarial(prof)
         print(f"[bench] adversarial inputs done ({time.perf_counter() - t0:.0f} s)", flush=True)
@@ -310,6 +314,7 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
     if lp:
         rows.append(("pages: the heaviest page ≤1.5 MiB with everything it loads",
                      f"{lp['page']} {lp['total_bytes'] / 2**20:.2f} MiB", _met(lp["total_bytes"] <= 1.5 * 2**20)))
+    rows += devset_language.goal_rows(helpers.get("language_dev"), _met)
     adv = helpers.get("adversarial")
     goal = f"text functions: growth exponent ≤{GOALS['adversarial_exponent']} on adversarial text"
     if adv:
@@ -553,6 +558,8 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
             a, b = lang[0], lang[-1]
             w(f"{b['copies'] // a['copies']}× the text took {b['seconds'] / a['seconds']:.1f}× the time.")
             w("")
+
+    L.extend(devset_language.render(helpers.get("language_dev")))
 
     # adversarial inputs
     if "speakers" in helpers:

@@ -138,3 +138,55 @@ def test_tiny_run_writes_the_report(tmp_path):
     assert {(r["corpus"], r["articles"]) for r in corpora} == {("stress", 10), ("stress", 20), ("synthetic", 10), ("synthetic", 20)}
     assert all(r["words_per_s"] > 0 and r["recall"] > 0 for r in corpora)
     assert "## Reuse on real-shaped corpora" in report and "### A large archive" in report
+
+
+# --------------------------------------------------------------------------- loaded language on the development set
+import devset_language as dev  # noqa: E402
+
+
+def test_devset_scoring_on_a_hand_made_example(tmp_path):
+    csv_text = ("\ufefftext;news_link;outlet;topic;type;label_bias;label_opinion;biased_words\n"
+                "The mayor's thugs looted a bizarre shop.;x;y;z;w;Biased;o;['thugs', 'looted']\n"
+                "The council met on Tuesday.;x;y;z;w;Non-biased;o;[]\n"
+                "A riot broke out.;x;y;z;w;Non-biased;o;[]\n"
+                "Unclear.;x;y;z;w;No agreement;o;[]\n")
+    path = tmp_path / "babe.csv"
+    path.write_text(csv_text, encoding="utf-8")
+    items = dev.load_babe(path)
+    assert [i["biased"] for i in items] == [True, False, False]      # 'No agreement' is left out
+    assert items[0]["words"] == ["looted", "thugs"]
+
+    def finder(text):  # flags 'thugs' and 'bizarre' in the first sentence, 'riot' in the third
+        out = []
+        for w in ("thugs", "bizarre", "riot"):
+            at = text.find(w)
+            if at >= 0:
+                out.append((at, at + len(w)))
+        return out
+
+    s = dev.score(items, finder)
+    assert s["biased_words"] == 2 and s["recall"] == 0.5              # 'looted' missed
+    assert s["flagged_in_biased"] == 2 and s["annotated"] == 0.5      # 'bizarre' is not annotated
+    assert s["nonbiased"] == 2 and s["nonbiased_flagged"] == 0.5      # the riot sentence
+
+
+def test_devset_word_lists_are_parsed_never_run(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("text;label_bias;biased_words\nA b.;Biased;__import__('os')\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="row 2: field 'biased_words' is not a list"):
+        dev.load_babe(path)
+
+
+def test_devset_section_skips_cleanly_without_shared(tmp_path, monkeypatch):
+    monkeypatch.setenv("LESSONS_DEV_DATA", str(tmp_path))
+    monkeypatch.setattr(dev, "ROOT", tmp_path / "repo")          # no ../shared beside it
+    assert dev.dev_dir() is None
+    res = dev.run()
+    assert "skipped" in res and "lessons" not in res
+    assert res["heldout"]["test"]["items"] >= 30                  # the project's own held-out set still runs
+    text = "\n".join(dev.render(res))
+    assert "BABE skipped" in text and "voice right" in text
+    rows = dev.goal_rows(res, lambda ok: "met" if ok else "not met")
+    assert len(rows) == 3 and all(r[2] == "n/a" for r in rows)
+    measured = {"lessons": {"recall": 0.6, "annotated": 0.5, "nonbiased_flagged": 0.1}}
+    assert [r[2] for r in dev.goal_rows(measured, lambda ok: "met" if ok else "not met")] == ["met", "not met", "met"]

@@ -45,7 +45,8 @@ def test_lexicon_is_large_valid_and_sourced():
     keys = lex["term"].map(L._key)
     assert not keys.duplicated().any(), lex.loc[keys.duplicated(), "term"].tolist()
     allowed = ("own reasoned entry", "AP Stylebook", "Reuters Handbook", "BBC Editorial",
-               "Wikipedia Manual of Style", "George Orwell", "News style guidance")
+               "Wikipedia Manual of Style", "George Orwell", "News style guidance",
+               "VADER sentiment lexicon", "World Health Organization")
     bad = [s for s in lex["source"] if not s.startswith(allowed)]
     assert not bad, bad[:5]
     # Notes are sentences a student can read.
@@ -208,7 +209,7 @@ def test_no_match_inside_other_words_or_neutral_compounds():
     ("The minister admitted lying to parliament.", ["admitted"]),
     ("The group claimed responsibility for the blast.", []),
     ("The flood claimed 30 lives.", []),
-    ("She claimed the vote was rigged.", ["claimed"]),
+    ("She claimed the vote was rigged.", ["claimed", "rigged"]),
     ("The new tax regime starts in April.", []),
     ("Critics of the regime were jailed.", ["regime"]),
     ("Italy were eliminated from the tournament.", []),
@@ -236,7 +237,8 @@ def test_offsets_index_the_original_string():
     ("Police said “thugs” attacked.", "thugs", "quoted"),
     ("Police said ‘thugs’ attacked.", "thugs", "quoted"),
     ("Police said 'thugs' attacked.", "thugs", "quoted"),
-    ("Police said thugs attacked.", "thugs", "reporter"),
+    ("Police said thugs attacked.", "thugs", "attributed"),  # reported speech, no quotation marks
+    ("Thugs attacked the police.", "Thugs", "reporter"),
     ("It's the rebels' second attack, and they're bolder.", "rebels", "reporter"),
     ("The rebels’ leader didn’t speak.", "rebels", "reporter"),
     ("“We won’t talk to bandits,” he said.", "bandits", "quoted"),
@@ -281,7 +283,9 @@ def test_scare_quotes_lists_short_fragments_only():
 
 def test_voice_words_counts_words_inside_and_outside_quotes():
     counts = L.voice_words('He said "one two three" and left.')
-    assert counts == {"reporter": 4, "quoted": 3}
+    assert counts == {"reporter": 4, "attributed": 0, "quoted": 3}
+    counts = L.voice_words("Police said thugs attacked the town.")
+    assert counts == {"reporter": 2, "attributed": 4, "quoted": 0}
 
 
 # --------------------------------------------------------------------------- highlight
@@ -291,7 +295,7 @@ def test_highlight_escapes_everything_and_keeps_markup_visible():
     assert "<script" not in out
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out
     assert "&amp;" in out
-    assert out.count("<mark") == 2 + 2  # two terms + two legend samples
+    assert out.count("<mark") == 2 + 3  # two terms + three legend samples (one per voice)
     assert 'data-voice="quoted"' in out and 'data-voice="reporter"' in out
     assert re.search(r'title="[^"<>]*Voice: quoted', out)
     assert "solid" in out and "dashed" in out  # voice by underline style, not colour alone
@@ -466,3 +470,57 @@ def test_heldout_file_errors(tmp_path):
     path.write_text("source: x\nitems:\n  - text: 'A mob.'\n    loaded: [{term: mob, voice: writer}]\n")
     with pytest.raises(LessonsDataError, match="voice"):
         L.load_heldout(path)
+
+
+# --------------------------------------------------------------------------- attributed voice
+@pytest.mark.parametrize("text, surface, voice, speaker", [
+    ("The president condemned those he called bandits.", "bandits", "attributed", "he"),
+    ("It was what officials described as a counter-terrorist operation.", "counter-terrorist operation", "attributed", "officials"),
+    ("The crowd, described by the ministry as terrorists, dispersed.", "terrorists", "attributed", "the ministry"),
+    ("The rioters were armed, according to the police.", "rioters", "attributed", "the police"),
+    ("According to the army, the militants fled.", "militants", "attributed", "the army"),
+    ("The thugs looted two shops, the mayor said on Tuesday.", "thugs", "attributed", "the mayor"),
+    ("The thugs looted two shops, said the mayor.", "thugs", "attributed", "the mayor"),
+    ("Officials claimed the fire was started by anarchists.", "anarchists", "attributed", "Officials"),
+    ("Officials claimed the fire was started by anarchists.", "claimed", "reporter", ""),  # the verb is the reporter's choice
+    ("Protesters called for reforms, and thugs attacked them.", "thugs", "reporter", ""),  # 'called for' names nothing
+    ("Union leaders blasted the offer, while the chairman insisted it was fair.", "blasted", "reporter", ""),
+    ("“We won’t talk to bandits,” he said.", "bandits", "quoted", ""),  # quotation marks win
+])
+def test_reported_speech_without_quotation_marks_is_attributed(text, surface, voice, speaker):
+    row = one(text, surface)
+    assert row["voice"] == voice
+    if speaker:
+        assert row["speaker"] == speaker
+    assert not row["scare_quote"]
+
+
+def test_attributed_terms_are_shown_dotted_and_said_in_words():
+    out = L.highlight("Police said thugs attacked.")
+    assert 'data-voice="attributed"' in out and "dotted" in out
+    assert re.search(r'title="[^"<>]*Voice: attributed to Police, not quoted', out)
+    assert "dotted underline" in L.legend_html()
+
+
+def test_voice_rules_file_is_checked(tmp_path, monkeypatch):
+    (tmp_path / "language").mkdir()
+    for name in ("lexicon.csv", "reference_terms.csv", "heldout.yml"):
+        (tmp_path / "language" / name).write_bytes((L.data_dir() / "language" / name).read_bytes())
+    (tmp_path / "language" / "voice.yml").write_text("naming: {verbs: [called]}\nreporting: {reason: x, verbs: [said]}\n")
+    monkeypatch.setenv("LESSONS_DATA", str(tmp_path))
+    with pytest.raises(LessonsDataError, match=r"voice.yml: section 'naming' needs a mapping with a 'reason'"):
+        L.find_loaded_terms("Police said thugs attacked and critics called them bandits.")
+
+
+def test_attributed_voice_is_linear_on_long_reported_speech():
+    text = ("Officials said the mob of thugs attacked, according to police, what critics called bandits. " * 300)
+    out = L.find_loaded_terms(text)
+    assert len(out) >= 900 and set(out["voice"]) == {"attributed"}
+
+
+def test_a_data_folder_without_voice_rules_uses_the_shipped_ones(tmp_path, monkeypatch):
+    (tmp_path / "language").mkdir()
+    for name in ("lexicon.csv", "reference_terms.csv", "heldout.yml"):
+        (tmp_path / "language" / name).write_bytes((L.data_dir() / "language" / name).read_bytes())
+    monkeypatch.setenv("LESSONS_DATA", str(tmp_path))
+    assert one("Police said thugs attacked.", "thugs")["voice"] == "attributed"

@@ -212,7 +212,7 @@ def test_labels_and_euphemisms_are_denser_in_quotes(articles):
 
 def test_euphemism_table_and_reports_using(found, articles):
     table = tables.euphemism_table(found, articles)
-    xi = table[(table["Euphemism"] == "appropriate measures") & (table["Voice"] == "reporter's own words")]
+    xi = table[(table["Euphemism"] == "appropriate measures") & (table["Voice"] == "given to someone, no quotation marks")]
     assert list(xi["Reports"]) == ["Republished"]  # the note below chapter 3's table discusses this row
     hand = pd.DataFrame({"lemma": ["peacekeeper", "peacekeeping", "riot"], "category": ["euphemism"] * 2 + ["label"],
                          "label": ["Beta", "Alpha", "Alpha"]})

@@ -96,11 +96,15 @@ def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Dat
         subtitle=["Shape = kind of hedge; dashed line = the way a hedge", "lets the number go; label = the report's words"])
 
 
+# Columns of the naming chart, one per voice of lessons.language.VOICES, left to right.
+_NAMING_COLUMNS = ("In the reporter's own words", "Given to someone, no quotation marks", "Inside quotation marks")
+
+
 def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
     """Chapter 3: what each report calls the crowds and the forces, by voice (`language.naming`)."""
     order = list(articles["label"])
     plot = names.assign(
-        Voice=names["voice"].map({"reporter": "In the reporter's own words", "quoted": "Inside quotation marks"}),
+        Voice=names["voice"].map(dict(zip(("reporter", "attributed", "quoted"), _NAMING_COLUMNS))),
         Word=names["lemma"],
         Group=names["group"].map({"crowd": "Words for the crowds", "forces": "Words for security forces and troops"}),
         Kind=names["loaded"].map({True: "loaded word (square)", False: "plain word (circle)"}),
@@ -118,13 +122,14 @@ def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
     counts = base.mark_text(fontSize=11, fontWeight="bold", color="white").encode(text="count:Q")
     chart = (alt.layer(points, counts, data=plot)
              .properties(width=alt.Step(42), height=alt.Step(26))
-             .facet(column=alt.Column("Voice:N", title=None), row=alt.Row("Group:N", title=None))
+             .facet(column=alt.Column("Voice:N", title=None, sort=list(_NAMING_COLUMNS)), row=alt.Row("Group:N", title=None))
              .resolve_scale(y="independent"))
     return titled(
         chart,
         title="What each report calls the crowds and the security forces and troops",
-        subtitle="Left: words the reporters chose. Right: words inside quotation marks. Squares are loaded words; the number is how many times.",
-        description=("Dot chart in a grid. Columns: the reporter's own words, and words inside quotation marks. "
+        subtitle="Left: words the reporters chose. Middle: words given to someone without quotation marks. Right: words inside quotation marks. Squares are loaded words; the number is how many times.",
+        description=("Dot chart in a grid. Columns: the reporter's own words, words given to a speaker without quotation "
+                     "marks (reported speech), and words inside quotation marks. "
                      "Rows: words for the crowds, and words for security forces and troops. Each row of dots is one word, "
                      "each column of dots one report; the number in a dot is how many times the word appears. "
                      "Loaded words such as bandit and terrorist are squares, plain words such as protester are circles. "
@@ -135,7 +140,7 @@ def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
 
 def density_chart(dens: pd.DataFrame, articles: pd.DataFrame):
     """Chapter 3: loaded words per 1,000 words by kind, voice and report (`language.density`)."""
-    heat = dens.assign(
+    heat = dens[dens["voice"].isin(["reporter", "quoted"])].assign(  # the two voices with enough words
         Voice=dens["voice"].map({"reporter": "Reporter's own words", "quoted": "Inside quotation marks"}),
         Kind=dens["category"].map(language.CATEGORY_NAMES),
     )

@@ -997,7 +997,7 @@ def check_in_kernel(exercise: dict, response: Any) -> dict:
         return result
     if found.empty or "voice" not in found:
         return result
-    own = found[found["voice"] != "quoted"]["term"].tolist()
+    own = found[found["voice"] == "reporter"]["term"].tolist()  # quoted or attributed ('he called them thugs') is fine
     kept = list(dict.fromkeys(own))
     if not kept:
         return result

@@ -4,12 +4,17 @@ A word list (``data/language/lexicon.csv``) names loaded terms, each with a cate
 alternative, a note a student can read and a source. ``find_loaded_terms`` matches every entry
 in one pass of one compiled regular expression (built once, cached), with inflections
 (bandit/bandits, ridicule/ridiculed/ridiculing), multi-word and hyphenated terms in any case,
-and then decides the *voice*: ``reporter`` (the outlet's own words) or ``quoted`` (inside
-quotation marks, as found by :func:`lessons.corpus.quotes`). A term inside a short quoted
-fragment that is nobody's whole statement is also flagged as a possible scare quote.
+and then decides the *voice*: ``quoted`` (inside quotation marks, as found by
+:func:`lessons.corpus.quotes`), ``attributed`` (reported speech without quotation marks: 'those
+he called bandits', 'what officials described as a riot', 'Police said thugs attacked', '...,
+according to the army'; rules in ``data/language/voice.yml``) or ``reporter`` (the outlet's own
+words). A term inside a short quoted fragment that is nobody's whole statement is also flagged
+as a possible scare quote.
 
 Why voice matters: a reporter who writes *bandits* uses the label; one who writes that the
-president spoke of "bandits" reports it. A word list cannot tell irony or context, so every
+president spoke of "bandits" reports it, and one who writes that the president called
+them bandits gives the word to him without quoting him exactly (the reader cannot check the
+exact words, so such a term is 'attributed', neither the reporter's own nor a quotation). A word list cannot tell irony or context, so every
 result is a prompt for a human reader, not a verdict.
 """
 
@@ -49,7 +54,7 @@ CATEGORY_NAMES = {
     "descriptor": "loaded descriptions",
     "comment": "the writer's own comment",
 }
-VOICES = ("reporter", "quoted")
+VOICES = ("reporter", "attributed", "quoted")
 POS = lexicon_file.POS
 LEXICON_COLUMNS = lexicon_file.COLUMNS
 REFERENCE_COLUMNS, REFERENCE_GROUPS = reference_file.COLUMNS, reference_file.GROUPS
@@ -410,19 +415,167 @@ def _spans(text: str) -> tuple[tuple[int, int, str, bool], ...]:
     return tuple(sorted(spans))
 
 
-def _voices(spans, positions):
-    """(voice, speaker, possible scare quote) for each sorted position, in one sweep."""
+# ----------------------------------------------------------------- reported speech (attributed)
+def _voice_rules_path() -> Path:
+    """``<data>/language/voice.yml``; the shipped one when a data folder has none (the rules are
+    about English grammar, not about one event)."""
+    path = data_dir() / "language" / "voice.yml"
+    if not path.exists():
+        from lessons.paths import REPO_ROOT
+
+        path = REPO_ROOT / "data" / "language" / "voice.yml"
+    return path
+
+
+def _words_alt(words, path: Path, field: str) -> str:
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise LessonsDataError(f"{path}: field '{field}' must be a non-empty list of words")
+    if len(words) > 500 or any(len(w) > 60 for w in words):
+        raise LessonsDataError(f"{path}: field '{field}': at most 500 entries of at most 60 characters")
+    parts = sorted({w.strip().casefold() for w in words}, key=len, reverse=True)
+    return "|".join(r"\s++".join(re.escape(x) for x in w.split()) for w in parts)
+
+
+@dataclass(frozen=True)
+class _VoiceRules:
+    naming: re.Pattern        # the naming verb (active or passive with its agent); group 'not' = a non-naming use
+    naming_words: int
+    reporting: re.Pattern     # a verb of saying inside the sentence
+    trailing: re.Pattern      # ', the mayor said.' / ', said the mayor.' at the end of a sentence
+    according: re.Pattern
+
+
+@lru_cache(maxsize=8)
+def _voice_rules(path: str, mtime: float, size: int) -> _VoiceRules:
+    p = Path(path)
+    data = _yaml.read_file(p)
+    if not isinstance(data, dict):
+        raise LessonsDataError(f"{p}: need a mapping with naming, reporting and according_to")
+    for key in ("naming", "reporting", "according_to"):
+        if not isinstance(data.get(key), dict) or not str(data[key].get("reason", "")).strip():
+            raise LessonsDataError(f"{p}: section '{key}' needs a mapping with a 'reason'")
+    nm, rp, ac = data["naming"], data["reporting"], data["according_to"]
+    try:
+        n_words = int(nm.get("max_words", 6))
+        n_subj = int(rp.get("max_subject_words", 6))
+    except (TypeError, ValueError):
+        raise LessonsDataError(f"{p}: max_words and max_subject_words must be whole numbers") from None
+    if not (1 <= n_words <= 20 and 1 <= n_subj <= 20):
+        raise LessonsDataError(f"{p}: max_words and max_subject_words must be between 1 and 20")
+    verbs = _words_alt(nm["verbs"], p, "naming.verbs")
+    passive = _words_alt(nm["passive"], p, "naming.passive")
+    nots = _words_alt(nm.get("not_followed_by") or ["\u0000"], p, "naming.not_followed_by")
+    word = r"[\w'\u2019.\-]{1,40}+"
+    naming = re.compile(
+        r"(?<![\w\-])(?:(?:" + passive + r")\s++by\s++(?:" + word + r"\s++){1,6}?as|(?:" + verbs + r"))"
+        r"(?=\s)(?:\s++(?P<not>(?:" + nots + r"))(?!\w))?", re.IGNORECASE)
+    say = _words_alt(rp["verbs"], p, "reporting.verbs")
+    trail = _words_alt(list(rp["verbs"]) + list(rp.get("trailing") or []), p, "reporting.trailing")
+    reporting = re.compile(r"(?<![\w\-])(?:" + say + r")(?!\w)", re.IGNORECASE)
+    # the subject after the comma starts no new clause ('..., while the chairman insisted it was
+    # fair.'), and what follows the verb is a time, place or channel, never the words said
+    conj = r"(?!(?:while|but|and|or|as|because|when|whereas|although|though|which|who|that|if|so|where|after|before|since|until)\b)"
+    tail = (r"(?:\s++(?:on|in|at|to|during|after|before|last|this|yesterday|today|tonight|late|early|earlier|"
+            r"later|of|from|for|via|by|through|when|while|adding|citing|without)(?!\w)(?:\s++" + word + r"){0,8}?)?")
+    trailing = re.compile(
+        r",\s++" + conj + r"(?P<who>(?:" + word + r"\s++){0," + str(n_subj) + r"}?)(?:" + trail + r")(?!\w)"
+        r"(?P<tail>" + tail + r")\s*+[.!?]?[\"'\u201d\u2019)]*+\s*+$"
+        # or inverted: '..., said the mayor (on Tuesday).'
+        r"|,\s++(?:" + say + r")\s++(?P<inv>(?:" + word + r"\s++){0,4}?" + word + r")" + tail +
+        r"\s*+[.!?]?[\"'\u201d\u2019)]*+\s*+$", re.IGNORECASE)
+    according = re.compile(r"(?<!\w)(?:" + _words_alt(ac["phrases"], p, "according_to.phrases") + r")(?!\w)", re.IGNORECASE)
+    return _VoiceRules(naming, n_words, reporting, trailing, according)
+
+
+_CLAUSE_END = re.compile(r"[,;:()\[\]\u2014\u2013]|\s-\s")
+_SENT_CLAUSE_END = re.compile(r"[,;\u2014]")  # indirect speech ends at the clause: '..., a day after ...' is the reporter's
+_WORD_RE = re.compile(r"[\w'\u2019\-]{1,60}+")
+_RELATIVE = {"those", "what", "whom", "who", "which", "that", "the", "a", "an", "and", "but", "as"}
+
+
+def _speaker_before(sent: str, pos: int) -> str:
+    """The last few words before ``pos`` in its clause (the subject of a verb of saying)."""
+    head = sent[max(0, pos - 80):pos]
+    cut = max(head.rfind(ch) for ch in ",;:.!?()\u2014\"\u201c\u201d")
+    words = _WORD_RE.findall(head[cut + 1:])[-5:]
+    last = max((i for i, w in enumerate(words) if w.casefold() in _RELATIVE), default=-1)
+    return " ".join(words[last + 1:])  # 'those he called' -> 'he'; 'what officials described as' -> 'officials'
+
+
+def _clean_speaker(text: str) -> str:
+    return " ".join(_WORD_RE.findall(text)[:8])
+
+
+def _attributed_in_sentence(sent: str, base: int, rules: _VoiceRules) -> list[tuple[int, int, str]]:
+    out = []
+    m = rules.according.search(sent)
+    if m:
+        who = _CLAUSE_END.search(sent, m.end())
+        out.append((base, base + len(sent), _clean_speaker(sent[m.end():who.start() if who else len(sent)])))
+        return out
+    for m in rules.naming.finditer(sent):
+        if m.group("not"):
+            continue
+        words = list(_WORD_RE.finditer(sent, m.end(), min(len(sent), m.end() + 400)))[:rules.naming_words]
+        stop = _CLAUSE_END.search(sent, m.end())
+        end = words[-1].end() if words else m.end()
+        if stop:
+            end = min(end, stop.start())
+        if end > m.end():
+            agent = re.search(r"\sby\s++(.*)\sas$", m.group(), re.IGNORECASE | re.DOTALL)
+            who = _clean_speaker(agent.group(1)) if agent else _speaker_before(sent, m.start())
+            out.append((base + m.end(), base + end, who))
+    t = rules.trailing.search(sent, max(0, len(sent) - 200))
+    if t and t.start() > 0:
+        out.append((base, base + t.start(), _clean_speaker(t.group("who") or t.group("inv") or "")))
+    m = rules.reporting.search(sent)
+    opens_quote = bool(m) and sent[m.end():m.end() + 6].lstrip(" ,\u00a0\u2009")[:1] in ("\"", "\u201c", "\u2018", "'", ":")
+    if m and not opens_quote and (not t or m.start() < t.start()):  # 'He said "..." and left': the quote is the speech
+        stop = _SENT_CLAUSE_END.search(sent, m.end())
+        out.append((base + m.end(), base + (stop.start() if stop else len(sent)), _speaker_before(sent, m.start())))
+    return out
+
+
+def _attributed(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Spans of reported speech without quotation marks, sorted: (start, end, speaker).
+    Rules in ``data/language/voice.yml``; one bounded pass per sentence (cached per text and
+    rules file version)."""
+    return _attributed_cached(text, *_stamp(_voice_rules_path())) if text else ()
+
+
+@lru_cache(maxsize=1024)
+def _attributed_cached(text: str, path: str, mtime: float, size: int) -> tuple[tuple[int, int, str], ...]:
+    from lessons.corpus import sentences
+
+    rules = _voice_rules(path, mtime, size)
+    spans = []
+    for s in sentences(text).itertuples():
+        spans += _attributed_in_sentence(text[int(s.start):int(s.end)], int(s.start), rules)
+    return tuple(sorted(spans))
+
+
+def _voices(spans, positions, attributed=()):
+    """(voice, speaker, possible scare quote) for each sorted position, in one sweep:
+    inside quotation marks 'quoted'; else inside reported speech 'attributed'; else 'reporter'."""
     out, active, i = [], [], 0
+    held, j = [], 0
     for pos in positions:
         while i < len(spans) and spans[i][0] <= pos:
             active.append(spans[i])
             i += 1
         active = [s for s in active if s[1] > pos]
-        if not active:
+        while j < len(attributed) and attributed[j][0] <= pos:
+            held.append(attributed[j])
+            j += 1
+        held = [s for s in held if s[1] > pos]
+        if active:
+            inner = min(active, key=lambda s: s[1] - s[0])  # the innermost quotation
+            out.append(("quoted", inner[2], any(s[3] for s in active)))
+        elif held:
+            inner = min(held, key=lambda s: s[1] - s[0])
+            out.append(("attributed", inner[2], False))
+        else:
             out.append(("reporter", "", False))
-            continue
-        inner = min(active, key=lambda s: s[1] - s[0])  # the innermost quotation
-        out.append(("quoted", inner[2], any(s[3] for s in active)))
     return out
 
 
@@ -454,11 +607,12 @@ def passage_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def voice_words(text: str) -> dict[str, int]:
-    """Words in the reporter's voice and in quotations: {'reporter': n, 'quoted': m}."""
+    """Words in each voice: {'reporter': n, 'attributed': a, 'quoted': m} (reported speech
+    without quotation marks counts as 'attributed')."""
     text = _check_text(text, "voice_words")
     starts = [m.start() for m in re.finditer(r"\w+(?:['\u2019]\w+)*", text)]
-    counts = {"reporter": 0, "quoted": 0}
-    for voice, _, _ in _voices(_spans(text), starts) if starts else []:
+    counts = {v: 0 for v in VOICES}
+    for voice, _, _ in _voices(_spans(text), starts, _attributed(text)) if starts else []:
         counts[voice] += 1
     return counts
 
@@ -468,7 +622,7 @@ def _results(text: str, matcher: _Matcher) -> list[dict]:
     found = list(matcher.matches(text))
     if not found:
         return []
-    voices = _voices(_spans(text), [f[0] for f in found])
+    voices = _voices(_spans(text), [f[0] for f in found], _attributed(text))
     rows = []
     for (s, e, surface, entry), (voice, speaker, scare) in zip(found, voices):
         rows.append(dict(term=surface, lemma=entry.term, start=s, end=e, category=entry.category,
@@ -479,13 +633,13 @@ def _results(text: str, matcher: _Matcher) -> list[dict]:
 
 def find_loaded_terms(text: str, lexicon=None) -> pd.DataFrame:
     """Every loaded term in ``text``: ``term`` (as written), ``lemma`` (the lexicon entry),
-    ``start``/``end`` (offsets into ``text``), ``category``, ``voice`` (reporter or quoted),
+    ``start``/``end`` (offsets into ``text``), ``category``, ``voice`` (reporter, attributed or quoted),
     ``scare_quote`` (quoted inside a short fragment), ``speaker``, ``neutral``, ``note``.
 
     ``lexicon`` is a path to another lexicon CSV (default: the shipped one)."""
     text = _check_text(text, "find_loaded_terms")
     p = Path(lexicon) if lexicon is not None else lexicon_path()
-    return _loaded_frame(text, *_stamp(p)).copy()
+    return _loaded_frame(text, *_stamp(p), _stamp(_voice_rules_path())).copy()
 
 
 def _loaded_rows(text: str) -> list[dict]:
@@ -495,7 +649,7 @@ def _loaded_rows(text: str) -> list[dict]:
 
 
 @lru_cache(maxsize=1024)
-def _loaded_frame(text: str, path: str, mtime: float, size: int) -> pd.DataFrame:
+def _loaded_frame(text: str, path: str, mtime: float, size: int, voice_rules: tuple = ()) -> pd.DataFrame:
     """find_loaded_terms for one text and lexicon file version, cached: the chapters look up
     the same bodies and sentences again and again (callers get a copy)."""
     rows = _results(text, _lexicon_matcher(path, mtime, size)) if text else []
@@ -508,11 +662,11 @@ def find_reference_terms(text: str, path=None) -> pd.DataFrame:
     ``term, lemma, start, end, group, voice, scare_quote, speaker``."""
     text = _check_text(text, "find_reference_terms")
     p = Path(path) if path is not None else _reference_path()
-    return _reference_frame(text, *_stamp(p)).copy()
+    return _reference_frame(text, *_stamp(p), _stamp(_voice_rules_path())).copy()
 
 
 @lru_cache(maxsize=1024)
-def _reference_frame(text: str, path: str, mtime: float, size: int) -> pd.DataFrame:
+def _reference_frame(text: str, path: str, mtime: float, size: int, voice_rules: tuple = ()) -> pd.DataFrame:
     rows = _results(text, _reference_matcher(path, mtime, size)) if text else []
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS).rename(columns={"category": "group"})
     return frame[["term", "lemma", "start", "end", "group", "voice", "scare_quote", "speaker"]]
@@ -535,8 +689,8 @@ def _articles(articles) -> pd.DataFrame:
 def density(articles=None) -> pd.DataFrame:
     """Loaded terms per 1,000 words, per article, voice and category: ``article_id, label,
     voice, category, n_terms, voice_words, per_1000``. ``voice_words`` counts the words in that
-    voice (the reporter's own words, or the words inside quotation marks), so a quote-heavy
-    article is not blamed for its speakers' words."""
+    voice (the reporter's own words, reported speech without quotation marks, or the words inside
+    quotation marks), so a quote-heavy article is not blamed for its speakers' words."""
     rows = []
     for art in _articles(articles).itertuples():
         terms = find_loaded_terms(art.body)
@@ -585,6 +739,7 @@ def attribution_verbs(articles=None) -> pd.DataFrame:
 _STYLE = {
     "reporter": "text-decoration:underline solid #0072B2 3px;text-underline-offset:3px;background:#E3EEF7;",
     "quoted": "text-decoration:underline dashed #D55E00 2px;text-underline-offset:3px;background:#FBEBDD;",
+    "attributed": "text-decoration:underline dotted #009E73 3px;text-underline-offset:3px;background:#E0F2EC;",
 }
 _SCARE_MARK = "\u2009?"
 _HIDDEN = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;"
@@ -596,14 +751,16 @@ def legend_html() -> str:
         '<p class="lx-legend" style="font-size:0.9em">Key: '
         f'<mark style="{_STYLE["reporter"]}color:inherit">solid underline</mark> = the reporter\'s own words; '
         f'<mark style="{_STYLE["quoted"]}color:inherit">dashed underline</mark> = inside quotation marks '
-        f'(someone else\'s words); <b>?</b> after a word = in a short quoted fragment, a possible scare quote. '
+        f'(someone else\'s words); <mark style="{_STYLE["attributed"]}color:inherit">dotted underline</mark> = '
+        f'given to someone without quotation marks (reported speech: \'police said\', \'what he called\'); '
+        f'<b>?</b> after a word = in a short quoted fragment, a possible scare quote. '
         "Hover over or focus a word to read why it is loaded.</p>"
     )
 
 
 def highlight(text: str, legend: bool = True, lexicon=None) -> str:
     """HTML of ``text`` with loaded terms marked: solid underline for the reporter's voice,
-    dashed for quoted, '?' for a possible scare quote, the note as a tooltip (``title``).
+    dashed for quoted, dotted for attributed (reported speech), '?' for a possible scare quote, the note as a tooltip (``title``).
     Everything from the text is escaped, so markup in it stays visible text."""
     text = _check_text(text, "highlight")
     terms = find_loaded_terms(text, lexicon=lexicon)
@@ -612,8 +769,12 @@ def highlight(text: str, legend: bool = True, lexicon=None) -> str:
         if t.start < pos:
             continue
         out.append(html.escape(text[pos:t.start]))
-        voice_words_ = "reporter's words" if t.voice == "reporter" else (
-            f"quoted ({t.speaker})" if t.speaker else "quoted")
+        if t.voice == "reporter":
+            voice_words_ = "reporter's words"
+        elif t.voice == "attributed":
+            voice_words_ = f"attributed to {t.speaker}, not quoted" if t.speaker else "attributed, not quoted"
+        else:
+            voice_words_ = f"quoted ({t.speaker})" if t.speaker else "quoted"
         tip = f"{CATEGORY_NAMES.get(t.category, t.category)}: {t.note}"
         if t.neutral:
             tip += f" More neutral: {t.neutral}."
@@ -655,7 +816,7 @@ def load_heldout(path=None, split: str | None = None) -> list[dict]:
             if not isinstance(gold, dict) or str(gold.get("term", "")) == "":
                 raise LessonsDataError(f"{where}: each loaded entry needs a 'term'")
             if gold.get("voice") not in VOICES:
-                raise LessonsDataError(f"{where}: term '{gold['term']}' needs voice reporter or quoted")
+                raise LessonsDataError(f"{where}: term '{gold['term']}' needs voice {', '.join(VOICES)}")
             if gold.get("category") is not None and gold["category"] not in CATEGORIES:
                 raise LessonsDataError(f"{where}: term '{gold['term']}' has unknown category '{gold['category']}'")
             if str(gold["term"]).lower() not in item["text"].lower():

@@ -351,14 +351,15 @@ def lexicon_groups(lexicon: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 def word_use(names: pd.DataFrame, lemmas, articles: pd.DataFrame, group: str = "crowd") -> dict:
     """For each lemma of `language.naming` in one group: '<lemma>_quoted' and
-    '<lemma>_reporter' (times in each voice), '<lemma>_reports' (reports using it),
+    '<lemma>_reporter' (times inside and outside quotation marks: the reporter's own words and
+    words given to someone without quotation marks), '<lemma>_reports' (reports using it),
     '<lemma>_quoted_reports' and '<lemma>_outside_reports' (which ones, in report order);
     and 'loaded_<group>_quoted_share': the percentage of loaded words that are quoted."""
     rows = names[names["group"] == group]
     values = {}
     for lemma in lemmas:
         mine = rows[rows["lemma"] == lemma]
-        quoted, reporter = mine[mine["voice"] == "quoted"], mine[mine["voice"] == "reporter"]
+        quoted, reporter = mine[mine["voice"] == "quoted"], mine[mine["voice"] != "quoted"]  # outside quotation marks
         values[f"{lemma}_quoted"] = int(quoted["count"].sum())
         values[f"{lemma}_reporter"] = int(reporter["count"].sum())
         values[f"{lemma}_reports"] = mine["article_id"].nunique()
@@ -371,14 +372,20 @@ def word_use(names: pd.DataFrame, lemmas, articles: pd.DataFrame, group: str = "
     return values
 
 
+# The three voices of lessons.language.VOICES, in table words.
+VOICE_SHORT = {"reporter": "own words", "attributed": "given to someone", "quoted": "quoted"}
+VOICE_NAMES = {"reporter": "reporter's own words", "attributed": "given to someone, no quotation marks",
+               "quoted": "inside quotation marks"}
+
+
 def naming_table(names: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Times each report uses each word for the crowds and the forces, by voice."""
     order = list(articles["label"])
     wide = (names.assign(word=names["lemma"] + names["loaded"].map({True: " (loaded)", False: ""}))
             .pivot_table(index=["group", "word"], columns=["voice", "label"], values="count",
                          aggfunc="sum", fill_value=0))
-    wide = wide.reindex(columns=pd.MultiIndex.from_product([["reporter", "quoted"], order]), fill_value=0)
-    wide.columns = [f"{lab}: {'own words' if v == 'reporter' else 'quoted'}" for v, lab in wide.columns]
+    wide = wide.reindex(columns=pd.MultiIndex.from_product([list(VOICE_SHORT), order]), fill_value=0)
+    wide.columns = [f"{lab}: {VOICE_SHORT[v]}" for v, lab in wide.columns]
     wide = wide.reset_index().rename(columns={"group": "Who", "word": "Word"})
     wide["Who"] = wide["Who"].map({"crowd": "crowds", "forces": "security forces and troops"})
     return wide
@@ -421,7 +428,7 @@ def euphemism_table(found: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     table = (euph.assign(word=euph["term"].str.lower())
              .groupby(["word", "voice"])["label"].agg(lambda s: ", ".join(sorted(set(s), key=order.index)))
              .reset_index())
-    table["voice"] = table["voice"].map({"reporter": "reporter's own words", "quoted": "inside quotation marks"})
+    table["voice"] = table["voice"].map(VOICE_NAMES)
     return table.rename(columns={"word": "Euphemism", "voice": "Voice", "label": "Reports"})
 
 
@@ -716,7 +723,7 @@ def limits_table(articles: pd.DataFrame, path=None) -> pd.DataFrame:
             text, where, terms = body[p0:p1], names[entry["article"]], _inside(language.find_loaded_terms(body), p0, p1)
         rows.append({"Passage": text, "From": where,
                      "What the program marks": ", ".join(
-                         f"{x.term} ({'reporter' if x.voice == 'reporter' else 'quoted'})"
+                         f"{x.term} ({x.voice})"
                          for x in terms.itertuples()) or "nothing",
                      "What a careful reader sees": entry["reader"]})
     return pd.DataFrame(rows, columns=["Passage", "From", "What the program marks", "What a careful reader sees"])
