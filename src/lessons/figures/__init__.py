@@ -56,7 +56,7 @@ _MODULES = (claims, grammar, extraction, sources, ledger, verdicts, charts)
 # and the grader's helper cache (``lessons.grading``) look them up by that module name.
 for _name in __all__:
     _obj = globals()[_name]
-    if isinstance(_obj, types.FunctionType):
+    if callable(_obj) and str(getattr(_obj, "__module__", "")).startswith(__name__ + "."):
         _obj.__module__ = __name__
 
 

@@ -118,24 +118,25 @@ def assign_claim(row: dict, claims=None, *, _memo: dict | None = None) -> str:
         "sentence": str(row.get("sentence") or ""),
     }
     for c in claims:
-        if c.unit != row.get("unit"):
-            continue
-        for rule in c.rules:
-            ok = True
-            for key, cond in rule.items():
-                if key == "no_counted":
-                    ok = (not fields["counted"]) == cond
-                elif key == "not_counted":
-                    ok = not cond.search(fields["counted"])
-                elif key == "sentence" and _memo is not None:
-                    memo_key = (id(cond), fields["sentence"])
-                    if memo_key not in _memo:
-                        _memo[memo_key] = bool(cond.search(fields["sentence"]))
-                    ok = _memo[memo_key]
-                else:
-                    ok = bool(cond.search(fields[key]))
-                if not ok:
-                    break
-            if ok:
-                return c.claim
+        if c.unit == row.get("unit") and any(_rule_holds(rule, fields, _memo) for rule in c.rules):
+            return c.claim
     return ""
+
+
+def _condition_holds(key: str, cond, fields: dict, memo: dict | None) -> bool:
+    """One condition of a claim rule on one figure's fields."""
+    if key == "no_counted":
+        return (not fields["counted"]) == cond
+    if key == "not_counted":
+        return not cond.search(fields["counted"])
+    if key == "sentence" and memo is not None:
+        memo_key = (id(cond), fields["sentence"])
+        if memo_key not in memo:
+            memo[memo_key] = bool(cond.search(fields["sentence"]))
+        return memo[memo_key]
+    return bool(cond.search(fields[key]))
+
+
+def _rule_holds(rule: dict, fields: dict, memo: dict | None) -> bool:
+    """Every condition of the rule holds (checked in order, stopping at the first that fails)."""
+    return all(_condition_holds(key, cond, fields, memo) for key, cond in rule.items())

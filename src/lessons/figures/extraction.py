@@ -82,6 +82,7 @@ def _is_year(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
     return word[0].isupper() or word.lower() in g.function
 
 
+# complexity: one test per date form ('5 January', 'January 5, 2022', 'May 5' but not 'may'), in order
 def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
     if not math.isfinite(value) or value > 9999 or value != int(value):
         return False
@@ -113,80 +114,109 @@ def _is_identifier(text: str, s: int, e: int, g: _Grammar) -> bool:
     return False
 
 
+_SCALE_WORDS = ("thousand", "million", "billion", "trillion")
+_SECOND_SCALE = re.compile(_SP + r"+(thousand|million|billion)\b", re.IGNORECASE)
+_TIMES_AS = re.compile(_SP + r"+times" + _SP + r"+(?:as|more|higher|larger|bigger|greater|less|smaller|the|over)\b", re.IGNORECASE)
+_TIMES = re.compile(_SP + r"+times")
+
+
+def _set_unit(fig: _Fig, unit: str, name: str, factor: float) -> None:
+    fig.unit, fig.unit_name, fig.factor = unit, name, factor
+    if unit == "money":
+        fig.currency = name
+
+
+def _scan_scale(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
+    """'2.3m', '5 million', 'a thousand million': multiply by the scale; new end."""
+    m = g.scale_after.match(text, e)
+    if not m:
+        return e
+    word = (m.group("glued") or m.group("word")).lower()
+    if word == "m" and m.group("glued") is None:
+        return e  # '5 m' with a space is metres; '2.3m' glued is million (news style).
+    fig.scale = g.scales[word]
+    fig.value *= fig.scale
+    e = m.end()
+    if word in _SCALE_WORDS:
+        m2 = _SECOND_SCALE.match(text, e)
+        if m2:  # 'one hundred thousand million' is rare; 'a thousand million' = 1e9
+            fig.scale *= g.scales[m2.group(1).lower()]
+            fig.value *= g.scales[m2.group(1).lower()]
+            e = m2.end()
+    return e
+
+
+def _scan_compound(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
+    """A hyphenated word after the number: '180-day', '81-year-old', 'threefold' written
+    '3-fold', '20,000-strong', '30-member council'; new end."""
+    m = g.compound_after.match(text, e)
+    if not m:
+        return e
+    parts = re.split(r"[-\u2010\u2011]", m.group("word").lower())
+    head = parts[0]
+    if head in g.units or head.rstrip("s") in g.units:
+        unit, name, factor = g.units.get(head) or g.units[head.rstrip("s")]
+        if parts[1:2] == ["old"]:
+            fig.unit, fig.unit_name, fig.factor = "age", name, 1.0  # 81-year-old
+        else:
+            _set_unit(fig, unit, name, factor)
+        return m.end() if parts[1:2] in (["old"], ["long"], []) or len(parts) == 1 else m.start() + 1 + len(head)
+    if head == "fold":
+        fig.unit, fig.unit_name = "multiplier", "times"
+        return m.end()
+    if head == "strong":
+        return m.end()  # '20,000-strong army': a count of what follows
+    if head in ("odd", "plus", "ish"):
+        return e  # a trailing hedge, read by _scan_hedge_after
+    if head not in g.function and len(parts) == 1 and fig.unit == "count":
+        fig.compound = head  # '30-member council', 'a 12-storey block'
+        return m.end()
+    return e
+
+
+def _scan_unit(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
+    """'%', 'percent', 'km', 'pounds sterling' after the number, else a compound; new end."""
+    m = g.unit_after.match(text, e)
+    if not m:
+        return _scan_compound(text, fig, g, e)
+    if m.group("pct"):
+        fig.unit, fig.unit_name, fig.factor = "percent", "percent", 1.0
+    else:
+        word = re.sub(_SP + "+", " ", m.group("unit").lower())
+        key = g.unit_forms.get(word, word)
+        if key in g.units:
+            _set_unit(fig, *g.units[key])
+    return m.end()
+
+
+def _scan_hedge_after(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
+    """'500-odd', '100 or more', '40+': a hedge after the number; new end."""
+    m = g.hedge_after.match(text, e)
+    if not m:
+        return e
+    if m.group("plus"):
+        fig.hedge, fig.qualifier = (fig.hedge + " +").strip(), "at_least"
+        return e
+    word_key = re.sub(_SP + "+", " ", m.group("h").lower())
+    q = g.hedges.get((word_key, "after")) or g.hedges.get(("-" + word_key, "after"))
+    if q and not (word_key == "plus" and not re.match(r"[-\u2010\u2011]", text[e:e + 1])):
+        fig.hedge = (fig.hedge + " " + word_key).strip()
+        fig.qualifier = q
+        return m.end()
+    return e
+
+
 def _scan_right(text: str, fig: _Fig, g: _Grammar) -> int:
     """Scale, units, hyphenated compounds and trailing hedges after the number; new end."""
     e = fig.end
     if fig.kind in ("digits", "word"):
-        m = g.scale_after.match(text, e)
-        if m:
-            word = (m.group("glued") or m.group("word")).lower()
-            glued = m.group("glued") is not None
-            # '5 m' with a space is metres; '2.3m' glued is million (news style).
-            if not (word == "m" and not glued):
-                fig.scale = g.scales[word]
-                fig.value *= fig.scale
-                e = m.end()
-                if word in ("thousand", "million", "billion", "trillion"):
-                    m2 = re.match(_SP + r"+(thousand|million|billion)\b", text[e:], re.IGNORECASE)
-                    if m2:  # 'one hundred thousand million' is rare; 'a thousand million' = 1e9
-                        fig.scale *= g.scales[m2.group(1).lower()]
-                        fig.value *= g.scales[m2.group(1).lower()]
-                        e += m2.end()
-    m = g.unit_after.match(text, e)
-    if m:
-        if m.group("pct"):
-            fig.unit, fig.unit_name, fig.factor = "percent", "percent", 1.0
-        else:
-            word = re.sub(_SP + "+", " ", m.group("unit").lower())
-            key = g.unit_forms.get(word, word)
-            if key in g.units:
-                unit, name, factor = g.units[key]
-                fig.unit, fig.unit_name, fig.factor = unit, name, factor
-                if unit == "money":
-                    fig.currency = name
-        e = m.end()
-    else:
-        m = g.compound_after.match(text, e)
-        if m:
-            parts = re.split(r"[-\u2010\u2011]", m.group("word").lower())
-            head = parts[0]
-            if head in g.units or head.rstrip("s") in g.units:
-                unit, name, factor = g.units.get(head) or g.units[head.rstrip("s")]
-                if parts[1:2] == ["old"]:
-                    fig.unit, fig.unit_name, fig.factor = "age", name, 1.0  # 81-year-old
-                else:
-                    fig.unit, fig.unit_name, fig.factor = unit, name, factor
-                    if unit == "money":
-                        fig.currency = name
-                e = m.end() if parts[1:2] in (["old"], ["long"], []) or len(parts) == 1 else m.start() + 1 + len(head)
-            elif head == "fold":
-                fig.unit, fig.unit_name = "multiplier", "times"
-                e = m.end()
-            elif head == "strong":
-                e = m.end()  # '20,000-strong army': a count of what follows
-            elif head in ("odd", "plus", "ish"):
-                pass  # a trailing hedge, read below
-            elif head not in g.function and len(parts) == 1 and fig.unit == "count":
-                fig.compound = head  # '30-member council', 'a 12-storey block'
-                e = m.end()
-    # percent written out before the noun: '5 per cent'
-    m = g.hedge_after.match(text, e)
-    if m:
-        if m.group("plus"):
-            fig.hedge, fig.qualifier = (fig.hedge + " +").strip(), "at_least"
-        else:
-            word = m.group("h").lower()
-            word_key = re.sub(_SP + "+", " ", word)
-            q = g.hedges.get((word_key, "after")) or g.hedges.get(("-" + word_key, "after"))
-            if q and not (word_key == "plus" and not re.match(r"[-\u2010\u2011]", text[e:e + 1])):
-                fig.hedge = (fig.hedge + " " + word_key).strip()
-                fig.qualifier = q
-                e = m.end()
+        e = _scan_scale(text, fig, g, e)
+    e = _scan_unit(text, fig, g, e)
+    e = _scan_hedge_after(text, fig, g, e)
     # 'N times as many / more': a multiplier
-    m = re.match(_SP + r"+times" + _SP + r"+(?:as|more|higher|larger|bigger|greater|less|smaller|the|over)\b", text[e:e + 30], re.IGNORECASE)
-    if m and fig.unit == "count":
+    if fig.unit == "count" and _TIMES_AS.match(text, e, e + 30):
         fig.unit, fig.unit_name = "multiplier", "times"
-        e += len(re.match(_SP + r"+times", text[e:]).group())
+        e = _TIMES.match(text, e).end()
     return e
 
 
@@ -217,90 +247,173 @@ def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
     return s
 
 
+_OF_DETERMINERS = frozenset({"the", "its", "their", "his", "her", "our", "these", "those", "all"})
+_OF_PRONOUNS = frozenset({"whom", "them", "which", "it", "us"})  # 'two of them': no noun follows
+_MORE_WORDS = ("more", "fewer", "additional", "further")  # '20 more people': the noun follows
+_JOINERS = ("and", "or", "&")
+_NEEDS_OF_KINDS = ("vague", "fraction", "mult")
+_NEEDS_OF_UNITS = ("percent", "fraction", "multiplier")
+_MAX_PHRASE_WORDS = 7
+
+
+def _is_content(tok, g: _Grammar) -> bool:
+    return tok[0] == "word" and tok[1].lower() not in g.function
+
+
+def _is_participle(word: str, g: _Grammar) -> bool:
+    low = word.lower()
+    return low in g.participles or (low.endswith("ed") and len(low) > 4)
+
+
+def _phrase_tokens(text: str, fig: _Fig) -> list:
+    """The tokens after the figure, past a possessive ("the 16-year-old's mother")."""
+    toks = _tokens(text, fig.end)
+    if len(toks) >= 2 and toks[0][0] == "quote" and toks[0][1] in "\u2019'" and toks[1][1].lower() == "s":
+        return toks[2:]
+    return toks
+
+
+def _after_of(toks: list) -> int:
+    """Where the noun starts after 'of' and its determiners ('dozens of the people'): 0 when the
+    phrase does not start with 'of', ``len(toks)`` after a pronoun ('two of them')."""
+    if not (toks and toks[0][0] == "word" and toks[0][1].lower() == "of"):
+        return 0
+    i = 1
+    while i < len(toks) and toks[i][0] == "word":
+        low = toks[i][1].lower()
+        if low in _OF_PRONOUNS:
+            return len(toks)
+        if low not in _OF_DETERMINERS:
+            break
+        i += 1
+    return i
+
+
+# One step of the noun phrase reads the token at ``i`` and says what to do with it:
+# 'word' (a word of the phrase), 'keep' (a joining word kept inside it: 'members of',
+# 'and'), 'glue' (an apostrophe added to the last word), 'skip' (ignored) or 'stop'.
+def _step_quote(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
+    _, t, a, _ = toks[i]
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    # possessive after a plural: protesters' demands
+    if t in "\u2019'" and words and words[-1].lower().endswith("s") and nxt and _is_content(nxt, g) \
+            and text[a - 1:a].isalpha():
+        return "glue"
+    return "skip"
+
+
+def _step_num(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
+    # '70 24-hour checkpoints': skip the compound modifier
+    return "skip" if re.search(r"[-\u2010\u2011][A-Za-z]", toks[i][1]) and not words else "stop"
+
+
+def _step_punct(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
+    return "skip" if toks[i][1] in "-\u2010\u2011" and words else "stop"
+
+
+# complexity: one test per way a small word joins a noun phrase ('more', 'of', 'and'), in the order they apply
+def _step_function_word(toks: list, i: int, words: list, g: _Grammar) -> str:
+    low = toks[i][1].lower()
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if low in _MORE_WORDS and not words and nxt and _is_content(nxt, g):
+        return "skip"
+    if low == "of" and words and words[-1].lower() in g.partitive and nxt and (_is_content(nxt, g) or nxt[0] == "quote"):
+        return "keep"
+    if low in _JOINERS and words and nxt and _is_content(nxt, g) and not _is_participle(nxt[1], g):
+        after = toks[i + 2] if i + 2 < len(toks) else None
+        if not (after and after[0] == "num"):
+            return "keep"
+    return "stop"
+
+
+# complexity: one test per kind of word that ends a noun phrase (participle, -ing verb, time word), in order
+def _ends_phrase(toks: list, i: int, words: list, g: _Grammar) -> bool:
+    """A content word that is not part of the noun phrase: a verb or a time word."""
+    t = toks[i][1]
+    low = t.lower()
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if _is_participle(t, g):
+        if not (nxt and (_is_content(nxt, g) or (nxt[0] == "quote" and i + 2 < len(toks) and _is_content(toks[i + 2], g)))):
+            return True  # '18 killed in', '3,700 people arrested,'
+        if words and not low.endswith("ed"):
+            return True
+        if words and (words[-1].lower().endswith("s") or words[-1].lower() in g.plural_nouns):
+            return True  # after a plural head a participle is the verb: '1.2 million people needed aid'
+    if low.endswith("ing") and words and (nxt is None or (nxt[0] == "word" and nxt[1].lower() in g.function) or nxt[0] == "num"):
+        return True  # 'people protesting against' (but 'bitcoin mining')
+    return bool(g.time_cues.fullmatch(low)) or low in g.months
+
+
+def _step_word(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
+    if toks[i][1].lower() in g.function:
+        return _step_function_word(toks, i, words, g)
+    return "stop" if _ends_phrase(toks, i, words, g) else "word"
+
+
+_STEPS = {"quote": _step_quote, "num": _step_num, "punct": _step_punct, "word": _step_word}
+
+
+def _noun_phrase(text: str, toks: list, i: int, g: _Grammar) -> tuple[list[str], int, int]:
+    """The words of the noun phrase from token ``i``: ``(words, next token, end of the last word)``
+    (end -1 when no word was taken)."""
+    words: list[str] = []
+    end_pos, n_words = -1, 0
+    while i < len(toks) and n_words < _MAX_PHRASE_WORDS:
+        action = _STEPS[toks[i][0]](text, toks, i, words, g)
+        if action == "stop":
+            break
+        if action == "glue":
+            words[-1] += toks[i][1]
+        elif action in ("keep", "word"):
+            words.append(toks[i][1])
+        if action == "word":
+            end_pos, n_words = toks[i][3], n_words + 1
+        i += 1
+    return words, i, end_pos
+
+
+def _trimmed(words: list[str], fig: _Fig) -> list[str]:
+    """A phrase cannot end on 'and' or 'of'; 'N times' is a multiplier, not a count of times."""
+    while words and words[-1].lower() in ("and", "or", "of", "&"):
+        words = words[:-1]
+    if words and fig.unit == "count" and words[0].lower() == "times":
+        return []
+    return words
+
+
+def _verb_after(toks: list, j: int, words: list[str], g: _Grammar) -> str:
+    """The first word after the phrase, over auxiliaries and quote marks: a participle, or any
+    content word when the figure has no noun ('18 died')."""
+    while j < len(toks) and (toks[j][0] == "quote" or (toks[j][0] == "word" and toks[j][1].lower() in g.aux)):
+        j += 1
+    if j < len(toks) and toks[j][0] == "word":
+        w = toks[j][1].lower()
+        if _is_participle(w, g) or (not words and w not in g.function and not g.time_cues.fullmatch(w)):
+            return w
+    return ""
+
+
+def _verb_before(text: str, fig: _Fig, g: _Grammar) -> str:
+    """Passive or object: 'attacked by 20,000', 'detained about 2,300 people'."""
+    left = text[max(0, fig.start - 40):fig.start]
+    m = re.search(r"([A-Za-z]+)" + _SP + r"+(?:by" + _SP + r"+)?[\u201c\"\u2018']?$", left)
+    if m and _is_participle(m.group(1), g) and not re.fullmatch(g.reporting, m.group(1).lower()):
+        return m.group(1).lower()
+    return ""
+
+
 def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
     """What the figure counts (the noun phrase after it) and what happened (the verb)."""
-    toks = _tokens(text, fig.end)
-    words: list[str] = []
-    i = 0
-    end_pos = fig.end
-    needs_of = fig.kind in ("vague", "fraction", "mult") or fig.unit in ("percent", "fraction", "multiplier")
-    if len(toks) >= 2 and toks[0][0] == "quote" and toks[0][1] in "\u2019'" and toks[1][1].lower() == "s":
-        toks = toks[2:]  # "the 16-year-old's mother"
-
-    def is_content(tok) -> bool:
-        kind, t = tok[0], tok[1]
-        return kind == "word" and t.lower() not in g.function
-
-    def participle(t: str) -> bool:
-        low = t.lower()
-        return low in g.participles or (low.endswith("ed") and len(low) > 4)
-
-    # 'dozens of people', 'a fifth of global bitcoin mining', '5% of normal', 'two of the ...'
-    if toks and toks[0][0] == "word" and toks[0][1].lower() == "of":
-        i = 1
-        while i < len(toks) and toks[i][0] == "word" and toks[i][1].lower() in {"the", "its", "their", "his", "her", "our", "these", "those", "all", "whom", "them", "which", "it", "us"}:
-            if toks[i][1].lower() in {"whom", "them", "which", "it", "us"}:
-                i = len(toks)
-                break
-            i += 1
-    skip_phrase = needs_of and fig.unit not in ("duration",) and i == 0
-    n_words = 0
+    toks = _phrase_tokens(text, fig)
+    i = _after_of(toks)
+    needs_of = fig.kind in _NEEDS_OF_KINDS or fig.unit in _NEEDS_OF_UNITS
     # a vague word takes its noun through 'of' only ('Thousands took to the streets')
-    while not skip_phrase and i < len(toks) and n_words < 7:
-        kind, t, a, b = toks[i]
-        low = t.lower()
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if kind == "quote":
-            # possessive after a plural: protesters' demands
-            if t in "\u2019'" and words and words[-1].lower().endswith("s") and nxt and is_content(nxt) and text[a - 1:a].isalpha():
-                words[-1] += t
-            i += 1
-            continue
-        if kind == "num":
-            if re.search(r"[-\u2010\u2011][A-Za-z]", t) and not words:
-                i += 1  # '70 24-hour checkpoints': skip the compound modifier
-                continue
-            break
-        if kind == "punct":
-            if t in "-\u2010\u2011" and words:
-                i += 1
-                continue
-            break
-        if low in g.function:
-            if low in ("more", "fewer", "additional", "further") and not words and nxt and is_content(nxt):
-                i += 1
-                continue
-            if low == "of" and words and words[-1].lower() in g.partitive and nxt and (is_content(nxt) or nxt[0] == "quote"):
-                words.append(t)
-                i += 1
-                continue
-            if low in ("and", "or", "&") and words and nxt and is_content(nxt) and not participle(nxt[1]):
-                nn = toks[i + 2] if i + 2 < len(toks) else None
-                if not (nn and nn[0] == "num"):
-                    words.append(t)
-                    i += 1
-                    continue
-            break
-        if participle(t) and not (nxt and (is_content(nxt) or (nxt[0] == "quote" and i + 2 < len(toks) and is_content(toks[i + 2])))):
-            break  # '18 killed in', '3,700 people arrested,'
-        if participle(t) and words and not low.endswith("ed"):
-            break
-        if participle(t) and words and (words[-1].lower().endswith("s") or words[-1].lower() in g.plural_nouns):
-            break  # after a plural head a participle is the verb: '1.2 million people needed aid'
-        if low.endswith("ing") and words and (nxt is None or (nxt[0] == "word" and nxt[1].lower() in g.function) or nxt[0] == "num"):
-            break  # 'people protesting against' (but 'bitcoin mining')
-        if g.time_cues.fullmatch(low) or low in g.months:
-            break
-        words.append(t)
-        end_pos = b
-        n_words += 1
-        i += 1
-    # trailing 'and'/'of' cannot end a phrase
-    while words and words[-1].lower() in ("and", "or", "of", "&"):
-        words.pop()
-    if words and fig.unit == "count" and words[0].lower() in {"times"}:
-        words = []
-    fig.counted = " ".join(w for w in words).strip(" -")
+    if needs_of and fig.unit != "duration" and i == 0:
+        words, end_pos = [], -1
+    else:
+        words, i, end_pos = _noun_phrase(text, toks, i, g)
+    words = _trimmed(words, fig)
+    fig.counted = " ".join(words).strip(" -")
     if fig.compound:
         fig.counted = (fig.compound + " " + fig.counted).strip()
     if not fig.counted and fig.unit == "count":
@@ -309,20 +422,7 @@ def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
         if m:
             fig.counted = re.sub(_SP + "+", " ", m.group("noun").lower())
     fig.np_end = end_pos if words else fig.end
-    # the verb: first word after the phrase, skipping auxiliaries and quote marks
-    j = i
-    while j < len(toks) and (toks[j][0] == "quote" or (toks[j][0] == "word" and toks[j][1].lower() in g.aux)):
-        j += 1
-    if j < len(toks) and toks[j][0] == "word":
-        w = toks[j][1].lower()
-        if participle(w) or (not words and w not in g.function and not g.time_cues.fullmatch(w)):
-            fig.verb = w
-    if not fig.verb:
-        # passive or object: 'attacked by 20,000', 'detained about 2,300 people'
-        left = text[max(0, fig.start - 40):fig.start]
-        m = re.search(r"([A-Za-z]+)" + _SP + r"+(?:by" + _SP + r"+)?[\u201c\"\u2018']?$", left)
-        if m and participle(m.group(1)) and not re.fullmatch(g.reporting, m.group(1).lower()):
-            fig.verb = m.group(1).lower()
+    fig.verb = _verb_after(toks, i, words, g) or _verb_before(text, fig, g)
     stop = _next_stop(text, fig.np_end)
     tail_end = len(text) if stop is None else stop
     fig.tail = text[fig.np_end:min(tail_end, fig.np_end + 80)]
@@ -349,129 +449,177 @@ def _bounds(fig: _Fig, g: _Grammar) -> None:
         fig.conservative = fig.low
 
 
-def _make(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
-    kind = m.lastgroup
+def _make_digits(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'3,700', '2.5': a number in digits, unless it is an identifier, a date, a year or a time."""
+    s, e = m.start(), m.end()
+    raw = m.group()
+    value = _parse_digits(raw)
+    fig = _Fig(s, e, value, kind="digits")
+    # glued letters that are not a known suffix: an identifier (17A, 3G)
+    nxt = text[e:e + 4]
+    if re.match(r"[A-Za-z]", nxt) and not g.scale_after.match(text, e) and not re.match(r"(?i)(km|kg|m|mm|cm|ft|mi|h|hrs|s)\b", nxt):
+        return None
+    if _is_identifier(text, s, e, g):
+        return None
+    if _is_date_part(text, s, e, value, g) or _is_year(text, s, e, value, g):
+        return None
+    if g.time_after.match(text, e) and value <= 24:
+        return None
+    return fig
+
+
+def _make_word(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'twenty-six', 'a million': a number in words; 'one' only before a noun or unit."""
     s, e = m.start(), m.end()
     raw = m.group()
     low = raw.lower()
-    if kind == "digits":
-        value = _parse_digits(raw)
-        fig = _Fig(s, e, value, kind="digits")
-        # glued letters that are not a known suffix: an identifier (17A, 3G)
-        nxt = text[e:e + 4]
-        if re.match(r"[A-Za-z]", nxt) and not g.scale_after.match(text, e) and not re.match(r"(?i)(km|kg|m|mm|cm|ft|mi|h|hrs|s)\b", nxt):
+    value = _parse_words(raw, g)
+    if value is None:
+        return None
+    fig = _Fig(s, e, value, kind="word")
+    if low.strip() == "one":
+        if g.one_after.match(text, e) or g.one_before.search(text[max(0, s - 20):s]):
             return None
-        if _is_identifier(text, s, e, g):
+        nxt = _tokens(text, e, 40)
+        first = nxt[0] if nxt else None
+        hyphen_unit = re.match(r"[-\u2010\u2011]([A-Za-z]+)", text[e:e + 20])
+        if hyphen_unit:
+            if hyphen_unit.group(1).lower() not in g.unit_forms:
+                return None  # 'one-off', 'one-sided'; but 'one-day', 'one-year-old'
+        elif first is None or first[0] != "word" or first[1].lower() in g.function:
+            # 'the one that', 'one, two': only a figure before a noun or unit
             return None
-        if _is_date_part(text, s, e, value, g) or _is_year(text, s, e, value, g):
+    if _is_date_part(text, s, e, value, g):
+        return None
+    return fig
+
+
+def _make_dozen(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'two dozen', 'half a dozen': twelve times the word before."""
+    s, e = m.start(), m.end()
+    low = m.group().lower()
+    parts = re.split(_SP + "+", low)
+    head = " ".join(parts[:-1])
+    if head in ("a", "an"):
+        mult = 1.0
+    elif head.startswith("half"):
+        mult = 0.5
+    elif re.fullmatch(r"\d+", head):
+        mult = float(head)
+    else:
+        mult = _parse_words(head, g) or 1.0
+    return _Fig(s, e, mult * 12, kind="word")
+
+
+# complexity: the English fraction forms ('half', 'a third', 'two-thirds', 'twenty-third') in one place
+def _make_fraction(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'a fifth of', 'two-thirds', 'half of': a fraction, not an ordinal ('a third term')."""
+    s, e = m.start(), m.end()
+    low = m.group().lower()
+    parts = re.split(r"[-\u2010\u2011]|" + _SP + "+", low)
+    if parts == ["half"]:
+        # 'half of', 'half the', 'by half', 'nearly half': a fraction; 'the second half' is not
+        after_ok = re.match(_SP + r"+(?:of|the|a|an|its|their|his|her|our|all|that|those|these)\b", text[e:e + 8], re.IGNORECASE)
+        before_ok = re.search(r"\b(?:by|in|than|nearly|almost|about|around|over|roughly|just|some|only)" + _SP + "+$", text[max(0, s - 12):s], re.IGNORECASE)
+        if not (after_ok or before_ok) or re.match(_SP + r"+a" + _SP + r"+dozen", text[e:e + 10], re.IGNORECASE):
             return None
-        if g.time_after.match(text, e) and value <= 24:
+        return _Fig(s, e, 0.5, unit="fraction", unit_name="fraction", kind="fraction")
+    num_word, den_word = " ".join(parts[:-1]), parts[-1]
+    den = g.fractions[den_word]
+    if num_word in ("a", "an", "one"):
+        num = 1.0
+        # 'a third of' / 'a fifth' is a fraction; 'a third term' is an ordinal
+        rest = re.match(_SP + r"*([A-Za-z]+)?", text[e:e + 20])
+        nxt_word = (rest.group(1) or "").lower() if rest else ""
+        if nxt_word and nxt_word not in g.function and den_word not in ("half", "halves"):
             return None
-        return fig
-    if kind == "word":
-        value = _parse_words(raw, g)
+    elif re.fullmatch(r"\d+", num_word):
+        num = float(num_word)
+    else:
+        num = _parse_words(num_word, g)
+        if num is None:
+            return None
+        if not den_word.endswith("s") and num > 1 and den_word not in ("half",):
+            return None  # 'twenty-third', 'the twenty first' are ordinals
+    if num_word not in ("a", "an", "one") and not den_word.endswith(("s", "half")) and den_word != "half":
+        return None
+    return _Fig(s, e, num / den, unit="fraction", unit_name="fraction", kind="fraction")
+
+
+def _make_ratio(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'one in five', '3 out of 10'."""
+    s, e = m.start(), m.end()
+    low = m.group().lower()
+    a, b = re.split(_SP + r"+(?:in|out" + _SP + r"+of)" + _SP + "+", low)
+    va = _parse_digits(a) if a[0].isdigit() else _parse_words(a, g)
+    vb = _parse_digits(b) if b[0].isdigit() else _parse_words(b, g)
+    if not va or not vb or vb >= 1000 or va > vb:
+        return None  # '26 in 2019' is not a ratio
+    return _Fig(s, e, va / vb, unit="ratio", unit_name="ratio", kind="ratio")
+
+
+def _make_vague(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'dozens', 'a few hundred': no value, but a conservative reading and a top."""
+    s, e = m.start(), m.end()
+    low = m.group().lower()
+    key = re.sub(_SP + "+", " ", low)
+    scale, conservative, high = g.vague[key]
+    fig = _Fig(s, e, math.nan, qualifier="vague", hedge=key, kind="vague")
+    fig.low, fig.high, fig.conservative = conservative, high, conservative
+    return fig
+
+
+def _make_mult(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'threefold', 'doubled', 'twice as many': a multiplier ('hit twice' is a count)."""
+    s, e = m.start(), m.end()
+    low = m.group().lower()
+    prefix_word = re.split(r"[-\u2010\u2011]?fold", low)[0].strip("-\u2010\u2011 ") if "fold" in low else ""
+    if "fold" in low:
+        value = _parse_digits(prefix_word) if prefix_word[:1].isdigit() else _parse_words(prefix_word, g)
         if value is None:
             return None
-        fig = _Fig(s, e, value, kind="word")
-        if low.strip() == "one":
-            if g.one_after.match(text, e) or g.one_before.search(text[max(0, s - 20):s]):
-                return None
-            nxt = _tokens(text, e, 40)
-            first = nxt[0] if nxt else None
-            hyphen_unit = re.match(r"[-\u2010\u2011]([A-Za-z]+)", text[e:e + 20])
-            if hyphen_unit:
-                if hyphen_unit.group(1).lower() not in g.unit_forms:
-                    return None  # 'one-off', 'one-sided'; but 'one-day', 'one-year-old'
-            elif first is None or first[0] != "word" or first[1].lower() in g.function:
-                # 'the one that', 'one, two': only a figure before a noun or unit
-                return None
-        if _is_date_part(text, s, e, value, g):
+    else:
+        value = g.multipliers.get(low)
+        if value is None:
             return None
-        return fig
-    if kind == "dozen":
-        parts = re.split(_SP + "+", low)
-        head = " ".join(parts[:-1])
-        if head in ("a", "an"):
-            mult = 1.0
-        elif head.startswith("half"):
-            mult = 0.5
-        elif re.fullmatch(r"\d+", head):
-            mult = float(head)
-        else:
-            mult = _parse_words(head, g) or 1.0
-        return _Fig(s, e, mult * 12, kind="word")
-    if kind == "fraction":
-        parts = re.split(r"[-\u2010\u2011]|" + _SP + "+", low)
-        if parts == ["half"]:
-            # 'half of', 'half the', 'by half', 'nearly half': a fraction; 'the second half' is not
-            after_ok = re.match(_SP + r"+(?:of|the|a|an|its|their|his|her|our|all|that|those|these)\b", text[e:e + 8], re.IGNORECASE)
-            before_ok = re.search(r"\b(?:by|in|than|nearly|almost|about|around|over|roughly|just|some|only)" + _SP + "+$", text[max(0, s - 12):s], re.IGNORECASE)
-            if not (after_ok or before_ok) or re.match(_SP + r"+a" + _SP + r"+dozen", text[e:e + 10], re.IGNORECASE):
-                return None
-            return _Fig(s, e, 0.5, unit="fraction", unit_name="fraction", kind="fraction")
-        num_word, den_word = " ".join(parts[:-1]), parts[-1]
-        den = g.fractions[den_word]
-        if num_word in ("a", "an", "one"):
-            num = 1.0
-            # 'a third of' / 'a fifth' is a fraction; 'a third term' is an ordinal
-            rest = re.match(_SP + r"*([A-Za-z]+)?", text[e:e + 20])
-            nxt_word = (rest.group(1) or "").lower() if rest else ""
-            if nxt_word and nxt_word not in g.function and den_word not in ("half", "halves"):
-                return None
-        elif re.fullmatch(r"\d+", num_word):
-            num = float(num_word)
-        else:
-            num = _parse_words(num_word, g)
-            if num is None:
-                return None
-            if not den_word.endswith("s") and num > 1 and den_word not in ("half",):
-                return None  # 'twenty-third', 'the twenty first' are ordinals
-        if num_word not in ("a", "an", "one") and not den_word.endswith(("s", "half")) and den_word != "half":
-            return None
-        return _Fig(s, e, num / den, unit="fraction", unit_name="fraction", kind="fraction")
-    if kind == "ratio":
-        a, b = re.split(_SP + r"+(?:in|out" + _SP + r"+of)" + _SP + "+", low)
-        va = _parse_digits(a) if a[0].isdigit() else _parse_words(a, g)
-        vb = _parse_digits(b) if b[0].isdigit() else _parse_words(b, g)
-        if not va or not vb or vb >= 1000 or va > vb:
-            return None  # '26 in 2019' is not a ratio
-        return _Fig(s, e, va / vb, unit="ratio", unit_name="ratio", kind="ratio")
-    if kind == "vague":
-        key = re.sub(_SP + "+", " ", low)
-        scale, conservative, high = g.vague[key]
-        fig = _Fig(s, e, math.nan, qualifier="vague", hedge=key, kind="vague")
-        fig.low, fig.high, fig.conservative = conservative, high, conservative
-        return fig
-    if kind == "mult":
-        prefix_word = re.split(r"[-\u2010\u2011]?fold", low)[0].strip("-\u2010\u2011 ") if "fold" in low else ""
-        if "fold" in low:
-            value = _parse_digits(prefix_word) if prefix_word[:1].isdigit() else _parse_words(prefix_word, g)
-            if value is None:
-                return None
-        else:
-            value = g.multipliers.get(low)
-            if value is None:
-                return None
-            if low == "twice" and not re.match(_SP + r"+(?:as|the|that|what|more|over|its|their|his|her)\b", text[e:e + 12], re.IGNORECASE):
-                fig = _Fig(s, e, 2.0, kind="word")  # 'hit twice': a count of times
-                fig.counted = "times"
-                return fig
-        return _Fig(s, e, float(value), unit="multiplier", unit_name="times", kind="mult")
-    if kind == "slash":
-        a, b = (float(x) for x in raw.split("/"))
-        if not 0 < a < b or not re.match(_SP + r"+of\b", text[e:e + 5]):
-            return None  # '24/7', '9/11 attacks', '7/1': not a fraction ('3/4 of' is)
-        return _Fig(s, e, a / b, unit="fraction", unit_name="fraction", kind="fraction")
-    if kind == "range":
-        r1, r2 = m.group("r1"), m.group("r2")
-        v1 = _parse_digits(r1) if r1[0].isdigit() else _parse_words(r1, g)
-        v2 = _parse_digits(r2) if r2[0].isdigit() else _parse_words(r2, g)
-        if v1 is None or v2 is None or v1 >= v2 or (re.fullmatch(r"\d{4}", r1) and re.fullmatch(r"\d{4}", r2)):
-            return None  # 'between 2019 and 2022' is a span of years
-        fig = _Fig(s, e, v1, qualifier="range", hedge="between", kind="range")
-        fig.low, fig.high = v1, v2
-        return fig
-    return None
+        if low == "twice" and not re.match(_SP + r"+(?:as|the|that|what|more|over|its|their|his|her)\b", text[e:e + 12], re.IGNORECASE):
+            fig = _Fig(s, e, 2.0, kind="word")  # 'hit twice': a count of times
+            fig.counted = "times"
+            return fig
+    return _Fig(s, e, float(value), unit="multiplier", unit_name="times", kind="mult")
+
+
+def _make_slash(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'3/4 of': a fraction ('24/7', '9/11' are not)."""
+    s, e = m.start(), m.end()
+    raw = m.group()
+    a, b = (float(x) for x in raw.split("/"))
+    if not 0 < a < b or not re.match(_SP + r"+of\b", text[e:e + 5]):
+        return None  # '24/7', '9/11 attacks', '7/1': not a fraction ('3/4 of' is)
+    return _Fig(s, e, a / b, unit="fraction", unit_name="fraction", kind="fraction")
+
+
+def _make_range(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'between 10 and 20': a range (a span of years is not)."""
+    s, e = m.start(), m.end()
+    r1, r2 = m.group("r1"), m.group("r2")
+    v1 = _parse_digits(r1) if r1[0].isdigit() else _parse_words(r1, g)
+    v2 = _parse_digits(r2) if r2[0].isdigit() else _parse_words(r2, g)
+    if v1 is None or v2 is None or v1 >= v2 or (re.fullmatch(r"\d{4}", r1) and re.fullmatch(r"\d{4}", r2)):
+        return None  # 'between 2019 and 2022' is a span of years
+    fig = _Fig(s, e, v1, qualifier="range", hedge="between", kind="range")
+    fig.low, fig.high = v1, v2
+    return fig
+
+
+_MAKERS = {"digits": _make_digits, "word": _make_word, "dozen": _make_dozen, "fraction": _make_fraction, "ratio": _make_ratio, "vague": _make_vague, "mult": _make_mult, "slash": _make_slash, "range": _make_range}
+
+
+def _make(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """The figure a match of ``g.master`` stands for, or None when it is not a figure: one
+    small function per kind of match (the named group that matched)."""
+    maker = _MAKERS.get(m.lastgroup)
+    return maker(m, text, g) if maker is not None else None
 
 
 def _dash_range(text: str, fig: _Fig, g: _Grammar) -> None:
@@ -501,55 +649,91 @@ def _matches(text: str, g: _Grammar):
         pos = m.end()
 
 
+def _vague_unit(text: str, fig: _Fig, g: _Grammar) -> None:
+    """'a few hundred meters': a unit can follow a vague quantity too."""
+    um = g.unit_after.match(text, fig.end)
+    if um and um.group("unit"):
+        word = re.sub(_SP + "+", " ", um.group("unit").lower())
+        key = g.unit_forms.get(word, word)
+        if key in g.units:
+            fig.unit, fig.unit_name, fig.factor = g.units[key]
+            fig.end = um.end()
+
+
+def _is_age(text: str, fig: _Fig, g: _Grammar) -> bool:
+    """'aged 81', 'who is 81', 'Nazarbayev, 81,': a count that is a person's age."""
+    if not (fig.unit == "count" and fig.kind in ("digits", "word") and 1 <= fig.value <= 130):
+        return False
+    left = text[max(0, fig.start - 30):fig.start]
+    nxt = re.match(_SP + r"*([A-Za-z]+)", text[fig.end:fig.end + 20])
+    no_noun = nxt is None or nxt.group(1).lower() in g.function
+    return bool(g.age_before.search(left) and no_noun
+                or (re.search(r"[A-Za-z]{2,}," + _SP + "*$", left) and re.match(r",", text[fig.end:fig.end + 1])))
+
+
+_COUNTED_KEPT_UNITS = ("count", "percent", "fraction", "multiplier", "ratio")  # a counted noun set by _make stays
+
+
+def _read_figure(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """One match of the grammar read out: its figure with the words around it, or None."""
+    fig = _make(m, text, g)
+    if fig is None:
+        return None
+    if fig.kind == "vague":
+        _vague_unit(text, fig, g)
+    else:
+        fig.end = _scan_right(text, fig, g)
+        if fig.kind == "digits":
+            _dash_range(text, fig, g)
+    fig.start = _scan_left(text, fig, g)
+    if _is_age(text, fig, g):
+        fig.unit, fig.unit_name = "age", "year"
+    _bounds(fig, g)
+    if not (fig.counted and (fig.unit in _COUNTED_KEPT_UNITS or fig.kind == "vague")):
+        _counted_phrase(text, fig, g)
+    return fig
+
+
 def _extract(text: str, g: _Grammar) -> list[_Fig]:
     figs: list[_Fig] = []
     last_end = 0
     for m in _matches(text, g):
         if m.lastgroup == "skip" or m.start() < last_end:
             continue
-        fig = _make(m, text, g)
+        fig = _read_figure(m, text, g)
         if fig is None:
             continue
-        if fig.kind == "vague":
-            # 'a few hundred meters': a unit can follow a vague quantity too
-            um = g.unit_after.match(text, fig.end)
-            if um and um.group("unit"):
-                word = re.sub(_SP + "+", " ", um.group("unit").lower())
-                key = g.unit_forms.get(word, word)
-                if key in g.units:
-                    fig.unit, fig.unit_name, fig.factor = g.units[key]
-                    fig.end = um.end()
-        else:
-            fig.end = _scan_right(text, fig, g)
-            if fig.kind == "digits":
-                _dash_range(text, fig, g)
-        fig.start = _scan_left(text, fig, g)
-        # ages: 'aged 81', 'who is 81', 'Nazarbayev, 81,'
-        if fig.unit == "count" and fig.kind in ("digits", "word") and 1 <= fig.value <= 130:
-            left = text[max(0, fig.start - 30):fig.start]
-            nxt = re.match(_SP + r"*([A-Za-z]+)", text[fig.end:fig.end + 20])
-            no_noun = nxt is None or nxt.group(1).lower() in g.function
-            if g.age_before.search(left) and no_noun \
-                    or (re.search(r"[A-Za-z]{2,}," + _SP + "*$", left) and re.match(r",", text[fig.end:fig.end + 1])):
-                fig.unit, fig.unit_name = "age", "year"
-        if fig.unit == "money" and fig.scale == 1.0 and fig.kind == "digits":
-            pass
-        _bounds(fig, g)
-        if fig.qualifier == "vague" and fig.unit == "count":
-            pass
-        if fig.unit == "count" or fig.kind in ("vague",) or fig.unit in ("percent", "fraction", "multiplier", "ratio"):
-            if not fig.counted:
-                _counted_phrase(text, fig, g)
-        else:
-            _counted_phrase(text, fig, g)
         figs.append(fig)
         last_end = fig.end
     _resolve_coordination(text, figs, g)
     return figs
 
 
+_CLAUSE_MARKS = re.compile(r"[;:()\u2013\u2014]")
+_JUST_AND = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*(?:and|&)" + _SP + "+")
+_NOTHING_MORE = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*[.;]?\s*")
+
+
+def _borrow_noun(prev: _Fig, cur: _Fig, g: _Grammar) -> None:
+    """'26 armed criminals had been killed and 18 wounded': the 18 counts armed criminals too."""
+    if not cur.counted and prev.counted and cur.kind != "vague" and cur.unit == "count" \
+            and _same_kind_of_event(prev.verb, cur.verb, g):
+        cur.counted = prev.counted
+        cur.counted_implied = True
+
+
+def _share_across_and(prev: _Fig, cur: _Fig, g: _Grammar) -> None:
+    """'At least 26 protesters and 18 police officers have been killed': the hedge and the verb
+    apply to both."""
+    if not prev.verb and cur.verb:
+        prev.verb = cur.verb
+    if cur.qualifier == "exact" and prev.qualifier in ("at_least", "at_most", "approx") and prev.hedge:
+        cur.qualifier, cur.hedge = prev.qualifier, prev.hedge
+        _bounds(cur, g)
+
+
 def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
-    """Ellipsis and coordination inside one sentence.
+    """Ellipsis and coordination inside one sentence, between figures of one unit.
 
     '26 armed criminals had been killed and 18 wounded': the 18 counts armed criminals too.
     'At least 26 protesters and 18 police officers have been killed': 'at least' and 'killed'
@@ -558,22 +742,12 @@ def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
     for k in range(1, len(figs)):
         prev, cur = figs[k - 1], figs[k]
         between = text[prev.end:cur.start]
-        if _SENTENCE_END.search(between) or re.search(r"[;:()\u2013\u2014]", between):
+        if _SENTENCE_END.search(between) or _CLAUSE_MARKS.search(between) or prev.unit != cur.unit:
             continue
-        if prev.unit != cur.unit:
-            continue
-        if not cur.counted and prev.counted and cur.kind not in ("vague",) and cur.unit == "count" \
-                and _same_kind_of_event(prev.verb, cur.verb, g):
-            cur.counted = prev.counted
-            cur.counted_implied = True
-        joined = text[prev.np_end:cur.start]
-        if re.fullmatch(r"[\u201d\u2019\"']?" + _SP + r"*(?:and|&)" + _SP + "+", joined):
-            if not prev.verb and cur.verb:
-                prev.verb = cur.verb
-            if cur.qualifier == "exact" and prev.qualifier in ("at_least", "at_most", "approx") and prev.hedge:
-                cur.qualifier, cur.hedge = prev.qualifier, prev.hedge
-                _bounds(cur, g)
-        if not cur.verb and prev.verb and re.fullmatch(r"[\u201d\u2019\"']?" + _SP + r"*[.;]?\s*", cur.tail or ""):
+        _borrow_noun(prev, cur, g)
+        if _JUST_AND.fullmatch(text, prev.np_end, cur.start):
+            _share_across_and(prev, cur, g)
+        if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(cur.tail or ""):
             cur.verb = prev.verb
 
 

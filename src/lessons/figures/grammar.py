@@ -106,15 +106,15 @@ def _grammar(folder: str | None = None) -> _Grammar:
     return _build_grammar(str(Path(folder) if folder else _folder()))
 
 
-@lru_cache(maxsize=4)
-def _build_grammar(folder: str) -> _Grammar:
-    root = Path(folder)
-    lex_path = root / "lexicon.yml"
-    lex = _read_yaml(lex_path) or {}
-    for group in ("cardinals", "scales", "fractions", "multipliers", "months", "year_cues",
-                  "identifier_cues", "function_words", "auxiliaries", "participles",
-                  "partitive_heads", "time_words", "one_pronoun", "age_cues", "time_cues",
-                  "reporting_verbs", "dozen", "total_nouns", "plural_nouns"):
+_LEXICON_GROUPS = ("cardinals", "scales", "fractions", "multipliers", "months", "year_cues",
+                   "identifier_cues", "function_words", "auxiliaries", "participles",
+                   "partitive_heads", "time_words", "one_pronoun", "age_cues", "time_cues",
+                   "reporting_verbs", "dozen", "total_nouns", "plural_nouns")
+
+
+def _check_lexicon(lex: dict, lex_path: Path) -> None:
+    """Every group is there with a rationale, and every entry is text (YAML reads a bare on/no as a bool)."""
+    for group in _LEXICON_GROUPS:
         if group not in lex:
             raise LessonsDataError(f"{lex_path}: group '{group}' is missing")
         if not str(lex[group].get("rationale", "")).strip():
@@ -130,14 +130,9 @@ def _build_grammar(folder: str) -> _Grammar:
             raise LessonsDataError(f"{lex_path}: group '{group}' has non-text entries {bad!r} "
                                    "(YAML reads on/off/yes/no as true/false: put them in quotes)")
 
-    def words(group):
-        return [str(w).lower() for w in lex[group]["words"]]
 
-    cardinals = {str(k).lower(): float(v) for k, v in lex["cardinals"]["words"].items()}
-    scales = {str(k): float(v) for k, v in lex["scales"]["words"].items()}
-    fractions = {str(k).lower(): float(v) for k, v in lex["fractions"]["words"].items()}
-    multipliers = {str(k).lower(): float(v) for k, v in lex["multipliers"]["words"].items()}
-
+def _read_hedges(root: Path) -> tuple[dict, frozenset]:
+    """``hedges.csv``: (phrase, position) -> qualifier, and the hedges that sit just below the number."""
     hedge_path = root / "hedges.csv"
     hedges = {}
     below: set = set()  # 'side: below': 'nearly 400' is just under 400, never above
@@ -149,7 +144,11 @@ def _build_grammar(folder: str) -> _Grammar:
         hedges[(row["phrase"].lower(), row["position"])] = row["qualifier"]
         if (row.get("side") or "").strip() == "below":
             below.add(row["phrase"].lower().strip("-"))
+    return hedges, frozenset(below)
 
+
+def _read_vague(root: Path) -> dict:
+    """``vague.csv``: phrase -> (scale, conservative, high)."""
     vague_path = root / "vague.csv"
     vague = {}
     for line, row in enumerate(_read_csv(vague_path, ("phrase", "scale", "conservative", "high", "rationale")), start=2):
@@ -158,13 +157,21 @@ def _build_grammar(folder: str) -> _Grammar:
             _float(row["conservative"], vague_path, line, "conservative"),
             _float(row["high"], vague_path, line, "high"),
         )
+    return vague
 
+
+def _read_units(root: Path) -> dict:
+    """``units.csv``: word -> (unit, unit_name, factor)."""
     unit_path = root / "units.csv"
     units = {}
     for line, row in enumerate(_read_csv(unit_path, ("word", "unit", "unit_name", "factor", "rationale")), start=2):
         units[row["word"].lower()] = (row["unit"], row["unit_name"], _float(row["factor"], unit_path, line, "factor"))
-    symbols = {row["symbol"]: row["code"] for row in _read_csv(root / "currency_symbols.csv", ("symbol", "code", "rationale"))}
+    return units
 
+
+def _master_pattern(cardinals: dict, fractions: dict, vague: dict) -> re.Pattern:
+    """Every form a figure takes, one named group per kind (the ``kind`` of ``_make``), plus
+    the things that look like numbers but are not (dates, times, phone numbers, codes)."""
     card = _alternation(cardinals)
     small = rf"(?:(?:{card})(?:[-\u2010\u2011]|{_SP}+)(?:{card})|{card})"  # twenty-six, twenty six
     hundred = rf"(?:(?:a|an|{small}){_SP}+hundred(?:{_SP}+(?:and{_SP}+)?{small})?|{small})"
@@ -212,20 +219,26 @@ def _build_grammar(folder: str) -> _Grammar:
         rf"|(?P<digits>(?<![\w.])(?:{digits}))",
         re.IGNORECASE,
     )
+    return master
 
+
+def _trigger_pattern(cardinals: dict, multipliers: dict, fractions: dict, vague: dict) -> re.Pattern:
     # Where a figure can start: a digit, a currency sign or '+' before a digit, or one of a few
     # words. Only there is the full pattern tried, so long texts are scanned quickly.
     firsts = set(cardinals) | set(multipliers) | {"half", "between", "twice", "thrice"}
     firsts |= {p.split()[0] for p in vague if not p.startswith(("a ", "an "))}
     a_next = set(fractions) | {"few", "couple", "handful", "dozen", "hundred", "thousand", "million", "billion", "trillion"}
     initials = "".join(sorted({w[0] for w in firsts} | {"a"}))
-    trigger = re.compile(
+    return re.compile(
         r"(?=[\d+(" + initials + initials.upper() + r"])"
         r"(?:(?<![\w.,])\d|[+(]\d|\b(?:" + _trie(firsts) + r")\b"
         r"|\ban?(?=" + _SP + r"+(?:" + _trie(a_next) + r")\b))",
         re.IGNORECASE,
     )
 
+
+def _hedge_patterns(hedges: dict, symbols: dict) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """Hedges before, after and glued before a number, and currency symbols before it."""
     hedge_before = re.compile(
         r"(?:^|(?<=\W))(?P<h>" + _alternation([p for (p, pos) in hedges if pos == "before"]) + r")"
         + _SP + r"+(?:a" + _SP + r"+total" + _SP + r"+of" + _SP + r"+)?[$£€¥₸₽₹]?$",
@@ -238,6 +251,11 @@ def _build_grammar(folder: str) -> _Grammar:
     )
     hedge_prefix = re.compile(r"(?:^|(?<=\W))(?P<h>" + _alternation([p.rstrip("-") for (p, pos) in hedges if pos == "prefix"]) + r")[-\u2010\u2011]$", re.IGNORECASE)
     symbol_before = re.compile(r"(?:^|(?<=[^\w$]))(?P<sym>" + _alternation(symbols) + r")" + _SP + r"?$")
+    return hedge_before, hedge_after, hedge_prefix, symbol_before
+
+
+def _unit_forms(units: dict) -> dict:
+    """Every written form of a unit -> its entry in units.csv (plurals: 'pounds sterling')."""
     unit_forms = {}  # every written form -> its entry in units.csv ('pounds sterling' -> 'pound sterling')
     for w, (unit, _, _) in units.items():
         unit_forms[w] = w
@@ -247,6 +265,33 @@ def _build_grammar(folder: str) -> _Grammar:
             unit_forms[w[:-1] + "ies" if w.endswith("y") and not w.endswith("ey") else w + "s"] = w
             if rest:
                 unit_forms[f"{first}s {rest}"] = w
+    return unit_forms
+
+
+# complexity: builds the grammar record: one comprehension per word list of the lexicon
+@lru_cache(maxsize=4)
+def _build_grammar(folder: str) -> _Grammar:
+    root = Path(folder)
+    lex_path = root / "lexicon.yml"
+    lex = _read_yaml(lex_path) or {}
+    _check_lexicon(lex, lex_path)
+
+    def words(group):
+        return [str(w).lower() for w in lex[group]["words"]]
+
+    cardinals = {str(k).lower(): float(v) for k, v in lex["cardinals"]["words"].items()}
+    scales = {str(k): float(v) for k, v in lex["scales"]["words"].items()}
+    fractions = {str(k).lower(): float(v) for k, v in lex["fractions"]["words"].items()}
+    multipliers = {str(k).lower(): float(v) for k, v in lex["multipliers"]["words"].items()}
+
+    hedges, below = _read_hedges(root)
+    vague = _read_vague(root)
+    units = _read_units(root)
+    symbols = {row["symbol"]: row["code"] for row in _read_csv(root / "currency_symbols.csv", ("symbol", "code", "rationale"))}
+    master = _master_pattern(cardinals, fractions, vague)
+    trigger = _trigger_pattern(cardinals, multipliers, fractions, vague)
+    hedge_before, hedge_after, hedge_prefix, symbol_before = _hedge_patterns(hedges, symbols)
+    unit_forms = _unit_forms(units)
     unit_words = _alternation([f for f in unit_forms if f != "%"])
     unit_after = re.compile(rf"(?:{_SP}*(?P<pct>%)|{_SP}+(?P<unit>{unit_words})\b)", re.IGNORECASE)
     compound_after = re.compile(r"[-\u2010\u2011](?P<word>[a-z]+(?:[-\u2010\u2011][a-z]+)*)", re.IGNORECASE)
@@ -276,7 +321,7 @@ def _build_grammar(folder: str) -> _Grammar:
         reporting=_alternation(words("reporting_verbs")),
         verb_class={str(w).lower(): str(kind) for kind, ws in ((lex.get("verb_classes") or {}).get("words") or {}).items()
                     for w in ws},
-        below_hedges=frozenset(below),
+        below_hedges=below,
     )
 
 
@@ -324,6 +369,7 @@ def _parse_digits(s: str) -> float:
     return float(re.sub(r"[,\u00a0\u2009\u202f\u2007 ]", "", s))
 
 
+# complexity: one branch per kind of number word (a, and, cardinal, hundred, scale, half)
 def _parse_words(s: str, g: _Grammar) -> float | None:
     """'two hundred and fifty thousand' -> 250000; 'twenty-six' -> 26; 'a million' -> 1e6."""
     tokens = re.split(r"[\s\u00a0\u2009\u202f\-\u2010\u2011,]+", s.lower().strip())

@@ -31,8 +31,6 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
     counting body, from ``counters.csv``), ``when`` (time words such as 'yesterday' that date the
     figure) and ``claim`` (from ``claims.yml``; '' when no claim fits).
     """
-    from .. import corpus
-
     for column in ("article_id", "body"):
         if column not in getattr(articles, "columns", []):
             raise LessonsDataError(f"figures_table: the articles table has no '{column}' column (use lessons.corpus.load_articles())")
@@ -40,60 +38,91 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
     headings = _heading_texts()
     rows = []
     for _, art in articles.iterrows():
-        body = art["body"] if isinstance(art["body"], str) else ""
         label = art["label"] if "label" in articles.columns else art["article_id"]
         if not isinstance(label, str) or not label.strip():
             label = str(art["article_id"])  # a missing label: the id names the article
-        figs = extract_figures(body)
-        if figs.empty:
-            continue
-        # Plain lists, not DataFrame filters per figure: the same lookups, far less overhead.
-        sents = list(corpus.sentences(body).itertuples(index=False, name=None))
-        quotes = list(corpus.quotes(body)[["start", "end", "speaker"]].itertuples(index=False, name=None))
-        fig_starts = [int(s) for s in figs["start"]]
-        # Lookups by bisection and caches per sentence and per line: a long body with many
-        # figures must not rescan its sentences, quotations or lines once per figure.
-        sent_starts = [s[0] for s in sents]
-        containing = _containing_quotes(quotes, figs["start"].tolist(), figs["end"].tolist())
-        newlines = [m.start() for m in re.finditer("\n", body)]
-        attr_cache: dict[int, list[dict]] = {}
-        when_cache: dict[int, str] = {}
-        heading_cache: dict[int, bool] = {}
-        article_headings = headings.get(art["article_id"], ())
-        for number, fig in enumerate(figs.itertuples(index=False), start=1):
-            k = bisect.bisect_right(sent_starts, fig.start) - 1  # the last sentence starting at or before it
-            hit = sents[k] if k >= 0 else None
-            s_start = int(hit[0]) if hit is not None else 0
-            s_text = hit[2] if hit is not None else body
-            inside = containing[number - 1]
-            in_quote = inside is not None
-            speaker = inside[2] if in_quote else ""
-            if s_start not in attr_cache:
-                attr_cache[s_start] = sorted(_attribution_rows(s_text), key=lambda a: a["start"])
-            source = _source_in(attr_cache[s_start], fig.start - s_start, s_text)
-            if in_quote and speaker:
-                source = speaker
-            if source.lower() == "it" and hit is not None:
-                source = _resolve_it(sents[k - 1][2]) if k > 0 else source
-            counter, kind = counting_body(source)
-            if s_start not in when_cache:
-                when_cache[s_start] = ", ".join(dict.fromkeys(m.group().lower() for m in g.time_cues.finditer(s_text)))
-            when = when_cache[s_start]
-            line_no = bisect.bisect_left(newlines, fig.start)
-            if line_no not in heading_cache:
-                heading_cache[line_no] = _in_heading(body, fig.start, article_headings)
-            record = fig._asdict()
-            record.update(article_id=art["article_id"], label=label, figure=f"{art['article_id']}-{number}",
-                          sentence=s_text, sentence_start=s_start, in_quote=in_quote, speaker=speaker,
-                          source=source, counter=counter, counter_kind=kind, when=when,
-                          in_heading=heading_cache[line_no])
-            record["_before"] = body[max(0, fig.start - 40):fig.start]
-            record["_after"] = _after_text(body, fig.end, fig_starts, number)
-            rows.append(record)
+        rows += _article_records(art, label, g, headings.get(art["article_id"], ()))
     table = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "_before", "_after"])
     memo: dict = {}  # figures in one sentence share the sentence-wide conditions
     table["claim"] = [assign_claim(r, _memo=memo) for r in table.to_dict("records")] if len(table) else []
     return table.drop(columns=["_before", "_after"])
+
+
+class _Article:
+    """One article body's lookups for its figures: sentences, quotations and lines found by
+    bisection, attributions, date words and headings cached per sentence and per line (a long
+    body with many figures must not rescan them once per figure). Plain lists, not DataFrame
+    filters per figure: the same lookups, far less overhead."""
+
+    def __init__(self, body: str, figs: pd.DataFrame, g, headings) -> None:
+        from .. import corpus
+
+        self.body, self.g, self.headings = body, g, headings
+        self.sents = list(corpus.sentences(body).itertuples(index=False, name=None))
+        self.sent_starts = [s[0] for s in self.sents]
+        quotes = list(corpus.quotes(body)[["start", "end", "speaker"]].itertuples(index=False, name=None))
+        self.containing = _containing_quotes(quotes, figs["start"].tolist(), figs["end"].tolist())
+        self.fig_starts = [int(s) for s in figs["start"]]
+        self.newlines = [m.start() for m in re.finditer("\n", body)]
+        self.attr: dict[int, list[dict]] = {}
+        self.whens: dict[int, str] = {}
+        self.heading_lines: dict[int, bool] = {}
+
+    def sentence(self, pos: int) -> tuple[int, int, str]:
+        """``(k, start, text)`` of the last sentence starting at or before ``pos`` (k -1, the
+        whole body, when none does)."""
+        k = bisect.bisect_right(self.sent_starts, pos) - 1
+        if k < 0:
+            return k, 0, self.body
+        return k, int(self.sents[k][0]), self.sents[k][2]
+
+    def source(self, k: int, s_start: int, s_text: str, pos: int, speaker: str) -> str:
+        """Who gives the figure at ``pos``: the quotation's speaker, else the sentence's
+        attribution ('It' resolved from the sentence before when it can be)."""
+        if s_start not in self.attr:
+            self.attr[s_start] = sorted(_attribution_rows(s_text), key=lambda a: a["start"])
+        source = _source_in(self.attr[s_start], pos - s_start, s_text)
+        if speaker:
+            source = speaker
+        if source.lower() == "it" and k > 0:
+            source = _resolve_it(self.sents[k - 1][2])
+        return source
+
+    def when(self, s_start: int, s_text: str) -> str:
+        if s_start not in self.whens:
+            self.whens[s_start] = ", ".join(dict.fromkeys(m.group().lower() for m in self.g.time_cues.finditer(s_text)))
+        return self.whens[s_start]
+
+    def in_heading(self, pos: int) -> bool:
+        line_no = bisect.bisect_left(self.newlines, pos)
+        if line_no not in self.heading_lines:
+            self.heading_lines[line_no] = _in_heading(self.body, pos, self.headings)
+        return self.heading_lines[line_no]
+
+
+def _article_records(art, label: str, g, headings) -> list[dict]:
+    """The ledger rows of one article: one per figure, with ``_before``/``_after`` for the claims."""
+    body = art["body"] if isinstance(art["body"], str) else ""
+    figs = extract_figures(body)
+    if figs.empty:
+        return []
+    index = _Article(body, figs, g, headings)
+    rows = []
+    for number, fig in enumerate(figs.itertuples(index=False), start=1):
+        k, s_start, s_text = index.sentence(fig.start)
+        inside = index.containing[number - 1]
+        speaker = inside[2] if inside is not None else ""
+        source = index.source(k, s_start, s_text, fig.start, speaker)
+        counter, kind = counting_body(source)
+        record = fig._asdict()
+        record.update(article_id=art["article_id"], label=label, figure=f"{art['article_id']}-{number}",
+                      sentence=s_text, sentence_start=s_start, in_quote=inside is not None, speaker=speaker,
+                      source=source, counter=counter, counter_kind=kind, when=index.when(s_start, s_text),
+                      in_heading=index.in_heading(fig.start))
+        record["_before"] = body[max(0, fig.start - 40):fig.start]
+        record["_after"] = _after_text(body, fig.end, index.fig_starts, number)
+        rows.append(record)
+    return rows
 
 
 def _containing_quotes(quotes: list[tuple], starts: list[int], ends: list[int]) -> list[tuple | None]:

@@ -103,21 +103,29 @@ def _attribution_rows(sentence: str) -> list[dict]:
     for m in verb_subject.finditer(sentence):
         add(m.start("verb"), m.end(), _clean_subject(m.group("name")), "backward")
     for m in subject_verb.finditer(sentence):
-        name = _clean_subject(m.group("name"))
-        if not name or re.search(r"\d", name) or re.search(r"\b(?:been|be|being|is|was|were|are|widely)$", name, re.IGNORECASE):
-            continue  # passive: 'unrest has been reported'
-        if len(name.split()) > 6 and not re.search(r"[A-Z]", name[1:]):
-            continue  # a long lowercase clause is not a speaker
-        after = sentence[m.end():m.end() + 30]
-        # backward: ', Tokayev said.' / ', the ministry said, after ...'
-        trailing = re.match(_SP + r"*(?:$|[,.;]|in\b|on\b|at\b|late\b|earlier\b|yesterday\b|today\b|after\b|as\b)", after)
-        start = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
-        # The character before the name, over spaces (led_by_comma) or any white space.
-        led_by_comma = _last_char(sentence, start, _SP_CHARS) in (",", "\u201d", '"')
-        led = led_by_comma or _last_char(sentence, m.start("name")) in (",", "\u201d", '"')
-        direction = "backward" if trailing and led else "forward"
-        add(start, m.end(), name, direction)
+        found = _subject_verb(sentence, m)
+        if found is not None:
+            add(*found)
     return rows
+
+
+def _subject_verb(sentence: str, m: re.Match) -> tuple[int, int, str, str] | None:
+    """A match of 'NAME said' as ``(start, end, source, direction)``, or None when the name is
+    no speaker (a passive, a long lowercase clause)."""
+    name = _clean_subject(m.group("name"))
+    if not name or re.search(r"\d", name) or re.search(r"\b(?:been|be|being|is|was|were|are|widely)$", name, re.IGNORECASE):
+        return None  # passive: 'unrest has been reported'
+    if len(name.split()) > 6 and not re.search(r"[A-Z]", name[1:]):
+        return None  # a long lowercase clause is not a speaker
+    after = sentence[m.end():m.end() + 30]
+    # backward: ', Tokayev said.' / ', the ministry said, after ...'
+    trailing = re.match(_SP + r"*(?:$|[,.;]|in\b|on\b|at\b|late\b|earlier\b|yesterday\b|today\b|after\b|as\b)", after)
+    start = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
+    # The character before the name, over spaces (led_by_comma) or any white space.
+    led_by_comma = _last_char(sentence, start, _SP_CHARS) in (",", "\u201d", '"')
+    led = led_by_comma or _last_char(sentence, m.start("name")) in (",", "\u201d", '"')
+    direction = "backward" if trailing and led else "forward"
+    return start, m.end(), name, direction
 
 
 _CLAUSE_BREAK = re.compile(r",\s*(?:after|but|although|though|whereas|despite)\b|;")

@@ -49,6 +49,7 @@ def _shown_with_others(row: dict, shown: str, total: float) -> str:
     return f"{phrase} ({_fmt(total)} in all)" if not math.isnan(total) else phrase
 
 
+# complexity: one comparable value, low and high per figure, each NaN-safe
 def claim_reports(table: pd.DataFrame) -> pd.DataFrame:
     """One row per claim, article and distinct figure: what each source says.
 
@@ -133,39 +134,40 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= _SAME_VALUE_TOLERANCE * max(abs(a), abs(b), 1e-9)
 
 
-def _verdict(claim: _Claim, reports: pd.DataFrame, recs: list[dict] | None = None) -> tuple[str, str]:
-    """``recs``: ``reports.to_dict("records")`` when the caller already has it."""
-    recs = reports.to_dict("records") if recs is None else recs
-    articles = list(dict.fromkeys(r["article_id"] for r in recs))
-    labels = list(dict.fromkeys(r["label"] for r in recs))
-    if len(articles) == 1:
-        return "single source", f"only {labels[0]} gives this figure"
-    values = [r["compare_value"] for r in recs]
-    exact_like = [r for r in recs if r["qualifier"] != "vague"]
-    # 1. the same value everywhere (after units): consistent
-    if exact_like and len(exact_like) == len(recs) and all(_same(v, values[0]) for v in values):
-        qualifiers = {r["qualifier"] for r in recs}
-        if len(qualifiers) == 1:
-            forms = {(r["unit_name"], r["others_added"]) for r in recs}
-            if len(forms) > 1:
-                how = "; ".join(f"{r['label']} '{r['text']}{' ' + r['counted'] if r['unit'] == 'count' else ''}'" for r in _one_per_article(recs))
-                plus = " (counting the country named alongside 'other' or 'X and')" if any(r["others_added"] for r in recs) else ""
-                return "consistent", f"the same figure expressed differently{plus}: {how}"
-            return "consistent", "every source gives the same figure"
-        hedged = sorted({r["label"] for r in recs if r["qualifier"] != "exact"})
-        plain = sorted({r["label"] for r in recs if r["qualifier"] == "exact"})
-        hedges = sorted({r["hedge"] for r in recs if r["hedge"]})
-        return "differs", (f"same number, but only some reports give it with a hedge: {', '.join(repr(h) for h in hedges)} in "
-                           f"{', '.join(hedged)}; no hedge in {', '.join(plain) or 'none'}")
-    if not exact_like:
-        words = sorted({r["hedge"] for r in recs})
-        if len(words) == 1:
-            return "consistent", f"every source says only '{words[0]}'"
-        return "differs", f"only vague words ({', '.join(words)})"
-    # 2. do all the figures allow one common value?
+# complexity: one sentence of reason per way the same figure is written differently
+def _same_everywhere(recs: list[dict]) -> tuple[str, str]:
+    """Every source gives the same value (after units): consistent, or 'differs' by a hedge."""
+    qualifiers = {r["qualifier"] for r in recs}
+    if len(qualifiers) == 1:
+        forms = {(r["unit_name"], r["others_added"]) for r in recs}
+        if len(forms) > 1:
+            how = "; ".join(f"{r['label']} '{r['text']}{' ' + r['counted'] if r['unit'] == 'count' else ''}'" for r in _one_per_article(recs))
+            plus = " (counting the country named alongside 'other' or 'X and')" if any(r["others_added"] for r in recs) else ""
+            return "consistent", f"the same figure expressed differently{plus}: {how}"
+        return "consistent", "every source gives the same figure"
+    hedged = sorted({r["label"] for r in recs if r["qualifier"] != "exact"})
+    plain = sorted({r["label"] for r in recs if r["qualifier"] == "exact"})
+    hedges = sorted({r["hedge"] for r in recs if r["hedge"]})
+    return "differs", (f"same number, but only some reports give it with a hedge: {', '.join(repr(h) for h in hedges)} in "
+                       f"{', '.join(hedged)}; no hedge in {', '.join(plain) or 'none'}")
+
+
+def _only_vague(recs: list[dict]) -> tuple[str, str]:
+    words = sorted({r["hedge"] for r in recs})
+    if len(words) == 1:
+        return "consistent", f"every source says only '{words[0]}'"
+    return "differs", f"only vague words ({', '.join(words)})"
+
+
+def _overlap(recs: list[dict]) -> bool:
+    """Do all the figures allow one common value?"""
     lows = [r["compare_low"] for r in recs if not math.isnan(r["compare_low"])]
     highs = [r["compare_high"] for r in recs if not math.isnan(r["compare_high"])]
-    overlap = (max(lows) if lows else -math.inf) <= (min(highs) if highs else math.inf)
+    return (max(lows) if lows else -math.inf) <= (min(highs) if highs else math.inf)
+
+
+def _side_reasons(recs: list[dict], exact_like: list[dict]) -> list[str]:
+    """What else differs: the names of what is counted, a vague word beside numbers."""
     reasons = []
     counted = sorted({r["counted"] for r in recs if r["counted"] and not r.get("counted_implied")})
     if len(counted) > 1:
@@ -173,30 +175,62 @@ def _verdict(claim: _Claim, reports: pd.DataFrame, recs: list[dict] | None = Non
     if any(r["qualifier"] == "vague" for r in recs) and exact_like:
         vague_labels = sorted({r["label"] for r in recs if r["qualifier"] == "vague"})
         reasons.append(f"{', '.join(vague_labels)} gives only a vague word, not a number")
-    if overlap:
-        hedged = sorted({r["label"] for r in exact_like if r["qualifier"] != "exact"})
-        if hedged:
-            reasons.insert(0, f"the figures agree once the hedges are read: {_short(exact_like)}")
-        else:
-            reasons.insert(0, "the figures are close but not the same")
-        return "differs", "; ".join(reasons)
+    return reasons
+
+
+def _all_same(values: list[float]) -> bool:
+    return all(_same(v, values[0]) for v in values)
+
+
+def _overlap_reason(exact_like: list[dict]) -> str:
+    if any(r["qualifier"] != "exact" for r in exact_like):
+        return f"the figures agree once the hedges are read: {_short(exact_like)}"
+    return "the figures are close but not the same"
+
+
+def _running_total(claim: _Claim, recs: list[dict], exact_like: list[dict]) -> str:
+    """A running total (a cumulative claim) dated or counted differently, told from lowest to
+    highest with why the higher ones are likely; '' when the claim is no such total."""
     counters = {r["counter"] for r in recs if r["counter"]}
     whens = {r["when"] for r in recs}
-    if claim.cumulative and (len(counters) > 1 or len(whens) > 1):
-        ordered = sorted(exact_like, key=lambda r: r["compare_low"])
-        groups: dict = {}  # one entry per figure as written, lowest first
-        for r in _one_per_article(ordered):
-            who = r["label"] + (f" ('{r['when']}')" if r["when"] else "")
-            groups.setdefault(_shown(r).lower(), (_shown(r), []))[1].append(who)
-        story = "; ".join(f"{' and '.join(whos)}: '{text}'" for text, whos in groups.values())
-        why = []
-        if len(whens) > 1:
-            why.append("later updates (the reports date their figures differently)")
-        if len(counters) > 1:
-            why.append("different counting bodies (" + ", ".join(sorted(counters)) + ")")
-        reasons.insert(0, "a running total, which can only grow. From lowest to highest: " + story
-                       + ". The higher figures are likely " + " and ".join(why))
+    if not (claim.cumulative and (len(counters) > 1 or len(whens) > 1)):
+        return ""
+    ordered = sorted(exact_like, key=lambda r: r["compare_low"])
+    groups: dict = {}  # one entry per figure as written, lowest first
+    for r in _one_per_article(ordered):
+        who = r["label"] + (f" ('{r['when']}')" if r["when"] else "")
+        groups.setdefault(_shown(r).lower(), (_shown(r), []))[1].append(who)
+    story = "; ".join(f"{' and '.join(whos)}: '{text}'" for text, whos in groups.values())
+    why = []
+    if len(whens) > 1:
+        why.append("later updates (the reports date their figures differently)")
+    if len(counters) > 1:
+        why.append("different counting bodies (" + ", ".join(sorted(counters)) + ")")
+    return ("a running total, which can only grow. From lowest to highest: " + story
+            + ". The higher figures are likely " + " and ".join(why))
+
+
+def _verdict(claim: _Claim, reports: pd.DataFrame, recs: list[dict] | None = None) -> tuple[str, str]:
+    """``recs``: ``reports.to_dict("records")`` when the caller already has it."""
+    recs = reports.to_dict("records") if recs is None else recs
+    articles = list(dict.fromkeys(r["article_id"] for r in recs))
+    if len(articles) == 1:
+        return "single source", f"only {list(dict.fromkeys(r['label'] for r in recs))[0]} gives this figure"
+    exact_like = [r for r in recs if r["qualifier"] != "vague"]
+    # 1. the same value everywhere (after units): consistent
+    if exact_like and len(exact_like) == len(recs) and _all_same([r["compare_value"] for r in recs]):
+        return _same_everywhere(recs)
+    if not exact_like:
+        return _only_vague(recs)
+    # 2. do all the figures allow one common value?
+    reasons = _side_reasons(recs, exact_like)
+    if _overlap(recs):
+        reasons.insert(0, _overlap_reason(exact_like))
         return "differs", "; ".join(reasons)
+    # 3. a running total may grow between reports; otherwise the figures contradict
+    total = _running_total(claim, recs, exact_like)
+    if total:
+        return "differs", "; ".join([total, *reasons])
     return "contradiction", f"these figures cannot all be true of the same thing at the same time: {_short(exact_like)}"
 
 
