@@ -63,9 +63,13 @@ def _prev_word(text: str, pos: int) -> str:
     return m.group(1).lower() if m else ""
 
 
+_NEXT_WORD = re.compile(_SP + r"*([A-Za-z]+)")  # the word after a figure (used with a bounded window)
+_UNIT_GLUED = re.compile(r"(?i)(km|kg|m|mm|cm|ft|mi|h|hrs|s)\b")
+
+
 def _is_year(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
     raw = text[s:e]
-    if not re.fullmatch(r"\d{4}", raw) or not (1000 <= value <= 2199):
+    if not (len(raw) == 4 and raw.isdecimal()) or not (1000 <= value <= 2199):
         return False
     prev = _prev_word(text, s).rstrip(".,")
     before = text[max(0, s - 3):s]
@@ -74,7 +78,7 @@ def _is_year(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
     # 'the 2019 election', '2019 and 2020', '2019-2020'
     if (prev == "the" and 1900 <= value <= 2100) or _YEAR_BEFORE.search(text, max(0, s - 12), s):
         return True
-    nxt = re.match(_SP + r"*([A-Za-z]+)", text[e:e + 30])
+    nxt = _NEXT_WORD.match(text, e, e + 30)
     if nxt is None:
         return True
     word = nxt.group(1)
@@ -89,7 +93,7 @@ def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
     prev = _prev_word(text, s).rstrip(".")
     if prev in g.months and value <= 31 or prev in g.months and 1000 <= value <= 2199:
         return True
-    nxt = re.match(_SP + r"*([A-Za-z]+)", text[e:e + 20])
+    nxt = _NEXT_WORD.match(text, e, e + 20)
     if nxt and nxt.group(1).lower().rstrip(".") in g.months and value <= 31 and not re.match(r"(?i)may\b", nxt.group(1)):
         return True
     if nxt and nxt.group(1).lower() == "may" and value <= 31 and re.match(_SP + r"*May\b", text[e:e + 10]):
@@ -100,15 +104,22 @@ def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
     return False
 
 
+_CODE_AFTER = re.compile(r"[-\u2010\u2011][A-Z]{1,3}\b")
+_OPEN_QUOTES = "\"'\u201c\u2018"
+
+
 def _is_identifier(text: str, s: int, e: int, g: _Grammar) -> bool:
     before = text[max(0, s - 2):s]
     if before[-1:].isalpha() or re.search(r"[A-Za-z][\-\u2010\u2011]$", before):
         return True
     after = text[e:e + 1]
-    prev = _prev_word(text, s)
+    if _CODE_AFTER.match(text, e, e + 6):
+        return True  # '7-JB', '12-C': a number with a code in capitals is a reference
+    q = s - 1 if s > 0 and text[s - 1] in _OPEN_QUOTES else s  # 'reference number "4471"'
+    prev = _prev_word(text, q)
     if prev in g.id_cues and (prev.endswith(".") or prev in {"#"} or prev not in g.function):
         # 'no. 5', 'flight 17', 'page 4' -- but 'number of' is not a cue without a following digit
-        return prev != "number" or bool(re.match(_SP + r"*$", text[s - 1:s]))
+        return prev != "number" or bool(re.match(_SP + r"*$", text[q - 1:q]))
     if before.endswith("#") or after == "#":
         return True
     return False
@@ -134,6 +145,8 @@ def _scan_scale(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
     word = (m.group("glued") or m.group("word")).lower()
     if word == "m" and m.group("glued") is None:
         return e  # '5 m' with a space is metres; '2.3m' glued is million (news style).
+    if word == "mm" and not g.symbol_before.search(text[max(0, fig.start - 4):fig.start]):
+        return e  # '$145mm' is finance for million; '5mm' alone is millimetres
     fig.scale = g.scales[word]
     fig.value *= fig.scale
     e = m.end()
@@ -182,7 +195,7 @@ def _scan_unit(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
     if m.group("pct"):
         fig.unit, fig.unit_name, fig.factor = "percent", "percent", 1.0
     else:
-        word = re.sub(_SP + "+", " ", m.group("unit").lower())
+        word = re.sub(_SP + "+", " ", (m.group("unit") or m.group("glued")).lower())
         key = g.unit_forms.get(word, word)
         if key in g.units:
             _set_unit(fig, *g.units[key])
@@ -290,7 +303,7 @@ def _after_of(toks: list) -> int:
 
 
 # One step of the noun phrase reads the token at ``i`` and says what to do with it:
-# 'word' (a word of the phrase), 'keep' (a joining word kept inside it: 'members of',
+# 'word' (a word of the phrase), 'last' (its last word), 'keep' (a joining word kept inside it: 'members of',
 # 'and'), 'glue' (an apostrophe added to the last word), 'skip' (ignored) or 'stop'.
 def _step_quote(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
     _, t, a, _ = toks[i]
@@ -344,10 +357,19 @@ def _ends_phrase(toks: list, i: int, words: list, g: _Grammar) -> bool:
     return bool(g.time_cues.fullmatch(low)) or low in g.months
 
 
+def _proper_modifiers(words: list) -> bool:
+    """'U.S.', 'Iraqi': the phrase so far is a name used as an adjective (capitalised, not plural)."""
+    return bool(words) and all(w[:1].isupper() and not w.endswith("s") for w in words)
+
+
 def _step_word(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
     if toks[i][1].lower() in g.function:
         return _step_function_word(toks, i, words, g)
-    return "stop" if _ends_phrase(toks, i, words, g) else "word"
+    if not _ends_phrase(toks, i, words, g):
+        return "word"
+    if _is_participle(toks[i][1], g) and not toks[i][1].lower().endswith("ed") and _proper_modifiers(words):
+        return "last"  # 'Thousands of U.S. dead were buried': 'dead' is the noun, the phrase ends
+    return "stop"
 
 
 _STEPS = {"quote": _step_quote, "num": _step_num, "punct": _step_punct, "word": _step_word}
@@ -364,20 +386,25 @@ def _noun_phrase(text: str, toks: list, i: int, g: _Grammar) -> tuple[list[str],
             break
         if action == "glue":
             words[-1] += toks[i][1]
-        elif action in ("keep", "word"):
+        elif action in ("keep", "word", "last"):
             words.append(toks[i][1])
-        if action == "word":
+        if action in ("word", "last"):
             end_pos, n_words = toks[i][3], n_words + 1
         i += 1
+        if action == "last":
+            break
     return words, i, end_pos
 
 
 def _trimmed(words: list[str], fig: _Fig) -> list[str]:
-    """A phrase cannot end on 'and' or 'of'; 'N times' is a multiplier, not a count of times."""
+    """A phrase cannot end on 'and' or 'of'; 'N times' is a multiplier, not a count of times;
+    a price is followed by what it buys, not by a label in capitals."""
     while words and words[-1].lower() in ("and", "or", "of", "&"):
         words = words[:-1]
     if words and fig.unit == "count" and words[0].lower() == "times":
         return []
+    if words and fig.unit == "money" and words[0][:1].isupper():
+        return []  # '$6.20 Buy New': a label in capitals after a price, not what it pays for
     return words
 
 
@@ -457,7 +484,7 @@ def _make_digits(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
     fig = _Fig(s, e, value, kind="digits")
     # glued letters that are not a known suffix: an identifier (17A, 3G)
     nxt = text[e:e + 4]
-    if re.match(r"[A-Za-z]", nxt) and not g.scale_after.match(text, e) and not re.match(r"(?i)(km|kg|m|mm|cm|ft|mi|h|hrs|s)\b", nxt):
+    if nxt[:1].isascii() and nxt[:1].isalpha() and not g.scale_after.match(text, e) and not _UNIT_GLUED.match(nxt):
         return None
     if _is_identifier(text, s, e, g):
         return None
@@ -643,7 +670,8 @@ def _matches(text: str, g: _Grammar):
             return
         m = g.master.match(text, t.start())
         if m is None or m.end() == m.start():
-            pos = t.end()
+            # a '(' or '+' that starts nothing: the number after it may ('(27%)', 'Bluefield (10,400)')
+            pos = t.start() + 1 if text[t.start()] in "(+" else t.end()
             continue
         yield m
         pos = m.end()
@@ -714,8 +742,19 @@ _JUST_AND = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*(?:and|&)" + _SP + "+")
 _NOTHING_MORE = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*[.;]?\s*")
 
 
-def _borrow_noun(prev: _Fig, cur: _Fig, g: _Grammar) -> None:
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _new_clause(between: str, g: _Grammar) -> bool:
+    """A comma, then a verb of its own: the words between two figures start a new clause."""
+    comma = between.rfind(",")
+    return comma >= 0 and any(_is_participle(w, g) for w in _LETTERS.findall(between, comma))
+
+
+def _borrow_noun(text: str, prev: _Fig, cur: _Fig, g: _Grammar) -> None:
     """'26 armed criminals had been killed and 18 wounded': the 18 counts armed criminals too."""
+    if _new_clause(text[prev.np_end:cur.start], g):
+        return  # '40 senators, then the House rejected 105': a new clause with its own verb
     if not cur.counted and prev.counted and cur.kind != "vague" and cur.unit == "count" \
             and _same_kind_of_event(prev.verb, cur.verb, g):
         cur.counted = prev.counted
@@ -744,7 +783,7 @@ def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
         between = text[prev.end:cur.start]
         if _SENTENCE_END.search(between) or _CLAUSE_MARKS.search(between) or prev.unit != cur.unit:
             continue
-        _borrow_noun(prev, cur, g)
+        _borrow_noun(text, prev, cur, g)
         if _JUST_AND.fullmatch(text, prev.np_end, cur.start):
             _share_across_and(prev, cur, g)
         if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(cur.tail or ""):
@@ -814,12 +853,60 @@ def _figure_layout() -> tuple:
     return pd.Index(FIGURE_COLUMNS), text, {d: np.array(ks) for d, ks in fixed.items()}, others
 
 
+@lru_cache(maxsize=1)
+def _block_makers() -> tuple | None:
+    """pandas' block and manager constructors, or None when this pandas has other internals."""
+    try:
+        from pandas._libs.internals import BlockPlacement
+        from pandas.core.internals.blocks import new_block
+        from pandas.core.internals.managers import BlockManager
+    except ImportError:  # pragma: no cover - another pandas
+        return None
+    return BlockPlacement, new_block, BlockManager
+
+
+@lru_cache(maxsize=_FAST_ROWS)
+def _row_index(n: int) -> pd.RangeIndex:
+    """The row labels 0..n-1, made once per n; each frame gets a view of it."""
+    return pd.RangeIndex(n)
+
+
+def _frame_from_blocks(blocks: list, n: int, columns: pd.Index) -> pd.DataFrame:
+    """A DataFrame from ``(values, column positions)`` blocks that cover every column once.
+
+    The blocks are made right, so pandas' own checks are skipped (they cost more than the
+    extraction of one sentence); without its internals (another pandas) the public
+    ``create_dataframe_from_blocks`` does the same with the checks."""
+    makers = _block_makers()
+    if makers is None:  # pragma: no cover - another pandas
+        from pandas.api.internals import create_dataframe_from_blocks
+
+        return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n), columns=columns)
+    placement, new_block, manager_type = makers
+    made = tuple(new_block(v, placement(k), ndim=2) for v, k in blocks)
+    # views: a frame's own index objects (setting ``.name`` on one must not reach the next frame)
+    manager = manager_type(made, [columns.view(), _row_index(n).view()], verify_integrity=False)
+    return pd.DataFrame._from_mgr(manager, axes=manager.axes)
+
+
+@lru_cache(maxsize=1)
+def _string_template(text) -> object:
+    return pd.array(["x"], dtype=text)
+
+
+def _strings(flat: list, text) -> object:
+    """``pd.array(flat, dtype=text)``; when every value is already a ``str`` (as extraction
+    makes them) the values are stored as they are, without pandas checking each again."""
+    template = _string_template(text)
+    if hasattr(template, "_ndarray") and all(type(x) is str for x in flat):
+        return template._from_backing_data(np.array(flat, dtype=object))
+    return pd.array(flat, dtype=text)
+
+
 def _small_figures_frame(rows: list[tuple]) -> pd.DataFrame:
     """The same frame as :func:`_figures_frame`, built from its blocks with the dtypes known
     in advance (numbers, flags) or decided as pandas decides them (a text column is ``str``
     unless every value is None, then ``object``). A test checks both paths agree."""
-    from pandas.api.internals import create_dataframe_from_blocks
-
     columns, text, fixed, others = _figure_layout()
     n = len(rows)
     values = list(zip(*rows))
@@ -828,14 +915,17 @@ def _small_figures_frame(rows: list[tuple]) -> pd.DataFrame:
     for k in others:
         v = values[k]
         if all(x is None for x in v):
-            blocks.append((np.array([v], dtype=object), np.array([k])))
+            blocks.append((np.array([v], dtype=object), slice(k, k + 1)))
         else:
             texts.append(k)
             flat.extend(v)
-    if texts:  # one conversion for every text column, then a view of it per column
-        strings = pd.array(flat, dtype=text)
-        blocks.extend((strings[i * n : (i + 1) * n], np.array([k])) for i, k in enumerate(texts))
-    return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n), columns=columns)
+    if texts:  # one conversion for every text column, then a view of its storage per column
+        strings = _strings(flat, text)
+        backing = getattr(strings, "_ndarray", None)
+        for i, k in enumerate(texts):
+            part = strings[i * n:(i + 1) * n] if backing is None else strings._from_backing_data(backing[i * n:(i + 1) * n])
+            blocks.append((part, slice(k, k + 1)))
+    return _frame_from_blocks(blocks, n, columns)
 
 
 _FIGURE_DTYPES = {"start": "int64", "end": "int64", "value": "float64", "low": "float64",

@@ -5,12 +5,14 @@ the number parsers the extraction uses."""
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import LessonsDataError
+from ..paths import data_dir
 from .claims import _folder, _read_csv, _read_yaml
 
 QUALIFIERS = ("exact", "at_least", "at_most", "approx", "vague", "range")
@@ -18,6 +20,8 @@ QUALIFIERS = ("exact", "at_least", "at_most", "approx", "vague", "range")
 # Spaces the articles really contain: ordinary, no-break (U+00A0), thin (U+2009), narrow
 # no-break (U+202F), figure space (U+2007), punctuation space (U+2008), hair space (U+200A).
 _SP = "[ \t\u00a0\u2009\u202f\u2007\u2008\u200a]"
+_JOIN = rf"(?:{_SP}+|[-\u2010\u2011])"  # words of one number joined by spaces or a hyphen
+_GLUED_UNITS = ("distance", "weight")  # units whose abbreviations are written glued: '2,735km'
 _GROUP_SEP = "[,\u00a0\u2009\u202f\u2007]"  # thousands separators inside one number
 
 
@@ -103,7 +107,24 @@ def _grammar(folder: str | None = None) -> _Grammar:
     """The compiled grammar of ``folder`` (default: the data folder), built once per folder.
     ``_grammar()`` and ``_grammar(None)`` share one cache entry (lru_cache alone would key them
     apart and build the grammar twice)."""
-    return _build_grammar(str(Path(folder) if folder else _folder()))
+    return _build_grammar(str(Path(folder)) if folder else _default_folder())
+
+
+_FOLDER_MEMO: dict = {}  # $LESSONS_DATA -> (the lexicon.yml that decides, was it there, str(_folder()))
+
+
+def _default_folder() -> str:
+    """``str(_folder())``, remembered per ``$LESSONS_DATA`` and checked again with one stat per
+    call (whether the data folder's ``figures/lexicon.yml`` is there decides ``_folder()``):
+    building the paths cost more than reading the figures of a short sentence."""
+    env = os.environ.get("LESSONS_DATA")
+    memo = _FOLDER_MEMO.get(env)
+    if memo is not None and os.path.exists(memo[0]) == memo[1]:
+        return memo[2]
+    lexicon = str(data_dir() / "figures" / "lexicon.yml")
+    present = os.path.exists(lexicon)
+    _FOLDER_MEMO[env] = (lexicon, present, str(_folder()))
+    return _FOLDER_MEMO[env][2]
 
 
 _LEXICON_GROUPS = ("cardinals", "scales", "fractions", "multipliers", "months", "year_cues",
@@ -178,7 +199,7 @@ def _master_pattern(cardinals: dict, fractions: dict, vague: dict) -> re.Pattern
     big_scale = "thousand|million|billion|trillion"
     wordnum = (rf"(?:(?:a|an)(?={_SP}+(?:{big_scale}|hundred|dozen)\b)|{hundred})"
                rf"(?:{_SP}+(?:{big_scale})(?:,?{_SP}+(?:and{_SP}+)?{hundred}(?!{_SP}+(?:{big_scale}|hundred)\b))?)*"
-               rf"(?:{_SP}+and{_SP}+a{_SP}+half)?")
+               rf"(?:{_JOIN}and{_JOIN}a{_JOIN}half)?")  # 'two and a half', 'three-and-a-half'
     dozen = rf"(?:half{_SP}+a|a|an|{small}|\d+){_SP}+dozen"
     frac_words = _alternation(fractions)
     fraction = (rf"(?:a|an|one|{small}|\d+)(?:[-\u2010\u2011]|{_SP}+)(?:{frac_words})"
@@ -293,10 +314,12 @@ def _build_grammar(folder: str) -> _Grammar:
     hedge_before, hedge_after, hedge_prefix, symbol_before = _hedge_patterns(hedges, symbols)
     unit_forms = _unit_forms(units)
     unit_words = _alternation([f for f in unit_forms if f != "%"])
-    unit_after = re.compile(rf"(?:{_SP}*(?P<pct>%)|{_SP}+(?P<unit>{unit_words})\b)", re.IGNORECASE)
+    # short abbreviations may also be glued to the number: '2,735km', '30cm', '5kg'
+    glued = _alternation([f for f, key in unit_forms.items() if units[key][0] in _GLUED_UNITS and f.isalpha() and len(f) <= 2])
+    unit_after = re.compile(rf"(?:{_SP}*(?P<pct>%)|{_SP}+(?P<unit>{unit_words})\b|(?P<glued>{glued})\b)", re.IGNORECASE)
     compound_after = re.compile(r"[-\u2010\u2011](?P<word>[a-z]+(?:[-\u2010\u2011][a-z]+)*)", re.IGNORECASE)
     scale_after = re.compile(
-        r"(?:(?P<glued>bn|mn|mln|tn|trn|m|k|b)\b|" + _SP + r"+(?P<word>thousand|million|billion|trillion|bn|mn|tn|m)\b)",
+        r"(?:(?P<glued>bn|mn|mln|mm|tn|trn|m|k|b)\b|" + _SP + r"+(?P<word>thousand|million|billion|trillion|bn|mn|tn|m)\b)",
         re.IGNORECASE,
     )
     time_after = re.compile(_SP + r"*(?:" + _alternation(words("time_words")) + r")(?![\w])", re.IGNORECASE)
@@ -328,7 +351,7 @@ def _build_grammar(folder: str) -> _Grammar:
 # =========================================================================== tokens
 _TOKEN = re.compile(
     r"(?P<num>\d[\d,.\u00a0\u2009\u202f]*\d|\d)(?P<numsuffix>[-\u2010\u2011][A-Za-z]+(?:[-\u2010\u2011][A-Za-z]+)*)?"
-    r"|(?P<word>[^\W\d_]+(?:['\u2019\-\u2010\u2011][^\W\d_]+)*)"
+    r"|(?P<word>(?:[A-Z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:['\u2019\-\u2010\u2011][^\W\d_]+)*)"  # 'U.S.' is one word
     r"|(?P<quote>[\u201c\u201d\"\u2018\u2019'\u00ab\u00bb])"
     r"|(?P<punct>[^\s\w])"
 )
@@ -365,8 +388,11 @@ def _tokens(text: str, start: int, limit: int = 110):
     return out
 
 
+_SEPARATORS = str.maketrans("", "", ",\u00a0\u2009\u202f\u2007 ")  # inside one number: '3,700', '3 700'
+
+
 def _parse_digits(s: str) -> float:
-    return float(re.sub(r"[,\u00a0\u2009\u202f\u2007 ]", "", s))
+    return float(s.translate(_SEPARATORS))
 
 
 # complexity: one branch per kind of number word (a, and, cardinal, hundred, scale, half)
