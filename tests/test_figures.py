@@ -615,3 +615,16 @@ def test_a_new_clause_keeps_its_own_noun():
     assert by_text["14"] == "votes" and by_text["97"] == "" and by_text["61"] == ""
     frame = extract_figures("Guards detained 60 fans and released 25.")
     assert frame["counted"].tolist() == ["fans", "fans"]
+
+
+@pytest.mark.parametrize("text, surface, measures", [
+    ("The talks lasted four days in all.", "four days", "days"),
+    ("The trail is 12 km from the car park.", "12 km", "km"),
+    ("She paid \u00a340 for the ticket.", "\u00a340", "GBP"),
+    ("Turnout reached 61% this year.", "61%", "percent"),
+    ("Officials counted 90 ballots by hand.", "90", "ballots"),
+    ("A third of the pupils were absent.", "A third", "pupils"),
+    ("The ferry carried 30 tonnes of grain.", "30 tonnes", "tonne"),
+])
+def test_measures_says_what_every_figure_counts_or_measures(text, surface, measures):
+    assert one(text, surface)["measures"] == measures

@@ -25,6 +25,7 @@ from .grammar import (
 FIGURE_COLUMNS = [
     "text", "start", "end", "value", "qualifier", "hedge", "unit", "unit_name", "currency",
     "scale", "low", "high", "conservative", "base_value", "counted", "counted_implied", "verb",
+    "measures",
 ]
 _APPROX_TOLERANCE = 0.10  # 'about 2,300' is read as 2,300 +/- 10 %
 
@@ -797,6 +798,21 @@ def _same_kind_of_event(a: str, b: str, g: _Grammar) -> bool:
     return ka is None or kb is None or ka == kb
 
 
+_PLURAL_UNITS = ("duration", "age")  # 'three days', 'aged 81 years': the unit in the plural
+
+
+def _measures(f: _Fig) -> str:
+    """What the figure counts or measures, in one column: the counted noun of a count (or of
+    a share: '5% of voters'), else the unit of a measurement ('days', 'km', 'USD')."""
+    counted = _strip_quotes(f.counted)
+    if f.unit == "count" or (counted and f.unit in _COUNTED_KEPT_UNITS):
+        return counted  # '26 protesters', '5% of voters': what is counted
+    name = f.currency or f.unit_name or f.unit
+    if f.unit in _PLURAL_UNITS and f.value != 1 and not name.endswith("s"):
+        return "centuries" if name == "century" else name + "s"
+    return name
+
+
 def extract_figures(text: str) -> pd.DataFrame:
     """Every figure in ``text``: one row each, columns ``FIGURE_COLUMNS``.
 
@@ -808,8 +824,10 @@ def extract_figures(text: str) -> pd.DataFrame:
     (ACLED-style: the figure itself, 12 for 'dozens'). ``base_value``: durations in days,
     distances in metres, weights in kg. ``counted``: what is counted ('armed criminals');
     ``counted_implied`` when it comes from an earlier figure ('... and 18 wounded'). ``verb``:
-    what happened to them ('killed'). Dates, years, ordinals, times, phone numbers, identifiers
-    and 'one' as a pronoun are not figures.
+    what happened to them ('killed'). ``measures``: one place that always says what the figure
+    counts or measures: the counted noun, else its unit ('days', 'km', 'USD', 'percent').
+    Dates, years, ordinals, times, phone numbers, identifiers and 'one' as a pronoun are not
+    figures.
     """
     if text is None:
         text = ""
@@ -823,7 +841,7 @@ def extract_figures(text: str) -> pd.DataFrame:
         rows.append((text[f.start:f.end], f.start, f.end, float(f.value), f.qualifier, f.hedge, f.unit,
                      f.unit_name, f.currency, float(f.scale), float(f.low), float(f.high),
                      float(f.conservative), float(base), _strip_quotes(f.counted),
-                     bool(f.counted_implied), f.verb))
+                     bool(f.counted_implied), f.verb, _measures(f)))
     if not rows:
         # a shallow copy: with copy-on-write (pandas 3) a change to it never reaches the cache
         return _empty_figures().copy(deep=False)
