@@ -128,7 +128,7 @@ answers: $(STAMP)
 # The book links to them under _build/html/handouts/; `make book` builds them first.
 .PHONY: handouts
 HANDOUTS_OUT := _build/html/handouts
-HANDOUTS_SRC := $(wildcard data/*.yml data/exercises/*.yml data/raw/* data/corpus/* src/lessons/*.py)
+HANDOUTS_SRC := $(wildcard data/*.yml data/exercises/*.yml data/raw/* data/corpus/* src/lessons/*.py src/lessons/*/*.py)
 
 handouts: $(HANDOUTS_OUT)/.built
 

@@ -562,5 +562,69 @@ def test_fast_frame_results_are_independent_frames():
     e["extra"] = 1
     again = extract_figures("Nothing to count.")
     assert list(again.columns) == list(figures.FIGURE_COLUMNS) and again.empty
+    a.index.name, a.columns.name = "row", "field"  # a frame's own labels, not shared with the next
+    c = extract_figures("About 30 sheep escaped.")
+    assert c.index.name is None and c.columns.name is None
     big = " ".join(f"{i + 2} sheep and {i + 3} goats." for i in range(40))  # more rows than the fast path takes
     assert len(extract_figures(big)) > figures._FAST_ROWS
+
+
+# --------------------------------------------------------------------------- issue 19 forms
+# Sentences written for these tests (none from a corpus), one per class of form.
+@pytest.mark.parametrize("text, surface, value, qualifier, unit, counted", [
+    ("Roughly two-and-a-half thousand fans queued overnight.", "two-and-a-half thousand", 2500, "approx", "count", "fans"),
+    ("Nearly four and a half million homes lost power.", "four and a half million", 4.5e6, "approx", "count", "homes"),
+    ("The fund closed at $320mm on Friday.", "$320mm", 3.2e8, "exact", "money", ""),
+    ("The bolt is 8mm wide.", "8mm", 8, "exact", "distance", None),
+    ("The village of Alder (2,150) voted on Sunday.", "2,150", 2150, "exact", "count", ""),
+    ("The canal (318km) opened in spring.", "318km", 318, "exact", "distance", None),
+    ("Approval sank to a new low (22%) in June.", "22%", 22, "exact", "percent", None),
+    ("Perhaps 300 residents signed the letter.", "Perhaps 300", 300, "approx", "count", "residents"),
+    ("Bookings are approaching 12 million nights a year.", "approaching 12 million", 1.2e7, "approx", "count", None),
+    ("Dozens of E.U. officials met in the capital.", "Dozens", None, "vague", "count", "E.U. officials"),
+    ("Thousands of Union dead were buried there.", "Thousands", None, "vague", "count", "Union dead"),
+    ("Paperback $9.99 Add to Cart", "$9.99", 9.99, "exact", "money", ""),
+])
+def test_issue_19_forms(text, surface, value, qualifier, unit, counted):
+    fig = one(text, surface)
+    assert (math.isnan(fig["value"]) if value is None else fig["value"] == pytest.approx(value))
+    assert (fig["qualifier"], fig["unit"]) == (qualifier, unit)
+    if counted is not None:
+        assert fig["counted"] == counted
+
+
+def test_approaching_is_just_below_the_figure():
+    fig = one("Attendance is approaching 50,000 this year.")
+    assert fig["low"] < 50_000 and fig["high"] == 50_000
+
+
+@pytest.mark.parametrize("text", [
+    "Quote form 44-QX when you write to the office.",
+    "Give the clerk reference number \u201c88215\u201d at the desk.",
+    "Her case has reference 55102 in the register.",
+])
+def test_reference_codes_are_not_figures(text):
+    assert extract_figures(text).empty, extract_figures(text)[["text", "value"]]
+
+
+def test_a_new_clause_keeps_its_own_noun():
+    """'..., then the assembly voted down 97 to 61': the tally of a new clause with its own verb
+    does not borrow the noun of the earlier figure; the same clause still may."""
+    frame = extract_figures("The council passed it by 14 votes to 3, then the assembly voted down 97 to 61.")
+    by_text = dict(zip(frame["text"], frame["counted"]))
+    assert by_text["14"] == "votes" and by_text["97"] == "" and by_text["61"] == ""
+    frame = extract_figures("Guards detained 60 fans and released 25.")
+    assert frame["counted"].tolist() == ["fans", "fans"]
+
+
+@pytest.mark.parametrize("text, surface, measures", [
+    ("The talks lasted four days in all.", "four days", "days"),
+    ("The trail is 12 km from the car park.", "12 km", "km"),
+    ("She paid \u00a340 for the ticket.", "\u00a340", "GBP"),
+    ("Turnout reached 61% this year.", "61%", "percent"),
+    ("Officials counted 90 ballots by hand.", "90", "ballots"),
+    ("A third of the pupils were absent.", "A third", "pupils"),
+    ("The ferry carried 30 tonnes of grain.", "30 tonnes", "tonne"),
+])
+def test_measures_says_what_every_figure_counts_or_measures(text, surface, measures):
+    assert one(text, surface)["measures"] == measures

@@ -1,0 +1,961 @@
+"""``extract_figures``: every figure in a text, its hedge, unit and what it counts."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..errors import LessonsDataError
+from .grammar import (
+    _SENTENCE_END,
+    _SP,
+    _Grammar,
+    _grammar,
+    _next_stop,
+    _parse_digits,
+    _parse_words,
+    _tokens,
+)
+
+FIGURE_COLUMNS = [
+    "text", "start", "end", "value", "qualifier", "hedge", "unit", "unit_name", "currency",
+    "scale", "low", "high", "conservative", "base_value", "counted", "counted_implied", "verb",
+    "measures",
+]
+_APPROX_TOLERANCE = 0.10  # 'about 2,300' is read as 2,300 +/- 10 %
+
+
+# =========================================================================== extraction
+@dataclass
+class _Fig:
+    start: int
+    end: int
+    value: float
+    qualifier: str = "exact"
+    hedge: str = ""
+    unit: str = "count"
+    unit_name: str = ""
+    currency: str = ""
+    scale: float = 1.0
+    low: float = math.nan
+    high: float = math.nan
+    conservative: float = math.nan
+    factor: float = 1.0
+    counted: str = ""
+    counted_implied: bool = False
+    verb: str = ""
+    kind: str = "digits"
+    np_end: int = -1  # where the counted phrase ends (for coordination)
+    compound: str = ""  # '30-member council': 'member'
+    tail: str = ""
+
+
+_YEAR_BEFORE = re.compile(r"\b(?:1[89]|20)\d\d(?:" + _SP + r"+(?:and|or|to)" + _SP + r"+|[\-\u2013/])$")
+_PREV_WORD = re.compile(r"([A-Za-z][A-Za-z.'\u2019#]*)" + _SP + r"*$")
+
+
+def _prev_word(text: str, pos: int) -> str:
+    m = _PREV_WORD.search(text, max(0, pos - 24), pos)
+    return m.group(1).lower() if m else ""
+
+
+_NEXT_WORD = re.compile(_SP + r"*([A-Za-z]+)")  # the word after a figure (used with a bounded window)
+_UNIT_GLUED = re.compile(r"(?i)(km|kg|m|mm|cm|ft|mi|h|hrs|s)\b")
+
+
+def _is_year(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
+    raw = text[s:e]
+    if not (len(raw) == 4 and raw.isdecimal()) or not (1000 <= value <= 2199):
+        return False
+    prev = _prev_word(text, s).rstrip(".,")
+    before = text[max(0, s - 3):s]
+    if prev in g.year_cues or before.endswith(("mid-", "mid\u2011")) or before.rstrip().endswith(","):
+        return True
+    # 'the 2019 election', '2019 and 2020', '2019-2020'
+    if (prev == "the" and 1900 <= value <= 2100) or _YEAR_BEFORE.search(text, max(0, s - 12), s):
+        return True
+    nxt = _NEXT_WORD.match(text, e, e + 30)
+    if nxt is None:
+        return True
+    word = nxt.group(1)
+    # '1500 people' counts; '1999 Kazakhstan', '2019 and', '2022 when' are years.
+    return word[0].isupper() or word.lower() in g.function
+
+
+# complexity: one test per date form ('5 January', 'January 5, 2022', 'May 5' but not 'may'), in order
+def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
+    if not math.isfinite(value) or value > 9999 or value != int(value):
+        return False
+    prev = _prev_word(text, s).rstrip(".")
+    if prev in g.months and value <= 31 or prev in g.months and 1000 <= value <= 2199:
+        return True
+    nxt = _NEXT_WORD.match(text, e, e + 20)
+    if nxt and nxt.group(1).lower().rstrip(".") in g.months and value <= 31 and not re.match(r"(?i)may\b", nxt.group(1)):
+        return True
+    if nxt and nxt.group(1).lower() == "may" and value <= 31 and re.match(_SP + r"*May\b", text[e:e + 10]):
+        return True
+    # 'January 5, 2022': the year after 'month day,'
+    if 1000 <= value <= 2199 and g.month_day_before.search(text, max(0, s - 20), s):
+        return True
+    return False
+
+
+_CODE_AFTER = re.compile(r"[-\u2010\u2011][A-Z]{1,3}\b")
+_OPEN_QUOTES = "\"'\u201c\u2018"
+
+
+def _is_identifier(text: str, s: int, e: int, g: _Grammar) -> bool:
+    before = text[max(0, s - 2):s]
+    if before[-1:].isalpha() or re.search(r"[A-Za-z][\-\u2010\u2011]$", before):
+        return True
+    after = text[e:e + 1]
+    if _CODE_AFTER.match(text, e, e + 6):
+        return True  # '7-JB', '12-C': a number with a code in capitals is a reference
+    q = s - 1 if s > 0 and text[s - 1] in _OPEN_QUOTES else s  # 'reference number "4471"'
+    prev = _prev_word(text, q)
+    if prev in g.id_cues and (prev.endswith(".") or prev in {"#"} or prev not in g.function):
+        # 'no. 5', 'flight 17', 'page 4' -- but 'number of' is not a cue without a following digit
+        return prev != "number" or bool(re.match(_SP + r"*$", text[q - 1:q]))
+    if before.endswith("#") or after == "#":
+        return True
+    return False
+
+
+_SCALE_WORDS = ("thousand", "million", "billion", "trillion")
+_SECOND_SCALE = re.compile(_SP + r"+(thousand|million|billion)\b", re.IGNORECASE)
+_TIMES_AS = re.compile(_SP + r"+times" + _SP + r"+(?:as|more|higher|larger|bigger|greater|less|smaller|the|over)\b", re.IGNORECASE)
+_TIMES = re.compile(_SP + r"+times")
+
+
+def _set_unit(fig: _Fig, unit: str, name: str, factor: float) -> None:
+    fig.unit, fig.unit_name, fig.factor = unit, name, factor
+    if unit == "money":
+        fig.currency = name
+
+
+def _scan_scale(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
+    """'2.3m', '5 million', 'a thousand million': multiply by the scale; new end."""
+    m = g.scale_after.match(text, e)
+    if not m:
+        return e
+    word = (m.group("glued") or m.group("word")).lower()
+    if word == "m" and m.group("glued") is None:
+        return e  # '5 m' with a space is metres; '2.3m' glued is million (news style).
+    if word == "mm" and not g.symbol_before.search(text[max(0, fig.start - 4):fig.start]):
+        return e  # '$145mm' is finance for million; '5mm' alone is millimetres
+    fig.scale = g.scales[word]
+    fig.value *= fig.scale
+    e = m.end()
+    if word in _SCALE_WORDS:
+        m2 = _SECOND_SCALE.match(text, e)
+        if m2:  # 'one hundred thousand million' is rare; 'a thousand million' = 1e9
+            fig.scale *= g.scales[m2.group(1).lower()]
+            fig.value *= g.scales[m2.group(1).lower()]
+            e = m2.end()
+    return e
+
+
+def _scan_compound(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
+    """A hyphenated word after the number: '180-day', '81-year-old', 'threefold' written
+    '3-fold', '20,000-strong', '30-member council'; new end."""
+    m = g.compound_after.match(text, e)
+    if not m:
+        return e
+    parts = re.split(r"[-\u2010\u2011]", m.group("word").lower())
+    head = parts[0]
+    if head in g.units or head.rstrip("s") in g.units:
+        unit, name, factor = g.units.get(head) or g.units[head.rstrip("s")]
+        if parts[1:2] == ["old"]:
+            fig.unit, fig.unit_name, fig.factor = "age", name, 1.0  # 81-year-old
+        else:
+            _set_unit(fig, unit, name, factor)
+        return m.end() if parts[1:2] in (["old"], ["long"], []) or len(parts) == 1 else m.start() + 1 + len(head)
+    if head == "fold":
+        fig.unit, fig.unit_name = "multiplier", "times"
+        return m.end()
+    if head == "strong":
+        return m.end()  # '20,000-strong army': a count of what follows
+    if head in ("odd", "plus", "ish"):
+        return e  # a trailing hedge, read by _scan_hedge_after
+    if head not in g.function and len(parts) == 1 and fig.unit == "count":
+        fig.compound = head  # '30-member council', 'a 12-storey block'
+        return m.end()
+    return e
+
+
+def _scan_unit(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
+    """'%', 'percent', 'km', 'pounds sterling' after the number, else a compound; new end."""
+    m = g.unit_after.match(text, e)
+    if not m:
+        return _scan_compound(text, fig, g, e)
+    if m.group("pct"):
+        fig.unit, fig.unit_name, fig.factor = "percent", "percent", 1.0
+    else:
+        word = re.sub(_SP + "+", " ", (m.group("unit") or m.group("glued")).lower())
+        key = g.unit_forms.get(word, word)
+        if key in g.units:
+            _set_unit(fig, *g.units[key])
+    return m.end()
+
+
+def _scan_hedge_after(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
+    """'500-odd', '100 or more', '40+': a hedge after the number; new end."""
+    m = g.hedge_after.match(text, e)
+    if not m:
+        return e
+    if m.group("plus"):
+        fig.hedge, fig.qualifier = (fig.hedge + " +").strip(), "at_least"
+        return e
+    word_key = re.sub(_SP + "+", " ", m.group("h").lower())
+    q = g.hedges.get((word_key, "after")) or g.hedges.get(("-" + word_key, "after"))
+    if q and not (word_key == "plus" and not re.match(r"[-\u2010\u2011]", text[e:e + 1])):
+        fig.hedge = (fig.hedge + " " + word_key).strip()
+        fig.qualifier = q
+        return m.end()
+    return e
+
+
+def _scan_right(text: str, fig: _Fig, g: _Grammar) -> int:
+    """Scale, units, hyphenated compounds and trailing hedges after the number; new end."""
+    e = fig.end
+    if fig.kind in ("digits", "word"):
+        e = _scan_scale(text, fig, g, e)
+    e = _scan_unit(text, fig, g, e)
+    e = _scan_hedge_after(text, fig, g, e)
+    # 'N times as many / more': a multiplier
+    if fig.unit == "count" and _TIMES_AS.match(text, e, e + 30):
+        fig.unit, fig.unit_name = "multiplier", "times"
+        e = _TIMES.match(text, e).end()
+    return e
+
+
+def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
+    """Currency symbols and hedges before the number; new start."""
+    s = fig.start
+    window_start = max(0, s - 36)
+    left = text[window_start:s]
+    m = g.symbol_before.search(left)
+    if m:
+        fig.unit, fig.unit_name, fig.currency, fig.factor = "money", g.symbols[m.group("sym")], g.symbols[m.group("sym")], 1.0
+        s = window_start + m.start("sym")
+        left = text[window_start:s]
+    m = g.hedge_prefix.search(left)
+    if m:
+        fig.hedge = m.group("h").lower()
+        fig.qualifier = g.hedges[(fig.hedge + "-", "prefix")]
+        return window_start + m.start("h")
+    m = g.hedge_before.search(left)
+    if m:
+        phrase = re.sub(_SP + "+", " ", m.group("h").lower())
+        if fig.qualifier == "range":  # 'some 30-45': the range already gives the bounds
+            fig.hedge = phrase
+        else:
+            fig.hedge = (phrase + (" " + fig.hedge if fig.hedge else "")).strip()
+            fig.qualifier = g.hedges[(phrase, "before")]
+        s = window_start + m.start("h")
+    return s
+
+
+_OF_DETERMINERS = frozenset({"the", "its", "their", "his", "her", "our", "these", "those", "all"})
+_OF_PRONOUNS = frozenset({"whom", "them", "which", "it", "us"})  # 'two of them': no noun follows
+_MORE_WORDS = ("more", "fewer", "additional", "further")  # '20 more people': the noun follows
+_JOINERS = ("and", "or", "&")
+_NEEDS_OF_KINDS = ("vague", "fraction", "mult")
+_NEEDS_OF_UNITS = ("percent", "fraction", "multiplier")
+_MAX_PHRASE_WORDS = 7
+
+
+def _is_content(tok, g: _Grammar) -> bool:
+    return tok[0] == "word" and tok[1].lower() not in g.function
+
+
+def _is_participle(word: str, g: _Grammar) -> bool:
+    low = word.lower()
+    return low in g.participles or (low.endswith("ed") and len(low) > 4)
+
+
+def _phrase_tokens(text: str, fig: _Fig) -> list:
+    """The tokens after the figure, past a possessive ("the 16-year-old's mother")."""
+    toks = _tokens(text, fig.end)
+    if len(toks) >= 2 and toks[0][0] == "quote" and toks[0][1] in "\u2019'" and toks[1][1].lower() == "s":
+        return toks[2:]
+    return toks
+
+
+def _after_of(toks: list) -> int:
+    """Where the noun starts after 'of' and its determiners ('dozens of the people'): 0 when the
+    phrase does not start with 'of', ``len(toks)`` after a pronoun ('two of them')."""
+    if not (toks and toks[0][0] == "word" and toks[0][1].lower() == "of"):
+        return 0
+    i = 1
+    while i < len(toks) and toks[i][0] == "word":
+        low = toks[i][1].lower()
+        if low in _OF_PRONOUNS:
+            return len(toks)
+        if low not in _OF_DETERMINERS:
+            break
+        i += 1
+    return i
+
+
+# One step of the noun phrase reads the token at ``i`` and says what to do with it:
+# 'word' (a word of the phrase), 'last' (its last word), 'keep' (a joining word kept inside it: 'members of',
+# 'and'), 'glue' (an apostrophe added to the last word), 'skip' (ignored) or 'stop'.
+def _step_quote(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
+    _, t, a, _ = toks[i]
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    # possessive after a plural: protesters' demands
+    if t in "\u2019'" and words and words[-1].lower().endswith("s") and nxt and _is_content(nxt, g) \
+            and text[a - 1:a].isalpha():
+        return "glue"
+    return "skip"
+
+
+def _step_num(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
+    # '70 24-hour checkpoints': skip the compound modifier
+    return "skip" if re.search(r"[-\u2010\u2011][A-Za-z]", toks[i][1]) and not words else "stop"
+
+
+def _step_punct(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
+    return "skip" if toks[i][1] in "-\u2010\u2011" and words else "stop"
+
+
+# complexity: one test per way a small word joins a noun phrase ('more', 'of', 'and'), in the order they apply
+def _step_function_word(toks: list, i: int, words: list, g: _Grammar) -> str:
+    low = toks[i][1].lower()
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if low in _MORE_WORDS and not words and nxt and _is_content(nxt, g):
+        return "skip"
+    if low == "of" and words and words[-1].lower() in g.partitive and nxt and (_is_content(nxt, g) or nxt[0] == "quote"):
+        return "keep"
+    if low in _JOINERS and words and nxt and _is_content(nxt, g) and not _is_participle(nxt[1], g):
+        after = toks[i + 2] if i + 2 < len(toks) else None
+        if not (after and after[0] == "num"):
+            return "keep"
+    return "stop"
+
+
+# complexity: one test per kind of word that ends a noun phrase (participle, -ing verb, time word), in order
+def _ends_phrase(toks: list, i: int, words: list, g: _Grammar) -> bool:
+    """A content word that is not part of the noun phrase: a verb or a time word."""
+    t = toks[i][1]
+    low = t.lower()
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if _is_participle(t, g):
+        if not (nxt and (_is_content(nxt, g) or (nxt[0] == "quote" and i + 2 < len(toks) and _is_content(toks[i + 2], g)))):
+            return True  # '18 killed in', '3,700 people arrested,'
+        if words and not low.endswith("ed"):
+            return True
+        if words and (words[-1].lower().endswith("s") or words[-1].lower() in g.plural_nouns):
+            return True  # after a plural head a participle is the verb: '1.2 million people needed aid'
+    if low.endswith("ing") and words and (nxt is None or (nxt[0] == "word" and nxt[1].lower() in g.function) or nxt[0] == "num"):
+        return True  # 'people protesting against' (but 'bitcoin mining')
+    return bool(g.time_cues.fullmatch(low)) or low in g.months
+
+
+def _proper_modifiers(words: list) -> bool:
+    """'U.S.', 'Iraqi': the phrase so far is a name used as an adjective (capitalised, not plural)."""
+    return bool(words) and all(w[:1].isupper() and not w.endswith("s") for w in words)
+
+
+def _step_word(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
+    if toks[i][1].lower() in g.function:
+        return _step_function_word(toks, i, words, g)
+    if not _ends_phrase(toks, i, words, g):
+        return "word"
+    if _is_participle(toks[i][1], g) and not toks[i][1].lower().endswith("ed") and _proper_modifiers(words):
+        return "last"  # 'Thousands of U.S. dead were buried': 'dead' is the noun, the phrase ends
+    return "stop"
+
+
+_STEPS = {"quote": _step_quote, "num": _step_num, "punct": _step_punct, "word": _step_word}
+
+
+def _noun_phrase(text: str, toks: list, i: int, g: _Grammar) -> tuple[list[str], int, int]:
+    """The words of the noun phrase from token ``i``: ``(words, next token, end of the last word)``
+    (end -1 when no word was taken)."""
+    words: list[str] = []
+    end_pos, n_words = -1, 0
+    while i < len(toks) and n_words < _MAX_PHRASE_WORDS:
+        action = _STEPS[toks[i][0]](text, toks, i, words, g)
+        if action == "stop":
+            break
+        if action == "glue":
+            words[-1] += toks[i][1]
+        elif action in ("keep", "word", "last"):
+            words.append(toks[i][1])
+        if action in ("word", "last"):
+            end_pos, n_words = toks[i][3], n_words + 1
+        i += 1
+        if action == "last":
+            break
+    return words, i, end_pos
+
+
+def _trimmed(words: list[str], fig: _Fig) -> list[str]:
+    """A phrase cannot end on 'and' or 'of'; 'N times' is a multiplier, not a count of times;
+    a price is followed by what it buys, not by a label in capitals."""
+    while words and words[-1].lower() in ("and", "or", "of", "&"):
+        words = words[:-1]
+    if words and fig.unit == "count" and words[0].lower() == "times":
+        return []
+    if words and fig.unit == "money" and words[0][:1].isupper():
+        return []  # '$6.20 Buy New': a label in capitals after a price, not what it pays for
+    return words
+
+
+def _verb_after(toks: list, j: int, words: list[str], g: _Grammar) -> str:
+    """The first word after the phrase, over auxiliaries and quote marks: a participle, or any
+    content word when the figure has no noun ('18 died')."""
+    while j < len(toks) and (toks[j][0] == "quote" or (toks[j][0] == "word" and toks[j][1].lower() in g.aux)):
+        j += 1
+    if j < len(toks) and toks[j][0] == "word":
+        w = toks[j][1].lower()
+        if _is_participle(w, g) or (not words and w not in g.function and not g.time_cues.fullmatch(w)):
+            return w
+    return ""
+
+
+def _verb_before(text: str, fig: _Fig, g: _Grammar) -> str:
+    """Passive or object: 'attacked by 20,000', 'detained about 2,300 people'."""
+    left = text[max(0, fig.start - 40):fig.start]
+    m = re.search(r"([A-Za-z]+)" + _SP + r"+(?:by" + _SP + r"+)?[\u201c\"\u2018']?$", left)
+    if m and _is_participle(m.group(1), g) and not re.fullmatch(g.reporting, m.group(1).lower()):
+        return m.group(1).lower()
+    return ""
+
+
+def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
+    """What the figure counts (the noun phrase after it) and what happened (the verb)."""
+    toks = _phrase_tokens(text, fig)
+    i = _after_of(toks)
+    needs_of = fig.kind in _NEEDS_OF_KINDS or fig.unit in _NEEDS_OF_UNITS
+    # a vague word takes its noun through 'of' only ('Thousands took to the streets')
+    if needs_of and fig.unit != "duration" and i == 0:
+        words, end_pos = [], -1
+    else:
+        words, i, end_pos = _noun_phrase(text, toks, i, g)
+    words = _trimmed(words, fig)
+    fig.counted = " ".join(words).strip(" -")
+    if fig.compound:
+        fig.counted = (fig.compound + " " + fig.counted).strip()
+    if not fig.counted and fig.unit == "count":
+        # 'the death toll rose to 42', 'put the number of dead at 230'
+        m = g.total_before.search(text, max(0, fig.start - 70), fig.start)
+        if m:
+            fig.counted = re.sub(_SP + "+", " ", m.group("noun").lower())
+    fig.np_end = end_pos if words else fig.end
+    fig.verb = _verb_after(toks, i, words, g) or _verb_before(text, fig, g)
+    stop = _next_stop(text, fig.np_end)
+    tail_end = len(text) if stop is None else stop
+    fig.tail = text[fig.np_end:min(tail_end, fig.np_end + 80)]
+
+
+def _bounds(fig: _Fig, g: _Grammar) -> None:
+    v = fig.value
+    q = fig.qualifier
+    if q == "vague":
+        return
+    if q == "exact":
+        fig.low = fig.high = v
+    elif q == "at_least":
+        fig.low, fig.high = v, math.inf
+    elif q == "at_most":
+        fig.low, fig.high = 0.0, v
+    elif q == "approx":
+        fig.low, fig.high = v * (1 - _APPROX_TOLERANCE), v * (1 + _APPROX_TOLERANCE)
+        if fig.hedge.lower() in g.below_hedges:
+            fig.high = v  # 'nearly 400': just under 400, never above
+    if q in ("exact", "at_least", "approx"):
+        fig.conservative = v
+    elif q == "range":
+        fig.conservative = fig.low
+
+
+def _make_digits(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'3,700', '2.5': a number in digits, unless it is an identifier, a date, a year or a time."""
+    s, e = m.start(), m.end()
+    raw = m.group()
+    value = _parse_digits(raw)
+    fig = _Fig(s, e, value, kind="digits")
+    # glued letters that are not a known suffix: an identifier (17A, 3G)
+    nxt = text[e:e + 4]
+    if nxt[:1].isascii() and nxt[:1].isalpha() and not g.scale_after.match(text, e) and not _UNIT_GLUED.match(nxt):
+        return None
+    if _is_identifier(text, s, e, g):
+        return None
+    if _is_date_part(text, s, e, value, g) or _is_year(text, s, e, value, g):
+        return None
+    if g.time_after.match(text, e) and value <= 24:
+        return None
+    return fig
+
+
+def _make_word(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'twenty-six', 'a million': a number in words; 'one' only before a noun or unit."""
+    s, e = m.start(), m.end()
+    raw = m.group()
+    low = raw.lower()
+    value = _parse_words(raw, g)
+    if value is None:
+        return None
+    fig = _Fig(s, e, value, kind="word")
+    if low.strip() == "one":
+        if g.one_after.match(text, e) or g.one_before.search(text[max(0, s - 20):s]):
+            return None
+        nxt = _tokens(text, e, 40)
+        first = nxt[0] if nxt else None
+        hyphen_unit = re.match(r"[-\u2010\u2011]([A-Za-z]+)", text[e:e + 20])
+        if hyphen_unit:
+            if hyphen_unit.group(1).lower() not in g.unit_forms:
+                return None  # 'one-off', 'one-sided'; but 'one-day', 'one-year-old'
+        elif first is None or first[0] != "word" or first[1].lower() in g.function:
+            # 'the one that', 'one, two': only a figure before a noun or unit
+            return None
+    if _is_date_part(text, s, e, value, g):
+        return None
+    return fig
+
+
+def _make_dozen(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'two dozen', 'half a dozen': twelve times the word before."""
+    s, e = m.start(), m.end()
+    low = m.group().lower()
+    parts = re.split(_SP + "+", low)
+    head = " ".join(parts[:-1])
+    if head in ("a", "an"):
+        mult = 1.0
+    elif head.startswith("half"):
+        mult = 0.5
+    elif re.fullmatch(r"\d+", head):
+        mult = float(head)
+    else:
+        mult = _parse_words(head, g) or 1.0
+    return _Fig(s, e, mult * 12, kind="word")
+
+
+# complexity: the English fraction forms ('half', 'a third', 'two-thirds', 'twenty-third') in one place
+def _make_fraction(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'a fifth of', 'two-thirds', 'half of': a fraction, not an ordinal ('a third term')."""
+    s, e = m.start(), m.end()
+    low = m.group().lower()
+    parts = re.split(r"[-\u2010\u2011]|" + _SP + "+", low)
+    if parts == ["half"]:
+        # 'half of', 'half the', 'by half', 'nearly half': a fraction; 'the second half' is not
+        after_ok = re.match(_SP + r"+(?:of|the|a|an|its|their|his|her|our|all|that|those|these)\b", text[e:e + 8], re.IGNORECASE)
+        before_ok = re.search(r"\b(?:by|in|than|nearly|almost|about|around|over|roughly|just|some|only)" + _SP + "+$", text[max(0, s - 12):s], re.IGNORECASE)
+        if not (after_ok or before_ok) or re.match(_SP + r"+a" + _SP + r"+dozen", text[e:e + 10], re.IGNORECASE):
+            return None
+        return _Fig(s, e, 0.5, unit="fraction", unit_name="fraction", kind="fraction")
+    num_word, den_word = " ".join(parts[:-1]), parts[-1]
+    den = g.fractions[den_word]
+    if num_word in ("a", "an", "one"):
+        num = 1.0
+        # 'a third of' / 'a fifth' is a fraction; 'a third term' is an ordinal
+        rest = re.match(_SP + r"*([A-Za-z]+)?", text[e:e + 20])
+        nxt_word = (rest.group(1) or "").lower() if rest else ""
+        if nxt_word and nxt_word not in g.function and den_word not in ("half", "halves"):
+            return None
+    elif re.fullmatch(r"\d+", num_word):
+        num = float(num_word)
+    else:
+        num = _parse_words(num_word, g)
+        if num is None:
+            return None
+        if not den_word.endswith("s") and num > 1 and den_word not in ("half",):
+            return None  # 'twenty-third', 'the twenty first' are ordinals
+    if num_word not in ("a", "an", "one") and not den_word.endswith(("s", "half")) and den_word != "half":
+        return None
+    return _Fig(s, e, num / den, unit="fraction", unit_name="fraction", kind="fraction")
+
+
+def _make_ratio(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'one in five', '3 out of 10'."""
+    s, e = m.start(), m.end()
+    low = m.group().lower()
+    a, b = re.split(_SP + r"+(?:in|out" + _SP + r"+of)" + _SP + "+", low)
+    va = _parse_digits(a) if a[0].isdigit() else _parse_words(a, g)
+    vb = _parse_digits(b) if b[0].isdigit() else _parse_words(b, g)
+    if not va or not vb or vb >= 1000 or va > vb:
+        return None  # '26 in 2019' is not a ratio
+    return _Fig(s, e, va / vb, unit="ratio", unit_name="ratio", kind="ratio")
+
+
+def _make_vague(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'dozens', 'a few hundred': no value, but a conservative reading and a top."""
+    s, e = m.start(), m.end()
+    low = m.group().lower()
+    key = re.sub(_SP + "+", " ", low)
+    scale, conservative, high = g.vague[key]
+    fig = _Fig(s, e, math.nan, qualifier="vague", hedge=key, kind="vague")
+    fig.low, fig.high, fig.conservative = conservative, high, conservative
+    return fig
+
+
+def _make_mult(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'threefold', 'doubled', 'twice as many': a multiplier ('hit twice' is a count)."""
+    s, e = m.start(), m.end()
+    low = m.group().lower()
+    prefix_word = re.split(r"[-\u2010\u2011]?fold", low)[0].strip("-\u2010\u2011 ") if "fold" in low else ""
+    if "fold" in low:
+        value = _parse_digits(prefix_word) if prefix_word[:1].isdigit() else _parse_words(prefix_word, g)
+        if value is None:
+            return None
+    else:
+        value = g.multipliers.get(low)
+        if value is None:
+            return None
+        if low == "twice" and not re.match(_SP + r"+(?:as|the|that|what|more|over|its|their|his|her)\b", text[e:e + 12], re.IGNORECASE):
+            fig = _Fig(s, e, 2.0, kind="word")  # 'hit twice': a count of times
+            fig.counted = "times"
+            return fig
+    return _Fig(s, e, float(value), unit="multiplier", unit_name="times", kind="mult")
+
+
+def _make_slash(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'3/4 of': a fraction ('24/7', '9/11' are not)."""
+    s, e = m.start(), m.end()
+    raw = m.group()
+    a, b = (float(x) for x in raw.split("/"))
+    if not 0 < a < b or not re.match(_SP + r"+of\b", text[e:e + 5]):
+        return None  # '24/7', '9/11 attacks', '7/1': not a fraction ('3/4 of' is)
+    return _Fig(s, e, a / b, unit="fraction", unit_name="fraction", kind="fraction")
+
+
+def _make_range(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """'between 10 and 20': a range (a span of years is not)."""
+    s, e = m.start(), m.end()
+    r1, r2 = m.group("r1"), m.group("r2")
+    v1 = _parse_digits(r1) if r1[0].isdigit() else _parse_words(r1, g)
+    v2 = _parse_digits(r2) if r2[0].isdigit() else _parse_words(r2, g)
+    if v1 is None or v2 is None or v1 >= v2 or (re.fullmatch(r"\d{4}", r1) and re.fullmatch(r"\d{4}", r2)):
+        return None  # 'between 2019 and 2022' is a span of years
+    fig = _Fig(s, e, v1, qualifier="range", hedge="between", kind="range")
+    fig.low, fig.high = v1, v2
+    return fig
+
+
+_MAKERS = {"digits": _make_digits, "word": _make_word, "dozen": _make_dozen, "fraction": _make_fraction, "ratio": _make_ratio, "vague": _make_vague, "mult": _make_mult, "slash": _make_slash, "range": _make_range}
+
+
+def _make(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """The figure a match of ``g.master`` stands for, or None when it is not a figure: one
+    small function per kind of match (the named group that matched)."""
+    maker = _MAKERS.get(m.lastgroup)
+    return maker(m, text, g) if maker is not None else None
+
+
+def _dash_range(text: str, fig: _Fig, g: _Grammar) -> None:
+    """'10-20 people', '10–20': a range with the second number as the top."""
+    m = re.match(r"[\u2013\-](\d{1,3}(?:,\d{3})*|\d+)\b(?![\-\u2010\u2011]?[A-Za-z])", text[fig.end:fig.end + 12])
+    if m and fig.kind == "digits" and fig.qualifier == "exact" and not re.match(r"\d{4}$", text[fig.start:fig.end]):
+        top = _parse_digits(m.group(1)) * fig.scale
+        if top > fig.value:
+            fig.qualifier, fig.hedge = "range", "-"
+            fig.low, fig.high = fig.value, top
+            fig.end += m.end()
+
+
+def _matches(text: str, g: _Grammar):
+    """Like ``g.master.finditer(text)``, but the full pattern is tried only where a figure
+    can start (``g.trigger``)."""
+    pos, n = 0, len(text)
+    while pos < n:
+        t = g.trigger.search(text, pos)
+        if t is None:
+            return
+        m = g.master.match(text, t.start())
+        if m is None or m.end() == m.start():
+            # a '(' or '+' that starts nothing: the number after it may ('(27%)', 'Bluefield (10,400)')
+            pos = t.start() + 1 if text[t.start()] in "(+" else t.end()
+            continue
+        yield m
+        pos = m.end()
+
+
+def _vague_unit(text: str, fig: _Fig, g: _Grammar) -> None:
+    """'a few hundred meters': a unit can follow a vague quantity too."""
+    um = g.unit_after.match(text, fig.end)
+    if um and um.group("unit"):
+        word = re.sub(_SP + "+", " ", um.group("unit").lower())
+        key = g.unit_forms.get(word, word)
+        if key in g.units:
+            fig.unit, fig.unit_name, fig.factor = g.units[key]
+            fig.end = um.end()
+
+
+def _is_age(text: str, fig: _Fig, g: _Grammar) -> bool:
+    """'aged 81', 'who is 81', 'Nazarbayev, 81,': a count that is a person's age."""
+    if not (fig.unit == "count" and fig.kind in ("digits", "word") and 1 <= fig.value <= 130):
+        return False
+    left = text[max(0, fig.start - 30):fig.start]
+    nxt = re.match(_SP + r"*([A-Za-z]+)", text[fig.end:fig.end + 20])
+    no_noun = nxt is None or nxt.group(1).lower() in g.function
+    return bool(g.age_before.search(left) and no_noun
+                or (re.search(r"[A-Za-z]{2,}," + _SP + "*$", left) and re.match(r",", text[fig.end:fig.end + 1])))
+
+
+_COUNTED_KEPT_UNITS = ("count", "percent", "fraction", "multiplier", "ratio")  # a counted noun set by _make stays
+
+
+def _read_figure(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
+    """One match of the grammar read out: its figure with the words around it, or None."""
+    fig = _make(m, text, g)
+    if fig is None:
+        return None
+    if fig.kind == "vague":
+        _vague_unit(text, fig, g)
+    else:
+        fig.end = _scan_right(text, fig, g)
+        if fig.kind == "digits":
+            _dash_range(text, fig, g)
+    fig.start = _scan_left(text, fig, g)
+    if _is_age(text, fig, g):
+        fig.unit, fig.unit_name = "age", "year"
+    _bounds(fig, g)
+    if not (fig.counted and (fig.unit in _COUNTED_KEPT_UNITS or fig.kind == "vague")):
+        _counted_phrase(text, fig, g)
+    return fig
+
+
+def _extract(text: str, g: _Grammar) -> list[_Fig]:
+    figs: list[_Fig] = []
+    last_end = 0
+    for m in _matches(text, g):
+        if m.lastgroup == "skip" or m.start() < last_end:
+            continue
+        fig = _read_figure(m, text, g)
+        if fig is None:
+            continue
+        figs.append(fig)
+        last_end = fig.end
+    _resolve_coordination(text, figs, g)
+    return figs
+
+
+_CLAUSE_MARKS = re.compile(r"[;:()\u2013\u2014]")
+_JUST_AND = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*(?:and|&)" + _SP + "+")
+_NOTHING_MORE = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*[.;]?\s*")
+
+
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _new_clause(between: str, g: _Grammar) -> bool:
+    """A comma, then a verb of its own: the words between two figures start a new clause."""
+    comma = between.rfind(",")
+    return comma >= 0 and any(_is_participle(w, g) for w in _LETTERS.findall(between, comma))
+
+
+def _borrow_noun(text: str, prev: _Fig, cur: _Fig, g: _Grammar) -> None:
+    """'26 armed criminals had been killed and 18 wounded': the 18 counts armed criminals too."""
+    if _new_clause(text[prev.np_end:cur.start], g):
+        return  # '40 senators, then the House rejected 105': a new clause with its own verb
+    if not cur.counted and prev.counted and cur.kind != "vague" and cur.unit == "count" \
+            and _same_kind_of_event(prev.verb, cur.verb, g):
+        cur.counted = prev.counted
+        cur.counted_implied = True
+
+
+def _share_across_and(prev: _Fig, cur: _Fig, g: _Grammar) -> None:
+    """'At least 26 protesters and 18 police officers have been killed': the hedge and the verb
+    apply to both."""
+    if not prev.verb and cur.verb:
+        prev.verb = cur.verb
+    if cur.qualifier == "exact" and prev.qualifier in ("at_least", "at_most", "approx") and prev.hedge:
+        cur.qualifier, cur.hedge = prev.qualifier, prev.hedge
+        _bounds(cur, g)
+
+
+def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
+    """Ellipsis and coordination inside one sentence, between figures of one unit.
+
+    '26 armed criminals had been killed and 18 wounded': the 18 counts armed criminals too.
+    'At least 26 protesters and 18 police officers have been killed': 'at least' and 'killed'
+    apply to both. 'dozens of protesters were killed, as well as 18 police': the 18 were killed.
+    """
+    for k in range(1, len(figs)):
+        prev, cur = figs[k - 1], figs[k]
+        between = text[prev.end:cur.start]
+        if _SENTENCE_END.search(between) or _CLAUSE_MARKS.search(between) or prev.unit != cur.unit:
+            continue
+        _borrow_noun(text, prev, cur, g)
+        if _JUST_AND.fullmatch(text, prev.np_end, cur.start):
+            _share_across_and(prev, cur, g)
+        if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(cur.tail or ""):
+            cur.verb = prev.verb
+
+
+def _same_kind_of_event(a: str, b: str, g: _Grammar) -> bool:
+    """May a figure with verb ``b`` borrow the noun of a figure with verb ``a``? Not when the
+    verbs report different kinds of event ('liquidated' / 'detained'): the people may differ."""
+    ka, kb = g.verb_class.get(a.lower()), g.verb_class.get(b.lower())
+    return ka is None or kb is None or ka == kb
+
+
+_PLURAL_UNITS = ("duration", "age")  # 'three days', 'aged 81 years': the unit in the plural
+
+
+def _measures(f: _Fig) -> str:
+    """What the figure counts or measures, in one column: the counted noun of a count (or of
+    a share: '5% of voters'), else the unit of a measurement ('days', 'km', 'USD')."""
+    counted = _strip_quotes(f.counted)
+    if f.unit == "count" or (counted and f.unit in _COUNTED_KEPT_UNITS):
+        return counted  # '26 protesters', '5% of voters': what is counted
+    name = f.currency or f.unit_name or f.unit
+    if f.unit in _PLURAL_UNITS and f.value != 1 and not name.endswith("s"):
+        return "centuries" if name == "century" else name + "s"
+    return name
+
+
+def extract_figures(text: str) -> pd.DataFrame:
+    """Every figure in ``text``: one row each, columns ``FIGURE_COLUMNS``.
+
+    ``text[start:end]`` is the figure as written, hedge and unit included ('more than 3,700',
+    '$200 million', '180-day'). ``value`` is normalised (3,700 -> 3700; 2.3m -> 2300000; a fifth
+    -> 0.2; 5% -> 5 with unit 'percent'), NaN for vague quantities ('dozens'). ``qualifier``:
+    exact, at_least, at_most, approx, vague, or range ('between 10 and 20'). ``low``/``high``:
+    what the figure allows; ``conservative``: the number a careful counter would record
+    (ACLED-style: the figure itself, 12 for 'dozens'). ``base_value``: durations in days,
+    distances in metres, weights in kg. ``counted``: what is counted ('armed criminals');
+    ``counted_implied`` when it comes from an earlier figure ('... and 18 wounded'). ``verb``:
+    what happened to them ('killed'). ``measures``: one place that always says what the figure
+    counts or measures: the counted noun, else its unit ('days', 'km', 'USD', 'percent').
+    Dates, years, ordinals, times, phone numbers, identifiers and 'one' as a pronoun are not
+    figures.
+    """
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise LessonsDataError(f"extract_figures: expected text (a string), got {type(text).__name__}")
+    g = _grammar()
+    rows = []
+    for f in _extract(text, g):
+        base = f.value * f.factor if not math.isnan(f.value) else math.nan
+        # Floats and bools cast here so pandas infers the right dtypes without an astype pass.
+        rows.append((text[f.start:f.end], f.start, f.end, float(f.value), f.qualifier, f.hedge, f.unit,
+                     f.unit_name, f.currency, float(f.scale), float(f.low), float(f.high),
+                     float(f.conservative), float(base), _strip_quotes(f.counted),
+                     bool(f.counted_implied), f.verb, _measures(f)))
+    if not rows:
+        # a shallow copy: with copy-on-write (pandas 3) a change to it never reaches the cache
+        return _empty_figures().copy(deep=False)
+    if len(rows) <= _FAST_ROWS:
+        return _small_figures_frame(rows)
+    return _figures_frame(rows)
+
+
+def _figures_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The general path: pandas infers every column's dtype from the rows."""
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
+_FAST_ROWS = 64  # up to this many figures (one sentence, a paragraph) the frame is built directly
+
+
+@lru_cache(maxsize=1)
+def _figure_layout() -> tuple:
+    """Made once: the column index, the text dtype pandas infers, and the column positions
+    of each fixed dtype (building these is most of the cost of a one-row frame)."""
+    text = pd.DataFrame([("x",)]).dtypes.iloc[0]
+    fixed: dict = {}
+    for k, name in enumerate(FIGURE_COLUMNS):
+        if name in _FIGURE_DTYPES:
+            fixed.setdefault(_FIGURE_DTYPES[name], []).append(k)
+    others = [k for k, name in enumerate(FIGURE_COLUMNS) if name not in _FIGURE_DTYPES]
+    return pd.Index(FIGURE_COLUMNS), text, {d: np.array(ks) for d, ks in fixed.items()}, others
+
+
+@lru_cache(maxsize=1)
+def _block_makers() -> tuple | None:
+    """pandas' block and manager constructors, or None when this pandas has other internals."""
+    try:
+        from pandas._libs.internals import BlockPlacement
+        from pandas.core.internals.blocks import new_block
+        from pandas.core.internals.managers import BlockManager
+    except ImportError:  # pragma: no cover - another pandas
+        return None
+    return BlockPlacement, new_block, BlockManager
+
+
+@lru_cache(maxsize=_FAST_ROWS)
+def _row_index(n: int) -> pd.RangeIndex:
+    """The row labels 0..n-1, made once per n; each frame gets a view of it."""
+    return pd.RangeIndex(n)
+
+
+def _frame_from_blocks(blocks: list, n: int, columns: pd.Index) -> pd.DataFrame:
+    """A DataFrame from ``(values, column positions)`` blocks that cover every column once.
+
+    The blocks are made right, so pandas' own checks are skipped (they cost more than the
+    extraction of one sentence); without its internals (another pandas) the public
+    ``create_dataframe_from_blocks`` does the same with the checks."""
+    makers = _block_makers()
+    if makers is None:  # pragma: no cover - another pandas
+        from pandas.api.internals import create_dataframe_from_blocks
+
+        return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n), columns=columns)
+    placement, new_block, manager_type = makers
+    made = tuple(new_block(v, placement(k), ndim=2) for v, k in blocks)
+    # views: a frame's own index objects (setting ``.name`` on one must not reach the next frame)
+    manager = manager_type(made, [columns.view(), _row_index(n).view()], verify_integrity=False)
+    return pd.DataFrame._from_mgr(manager, axes=manager.axes)
+
+
+@lru_cache(maxsize=1)
+def _string_template(text) -> object:
+    return pd.array(["x"], dtype=text)
+
+
+def _strings(flat: list, text) -> object:
+    """``pd.array(flat, dtype=text)``; when every value is already a ``str`` (as extraction
+    makes them) the values are stored as they are, without pandas checking each again."""
+    template = _string_template(text)
+    if hasattr(template, "_ndarray") and all(type(x) is str for x in flat):
+        return template._from_backing_data(np.array(flat, dtype=object))
+    return pd.array(flat, dtype=text)
+
+
+def _small_figures_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The same frame as :func:`_figures_frame`, built from its blocks with the dtypes known
+    in advance (numbers, flags) or decided as pandas decides them (a text column is ``str``
+    unless every value is None, then ``object``). A test checks both paths agree."""
+    columns, text, fixed, others = _figure_layout()
+    n = len(rows)
+    values = list(zip(*rows))
+    blocks = [(np.array([values[k] for k in ks], dtype=d), ks) for d, ks in fixed.items()]
+    texts, flat = [], []
+    for k in others:
+        v = values[k]
+        if all(x is None for x in v):
+            blocks.append((np.array([v], dtype=object), slice(k, k + 1)))
+        else:
+            texts.append(k)
+            flat.extend(v)
+    if texts:  # one conversion for every text column, then a view of its storage per column
+        strings = _strings(flat, text)
+        backing = getattr(strings, "_ndarray", None)
+        for i, k in enumerate(texts):
+            part = strings[i * n:(i + 1) * n] if backing is None else strings._from_backing_data(backing[i * n:(i + 1) * n])
+            blocks.append((part, slice(k, k + 1)))
+    return _frame_from_blocks(blocks, n, columns)
+
+
+_FIGURE_DTYPES = {"start": "int64", "end": "int64", "value": "float64", "low": "float64",
+                  "high": "float64", "conservative": "float64", "base_value": "float64",
+                  "scale": "float64", "counted_implied": "bool"}
+
+
+@lru_cache(maxsize=1)
+def _empty_figures() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series([], dtype=_FIGURE_DTYPES.get(name, "str")) for name in FIGURE_COLUMNS})
+
+
+def _strip_quotes(s: str) -> str:
+    return re.sub(r"^[\u201c\u201d\"\u2018'\s]+|[\u201c\u201d\"\u2018\u2019'\s,]+$", "", s)
+

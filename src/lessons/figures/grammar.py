@@ -1,0 +1,441 @@
+"""The grammar of figures: number words, scales, hedges, units and vague quantities, compiled
+once from the data files (``data/figures/``) into regular expressions, plus the tokenizer and
+the number parsers the extraction uses."""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import LessonsDataError
+from ..paths import data_dir
+from .claims import _folder, _read_csv, _read_yaml
+
+QUALIFIERS = ("exact", "at_least", "at_most", "approx", "vague", "range")
+
+# Spaces the articles really contain: ordinary, no-break (U+00A0), thin (U+2009), narrow
+# no-break (U+202F), figure space (U+2007), punctuation space (U+2008), hair space (U+200A).
+_SP = "[ \t\u00a0\u2009\u202f\u2007\u2008\u200a]"
+_JOIN = rf"(?:{_SP}+|[-\u2010\u2011])"  # words of one number joined by spaces or a hyphen
+_GLUED_UNITS = ("distance", "weight")  # units whose abbreviations are written glued: '2,735km'
+_GROUP_SEP = "[,\u00a0\u2009\u202f\u2007]"  # thousands separators inside one number
+
+
+def _alternation(phrases) -> str:
+    """A regex alternation, longest phrase first, spaces matching any space character."""
+    parts = []
+    for p in sorted(set(phrases), key=len, reverse=True):
+        parts.append(re.escape(p).replace(r"\ ", _SP + "+"))
+    return "|".join(parts)
+
+
+def _trie(words) -> str:
+    """A regex for a set of words, factored by common prefixes so that the regex engine
+    follows one branch per letter instead of trying every word in turn (much faster)."""
+    tree: dict = {}
+    for w in set(words):
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(tree)
+
+
+def _float(value: str, path: Path, line: int, field: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise LessonsDataError(f"{path}, line {line}: field '{field}' must be a number, got {value!r}") from None
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    """Everything compiled from the data files, built once."""
+
+    cardinals: dict
+    scales: dict
+    fractions: dict
+    multipliers: dict
+    months: frozenset
+    year_cues: frozenset
+    id_cues: frozenset
+    function: frozenset
+    aux: frozenset
+    participles: frozenset
+    partitive: frozenset
+    hedges: dict  # (phrase, position) -> qualifier
+    vague: dict  # phrase -> (scale, conservative, high)
+    units: dict  # word -> (unit, unit_name, factor)
+    unit_forms: dict  # written form -> key of units
+    symbols: dict  # symbol -> code
+    master: re.Pattern
+    total_before: re.Pattern
+    plural_nouns: frozenset
+    month_day_before: re.Pattern
+    trigger: re.Pattern
+    hedge_before: re.Pattern
+    hedge_after: re.Pattern
+    hedge_prefix: re.Pattern
+    symbol_before: re.Pattern
+    unit_after: re.Pattern
+    compound_after: re.Pattern
+    scale_after: re.Pattern
+    time_after: re.Pattern
+    one_after: re.Pattern
+    one_before: re.Pattern
+    age_before: re.Pattern
+    time_cues: re.Pattern
+    reporting: str
+    verb_class: dict  # verb -> kind of event ('harm', 'custody'), from lexicon 'verb_classes'
+    below_hedges: frozenset  # estimates that sit just under the number ('nearly 400')
+
+
+def _grammar(folder: str | None = None) -> _Grammar:
+    """The compiled grammar of ``folder`` (default: the data folder), built once per folder.
+    ``_grammar()`` and ``_grammar(None)`` share one cache entry (lru_cache alone would key them
+    apart and build the grammar twice)."""
+    return _build_grammar(str(Path(folder)) if folder else _default_folder())
+
+
+_FOLDER_MEMO: dict = {}  # $LESSONS_DATA -> (the lexicon.yml that decides, was it there, str(_folder()))
+
+
+def _default_folder() -> str:
+    """``str(_folder())``, remembered per ``$LESSONS_DATA`` and checked again with one stat per
+    call (whether the data folder's ``figures/lexicon.yml`` is there decides ``_folder()``):
+    building the paths cost more than reading the figures of a short sentence."""
+    env = os.environ.get("LESSONS_DATA")
+    memo = _FOLDER_MEMO.get(env)
+    if memo is not None and os.path.exists(memo[0]) == memo[1]:
+        return memo[2]
+    lexicon = str(data_dir() / "figures" / "lexicon.yml")
+    present = os.path.exists(lexicon)
+    _FOLDER_MEMO[env] = (lexicon, present, str(_folder()))
+    return _FOLDER_MEMO[env][2]
+
+
+_LEXICON_GROUPS = ("cardinals", "scales", "fractions", "multipliers", "months", "year_cues",
+                   "identifier_cues", "function_words", "auxiliaries", "participles",
+                   "partitive_heads", "time_words", "one_pronoun", "age_cues", "time_cues",
+                   "reporting_verbs", "dozen", "total_nouns", "plural_nouns")
+
+
+def _check_lexicon(lex: dict, lex_path: Path) -> None:
+    """Every group is there with a rationale, and every entry is text (YAML reads a bare on/no as a bool)."""
+    for group in _LEXICON_GROUPS:
+        if group not in lex:
+            raise LessonsDataError(f"{lex_path}: group '{group}' is missing")
+        if not str(lex[group].get("rationale", "")).strip():
+            raise LessonsDataError(f"{lex_path}: group '{group}' has no rationale")
+
+    for group, entry in lex.items():
+        items = entry.get("words") if isinstance(entry, dict) else None
+        items = list(items) if isinstance(items, (list, dict)) else []
+        for key in ("before", "after"):
+            items += list(entry.get(key) or []) if isinstance(entry, dict) else []
+        bad = [w for w in items if not isinstance(w, str)]
+        if bad:
+            raise LessonsDataError(f"{lex_path}: group '{group}' has non-text entries {bad!r} "
+                                   "(YAML reads on/off/yes/no as true/false: put them in quotes)")
+
+
+def _read_hedges(root: Path) -> tuple[dict, frozenset]:
+    """``hedges.csv``: (phrase, position) -> qualifier, and the hedges that sit just below the number."""
+    hedge_path = root / "hedges.csv"
+    hedges = {}
+    below: set = set()  # 'side: below': 'nearly 400' is just under 400, never above
+    for line, row in enumerate(_read_csv(hedge_path, ("phrase", "position", "qualifier", "rationale")), start=2):
+        if row["qualifier"] not in QUALIFIERS:
+            raise LessonsDataError(f"{hedge_path}, line {line}: qualifier {row['qualifier']!r} is not one of {', '.join(QUALIFIERS)}")
+        if row["position"] not in ("before", "after", "prefix"):
+            raise LessonsDataError(f"{hedge_path}, line {line}: position must be before, after or prefix")
+        hedges[(row["phrase"].lower(), row["position"])] = row["qualifier"]
+        if (row.get("side") or "").strip() == "below":
+            below.add(row["phrase"].lower().strip("-"))
+    return hedges, frozenset(below)
+
+
+def _read_vague(root: Path) -> dict:
+    """``vague.csv``: phrase -> (scale, conservative, high)."""
+    vague_path = root / "vague.csv"
+    vague = {}
+    for line, row in enumerate(_read_csv(vague_path, ("phrase", "scale", "conservative", "high", "rationale")), start=2):
+        vague[row["phrase"].lower()] = (
+            _float(row["scale"], vague_path, line, "scale"),
+            _float(row["conservative"], vague_path, line, "conservative"),
+            _float(row["high"], vague_path, line, "high"),
+        )
+    return vague
+
+
+def _read_units(root: Path) -> dict:
+    """``units.csv``: word -> (unit, unit_name, factor)."""
+    unit_path = root / "units.csv"
+    units = {}
+    for line, row in enumerate(_read_csv(unit_path, ("word", "unit", "unit_name", "factor", "rationale")), start=2):
+        units[row["word"].lower()] = (row["unit"], row["unit_name"], _float(row["factor"], unit_path, line, "factor"))
+    return units
+
+
+def _master_pattern(cardinals: dict, fractions: dict, vague: dict) -> re.Pattern:
+    """Every form a figure takes, one named group per kind (the ``kind`` of ``_make``), plus
+    the things that look like numbers but are not (dates, times, phone numbers, codes)."""
+    card = _alternation(cardinals)
+    small = rf"(?:(?:{card})(?:[-\u2010\u2011]|{_SP}+)(?:{card})|{card})"  # twenty-six, twenty six
+    hundred = rf"(?:(?:a|an|{small}){_SP}+hundred(?:{_SP}+(?:and{_SP}+)?{small})?|{small})"
+    big_scale = "thousand|million|billion|trillion"
+    wordnum = (rf"(?:(?:a|an)(?={_SP}+(?:{big_scale}|hundred|dozen)\b)|{hundred})"
+               rf"(?:{_SP}+(?:{big_scale})(?:,?{_SP}+(?:and{_SP}+)?{hundred}(?!{_SP}+(?:{big_scale}|hundred)\b))?)*"
+               rf"(?:{_JOIN}and{_JOIN}a{_JOIN}half)?")  # 'two and a half', 'three-and-a-half'
+    dozen = rf"(?:half{_SP}+a|a|an|{small}|\d+){_SP}+dozen"
+    frac_words = _alternation(fractions)
+    fraction = (rf"(?:a|an|one|{small}|\d+)(?:[-\u2010\u2011]|{_SP}+)(?:{frac_words})"
+                rf"|half\b")
+    digits = (rf"\d{{1,3}}(?:{_GROUP_SEP}\d{{3}})+(?!\d)(?:\.\d+)?"
+              rf"|\d{{1,3}}(?: \d{{3}})+(?![\d,.\u2009\u00a0]\d)"  # 3 700 (plain spaces, European style)
+              rf"|\d+(?:\.\d+)?")
+    ratio = rf"(?:{small}|\d+){_SP}+(?:in|out{_SP}+of){_SP}+(?:{small}|\d+)\b"
+    vague_alt = _alternation(vague)
+    mult = (rf"(?:{small}|\d+(?:\.\d+)?)[-\u2010\u2011]?fold\b"
+            rf"|(?:doubl|tripl|quadrupl|quintupl|halv)(?:ed|ing|es)\b|twice\b|thrice\b")
+    rng = rf"between{_SP}+(?P<r1>{digits}|{small}){_SP}+and{_SP}+(?P<r2>{digits}|{small})\b"
+    skip = "|".join([
+        r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?",  # ISO dates
+        r"\d{1,2}/\d{1,2}/\d{2,4}",  # 07/01/2022
+        r"\d{1,2}:\d{2}(?::\d{2})?(?:" + _SP + r"*(?:[ap]\.?m\.?|GMT|UTC)\b)?",  # 18:30
+        r"\d{1,2}\.\d{2}" + _SP + r"*[ap]\.?m\.?",  # 10.30pm
+        r"\d{1,2}" + _SP + r"*(?:a\.m\.|p\.m\.|[ap]m\b)",  # 3pm, 9 a.m.
+        r"\d+(?:st|nd|rd|th)\b",  # ordinals 10th, 21st
+        r"['\u2019]?\d{2}s\b|\d{4}s\b",  # the 1990s, the '90s
+        r"\+\d{1,3}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,4}){2,}",  # +7 727 258 3434
+        r"\(\d{2,5}\)" + _SP + r"?\d{3,4}[ \-]?\d{3,4}",  # (01) 234 5678
+        r"\d{3}[\-.]\d{3}[\-.]\d{4}",  # 555-123-4567
+        r"\d{2,5}[ \-]\d{3,4}[ \-]\d{4}\b",  # 020 7946 0958
+        r"[A-Za-z]+[\-\u2010\u2011]?\d+(?:[A-Za-z\d\-]*)",  # MH17, COVID-19, F-16, G20
+        r"\d+[A-Za-z]+\d[A-Za-z\d]*",  # 4G5, 3D2 (digits and letters mixed)
+    ])
+    master = re.compile(
+        rf"(?P<skip>(?<![\w.,]){'(?:' + skip + ')'})"
+        r"|(?P<slash>(?<![\w/.])\d{1,3}/\d{1,3}(?![\w/]))"
+        rf"|(?P<range>\b{rng})"
+        rf"|(?P<vague>\b(?:{vague_alt})\b)"
+        rf"|(?P<ratio>\b{ratio})"
+        rf"|(?P<dozen>\b{dozen}\b)"
+        rf"|(?P<fraction>\b(?:{fraction})\b)"
+        rf"|(?P<mult>\b(?:{mult}))"
+        rf"|(?P<word>\b{wordnum}\b)"
+        rf"|(?P<digits>(?<![\w.])(?:{digits}))",
+        re.IGNORECASE,
+    )
+    return master
+
+
+def _trigger_pattern(cardinals: dict, multipliers: dict, fractions: dict, vague: dict) -> re.Pattern:
+    # Where a figure can start: a digit, a currency sign or '+' before a digit, or one of a few
+    # words. Only there is the full pattern tried, so long texts are scanned quickly.
+    firsts = set(cardinals) | set(multipliers) | {"half", "between", "twice", "thrice"}
+    firsts |= {p.split()[0] for p in vague if not p.startswith(("a ", "an "))}
+    a_next = set(fractions) | {"few", "couple", "handful", "dozen", "hundred", "thousand", "million", "billion", "trillion"}
+    initials = "".join(sorted({w[0] for w in firsts} | {"a"}))
+    return re.compile(
+        r"(?=[\d+(" + initials + initials.upper() + r"])"
+        r"(?:(?<![\w.,])\d|[+(]\d|\b(?:" + _trie(firsts) + r")\b"
+        r"|\ban?(?=" + _SP + r"+(?:" + _trie(a_next) + r")\b))",
+        re.IGNORECASE,
+    )
+
+
+def _hedge_patterns(hedges: dict, symbols: dict) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """Hedges before, after and glued before a number, and currency symbols before it."""
+    hedge_before = re.compile(
+        r"(?:^|(?<=\W))(?P<h>" + _alternation([p for (p, pos) in hedges if pos == "before"]) + r")"
+        + _SP + r"+(?:a" + _SP + r"+total" + _SP + r"+of" + _SP + r"+)?[$£€¥₸₽₹]?$",
+        re.IGNORECASE,
+    )
+    hedge_after = re.compile(
+        r"(?:[-\u2010\u2011]|" + _SP + r"*)(?P<h>" + _alternation([p.lstrip("-") for (p, pos) in hedges if pos == "after" and p != "plus"])
+        + r"|plus)\b|(?P<plus>\+)",
+        re.IGNORECASE,
+    )
+    hedge_prefix = re.compile(r"(?:^|(?<=\W))(?P<h>" + _alternation([p.rstrip("-") for (p, pos) in hedges if pos == "prefix"]) + r")[-\u2010\u2011]$", re.IGNORECASE)
+    symbol_before = re.compile(r"(?:^|(?<=[^\w$]))(?P<sym>" + _alternation(symbols) + r")" + _SP + r"?$")
+    return hedge_before, hedge_after, hedge_prefix, symbol_before
+
+
+def _unit_forms(units: dict) -> dict:
+    """Every written form of a unit -> its entry in units.csv (plurals: 'pounds sterling')."""
+    unit_forms = {}  # every written form -> its entry in units.csv ('pounds sterling' -> 'pound sterling')
+    for w, (unit, _, _) in units.items():
+        unit_forms[w] = w
+        if unit != "percent" and w[-1:] not in ("%", "s"):
+            first, _, rest = w.partition(" ")
+            unit_forms[w + "s"] = w
+            unit_forms[w[:-1] + "ies" if w.endswith("y") and not w.endswith("ey") else w + "s"] = w
+            if rest:
+                unit_forms[f"{first}s {rest}"] = w
+    return unit_forms
+
+
+# complexity: builds the grammar record: one comprehension per word list of the lexicon
+@lru_cache(maxsize=4)
+def _build_grammar(folder: str) -> _Grammar:
+    root = Path(folder)
+    lex_path = root / "lexicon.yml"
+    lex = _read_yaml(lex_path) or {}
+    _check_lexicon(lex, lex_path)
+
+    def words(group):
+        return [str(w).lower() for w in lex[group]["words"]]
+
+    cardinals = {str(k).lower(): float(v) for k, v in lex["cardinals"]["words"].items()}
+    scales = {str(k): float(v) for k, v in lex["scales"]["words"].items()}
+    fractions = {str(k).lower(): float(v) for k, v in lex["fractions"]["words"].items()}
+    multipliers = {str(k).lower(): float(v) for k, v in lex["multipliers"]["words"].items()}
+
+    hedges, below = _read_hedges(root)
+    vague = _read_vague(root)
+    units = _read_units(root)
+    symbols = {row["symbol"]: row["code"] for row in _read_csv(root / "currency_symbols.csv", ("symbol", "code", "rationale"))}
+    master = _master_pattern(cardinals, fractions, vague)
+    trigger = _trigger_pattern(cardinals, multipliers, fractions, vague)
+    hedge_before, hedge_after, hedge_prefix, symbol_before = _hedge_patterns(hedges, symbols)
+    unit_forms = _unit_forms(units)
+    unit_words = _alternation([f for f in unit_forms if f != "%"])
+    # short abbreviations may also be glued to the number: '2,735km', '30cm', '5kg'
+    glued = _alternation([f for f, key in unit_forms.items() if units[key][0] in _GLUED_UNITS and f.isalpha() and len(f) <= 2])
+    unit_after = re.compile(rf"(?:{_SP}*(?P<pct>%)|{_SP}+(?P<unit>{unit_words})\b|(?P<glued>{glued})\b)", re.IGNORECASE)
+    compound_after = re.compile(r"[-\u2010\u2011](?P<word>[a-z]+(?:[-\u2010\u2011][a-z]+)*)", re.IGNORECASE)
+    scale_after = re.compile(
+        r"(?:(?P<glued>bn|mn|mln|mm|tn|trn|m|k|b)\b|" + _SP + r"+(?P<word>thousand|million|billion|trillion|bn|mn|tn|m)\b)",
+        re.IGNORECASE,
+    )
+    time_after = re.compile(_SP + r"*(?:" + _alternation(words("time_words")) + r")(?![\w])", re.IGNORECASE)
+    one = lex["one_pronoun"]
+    one_after = re.compile(_SP + r"*(?:" + _alternation([str(w) for w in one["after"]]) + r")\b", re.IGNORECASE)
+    one_before = re.compile(r"(?:^|(?<=\W))(?:" + _alternation([str(w) for w in one["before"]]) + r")" + _SP + r"+$", re.IGNORECASE)
+    age_before = re.compile(r"(?:^|(?<=\W))(?:" + _alternation([str(w) for w in lex["age_cues"]["before"]]) + r")" + _SP + r"+$", re.IGNORECASE)
+    time_cues = re.compile(r"\b(?:" + _alternation(words("time_cues")) + r")\b", re.IGNORECASE)
+    return _Grammar(
+        cardinals=cardinals, scales=scales, fractions=fractions, multipliers=multipliers,
+        months=frozenset(words("months")), year_cues=frozenset(words("year_cues")),
+        id_cues=frozenset(words("identifier_cues")), function=frozenset(words("function_words")),
+        aux=frozenset(words("auxiliaries")), participles=frozenset(words("participles")),
+        partitive=frozenset(words("partitive_heads")), hedges=hedges, vague=vague, units=units, unit_forms=unit_forms,
+        symbols=symbols, master=master, trigger=trigger,
+        total_before=re.compile(r"\b(?P<noun>" + _alternation(words("total_nouns")) + r")\b[^.;:!?\n]{0,40}?\b(?:at|to|of|was|is|were|are|reached|hit|topped|passed|stood" + _SP + r"+at|rose" + _SP + r"+to|climbed" + _SP + r"+to)" + _SP + r"+$", re.IGNORECASE),
+        plural_nouns=frozenset(words("plural_nouns")),
+        month_day_before=re.compile(r"\b(?:" + _alternation(words("months")) + r")\.?" + _SP + r"+\d{1,2}," + _SP + r"*$", re.IGNORECASE), hedge_before=hedge_before, hedge_after=hedge_after,
+        hedge_prefix=hedge_prefix, symbol_before=symbol_before, unit_after=unit_after,
+        compound_after=compound_after, scale_after=scale_after, time_after=time_after,
+        one_after=one_after, one_before=one_before, age_before=age_before, time_cues=time_cues,
+        reporting=_alternation(words("reporting_verbs")),
+        verb_class={str(w).lower(): str(kind) for kind, ws in ((lex.get("verb_classes") or {}).get("words") or {}).items()
+                    for w in ws},
+        below_hedges=below,
+    )
+
+
+# =========================================================================== tokens
+_TOKEN = re.compile(
+    r"(?P<num>\d[\d,.\u00a0\u2009\u202f]*\d|\d)(?P<numsuffix>[-\u2010\u2011][A-Za-z]+(?:[-\u2010\u2011][A-Za-z]+)*)?"
+    r"|(?P<word>(?:[A-Z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:['\u2019\-\u2010\u2011][^\W\d_]+)*)"  # 'U.S.' is one word
+    r"|(?P<quote>[\u201c\u201d\"\u2018\u2019'\u00ab\u00bb])"
+    r"|(?P<punct>[^\s\w])"
+)
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s+[A-Z\"'\u201c\u2018(]|\s*$)|\n")
+
+
+@lru_cache(maxsize=8)
+def _sentence_stops(text: str) -> tuple[int, ...]:
+    """Where every ``_SENTENCE_END`` match in ``text`` starts (each match is independent of
+    where a search begins, so this list answers every search at once)."""
+    return tuple(m.start() for m in _SENTENCE_END.finditer(text))
+
+
+def _next_stop(text: str, pos: int) -> int | None:
+    """``_SENTENCE_END.search(text, pos).start()`` in O(log n), or None: many figures in one
+    long sentence would otherwise each scan to its end (quadratic)."""
+    stops = _sentence_stops(text)
+    i = bisect.bisect_left(stops, pos)
+    return stops[i] if i < len(stops) else None
+
+
+def _tokens(text: str, start: int, limit: int = 110):
+    """Tokens of text[start:start+limit], within one line, as (kind, text, abs_start, abs_end)."""
+    out = []
+    stop = min(len(text), start + limit)
+    newline = text.find("\n", start, stop)
+    if newline >= 0:
+        stop = newline
+    for m in _TOKEN.finditer(text, start, stop):
+        kind = m.lastgroup if m.lastgroup != "numsuffix" else "num"
+        if m.group("num") is not None:
+            kind = "num"
+        out.append((kind, m.group(), m.start(), m.end()))
+    return out
+
+
+_SEPARATORS = str.maketrans("", "", ",\u00a0\u2009\u202f\u2007 ")  # inside one number: '3,700', '3 700'
+
+
+def _parse_digits(s: str) -> float:
+    return float(s.translate(_SEPARATORS))
+
+
+# complexity: one branch per kind of number word (a, and, cardinal, hundred, scale, half)
+def _parse_words(s: str, g: _Grammar) -> float | None:
+    """'two hundred and fifty thousand' -> 250000; 'twenty-six' -> 26; 'a million' -> 1e6."""
+    tokens = re.split(r"[\s\u00a0\u2009\u202f\-\u2010\u2011,]+", s.lower().strip())
+    total, current, seen = 0.0, 0.0, False
+    half = False
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t in ("a", "an"):
+            current = current or 1.0
+            if i + 2 < len(tokens) + 1 and i >= 1 and tokens[i - 1] == "and" and i + 1 < len(tokens) and tokens[i + 1] == "half":
+                half = True
+                i += 2
+                continue
+        elif t == "and":
+            pass
+        elif t in g.cardinals:
+            current += g.cardinals[t]
+            seen = True
+        elif t == "hundred":
+            current = (current or 1.0) * 100
+            seen = True
+        elif t in ("thousand", "million", "billion", "trillion"):
+            total += (current or 1.0) * g.scales[t]
+            current = 0.0
+            seen = True
+        elif t == "half":
+            half = True
+        elif t:
+            return None
+        i += 1
+    if not seen:
+        return None
+    if half:
+        # 'two and a half million': the half belongs to the last unit before the scale.
+        if current:
+            current += 0.5
+        else:
+            # 'two million and a half' is rare; 'two and a half' -> 2.5 handled above
+            total += 0.5
+    return total + current
+
+
