@@ -115,7 +115,7 @@ def test_grammar_data_file_errors_name_the_field(tmp_path):
 
 # --------------------------------------------------------------------------- who informs
 def test_attributions_match_figures_on_the_articles():
-    """text.attributions is the grammar figures.attributions uses (so figures can switch)."""
+    """figures.attributions is the text layer's grammar with the figures folder's reporting verbs."""
     from lessons import figures
 
     n = 0

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import LessonsDataError
+from ..text import SPACE
 from ..paths import data_dir
 from .claims import _folder, _read_csv, _read_yaml
 
@@ -19,7 +20,7 @@ QUALIFIERS = ("exact", "at_least", "at_most", "approx", "vague", "range")
 
 # Spaces the articles really contain: ordinary, no-break (U+00A0), thin (U+2009), narrow
 # no-break (U+202F), figure space (U+2007), punctuation space (U+2008), hair space (U+200A).
-_SP = "[ \t\u00a0\u2009\u202f\u2007\u2008\u200a]"
+_SP = SPACE  # the one space class (lessons.text)
 _JOIN = rf"(?:{_SP}+|[-\u2010\u2011])"  # words of one number joined by spaces or a hyphen
 _GLUED_UNITS = ("distance", "weight")  # units whose abbreviations are written glued: '2,735km'
 _GROUP_SEP = "[,\u00a0\u2009\u202f\u2007]"  # thousands separators inside one number
