@@ -74,6 +74,7 @@ student-book: $(STAMP) $(NPM_STAMP) handouts
 	$(BIN)/python _ext/student_edition.py --build .
 
 test: $(STAMP) $(NPM_STAMP) $(CHROMIUM)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Live notebooks: JupyterLab 4 with the MyST renderer, from the same .venv (issue 15). It serves

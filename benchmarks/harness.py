@@ -13,8 +13,8 @@ import hashlib
 import math
 import random
 import re
-import sys
 import statistics
+import sys
 import time
 import tracemalloc
 from difflib import SequenceMatcher

@@ -277,7 +277,7 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
     elif len(reuse) >= 2:
         ns = sorted(reuse)
         g = reuse[ns[-1]]["seconds"] / reuse[ns[0]]["seconds"]
-        rows.append((f"reuse: 800 articles ≤10× the time of 100", f"only {ns[0]}→{ns[-1]} measured in this run: {g:.1f}× for {ns[-1] / ns[0]:.0f}× the articles", "n/a"))
+        rows.append(("reuse: 800 articles ≤10× the time of 100", f"only {ns[0]}→{ns[-1]} measured in this run: {g:.1f}× for {ns[-1] / ns[0]:.0f}× the articles", "n/a"))
     stress = [r for r in helpers.get("reuse_corpora", []) if r["corpus"] == "stress"]
     if stress:
         by_n = {r["articles"]: r for r in stress}

@@ -1,8 +1,6 @@
 """lessons.charts: every builder returns a titled chart with a description, in Okabe-Ito
 colours, and meaning that does not rest on colour alone."""
 
-import altair as alt
-import pandas as pd
 import pytest
 from IPython.display import HTML
 

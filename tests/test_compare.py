@@ -365,6 +365,7 @@ def test_synonym_file_rejects_a_term_under_two_concepts(tmp_path, monkeypatch):
 
 def test_data_files_have_a_source_or_rationale_for_every_entry():
     import csv
+
     import yaml
 
     folder = data_dir() / "compare"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lessons import check as chk, compare, corpus, figures, language
+from lessons import check as chk
+from lessons import compare, corpus, figures, language
 from lessons.datafiles import articles, claims, counters, elements, exercises, lexicon, read, tables
 from lessons.errors import LessonsDataError
 

@@ -13,8 +13,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from lessons import corpus, evidence
 
 ROOT = Path(__file__).resolve().parents[1]

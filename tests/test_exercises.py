@@ -565,7 +565,8 @@ def test_quiz_js_checks_exactly_like_python():
 
 # ------------------------------------------------------------------ properties (hypothesis)
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 ANY_TEXT = st.text(min_size=1, max_size=80).filter(lambda s: s.strip())
 RESPONSES = st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=30),

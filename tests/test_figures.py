@@ -14,7 +14,12 @@ from lessons import figures
 from lessons.corpus import load_articles
 from lessons.errors import LessonsDataError
 from lessons.figures import (
-    FIGURE_COLUMNS, attributions, compare_figures, counting_body, extract_figures, figures_table,
+    FIGURE_COLUMNS,
+    attributions,
+    compare_figures,
+    counting_body,
+    extract_figures,
+    figures_table,
 )
 
 

@@ -17,9 +17,9 @@ import secrets
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 import textwrap
 import time
+from pathlib import Path
 
 import nbformat
 import pytest

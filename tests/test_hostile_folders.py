@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from lessons import check as chk, corpus
+from lessons import check as chk
+from lessons import corpus
 from lessons.errors import LessonsDataError
 
 ROOT = Path(__file__).resolve().parents[1]

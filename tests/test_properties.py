@@ -16,11 +16,10 @@ import html
 import json
 import os
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lessons.errors import LessonsDataError

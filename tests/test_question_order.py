@@ -20,7 +20,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup

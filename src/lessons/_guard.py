@@ -113,7 +113,8 @@ _UNBOUNDED = 10  # a repeat allowing more than this many copies counts as unboun
 
 
 def _walk(items, inside_repeat: bool) -> str | None:
-    from re import _constants as C, _parser as P  # the stdlib's own parser: the exact syntax `re` uses
+    from re import _constants as C  # the stdlib's own parser: the exact syntax `re` uses
+    from re import _parser as P
 
     for op, av in items:
         if op in (C.GROUPREF, C.GROUPREF_EXISTS):

@@ -36,7 +36,8 @@ import snowballstemmer
 from rapidfuzz import fuzz
 
 from lessons import _yaml
-from lessons.datafiles import elements as elements_file, tables
+from lessons.datafiles import elements as elements_file
+from lessons.datafiles import tables
 from lessons.datafiles.read import stamp
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
@@ -44,7 +45,7 @@ from lessons.text import SEGMENT_BREAK, SPACE_CHARS, TOKEN, is_heading, sentence
 
 __all__ = [
     "shared_passages",
-    "find_reuse",
+    "find_reuse",  # noqa: F822 (imported on first use by __getattr__: lessons.reuse imports compare)
     "passage_agencies",
     "group_quotes",
     "quote_similarity",

@@ -18,14 +18,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import _guard, _yaml, text as _text
+from . import _guard, _yaml
+from . import text as _text
 from .datafiles import articles as articles_file
 from .datafiles.read import stamp as read_stamp
 from .errors import LessonsDataError, text_arg
 from .paths import data_dir
-from .text import CLOSE_DOUBLE as _CLOSE_DOUBLE, CLOSE_SINGLE as _CLOSE_SINGLE
-from .text import OPEN_DOUBLE as _OPEN_DOUBLE, OPEN_SINGLE as _OPEN_SINGLE
-from .text import SPACE as _SPACE, sentences  # noqa: F401  (sentences: part of this module's API)
+from .text import CLOSE_DOUBLE as _CLOSE_DOUBLE
+from .text import CLOSE_SINGLE as _CLOSE_SINGLE
+from .text import OPEN_DOUBLE as _OPEN_DOUBLE
+from .text import OPEN_SINGLE as _OPEN_SINGLE
+from .text import SPACE as _SPACE
+from .text import sentences  # noqa: F401  (part of this module's API: corpus.sentences)
 
 # The articles.yml fields and their rules: lessons.datafiles.articles
 METADATA_FILE, RAW_FOLDER = articles_file.METADATA_FILE, articles_file.RAW_FOLDER

@@ -24,14 +24,16 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from types import SimpleNamespace
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
 from lessons import _guard, _yaml
-from lessons.datafiles import lexicon as lexicon_file, reference_terms as reference_file, tables
+from lessons.datafiles import lexicon as lexicon_file
+from lessons.datafiles import reference_terms as reference_file
+from lessons.datafiles import tables
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
 from lessons.text import SPACE_CHARS, sentence_rows

@@ -8,7 +8,6 @@ assert on the record, so a failure names the page and the exact problem.
 from __future__ import annotations
 
 import functools
-import json
 import threading
 import time
 import urllib.error
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
 
 import yaml
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import WARNING, Entry, Problem, FileReport, did_you_mean
+from .read import WARNING, Entry, FileReport, Problem, did_you_mean
 
 METADATA_FILE = "articles.yml"
 RAW_FOLDER = "raw"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import REGEX_FIX, Entry, Problem, FileReport, did_you_mean
+from .read import REGEX_FIX, Entry, FileReport, Problem, did_you_mean
 
 FILE = "figures/claims.yml"
 REQUIRED = ("claim", "label", "unit", "rules", "rationale")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import REGEX_FIX, Problem, FileReport
+from .read import REGEX_FIX, FileReport, Problem
 
 FILE = "figures/counters.csv"
 COLUMNS = ("pattern", "counter", "kind", "rationale")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import Entry, Problem, FileReport, did_you_mean
+from .read import Entry, FileReport, Problem, did_you_mean
 
 FILE = "compare/elements.yml"
 REQUIRED = ("id", "label", "signals", "rationale")

@@ -19,7 +19,7 @@ import yaml
 
 from ..paths import REPO_ROOT
 from . import read
-from .read import Problem, FileReport
+from .read import FileReport, Problem
 
 FOLDER = "exercises"
 TYPES = ("choice", "multi", "numeric", "words", "text")

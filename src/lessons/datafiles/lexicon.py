@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import REGEX_FIX, WARNING, Problem, FileReport
+from .read import REGEX_FIX, WARNING, FileReport, Problem
 
 FILE = "language/lexicon.csv"
 CATEGORIES = ("label", "euphemism", "attribution", "intensifier", "distancing", "descriptor", "comment")

@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import _guard
 from . import read
 from .lexicon import POS, term_key
-from .read import Problem, FileReport
+from .read import FileReport, Problem
 
 FILE = "language/reference_terms.csv"
 COLUMNS = ("term", "group", "pos", "forms", "loaded", "rationale")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import read
-from .read import Problem, FileReport
+from .read import FileReport, Problem
 
 
 def _parse(path: Path, required, filled, allowed, nonempty, one_of=None) -> tuple[list, list[Problem]]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import _yaml
-from ..datafiles import claims as claims_file, counters as counters_file, tables
+from ..datafiles import claims as claims_file
+from ..datafiles import counters as counters_file
+from ..datafiles import tables
 from ..paths import REPO_ROOT, data_dir
 
 

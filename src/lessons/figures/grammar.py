@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import LessonsDataError
-from ..text import SPACE
 from ..paths import data_dir
+from ..text import SPACE
 from .claims import _folder, _read_csv, _read_yaml
 
 QUALIFIERS = ("exact", "at_least", "at_most", "approx", "vague", "range")
