@@ -21,6 +21,7 @@ import pandas as pd
 from . import _guard, _yaml
 from . import text as _text
 from .datafiles import articles as articles_file
+from .datafiles.read import cached as read_cached
 from .datafiles.read import stamp as read_stamp
 from .errors import LessonsDataError, text_arg
 from .paths import data_dir
@@ -53,9 +54,13 @@ class _Rule:
 _read_yaml = _yaml.read_file  # one reader for every data file
 
 
-@lru_cache(maxsize=None)
 def _boilerplate_rules(folder: str) -> tuple[_Rule, ...]:
-    path = Path(folder) / "corpus" / "boilerplate.yml"
+    """The boilerplate rules of a rules folder, cached by the file's (path, mtime, size)."""
+    return _boilerplate_file(Path(folder) / "corpus" / "boilerplate.yml")
+
+
+@read_cached()
+def _boilerplate_file(path: Path) -> tuple[_Rule, ...]:
     rules = []
     for i, entry in enumerate(_read_yaml(path) or []):
         for pattern in entry.get("patterns", []):
@@ -67,9 +72,13 @@ def _boilerplate_rules(folder: str) -> tuple[_Rule, ...]:
     return tuple(rules)
 
 
-@lru_cache(maxsize=None)
 def _agency_patterns(folder: str) -> tuple[tuple[str, re.Pattern], ...]:
-    path = Path(folder) / "corpus" / "agencies.yml"
+    """(name, pattern) per agency of a rules folder, cached by the file's (path, mtime, size)."""
+    return _agency_file(Path(folder) / "corpus" / "agencies.yml")
+
+
+@read_cached()
+def _agency_file(path: Path) -> tuple[tuple[str, re.Pattern], ...]:
     return tuple((e["name"], re.compile("|".join(e["patterns"]))) for e in _read_yaml(path) or [])
 
 
@@ -350,7 +359,9 @@ def _load(folder: str, stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
 
 def _corpus(path=None):
     folder = Path(path) if path is not None else data_dir()
-    files = [folder / METADATA_FILE, *sorted((folder / RAW_FOLDER).glob("*"))]
+    # the cleaning rules too: a changed boilerplate.yml cleans the articles again
+    files = [folder / METADATA_FILE, *sorted((folder / RAW_FOLDER).glob("*")),
+             Path(_rules_folder()) / "corpus" / "boilerplate.yml"]
     stamp = tuple(read_stamp(f) for f in files)  # (path, mtime, size): a changed file is read again
     return _load(str(folder.resolve()), stamp)
 
@@ -510,27 +521,35 @@ def quotes(text: str) -> pd.DataFrame:
     is one passage. ``speaker`` is who the text says is speaking, when it says so; 'he'/'she'
     are resolved to the last named speaker.
     """
-    return _quotes_frame(text_arg(text, "quotes"), _rules_folder()).copy()
+    folder = _rules_folder()
+    return _quotes_frame(text_arg(text, "quotes"), folder, _attribution_stamp(folder)).copy()
 
 
 _QUOTE_COLUMNS = ["start", "end", "text", "speaker", "mark", "nested", "n_words", "closed"]
 
 
+def _attribution_stamp(folder: str) -> tuple:
+    """(path, mtime, size) of the folder's attribution grammar: part of the quotation caches'
+    key, so a changed ``attribution.yml`` finds the speakers again."""
+    return read_stamp(Path(folder) / "corpus" / "attribution.yml")
+
+
 @lru_cache(maxsize=512)
-def _quotes_frame(text: str, folder: str) -> pd.DataFrame:
+def _quotes_frame(text: str, folder: str, rules: tuple = ()) -> pd.DataFrame:
     """quotes() for one text and rules folder, cached: several helpers (figures, language,
     compare) and the chapters look up the quotations of the same bodies again and again."""
-    return pd.DataFrame(list(_quote_rows(text, folder)), columns=_QUOTE_COLUMNS)
+    return pd.DataFrame(list(_quote_rows(text, folder, rules)), columns=_QUOTE_COLUMNS)
 
 
 def quote_rows(text: str) -> tuple[dict, ...]:
     """The rows of :func:`quotes` as dicts, cached (for helpers that need no DataFrame, such as
     ``lessons.language``); shared between callers: do not change them."""
-    return _quote_rows(text_arg(text, "quote_rows"), _rules_folder())
+    folder = _rules_folder()
+    return _quote_rows(text_arg(text, "quote_rows"), folder, _attribution_stamp(folder))
 
 
 @lru_cache(maxsize=1024)
-def _quote_rows(text: str, folder: str) -> tuple[dict, ...]:
+def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
     paragraphs = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
     found: list[dict] = []
     carry: dict | None = None  # a double quotation continuing from the previous paragraph

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import _yaml
+from .datafiles.read import stamp as read_stamp
 from .errors import LessonsDataError, text_arg
 from .paths import REPO_ROOT, data_dir
 
@@ -287,7 +288,7 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=4)
-def _grammar(folder: str) -> Grammar:
+def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.yml's (path, mtime, size)
     lists = _read_lists(folder)
     speech = _alternation(lists["speech_verbs"])
     participles = _alternation(lists["participles"])
@@ -357,7 +358,8 @@ def _grammar(folder: str) -> Grammar:
 
 def grammar(folder: str | Path | None = None) -> Grammar:
     """The compiled attribution grammar of a rules folder (default: the shipped data)."""
-    return _grammar(str(Path(folder) if folder is not None else _rules_folder()))
+    folder = str(Path(folder) if folder is not None else _rules_folder())
+    return _grammar(folder, read_stamp(Path(folder) / "corpus" / "attribution.yml"))  # a changed file is read again
 
 
 # --------------------------------------------------------------------------- who speaks

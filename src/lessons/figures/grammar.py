@@ -104,11 +104,31 @@ class _Grammar:
     below_hedges: frozenset  # estimates that sit just under the number ('nearly 400')
 
 
+# The files the grammar is compiled from: its cache is keyed by each one's (path, mtime, size).
+GRAMMAR_FILES = ("lexicon.yml", "hedges.csv", "vague.csv", "units.csv", "currency_symbols.csv")
+
+
 def _grammar(folder: str | None = None) -> _Grammar:
-    """The compiled grammar of ``folder`` (default: the data folder), built once per folder.
-    ``_grammar()`` and ``_grammar(None)`` share one cache entry (lru_cache alone would key them
-    apart and build the grammar twice)."""
-    return _build_grammar(str(Path(folder)) if folder else _default_folder())
+    """The compiled grammar of ``folder`` (default: the data folder), built once per version of
+    its files: the key is every file's (path, modification time, size), so another folder
+    (``use_folder``, ``$LESSONS_DATA``) or a file changed in place is compiled again.
+    ``_grammar()`` and ``_grammar(None)`` share one cache entry."""
+    root = str(Path(folder)) if folder else _default_folder()
+    return _build_grammar(os.path.abspath(root), _stamps(root))
+
+
+def _stamps(root: str) -> tuple:
+    """(modification time, size) of each grammar file, None for a missing one (its reader then
+    says so). One ``os.stat`` per file: this runs once per call of ``extract_figures``."""
+    out = []
+    for name in GRAMMAR_FILES:
+        try:
+            st = os.stat(os.path.join(root, name))
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_mtime_ns, st.st_size))
+    return tuple(out)
 
 
 _FOLDER_MEMO: dict = {}  # $LESSONS_DATA -> (the lexicon.yml that decides, was it there, str(_folder()))
@@ -292,7 +312,7 @@ def _unit_forms(units: dict) -> dict:
 
 # complexity: builds the grammar record: one comprehension per word list of the lexicon
 @lru_cache(maxsize=4)
-def _build_grammar(folder: str) -> _Grammar:
+def _build_grammar(folder: str, stamps: tuple = ()) -> _Grammar:  # stamps: part of the key only
     root = Path(folder)
     lex_path = root / "lexicon.yml"
     lex = _read_yaml(lex_path) or {}
