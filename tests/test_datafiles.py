@@ -13,7 +13,8 @@ import pytest
 
 from lessons import check as chk
 from lessons import compare, corpus, figures, language
-from lessons.datafiles import articles, claims, counters, elements, exercises, lexicon, read, tables
+from lessons import tables as tables_module
+from lessons.datafiles import articles, claims, counters, elements, exercises, lexicon, limits, read, tables, voice
 from lessons.errors import LessonsDataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,8 +83,52 @@ def _claim_kebab(f):
     return f / claims.FILE, lambda: figures.load_claims(str(f / claims.FILE)), "is not kebab-case"
 
 
+def _shipped(f, name: str) -> Path:
+    """A copy of the book's data file ``name`` in the folder ``f`` (to break)."""
+    target = f / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "data" / name, target)
+    return target
+
+
+def _voice_rules(path: Path):
+    return language._voice_rules(*language._stamp(path))
+
+
+def _voice_limit_not_a_number(f):
+    path = _shipped(f, voice.FILE)
+    _replace(path, "max_words: 6", "max_words: many")
+    return path, lambda: _voice_rules(path), "max_words must be a whole number from 1 to 20"
+
+
+def _voice_word_not_text(f):
+    path = _shipped(f, voice.FILE)
+    _replace(path, "verbs: [called,", "verbs: [no, called,")
+    return path, lambda: _voice_rules(path), "naming.verbs holds False, which is not a word"
+
+
+def _voice_section_missing(f):
+    path = _shipped(f, voice.FILE)
+    _replace(path, "according_to:\n", "according:\n")
+    return path, lambda: _voice_rules(path), "section according_to is missing"
+
+
+def _limits_text_and_article(f):
+    path = _shipped(f, limits.FILE)
+    _replace(path, "- text: ", "- article: republished\n  text: ")
+    return path, lambda: tables_module.limits_table(corpus.load_articles(), path), "give either 'text', or 'article' and 'find'"
+
+
+def _limits_unknown_field(f):
+    path = _shipped(f, limits.FILE)
+    _replace(path, "  reader: ", "  reeder: ")
+    return path, lambda: tables_module.limits_table(corpus.load_articles(), path), "unknown field 'reeder'"
+
+
 CASES = [_cumulative_text, _element_unknown_field, _counter_bad_regex, _lexicon_bad_category,
-         _lexicon_unknown_column, _article_translated, _article_duplicate_key, _claim_kebab]
+         _lexicon_unknown_column, _article_translated, _article_duplicate_key, _claim_kebab,
+         _voice_limit_not_a_number, _voice_word_not_text, _voice_section_missing,
+         _limits_text_and_article, _limits_unknown_field]
 
 
 @pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__.strip("_"))
@@ -113,6 +158,8 @@ def test_a_good_file_loads_and_has_no_problems():
     assert counters.problems(EXAMPLE / counters.FILE) == [] and len(counters.load(EXAMPLE / counters.FILE)) == 5
     assert articles.problems(EXAMPLE) == [] and len(articles.load(EXAMPLE)) == 3
     assert exercises.problems(ROOT / "data" / "exercises") == []
+    assert voice.problems(ROOT / "data" / voice.FILE) == [] and set(voice.SECTIONS) <= set(voice.load(ROOT / "data" / voice.FILE))
+    assert limits.problems(ROOT / "data" / limits.FILE) == [] and len(limits.load(ROOT / "data" / limits.FILE)) >= 1
 
 
 def test_problems_lists_every_problem_load_raises_the_first(tmp_path):

@@ -508,7 +508,7 @@ def test_voice_rules_file_is_checked(tmp_path, monkeypatch):
         (tmp_path / "language" / name).write_bytes((L.data_dir() / "language" / name).read_bytes())
     (tmp_path / "language" / "voice.yml").write_text("naming: {verbs: [called]}\nreporting: {reason: x, verbs: [said]}\n")
     monkeypatch.setenv("LESSONS_DATA", str(tmp_path))
-    with pytest.raises(LessonsDataError, match=r"voice.yml: section 'naming' needs a mapping with a 'reason'"):
+    with pytest.raises(LessonsDataError, match=r"voice.yml, line 1, section naming, field reason: section naming has no reason"):
         L.find_loaded_terms("Police said thugs attacked and critics called them bandits.")
 
 

@@ -260,7 +260,7 @@ def test_limits_table_keeps_what_the_prose_says(articles):
 @pytest.mark.parametrize("text, message", [
     ("[1, 2", "not valid YAML"),
     ("{a: 1}", "expected a list"),
-    ("- text: hello\n", "needs 'reader'"),
+    ("- text: hello\n", "no reader"),
     ("- text: hi\n  article: a\n  find: x\n  reader: r\n", "either 'text'"),
     ("- reader: r\n", "either 'text'"),
 ])

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _guard
-from .datafiles import articles, claims, counters, elements, lexicon
+from .datafiles import articles, claims, counters, elements, lexicon, limits, voice
 from .datafiles.read import ERROR, WARNING, Problem, problems_table
 from .errors import LessonsDataError
 from .paths import REPO_ROOT
@@ -42,6 +42,8 @@ OPTIONAL_FILES = {
     counters.FILE: "counter(s)",
     elements.FILE: "coverage element(s)",
     lexicon.FILE: "lexicon addition(s)",
+    limits.FILE: "word-list limit passage(s)",
+    voice.FILE: "voice rule section(s)",
 }
 _BOOK_LEXICON = SHIPPED_DATA / lexicon.FILE
 # How each optional file is checked: (path, folder) -> (how many entries, every problem)
@@ -50,6 +52,8 @@ _SURVEYS = {
     counters.FILE: counters.survey,
     elements.FILE: elements.survey,
     lexicon.FILE: lambda path, folder: lexicon.survey(path, folder, book=_BOOK_LEXICON),
+    limits.FILE: limits.survey,
+    voice.FILE: voice.survey,
 }
 
 

@@ -34,6 +34,7 @@ from lessons import _guard, _yaml
 from lessons.datafiles import lexicon as lexicon_file
 from lessons.datafiles import reference_terms as reference_file
 from lessons.datafiles import tables
+from lessons.datafiles import voice as voice_file
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
 from lessons.text import SPACE_CHARS, sentence_rows
@@ -430,10 +431,7 @@ def _voice_rules_path() -> Path:
 
 
 def _words_alt(words, path: Path, field: str) -> str:
-    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
-        raise LessonsDataError(f"{path}: field '{field}' must be a non-empty list of words")
-    if len(words) > 500 or any(len(w) > 60 for w in words):
-        raise LessonsDataError(f"{path}: field '{field}': at most 500 entries of at most 60 characters")
+    """A regex alternation of a word list checked by ``lessons.datafiles.voice``."""
     parts = sorted({w.strip().casefold() for w in words}, key=len, reverse=True)
     return "|".join(r"\s++".join(re.escape(x) for x in w.split()) for w in parts)
 
@@ -450,20 +448,9 @@ class _VoiceRules:
 @lru_cache(maxsize=8)
 def _voice_rules(path: str, mtime: float, size: int) -> _VoiceRules:
     p = Path(path)
-    data = _yaml.read_file(p)
-    if not isinstance(data, dict):
-        raise LessonsDataError(f"{p}: need a mapping with naming, reporting and according_to")
-    for key in ("naming", "reporting", "according_to"):
-        if not isinstance(data.get(key), dict) or not str(data[key].get("reason", "")).strip():
-            raise LessonsDataError(f"{p}: section '{key}' needs a mapping with a 'reason'")
+    data = voice_file.load(p)  # the file's rules: lessons.datafiles.voice (same as `lessons check`)
     nm, rp, ac = data["naming"], data["reporting"], data["according_to"]
-    try:
-        n_words = int(nm.get("max_words", 6))
-        n_subj = int(rp.get("max_subject_words", 6))
-    except (TypeError, ValueError):
-        raise LessonsDataError(f"{p}: max_words and max_subject_words must be whole numbers") from None
-    if not (1 <= n_words <= 20 and 1 <= n_subj <= 20):
-        raise LessonsDataError(f"{p}: max_words and max_subject_words must be between 1 and 20")
+    n_words, n_subj = nm["max_words"], rp["max_subject_words"]
     verbs = _words_alt(nm["verbs"], p, "naming.verbs")
     passive = _words_alt(nm["passive"], p, "naming.passive")
     nots = _words_alt(nm.get("not_followed_by") or ["\u0000"], p, "naming.not_followed_by")

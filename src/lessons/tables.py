@@ -686,21 +686,11 @@ def variant_values(variants: pd.DataFrame, articles: pd.DataFrame, groups: dict,
 WRITTEN = "Written for this book"
 
 
-def _limit_entries(path) -> list[dict]:
-    from lessons._yaml import read_file
-    from lessons.errors import LessonsDataError
+def _limit_entries(path) -> tuple[dict, ...]:
+    """The passages of limits.yml, checked by ``lessons.datafiles.limits`` (as ``lessons check`` does)."""
+    from lessons.datafiles import limits as limits_file
 
-    data = read_file(path)
-    if not isinstance(data, list):
-        raise LessonsDataError(f"{path}: expected a list of passages, one '- text:' or '- article:' entry each")
-    for i, entry in enumerate(data, 1):
-        where = f"{path}: entry {i}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("reader"), str):
-            raise LessonsDataError(f"{where}: needs 'reader' (what a careful reader sees), as text")
-        has_text, has_find = isinstance(entry.get("text"), str), isinstance(entry.get("find"), str)
-        if has_text == (isinstance(entry.get("article"), str) and has_find):
-            raise LessonsDataError(f"{where}: give either 'text', or 'article' and 'find' (text, not both)")
-    return data
+    return limits_file.load(path)
 
 
 def limits_table(articles: pd.DataFrame, path=None) -> pd.DataFrame:

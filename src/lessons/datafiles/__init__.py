@@ -16,6 +16,8 @@ module                 file                                        loaded by
 ``lexicon``            ``language/lexicon.csv``                    ``language.load_lexicon``
 ``exercises``          ``exercises/*.yml``                         ``exercises.load_exercises``
 ``reference_terms``    ``language/reference_terms.csv``            ``language.load_reference_terms``
+``voice``              ``language/voice.yml``                      ``language`` (attributed voice)
+``limits``             ``language/limits.yml``                     ``tables.limits_table``
 ``tables``             the small CSV tables (hedges, units, ...)   figures, compare, language
 =====================  ==========================================  =========================
 
