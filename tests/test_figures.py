@@ -633,3 +633,24 @@ def test_a_new_clause_keeps_its_own_noun():
 ])
 def test_measures_says_what_every_figure_counts_or_measures(text, surface, measures):
     assert one(text, surface)["measures"] == measures
+
+
+def test_figures_table_takes_headings_from_the_articles_table_not_from_disk(monkeypatch):
+    """in_heading uses the ``headings`` column of load_articles(): a long headline with a full
+    stop is a heading because the cleaning record says so; the table never reads corpus.parts()."""
+    from lessons import corpus as corpus_module
+
+    def no_parts(*args, **kwargs):
+        raise AssertionError("figures_table called corpus.parts()")
+
+    monkeypatch.setattr(corpus_module, "parts", no_parts)
+    headline = "Police say that 164 people died in the unrest across the whole country."
+    body = f"{headline}\nOfficials said 12 more people were hurt on Friday in the capital."
+    row = {"article_id": "x", "label": "X", "body": body}
+    with_headings = pd.DataFrame([{**row, "headings": (headline,)}])
+    without = pd.DataFrame([row])
+    marked = figures_table(with_headings).set_index("value")["in_heading"]
+    assert marked[164.0] and not marked[12.0]
+    assert not figures_table(without).set_index("value")["in_heading"][164.0]
+    real = figures_table(corpus_module.load_articles())
+    assert real["in_heading"].any() and len(real) > 0

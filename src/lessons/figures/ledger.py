@@ -9,6 +9,7 @@ import re
 import pandas as pd
 
 from ..errors import LessonsDataError
+from ..text import is_heading_line
 from .claims import assign_claim
 from .extraction import FIGURE_COLUMNS, extract_figures
 from .grammar import _grammar, _next_stop
@@ -35,13 +36,12 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
         if column not in getattr(articles, "columns", []):
             raise LessonsDataError(f"figures_table: the articles table has no '{column}' column (use lessons.corpus.load_articles())")
     g = _grammar()
-    headings = _heading_texts()
     rows = []
     for _, art in articles.iterrows():
         label = art["label"] if "label" in articles.columns else art["article_id"]
         if not isinstance(label, str) or not label.strip():
             label = str(art["article_id"])  # a missing label: the id names the article
-        rows += _article_records(art, label, g, headings.get(art["article_id"], ()))
+        rows += _article_records(art, label, g, _known_headings(art))
     table = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "_before", "_after"])
     memo: dict = {}  # figures in one sentence share the sentence-wide conditions
     table["claim"] = [assign_claim(r, _memo=memo) for r in table.to_dict("records")] if len(table) else []
@@ -96,7 +96,7 @@ class _Article:
     def in_heading(self, pos: int) -> bool:
         line_no = bisect.bisect_left(self.newlines, pos)
         if line_no not in self.heading_lines:
-            self.heading_lines[line_no] = _in_heading(self.body, pos, self.headings)
+            self.heading_lines[line_no] = is_heading_line(self.body, pos, known=self.headings)
         return self.heading_lines[line_no]
 
 
@@ -143,33 +143,13 @@ def _containing_quotes(quotes: list[tuple], starts: list[int], ends: list[int]) 
     return out
 
 
-def _heading_texts() -> dict:
-    """Headline and crosshead lines of the shipped articles, by article_id (from the cleaning
-    record, ``lessons.corpus.parts``); empty when the corpus cannot be read."""
-    from .. import corpus
-
-    try:
-        frame = corpus.parts()
-    except (LessonsDataError, OSError):
-        return {}
-    frame = frame[frame["kind"].isin(["crosshead", "headline"])]
-    out: dict = {}
-    for aid, text in zip(frame["article_id"], frame["text"]):
-        out.setdefault(aid, set()).add(re.sub(r"\s+", " ", str(text)).strip())
-    return out
-
-
-def _in_heading(body: str, pos: int, headings) -> bool:
-    """Is the figure at ``pos`` on a heading line (a crosshead such as '2,300 detained')?
-    A line counts as a heading when the cleaning record says so, or when it is short (at most
-    eight words) and has no sentence punctuation at its end."""
-    start = body.rfind("\n", 0, pos) + 1
-    end = body.find("\n", pos)
-    line = re.sub(r"\s+", " ", body[start:end if end >= 0 else len(body)]).strip()
-    if line in headings:
-        return True
-    return len(line.split()) <= 8 and not re.search(r"[.!?:;,\u201d\"'\u2019)]$", line)
-
+def _known_headings(art) -> frozenset:
+    """The headline and crossheads of one article: its ``headings`` (``load_articles()``,
+    from the cleaning record, spaces normalised); none when the table has no such column."""
+    known = art.get("headings") if hasattr(art, "get") else None
+    if not isinstance(known, (tuple, list, set, frozenset)):
+        return frozenset()
+    return frozenset(k for k in known if isinstance(k, str))
 
 
 def _after_text(body: str, end: int, fig_starts: list[int], number: int) -> str:
