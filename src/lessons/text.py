@@ -264,7 +264,7 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
     """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
     first (a clause's subject is followed by its verb, which must not join the name)."""
     sp = SPACES
-    stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
+    stop = r"(?!(?:the|a|an|and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
     cap = _CAP_WORD
     low = r"[a-z][\w\u2019'-]{0,40}+"
@@ -299,7 +299,8 @@ def _grammar(folder: str) -> Grammar:
     low = r"[a-z][\w-]{0,40}+"
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
     adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
-    aux = r"(?:(?:has|had|have|was|is|are|were|been|" + adverb[3:-1] + r")" + sp + r"){0,3}"
+    # no "was", "were", "been": a passive verb of saying ("had been told") does not make its subject the speaker
+    aux = r"(?:(?:has|had|have|" + adverb[3:-1] + r")" + sp + r"){0,3}"
     # a short time or place between a name and its verb: 'Trump on Tuesday said'
     when = r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"[\w\u2019'-]{1,20}+){1,3}?" + sp + r")?"
     said = r"(?:" + speech + r")\b"
@@ -324,7 +325,7 @@ def _grammar(folder: str) -> Grammar:
     nouns = _alternation(lists["speech_nouns"])
     participle = re.compile(
         # '..., saying "...', 'by bizarrely claiming', '... and said'
-        r"(?:,|\band|\bby|\bwhen|\bbefore|\bafter|\bwhile)" + sp + r"(?:" + adverb + sp + r")?(?:" + participles + r"|" + said + r")\b"
+        r"(?:,|\band|\bby|\bfor|\bin|\bwhen|\bbefore|\bafter|\bwhile)" + sp + r"(?:" + adverb + sp + r")?(?:" + participles + r"|" + said + r")\b"
         # 'walked back its claim on Friday that', 'made his tenth claim that'
         r"|\b(?:its|his|her|their)(?:" + sp + low + r")?" + sp + r"(?:" + nouns + r")(?:" + sp + r"(?:on|in|at|last)" + sp + r"\w{1,20}+)?" + sp + r"that\b"
         # 'the president shared the clip while blaring:', 'Another activist ... questioned:'
