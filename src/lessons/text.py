@@ -316,11 +316,12 @@ def _grammar(folder: str) -> Grammar:
     tail = re.compile(r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
     quoted_as = re.compile(sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
     # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
-    before = re.compile(r"(?P<name>" + names + r")(?:,[^,\u201c\"]{1,120},)?" + relative + sp + when + verb)
+    # (an appositive may hold a comma or two: 'The papers, which were found on Lake Watch, a new site, allege')
+    before = re.compile(r"(?P<name>" + names + r")(?:(?:,[^,\u201c\"]{1,120}+){1,3},)?" + relative + sp + when + verb)
     bare_before = re.compile(r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
     aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
     colon = re.compile(r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
-                       r"(?:" + sp + aux + r"[a-z]{2,20}+ed(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
+                       r"(?:" + sp + aux + r"[a-z]{2,20}ed\b(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
     according = re.compile(r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
     nouns = _alternation(lists["speech_nouns"])
     participle = re.compile(
@@ -380,8 +381,14 @@ _FUNCTION_WORDS = frozenset(
     "could may might should must than which who whom whose when where while if because so".split())
 
 
+# A capitalised word that opens a clause, not a name: 'As the president spoke about ...'
+_LEADING_CONJUNCTION = re.compile(r"^(?:As|When|While|After|Before|If|Because|Since|Although|Though|Once|Until|"
+                                  r"But|And|So|Yet|Then|Now|Meanwhile|Still) (?=\S)")
+
+
 def _clean_name(name: str) -> str:
     name = _PARTY.sub("", _SPACE_RUN.sub(" ", name)).strip(" ,.")
+    name = _LEADING_CONJUNCTION.sub("", name)
     return _TRAILING_CONNECTOR.sub("", name)
 
 
