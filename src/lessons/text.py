@@ -275,6 +275,8 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
         # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan
         r"\b(?:" + det + r"(?:" + sp + word + r"){1,5}" + q +
         r"(?:" + sp + r"(?:in|of|for|at)" + sp + r"(?:the" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
+        # a possessive, a lowercase description, then a name: China's state-run newspaper Global Times
+        r"|[A-Z][\w-]{0,40}+['\u2019]s(?:" + sp + stop + low + r"){1,3}(?:" + sp + cap + r"){1,4}"
         # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
         # Iran's Head of Strategic Research Center Ali Akbar Velayati / Leaders of the 20 biggest economies
         r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|al|de|bin|von|for|\d{1,6}+)){0,10}" + party +
