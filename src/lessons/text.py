@@ -383,9 +383,11 @@ _FUNCTION_WORDS = frozenset(
     "could may might should must than which who whom whose when where while if because so".split())
 
 
-# A capitalised word that opens a clause, not a name: 'As the president spoke about ...'
+# A capitalised word that opens a clause or a phrase, not a name: 'As the president spoke about ...',
+# 'Under Ostria's "open door" rules'
 _LEADING_CONJUNCTION = re.compile(r"^(?:As|When|While|After|Before|If|Because|Since|Although|Though|Once|Until|"
-                                  r"But|And|So|Yet|Then|Now|Meanwhile|Still) (?=\S)")
+                                  r"But|And|So|Yet|Then|Now|Meanwhile|Still|Under|In|On|At|For|From|With|By|"
+                                  r"About|Against|During|Despite|Over|Without) (?=\S)")
 
 
 def _clean_name(name: str) -> str:
@@ -425,6 +427,23 @@ def _modifies_noun(text: str, start: int, end: int) -> bool:
         return False
     m = _NEXT_WORD.match(text, end + 1)
     return bool(m) and m.group(1).lower() not in _FUNCTION_WORDS
+
+
+# A name in the possessive right before a quotation mark: 'President Ana Ruiz's "'. Not after
+# a determiner ('the city's', 'a rival's'), which makes it a description of a thing or a place.
+_POSSESSOR = re.compile(r"(?<![\w'\u2019.-])(?P<name>[A-Z][\w.-]{0,40}+(?:" + SPACE + r"[A-Z][\w.-]{0,40}+){0,3})"
+                        r"['\u2019]s" + SPACE + r"*+[\u201c\"'\u2018]$")
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|its|his|her|their|our)" + SPACE + r"++$", re.IGNORECASE)
+
+
+def _possessor(text: str, start: int) -> str:
+    """The person or body whose term a quoted label is ('Trump's "invisible enemy"' -> 'Trump'),
+    or '' when the possessive is not a name."""
+    lo = max(0, start - 200)
+    m = _POSSESSOR.search(text, lo, start)
+    if not m or _DETERMINER_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return ""
+    return _clean_name(m.group("name"))
 
 
 def _sentence_start(text: str, line_start: int, pos: int) -> int:
@@ -502,7 +521,9 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
     if trailing_source:
         return trailing_source
     if fragment and _modifies_noun(text, start, end):
-        return ""  # 'the city's "green corridor" plan': a label inside a noun phrase
+        # 'the city's "green corridor" plan': a label inside a noun phrase, nobody's words;
+        # but 'Trump's "invisible enemy"': a person's (or body's) own term for the thing
+        return _possessor(text, start)
     p = None
     for p in g.participle.finditer(head):
         pass
