@@ -420,6 +420,29 @@ def _is_fragment(inner: str) -> bool:
             and not (inner[:1].isupper() and len(ws) >= 3))
 
 
+_RELATIVE = re.compile(r"\b(?:which|who|whose|whom)\b")
+def _in_relative_clause(head: str, pos: int) -> bool:
+    """Does ``head`` end inside a relative clause opened after ``pos`` ('the system which saw
+    ...'), with no comma closing it?"""
+    last = None
+    for last in _RELATIVE.finditer(head, pos):
+        pass
+    return last is not None and "," not in head[last.end():]
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_TITLE_SMALL = frozenset("a an the and or of for in on at to by with from as nor but".split())
+
+
+def _is_title(inner: str) -> bool:
+    """'Agenda for the Catholic Community', 'Northern Lights': the name of a work, a plan or an
+    event (two to twelve words, every word but the small ones capitalised, no end stop)."""
+    ws = inner.split()
+    if not 2 <= len(ws) <= 12 or inner.rstrip()[-1:] in (".", "!", "?", ",", "\u2026"):
+        return False
+    big = [w for w in ws if w.lower() not in _TITLE_SMALL]
+    return bool(big) and all(w[:1].isupper() for w in big) and ws[0][:1].isupper() and ws[0] not in ("I", "We")
+
+
 def _modifies_noun(text: str, start: int, end: int) -> bool:
     """'the so-called "fetal heartbeat" bill', 'the Commonwealth's "stop the boats" policy': a
     quoted label inside a noun phrase, the reporter's naming of a thing, not someone's words."""
@@ -517,6 +540,12 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
                   and not head[b:].strip(SPACE_CHARS + "\u201c\"'\u2018"))
         if fragment and (_CLAUSE_BREAK_BEFORE.search(head, b) or naming):
             return ""
+        if fragment and _in_relative_clause(head, b) and _modifies_noun(text, start, end):
+            # 'X said ... the system which saw ... under the Commonwealth's "stop the boats" policy':
+            # a label deep in a relative clause names a thing, it does not quote X
+            return _possessor(text, start)
+        if _is_title(inner) and _WORD.search(head, b):
+            return ""  # 'Biden, who boasted ..., presents his "Agenda for the Heartland"': a title
         return _speaker_or_subject(name, head, g)
     if trailing_source:
         return trailing_source
