@@ -562,7 +562,9 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
         if subjects:
             # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
             named = [x for x in subjects if x.lower() not in PRONOUNS]
-            return subjects[-1] if subjects[-1].lower() not in ("he", "she") or not named else named[-1]
+            if subjects[-1].lower() not in ("he", "she"):
+                return subjects[-1]
+            return named[-1] if named else _speaker_or_subject(subjects[-1], head, g)
     return ""
 
 
