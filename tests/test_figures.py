@@ -589,6 +589,9 @@ def test_fast_frame_results_are_independent_frames():
     ("Dozens of E.U. officials met in the capital.", "Dozens", None, "vague", "count", "E.U. officials"),
     ("Thousands of Union dead were buried there.", "Thousands", None, "vague", "count", "Union dead"),
     ("Paperback $9.99 Add to Cart", "$9.99", 9.99, "exact", "money", ""),
+    ("The ferry strike lasted a week and a half.", "a week and a half", 1.5, "exact", "duration", None),
+    ("Repairs took three years and a half.", "three years and a half", 3.5, "exact", "duration", None),
+    ("The trail climbs for a mile and a half.", "a mile and a half", 1.5, "exact", "distance", None),
 ])
 def test_issue_19_forms(text, surface, value, qualifier, unit, counted):
     fig = one(text, surface)

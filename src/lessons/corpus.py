@@ -594,10 +594,18 @@ def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
         if q["mark"] == "double":
             reach = max(reach, end)
         speaker = "" if nested else _text.quote_speaker(text, start, end, folder)
+        para = text.rfind("\n", 0, start)  # the paragraph the quotation opens in
+        same_para = last_end >= 0 and text.rfind("\n", 0, last_end) == para
         if not speaker and not nested and rows and _text.continues_quotation(text, last_end, start, end, folder):
             speaker = last_speaker  # '"A," Tokayev said. "B."': B is Tokayev's too
+        elif not speaker and not nested and same_para and last_speaker and not _text._is_fragment(text[start:end]):
+            # a full statement with no attribution after a quotation of a named speaker in the
+            # same paragraph: news writing gives it to the same speaker
+            speaker = last_speaker
         if speaker.lower() in ("he", "she"):
             speaker = last_named  # 'he said' after a named speaker
+        elif speaker.lower() == "they":
+            speaker = last_speaker if same_para else ""  # 'they said': the speaker just quoted
         elif speaker.lower() in _PRONOUNS:
             speaker = ""
         elif speaker and not speaker.lower().startswith("the "):

@@ -265,7 +265,7 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
     """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
     first (a clause's subject is followed by its verb, which must not join the name)."""
     sp = SPACES
-    stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
+    stop = r"(?!(?:the|a|an|and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
     cap = _CAP_WORD
     low = r"[a-z][\w\u2019'-]{0,40}+"
@@ -276,6 +276,8 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
         # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan
         r"\b(?:" + det + r"(?:" + sp + word + r"){1,5}" + q +
         r"(?:" + sp + r"(?:in|of|for|at)" + sp + r"(?:the" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
+        # a possessive, a lowercase description, then a name: China's state-run newspaper Global Times
+        r"|[A-Z][\w-]{0,40}+['\u2019]s(?:" + sp + stop + low + r"){1,3}(?:" + sp + cap + r"){1,4}"
         # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
         # Iran's Head of Strategic Research Center Ali Akbar Velayati / Leaders of the 20 biggest economies
         r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|al|de|bin|von|for|\d{1,6}+)){0,10}" + party +
@@ -300,7 +302,8 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     low = r"[a-z][\w-]{0,40}+"
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
     adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
-    aux = r"(?:(?:has|had|have|was|is|are|were|been|" + adverb[3:-1] + r")" + sp + r"){0,3}"
+    # no "was", "were", "been": a passive verb of saying ("had been told") does not make its subject the speaker
+    aux = r"(?:(?:has|had|have|" + adverb[3:-1] + r")" + sp + r"){0,3}"
     # a short time or place between a name and its verb: 'Trump on Tuesday said'
     when = r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"[\w\u2019'-]{1,20}+){1,3}?" + sp + r")?"
     said = r"(?:" + speech + r")\b"
@@ -316,16 +319,17 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     tail = re.compile(r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
     quoted_as = re.compile(sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
     # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
-    before = re.compile(r"(?P<name>" + names + r")(?:,[^,\u201c\"]{1,120},)?" + relative + sp + when + verb)
+    # (an appositive may hold a comma or two: 'The papers, which were found on Lake Watch, a new site, allege')
+    before = re.compile(r"(?P<name>" + names + r")(?:(?:,[^,\u201c\"]{1,120}+){1,3},)?" + relative + sp + when + verb)
     bare_before = re.compile(r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
     aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
     colon = re.compile(r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
-                       r"(?:" + sp + aux + r"[a-z]{2,20}+ed(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
+                       r"(?:" + sp + aux + r"[a-z]{2,20}ed\b(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
     according = re.compile(r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
     nouns = _alternation(lists["speech_nouns"])
     participle = re.compile(
         # '..., saying "...', 'by bizarrely claiming', '... and said'
-        r"(?:,|\band|\bby|\bwhen|\bbefore|\bafter|\bwhile)" + sp + r"(?:" + adverb + sp + r")?(?:" + participles + r"|" + said + r")\b"
+        r"(?:,|\band|\bby|\bfor|\bin|\bwhen|\bbefore|\bafter|\bwhile)" + sp + r"(?:" + adverb + sp + r")?(?:" + participles + r"|" + said + r")\b"
         # 'walked back its claim on Friday that', 'made his tenth claim that'
         r"|\b(?:its|his|her|their)(?:" + sp + low + r")?" + sp + r"(?:" + nouns + r")(?:" + sp + r"(?:on|in|at|last)" + sp + r"\w{1,20}+)?" + sp + r"that\b"
         # 'the president shared the clip while blaring:', 'Another activist ... questioned:'
@@ -381,8 +385,16 @@ _FUNCTION_WORDS = frozenset(
     "could may might should must than which who whom whose when where while if because so".split())
 
 
+# A capitalised word that opens a clause or a phrase, not a name: 'As the president spoke about ...',
+# 'Under Ostria's "open door" rules'
+_LEADING_CONJUNCTION = re.compile(r"^(?:As|When|While|After|Before|If|Because|Since|Although|Though|Once|Until|"
+                                  r"But|And|So|Yet|Then|Now|Meanwhile|Still|Under|In|On|At|For|From|With|By|"
+                                  r"About|Against|During|Despite|Over|Without) (?=\S)")
+
+
 def _clean_name(name: str) -> str:
     name = _PARTY.sub("", _SPACE_RUN.sub(" ", name)).strip(" ,.")
+    name = _LEADING_CONJUNCTION.sub("", name)
     return _TRAILING_CONNECTOR.sub("", name)
 
 
@@ -410,6 +422,29 @@ def _is_fragment(inner: str) -> bool:
             and not (inner[:1].isupper() and len(ws) >= 3))
 
 
+_RELATIVE = re.compile(r"\b(?:which|who|whose|whom)\b")
+def _in_relative_clause(head: str, pos: int) -> bool:
+    """Does ``head`` end inside a relative clause opened after ``pos`` ('the system which saw
+    ...'), with no comma closing it?"""
+    last = None
+    for last in _RELATIVE.finditer(head, pos):
+        pass
+    return last is not None and "," not in head[last.end():]
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_TITLE_SMALL = frozenset("a an the and or of for in on at to by with from as nor but".split())
+
+
+def _is_title(inner: str) -> bool:
+    """'Agenda for the Catholic Community', 'Northern Lights': the name of a work, a plan or an
+    event (two to twelve words, every word but the small ones capitalised, no end stop)."""
+    ws = inner.split()
+    if not 2 <= len(ws) <= 12 or inner.rstrip()[-1:] in (".", "!", "?", ",", "\u2026"):
+        return False
+    big = [w for w in ws if w.lower() not in _TITLE_SMALL]
+    return bool(big) and all(w[:1].isupper() for w in big) and ws[0][:1].isupper() and ws[0] not in ("I", "We")
+
+
 def _modifies_noun(text: str, start: int, end: int) -> bool:
     """'the so-called "fetal heartbeat" bill', 'the Commonwealth's "stop the boats" policy': a
     quoted label inside a noun phrase, the reporter's naming of a thing, not someone's words."""
@@ -417,6 +452,23 @@ def _modifies_noun(text: str, start: int, end: int) -> bool:
         return False
     m = _NEXT_WORD.match(text, end + 1)
     return bool(m) and m.group(1).lower() not in _FUNCTION_WORDS
+
+
+# A name in the possessive right before a quotation mark: 'President Ana Ruiz's "'. Not after
+# a determiner ('the city's', 'a rival's'), which makes it a description of a thing or a place.
+_POSSESSOR = re.compile(r"(?<![\w'\u2019.-])(?P<name>[A-Z][\w.-]{0,40}+(?:" + SPACE + r"[A-Z][\w.-]{0,40}+){0,3})"
+                        r"['\u2019]s" + SPACE + r"*+[\u201c\"'\u2018]$")
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|its|his|her|their|our)" + SPACE + r"++$", re.IGNORECASE)
+
+
+def _possessor(text: str, start: int) -> str:
+    """The person or body whose term a quoted label is ('Trump's "invisible enemy"' -> 'Trump'),
+    or '' when the possessive is not a name."""
+    lo = max(0, start - 200)
+    m = _POSSESSOR.search(text, lo, start)
+    if not m or _DETERMINER_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return ""
+    return _clean_name(m.group("name"))
 
 
 def _sentence_start(text: str, line_start: int, pos: int) -> int:
@@ -490,11 +542,19 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
                   and not head[b:].strip(SPACE_CHARS + "\u201c\"'\u2018"))
         if fragment and (_CLAUSE_BREAK_BEFORE.search(head, b) or naming):
             return ""
+        if fragment and _in_relative_clause(head, b) and _modifies_noun(text, start, end):
+            # 'X said ... the system which saw ... under the Commonwealth's "stop the boats" policy':
+            # a label deep in a relative clause names a thing, it does not quote X
+            return _possessor(text, start)
+        if _is_title(inner) and _WORD.search(head, b):
+            return ""  # 'Biden, who boasted ..., presents his "Agenda for the Heartland"': a title
         return _speaker_or_subject(name, head, g)
     if trailing_source:
         return trailing_source
     if fragment and _modifies_noun(text, start, end):
-        return ""  # 'the city's "green corridor" plan': a label inside a noun phrase
+        # 'the city's "green corridor" plan': a label inside a noun phrase, nobody's words;
+        # but 'Trump's "invisible enemy"': a person's (or body's) own term for the thing
+        return _possessor(text, start)
     p = None
     for p in g.participle.finditer(head):
         pass
@@ -504,7 +564,9 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
         if subjects:
             # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
             named = [x for x in subjects if x.lower() not in PRONOUNS]
-            return subjects[-1] if subjects[-1].lower() not in ("he", "she") or not named else named[-1]
+            if subjects[-1].lower() not in ("he", "she"):
+                return subjects[-1]
+            return named[-1] if named else _speaker_or_subject(subjects[-1], head, g)
     return ""
 
 

@@ -203,6 +203,20 @@ def _scan_unit(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
     return m.end()
 
 
+_AND_A_HALF = re.compile(_SP + r"+and" + _SP + r"+a" + _SP + r"+half\b", re.IGNORECASE)
+
+
+def _scan_and_a_half(text: str, fig: _Fig, e: int) -> int:
+    """'a week and a half', 'two years and a half': half a unit more than the number; new end."""
+    if fig.unit in ("count", "percent", "fraction", "multiplier", "ratio") or fig.kind not in ("digits", "word"):
+        return e
+    m = _AND_A_HALF.match(text, e)
+    if not m:
+        return e
+    fig.value += 0.5
+    return m.end()
+
+
 def _scan_hedge_after(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
     """'500-odd', '100 or more', '40+': a hedge after the number; new end."""
     m = g.hedge_after.match(text, e)
@@ -226,6 +240,7 @@ def _scan_right(text: str, fig: _Fig, g: _Grammar) -> int:
     if fig.kind in ("digits", "word"):
         e = _scan_scale(text, fig, g, e)
     e = _scan_unit(text, fig, g, e)
+    e = _scan_and_a_half(text, fig, e)
     e = _scan_hedge_after(text, fig, g, e)
     # 'N times as many / more': a multiplier
     if fig.unit == "count" and _TIMES_AS.match(text, e, e + 30):
@@ -502,6 +517,10 @@ def _make_word(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
     raw = m.group()
     low = raw.lower()
     value = _parse_words(raw, g)
+    if value is None and low in ("a", "an"):
+        # 'a week and a half': one of a unit, the half added by _scan_and_a_half
+        um = g.unit_after.match(text, e)
+        value = 1.0 if um and um.group("unit") and _AND_A_HALF.match(text, um.end()) else None
     if value is None:
         return None
     fig = _Fig(s, e, value, kind="word")

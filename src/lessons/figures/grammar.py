@@ -218,7 +218,9 @@ def _master_pattern(cardinals: dict, fractions: dict, vague: dict) -> re.Pattern
     small = rf"(?:(?:{card})(?:[-\u2010\u2011]|{_SP}+)(?:{card})|{card})"  # twenty-six, twenty six
     hundred = rf"(?:(?:a|an|{small}){_SP}+hundred(?:{_SP}+(?:and{_SP}+)?{small})?|{small})"
     big_scale = "thousand|million|billion|trillion"
-    wordnum = (rf"(?:(?:a|an)(?={_SP}+(?:{big_scale}|hundred|dozen)\b)|{hundred})"
+    # 'a week and a half': 'a' is one unit when 'and a half' follows the unit (read by _make_word)
+    a_half = rf"(?:a|an)(?={_SP}+[a-z]{{2,12}}+{_SP}+and{_SP}+a{_SP}+half\b)"
+    wordnum = (rf"(?:(?:a|an)(?={_SP}+(?:{big_scale}|hundred|dozen)\b)|{a_half}|{hundred})"
                rf"(?:{_SP}+(?:{big_scale})(?:,?{_SP}+(?:and{_SP}+)?{hundred}(?!{_SP}+(?:{big_scale}|hundred)\b))?)*"
                rf"(?:{_JOIN}and{_JOIN}a{_JOIN}half)?")  # 'two and a half', 'three-and-a-half'
     dozen = rf"(?:half{_SP}+a|a|an|{small}|\d+){_SP}+dozen"
@@ -274,7 +276,8 @@ def _trigger_pattern(cardinals: dict, multipliers: dict, fractions: dict, vague:
     return re.compile(
         r"(?=[\d+(" + initials + initials.upper() + r"])"
         r"(?:(?<![\w.,])\d|[+(]\d|\b(?:" + _trie(firsts) + r")\b"
-        r"|\ban?(?=" + _SP + r"+(?:" + _trie(a_next) + r")\b))",
+        r"|\ban?(?=" + _SP + r"+(?:" + _trie(a_next) + r")\b"
+        r"|" + _SP + r"+[a-z]{2,12}+" + _SP + r"+and" + _SP + r"+a" + _SP + r"+half\b))",
         re.IGNORECASE,
     )
 
