@@ -74,7 +74,10 @@ def test_figures_grammar_follows_the_folder(tmp_path, monkeypatch):
 
 
 def test_use_folder_then_an_edit_of_the_prepared_folder_is_seen(tmp_path, monkeypatch):
-    monkeypatch.delenv("LESSONS_DATA", raising=False)
+    # record the variable's state first (a delenv of a missing variable records nothing), so
+    # that the environment is restored after use_folder set it behind monkeypatch's back
+    monkeypatch.setenv("LESSONS_DATA", "")
+    monkeypatch.delenv("LESSONS_DATA")
     assert "scores upon scores" not in vague_phrases(VAGUE)
     prepared = chk.use_folder(EXAMPLE)
     try:
@@ -83,7 +86,7 @@ def test_use_folder_then_an_edit_of_the_prepared_folder_is_seen(tmp_path, monkey
         add_vague_phrase(prepared)
         assert "scores upon scores" in vague_phrases(VAGUE)
     finally:
-        monkeypatch.delenv("LESSONS_DATA", raising=False)
+        os.environ.pop("LESSONS_DATA", None)
         shutil.rmtree(prepared, ignore_errors=True)
     assert "scores upon scores" not in vague_phrases(VAGUE)
 
