@@ -217,6 +217,22 @@ def test_no_match_inside_other_words_or_neutral_compounds():
     ("The goalkeeper conceded three goals.", []),
     ("Riot police arrived.", []),
     ("A cult film from 1984.", []),
+    # 'claim' as a noun (an assertion or a demand for money) is not the doubting verb of saying
+    ("Weekly jobless claims rose again.", []),
+    ("The senator rejected claims the plan was late.", []),
+    ("The mayor's claim of success was questioned.", []),
+    ("The mayor claimed success.", ["claimed"]),
+    # size words that give the size of an amount or a thing, not emphasis
+    ("The plan needs massive tax increases and a huge $2 trillion budget.", []),
+    ("An enormous crowd gathered near a massive wall.", []),
+    ("It was a massive failure.", ["massive"]),
+    # 'eliminate' of a thing done away with, not of people
+    ("The bill would eliminate student debt and most private insurance.", []),
+    ("The army vowed to eliminate them.", ["eliminate"]),
+    # 'allegedly' in a crime report: the legal word
+    ("Two officers were arrested for allegedly shoving a man.", []),
+    ("The man who allegedly opened fire was caught.", []),
+    ("The paper's alleged bias angered readers.", ["alleged"]),
 ])
 def test_context_rules_remove_neutral_uses(text, expected):
     assert terms(text) == expected
