@@ -96,6 +96,10 @@ def test_every_category_has_many_entries():
     ("The so-called experts disagreed.", "so-called experts", "descriptor"),
     ("The so-called deal collapsed.", "so-called", "distancing"),
     ("The alleged bribe was small.", "alleged", "distancing"),
+    ("Her nefarious plan failed.", "nefarious", "descriptor"),
+    ("The senator balked at the cost.", "balked", "attribution"),
+    ("Critics taunted the mayor.", "taunted", "attribution"),
+    ("His sycophants cheered.", "sycophants", "label"),
     ("The Moscow-dominated alliance met.", "Moscow-dominated", "descriptor"),
     ("His hand-picked heir took over.", "hand-picked", "descriptor"),
     ("In the tightly controlled state, few protest.", "tightly controlled", "descriptor"),
@@ -233,6 +237,8 @@ def test_no_match_inside_other_words_or_neutral_compounds():
     ("Two officers were arrested for allegedly shoving a man.", []),
     ("The man who allegedly opened fire was caught.", []),
     ("The paper's alleged bias angered readers.", ["alleged"]),
+    ("A cosy cottage by the sea.", []),
+    ("Their cosy ties to donors.", ["cosy"]),
 ])
 def test_context_rules_remove_neutral_uses(text, expected):
     assert terms(text) == expected
