@@ -238,6 +238,12 @@ def test_no_match_inside_other_words_or_neutral_compounds():
     ("The man who allegedly opened fire was caught.", []),
     ("The paper's alleged bias angered readers.", ["alleged"]),
     ("A cosy cottage by the sea.", []),
+    # 'riot' in its legal uses and hyphenated fixed names; 'outrage' as a report of people's reaction
+    ("Police declared a riot; two men were charged with rioting.", []),
+    ("Riot-control teams arrived.", []),
+    ("The film sparked outrage.", []),
+    ("Parents expressed outrage over the rule.", []),
+    ("It was an outrage.", ["outrage"]),
     ("Their cosy ties to donors.", ["cosy"]),
 ])
 def test_context_rules_remove_neutral_uses(text, expected):
