@@ -96,6 +96,10 @@ def test_every_category_has_many_entries():
     ("The so-called experts disagreed.", "so-called experts", "descriptor"),
     ("The so-called deal collapsed.", "so-called", "distancing"),
     ("The alleged bribe was small.", "alleged", "distancing"),
+    ("Her nefarious plan failed.", "nefarious", "descriptor"),
+    ("The senator balked at the cost.", "balked", "attribution"),
+    ("Critics taunted the mayor.", "taunted", "attribution"),
+    ("His sycophants cheered.", "sycophants", "label"),
     ("The Moscow-dominated alliance met.", "Moscow-dominated", "descriptor"),
     ("His hand-picked heir took over.", "hand-picked", "descriptor"),
     ("In the tightly controlled state, few protest.", "tightly controlled", "descriptor"),
@@ -217,6 +221,30 @@ def test_no_match_inside_other_words_or_neutral_compounds():
     ("The goalkeeper conceded three goals.", []),
     ("Riot police arrived.", []),
     ("A cult film from 1984.", []),
+    # 'claim' as a noun (an assertion or a demand for money) is not the doubting verb of saying
+    ("Weekly jobless claims rose again.", []),
+    ("The senator rejected claims the plan was late.", []),
+    ("The mayor's claim of success was questioned.", []),
+    ("The mayor claimed success.", ["claimed"]),
+    # size words that give the size of an amount or a thing, not emphasis
+    ("The plan needs massive tax increases and a huge $2 trillion budget.", []),
+    ("An enormous crowd gathered near a massive wall.", []),
+    ("It was a massive failure.", ["massive"]),
+    # 'eliminate' of a thing done away with, not of people
+    ("The bill would eliminate student debt and most private insurance.", []),
+    ("The army vowed to eliminate them.", ["eliminate"]),
+    # 'allegedly' in a crime report: the legal word
+    ("Two officers were arrested for allegedly shoving a man.", []),
+    ("The man who allegedly opened fire was caught.", []),
+    ("The paper's alleged bias angered readers.", ["alleged"]),
+    ("A cosy cottage by the sea.", []),
+    # 'riot' in its legal uses and hyphenated fixed names; 'outrage' as a report of people's reaction
+    ("Police declared a riot; two men were charged with rioting.", []),
+    ("Riot-control teams arrived.", []),
+    ("The film sparked outrage.", []),
+    ("Parents expressed outrage over the rule.", []),
+    ("It was an outrage.", ["outrage"]),
+    ("Their cosy ties to donors.", ["cosy"]),
 ])
 def test_context_rules_remove_neutral_uses(text, expected):
     assert terms(text) == expected
