@@ -354,12 +354,13 @@ def exercise_quizzes(page) -> list[dict]:
         if kind == "choice":
             options = quiz.locator("input[type=radio]")
             n = options.count()
-            wrong = next((k for k in range(n) if k != answer), None)
+            accepted = answer if isinstance(answer, list) else [answer]  # several defensible options
+            wrong = next((k for k in range(n) if k not in accepted), None)
             if wrong is not None and try_wrong:
                 quiz.locator(f"label[for='{options.nth(wrong).get_attribute('id')}']").click()
                 check.click()
                 rec["wrong"] = read()
-            quiz.locator(f"label[for='{options.nth(answer).get_attribute('id')}']").click()
+            quiz.locator(f"label[for='{options.nth(accepted[0]).get_attribute('id')}']").click()
             check.click()
             rec["right"] = read()
         elif kind == "multi":
