@@ -396,13 +396,17 @@ def _diagonal_runs(eq: np.ndarray) -> list[list[int]]:
     diag = sj - si
     order = np.lexsort((si, diag))
     si, diag = si[order], diag[order]
-    new = np.ones(len(si), dtype=bool)
-    new[1:] = (diag[1:] != diag[:-1]) | (si[1:] != si[:-1] + 1)
+    new = np.empty(len(si), dtype=bool)
+    new[0] = True
+    np.not_equal(diag[1:], diag[:-1], out=new[1:])
+    new[1:] |= si[1:] != si[:-1] + 1
     first = np.flatnonzero(new)
-    length = np.diff(first, append=len(si))
+    length = np.empty_like(first)
+    length[:-1] = first[1:] - first[:-1]
+    length[-1] = len(si) - first[-1]
     keep = length >= 2
-    a, length = si[first[keep]], length[keep]
-    return np.stack([a, a + diag[first[keep]], length], axis=1).tolist()
+    a = si[first[keep]]
+    return [list(r) for r in zip(a.tolist(), (a + diag[first[keep]]).tolist(), length[keep].tolist())]
 
 
 def _tiles(stems_a, stems_b, content_a, min_tile=2, ids=None) -> list[_Tile]:
