@@ -685,3 +685,71 @@ def test_find_reuse_rejects_bad_parameters():
         find_reuse(_toy_corpus(), chunk_size=0)
     with pytest.raises(LessonsDataError, match="min_shared"):
         find_reuse(_toy_corpus(), min_shared="3")
+
+
+# --- issue 20 (reusefast): the fast tokeniser and run finder agree with the plain definitions
+
+
+def _tokens_between_breaks(text):
+    """The plain definition: words scanned between sentence breaks, one sentence per
+    stretch that holds a word."""
+    toks, seg_of, seg, pos = [], [], 0, 0
+    for m in compare._BOUNDARY_RE.finditer(text):
+        before = len(toks)
+        for t in compare._TOKEN_RE.finditer(text, pos, m.start()):
+            toks.append((t.start(), t.end(), t.group()))
+            seg_of.append(seg)
+        seg += len(toks) > before
+        pos = m.end()
+    for t in compare._TOKEN_RE.finditer(text, pos):
+        toks.append((t.start(), t.end(), t.group()))
+        seg_of.append(seg)
+    return toks, seg_of
+
+
+_HARD_TEXTS = [
+    "",
+    "...",
+    "It rose 3.5 per cent. Then 4,000 left!\n\n'Go,' he said.' Next ?  ok",
+    "He said: \u201cShoot.\u201d\u2019) Then\u2026 more \u2026\nline\n\n\n  after    end.",
+    "No punctuation at all just words " * 30,
+    "U.S. officials didn't say. They can't.\u00a0Won\u2019t they?\u2009Yes.\u202fNo",
+]
+
+
+@pytest.mark.parametrize("text", _HARD_TEXTS)
+def test_one_scan_tokens_equal_the_scan_between_breaks(text):
+    assert compare._raw_tokens(text) == _tokens_between_breaks(text)
+
+
+def test_one_scan_tokens_equal_the_scan_between_breaks_on_the_articles():
+    from lessons.corpus import load_articles
+
+    for body in load_articles()["body"]:
+        assert compare._raw_tokens(body) == _tokens_between_breaks(body)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="ab .!?\n'\u2019\u201d)3,", max_size=120))
+def test_property_one_scan_tokens_equal_the_scan_between_breaks(text):
+    assert compare._raw_tokens(text) == _tokens_between_breaks(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=0, max_size=12), st.lists(st.integers(0, 3), min_size=0, max_size=12))
+def test_property_diagonal_runs_are_every_maximal_run(a, b):
+    import numpy as np
+
+    eq = np.array(a, dtype=np.int64)[:, None] == np.array(b, dtype=np.int64)[None, :]
+    expected = set()
+    for i in range(len(a)):
+        for j in range(len(b)):
+            if eq[i, j] and not (i and j and eq[i - 1, j - 1]):
+                n = 0
+                while i + n < len(a) and j + n < len(b) and eq[i + n, j + n]:
+                    n += 1
+                if n >= 2:
+                    expected.add((i, j, n))
+    got = compare._diagonal_runs(eq) if eq.size else []
+    assert len(got) == len(expected)
+    assert {tuple(r) for r in got} == expected

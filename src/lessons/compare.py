@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, repeat
 from pathlib import Path
 
 import numpy as np
@@ -231,93 +231,111 @@ def _fold(word: str) -> str:
 
 def _raw_tokens(text: str):
     """(start, end, original word) for each word, and the sentence number of each."""
-    toks, seg_of = [], []
-    seg = 0
-    pos = 0
-    for m in _BOUNDARY_RE.finditer(text):
-        before = len(toks)
-        for t in _TOKEN_RE.finditer(text, pos, m.start()):
-            toks.append((t.start(), t.end(), t.group()))
-            seg_of.append(seg)
-        if len(toks) > before:
-            seg += 1
-        pos = m.end()
-    for t in _TOKEN_RE.finditer(text, pos):
-        toks.append((t.start(), t.end(), t.group()))
-        seg_of.append(seg)
-    return toks, seg_of
+    starts, ends, words, seg = _token_lists(text)
+    return list(zip(starts, ends, words)), seg
+
+
+def _token_lists(text: str) -> tuple[list, list, list, list]:
+    """Starts, ends and original words of the words, and the sentence number of each.
+
+    One scan for the words and one for the breaks: a break always holds a space and a word
+    never does, so no word crosses a break, and a word's sentence is the number of non-empty
+    stretches between breaks before it (``searchsorted``, no Python loop per word)."""
+    ms = list(_TOKEN_RE.finditer(text))
+    if not ms:
+        return [], [], [], []
+    starts = list(map(re.Match.start, ms))
+    breaks = np.fromiter(map(re.Match.end, _BOUNDARY_RE.finditer(text)), dtype=np.int64)
+    k = np.searchsorted(breaks, np.array(starts, dtype=np.int64), side="right")
+    seg = np.zeros(len(ms), dtype=np.int64)
+    np.cumsum(k[1:] != k[:-1], out=seg[1:])
+    return starts, list(map(re.Match.end, ms)), list(map(re.Match.group, ms)), seg.tolist()
 
 
 _MAX_SEGMENT = 80  # longer sentences (or text without punctuation) are cut into chunks
 
 
+@lru_cache(maxsize=200_000)
+def _pieces(word: str) -> tuple:
+    """The folded word(s) of a word as written: contractions with n't split in two."""
+    f = _fold(word)
+    if f in _CONTRACTIONS:
+        return _CONTRACTIONS[f]
+    if f.endswith("n't") and len(f) > 3:
+        return (f[:-3], "not")
+    return (f,)
+
+
+def _compounds(cols: tuple, lex: "_Lexicon") -> tuple:
+    """Join compounds ('counter terrorist' -> 'counterterrorist') within one sentence.
+    ``cols``: lists of start, end, folded word, original word and sentence per word; only
+    where a compound's first word stands is one looked up."""
+    firsts = _compound_firsts(lex)
+    folded = cols[2]
+    if firsts.isdisjoint(folded):
+        return cols
+    merged = list(zip(*cols))
+    out, done, n = [], 0, len(merged)
+    for i in [i for i, f in enumerate(folded) if f in firsts]:
+        if i < done:
+            continue
+        for k in range(min(lex.compound_max, n - i), 1, -1):
+            key = tuple(folded[i : i + k])
+            if key in lex.compounds and merged[i][4] == merged[i + k - 1][4]:
+                out.extend(merged[done:i])
+                s, e = merged[i][0], merged[i + k - 1][1]
+                for j, sw in enumerate(lex.compounds[key]):
+                    src = merged[i + min(j, k - 1)]
+                    out.append((s, e, sw, src[3], src[4]))
+                done = i + k
+                break
+    out.extend(merged[done:])
+    return tuple(map(list, zip(*out)))
+
+
 @lru_cache(maxsize=256)
 def _analyse(text: str) -> _Doc:
     lex = _lexicon()
-    raw, seg_of = _raw_tokens(text)
-    # 1. fold case, quotes and possessives; split contractions with n't
-    words = []  # (start, end, folded, original, segment)
-    for (s, e, w), sg in zip(raw, seg_of):
-        f = _fold(w)
-        if f in _CONTRACTIONS:
-            a, b = _CONTRACTIONS[f]
-            words.append((s, e, a, w, sg))
-            words.append((s, e, b, w, sg))
-        elif f.endswith("n't") and len(f) > 3:
-            words.append((s, e, f[:-3], w, sg))
-            words.append((s, e, "not", w, sg))
-        else:
-            words.append((s, e, f, w, sg))
+    starts, ends, words, seg = _token_lists(text)
+    if not words:
+        empty = np.empty(0, dtype=np.int64)
+        return _Doc(text, empty, empty.copy(), [], [], np.empty(0, dtype=bool), np.empty(0, dtype=bool),
+                    empty.copy(), [])
+    # 1. fold case, quotes and possessives; split contractions with n't (cached per word)
+    pieces = list(map(_pieces, words))
+    counts = list(map(len, pieces))
+    if max(counts) == 1:
+        folded = [p[0] for p in pieces]
+        origs = words
+    else:
+        take = np.repeat(np.arange(len(words)), counts).tolist()
+        folded = [f for p in pieces for f in p]
+        origs, starts, ends, seg = ([col[i] for i in take] for col in (words, starts, ends, seg))
     # 2. compounds ('counter terrorist' -> 'counterterrorist'), within one sentence
-    merged = []
-    i = 0
-    n = len(words)
-    firsts = _compound_firsts(lex)
-    while i < n:
-        hit = None
-        for k in range(min(lex.compound_max, n - i) if words[i][2] in firsts else 0, 1, -1):
-            key = tuple(x[2] for x in words[i : i + k])
-            if key in lex.compounds and words[i][4] == words[i + k - 1][4]:
-                hit = (k, lex.compounds[key])
-                break
-        if hit:
-            k, std = hit
-            s, e = words[i][0], words[i + k - 1][1]
-            for j, sw in enumerate(std):
-                src = words[i + min(j, k - 1)]
-                merged.append((s, e, sw, src[3], src[4]))
-            i += k
-        else:
-            merged.append(words[i])
-            i += 1
-    # 3. spelling, stems, flags
-    start = np.fromiter((x[0] for x in merged), dtype=np.int64, count=len(merged))
-    end = np.fromiter((x[1] for x in merged), dtype=np.int64, count=len(merged))
-    norm, stem, content_l, name_l = [], [], [], []
-    segment = np.fromiter((x[4] for x in merged), dtype=np.int64, count=len(merged))
-    prev_seg = -1
-    for idx, (s, e, f, orig, sg) in enumerate(merged):
-        w, st, is_content = _word_info(f, lex)
-        norm.append(w)
-        stem.append(st)
-        content_l.append(is_content)
-        is_upper, is_acronym = _case_info(orig)
-        # (whether the word opens its sentence matters only for a capitalised word)
-        name_l.append(is_acronym or (is_upper and not (sg != prev_seg or _after_opener(text, s, start, idx))))
-        prev_seg = sg
-    content = np.array(content_l, dtype=bool)
-    name = np.array(name_l, dtype=bool)
+    starts, ends, folded, origs, seg = _compounds((starts, ends, folded, origs, seg), lex)
+    # 3. spelling, stems, flags (each distinct word worked out once: the helpers are cached)
+    start = np.array(starts, dtype=np.int64)
+    end = np.array(ends, dtype=np.int64)
+    segment = np.array(seg, dtype=np.int64)
+    norm, stem, content = zip(*map(_word_info, folded, repeat(lex)))
+    upper, acronym = zip(*map(_case_info, origs))
+    content = np.array(content, dtype=bool)
+    acronym = np.array(acronym, dtype=bool)
+    first = np.ones(len(start), dtype=bool)  # opens its sentence (a capital there is not a name)
+    first[1:] = segment[1:] != segment[:-1]
+    name = acronym | (np.array(upper, dtype=bool) & ~first)
+    # (nor is a capital that opens a quotation)
+    for idx in np.flatnonzero(name & ~acronym).tolist():
+        if _after_opener(text, starts[idx], start, idx):
+            name[idx] = False
+    cuts = np.flatnonzero(np.diff(segment)) + 1
+    edges = [0, *cuts.tolist(), len(start)]
     bounds = []
-    if len(merged):
-        cuts = np.flatnonzero(np.diff(segment)) + 1
-        edges = [0, *cuts.tolist(), len(merged)]
-        for a, b in zip(edges[:-1], edges[1:]):
-            for c in range(a, b, _MAX_SEGMENT):  # chunk very long sentences
-                bounds.append((c, min(b, c + _MAX_SEGMENT)))
-        segment = np.empty(len(merged), dtype=np.int64)
-        for k, (a, b) in enumerate(bounds):
-            segment[a:b] = k
-    return _Doc(text, start, end, norm, stem, content, name, segment, bounds)
+    for a, b in zip(edges[:-1], edges[1:]):
+        for c in range(a, b, _MAX_SEGMENT):  # chunk very long sentences
+            bounds.append((c, min(b, c + _MAX_SEGMENT)))
+    segment = np.repeat(np.arange(len(bounds), dtype=np.int64), [b - a for a, b in bounds])
+    return _Doc(text, start, end, list(norm), list(stem), content, name, segment, bounds)
 
 
 @lru_cache(maxsize=200_000)
@@ -368,20 +386,27 @@ def _ids(stems_a, stems_b):
 
 
 def _diagonal_runs(eq: np.ndarray) -> list[list[int]]:
-    """Every maximal run of matches along a diagonal of ``eq``: [first a, first b, length]."""
-    prev = np.zeros_like(eq)
-    prev[1:, 1:] = eq[:-1, :-1]
-    nxt = np.zeros_like(eq)
-    nxt[:-1, :-1] = eq[1:, 1:]
-    si, sj = np.nonzero(eq & ~prev)
-    ei, ej = np.nonzero(eq & ~nxt)
-    # a run's start and end lie on one diagonal; sorted by (diagonal, row) they pair up
-    so = np.lexsort((si, sj - si))
-    eo = np.lexsort((ei, ej - ei))
-    si, sj, ei = si[so], sj[so], ei[eo]
-    length = ei - si + 1
+    """Every maximal run of matches along a diagonal of ``eq``: [first a, first b, length].
+
+    The matches sorted by (diagonal, row): a run is a stretch of consecutive rows on one
+    diagonal (one ``nonzero`` and one sort, whatever the number of runs)."""
+    si, sj = np.nonzero(eq)
+    if not len(si):
+        return []
+    diag = sj - si
+    order = np.lexsort((si, diag))
+    si, diag = si[order], diag[order]
+    new = np.empty(len(si), dtype=bool)
+    new[0] = True
+    np.not_equal(diag[1:], diag[:-1], out=new[1:])
+    new[1:] |= si[1:] != si[:-1] + 1
+    first = np.flatnonzero(new)
+    length = np.empty_like(first)
+    length[:-1] = first[1:] - first[:-1]
+    length[-1] = len(si) - first[-1]
     keep = length >= 2
-    return np.stack([si[keep], sj[keep], length[keep]], axis=1).tolist()
+    a = si[first[keep]]
+    return [list(r) for r in zip(a.tolist(), (a + diag[first[keep]]).tolist(), length[keep].tolist())]
 
 
 def _tiles(stems_a, stems_b, content_a, min_tile=2, ids=None) -> list[_Tile]:
@@ -427,29 +452,28 @@ def _tiles(stems_a, stems_b, content_a, min_tile=2, ids=None) -> list[_Tile]:
     return tiles
 
 
-@dataclass
 class _Passage:
-    tiles: list  # tiles with global token indices
+    """Tiles that form one passage, with their extent in both texts and the words they
+    match (kept up to date as tiles are added, not recomputed on every look)."""
 
-    @property
-    def a0(self):
-        return min(t.a for t in self.tiles)
+    __slots__ = ("tiles", "a0", "a1", "b0", "b1", "matched")
 
-    @property
-    def a1(self):
-        return max(t.a + t.n for t in self.tiles)
+    def __init__(self, tiles):
+        self.tiles = []
+        self.a0 = self.b0 = math.inf
+        self.a1 = self.b1 = -math.inf
+        self.matched = 0
+        self.extend(tiles)
 
-    @property
-    def b0(self):
-        return min(t.b for t in self.tiles)
+    def add(self, t: _Tile):
+        self.tiles.append(t)
+        self.a0, self.a1 = min(self.a0, t.a), max(self.a1, t.a + t.n)
+        self.b0, self.b1 = min(self.b0, t.b), max(self.b1, t.b + t.n)
+        self.matched += t.n
 
-    @property
-    def b1(self):
-        return max(t.b + t.n for t in self.tiles)
-
-    @property
-    def matched(self):
-        return sum(t.n for t in self.tiles)
+    def extend(self, tiles):
+        for t in tiles:
+            self.add(t)
 
     def density(self):
         return 2 * self.matched / ((self.a1 - self.a0) + (self.b1 - self.b0))
@@ -470,7 +494,7 @@ def _cluster(tiles: list[_Tile], max_gap: int, max_insert: int = 20) -> list[_Pa
             gap_b = max(0, t.b - g.b1, g.b0 - (t.b + t.n))
             small, large = sorted((gap_a, gap_b))
             if large <= max_gap or (small <= 4 and large <= max_insert):
-                g.tiles.append(t)
+                g.add(t)
                 continue
         groups.append(_Passage([t]))
     return groups
@@ -497,7 +521,7 @@ def _merge_adjacent(passages: list[_Passage], gap: int) -> list[_Passage]:
     for p in sorted(passages, key=lambda p: (p.a0, p.b0)):
         for q in reversed(out[-4:]):
             if 0 <= p.a0 - q.a1 <= gap and 0 <= p.b0 - q.b1 <= gap:
-                q.tiles.extend(p.tiles)
+                q.extend(p.tiles)
                 break
         else:
             out.append(_Passage(list(p.tiles)))
@@ -562,13 +586,13 @@ def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_shar
             if p.matched >= 3:
                 raw.append(p)
     found = []
+    plain = da.content & ~da.name if stock_a is None else da.content & ~da.name & ~stock_a
     for p in _merge_adjacent(raw, gap=2):
         p = _trim(p, min_score)
-        matched = np.zeros(len(da.stem), dtype=bool)
+        matched = np.zeros(p.a1 - p.a0, dtype=bool)
         for t in p.tiles:
-            matched[t.a : t.a + t.n] = True
-        plain = da.content & ~da.name if stock_a is None else da.content & ~da.name & ~stock_a
-        substantive = int((matched & plain).sum())
+            matched[t.a - p.a0 : t.a - p.a0 + t.n] = True
+        substantive = int((matched & plain[p.a0 : p.a1]).sum())
         longest = max(t.n for t in p.tiles)
         if (
             p.matched >= min_words
