@@ -518,27 +518,32 @@ def _make_word(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
     low = raw.lower()
     value = _parse_words(raw, g)
     if value is None and low in ("a", "an"):
-        # 'a week and a half': one of a unit, the half added by _scan_and_a_half
-        um = g.unit_after.match(text, e)
-        value = 1.0 if um and um.group("unit") and _AND_A_HALF.match(text, um.end()) else None
+        value = _one_and_a_half_unit(text, e, g)
     if value is None:
         return None
-    fig = _Fig(s, e, value, kind="word")
-    if low.strip() == "one":
-        if g.one_after.match(text, e) or g.one_before.search(text[max(0, s - 20):s]):
-            return None
-        nxt = _tokens(text, e, 40)
-        first = nxt[0] if nxt else None
-        hyphen_unit = re.match(r"[-\u2010\u2011]([A-Za-z]+)", text[e:e + 20])
-        if hyphen_unit:
-            if hyphen_unit.group(1).lower() not in g.unit_forms:
-                return None  # 'one-off', 'one-sided'; but 'one-day', 'one-year-old'
-        elif first is None or first[0] != "word" or first[1].lower() in g.function:
-            # 'the one that', 'one, two': only a figure before a noun or unit
-            return None
+    if low.strip() == "one" and not _one_is_a_figure(text, s, e, g):
+        return None
     if _is_date_part(text, s, e, value, g):
         return None
-    return fig
+    return _Fig(s, e, value, kind="word")
+
+
+def _one_and_a_half_unit(text: str, e: int, g: _Grammar) -> float | None:
+    """'a week and a half': one of a unit (the half is added by _scan_and_a_half), else None."""
+    um = g.unit_after.match(text, e)
+    return 1.0 if um and um.group("unit") and _AND_A_HALF.match(text, um.end()) else None
+
+
+def _one_is_a_figure(text: str, s: int, e: int, g: _Grammar) -> bool:
+    """'one' counts only before a noun or unit: not 'the one that', 'one, two', 'one-off'."""
+    if g.one_after.match(text, e) or g.one_before.search(text[max(0, s - 20):s]):
+        return False
+    hyphen_unit = re.match(r"[-\u2010\u2011]([A-Za-z]+)", text[e:e + 20])
+    if hyphen_unit:
+        return hyphen_unit.group(1).lower() in g.unit_forms  # 'one-day', 'one-year-old'; not 'one-sided'
+    nxt = _tokens(text, e, 40)
+    first = nxt[0] if nxt else None
+    return not (first is None or first[0] != "word" or first[1].lower() in g.function)
 
 
 def _make_dozen(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
