@@ -179,7 +179,7 @@ def render(res: dict | None) -> list[str]:
         L.append("")
     ho = res.get("heldout") or {}
     if ho:
-        L += ["The lexicon's own held-out sentences (`data/language/heldout.yml`, written for the book; voice is "
+        L += ["The lexicon's own held-out sentences (`data/gold/language.yml`, written for the book; voice is "
               "reporter, quoted or attributed):", "",
               "| split | items | precision | recall | F1 | voice right | category right |", "|---|---|---|---|---|---|---|"]
         for split, s in ho.items():

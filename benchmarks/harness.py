@@ -25,9 +25,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
-LABELLED = BENCH / "data" / "figures_labelled.yml"
 
-QUALIFIERS = {"exact", "at_least", "at_most", "approx", "vague"}
 
 
 # ----------------------------------------------------------------------------- timing
@@ -56,36 +54,27 @@ def peak_memory(fn) -> tuple[float, object]:
 
 
 # ----------------------------------------------------------------------------- figures: gold
-def load_labelled(path: Path | str = LABELLED) -> list[dict]:
-    """The labelled sentences, each figure with its character span (``start``, ``end``) found
-    from its ``at`` text. Raises ValueError naming the sentence when a field is wrong."""
-    items = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(items, list):
-        raise ValueError(f"{path}: expected a list of sentences")
+def load_labelled(path: Path | str | None = None) -> list[dict]:
+    """The labelled sentences of ``data/gold/figures.yml`` (or the gold file `path`), read and
+    checked by ``lessons.datafiles.gold``: each figure with its character span (``start``,
+    ``end``) found from its ``at`` text. Raises LessonsDataError (a ValueError) naming the
+    file, case and field when one is wrong."""
+    from lessons.datafiles import gold
+
     out = []
-    for n, item in enumerate(items, start=1):
-        text = item.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"{path}: sentence {n} has no text")
-        figures, pos = [], 0
-        for f in item.get("figures") or []:
-            at = f.get("at")
-            i = text.find(at, pos) if isinstance(at, str) else -1
-            if i < 0:
-                raise ValueError(f"{path}: sentence {n}: figure 'at: {at}' not found in the text")
-            if f.get("qualifier") not in QUALIFIERS:
-                raise ValueError(f"{path}: sentence {n}: qualifier {f.get('qualifier')!r} is not one of {sorted(QUALIFIERS)}")
+    for case in gold.load("figures", None, path):
+        figures = []
+        for f in case["expected"]:
             counted = f.get("counted")
             if isinstance(counted, str):
                 counted = [counted]
             figures.append({
-                "at": at, "start": i, "end": i + len(at),
-                "value": None if f.get("value") is None else float(f["value"]),
-                "qualifier": f["qualifier"], "unit": f.get("unit"),
+                "at": f["at"], "start": f["start"], "end": f["end"],
+                "value": None if f["value"] is None else float(f["value"]),
+                "qualifier": f["qualifier"], "unit": f["unit"],
                 "counted": [c.lower() for c in counted] if counted else None,
             })
-            pos = i + len(at)
-        out.append({"text": text, "figures": figures})
+        out.append({"text": case["text"], "figures": figures})
     return out
 
 

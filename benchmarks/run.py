@@ -374,7 +374,7 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     w("## Figures: `extract_figures` against quantulum3")
     w("")
     fig = helpers.get("figures", {})
-    w(f"Both tools read the same {len(h.load_labelled())} sentences of `benchmarks/data/figures_labelled.yml`, one call per sentence "
+    w(f"Both tools read the same {len(h.load_labelled())} sentences of `data/gold/figures.yml`, one call per sentence "
       f"(written for this benchmark, none from the five articles; {prof['fig_repeats']} timed passes of {prof['fig_loops']}× the set, "
       "after one warm-up call). A figure is found when the tool's span overlaps the labelled one. Value and hedge accuracy are over all "
       "labelled figures (a missed figure is wrong on both); counted-noun accuracy over the figures that count something; "

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from lessons.corpus import load_articles
+from lessons.datafiles import gold
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks"))
 
@@ -58,7 +59,7 @@ def test_labelled_set_is_held_out_and_well_formed():
     assert sum(len(i["figures"]) for i in items) >= 60
     assert sum(1 for i in items if not i["figures"]) >= 5      # negatives: dates, ordinals, ids
     qualifiers = {f["qualifier"] for i in items for f in i["figures"]}
-    assert qualifiers == h.QUALIFIERS
+    assert qualifiers == set(gold.QUALIFIERS)
     bodies = " ".join(load_articles()["body"])
     for i in items:  # written for the benchmark, not taken from the five articles
         assert i["text"][:40] not in bodies
@@ -67,9 +68,10 @@ def test_labelled_set_is_held_out_and_well_formed():
 
 
 def test_load_labelled_names_the_bad_sentence(tmp_path):
-    bad = tmp_path / "bad.yml"
-    bad.write_text('- text: "About 30 cats."\n  figures:\n    - {at: "31", value: 31, qualifier: approx}\n')
-    with pytest.raises(ValueError, match="sentence 1.*'at: 31' not found"):
+    bad = tmp_path / "figures.yml"
+    bad.write_text('source: x\nrationale: y\nlicence: z\ncases:\n  - text: "About 30 cats."\n    split: test\n'
+                   '    expected:\n      - {at: "31", value: 31, qualifier: approx, unit: count}\n')
+    with pytest.raises(ValueError, match=r"figures.yml, line 8, case 1, field expected\[1\].at: figure at: '31' not found"):
         h.load_labelled(bad)
 
 

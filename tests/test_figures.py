@@ -521,13 +521,9 @@ def test_a_figure_that_leaves_one_member_out_keeps_its_words():
 # ------------------------------------------------------------------ the small-result fast path
 
 def _held_out_and_article_texts():
-    from pathlib import Path
+    from lessons.datafiles import gold
 
-    import yaml
-
-    labelled = yaml.safe_load((Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "figures_labelled.yml")
-                              .read_text(encoding="utf-8"))
-    texts = [item["text"] for item in labelled]
+    texts = [case["text"] for case in gold.load("figures")]
     from lessons.corpus import sentences
 
     for body in load_articles()["body"]:

@@ -491,13 +491,16 @@ def test_heldout_set_scores():
 
 
 def test_heldout_file_errors(tmp_path):
-    path = tmp_path / "h.yml"
-    path.write_text("source: x\nitems:\n  - text: 'A mob.'\n    loaded: [{term: crowd, voice: reporter}]\n")
-    with pytest.raises(LessonsDataError, match="not in the text"):
+    path = tmp_path / "language.yml"
+    head = "source: x\nrationale: y\nlicence: z\ncases:\n  - text: 'A mob.'\n    split: test\n"
+    path.write_text(head + "    expected: [{term: crowd, voice: reporter}]\n")
+    with pytest.raises(LessonsDataError, match=r"line 7, case 1, field expected\[1\].term: term 'crowd' is not in the text"):
         L.load_heldout(path)
-    path.write_text("source: x\nitems:\n  - text: 'A mob.'\n    loaded: [{term: mob, voice: writer}]\n")
-    with pytest.raises(LessonsDataError, match="voice"):
+    path.write_text(head + "    expected: [{term: mob, voice: writer}]\n")
+    with pytest.raises(LessonsDataError, match="field expected.1..voice: unknown voice 'writer'"):
         L.load_heldout(path)
+    path.write_text(head + "    expected: [{term: mob, voice: reporter}]\n")
+    assert L.load_heldout(path) == [{"text": "A mob.", "split": "test", "loaded": [{"term": "mob", "voice": "reporter"}]}]
 
 
 # --------------------------------------------------------------------------- attributed voice
@@ -532,7 +535,7 @@ def test_attributed_terms_are_shown_dotted_and_said_in_words():
 
 def test_voice_rules_file_is_checked(tmp_path, monkeypatch):
     (tmp_path / "language").mkdir()
-    for name in ("lexicon.csv", "reference_terms.csv", "heldout.yml"):
+    for name in ("lexicon.csv", "reference_terms.csv"):
         (tmp_path / "language" / name).write_bytes((L.data_dir() / "language" / name).read_bytes())
     (tmp_path / "language" / "voice.yml").write_text("naming: {verbs: [called]}\nreporting: {reason: x, verbs: [said]}\n")
     monkeypatch.setenv("LESSONS_DATA", str(tmp_path))
@@ -548,7 +551,7 @@ def test_attributed_voice_is_linear_on_long_reported_speech():
 
 def test_a_data_folder_without_voice_rules_uses_the_shipped_ones(tmp_path, monkeypatch):
     (tmp_path / "language").mkdir()
-    for name in ("lexicon.csv", "reference_terms.csv", "heldout.yml"):
+    for name in ("lexicon.csv", "reference_terms.csv"):
         (tmp_path / "language" / name).write_bytes((L.data_dir() / "language" / name).read_bytes())
     monkeypatch.setenv("LESSONS_DATA", str(tmp_path))
     assert one("Police said thugs attacked.", "thugs")["voice"] == "attributed"

@@ -30,7 +30,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from lessons import _guard, _yaml
+from lessons import _guard
+from lessons.datafiles import gold as gold_file
 from lessons.datafiles import lexicon as lexicon_file
 from lessons.datafiles import reference_terms as reference_file
 from lessons.datafiles import tables
@@ -57,7 +58,7 @@ CATEGORY_NAMES = {
     "descriptor": "loaded descriptions",
     "comment": "the writer's own comment",
 }
-VOICES = ("reporter", "attributed", "quoted")
+VOICES = gold_file.VOICES  # the voices a term is tagged with (gold cases use the same)
 POS = lexicon_file.POS
 LEXICON_COLUMNS = lexicon_file.COLUMNS
 REFERENCE_COLUMNS, REFERENCE_GROUPS = reference_file.COLUMNS, reference_file.GROUPS
@@ -84,10 +85,6 @@ def lexicon_path() -> Path:
 
 def _reference_path() -> Path:
     return data_dir() / "language" / "reference_terms.csv"
-
-
-def _heldout_path() -> Path:
-    return data_dir() / "language" / "heldout.yml"
 
 
 def _stamp(path: Path) -> tuple[str, float, int]:
@@ -788,31 +785,11 @@ def highlight(text: str, legend: bool = True, lexicon=None) -> str:
 
 # --------------------------------------------------------------------------- held-out evaluation
 def load_heldout(path=None, split: str | None = None) -> list[dict]:
-    """The hand-annotated held-out sentences (``data/language/heldout.yml``), validated.
+    """The hand-annotated held-out sentences (``data/gold/language.yml``, read and checked by
+    ``lessons.datafiles.gold``), each as ``text``, ``split`` and ``loaded`` (its gold terms).
     ``split``: 'dev' (used while writing the lexicon), 'test' (scored once), or None for all."""
-    p = Path(path) if path is not None else _heldout_path()
-    data = _yaml.read_file(p)
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list) or not data.get("source"):
-        raise LessonsDataError(f"{p}: need a mapping with 'source' and a list 'items'")
-    items = []
-    for i, item in enumerate(data["items"], 1):
-        where = f"{p}, item {i}"
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not isinstance(item.get("loaded"), list):
-            raise LessonsDataError(f"{where}: need 'text' (string) and 'loaded' (list)")
-        if item.get("split", "test") not in ("dev", "test"):
-            raise LessonsDataError(f"{where}: split must be dev or test, not '{item.get('split')}'")
-        for gold in item["loaded"]:
-            if not isinstance(gold, dict) or str(gold.get("term", "")) == "":
-                raise LessonsDataError(f"{where}: each loaded entry needs a 'term'")
-            if gold.get("voice") not in VOICES:
-                raise LessonsDataError(f"{where}: term '{gold['term']}' needs voice {', '.join(VOICES)}")
-            if gold.get("category") is not None and gold["category"] not in CATEGORIES:
-                raise LessonsDataError(f"{where}: term '{gold['term']}' has unknown category '{gold['category']}'")
-            if str(gold["term"]).lower() not in item["text"].lower():
-                raise LessonsDataError(f"{where}: term '{gold['term']}' is not in the text")
-        if split is None or item.get("split", "test") == split:
-            items.append(item)
-    return items
+    return [{"text": c["text"], "split": c["split"], "loaded": c["expected"]}
+            for c in gold_file.load("language", split, path)]
 
 
 def evaluation_table(path=None, split: str | None = None) -> pd.DataFrame:

@@ -18,6 +18,7 @@ module                 file                                        loaded by
 ``reference_terms``    ``language/reference_terms.csv``            ``language.load_reference_terms``
 ``voice``              ``language/voice.yml``                      ``language`` (attributed voice)
 ``limits``             ``language/limits.yml``                     ``tables.limits_table``
+``gold``               ``gold/<helper>.yml`` (labelled cases)      ``language.load_heldout``, tests, benchmarks
 ``tables``             the small CSV tables (hedges, units, ...)   figures, compare, language
 =====================  ==========================================  =========================
 
