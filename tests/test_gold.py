@@ -18,7 +18,7 @@ from lessons.errors import LessonsDataError
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "data" / "gold"
-SHIPPED = ("language", "figures")
+SHIPPED = ("language", "figures", "speakers")
 HEAD = "source: Written for a test.\nrationale: To check the loader.\nlicence: CC BY 4.0\ncases:\n"
 
 
@@ -36,7 +36,7 @@ def test_every_gold_file_loads_with_no_problem(helper):
     assert gold.problems(path) == []
     cases = gold.load(helper)
     assert len(cases) >= 50
-    assert {c["split"] for c in cases} == {"dev", "test"}
+    assert {c["split"] for c in cases} == ({"dev"} if helper == "speakers" else {"dev", "test"})
     assert len(gold.load(helper, "dev")) + len(gold.load(helper, "test")) == len(cases)
     assert all(c["text"].strip() and isinstance(c["expected"], list) for c in cases)
     assert gold.survey(path) == (len(cases), [])
@@ -54,7 +54,7 @@ def test_the_folder_holds_only_gold_files_in_the_one_format():
 
 
 def test_the_old_files_are_gone():
-    for old in ("data/language/heldout.yml", "benchmarks/data/figures_labelled.yml"):
+    for old in ("data/language/heldout.yml", "benchmarks/data/figures_labelled.yml", "tests/fixtures/speakers.yml"):
         assert not (ROOT / old).exists(), old
 
 
@@ -93,6 +93,17 @@ def test_figures_benchmark_scores_on_the_gold_file_are_those_of_the_old_file():
     first = labelled[0]
     assert first["figures"][0] == {"at": "160", "start": 24, "end": 27, "value": 160.0, "qualifier": "at_least",
                                    "unit": "count", "counted": ["people"]}
+
+
+def test_speaker_cases_are_all_there_and_pass():
+    """The speakers cases (57 when the file moved) all give their speakers, as in test_text.py."""
+    from lessons import corpus
+
+    cases = gold.load("speakers")
+    assert len(cases) >= 57 and sum(len(c["expected"]) for c in cases) >= 62
+    wrong = [c["text"] for c in cases
+             if corpus.quotes(c["text"]).query("~nested")["speaker"].tolist() != c["expected"]]
+    assert wrong == []
 
 
 # --------------------------------------------------------------------------- bad cases

@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from lessons import compare, corpus, language, text
+from lessons.datafiles import gold
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = yaml.safe_load((ROOT / "tests" / "fixtures" / "speakers.yml").read_text(encoding="utf-8"))["cases"]
+CASES = gold.load("speakers")  # data/gold/speakers.yml
 
 
 # --------------------------------------------------------------------------- characters, words
@@ -86,16 +86,16 @@ def test_quote_rows_is_public_and_matches_quotes():
 
 @pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] for c in CASES])
 def test_speaker_cases(case):
-    """Hand-written cases of every form of attribution (tests/fixtures/speakers.yml)."""
+    """Hand-written cases of every form of attribution (data/gold/speakers.yml)."""
     frame = corpus.quotes(case["text"])
-    assert frame[~frame["nested"]]["speaker"].tolist() == case["speakers"]
+    assert frame[~frame["nested"]]["speaker"].tolist() == case["expected"]
 
 
 def test_speaker_cases_cover_every_form():
     texts = " ".join(c["text"] for c in CASES)
     for form in (":", "according to", "said the head of", " and ", "so-called", "called", "saying"):
         assert form.lower() in texts.lower(), form
-    assert sum(c["speakers"] == [""] for c in CASES) >= 5
+    assert sum(c["expected"] == [""] for c in CASES) >= 5
 
 
 def test_quote_speaker_offsets_and_bad_input():
