@@ -149,6 +149,15 @@ def test_a_wrong_type_is_named_by_case_and_field(tmp_path, helper, expected, whe
         gold.load(helper, file=path)
 
 
+@pytest.mark.parametrize("value, ok", [(10 ** 400, True), (".inf", False), ("true", False), ("[1]", False)])
+def test_hostile_values_are_problems_not_crashes(tmp_path, value, ok):
+    path = _write(tmp_path, "figures", f"  - text: 'About 30 sheep.'\n    split: test\n"
+                                       f"    expected: [{{at: '30', value: {value}, qualifier: approx, unit: count}}]\n")
+    assert [p.where for p in gold.problems(path)] == ([] if ok else ["line 7, case 1, field expected[1].value"])
+    long = _write(tmp_path, "speakers", f"  - text: '{'a' * (gold.MAX_TEXT + 1)}'\n    split: test\n    expected: []\n")
+    assert [p.where for p in gold.problems(long)] == ["line 5, case 1, field text"]
+
+
 def test_an_expected_entry_on_its_own_line_is_named_by_that_line(tmp_path):
     path = _write(tmp_path, "figures", "  - text: 'About 30 sheep and 40 goats.'\n    split: test\n    expected:\n"
                                        "      - {at: '30', value: 30, qualifier: approx, unit: count}\n"

@@ -24,7 +24,8 @@ the same shape::
 
 ``problems(path)`` lists every problem (file, line, case, field, fix); ``load(helper)`` raises
 the first as ``LessonsDataError`` and returns the cases as dicts (``text``, ``split``,
-``expected``, ``note``, ``_line``).
+``expected``, ``note``, ``_line``). Gold files belong to the book, not to a teacher's folder,
+so ``lessons.check`` does not survey them; ``tests/test_gold.py`` does.
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ def _is_text(value) -> bool:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, int) or math.isfinite(value)  # an int too big for a float is still a number
 
 
 # --------------------------------------------------------------------------- schema per helper
