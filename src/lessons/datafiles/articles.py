@@ -236,20 +236,12 @@ def _parse(folder: Path) -> tuple[list[tuple[dict, object]], list[Problem]]:
     return fine, out
 
 
-def problems(folder) -> list[Problem]:
-    """Every problem with a folder's articles.yml and raw/ (warnings included)."""
-    return _parse(Path(folder))[1]
-
-
-def survey(folder) -> tuple[int, list[Problem]]:
-    """(how many articles are fine, every problem)."""
-    fine, found = _parse(Path(folder))
-    return len(fine), found
-
-
-def load(folder) -> list[tuple[dict, object]]:
+def _build(fine: list) -> list[tuple[dict, object]]:
     """(entry, cleaned article) for every article, in the order of articles.yml;
     LessonsDataError for the first problem. ``lessons.corpus.load_articles`` caches the result."""
-    fine, found = _parse(Path(folder))
-    read.first_error(found)
     return fine
+
+
+# problems(folder), survey(folder) -> (how many articles are fine, every problem), load(folder):
+# a folder (articles.yml and raw/), not one file; not cached here (the corpus caches its frame).
+problems, survey, load = read.data_file(_parse, _build, cache=False)

@@ -117,22 +117,8 @@ def _parse(path: Path, folder: Path | None = None) -> tuple[list[Entry], list[Pr
     return entries or [], report.problems
 
 
-def problems(path, folder=None) -> list[Problem]:
-    """Every problem in a claims file (empty list: it is fine)."""
-    return _parse(Path(path), Path(folder) if folder is not None else None)[1]
-
-
-def survey(path, folder=None) -> tuple[int, list[Problem]]:
-    """(how many claims the file has, every problem): what ``lessons.check`` reports."""
-    entries, found = _parse(Path(path), Path(folder) if folder is not None else None)
-    return len(entries), found
-
-
-@read.cached()
-def load(path) -> tuple[Claim, ...]:
+def _build(entries: list[Entry]) -> tuple[Claim, ...]:
     """The claims, patterns compiled; LessonsDataError for the first problem (file, line, field)."""
-    entries, found = _parse(Path(path))
-    read.first_error(found)
     out = []
     for e in entries:
         c = e.value
@@ -142,3 +128,6 @@ def load(path) -> tuple[Claim, ...]:
         out.append(Claim(claim=c["claim"], label=c["label"], unit=c["unit"], rules=rules,
                          checkable_rationale=str(c.get("checkable_rationale", "")).strip(), **flags))
     return tuple(out)
+
+
+problems, survey, load = read.data_file(_parse, _build)

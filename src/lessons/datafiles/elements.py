@@ -62,22 +62,11 @@ def _parse(path: Path, folder: Path | None = None) -> tuple[list[Entry], list[Pr
     return entries or [], report.problems
 
 
-def problems(path, folder=None) -> list[Problem]:
-    """Every problem in an elements file."""
-    return _parse(Path(path), Path(folder) if folder is not None else None)[1]
-
-
-def survey(path, folder=None) -> tuple[int, list[Problem]]:
-    """(how many elements, every problem)."""
-    entries, found = _parse(Path(path), Path(folder) if folder is not None else None)
-    return len(entries), found
-
-
-@read.cached()
-def _load(path) -> tuple[dict, ...]:
-    entries, found = _parse(Path(path))
-    read.first_error(found)
+def _build(entries: list[Entry]) -> tuple[dict, ...]:
     return tuple(dict(e.value) for e in entries)
+
+
+problems, survey, _load = read.data_file(_parse, _build)
 
 
 def load(path) -> list[dict]:

@@ -248,14 +248,13 @@ def _parse(folder: Path) -> tuple[dict[str, dict], list[Problem]]:
     return found, out
 
 
-def problems(folder) -> list[Problem]:
-    """Every problem in a folder of exercise files."""
-    return _parse(Path(folder))[1]
+def _valid(found: dict[str, dict]) -> dict[str, dict]:
+    return found
 
 
-def survey(folder) -> tuple[dict[str, dict], list[Problem]]:
-    """(the valid exercises by id, every problem)."""
-    return _parse(Path(folder))
+# problems(folder): every problem in a folder of exercise files; survey(folder): (the valid
+# exercises by id, every problem). ``load`` below has its own cache (one folder, many files).
+problems, survey, _ = read.data_file(_parse, count=_valid, cache=False)
 
 
 def _stamps(folder: Path) -> tuple:

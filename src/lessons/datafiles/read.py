@@ -7,7 +7,8 @@ aliases, bounded nesting). Nothing here raises on bad input: every problem is ad
 them all and a loader can raise the first (``first_error``).
 
 ``cached`` keeps a loader's result per (path, modification time, size): another folder or a
-changed file is read again, the same file is not.
+changed file is read again, the same file is not. ``data_file`` makes a data-file module's
+``problems``, ``survey`` and ``load`` from its one parse function.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 import pandas as pd
 import yaml
@@ -341,3 +343,47 @@ def clear_built() -> None:
     """Forget every result of ``cached_build`` (tests)."""
     with _built_lock:
         _built.clear()
+
+
+# --------------------------------------------------------------------------- a data file's module
+class DataFile(NamedTuple):
+    """The entry points of one data-file module (see ``data_file``)."""
+
+    problems: Callable
+    survey: Callable
+    load: Callable
+
+
+def data_file(parse, build=None, count=len, cache: bool = True) -> DataFile:
+    """``problems``, ``survey`` and ``load`` of a data-file module, all from its ``parse``.
+
+    ``parse(path, folder=..., **options)`` reads the file once and returns (what it read, every
+    problem); `folder` (the teacher's folder the file must stay inside) is passed only when given.
+    ``problems(path, folder=None, **options)`` is every problem; ``survey`` is (``count`` of what
+    was read, every problem), what ``lessons.check`` reports; ``load(path)`` raises the first
+    problem as ``LessonsDataError`` and returns ``build`` of what was read (default: as read),
+    cached by the file's stamp unless `cache` is false. So a module declares only its file, its
+    rules (``parse``) and its result (``build``), and the checker and the loader cannot disagree."""
+    def run(path, folder, options):
+        where = {} if folder is None else {"folder": Path(folder)}
+        return parse(Path(path), **where, **options)
+
+    def problems(path, folder=None, **options) -> list[Problem]:
+        return run(path, folder, options)[1]
+
+    def survey(path, folder=None, **options) -> tuple:
+        data, found = run(path, folder, options)
+        return count(data), found
+
+    def load(path):
+        data, found = run(path, None, {})
+        first_error(found)
+        return data if build is None else build(data)
+
+    problems.__doc__ = "Every problem in the file (warnings included; an empty list: it is fine)."
+    survey.__doc__ = "(how many entries the file has, every problem): what ``lessons.check`` reports."
+    load.__doc__ = ((build.__doc__ if build is not None else None)
+                    or "What the file holds, checked; LessonsDataError for the first problem (file, line, field).")
+    for fn in (problems, survey, load):
+        fn.__module__, fn.__qualname__ = parse.__module__, fn.__name__
+    return DataFile(problems, survey, cached()(load) if cache else load)

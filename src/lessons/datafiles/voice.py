@@ -116,21 +116,14 @@ def _parse(path: Path, folder: Path | None = None) -> tuple[dict, list[Problem]]
     return out, report.problems
 
 
-def problems(path, folder=None) -> list[Problem]:
-    """Every problem in a voice rules file."""
-    return _parse(Path(path), Path(folder) if folder is not None else None)[1]
+def _sections(data: dict) -> int:
+    return sum(1 for s in SECTIONS if s in data)
 
 
-def survey(path, folder=None) -> tuple[int, list[Problem]]:
-    """(how many sections the file has, every problem): what ``lessons.check`` reports."""
-    data, found = _parse(Path(path), Path(folder) if folder is not None else None)
-    return sum(1 for s in SECTIONS if s in data), found
-
-
-@read.cached()
-def load(path) -> dict:
+def _build(data: dict) -> dict:
     """{section: {field: value}} with every word list stripped and every limit a number;
     LessonsDataError for the first problem (file, line, section, field)."""
-    data, found = _parse(Path(path))
-    read.first_error(found)
     return data
+
+
+problems, survey, load = read.data_file(_parse, _build, count=_sections)
