@@ -215,6 +215,18 @@ def yaml_entries(path: Path, report: FileReport, what: str, example: str,
     return entries
 
 
+def entry_fields(e: Entry, report: FileReport, name: str, texts, fields, fixes: dict) -> None:
+    """An entry's fields: each of `texts` present and not empty text (fix: ``fixes[key]``), and
+    no field outside `fields`."""
+    for key in texts:
+        if not isinstance(e.value.get(key), str) or not e.value[key].strip():
+            report.add(e.at(name, key), f"{key} is missing or empty", fixes[key])
+    for key in e.value:
+        if key not in fields:
+            report.add(e.at(name, key), f"unknown field {_guard.brief(key)}{did_you_mean(key, fields)}",
+                       f"allowed fields: {', '.join(fields)}")
+
+
 # --------------------------------------------------------------------------- CSV
 def csv_rows(path: Path, report: FileReport, required: tuple[str, ...], allowed: tuple[str, ...] | None = None,
              folder: Path | None = None) -> list[tuple[int, dict]] | None:
@@ -244,6 +256,11 @@ def csv_rows(path: Path, report: FileReport, required: tuple[str, ...], allowed:
             if name and name not in allowed:
                 report.add("line 1", f"unknown column {_guard.brief(name)}{did_you_mean(name, allowed)}",
                            f"allowed columns: {', '.join(allowed)}")
+    return _csv_body(reader, header, report)
+
+
+def _csv_body(reader, header: list[str], report: FileReport) -> list[tuple[int, dict]]:
+    """The rows after the header as (line, {column: stripped value}); blank lines skipped."""
     rows = []
     line = reader.line_num
     try:
