@@ -78,12 +78,9 @@ def _flag_problems(e: Entry, name: str, report: FileReport) -> None:
 
 
 def _entry_problems(e: Entry, report: FileReport, seen: dict) -> None:
-    claim = e.value
-    if not isinstance(claim, dict):
-        report.add(f"line {e.line}, claim {e.number}", f"expected fields such as 'claim: ...', got {_guard.brief(claim)}",
-                   f"write each claim like\n{EXAMPLE}")
+    claim, name = e.value, read.entry_name(e, report, "claim", "claim", EXAMPLE)
+    if name is None:
         return
-    name = f"claim {e.number}" + (f" ({_guard.brief(claim['claim'])[1:-1]})" if isinstance(claim.get("claim"), str) else "")
     read.entry_fields(e, report, name, ("claim", "label", "unit", "rationale"), FIELDS, _FIXES)
     _flag_problems(e, name, report)
     if isinstance(claim.get("claim"), str):

@@ -26,12 +26,9 @@ _FIXES = {"id": "add 'id: a-short-name' (kebab-case)", "label": "add 'label: ...
 
 
 def _entry_problems(e: Entry, report: FileReport, seen: dict) -> None:
-    el = e.value
-    if not isinstance(el, dict):
-        report.add(f"line {e.line}, element {e.number}", f"expected fields such as 'id: ...', got {_guard.brief(el)}",
-                   f"write each element like\n{EXAMPLE}")
+    el, name = e.value, read.entry_name(e, report, "element", "id", EXAMPLE)
+    if name is None:
         return
-    name = f"element {e.number}" + (f" ({_guard.brief(el['id'])[1:-1]})" if isinstance(el.get("id"), str) else "")
     read.entry_fields(e, report, name, ("id", "label", "rationale"), FIELDS, _FIXES)
     if isinstance(el.get("id"), str):
         if el["id"] in seen:

@@ -215,6 +215,17 @@ def yaml_entries(path: Path, report: FileReport, what: str, example: str,
     return entries
 
 
+def entry_name(e: Entry, report: FileReport, kind: str, key: str, example: str) -> str | None:
+    """How messages name a list entry that must be a mapping ('claim 3 (people-killed)': its
+    number and its `key` field), or None, with a problem, when it is not a mapping."""
+    if not isinstance(e.value, dict):
+        report.add(f"line {e.line}, {kind} {e.number}", f"expected fields such as '{key}: ...', got {_guard.brief(e.value)}",
+                   f"write each {kind} like\n{example}")
+        return None
+    value = e.value.get(key)
+    return f"{kind} {e.number}" + (f" ({_guard.brief(value)[1:-1]})" if isinstance(value, str) else "")
+
+
 def entry_fields(e: Entry, report: FileReport, name: str, texts, fields, fixes: dict) -> None:
     """An entry's fields: each of `texts` present and not empty text (fix: ``fixes[key]``), and
     no field outside `fields`."""
