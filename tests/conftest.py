@@ -1,5 +1,7 @@
-"""Shared fixtures: the repository root and the built book (built once per test session)."""
+"""Shared fixtures: the repository root, a copy of the invented example folder to break, and the
+built book (built once per test session)."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -7,11 +9,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "invented_event"  # a teacher's folder of invented articles
 
 
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def event(tmp_path) -> Path:
+    """A fresh copy of the invented example (examples/invented_event) to break."""
+    target = tmp_path / "event"
+    shutil.copytree(EXAMPLE, target)
+    return target
 
 
 @pytest.fixture(scope="session")

@@ -23,14 +23,6 @@ EXAMPLE = ROOT / "examples" / "invented_event"
 TEMPLATE = ROOT / "chapters" / "template_your_articles.ipynb"
 
 
-@pytest.fixture
-def event(tmp_path) -> Path:
-    """A fresh copy of the invented example to break."""
-    target = tmp_path / "event"
-    shutil.copytree(EXAMPLE, target)
-    return target
-
-
 def run_cli(*args, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "lessons", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=120)

@@ -22,13 +22,6 @@ EXAMPLE = ROOT / "examples" / "invented_event"
 SRC = ROOT / "src" / "lessons"
 
 
-@pytest.fixture
-def event(tmp_path) -> Path:
-    target = tmp_path / "event"
-    shutil.copytree(EXAMPLE, target)
-    return target
-
-
 def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"

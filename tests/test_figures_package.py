@@ -1,5 +1,6 @@
 """The shape of the lessons.figures package (issue 18): what it exports, how its modules depend
-on each other, and how complex its functions may be (measured with radon)."""
+on each other, and how complex its functions may be (measured with radon; the same rule holds
+for lessons.datafiles)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from lessons import figures
+from lessons import datafiles, figures
 
 PACKAGE = Path(figures.__file__).parent
+MEASURED = [PACKAGE, Path(datafiles.__file__).parent]  # packages held to the complexity rule
 # Bottom first: a module may import only modules earlier in this list.
 LAYERS = ["claims", "grammar", "extraction", "sources", "ledger", "verdicts", "charts"]
 MAX_COMPLEXITY = 15  # radon's cyclomatic complexity
@@ -72,10 +74,10 @@ def test_modules_import_only_the_layers_below(module):
     assert used <= allowed, f"{module} imports {sorted(used - allowed)} (allowed: {sorted(allowed)})"
 
 
-def _functions():
+def _functions(package: Path):
     from radon.complexity import cc_visit
 
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(package.glob("*.py")):
         lines = path.read_text(encoding="utf-8").splitlines()
         for block in cc_visit("\n".join(lines)):
             if block.letter == "C":  # classes: their methods are listed on their own
@@ -83,10 +85,11 @@ def _functions():
             yield path.name, block, lines
 
 
-def test_functions_are_small_or_say_why():
+@pytest.mark.parametrize("package", MEASURED, ids=lambda p: p.name)
+def test_functions_are_small_or_say_why(package):
     """No function over MAX_LINES lines or MAX_COMPLEXITY without a '# complexity:' line above it."""
     too_big = []
-    for name, block, lines in _functions():
+    for name, block, lines in _functions(package):
         first = block.lineno - 1
         while first > 0 and lines[first - 1].lstrip().startswith("@"):
             first -= 1  # the reason goes above the decorators

@@ -137,9 +137,8 @@ CASES = [symlink_passwd, raw_outside, big_file, nul_bytes, alias_bomb, alias_bom
 
 
 @pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__)
-def test_check_rejects_hostile_folder_cleanly(tmp_path, make):
-    folder = tmp_path / "event"
-    shutil.copytree(EXAMPLE, folder)
+def test_check_rejects_hostile_folder_cleanly(event, make):
+    folder = event
     file, words = make(folder)
     start = time.perf_counter()
     report = chk.check(folder)
@@ -158,9 +157,8 @@ LOADER_CASES = [symlink_passwd, raw_outside, big_file, nul_bytes, alias_bomb_lis
 
 
 @pytest.mark.parametrize("make", LOADER_CASES, ids=lambda f: f.__name__)
-def test_load_articles_raises_a_clean_error(tmp_path, make):
-    folder = tmp_path / "event"
-    shutil.copytree(EXAMPLE, folder)
+def test_load_articles_raises_a_clean_error(event, make):
+    folder = event
     file, _ = make(folder)
     start = time.perf_counter()
     with pytest.raises(LessonsDataError) as err:
@@ -171,9 +169,8 @@ def test_load_articles_raises_a_clean_error(tmp_path, make):
     assert len(message) < 2000
 
 
-def test_an_impossible_date_loads_as_text(tmp_path):
-    folder = tmp_path / "event"
-    shutil.copytree(EXAMPLE, folder)
+def test_an_impossible_date_loads_as_text(event):
+    folder = event
     bad_date(folder)
     articles = corpus.load_articles(folder)
     assert "2031-13-04" in set(articles["published"].astype(str))

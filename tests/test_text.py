@@ -114,18 +114,41 @@ def test_grammar_data_file_errors_name_the_field(tmp_path):
 
 
 # --------------------------------------------------------------------------- who informs
-def test_attributions_match_figures_on_the_articles():
-    """figures.attributions is the text layer's grammar with the figures folder's reporting verbs."""
+# Invented sentences (none from the articles): who each says gave the information.
+ATTRIBUTION_CASES = [
+    ("At least 14 people were hurt, according to the harbour police.", [("the harbour police", "backward")]),
+    ("According to the fire service, 40 homes burned.", [("the fire service", "forward")]),
+    ("The health ministry said 12 patients were moved.", [("The health ministry", "forward")]),
+    ("Nine boats sank, the coastguard said on Monday.", [("the coastguard", "backward")]),
+    ("The agency cited Mayor Lena Okafor as saying 300 families had left.",
+     [("Mayor Lena Okafor (via The agency)", "forward")]),
+    ("Mayor Lena Okafor, cited by the agency, said 300 families had left.",
+     [("Mayor Lena Okafor (via the agency)", "forward")]),
+    ("Rain fell all day, with officials saying two roads were shut.", [("officials", "forward")]),
+    ("Two roads were shut on Monday.", []),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", ATTRIBUTION_CASES, ids=[c[0][:30] for c in ATTRIBUTION_CASES])
+def test_attributions_on_invented_sentences(sentence, expected):
+    """The text layer and lessons.figures (the same grammar with the figures folder's
+    reporting verbs) name the same source, in the right direction."""
     from lessons import figures
 
-    n = 0
-    for body in corpus.load_articles()["body"]:
-        for _, _, sentence in text.sentence_rows(body):
-            mine = text.attributions(sentence)
-            theirs = figures.attributions(sentence)
-            assert mine.to_dict("records") == theirs.to_dict("records"), sentence
-            n += len(mine)
-    assert n > 20
+    for frame in (text.attributions(sentence), figures.attributions(sentence)):
+        assert list(zip(frame["source"], frame["direction"])) == expected
+        for start, end in zip(frame["start"], frame["end"]):
+            assert 0 <= start < end <= len(sentence)
+
+
+def test_attributions_use_the_reporting_verbs_they_are_given():
+    """figures passes its own reporting verbs: a verb only in that list makes a source."""
+    sentence = "Doctors reckoned 80 people were injured."
+    assert text.attribution_rows(sentence) == []
+    assert [r["source"] for r in text.attribution_rows(sentence, verbs="reckoned")] == ["Doctors"]
+    backward = "Eighty people were injured, doctors reckoned."
+    assert [(r["source"], r["direction"]) for r in text.attribution_rows(backward, verbs="reckoned")] == [
+        ("doctors", "backward")]
 
 
 def test_attributions_directions():

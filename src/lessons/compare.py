@@ -196,7 +196,8 @@ def _prefix_re(prefixes: tuple) -> re.Pattern:
 
 # Words and sentence-end breaks come from the one text layer (lessons.text): TOKEN (words and
 # numbers; hyphens, dashes and quotation marks separate words, so 'shoot-to-kill' = 'shoot to
-# kill') and SEGMENT_BREAK (. ! ? … then space, or a line break: the chunks aligned here).
+# kill') and SEGMENT_BREAK (. ! ? … then space, or a line break: the chunks aligned here; not
+# text.sentences(), which would change the results: see the note at text.SEGMENT_BREAK).
 _TOKEN_RE = TOKEN
 _BOUNDARY_RE = SEGMENT_BREAK
 _OPENERS = set("\"'“‘([«")

@@ -101,6 +101,12 @@ def _fields_problems(e: Entry, report: FileReport, name: str) -> None:
         if field not in FIELDS:
             report.add(e.at(name, field), f"unknown field {_guard.brief(field)}{did_you_mean(field, FIELDS)}",
                        f"rename or remove it; allowed fields: {', '.join(FIELDS)}")
+    _value_problems(e, report, name)
+
+
+def _value_problems(e: Entry, report: FileReport, name: str) -> None:
+    """The values of the fields that have rules: translated, agencies, the texts, published."""
+    entry = e.value
     if entry.get("translated") not in (None, "") and str(entry["translated"]) not in TRANSLATED_VALUES:
         value = entry["translated"]
         hint = ""
@@ -149,6 +155,18 @@ def _source_problem(folder: Path, e: Entry, report: FileReport, name: str) -> Pa
     return None
 
 
+def _id_problem(e: Entry, report: FileReport, name: str, article_id: str, seen_ids: dict[str, int]) -> None:
+    """An article_id in the allowed characters and not used by an earlier entry."""
+    if not ID_RE.fullmatch(article_id):
+        report.add(e.at(name, "article_id"), f"article_id {_guard.brief(article_id)} has characters that are not allowed",
+                   f"use {HINTS['article_id']}; suggestion: {_suggest_id(article_id)}")
+    elif article_id in seen_ids:
+        report.add(e.at(name, "article_id"), f"article_id {_guard.brief(article_id)} is used twice "
+                   f"(also entry {seen_ids[article_id]})", "give every article its own article_id")
+    else:
+        seen_ids[article_id] = e.number
+
+
 def _metadata(folder: Path, out: list[Problem]) -> tuple[list[tuple[dict, Path]], set[str] | None]:
     """(entries whose text can be read, with their raw file; every source_file named, or None
     when articles.yml could not be read)."""
@@ -174,14 +192,7 @@ def _metadata(folder: Path, out: list[Problem]) -> tuple[list[tuple[dict, Path]]
         name = f"entry {e.number}" + (f" (article_id {_guard.brief(article_id)})" if article_id else "")
         _fields_problems(e, report, name)
         if article_id:
-            if not ID_RE.fullmatch(article_id):
-                report.add(e.at(name, "article_id"), f"article_id {_guard.brief(article_id)} has characters that are not allowed",
-                           f"use {HINTS['article_id']}; suggestion: {_suggest_id(article_id)}")
-            elif article_id in seen_ids:
-                report.add(e.at(name, "article_id"), f"article_id {_guard.brief(article_id)} is used twice "
-                           f"(also entry {seen_ids[article_id]})", "give every article its own article_id")
-            else:
-                seen_ids[article_id] = e.number
+            _id_problem(e, report, name, article_id, seen_ids)
         raw = _source_problem(folder, e, report, name)
         if raw is not None:
             if raw.name in seen_files:
@@ -236,20 +247,12 @@ def _parse(folder: Path) -> tuple[list[tuple[dict, object]], list[Problem]]:
     return fine, out
 
 
-def problems(folder) -> list[Problem]:
-    """Every problem with a folder's articles.yml and raw/ (warnings included)."""
-    return _parse(Path(folder))[1]
-
-
-def survey(folder) -> tuple[int, list[Problem]]:
-    """(how many articles are fine, every problem)."""
-    fine, found = _parse(Path(folder))
-    return len(fine), found
-
-
-def load(folder) -> list[tuple[dict, object]]:
+def _build(fine: list) -> list[tuple[dict, object]]:
     """(entry, cleaned article) for every article, in the order of articles.yml;
     LessonsDataError for the first problem. ``lessons.corpus.load_articles`` caches the result."""
-    fine, found = _parse(Path(folder))
-    read.first_error(found)
     return fine
+
+
+# problems(folder), survey(folder) -> (how many articles are fine, every problem), load(folder):
+# a folder (articles.yml and raw/), not one file; not cached here (the corpus caches its frame).
+problems, survey, load = read.data_file(_parse, _build, cache=False)

@@ -54,58 +54,65 @@ class Claim:
     rules: tuple  # tuple of dicts of compiled conditions
 
 
-def _entry_problems(e: Entry, report: FileReport, seen: dict) -> None:
+def _name_problems(e: Entry, name: str, report: FileReport, seen: dict) -> None:
+    """A claim's name: kebab-case and not used by an earlier claim."""
+    claim = e.value["claim"]
+    if not _KEBAB.fullmatch(claim):
+        report.add(e.at(name, "claim"), f"claim {_guard.brief(claim)} is not kebab-case",
+                   "use lowercase words joined by -, e.g. people-killed")
+    if claim in seen:
+        report.add(e.at(name, "claim"), f"claim {_guard.brief(claim)} is used twice "
+                   f"(also claim {seen[claim]})", "give every claim its own name")
+    seen.setdefault(claim, e.number)
+
+
+def _flag_problems(e: Entry, name: str, report: FileReport) -> None:
+    """The flags are true or false; checkable_rationale is text."""
     claim = e.value
-    if not isinstance(claim, dict):
-        report.add(f"line {e.line}, claim {e.number}", f"expected fields such as 'claim: ...', got {_guard.brief(claim)}",
-                   f"write each claim like\n{EXAMPLE}")
-        return
-    name = f"claim {e.number}" + (f" ({_guard.brief(claim['claim'])[1:-1]})" if isinstance(claim.get("claim"), str) else "")
-    for key in ("claim", "label", "unit", "rationale"):
-        if not isinstance(claim.get(key), str) or not claim[key].strip():
-            report.add(e.at(name, key), f"{key} is missing or empty", _FIXES[key])
-    for key in claim:
-        if key not in FIELDS:
-            report.add(e.at(name, key), f"unknown field {_guard.brief(key)}{did_you_mean(key, FIELDS)}",
-                       f"allowed fields: {', '.join(FIELDS)}")
     for key in FLAGS:
         if key in claim and not isinstance(claim[key], bool):
             report.add(e.at(name, key), f"{key} must be true or false, got {_guard.brief(claim[key])}",
                        f"write '{key}: true' or '{key}: false' (no quotes)")
     if "checkable_rationale" in claim and not isinstance(claim["checkable_rationale"], str):
         report.add(e.at(name, "checkable_rationale"), "checkable_rationale must be text", "write a sentence")
+
+
+def _entry_problems(e: Entry, report: FileReport, seen: dict) -> None:
+    claim, name = e.value, read.entry_name(e, report, "claim", "claim", EXAMPLE)
+    if name is None:
+        return
+    read.entry_fields(e, report, name, ("claim", "label", "unit", "rationale"), FIELDS, _FIXES)
+    _flag_problems(e, name, report)
     if isinstance(claim.get("claim"), str):
-        if not _KEBAB.fullmatch(claim["claim"]):
-            report.add(e.at(name, "claim"), f"claim {_guard.brief(claim['claim'])} is not kebab-case",
-                       "use lowercase words joined by -, e.g. people-killed")
-        if claim["claim"] in seen:
-            report.add(e.at(name, "claim"), f"claim {_guard.brief(claim['claim'])} is used twice "
-                       f"(also claim {seen[claim['claim']]})", "give every claim its own name")
-        seen.setdefault(claim["claim"], e.number)
+        _name_problems(e, name, report, seen)
     rules = claim.get("rules")
     if not isinstance(rules, list) or not rules:
         report.add(e.at(name, "rules"), "rules must be a non-empty list of conditions",
                    "add 'rules:' with at least one '- counted: ...' (see the example in docs)")
         return
     for r_number, rule in enumerate(rules, start=1):
-        where = f"{e.at(name, 'rules')}, rule {r_number}"
-        if not isinstance(rule, dict) or not rule:
-            report.add(where, f"a rule must be conditions such as 'counted: ...', got {_guard.brief(rule)}",
+        _rule_problems(rule, f"{e.at(name, 'rules')}, rule {r_number}", report)
+
+
+def _rule_problems(rule, where: str, report: FileReport) -> None:
+    """One rule: known conditions, each a regular expression (no_counted: true or false)."""
+    if not isinstance(rule, dict) or not rule:
+        report.add(where, f"a rule must be conditions such as 'counted: ...', got {_guard.brief(rule)}",
+                   f"conditions: {', '.join(CONDITIONS)}")
+        return
+    for key, value in rule.items():
+        if key not in CONDITIONS:
+            report.add(where, f"unknown condition {_guard.brief(key)}{did_you_mean(key, CONDITIONS)}",
                        f"conditions: {', '.join(CONDITIONS)}")
-            continue
-        for key, value in rule.items():
-            if key not in CONDITIONS:
-                report.add(where, f"unknown condition {_guard.brief(key)}{did_you_mean(key, CONDITIONS)}",
-                           f"conditions: {', '.join(CONDITIONS)}")
-            elif key == "no_counted":
-                if not isinstance(value, bool):
-                    report.add(where, f"no_counted must be true or false, got {_guard.brief(value)}", "write 'no_counted: true'")
-            elif not isinstance(value, str) or not value:
-                report.add(where, f"condition {key} must be a regular expression, got {_guard.brief(value)}", REGEX_FIX)
-            else:
-                err = read.regex_problem(value, PATTERN_FLAGS)
-                if err:
-                    report.add(where, f"condition {key} {_guard.brief(value)}: {err}", REGEX_FIX)
+        elif key == "no_counted":
+            if not isinstance(value, bool):
+                report.add(where, f"no_counted must be true or false, got {_guard.brief(value)}", "write 'no_counted: true'")
+        elif not isinstance(value, str) or not value:
+            report.add(where, f"condition {key} must be a regular expression, got {_guard.brief(value)}", REGEX_FIX)
+        else:
+            err = read.regex_problem(value, PATTERN_FLAGS)
+            if err:
+                report.add(where, f"condition {key} {_guard.brief(value)}: {err}", REGEX_FIX)
 
 
 def _parse(path: Path, folder: Path | None = None) -> tuple[list[Entry], list[Problem]]:
@@ -117,22 +124,8 @@ def _parse(path: Path, folder: Path | None = None) -> tuple[list[Entry], list[Pr
     return entries or [], report.problems
 
 
-def problems(path, folder=None) -> list[Problem]:
-    """Every problem in a claims file (empty list: it is fine)."""
-    return _parse(Path(path), Path(folder) if folder is not None else None)[1]
-
-
-def survey(path, folder=None) -> tuple[int, list[Problem]]:
-    """(how many claims the file has, every problem): what ``lessons.check`` reports."""
-    entries, found = _parse(Path(path), Path(folder) if folder is not None else None)
-    return len(entries), found
-
-
-@read.cached()
-def load(path) -> tuple[Claim, ...]:
+def _build(entries: list[Entry]) -> tuple[Claim, ...]:
     """The claims, patterns compiled; LessonsDataError for the first problem (file, line, field)."""
-    entries, found = _parse(Path(path))
-    read.first_error(found)
     out = []
     for e in entries:
         c = e.value
@@ -142,3 +135,6 @@ def load(path) -> tuple[Claim, ...]:
         out.append(Claim(claim=c["claim"], label=c["label"], unit=c["unit"], rules=rules,
                          checkable_rationale=str(c.get("checkable_rationale", "")).strip(), **flags))
     return tuple(out)
+
+
+problems, survey, load = read.data_file(_parse, _build)

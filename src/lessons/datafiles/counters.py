@@ -27,20 +27,9 @@ def _parse(path: Path, folder: Path | None = None) -> tuple[list, list[Problem]]
     return rows or [], report.problems
 
 
-def problems(path, folder=None) -> list[Problem]:
-    """Every problem in a counters file."""
-    return _parse(Path(path), Path(folder) if folder is not None else None)[1]
-
-
-def survey(path, folder=None) -> tuple[int, list[Problem]]:
-    """(how many counters, every problem)."""
-    rows, found = _parse(Path(path), Path(folder) if folder is not None else None)
-    return len(rows), found
-
-
-@read.cached()
-def load(path) -> tuple[tuple[re.Pattern, str, str], ...]:
+def _build(rows: list) -> tuple[tuple[re.Pattern, str, str], ...]:
     """(compiled pattern, counter, kind) per row; LessonsDataError for the first problem."""
-    rows, found = _parse(Path(path))
-    read.first_error(found)
     return tuple((re.compile(r["pattern"], PATTERN_FLAGS), r["counter"], r["kind"]) for _, r in rows)
+
+
+problems, survey, load = read.data_file(_parse, _build)

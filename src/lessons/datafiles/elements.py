@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import _guard
 from . import read
-from .read import Entry, FileReport, Problem, did_you_mean
+from .read import Entry, FileReport, Problem
 
 FILE = "compare/elements.yml"
 REQUIRED = ("id", "label", "signals", "rationale")
@@ -26,31 +26,26 @@ _FIXES = {"id": "add 'id: a-short-name' (kebab-case)", "label": "add 'label: ...
 
 
 def _entry_problems(e: Entry, report: FileReport, seen: dict) -> None:
-    el = e.value
-    if not isinstance(el, dict):
-        report.add(f"line {e.line}, element {e.number}", f"expected fields such as 'id: ...', got {_guard.brief(el)}",
-                   f"write each element like\n{EXAMPLE}")
+    el, name = e.value, read.entry_name(e, report, "element", "id", EXAMPLE)
+    if name is None:
         return
-    name = f"element {e.number}" + (f" ({_guard.brief(el['id'])[1:-1]})" if isinstance(el.get("id"), str) else "")
-    for key in ("id", "label", "rationale"):
-        if not isinstance(el.get(key), str) or not el[key].strip():
-            report.add(e.at(name, key), f"{key} is missing or empty", _FIXES[key])
-    for key in el:
-        if key not in FIELDS:
-            report.add(e.at(name, key), f"unknown field {_guard.brief(key)}{did_you_mean(key, FIELDS)}",
-                       f"allowed fields: {', '.join(FIELDS)}")
+    read.entry_fields(e, report, name, ("id", "label", "rationale"), FIELDS, _FIXES)
     if isinstance(el.get("id"), str):
         if el["id"] in seen:
             report.add(e.at(name, "id"), f"id {_guard.brief(el['id'])} is used twice (also element {seen[el['id']]})",
                        "give every element its own id")
         seen.setdefault(el["id"], e.number)
     for key in ("signals", "requires"):
-        if key == "requires" and key not in el:
-            continue
-        v = el.get(key)
-        if not isinstance(v, list) or not v or not all(isinstance(s, str) and s.strip() for s in v):
-            report.add(e.at(name, key), f"{key} must be a non-empty list of words or phrases, got {_guard.brief(v)}",
-                       f"write e.g. '{key}: [flood*, storm surge]' (quote words such as 'yes', 'no', 'on')")
+        if key != "requires" or key in el:
+            _words_problem(e, name, key, report)
+
+
+def _words_problem(e: Entry, name: str, key: str, report: FileReport) -> None:
+    """signals and requires: a non-empty list of words or phrases."""
+    v = e.value.get(key)
+    if not isinstance(v, list) or not v or not all(isinstance(s, str) and s.strip() for s in v):
+        report.add(e.at(name, key), f"{key} must be a non-empty list of words or phrases, got {_guard.brief(v)}",
+                   f"write e.g. '{key}: [flood*, storm surge]' (quote words such as 'yes', 'no', 'on')")
 
 
 def _parse(path: Path, folder: Path | None = None) -> tuple[list[Entry], list[Problem]]:
@@ -62,22 +57,11 @@ def _parse(path: Path, folder: Path | None = None) -> tuple[list[Entry], list[Pr
     return entries or [], report.problems
 
 
-def problems(path, folder=None) -> list[Problem]:
-    """Every problem in an elements file."""
-    return _parse(Path(path), Path(folder) if folder is not None else None)[1]
-
-
-def survey(path, folder=None) -> tuple[int, list[Problem]]:
-    """(how many elements, every problem)."""
-    entries, found = _parse(Path(path), Path(folder) if folder is not None else None)
-    return len(entries), found
-
-
-@read.cached()
-def _load(path) -> tuple[dict, ...]:
-    entries, found = _parse(Path(path))
-    read.first_error(found)
+def _build(entries: list[Entry]) -> tuple[dict, ...]:
     return tuple(dict(e.value) for e in entries)
+
+
+problems, survey, _load = read.data_file(_parse, _build)
 
 
 def load(path) -> list[dict]:

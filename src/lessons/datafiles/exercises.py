@@ -65,49 +65,85 @@ def _nonempty_str(x: Any) -> bool:
     return isinstance(x, str) and x.strip() != ""
 
 
-def _choice_problems(entry: dict, typ: str, out: list) -> None:
-    ans, has_ans = entry.get("answer"), "answer" in entry
+def _options(entry: dict, typ: str, out: list) -> int | None:
+    """How many options a choice or multi entry has (None when they are missing or broken)."""
     opts = entry.get("options")
     if "options" not in entry:
         out.append(("options", f"is missing (type '{typ}' needs a list of options)"))
-        opts = None
-    elif not (isinstance(opts, list) and len(opts) >= 2 and all(_nonempty_str(o) for o in opts)):
+        return None
+    if not (isinstance(opts, list) and len(opts) >= 2 and all(_nonempty_str(o) for o in opts)):
         out.append(("options", "must be a list of at least 2 non-empty texts"))
-        opts = None
-    n = len(opts) if opts else None
-    if has_ans and typ == "choice":
-        # one index, or a list of indices when several options are defensible answers
-        listed = isinstance(ans, list)
-        if not (is_int(ans) or (listed and ans and all(is_int(a) for a in ans))):
-            out.append(("answer", f"is {ans!r}: must be the index (0, 1, ...) of the right option, "
-                                  "or a list of the indices of every defensible option"))
-        elif listed and len(set(ans)) != len(ans):
-            out.append(("answer", f"is {ans!r}: an index is listed twice"))
-        elif n is not None and any(not 0 <= a < n for a in (ans if listed else [ans])):
-            bad = [a for a in (ans if listed else [ans]) if not 0 <= a < n][0]
-            out.append(("answer", f"is {bad} but there are only {n} options (indices 0 to {n - 1})"))
-    if has_ans and typ == "multi":
-        if not (isinstance(ans, list) and ans and all(is_int(a) for a in ans)):
-            out.append(("answer", f"is {ans!r}: must be a non-empty list of option indices"))
-        elif len(set(ans)) != len(ans):
-            out.append(("answer", f"is {ans!r}: an index is listed twice"))
-        elif n is not None and any(not 0 <= a < n for a in ans):
-            bad = [a for a in ans if not 0 <= a < n][0]
-            out.append(("answer", f"is {bad} but there are only {n} options (indices 0 to {n - 1})"))
-    if "feedback" in entry:
-        fb = entry["feedback"]
-        if not (isinstance(fb, list) and all(isinstance(x, str) for x in fb)):
-            out.append(("feedback", "must be a list of texts, one per option"))
-        elif n is not None and len(fb) != n:
-            out.append(("feedback", f"has {len(fb)} texts but there are {n} options"))
-    if "optional" in entry:
-        optl = entry["optional"]
-        if not (isinstance(optl, list) and all(is_int(a) for a in optl)):
-            out.append(("optional", f"is {optl!r}: must be a list of option indices that may be chosen or left out"))
-        elif n is not None and any(not 0 <= a < n for a in optl):
-            out.append(("optional", f"lists an index outside 0 to {n - 1}"))
-        elif isinstance(ans, list) and set(optl) & set(ans):
-            out.append(("optional", "lists an index that is also in 'answer'"))
+        return None
+    return len(opts)
+
+
+def _index_problems(ans: Any, indices: list, n: int | None, out: list) -> None:
+    """An answer's option indices: none twice, each one of the n options."""
+    if len(set(indices)) != len(indices):
+        out.append(("answer", f"is {ans!r}: an index is listed twice"))
+        return
+    bad = [a for a in indices if not 0 <= a < n] if n is not None else []
+    if bad:
+        out.append(("answer", f"is {bad[0]} but there are only {n} options (indices 0 to {n - 1})"))
+
+
+def _choice_answer(entry: dict, n: int | None, out: list) -> None:
+    """One index, or a list of indices when several options are defensible answers."""
+    if "answer" not in entry:
+        return
+    ans = entry["answer"]
+    listed = isinstance(ans, list)
+    if not (is_int(ans) or (listed and ans and all(is_int(a) for a in ans))):
+        out.append(("answer", f"is {ans!r}: must be the index (0, 1, ...) of the right option, "
+                              "or a list of the indices of every defensible option"))
+    else:
+        _index_problems(ans, ans if listed else [ans], n, out)
+
+
+def _multi_answer(entry: dict, n: int | None, out: list) -> None:
+    if "answer" not in entry:
+        return
+    ans = entry["answer"]
+    if not (isinstance(ans, list) and ans and all(is_int(a) for a in ans)):
+        out.append(("answer", f"is {ans!r}: must be a non-empty list of option indices"))
+    else:
+        _index_problems(ans, ans, n, out)
+
+
+def _feedback_problems(entry: dict, n: int | None, out: list) -> None:
+    if "feedback" not in entry:
+        return
+    fb = entry["feedback"]
+    if not (isinstance(fb, list) and all(isinstance(x, str) for x in fb)):
+        out.append(("feedback", "must be a list of texts, one per option"))
+    elif n is not None and len(fb) != n:
+        out.append(("feedback", f"has {len(fb)} texts but there are {n} options"))
+
+
+def _optional_indices(entry: dict, n: int | None, out: list) -> None:
+    if "optional" not in entry:
+        return
+    optl, ans = entry["optional"], entry.get("answer")
+    if not (isinstance(optl, list) and all(is_int(a) for a in optl)):
+        out.append(("optional", f"is {optl!r}: must be a list of option indices that may be chosen or left out"))
+    elif n is not None and any(not 0 <= a < n for a in optl):
+        out.append(("optional", f"lists an index outside 0 to {n - 1}"))
+    elif isinstance(ans, list) and set(optl) & set(ans):
+        out.append(("optional", "lists an index that is also in 'answer'"))
+
+
+def _choice_problems(entry: dict, out: list) -> None:
+    n = _options(entry, "choice", out)
+    _choice_answer(entry, n, out)
+    _feedback_problems(entry, n, out)
+    _optional_indices(entry, n, out)
+
+
+def _multi_problems(entry: dict, out: list) -> None:
+    n = _options(entry, "multi", out)
+    _multi_answer(entry, n, out)
+    _feedback_problems(entry, n, out)
+    _optional_indices(entry, n, out)
 
 
 def _numeric_problems(entry: dict, out: list) -> None:
@@ -121,73 +157,94 @@ def _numeric_problems(entry: dict, out: list) -> None:
         out.append(("unit", f"is {entry['unit']!r}: must be one lower-case word, e.g. 'days'"))
 
 
-def _words_problems(entry: dict, out: list) -> None:
-    from ..exercises import normalise_word, passage_tokens  # the quiz's own word rules (shared with quiz.js)
-
-    ans, passage = entry.get("answer"), entry.get("passage")
+def _passage(entry: dict, out: list) -> str | None:
+    """A words entry's passage (None when it is missing or empty)."""
     if "passage" not in entry:
         out.append(("passage", "is missing (type 'words' needs the text to click in)"))
-        passage = None
-    elif not _nonempty_str(passage):
+        return None
+    if not _nonempty_str(entry["passage"]):
         out.append(("passage", "must be non-empty text"))
-        passage = None
+        return None
+    return entry["passage"]
+
+
+def _words_answer(ans: Any, passage: str | None, out: list) -> None:
+    from ..exercises import normalise_word, passage_tokens  # the quiz's own word rules (shared with quiz.js)
+
+    if not (isinstance(ans, list) and ans and all(_nonempty_str(a) for a in ans)):
+        out.append(("answer", "must be a non-empty list of words from the passage"))
+        return
+    if passage is None:
+        return
+    words = {t["word"] for t in passage_tokens(passage) if t["word"]}
+    for a in ans:
+        if normalise_word(a) not in words:
+            out.append(("answer", f"word {a!r} does not appear in the passage "
+                                  "(one word per item; case and punctuation are ignored)"))
+
+
+def _words_problems(entry: dict, out: list) -> None:
+    passage = _passage(entry, out)
     if "answer" in entry:
-        if not (isinstance(ans, list) and ans and all(_nonempty_str(a) for a in ans)):
-            out.append(("answer", "must be a non-empty list of words from the passage"))
-        elif passage is not None:
-            words = {t["word"] for t in passage_tokens(passage) if t["word"]}
-            for a in ans:
-                if normalise_word(a) not in words:
-                    out.append(("answer", f"word {a!r} does not appear in the passage "
-                                          "(one word per item; case and punctuation are ignored)"))
+        _words_answer(entry["answer"], passage, out)
     if "optional" in entry:
         optl = entry["optional"]
         if not (isinstance(optl, list) and all(_nonempty_str(a) for a in optl)):
             out.append(("optional", "must be a list of words that may be marked or left out"))
 
 
+def _texts(x: Any) -> bool:
+    """A non-empty list of non-empty texts."""
+    return isinstance(x, list) and bool(x) and all(_nonempty_str(a) for a in x)
+
+
 def _text_problems(entry: dict, out: list) -> None:
-    ans = entry.get("answer")
-    if "answer" in entry and not (_nonempty_str(ans) or (isinstance(ans, list) and ans and all(_nonempty_str(a) for a in ans))):
+    if "answer" in entry and not (_nonempty_str(entry["answer"]) or _texts(entry["answer"])):
         out.append(("answer", "must be a non-empty list of model answers"))
     if "original" in entry and not _nonempty_str(entry["original"]):
         out.append(("original", "must be the sentence the student rewrites"))
-    if "avoid" in entry:
-        av = entry["avoid"]
-        if not (isinstance(av, list) and av and all(_nonempty_str(a) for a in av)):
-            out.append(("avoid", "must be a non-empty list of words or phrases that a rewrite should leave out"))
+    if "avoid" in entry and not _texts(entry["avoid"]):
+        out.append(("avoid", "must be a non-empty list of words or phrases that a rewrite should leave out"))
+
+
+# type -> the checks of the fields that type uses (each appends (field, what is wrong))
+TYPE_CHECKS = {
+    "choice": _choice_problems,
+    "multi": _multi_problems,
+    "numeric": _numeric_problems,
+    "words": _words_problems,
+    "text": _text_problems,
+}
+
+
+def _common_problems(entry: dict) -> list[tuple[str, str]]:
+    """The fields every type has: present, id in kebab-case, a known type, texts not empty."""
+    out: list[tuple[str, str]] = [(f, "is missing") for f in COMMON_FIELDS if f not in entry]
+    ex_id = entry.get("id")
+    if "id" in entry and not (isinstance(ex_id, str) and ID_RE.match(ex_id)):
+        out.append(("id", f"is {ex_id!r}: use kebab-case letters and digits, "
+                          "prefixed by the chapter, e.g. 'figures-what-18-counts'"))
+    if "type" in entry and entry["type"] not in TYPES:
+        out.append(("type", f"is {entry['type']!r}: must be one of {', '.join(TYPES)}"))
+    for f in ("prompt", "explanation", "source"):
+        if f in entry and not _nonempty_str(entry[f]):
+            out.append((f, "must be non-empty text"))
+    return out
 
 
 def entry_problems(entry: Any) -> list[tuple[str, str]]:
     """All (field, what is wrong) for one exercise; empty when it is valid."""
     if not isinstance(entry, dict):
         return [("-", f"the entry is a {type(entry).__name__}, not a mapping of fields")]
-    out: list[tuple[str, str]] = [(f, "is missing") for f in COMMON_FIELDS if f not in entry]
-    ex_id = entry.get("id")
-    if "id" in entry and not (isinstance(ex_id, str) and ID_RE.match(ex_id)):
-        out.append(("id", f"is {ex_id!r}: use kebab-case letters and digits, "
-                          "prefixed by the chapter, e.g. 'figures-what-18-counts'"))
+    out = _common_problems(entry)
     typ = entry.get("type")
-    if "type" in entry and typ not in TYPES:
-        out.append(("type", f"is {typ!r}: must be one of {', '.join(TYPES)}"))
-        typ = None
-    for f in ("prompt", "explanation", "source"):
-        if f in entry and not _nonempty_str(entry[f]):
-            out.append((f, "must be non-empty text"))
-    if typ is None:
+    if typ not in TYPES:
         return out
     for f in sorted(set(entry) - ALL_FIELDS):
         out.append((f, f"is not a known field (known: {', '.join(sorted(ALL_FIELDS))})"))
     for f in sorted((set(entry) & ALL_FIELDS) - set(COMMON_FIELDS) - TYPE_FIELDS[typ]):
         out.append((f, f"is not used by type '{typ}'"))
-    if typ in ("choice", "multi"):
-        _choice_problems(entry, typ, out)
-    elif typ == "numeric":
-        _numeric_problems(entry, out)
-    elif typ == "words":
-        _words_problems(entry, out)
-    else:
-        _text_problems(entry, out)
+    TYPE_CHECKS[typ](entry, out)
     return out
 
 
@@ -248,14 +305,13 @@ def _parse(folder: Path) -> tuple[dict[str, dict], list[Problem]]:
     return found, out
 
 
-def problems(folder) -> list[Problem]:
-    """Every problem in a folder of exercise files."""
-    return _parse(Path(folder))[1]
+def _valid(found: dict[str, dict]) -> dict[str, dict]:
+    return found
 
 
-def survey(folder) -> tuple[dict[str, dict], list[Problem]]:
-    """(the valid exercises by id, every problem)."""
-    return _parse(Path(folder))
+# problems(folder): every problem in a folder of exercise files; survey(folder): (the valid
+# exercises by id, every problem). ``load`` below has its own cache (one folder, many files).
+problems, survey, _ = read.data_file(_parse, count=_valid, cache=False)
 
 
 def _stamps(folder: Path) -> tuple:

@@ -78,30 +78,20 @@ def _parse(path: Path, folder: Path | None = None, book: Path | None = None) -> 
     return rows, report.problems
 
 
-def problems(path, folder=None, book=None) -> list[Problem]:
-    """Every problem in a lexicon file. With `book` (the book's own lexicon), a term the book
-    already has is a warning: the file's line replaces the book's."""
-    return _parse(Path(path), Path(folder) if folder is not None else None, book)[1]
-
-
-def survey(path, folder=None, book=None) -> tuple[int, list[Problem]]:
-    """(how many entries, every problem)."""
-    rows, found = _parse(Path(path), Path(folder) if folder is not None else None, book)
-    return len(rows), found
-
-
 def book_terms(path) -> dict[str, int]:
     """term_key -> line of every term in a lexicon file that can be read ({} otherwise)."""
     rows = read.csv_rows(Path(path), FileReport(path), ("term",))
     return {term_key(r["term"]): line for line, r in rows or [] if r.get("term")}
 
 
-@read.cached()
-def load(path) -> tuple[dict, ...]:
+def _build(rows: list) -> tuple[dict, ...]:
     """The rows, checked: every column (stripped) and ``_line``; LessonsDataError for the first problem."""
-    rows, found = _parse(Path(path))
-    read.first_error(found)
     return tuple({**{c: row.get(c, "") for c in COLUMNS}, "_line": line} for line, row in rows)
+
+
+# problems(path, folder=None, book=None): with `book` (the book's own lexicon), a term the book
+# already has is a warning: the file's line replaces the book's.
+problems, survey, load = read.data_file(_parse, _build)
 
 
 def merged(additions, book) -> list[dict]:

@@ -62,20 +62,9 @@ def _parse(path: Path, folder: Path | None = None) -> tuple[list, list[Problem]]
     return out, report.problems
 
 
-def problems(path, folder=None) -> list[Problem]:
-    """Every problem in a limits file."""
-    return _parse(Path(path), Path(folder) if folder is not None else None)[1]
-
-
-def survey(path, folder=None) -> tuple[int, list[Problem]]:
-    """(how many passages the file has, every problem): what ``lessons.check`` reports."""
-    entries, found = _parse(Path(path), Path(folder) if folder is not None else None)
-    return len(entries), found
-
-
-@read.cached()
-def load(path) -> tuple[dict, ...]:
+def _build(entries: list) -> tuple[dict, ...]:
     """The passages (their fields and ``_line``); LessonsDataError for the first problem."""
-    entries, found = _parse(Path(path))
-    read.first_error(found)
     return tuple(entries)
+
+
+problems, survey, load = read.data_file(_parse, _build)

@@ -7,7 +7,8 @@ aliases, bounded nesting). Nothing here raises on bad input: every problem is ad
 them all and a loader can raise the first (``first_error``).
 
 ``cached`` keeps a loader's result per (path, modification time, size): another folder or a
-changed file is read again, the same file is not.
+changed file is read again, the same file is not. ``data_file`` makes a data-file module's
+``problems``, ``survey`` and ``load`` from its one parse function.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 import pandas as pd
 import yaml
@@ -213,6 +215,29 @@ def yaml_entries(path: Path, report: FileReport, what: str, example: str,
     return entries
 
 
+def entry_name(e: Entry, report: FileReport, kind: str, key: str, example: str) -> str | None:
+    """How messages name a list entry that must be a mapping ('claim 3 (people-killed)': its
+    number and its `key` field), or None, with a problem, when it is not a mapping."""
+    if not isinstance(e.value, dict):
+        report.add(f"line {e.line}, {kind} {e.number}", f"expected fields such as '{key}: ...', got {_guard.brief(e.value)}",
+                   f"write each {kind} like\n{example}")
+        return None
+    value = e.value.get(key)
+    return f"{kind} {e.number}" + (f" ({_guard.brief(value)[1:-1]})" if isinstance(value, str) else "")
+
+
+def entry_fields(e: Entry, report: FileReport, name: str, texts, fields, fixes: dict) -> None:
+    """An entry's fields: each of `texts` present and not empty text (fix: ``fixes[key]``), and
+    no field outside `fields`."""
+    for key in texts:
+        if not isinstance(e.value.get(key), str) or not e.value[key].strip():
+            report.add(e.at(name, key), f"{key} is missing or empty", fixes[key])
+    for key in e.value:
+        if key not in fields:
+            report.add(e.at(name, key), f"unknown field {_guard.brief(key)}{did_you_mean(key, fields)}",
+                       f"allowed fields: {', '.join(fields)}")
+
+
 # --------------------------------------------------------------------------- CSV
 def csv_rows(path: Path, report: FileReport, required: tuple[str, ...], allowed: tuple[str, ...] | None = None,
              folder: Path | None = None) -> list[tuple[int, dict]] | None:
@@ -242,6 +267,11 @@ def csv_rows(path: Path, report: FileReport, required: tuple[str, ...], allowed:
             if name and name not in allowed:
                 report.add("line 1", f"unknown column {_guard.brief(name)}{did_you_mean(name, allowed)}",
                            f"allowed columns: {', '.join(allowed)}")
+    return _csv_body(reader, header, report)
+
+
+def _csv_body(reader, header: list[str], report: FileReport) -> list[tuple[int, dict]]:
+    """The rows after the header as (line, {column: stripped value}); blank lines skipped."""
     rows = []
     line = reader.line_num
     try:
@@ -341,3 +371,47 @@ def clear_built() -> None:
     """Forget every result of ``cached_build`` (tests)."""
     with _built_lock:
         _built.clear()
+
+
+# --------------------------------------------------------------------------- a data file's module
+class DataFile(NamedTuple):
+    """The entry points of one data-file module (see ``data_file``)."""
+
+    problems: Callable
+    survey: Callable
+    load: Callable
+
+
+def data_file(parse, build=None, count=len, cache: bool = True) -> DataFile:
+    """``problems``, ``survey`` and ``load`` of a data-file module, all from its ``parse``.
+
+    ``parse(path, folder=..., **options)`` reads the file once and returns (what it read, every
+    problem); `folder` (the teacher's folder the file must stay inside) is passed only when given.
+    ``problems(path, folder=None, **options)`` is every problem; ``survey`` is (``count`` of what
+    was read, every problem), what ``lessons.check`` reports; ``load(path)`` raises the first
+    problem as ``LessonsDataError`` and returns ``build`` of what was read (default: as read),
+    cached by the file's stamp unless `cache` is false. So a module declares only its file, its
+    rules (``parse``) and its result (``build``), and the checker and the loader cannot disagree."""
+    def run(path, folder, options):
+        where = {} if folder is None else {"folder": Path(folder)}
+        return parse(Path(path), **where, **options)
+
+    def problems(path, folder=None, **options) -> list[Problem]:
+        return run(path, folder, options)[1]
+
+    def survey(path, folder=None, **options) -> tuple:
+        data, found = run(path, folder, options)
+        return count(data), found
+
+    def load(path):
+        data, found = run(path, None, {})
+        first_error(found)
+        return data if build is None else build(data)
+
+    problems.__doc__ = "Every problem in the file (warnings included; an empty list: it is fine)."
+    survey.__doc__ = "(how many entries the file has, every problem): what ``lessons.check`` reports."
+    load.__doc__ = ((build.__doc__ if build is not None else None)
+                    or "What the file holds, checked; LessonsDataError for the first problem (file, line, field).")
+    for fn in (problems, survey, load):
+        fn.__module__, fn.__qualname__ = parse.__module__, fn.__name__
+    return DataFile(problems, survey, cached()(load) if cache else load)

@@ -21,9 +21,9 @@ GROUPS = ("crowd", "forces", "speech")
 LOADED = ("yes", "no")
 
 
-def _parse(path: Path) -> tuple[list, list[Problem]]:
+def _parse(path: Path, folder: Path | None = None) -> tuple[list, list[Problem]]:
     report = FileReport(path)
-    rows = read.csv_rows(path, report, COLUMNS)
+    rows = read.csv_rows(path, report, COLUMNS, folder=folder)
     if rows is None:
         return [], report.problems
     if not rows:
@@ -42,14 +42,9 @@ def _parse(path: Path) -> tuple[list, list[Problem]]:
     return rows, report.problems
 
 
-def problems(path) -> list[Problem]:
-    """Every problem in a reference-terms file."""
-    return _parse(Path(path))[1]
-
-
-@read.cached()
-def load(path) -> tuple[dict, ...]:
+def _build(rows: list) -> tuple[dict, ...]:
     """The rows (every column, stripped, and ``_line``); LessonsDataError for the first problem."""
-    rows, found = _parse(Path(path))
-    read.first_error(found)
     return tuple({**{c: row.get(c, "") for c in COLUMNS}, "_line": line} for line, row in rows)
+
+
+problems, survey, load = read.data_file(_parse, _build)

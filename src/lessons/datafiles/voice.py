@@ -85,52 +85,51 @@ def _parse(path: Path, folder: Path | None = None) -> tuple[dict, list[Problem]]
                        f"write '{section}:' with a reason and its word lists, e.g.\n{EXAMPLE}")
             continue
         lines = _key_lines(_child(node, section))
-
-        def at(name, section=section, line=line, lines=lines):
-            return f"line {lines.get(name, line)}, section {section}, field {name}"
-
-        if not str(entry.get("reason") or "").strip():
-            report.add(at("reason"), f"section {section} has no reason",
-                       "say in one or two sentences why these words decide the voice")
-        required, optional, limits = FIELDS[section]
-        known = {"reason", *required, *optional, *limits}
-        for name in entry:
-            if name not in known:
-                report.add(at(str(name)), f"unknown field {_guard.brief(name)}{read.did_you_mean(name, sorted(known))}",
-                           f"the fields of {section}: {', '.join(sorted(known))}")
-        values: dict = {"reason": str(entry.get("reason") or "").strip()}
-        for name in required + optional:
-            if name in optional and entry.get(name) is None:
-                values[name] = []
-                continue
-            values[name] = _word_list(report, at(name), f"{section}.{name}", entry.get(name)) or []
-        for name, default in limits.items():
-            value = entry.get(name, default)
-            low, high = LIMIT_RANGE
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                report.add(at(name), f"{name} must be a whole number from {low} to {high}, got {_guard.brief(value)}",
-                           f"write a number such as {default}")
-                value = default
-            values[name] = value
-        out[section] = values
+        out[section] = _section(report, section, entry, lambda name, s=section, n=line, ls=lines:
+                                f"line {ls.get(name, n)}, section {s}, field {name}")
     return out, report.problems
 
 
-def problems(path, folder=None) -> list[Problem]:
-    """Every problem in a voice rules file."""
-    return _parse(Path(path), Path(folder) if folder is not None else None)[1]
+def _section(report: FileReport, section: str, entry: dict, at) -> dict:
+    """One section's values (a reason, word lists, limits); `at(field)` says where a field is."""
+    if not str(entry.get("reason") or "").strip():
+        report.add(at("reason"), f"section {section} has no reason",
+                   "say in one or two sentences why these words decide the voice")
+    required, optional, limits = FIELDS[section]
+    known = {"reason", *required, *optional, *limits}
+    for name in entry:
+        if name not in known:
+            report.add(at(str(name)), f"unknown field {_guard.brief(name)}{read.did_you_mean(name, sorted(known))}",
+                       f"the fields of {section}: {', '.join(sorted(known))}")
+    values: dict = {"reason": str(entry.get("reason") or "").strip()}
+    for name in required + optional:
+        if name in optional and entry.get(name) is None:
+            values[name] = []
+            continue
+        values[name] = _word_list(report, at(name), f"{section}.{name}", entry.get(name)) or []
+    for name, default in limits.items():
+        values[name] = _limit(report, at(name), name, entry.get(name, default), default)
+    return values
 
 
-def survey(path, folder=None) -> tuple[int, list[Problem]]:
-    """(how many sections the file has, every problem): what ``lessons.check`` reports."""
-    data, found = _parse(Path(path), Path(folder) if folder is not None else None)
-    return sum(1 for s in SECTIONS if s in data), found
+def _limit(report: FileReport, where: str, name: str, value, default: int) -> int:
+    """A limit: a whole number in LIMIT_RANGE (else the default, with a problem)."""
+    low, high = LIMIT_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        report.add(where, f"{name} must be a whole number from {low} to {high}, got {_guard.brief(value)}",
+                   f"write a number such as {default}")
+        return default
+    return value
 
 
-@read.cached()
-def load(path) -> dict:
+def _sections(data: dict) -> int:
+    return sum(1 for s in SECTIONS if s in data)
+
+
+def _build(data: dict) -> dict:
     """{section: {field: value}} with every word list stripped and every limit a number;
     LessonsDataError for the first problem (file, line, section, field)."""
-    data, found = _parse(Path(path))
-    read.first_error(found)
     return data
+
+
+problems, survey, load = read.data_file(_parse, _build, count=_sections)
