@@ -138,6 +138,27 @@ def _language(report, where, text: str, expected: list):
     return expected if ok else None
 
 
+def _figure_labels(report, where, i: int, gold: dict) -> bool:
+    """Value, qualifier, unit and counted of one labelled figure; False when one is wrong."""
+    ok = True
+    if gold["value"] is not None and not _is_number(gold["value"]):
+        report.add(where(i, "value"), f"value must be a number or null, got {_guard.brief(gold['value'])}",
+                   "write the normalised number (3,700 -> 3700), or null for a vague quantity")
+        ok = False
+    for key, allowed in (("qualifier", QUALIFIERS), ("unit", UNITS)):
+        if gold[key] not in allowed:
+            report.add(where(i, key), f"unknown {key} {_guard.brief(gold[key])}{read.did_you_mean(gold[key], allowed)}",
+                       f"use one of {', '.join(allowed)}")
+            ok = False
+    counted = gold.get("counted")
+    if counted is not None and not (_is_text(counted) or (isinstance(counted, list) and counted
+                                                            and all(_is_text(c) for c in counted))):
+        report.add(where(i, "counted"), f"counted must be text or a list of text, got {_guard.brief(counted)}",
+                   "write what is counted (a noun phrase), or a list of accepted answers")
+        ok = False
+    return ok
+
+
 def _figures(report, where, text: str, expected: list):
     ok, pos, out = True, 0, []
     for i, gold in enumerate(expected, 1):
@@ -152,21 +173,7 @@ def _figures(report, where, text: str, expected: list):
             ok = False
         else:
             pos = start + len(at)
-        if gold["value"] is not None and not _is_number(gold["value"]):
-            report.add(where(i, "value"), f"value must be a number or null, got {_guard.brief(gold['value'])}",
-                       "write the normalised number (3,700 -> 3700), or null for a vague quantity")
-            ok = False
-        for key, allowed in (("qualifier", QUALIFIERS), ("unit", UNITS)):
-            if gold[key] not in allowed:
-                report.add(where(i, key), f"unknown {key} {_guard.brief(gold[key])}{read.did_you_mean(gold[key], allowed)}",
-                           f"use one of {', '.join(allowed)}")
-                ok = False
-        counted = gold.get("counted")
-        if counted is not None and not (_is_text(counted) or (isinstance(counted, list) and counted
-                                                                and all(_is_text(c) for c in counted))):
-            report.add(where(i, "counted"), f"counted must be text or a list of text, got {_guard.brief(counted)}",
-                       "write what is counted (a noun phrase), or a list of accepted answers")
-            ok = False
+        ok = _figure_labels(report, where, i, gold) and ok
         if ok:
             out.append({**gold, "start": start, "end": pos})
     return out if ok else None
@@ -202,18 +209,8 @@ def _header(report: FileReport, data: dict, node) -> bool:
     return ok
 
 
-def _case(report: FileReport, helper: str, number: int, case, node) -> dict | None:
-    lines = _key_lines(node)
-    line = node.start_mark.line + 1
-    name = f"case {number}"
-
-    def at(field: str) -> str:
-        return f"line {lines.get(field, line)}, {name}, field {field}"
-
-    if not isinstance(case, dict):
-        report.add(f"line {line}, {name}", "a case must have fields (text, split, expected)",
-                   f"write each case as fields, e.g.\n{EXAMPLE}")
-        return None
+def _case_fields(report: FileReport, at, case: dict) -> bool:
+    """The fields of a case other than ``expected``: known names, text, split and note."""
     ok = True
     for key in case:
         if key not in CASE_FIELDS:
@@ -233,6 +230,23 @@ def _case(report: FileReport, helper: str, number: int, case, node) -> dict | No
     if "note" in case and not _is_text(case["note"]):
         report.add(at("note"), f"note must be text, got {_guard.brief(case['note'])}", "write the note in quotes")
         ok = False
+    return ok
+
+
+def _case(report: FileReport, helper: str, number: int, case, node) -> dict | None:
+    lines = _key_lines(node)
+    line = node.start_mark.line + 1
+    name = f"case {number}"
+
+    def at(field: str) -> str:
+        return f"line {lines.get(field, line)}, {name}, field {field}"
+
+    if not isinstance(case, dict):
+        report.add(f"line {line}, {name}", "a case must have fields (text, split, expected)",
+                   f"write each case as fields, e.g.\n{EXAMPLE}")
+        return None
+    ok = _case_fields(report, at, case)
+    text = case.get("text")
     expected = case.get("expected")
     if not isinstance(expected, list):
         report.add(at("expected"), "no expected" if "expected" not in case else
