@@ -267,6 +267,15 @@ def test_no_match_inside_other_words_or_neutral_compounds():
     ("Only a fool would back this lame, mediocre plan.", ["fool", "lame", "mediocre"]),
     ("A lame duck session; crude oil prices; a virulent strain of flu.", []),
     ("The senator fired back and excoriated the wacky proposal.", ["fired back", "excoriated", "wacky"]),
+    ("Truthers called it a half-baked plan that led to a quagmire.", ["Truthers", "half-baked", "quagmire"]),
+    ("A cuckoo clock.", []),
+    # enforcement against an offence; wiping out a debt; destroying property; a controversial ban
+    ("Police will crack down on illegal parking.", []),
+    ("The crackdown on dissent widened.", ["crackdown"]),
+    ("The party wants to wipe out student loan debt.", []),
+    ("Some men were destroying shops and statues.", []),
+    ("They want to destroy democracy.", ["destroy"]),
+    ("The controversial travel ban was extended.", []),
 ])
 def test_context_rules_remove_neutral_uses(text, expected):
     assert terms(text) == expected
