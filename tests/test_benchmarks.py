@@ -192,3 +192,17 @@ def test_devset_section_skips_cleanly_without_shared(tmp_path, monkeypatch):
     assert len(rows) == 3 and all(r[2] == "n/a" for r in rows)
     measured = {"lessons": {"recall": 0.6, "annotated": 0.5, "nonbiased_flagged": 0.1}}
     assert [r[2] for r in dev.goal_rows(measured, lambda ok: "met" if ok else "not met")] == ["met", "not met", "met"]
+
+
+def test_devset_halves_are_fixed_and_reported():
+    texts = [f"Sentence number {i} about the council." for i in range(200)]
+    halves = [dev.half_of(t) for t in texts]
+    assert set(halves) == {"look", "check"}
+    assert 60 <= halves.count("look") <= 140                      # a random half, not all of one kind
+    assert halves == [dev.half_of(t) for t in texts]              # the same split on every run
+    r = {"sentences": 10, "biased_words": 4, "recall": 0.5, "flagged_in_biased": 3, "annotated": 0.75,
+         "nonbiased": 5, "nonbiased_flagged": 0.2, "cpu_seconds": 0.1}
+    res = {"heldout": {}, "lessons": r, "vader": None, "halves": {"look": r, "check": r}}
+    text = "\n".join(dev.render(res))
+    assert "half whose errors were read (10 sentences) | 50% | 75%" in text
+    assert "half never looked at (10 sentences) | 50% | 75% (3 flagged) | 20%" in text

@@ -46,7 +46,7 @@ def test_lexicon_is_large_valid_and_sourced():
     assert not keys.duplicated().any(), lex.loc[keys.duplicated(), "term"].tolist()
     allowed = ("own reasoned entry", "AP Stylebook", "Reuters Handbook", "BBC Editorial",
                "Wikipedia Manual of Style", "George Orwell", "News style guidance",
-               "VADER sentiment lexicon", "World Health Organization")
+               "VADER sentiment lexicon", "Pattern subjectivity lexicon", "World Health Organization")
     bad = [s for s in lex["source"] if not s.startswith(allowed)]
     assert not bad, bad[:5]
     # Notes are sentences a student can read.
@@ -245,6 +245,37 @@ def test_no_match_inside_other_words_or_neutral_compounds():
     ("Parents expressed outrage over the rule.", []),
     ("It was an outrage.", ["outrage"]),
     ("Their cosy ties to donors.", ["cosy"]),
+    # lexprec 3: a legal filing 'claims' (the plaintiff's case); 'lied' and 'liar' never mean lying down
+    ("The workers filed a lawsuit claiming unpaid wages.", []),
+    ("The senator lied about the vote, and his aide lied on Monday.", ["lied", "lied"]),
+    ("The pages lie on the desk.", []),
+    # 'reveal' of a document or a study (shows), 'a revealing answer'; a person who 'revealed' judges it true
+    ("A new survey reveals that rents rose, and the records would also reveal the cost.", []),
+    ("It was a most revealing interview.", []),
+    ("The mayor revealed that the plan was late.", ["revealed"]),
+    # heritage names; a judge who dismisses a case or a bid; a controversial measure (a public dispute)
+    ("They met at the historic Old Town Hall.", []),
+    ("A judge dismissed the players' bid for back pay.", []),
+    ("The minister dismissed the critics.", ["dismissed"]),
+    ("The council passed a controversial new housing bill.", []),
+    ("She is a controversial figure.", ["controversial"]),
+    # conceding an election; the elimination of a tax; product brands
+    ("The governor has refused to concede.", []),
+    ("The elimination of the sales tax was approved.", []),
+    ("Hundreds of brands left the site.", []),
+    # classes of new words: insults, vulgar words, dismissive adjectives, emotive verbs of attack
+    ("Only a fool would back this lame, mediocre plan.", ["fool", "lame", "mediocre"]),
+    ("A lame duck session; crude oil prices; a virulent strain of flu.", []),
+    ("The senator fired back and excoriated the wacky proposal.", ["fired back", "excoriated", "wacky"]),
+    ("Truthers called it a half-baked plan that led to a quagmire.", ["Truthers", "half-baked", "quagmire"]),
+    ("A cuckoo clock.", []),
+    # enforcement against an offence; wiping out a debt; destroying property; a controversial ban
+    ("Police will crack down on illegal parking.", []),
+    ("The crackdown on dissent widened.", ["crackdown"]),
+    ("The party wants to wipe out student loan debt.", []),
+    ("Some men were destroying shops and statues.", []),
+    ("They want to destroy democracy.", ["destroy"]),
+    ("The controversial travel ban was extended.", []),
 ])
 def test_context_rules_remove_neutral_uses(text, expected):
     assert terms(text) == expected
