@@ -598,9 +598,10 @@ def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
         same_para = last_end >= 0 and text.rfind("\n", 0, last_end) == para
         if not speaker and not nested and rows and _text.continues_quotation(text, last_end, start, end, folder):
             speaker = last_speaker  # '"A," Tokayev said. "B."': B is Tokayev's too
-        elif not speaker and not nested and same_para and last_speaker and not _text._is_fragment(text[start:end]):
-            # a full statement with no attribution after a quotation of a named speaker in the
-            # same paragraph: news writing gives it to the same speaker
+        elif (not speaker and not nested and same_para and last_speaker and not _text._is_fragment(text[start:end])
+              and _text._sentence_start(text, para + 1, start) > last_end):
+            # a full statement with no attribution after a quotation of a named speaker, in a
+            # later sentence of the same paragraph: news writing gives it to the same speaker
             speaker = last_speaker
         if speaker.lower() in ("he", "she"):
             speaker = last_named  # 'he said' after a named speaker

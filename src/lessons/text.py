@@ -79,7 +79,7 @@ def words(text: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- sentences
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "sen", "gen", "col", "lt", "sgt", "capt", "gov",
-    "rep", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "mt", "ft", "jan", "feb",
+    "rep", "jr", "sr", "no", "vs", "v", "etc", "inc", "ltd", "co", "corp", "mt", "ft", "jan", "feb",
     "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "cf", "fig",
 }
 _CANDIDATE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=" + SPACE + r"+\S)")
@@ -273,9 +273,10 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
     q = "?" if lazy else ""
     party = r"(?:" + SPACE + r"*+\([A-Z][\w./-]{0,12}+\))?"  # Rep. Al Green (D-TX)
     name = (
-        # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan
+        # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan /
+        # a statement from the ministry
         r"\b(?:" + det + r"(?:" + sp + word + r"){1,5}" + q +
-        r"(?:" + sp + r"(?:in|of|for|at)" + sp + r"(?:the" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
+        r"(?:" + sp + r"(?:in|of|for|at|from)" + sp + r"(?:the" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
         # a possessive, a lowercase description, then a name: China's state-run newspaper Global Times
         r"|[A-Z][\w-]{0,40}+['\u2019]s(?:" + sp + stop + low + r"){1,3}(?:" + sp + cap + r"){1,4}"
         # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
@@ -303,7 +304,8 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
     adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
     # no "was", "were", "been": a passive verb of saying ("had been told") does not make its subject the speaker
-    aux = r"(?:(?:has|had|have|" + adverb[3:-1] + r")" + sp + r"){0,3}"
+    # a modal too: 'they can tell us', 'officials will say'
+    aux = r"(?:(?:has|had|have|can|could|will|would|may|might|must|should|" + adverb[3:-1] + r")" + sp + r"){0,3}"
     # a short time or place between a name and its verb: 'Trump on Tuesday said'
     when = r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"[\w\u2019'-]{1,20}+){1,3}?" + sp + r")?"
     said = r"(?:" + speech + r")\b"
@@ -378,6 +380,7 @@ _MODIFIER_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|our|your|this
                               + SPACE + r"*+$", re.IGNORECASE)
 _AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|by|from|to|with|of|for|about|into|over)" + SPACE + r"++$")
 _TRAILING_PARTICIPLE = re.compile(r"(?<=\w\w)\s++(?:released|published|issued|conducted|carried|seen|obtained)\b.{0,40}$")
+_QUOTE_THEN_CLAUSE = re.compile(r"[\u201d\"](?>[^\u201c\"\n]{0,300}?\b(?:when|while|whereas|because|although|though|since|but)\b)")
 _SO_CALLED = re.compile(r"\bso-called" + SPACE + r"*+$", re.IGNORECASE)
 _NEXT_WORD = re.compile(SPACE + r"++([a-z][\w-]{0,40}+)")
 _FUNCTION_WORDS = frozenset(
@@ -534,6 +537,9 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
     found += [(x.start(), x.end(), x.group("name"), "") for x in g.according.finditer(head)]
     # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
     found = [f for f in found if not _AFTER_PREPOSITION.search(head, max(0, f[0] - 8), f[0])]
+    # '... tell us to vote "because judges" when their nominees passed a law ... "...": a new
+    # clause after an earlier quotation ends what the verb introduced
+    found = [f for f in found if not _QUOTE_THEN_CLAUSE.search(head, f[1])]
     if found:
         a, b, name, verb = max(found, key=lambda f: (f[1], -f[0]))
         name = _clean_name(name)
@@ -590,8 +596,9 @@ def continues_quotation(text: str, prev_end: int, start: int, end: int | None = 
 
 
 def _speaker_or_subject(name: str, head: str, g: Grammar) -> str:
-    """'Trump ..., he said "...": a pronoun stands for the named subject of its own sentence."""
-    if name.lower() not in ("he", "she"):
+    """'Trump ..., he said "...": a pronoun stands for the named subject of its own sentence
+    ('Voters were asked how they can tell ...': 'they' for a plural subject too)."""
+    if name.lower() not in ("he", "she", "they"):
         return name
     s = g.subject.match(head)
     subject = (s.group("name") or s.group("name2") or "") if s else ""
