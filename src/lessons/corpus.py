@@ -604,7 +604,8 @@ def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
             # later sentence of the same paragraph: news writing gives it to the same speaker
             speaker = last_speaker
         if speaker.lower() in ("he", "she"):
-            speaker = last_named  # 'he said' after a named speaker
+            # 'he said' after a named speaker, else the named subject of an earlier sentence
+            speaker = last_named or _text._antecedent(text, start, folder)
         elif speaker.lower() == "they":
             speaker = last_speaker if same_para else ""  # 'they said': the speaker just quoted
         elif speaker.lower() in _PRONOUNS:

@@ -595,6 +595,28 @@ def continues_quotation(text: str, prev_end: int, start: int, end: int | None = 
     return bool(re.search(r"\b(?:" + grammar(folder).speech + r")\b", first))
 
 
+# Capitalised words that open a sentence's subject but never a name: 'His real issue', 'This plan'
+_NOT_A_NAME = PRONOUNS | frozenset(
+    "his her its their our my your this that these those there here such like unlike with without for from "
+    "by after before since under despite during if although though because while when as in on at but and yet "
+    "so then now still meanwhile even only".split())
+
+
+def _antecedent(text: str, pos: int, folder: str | Path | None = None) -> str:
+    """'Lena Ortiz made headlines. At the summit, she asked: "..."': the named subject of the
+    last earlier sentence of the paragraph that has one ('' when none), for a 'he' or 'she'."""
+    g = grammar(folder)
+    line_start = max(text.rfind("\n", max(0, pos - _WINDOW), pos) + 1, pos - _WINDOW, 0)
+    found = ""
+    for _, _, sentence in sentence_rows(text[line_start:_sentence_start(text, line_start, pos)]):
+        m = g.subject.match(sentence)
+        name = _clean_name((m.group("name") or m.group("name2") or "") if m else "")
+        first = name.split(" ", 1)[0].lower()
+        if name[:1].isupper() and first not in _NOT_A_NAME and not _is_description(name, g):
+            found = name
+    return found
+
+
 def _speaker_or_subject(name: str, head: str, g: Grammar) -> str:
     """'Trump ..., he said "...": a pronoun stands for the named subject of its own sentence
     ('Voters were asked how they can tell ...': 'they' for a plural subject too)."""
