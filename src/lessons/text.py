@@ -265,7 +265,9 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
     """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
     first (a clause's subject is followed by its verb, which must not join the name)."""
     sp = SPACES
-    stop = r"(?!(?:the|a|an|and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
+    # (irregular past tenses end a name too: 'Trump made his claim' is not the name 'Trump made')
+    stop = (r"(?!(?:the|a|an|and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|"
+            r"made|took|gave|began|became|went|came|got|kept|held|brought|found|won|lost|sent|left|met|ran|saw|knew|felt|" + speech + r")\b)")
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
     cap = _CAP_WORD
     low = r"[a-z][\w\u2019'-]{0,40}+"
@@ -347,11 +349,17 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     )
     verb_like = (r"(?:[a-z]{2,20}(?:ed|es|s)|has|have|had|is|are|was|were|will|would|can|could|may|might|must|"
                  r"should|did|does|do|also|then|still|now|again|never|[a-z]{2,20}ly)\b")
+    # a lowercase subject after a colon, perhaps with its places: '...: state governors in
+    # Norland, Ostria and even Vessia are ...'
+    cap = _CAP_WORD
+    place = cap + r"(?:" + sp + cap + r"){0,3}"
+    places = place + r"(?:(?:," + sp + place + r"){0,4},?" + sp + r"(?:and|or)(?:" + sp + r"[a-z]{2,10}+)?" + sp + place + r")?"
+    bare_place = stop + low + r"(?:" + sp + stop + low + r"){0,2}(?:" + sp + r"(?:in|from|of|across)" + sp + places + r")?"
     strict_subject = re.compile(
         r"(?:^|[;:]" + sp + r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r")"
         r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
         r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
-        r"(?P<name>" + names + r")"
+        r"(?P<name>" + names + r"|(?<=[;:]" + SPACE + r")" + bare_place + r")"
         r"(?:,[^,\u201c\"]{1,120},|" + sp + r"[\u2014\u2013][^\u201c\"\u2014\u2013]{1,200}+[\u2014\u2013])?" + sp + when + r"(?=" + verb_like + r")"
     )
     cap = _CAP_WORD
@@ -381,6 +389,7 @@ _MODIFIER_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|our|your|this
 _AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|by|from|to|with|of|for|about|into|over)" + SPACE + r"++$")
 _TRAILING_PARTICIPLE = re.compile(r"(?<=\w\w)\s++(?:released|published|issued|conducted|carried|seen|obtained)\b.{0,40}$")
 _QUOTE_THEN_CLAUSE = re.compile(r"[\u201d\"](?>[^\u201c\"\n]{0,300}?\b(?:when|while|whereas|because|although|though|since|but)\b)")
+_THAT = re.compile(r"(?:that|\w{1,4}+" + SPACE + r"++that)\b")  # 'that' ends or follows a match
 _SO_CALLED = re.compile(r"\bso-called" + SPACE + r"*+$", re.IGNORECASE)
 _NEXT_WORD = re.compile(SPACE + r"++([a-z][\w-]{0,40}+)")
 _FUNCTION_WORDS = frozenset(
@@ -557,13 +566,16 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
         return _speaker_or_subject(name, head, g)
     if trailing_source:
         return trailing_source
-    if fragment and _modifies_noun(text, start, end):
-        # 'the city's "green corridor" plan': a label inside a noun phrase, nobody's words;
-        # but 'Trump's "invisible enemy"': a person's (or body's) own term for the thing
-        return _possessor(text, start)
     p = None
     for p in g.participle.finditer(head):
         pass
+    # '..., claiming that ending it is a "nonessential" procedure', 'his claim that he had a
+    # "much better" plan': a label inside what a speaker claims is that speaker's word
+    reported = p is not None and bool(_THAT.match(head, p.end() - 4))
+    if fragment and not reported and _modifies_noun(text, start, end):
+        # 'the city's "green corridor" plan': a label inside a noun phrase, nobody's words;
+        # but 'Trump's "invisible enemy"': a person's (or body's) own term for the thing
+        return _possessor(text, start)
     if p is not None and not (fragment and _CLAUSE_BREAK_BEFORE.search(head, p.end())):
         subjects = [_clean_name(x.group("name")) for x in g.strict_subject.finditer(head, 0, p.start() + 1)]
         subjects = subjects or [_clean_name(x.group("name") or x.group("name2")) for x in g.subject.finditer(head, 0, p.start() + 1)]
