@@ -212,6 +212,7 @@ def _rules_folder() -> Path:
 
 
 _GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs", "speech_nouns")
+_OPTIONAL_LISTS = ("document_nouns", "term_nouns")
 
 
 def _alternation(items) -> str:
@@ -238,6 +239,8 @@ class Grammar:
     strict_subject: re.Pattern  # the same, the longest name followed by a verb-like word
     appositive: re.Pattern  # ', Ali Akbar Velayati.' after a description
     quoted_as: re.Pattern  # 'Interfax quoted the ministry as saying': the ministry spoke
+    document: re.Pattern | None  # 'the council's statement that ...': the statement speaks
+    term: re.Pattern | None  # 'has weaponized the word "hoax"': the subject used the word
     source_patterns: tuple  # the patterns of :func:`attributions`
 
 
@@ -247,8 +250,11 @@ def _read_lists(folder: str) -> dict:
     if not isinstance(data, dict):
         raise LessonsDataError(f"{path}: expected fields {', '.join(_GRAMMAR_LISTS)}")
     out = {}
-    for key in _GRAMMAR_LISTS:
+    for key in _GRAMMAR_LISTS + _OPTIONAL_LISTS:
         value = data.get(key)
+        if value is None and key in _OPTIONAL_LISTS:
+            out[key] = []  # an older rules file without it: that rule is off
+            continue
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise LessonsDataError(f"{path}: field '{key}' must be a non-empty list of words")
         out[key] = [v.strip() for v in value]
@@ -362,12 +368,24 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
         r"(?P<name>" + names + r"|(?<=[;:]" + SPACE + r")" + bare_place + r")"
         r"(?:,[^,\u201c\"]{1,120},|" + sp + r"[\u2014\u2013][^\u201c\"\u2014\u2013]{1,200}+[\u2014\u2013])?" + sp + when + r"(?=" + verb_like + r")"
     )
+    # 'the White House statement that', 'a ministry report that': the document's words
+    document = None
+    if lists["document_nouns"]:
+        doc_word = r"(?:" + _CAP_WORD + r"|[A-Z][\w-]{0,40}+['\u2019]s|" + stop + low + r")"
+        document = re.compile(r"\b(?P<name>(?:[Tt]he|[Aa]n?|[Tt]his)(?:" + sp + doc_word + r"){0,4}?" + sp + r"(?:"
+                              + _alternation(lists["document_nouns"]) + r"))" + sp + r"that\b"
+                              # 'an order that allowed ...' is a relative clause, not what it says
+                              r"(?!" + sp + verb_like + r")")
+    term = None
+    if lists["term_nouns"]:
+        term = re.compile(r"\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + r"(?:"
+                          + _alternation(lists["term_nouns"]) + r")(?:" + sp + r"(?:like|such" + sp + r"as))?" + SPACE + r"*+$")
     cap = _CAP_WORD
     appositive = re.compile(r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]),
                    after, tail, before, bare_before, colon, according, participle, subject, strict_subject, appositive, quoted_as,
-                   _source_patterns(_alternation(lists["source_verbs"])))
+                   document, term, _source_patterns(_alternation(lists["source_verbs"])))
 
 
 def grammar(folder: str | Path | None = None) -> Grammar:
@@ -544,6 +562,8 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
     found = [(x.start(), x.end(), x.group("name"), x.group("verb") or "") for x in g.before.finditer(head)]
     found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
     found += [(x.start(), x.end(), x.group("name"), "") for x in g.according.finditer(head)]
+    if g.document is not None and not (fragment and _modifies_noun(text, start, end)):
+        found += [(x.start(), x.end(), x.group("name"), "") for x in g.document.finditer(head)]
     # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
     found = [f for f in found if not _AFTER_PREPOSITION.search(head, max(0, f[0] - 8), f[0])]
     # '... tell us to vote "because judges" when their nominees passed a law ... "...": a new
@@ -577,15 +597,29 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
         # but 'Trump's "invisible enemy"': a person's (or body's) own term for the thing
         return _possessor(text, start)
     if p is not None and not (fragment and _CLAUSE_BREAK_BEFORE.search(head, p.end())):
-        subjects = [_clean_name(x.group("name")) for x in g.strict_subject.finditer(head, 0, p.start() + 1)]
-        subjects = subjects or [_clean_name(x.group("name") or x.group("name2")) for x in g.subject.finditer(head, 0, p.start() + 1)]
-        if subjects:
-            # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
-            named = [x for x in subjects if x.lower() not in PRONOUNS]
-            if subjects[-1].lower() not in ("he", "she"):
-                return subjects[-1]
-            return named[-1] if named else _speaker_or_subject(subjects[-1], head, g)
+        subject = _clause_subject(head, p.start() + 1, g)
+        if subject:
+            return subject
+    term = g.term.search(head, max(0, len(head) - 80)) if g.term is not None and fragment else None
+    if term and not _CLAUSE_BREAK_BEFORE.search(head, term.start()):
+        # 'Trump has weaponized the word "hoax"': the subject used the word
+        subject = _clause_subject(head, term.start(), g)
+        if subject and subject.lower() not in PRONOUNS:
+            return subject
     return ""
+
+
+def _clause_subject(head: str, end: int, g: Grammar) -> str:
+    """The subject of the clause before ``head[end:]`` ('' when none is found)."""
+    subjects = [_clean_name(x.group("name")) for x in g.strict_subject.finditer(head, 0, end)]
+    subjects = subjects or [_clean_name(x.group("name") or x.group("name2")) for x in g.subject.finditer(head, 0, end)]
+    if not subjects:
+        return ""
+    # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
+    named = [x for x in subjects if x.lower() not in PRONOUNS]
+    if subjects[-1].lower() not in ("he", "she"):
+        return subjects[-1]
+    return named[-1] if named else _speaker_or_subject(subjects[-1], head, g)
 
 
 def continues_quotation(text: str, prev_end: int, start: int, end: int | None = None,
