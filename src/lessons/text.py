@@ -279,6 +279,8 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
     low = r"[a-z][\w\u2019'-]{0,40}+"
     word = r"(?:" + cap + r"|" + stop + low + r"|\d{1,6}+)"
     q = "?" if lazy else ""
+    nick = r"[\u2018\u201c'\"][A-Z][\w.]{0,20}+[\u2019\u201d'\"](?=" + SPACE + r")"
+    job = stop + r"(?![a-z][\w-]{0,40}(?:ed|s)\b)" + low + r"(?=" + sp + r"[A-Z])"
     party = r"(?:" + SPACE + r"*+\([A-Z][\w./-]{0,12}+\))?"  # Rep. Al Green (D-TX)
     name = (
         # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan /
@@ -289,7 +291,10 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
         r"|[A-Z][\w-]{0,40}+['\u2019]s(?:" + sp + stop + low + r"){1,3}(?:" + sp + cap + r"){1,4}"
         # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
         # Iran's Head of Strategic Research Center Ali Akbar Velayati / Leaders of the 20 biggest economies
-        r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|al|de|bin|von|for|\d{1,6}+)){0,10}" + party +
+        # Fox News host Tucker Carlson / Novelist Joanne 'JK' Rowling: a lowercase job word between
+        # capitalised words (not a verb: no -ed or -s), a quoted nickname inside a name
+        r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|al|de|bin|von|for|\d{1,6}+|" + nick + r")){0,10}"
+        r"(?:" + sp + job + r"(?:" + sp + r"(?:" + cap + r"|" + nick + r")){1,4})?" + party +
         r"(?:" + sp + stop + low + r"){0,2}?"
         r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)"
     )
