@@ -608,6 +608,10 @@ def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
             speaker = last_named or _text._antecedent(text, start, folder)
         elif speaker.lower() == "they":
             speaker = last_speaker if same_para else ""  # 'they said': the speaker just quoted
+        elif speaker.lower() == "it":
+            # 'It said ... "<a statement>"' after '"...," the statement said.': the body or document
+            # named just before (a word or two in quotes stays nobody's: 'it says ... "gender identity"')
+            speaker = "" if _text._is_fragment(text[start:end]) else _text._source_before(text, start, folder)
         elif speaker.lower() in _PRONOUNS:
             speaker = ""
         elif speaker and not speaker.lower().startswith("the "):

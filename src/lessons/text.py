@@ -668,6 +668,26 @@ def _antecedent(text: str, pos: int, folder: str | Path | None = None) -> str:
     return found
 
 
+def _source_before(text: str, pos: int, folder: str | Path | None = None) -> str:
+    """'"...," the statement said. / It said ...': who the last sentences before ``pos`` (at most
+    two paragraphs, 600 characters back) say gave their information ('the statement', 'The
+    interior ministry'), for an 'it' that says something; '' when none is named there."""
+    line_start = max(text.rfind("\n", max(0, pos - _WINDOW), pos) + 1, pos - _WINDOW, 0)
+    here = _sentence_start(text, line_start, pos)
+    lo = max(0, here - 600)
+    prev_para = text.rfind("\n", lo, max(lo, line_start - 1))
+    while prev_para > lo and text[prev_para - 1] == "\n":
+        prev_para -= 1  # the blank line between paragraphs
+    lo = max(lo, text.rfind("\n", lo, max(lo, prev_para)) + 1 if prev_para > lo else lo)
+    found = ""
+    for _, _, sentence in sentence_rows(text[lo:here]):
+        for row in attribution_rows(sentence, folder):
+            source = row["source"]
+            if source and source.split(" ", 1)[0].lower() not in _NOT_A_NAME and "(via" not in source:
+                found = source
+    return found
+
+
 def _speaker_or_subject(name: str, head: str, g: Grammar) -> str:
     """'Trump ..., he said "...": a pronoun stands for the named subject of its own sentence
     ('Voters were asked how they can tell ...': 'they' for a plural subject too)."""
