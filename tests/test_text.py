@@ -176,3 +176,25 @@ def test_speaker_benchmark_scoring_and_skip(tmp_path, monkeypatch):
     assert len(labels) >= 100 and all(set(lab) == {"sentence", "quote", "speaker"} for lab in labels)
     raw = speakers.LABELS.read_text(encoding="utf-8")
     assert '"' not in raw and "\u201c" not in raw  # offsets and hashes only: no sentence text
+
+
+def test_speaker_benchmark_spacy_peer_skips_and_renders(tmp_path, monkeypatch):
+    """The spaCy peer (benchmarks/.venv only) is skipped cleanly when spaCy or its model is
+    missing, and the report shows both tools side by side when it ran."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import speakers
+
+    monkeypatch.setattr(speakers, "_nlp", None)
+    monkeypatch.setitem(sys.modules, "spacy", None)  # 'import spacy' raises ImportError
+    assert speakers.spacy_model() is None
+    monkeypatch.setenv("LESSONS_DEV_DATA", str(tmp_path))
+    monkeypatch.setattr(speakers, "ROOT", tmp_path / "clone")
+    assert speakers.compare() is None  # no development set: no section
+    ours = dict(n=10, right=9, accuracy=0.9, named=6, named_right=5, nobody=4, nobody_right=4,
+                empty_misses=1, missing=0, cpu_seconds=0.5)
+    missing = " ".join(speakers.render({"lessons": ours, "spacy": None, "spacy_missing": True}))
+    assert "**0.90**" in missing and "not installed" in missing
+    peer = {**ours, "right": 6, "accuracy": 0.6, "versions": {"spacy": "3.8.18", "model": "3.8.0"}}
+    both = "\n".join(speakers.render({"lessons": ours, "spacy": peer, "spacy_missing": False}))
+    assert "| 0.60 |" in both and "spaCy 3.8.18" in both and "| 0.90 |" in both
+    assert "**0.90**" in " ".join(speakers.render(ours))  # a result from an older run

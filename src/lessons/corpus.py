@@ -598,14 +598,20 @@ def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
         same_para = last_end >= 0 and text.rfind("\n", 0, last_end) == para
         if not speaker and not nested and rows and _text.continues_quotation(text, last_end, start, end, folder):
             speaker = last_speaker  # '"A," Tokayev said. "B."': B is Tokayev's too
-        elif not speaker and not nested and same_para and last_speaker and not _text._is_fragment(text[start:end]):
-            # a full statement with no attribution after a quotation of a named speaker in the
-            # same paragraph: news writing gives it to the same speaker
+        elif (not speaker and not nested and same_para and last_speaker and not _text._is_fragment(text[start:end])
+              and _text._sentence_start(text, para + 1, start) > last_end):
+            # a full statement with no attribution after a quotation of a named speaker, in a
+            # later sentence of the same paragraph: news writing gives it to the same speaker
             speaker = last_speaker
         if speaker.lower() in ("he", "she"):
-            speaker = last_named  # 'he said' after a named speaker
+            # 'he said' after a named speaker, else the named subject of an earlier sentence
+            speaker = last_named or _text._antecedent(text, start, folder)
         elif speaker.lower() == "they":
             speaker = last_speaker if same_para else ""  # 'they said': the speaker just quoted
+        elif speaker.lower() == "it":
+            # 'It said ... "<a statement>"' after '"...," the statement said.': the body or document
+            # named just before (a word or two in quotes stays nobody's: 'it says ... "gender identity"')
+            speaker = "" if _text._is_fragment(text[start:end]) else _text._source_before(text, start, folder)
         elif speaker.lower() in _PRONOUNS:
             speaker = ""
         elif speaker and not speaker.lower().startswith("the "):

@@ -79,7 +79,7 @@ def words(text: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- sentences
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "sen", "gen", "col", "lt", "sgt", "capt", "gov",
-    "rep", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "mt", "ft", "jan", "feb",
+    "rep", "jr", "sr", "no", "vs", "v", "etc", "inc", "ltd", "co", "corp", "mt", "ft", "jan", "feb",
     "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "cf", "fig",
 }
 _CANDIDATE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=" + SPACE + r"+\S)")
@@ -216,6 +216,7 @@ def _rules_folder() -> Path:
 
 
 _GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs", "speech_nouns")
+_OPTIONAL_LISTS = ("document_nouns", "term_nouns")
 
 
 def _alternation(items) -> str:
@@ -242,6 +243,8 @@ class Grammar:
     strict_subject: re.Pattern  # the same, the longest name followed by a verb-like word
     appositive: re.Pattern  # ', Ali Akbar Velayati.' after a description
     quoted_as: re.Pattern  # 'Interfax quoted the ministry as saying': the ministry spoke
+    document: re.Pattern | None  # 'the council's statement that ...': the statement speaks
+    term: re.Pattern | None  # 'has weaponized the word "hoax"': the subject used the word
     source_patterns: tuple  # the patterns of :func:`attributions`
 
 
@@ -251,8 +254,11 @@ def _read_lists(folder: str) -> dict:
     if not isinstance(data, dict):
         raise LessonsDataError(f"{path}: expected fields {', '.join(_GRAMMAR_LISTS)}")
     out = {}
-    for key in _GRAMMAR_LISTS:
+    for key in _GRAMMAR_LISTS + _OPTIONAL_LISTS:
         value = data.get(key)
+        if value is None and key in _OPTIONAL_LISTS:
+            out[key] = []  # an older rules file without it: that rule is off
+            continue
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise LessonsDataError(f"{path}: field '{key}' must be a non-empty list of words")
         out[key] = [v.strip() for v in value]
@@ -269,22 +275,30 @@ def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
     """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
     first (a clause's subject is followed by its verb, which must not join the name)."""
     sp = SPACES
-    stop = r"(?!(?:the|a|an|and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
+    # (irregular past tenses end a name too: 'Trump made his claim' is not the name 'Trump made')
+    stop = (r"(?!(?:the|a|an|and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|"
+            r"made|took|gave|began|became|went|came|got|kept|held|brought|found|won|lost|sent|left|met|ran|saw|knew|felt|" + speech + r")\b)")
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
     cap = _CAP_WORD
     low = r"[a-z][\w\u2019'-]{0,40}+"
     word = r"(?:" + cap + r"|" + stop + low + r"|\d{1,6}+)"
     q = "?" if lazy else ""
+    nick = r"[\u2018\u201c'\"][A-Z][\w.]{0,20}+[\u2019\u201d'\"](?=" + SPACE + r")"
+    job = stop + r"(?![a-z][\w-]{0,40}(?:ed|s)\b)" + low + r"(?=" + sp + r"[A-Z])"
     party = r"(?:" + SPACE + r"*+\([A-Z][\w./-]{0,12}+\))?"  # Rep. Al Green (D-TX)
     name = (
-        # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan
+        # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan /
+        # a statement from the ministry
         r"\b(?:" + det + r"(?:" + sp + word + r"){1,5}" + q +
-        r"(?:" + sp + r"(?:in|of|for|at)" + sp + r"(?:the" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
+        r"(?:" + sp + r"(?:in|of|for|at|from)" + sp + r"(?:the" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
         # a possessive, a lowercase description, then a name: China's state-run newspaper Global Times
         r"|[A-Z][\w-]{0,40}+['\u2019]s(?:" + sp + stop + low + r"){1,3}(?:" + sp + cap + r"){1,4}"
         # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
         # Iran's Head of Strategic Research Center Ali Akbar Velayati / Leaders of the 20 biggest economies
-        r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|al|de|bin|von|for|\d{1,6}+)){0,10}" + party +
+        # Fox News host Tucker Carlson / Novelist Joanne 'JK' Rowling: a lowercase job word between
+        # capitalised words (not a verb: no -ed or -s), a quoted nickname inside a name
+        r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|al|de|bin|von|for|\d{1,6}+|" + nick + r")){0,10}"
+        r"(?:" + sp + job + r"(?:" + sp + r"(?:" + cap + r"|" + nick + r")){1,4})?" + party +
         r"(?:" + sp + stop + low + r"){0,2}?"
         r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)"
     )
@@ -307,7 +321,8 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
     adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
     # no "was", "were", "been": a passive verb of saying ("had been told") does not make its subject the speaker
-    aux = r"(?:(?:has|had|have|" + adverb[3:-1] + r")" + sp + r"){0,3}"
+    # a modal too: 'they can tell us', 'officials will say'
+    aux = r"(?:(?:has|had|have|can|could|will|would|may|might|must|should|" + adverb[3:-1] + r")" + sp + r"){0,3}"
     # a short time or place between a name and its verb: 'Trump on Tuesday said'
     when = r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"[\w\u2019'-]{1,20}+){1,3}?" + sp + r")?"
     said = r"(?:" + speech + r")\b"
@@ -349,19 +364,37 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     )
     verb_like = (r"(?:[a-z]{2,20}(?:ed|es|s)|has|have|had|is|are|was|were|will|would|can|could|may|might|must|"
                  r"should|did|does|do|also|then|still|now|again|never|[a-z]{2,20}ly)\b")
+    # a lowercase subject after a colon, perhaps with its places: '...: state governors in
+    # Norland, Ostria and even Vessia are ...'
+    cap = _CAP_WORD
+    place = cap + r"(?:" + sp + cap + r"){0,3}"
+    places = place + r"(?:(?:," + sp + place + r"){0,4},?" + sp + r"(?:and|or)(?:" + sp + r"[a-z]{2,10}+)?" + sp + place + r")?"
+    bare_place = stop + low + r"(?:" + sp + stop + low + r"){0,2}(?:" + sp + r"(?:in|from|of|across)" + sp + places + r")?"
     strict_subject = re.compile(
         r"(?:^|[;:]" + sp + r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r")"
         r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
         r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
-        r"(?P<name>" + names + r")"
+        r"(?P<name>" + names + r"|(?<=[;:]" + SPACE + r")" + bare_place + r")"
         r"(?:,[^,\u201c\"]{1,120},|" + sp + r"[\u2014\u2013][^\u201c\"\u2014\u2013]{1,200}+[\u2014\u2013])?" + sp + when + r"(?=" + verb_like + r")"
     )
+    # 'the White House statement that', 'a ministry report that': the document's words
+    document = None
+    if lists["document_nouns"]:
+        doc_word = r"(?:" + _CAP_WORD + r"|[A-Z][\w-]{0,40}+['\u2019]s|" + stop + low + r")"
+        document = re.compile(r"\b(?P<name>(?:[Tt]he|[Aa]n?|[Tt]his)(?:" + sp + doc_word + r"){0,4}?" + sp + r"(?:"
+                              + _alternation(lists["document_nouns"]) + r"))" + sp + r"that\b"
+                              # 'an order that allowed ...' is a relative clause, not what it says
+                              r"(?!" + sp + verb_like + r")")
+    term = None
+    if lists["term_nouns"]:
+        term = re.compile(r"\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + r"(?:"
+                          + _alternation(lists["term_nouns"]) + r")(?:" + sp + r"(?:like|such" + sp + r"as))?" + SPACE + r"*+$")
     cap = _CAP_WORD
     appositive = re.compile(r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]),
                    after, tail, before, bare_before, colon, according, participle, subject, strict_subject, appositive, quoted_as,
-                   _source_patterns(_alternation(lists["source_verbs"])))
+                   document, term, _source_patterns(_alternation(lists["source_verbs"])))
 
 
 def grammar(folder: str | Path | None = None) -> Grammar:
@@ -382,6 +415,8 @@ _MODIFIER_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|our|your|this
                               + SPACE + r"*+$", re.IGNORECASE)
 _AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|by|from|to|with|of|for|about|into|over)" + SPACE + r"++$")
 _TRAILING_PARTICIPLE = re.compile(r"(?<=\w\w)\s++(?:released|published|issued|conducted|carried|seen|obtained)\b.{0,40}$")
+_QUOTE_THEN_CLAUSE = re.compile(r"[\u201d\"](?>[^\u201c\"\n]{0,300}?\b(?:when|while|whereas|because|although|though|since|but)\b)")
+_THAT = re.compile(r"(?:that|\w{1,4}+" + SPACE + r"++that)\b")  # 'that' ends or follows a match
 _SO_CALLED = re.compile(r"\bso-called" + SPACE + r"*+$", re.IGNORECASE)
 _NEXT_WORD = re.compile(SPACE + r"++([a-z][\w-]{0,40}+)")
 _FUNCTION_WORDS = frozenset(
@@ -536,8 +571,13 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
     found = [(x.start(), x.end(), x.group("name"), x.group("verb") or "") for x in g.before.finditer(head)]
     found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
     found += [(x.start(), x.end(), x.group("name"), "") for x in g.according.finditer(head)]
+    if g.document is not None and not (fragment and _modifies_noun(text, start, end)):
+        found += [(x.start(), x.end(), x.group("name"), "") for x in g.document.finditer(head)]
     # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
     found = [f for f in found if not _AFTER_PREPOSITION.search(head, max(0, f[0] - 8), f[0])]
+    # '... tell us to vote "because judges" when their nominees passed a law ... "...": a new
+    # clause after an earlier quotation ends what the verb introduced
+    found = [f for f in found if not _QUOTE_THEN_CLAUSE.search(head, f[1])]
     if found:
         a, b, name, verb = max(found, key=lambda f: (f[1], -f[0]))
         name = _clean_name(name)
@@ -555,23 +595,40 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
         return _speaker_or_subject(name, head, g)
     if trailing_source:
         return trailing_source
-    if fragment and _modifies_noun(text, start, end):
-        # 'the city's "green corridor" plan': a label inside a noun phrase, nobody's words;
-        # but 'Trump's "invisible enemy"': a person's (or body's) own term for the thing
-        return _possessor(text, start)
     p = None
     for p in g.participle.finditer(head):
         pass
+    # '..., claiming that ending it is a "nonessential" procedure', 'his claim that he had a
+    # "much better" plan': a label inside what a speaker claims is that speaker's word
+    reported = p is not None and bool(_THAT.match(head, p.end() - 4))
+    if fragment and not reported and _modifies_noun(text, start, end):
+        # 'the city's "green corridor" plan': a label inside a noun phrase, nobody's words;
+        # but 'Trump's "invisible enemy"': a person's (or body's) own term for the thing
+        return _possessor(text, start)
     if p is not None and not (fragment and _CLAUSE_BREAK_BEFORE.search(head, p.end())):
-        subjects = [_clean_name(x.group("name")) for x in g.strict_subject.finditer(head, 0, p.start() + 1)]
-        subjects = subjects or [_clean_name(x.group("name") or x.group("name2")) for x in g.subject.finditer(head, 0, p.start() + 1)]
-        if subjects:
-            # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
-            named = [x for x in subjects if x.lower() not in PRONOUNS]
-            if subjects[-1].lower() not in ("he", "she"):
-                return subjects[-1]
-            return named[-1] if named else _speaker_or_subject(subjects[-1], head, g)
+        subject = _clause_subject(head, p.start() + 1, g)
+        if subject:
+            return subject
+    term = g.term.search(head, max(0, len(head) - 80)) if g.term is not None and fragment else None
+    if term and not _CLAUSE_BREAK_BEFORE.search(head, term.start()):
+        # 'Trump has weaponized the word "hoax"': the subject used the word
+        subject = _clause_subject(head, term.start(), g)
+        if subject and subject.lower() not in PRONOUNS:
+            return subject
     return ""
+
+
+def _clause_subject(head: str, end: int, g: Grammar) -> str:
+    """The subject of the clause before ``head[end:]`` ('' when none is found)."""
+    subjects = [_clean_name(x.group("name")) for x in g.strict_subject.finditer(head, 0, end)]
+    subjects = subjects or [_clean_name(x.group("name") or x.group("name2")) for x in g.subject.finditer(head, 0, end)]
+    if not subjects:
+        return ""
+    # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
+    named = [x for x in subjects if x.lower() not in PRONOUNS]
+    if subjects[-1].lower() not in ("he", "she"):
+        return subjects[-1]
+    return named[-1] if named else _speaker_or_subject(subjects[-1], head, g)
 
 
 def continues_quotation(text: str, prev_end: int, start: int, end: int | None = None,
@@ -593,9 +650,52 @@ def continues_quotation(text: str, prev_end: int, start: int, end: int | None = 
     return bool(re.search(r"\b(?:" + grammar(folder).speech + r")\b", first))
 
 
+# Capitalised words that open a sentence's subject but never a name: 'His real issue', 'This plan'
+_NOT_A_NAME = PRONOUNS | frozenset(
+    "his her its their our my your this that these those there here such like unlike with without for from "
+    "by after before since under despite during if although though because while when as in on at but and yet "
+    "so then now still meanwhile even only".split())
+
+
+def _antecedent(text: str, pos: int, folder: str | Path | None = None) -> str:
+    """'Lena Ortiz made headlines. At the summit, she asked: "..."': the named subject of the
+    last earlier sentence of the paragraph that has one ('' when none), for a 'he' or 'she'."""
+    g = grammar(folder)
+    line_start = max(text.rfind("\n", max(0, pos - _WINDOW), pos) + 1, pos - _WINDOW, 0)
+    found = ""
+    for _, _, sentence in sentence_rows(text[line_start:_sentence_start(text, line_start, pos)]):
+        m = g.subject.match(sentence)
+        name = _clean_name((m.group("name") or m.group("name2") or "") if m else "")
+        first = name.split(" ", 1)[0].lower()
+        if name[:1].isupper() and first not in _NOT_A_NAME and not _is_description(name, g):
+            found = name
+    return found
+
+
+def _source_before(text: str, pos: int, folder: str | Path | None = None) -> str:
+    """'"...," the statement said. / It said ...': who the last sentences before ``pos`` (at most
+    two paragraphs, 600 characters back) say gave their information ('the statement', 'The
+    interior ministry'), for an 'it' that says something; '' when none is named there."""
+    line_start = max(text.rfind("\n", max(0, pos - _WINDOW), pos) + 1, pos - _WINDOW, 0)
+    here = _sentence_start(text, line_start, pos)
+    lo = max(0, here - 600)
+    prev_para = text.rfind("\n", lo, max(lo, line_start - 1))
+    while prev_para > lo and text[prev_para - 1] == "\n":
+        prev_para -= 1  # the blank line between paragraphs
+    lo = max(lo, text.rfind("\n", lo, max(lo, prev_para)) + 1 if prev_para > lo else lo)
+    found = ""
+    for _, _, sentence in sentence_rows(text[lo:here]):
+        for row in attribution_rows(sentence, folder):
+            source = row["source"]
+            if source and source.split(" ", 1)[0].lower() not in _NOT_A_NAME and "(via" not in source:
+                found = source
+    return found
+
+
 def _speaker_or_subject(name: str, head: str, g: Grammar) -> str:
-    """'Trump ..., he said "...": a pronoun stands for the named subject of its own sentence."""
-    if name.lower() not in ("he", "she"):
+    """'Trump ..., he said "...": a pronoun stands for the named subject of its own sentence
+    ('Voters were asked how they can tell ...': 'they' for a plural subject too)."""
+    if name.lower() not in ("he", "she", "they"):
         return name
     s = g.subject.match(head)
     subject = (s.group("name") or s.group("name2") or "") if s else ""
