@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -269,28 +269,39 @@ def _pieces(word: str) -> tuple:
 def _compounds(cols: tuple, lex: "_Lexicon") -> tuple:
     """Join compounds ('counter terrorist' -> 'counterterrorist') within one sentence.
     ``cols``: lists of start, end, folded word, original word and sentence per word; only
-    where a compound's first word stands is one looked up."""
+    where a compound's first word stands is one looked up, and the columns are rebuilt from
+    slices around the few compounds found (no tuple per word)."""
     firsts = _compound_firsts(lex)
-    folded = cols[2]
+    starts, ends, folded, origs, seg = cols
     if firsts.isdisjoint(folded):
         return cols
-    merged = list(zip(*cols))
-    out, done, n = [], 0, len(merged)
+    found, done, n = [], 0, len(folded)  # (first word, number of words, standard words)
     for i in [i for i, f in enumerate(folded) if f in firsts]:
         if i < done:
             continue
         for k in range(min(lex.compound_max, n - i), 1, -1):
             key = tuple(folded[i : i + k])
-            if key in lex.compounds and merged[i][4] == merged[i + k - 1][4]:
-                out.extend(merged[done:i])
-                s, e = merged[i][0], merged[i + k - 1][1]
-                for j, sw in enumerate(lex.compounds[key]):
-                    src = merged[i + min(j, k - 1)]
-                    out.append((s, e, sw, src[3], src[4]))
+            if key in lex.compounds and seg[i] == seg[i + k - 1]:
+                found.append((i, k, lex.compounds[key]))
                 done = i + k
                 break
-    out.extend(merged[done:])
-    return tuple(map(list, zip(*out)))
+    if not found:
+        return cols
+    out = ([], [], [], [], [])
+    done = 0
+    for i, k, standard in found:
+        for col, c in zip(out, cols):
+            col.extend(c[done:i])
+        src = [i + min(j, k - 1) for j in range(len(standard))]
+        out[0].extend([starts[i]] * len(standard))
+        out[1].extend([ends[i + k - 1]] * len(standard))
+        out[2].extend(standard)
+        out[3].extend(origs[x] for x in src)
+        out[4].extend(seg[x] for x in src)
+        done = i + k
+    for col, c in zip(out, cols):
+        col.extend(c[done:])
+    return out
 
 
 @lru_cache(maxsize=256)
@@ -409,6 +420,30 @@ def _diagonal_runs(eq: np.ndarray) -> list[list[int]]:
     return [list(r) for r in zip(a.tolist(), (a + diag[first[keep]]).tolist(), length[keep].tolist())]
 
 
+_SMALL_GRID = 1600  # sentence pairs up to this many word pairs: runs found without numpy
+
+
+def _diagonal_runs_small(ida: list, idb: list) -> list[list[int]]:
+    """The runs of :func:`_diagonal_runs` for a small pair of sentences, in plain Python (for
+    a few hundred word pairs numpy's fixed cost per call is larger than the work): each match
+    continues the run that ended just above-left of it, or opens one."""
+    where: dict = {}
+    for j, v in enumerate(idb):
+        where.setdefault(v, []).append(j)
+    runs, prev = [], {}
+    for i, v in enumerate(ida):
+        cur = {}
+        for j in where.get(v, ()):
+            r = prev.get(j - 1)
+            if r is None:
+                r = [i, j, 0]
+                runs.append(r)
+            r[2] += 1
+            cur[j] = r
+        prev = cur
+    return [r for r in runs if r[2] >= 2]
+
+
 def _tiles(stems_a, stems_b, content_a, min_tile=2, ids=None) -> list[_Tile]:
     """Greedy string tiling: the longest common runs of words first, each word used once.
 
@@ -417,11 +452,13 @@ def _tiles(stems_a, stems_b, content_a, min_tile=2, ids=None) -> list[_Tile]:
     that use them (ties: the run that ends first in ``a``, then in ``b``).
     """
     ida, idb = _ids(stems_a, stems_b) if ids is None else ids  # ids: the stems as integers
-    eq = ida[:, None] == idb[None, :]
     tiles = []
-    if eq.size == 0:
+    if not len(ida) or not len(idb):
         return tiles
-    runs = _diagonal_runs(eq)
+    if len(ida) * len(idb) <= _SMALL_GRID:
+        runs = _diagonal_runs_small(ida.tolist(), idb.tolist())
+    else:
+        runs = _diagonal_runs(ida[:, None] == idb[None, :])
     while runs:
         best = max(runs, key=lambda r: (r[2], -(r[0] + r[2]), -(r[1] + r[2])))
         a0, b0, n = best
@@ -528,33 +565,76 @@ def _merge_adjacent(passages: list[_Passage], gap: int) -> list[_Passage]:
     return out
 
 
-def _bigram_index(d: _Doc) -> dict:
-    """Word pair (with a content word) -> the sentences of ``d`` that contain it."""
-    index = defaultdict(set)
-    for k, (s0, s1) in enumerate(d.seg_bounds):
-        for i in range(s0, s1 - 1):
-            if d.content[i] or d.content[i + 1]:
-                index[(d.stem[i], d.stem[i + 1])].add(k)
-    return index
+def _pair_table(d: _Doc, ids: np.ndarray, stock: np.ndarray | None = None):
+    """Word pair (two neighbours in one sentence, at least one a content word) -> the
+    sentences of ``d`` that contain it, as arrays: (pair keys, sorted and distinct; where each
+    key's sentences start in ``segs``, one more at the end; ``segs``: distinct sentences per key,
+    ascending), and a mask of the words that are part of a word pair in ``stock`` (sorted keys:
+    the corpus's stock word pairs, left out of the table). ``ids``: each word's stem as an
+    integer (equal stems, equal numbers). No Python loop over the words."""
+    n = len(ids)
+    in_stock = np.zeros(n, dtype=bool)
+    m = n - 1
+    if m <= 0:
+        empty = np.empty(0, dtype=np.int64)
+        return (empty, np.zeros(1, dtype=np.int64), empty.copy()), in_stock
+    ids = np.asarray(ids, dtype=np.int64)
+    ok = (d.segment[:m] == d.segment[1:]) & (d.content[:m] | d.content[1:])
+    pos = np.flatnonzero(ok)
+    keys = (ids[pos] << 32) | ids[pos + 1]
+    if stock is not None and len(stock):
+        at = np.searchsorted(stock, keys).clip(max=len(stock) - 1)
+        hit = stock[at] == keys
+        in_stock[pos[hit]] = True
+        in_stock[pos[hit] + 1] = True
+        pos, keys = pos[~hit], keys[~hit]
+    segs = d.segment[pos]
+    order = np.lexsort((segs, keys))
+    keys, segs = keys[order], segs[order]
+    new = np.ones(len(keys), dtype=bool)
+    new[1:] = (keys[1:] != keys[:-1]) | (segs[1:] != segs[:-1])
+    keys, segs = keys[new], segs[new]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(first)
+    return (keys[starts], np.append(starts, len(keys)), segs), in_stock
 
 
 def _segment_pairs(da: _Doc, db: _Doc, max_freq: int, ia=None, ib=None) -> list[tuple[int, int]]:
     """Sentence pairs that share at least two word pairs with a content word (candidates).
 
-    ``ia``/``ib``: the two texts' word-pair indexes when the caller already has them
-    (``find_reuse`` builds each article's once, without the corpus's stock word pairs)."""
-    ia = _bigram_index(da) if ia is None else ia
-    ib = _bigram_index(db) if ib is None else ib
-    counts: Counter = Counter()
-    for g, segs_a in ia.items():
-        segs_b = ib.get(g)
-        # a word pair found in many sentences on both sides is a stock phrase of these texts
-        if not segs_b or len(segs_a) * len(segs_b) > max_freq:
-            continue
-        for x in segs_a:
-            for y in segs_b:
-                counts[(x, y)] += 1
-    return [pair for pair, c in counts.items() if c >= 2]
+    ``ia``/``ib``: the two texts' word-pair tables (:func:`_pair_table`) when the caller already
+    has them (``find_reuse`` builds each article's once, without the corpus's stock word
+    pairs). Vectorised: the shared word pairs by one search in sorted keys, each one's
+    sentence pairs by ``repeat``, and the sentence pairs counted twice or more by one sort."""
+    if ia is None or ib is None:
+        ida, idb = _ids(da.stem, db.stem)
+        ia, ib = _pair_table(da, ida)[0], _pair_table(db, idb)[0]
+    (ka, oa, sa), (kb, ob, sb) = ia, ib
+    if not len(ka) or not len(kb):
+        return []
+    at = np.searchsorted(kb, ka).clip(max=len(kb) - 1)
+    xa = np.flatnonzero(kb[at] == ka)
+    xb = at[xa]
+    na, nb = oa[xa + 1] - oa[xa], ob[xb + 1] - ob[xb]
+    # a word pair found in many sentences on both sides is a stock phrase of these texts
+    keep = na * nb <= max_freq
+    xa, xb, na, nb = xa[keep], xb[keep], na[keep], nb[keep]
+    if not len(xa):
+        return []
+    if (na == 1).all() and (nb == 1).all():
+        x, y = sa[oa[xa]], sb[ob[xb]]
+    else:
+        tot = na * nb
+        g = np.repeat(np.arange(len(xa)), tot)
+        k = np.arange(int(tot.sum())) - np.repeat(np.cumsum(tot) - tot, tot)
+        x, y = sa[oa[xa][g] + k // nb[g]], sb[ob[xb][g] + k % nb[g]]
+    width = int(sb.max()) + 1
+    code = np.sort(x * width + y)
+    same = code[1:] == code[:-1]  # a code found twice or more: its first place in a run
+    same[1:] &= ~same[:-1]
+    code = code[:-1][same]
+    return list(zip((code // width).tolist(), (code % width).tolist()))
 
 
 def _sentence_share(p: _Passage, da: _Doc, db: _Doc) -> float:
@@ -571,7 +651,7 @@ def _sentence_share(p: _Passage, da: _Doc, db: _Doc) -> float:
 
 def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_share=0.7,
               long_words=12, max_gap=8, index_a=None, index_b=None, stock_a=None, tok_a=None, tok_b=None):
-    """``index_a``/``index_b``: see :func:`_segment_pairs`; ``stock_a``: words of ``da`` that
+    """``index_a``/``index_b``: word-pair tables, see :func:`_segment_pairs`; ``stock_a``: words of ``da`` that
     are part of a stock word pair of the corpus (they do not count as substantive);
     ``tok_a``/``tok_b``: each word's stem as a corpus-wide integer, when known."""
     raw: list[_Passage] = []

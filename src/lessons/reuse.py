@@ -75,35 +75,14 @@ def _shingle_keys(d, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _word_pairs(d, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions and exact integer keys of the word pairs that ``compare._bigram_index`` uses
-    (two neighbours in one sentence, at least one a content word)."""
+    """Positions and exact integer keys of the word pairs of ``compare._pair_table`` (two
+    neighbours in one sentence, at least one a content word)."""
     m = len(ids) - 1
     if m <= 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     ok = (d.segment[:m] == d.segment[1:]) & (d.content[:m] | d.content[1:])
     pos = np.flatnonzero(ok)
     return pos, (ids[pos] << 32) | ids[pos + 1]
-
-
-def _key_index(d, pos: np.ndarray, keys: np.ndarray, stock: np.ndarray) -> tuple[dict, np.ndarray]:
-    """The integer twin of ``compare._bigram_index`` (same keys in the same order, one-to-one
-    with the stem pairs) without the corpus's stock word pairs (``stock``, sorted), and a mask
-    of the words that are part of a stock word pair."""
-    in_stock = np.zeros(len(d.stem), dtype=bool)
-    if len(stock):
-        at = np.searchsorted(stock, keys).clip(max=len(stock) - 1)
-        hit = stock[at] == keys
-        in_stock[pos[hit]] = True
-        in_stock[pos[hit] + 1] = True
-        pos, keys = pos[~hit], keys[~hit]
-    index: dict = {}
-    for key, seg in zip(keys.tolist(), d.segment[pos].tolist()):
-        s = index.get(key)
-        if s is None:
-            index[key] = {seg}
-        else:
-            s.add(seg)
-    return index, in_stock
 
 
 def _partition_of(keys: np.ndarray, parts: int) -> np.ndarray:
@@ -245,7 +224,7 @@ class _DocStore:
             self.docs[i] = [doc, tok, None]
 
     def get(self, i: int) -> list:
-        """[doc, token ids, (word-pair index, stock-word mask)] of article ``i``."""
+        """[doc, token ids, (word-pair table, stock-word mask)] of article ``i``."""
         entry = self.docs.pop(i, None)
         if entry is None:
             doc = self.analyse(self.bodies[i])
@@ -254,7 +233,7 @@ class _DocStore:
                 self.docs.pop(next(iter(self.docs)))
         if entry[2] is None:
             doc, tok = entry[0], entry[1]
-            entry[2] = _key_index(doc, *_word_pairs(doc, tok), self.stock)
+            entry[2] = _compare._pair_table(doc, tok, self.stock)
         self.docs[i] = entry  # most recently used last
         return entry
 
