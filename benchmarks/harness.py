@@ -799,7 +799,7 @@ def _cpu_timed(fn, repeats: int):
 
 
 def reuse_split(frame) -> dict:
-    """One more find_reuse run with the analysis (``compare._analyse``) and the detailed
+    """One more find_reuse run with the analysis (``compare._analyse_in``) and the detailed
     alignment of the candidate pairs (``compare._passage_rows``) wrapped in CPU timers: where
     the time goes, and how many candidate pairs were aligned (not a timed run: the wrappers
     cost a little)."""
@@ -807,12 +807,11 @@ def reuse_split(frame) -> dict:
     from lessons.reuse import find_reuse
 
     acc = {"analyse_cpu_s": 0.0, "align_cpu_s": 0.0, "candidates": 0}
-    real_analyse, real_rows = compare._analyse, compare._passage_rows
-    bare = getattr(real_analyse, "__wrapped__", real_analyse)
+    real_analyse, real_rows = compare._analyse_in, compare._passage_rows
 
-    def analyse(text):
+    def analyse(text, lex):
         c = time.process_time()
-        out = bare(text)
+        out = real_analyse(text, lex)
         acc["analyse_cpu_s"] += time.process_time() - c
         return out
 
@@ -823,13 +822,13 @@ def reuse_split(frame) -> dict:
         acc["candidates"] += 1
         return out
 
-    compare._analyse, compare._passage_rows = analyse, rows
+    compare._analyse_in, compare._passage_rows = analyse, rows
     try:
         c0 = time.process_time()
         find_reuse(frame)
         acc["total_cpu_s"] = time.process_time() - c0
     finally:
-        compare._analyse, compare._passage_rows = real_analyse, real_rows
+        compare._analyse_in, compare._passage_rows = real_analyse, real_rows
     acc["index_cpu_s"] = acc["total_cpu_s"] - acc["analyse_cpu_s"] - acc["align_cpu_s"]
     return acc
 

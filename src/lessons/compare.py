@@ -266,16 +266,14 @@ def _pieces(word: str) -> tuple:
     return (f,)
 
 
-def _compounds(cols: tuple, lex: "_Lexicon") -> tuple:
-    """Join compounds ('counter terrorist' -> 'counterterrorist') within one sentence.
-    ``cols``: lists of start, end, folded word, original word and sentence per word; only
-    where a compound's first word stands is one looked up, and the columns are rebuilt from
-    slices around the few compounds found (no tuple per word)."""
+def _compound_spans(folded: list, seg: list, lex: "_Lexicon") -> list[tuple[int, int, tuple]]:
+    """The compounds ('counter terrorist' -> 'counterterrorist') within one sentence: (first
+    word, number of words, standard words) each; only where a compound's first word stands is
+    one looked up."""
     firsts = _compound_firsts(lex)
-    starts, ends, folded, origs, seg = cols
     if firsts.isdisjoint(folded):
-        return cols
-    found, done, n = [], 0, len(folded)  # (first word, number of words, standard words)
+        return []
+    found, done, n = [], 0, len(folded)
     for i in [i for i, f in enumerate(folded) if f in firsts]:
         if i < done:
             continue
@@ -285,51 +283,75 @@ def _compounds(cols: tuple, lex: "_Lexicon") -> tuple:
                 found.append((i, k, lex.compounds[key]))
                 done = i + k
                 break
-    if not found:
-        return cols
-    out = ([], [], [], [], [])
+    return found
+
+
+def _join_compounds(found: list, cols: tuple, lex: "_Lexicon") -> tuple:
+    """The word columns (start, end, folded, original, sentence, norm, stem, content, upper,
+    acronym) with the compounds ``found`` joined, rebuilt from slices around them (no tuple per
+    word): a standard word spans the compound, takes the case and sentence of the word it
+    stands for and its own spelling, stem and content flag."""
+    out = tuple([] for _ in cols)
     done = 0
     for i, k, standard in found:
         for col, c in zip(out, cols):
             col.extend(c[done:i])
         src = [i + min(j, k - 1) for j in range(len(standard))]
-        out[0].extend([starts[i]] * len(standard))
-        out[1].extend([ends[i + k - 1]] * len(standard))
-        out[2].extend(standard)
-        out[3].extend(origs[x] for x in src)
-        out[4].extend(seg[x] for x in src)
+        info = [_word_info(w, lex) for w in standard]
+        new = ([cols[0][i]] * len(standard), [cols[1][i + k - 1]] * len(standard), standard,
+               [cols[3][x] for x in src], [cols[4][x] for x in src],
+               [w[0] for w in info], [w[1] for w in info], [w[2] for w in info],
+               [cols[8][x] for x in src], [cols[9][x] for x in src])
+        for col, values in zip(out, new):
+            col.extend(values)
         done = i + k
     for col, c in zip(out, cols):
         col.extend(c[done:])
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _word_rows(word: str, lex: "_Lexicon") -> tuple:
+    """One row per folded piece of a word as written (two for 'can't'): (folded, norm, stem,
+    content, upper, acronym), so each word of a text is one cached look-up."""
+    upper, acronym = _case_info(word)
+    return tuple((f, *_word_info(f, lex), upper, acronym) for f in _pieces(word))
+
+
 @lru_cache(maxsize=256)
 def _analyse(text: str) -> _Doc:
-    lex = _lexicon()
+    """``text`` cut into normalised words (cached per text), with the word lists of the data folder."""
+    return _analyse_in(text, _lexicon())
+
+
+def _analyse_in(text: str, lex: _Lexicon) -> _Doc:
+    """``text`` cut into normalised words with the word lists ``lex`` (not cached: ``find_reuse``
+    looks the word lists up once for the whole corpus, not once per article)."""
     starts, ends, words, seg = _token_lists(text)
     if not words:
         empty = np.empty(0, dtype=np.int64)
         return _Doc(text, empty, empty.copy(), [], [], np.empty(0, dtype=bool), np.empty(0, dtype=bool),
                     empty.copy(), [])
-    # 1. fold case, quotes and possessives; split contractions with n't (cached per word)
-    pieces = list(map(_pieces, words))
-    counts = list(map(len, pieces))
+    # 1. fold case, quotes and possessives; split contractions with n't; spelling, stems and
+    # flags (one cached look-up per word as written)
+    entries = list(map(_word_rows, words, repeat(lex)))
+    counts = list(map(len, entries))
     if max(counts) == 1:
-        folded = [p[0] for p in pieces]
+        rows = [e[0] for e in entries]
         origs = words
     else:
         take = np.repeat(np.arange(len(words)), counts).tolist()
-        folded = [f for p in pieces for f in p]
+        rows = [r for e in entries for r in e]
         origs, starts, ends, seg = ([col[i] for i in take] for col in (words, starts, ends, seg))
+    folded, norm, stem, content, upper, acronym = zip(*rows)
     # 2. compounds ('counter terrorist' -> 'counterterrorist'), within one sentence
-    starts, ends, folded, origs, seg = _compounds((starts, ends, folded, origs, seg), lex)
-    # 3. spelling, stems, flags (each distinct word worked out once: the helpers are cached)
+    found = _compound_spans(folded, seg, lex)
+    if found:
+        starts, ends, folded, origs, seg, norm, stem, content, upper, acronym = _join_compounds(
+            found, (starts, ends, folded, origs, seg, norm, stem, content, upper, acronym), lex)
     start = np.array(starts, dtype=np.int64)
     end = np.array(ends, dtype=np.int64)
     segment = np.array(seg, dtype=np.int64)
-    norm, stem, content = zip(*map(_word_info, folded, repeat(lex)))
-    upper, acronym = zip(*map(_case_info, origs))
     content = np.array(content, dtype=bool)
     acronym = np.array(acronym, dtype=bool)
     first = np.ones(len(start), dtype=bool)  # opens its sentence (a capital there is not a name)

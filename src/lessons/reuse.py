@@ -216,7 +216,8 @@ class _DocStore:
 
     def __init__(self, bodies, keep: int, vocab: _Vocab):
         self.bodies, self.keep, self.vocab, self.docs = bodies, keep, vocab, {}
-        self.analyse = getattr(_compare._analyse, "__wrapped__", _compare._analyse)  # no cache
+        lex = _compare._lexicon()  # the word lists, looked up once per find_reuse
+        self.analyse = lambda text: _compare._analyse_in(text, lex)  # no cache: each body once
         self.stock = None
 
     def put(self, i: int, doc, tok: np.ndarray):
