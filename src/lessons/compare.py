@@ -622,6 +622,41 @@ def _pair_table(d: _Doc, ids: np.ndarray, stock: np.ndarray | None = None):
     return (keys[starts], np.append(starts, len(keys)), segs), in_stock
 
 
+def _plain_cover(d: _Doc, ids: np.ndarray, in_stock: np.ndarray):
+    """What :func:`_substantive_bound` needs of ``d``: its plain words (content words, not names,
+    not in a stock word pair: the words that count towards ``min_content``), the positions and
+    keys of its same-sentence word pairs that hold a plain word, and the sorted keys of all its
+    same-sentence word pairs (``ids``: stems as integers, as for :func:`_pair_table`)."""
+    plain = d.content & ~d.name & ~in_stock
+    m = len(ids) - 1
+    if m <= 0:
+        empty = np.empty(0, dtype=np.int64)
+        return plain, empty, empty.copy(), empty.copy()
+    ids = np.asarray(ids, dtype=np.int64)
+    same = d.segment[:m] == d.segment[1:]
+    keys = (ids[:m] << 32) | ids[1:]
+    pos = np.flatnonzero(same & (plain[:m] | plain[1:]))
+    return plain, pos, keys[pos], np.unique(keys[same])
+
+
+def _substantive_bound(cover_a, cover_b) -> int:
+    """At most this many substantive words (plain words of ``a`` that a passage matches) can be
+    in any passage :func:`_passages` finds between ``a`` and ``b`` (covers from
+    :func:`_plain_cover`): a matched word lies in a tile of two words or more, so it and a
+    neighbour in its sentence are a word pair that ``b`` also has in one sentence. A candidate
+    pair whose bound is below ``min_content`` has no passage and need not be aligned."""
+    plain, pos, keys, _ = cover_a
+    all_b = cover_b[3]
+    if not len(pos) or not len(all_b):
+        return 0
+    at = np.searchsorted(all_b, keys).clip(max=len(all_b) - 1)
+    hit = pos[all_b[at] == keys]
+    covered = np.zeros(len(plain), dtype=bool)
+    covered[hit] = True
+    covered[hit + 1] = True
+    return int((covered & plain).sum())
+
+
 def _segment_pairs(da: _Doc, db: _Doc, max_freq: int, ia=None, ib=None) -> list[tuple[int, int]]:
     """Sentence pairs that share at least two word pairs with a content word (candidates).
 

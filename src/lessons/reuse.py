@@ -222,19 +222,20 @@ class _DocStore:
 
     def put(self, i: int, doc, tok: np.ndarray):
         if len(self.docs) < self.keep:
-            self.docs[i] = [doc, tok, None]
+            self.docs[i] = [doc, tok, None, None]
 
     def get(self, i: int) -> list:
-        """[doc, token ids, (word-pair table, stock-word mask)] of article ``i``."""
+        """[doc, token ids, (word-pair table, stock-word mask), plain-word cover] of article ``i``."""
         entry = self.docs.pop(i, None)
         if entry is None:
             doc = self.analyse(self.bodies[i])
-            entry = [doc, _token_ids(doc, self.vocab), None]
+            entry = [doc, _token_ids(doc, self.vocab), None, None]
             if len(self.docs) >= self.keep:
                 self.docs.pop(next(iter(self.docs)))
         if entry[2] is None:
             doc, tok = entry[0], entry[1]
             entry[2] = _compare._pair_table(doc, tok, self.stock)
+            entry[3] = _compare._plain_cover(doc, tok, entry[2][1])
         self.docs[i] = entry  # most recently used last
         return entry
 
@@ -330,8 +331,10 @@ def find_reuse(
     rows = []
     for code in codes.tolist():
         i, j = divmod(code, n)
-        di, tok_i, (index_i, stock_i) = store.get(i)
-        dj, tok_j, (index_j, _) = store.get(j)
+        di, tok_i, (index_i, stock_i), cover_i = store.get(i)
+        dj, tok_j, (index_j, _), cover_j = store.get(j)
+        if _compare._substantive_bound(cover_i, cover_j) < options["min_content"]:
+            continue  # no passage can have min_content substantive words: nothing to align
         pair_rows = _compare._passage_rows(bodies[i], bodies[j], di, dj, index_a=index_i, index_b=index_j,
                                            stock_a=stock_i, tok_a=tok_i, tok_b=tok_j, **options)
         pair_rows.sort(key=lambda r: (r["a_start"], r["b_start"]))
