@@ -190,3 +190,31 @@ def test_the_quick_test_skips_candidates_without_changing_the_result(monkeypatch
     every = reuse.find_reuse(frame)
     assert n_quick < len(aligned)
     pd.testing.assert_frame_equal(quick, every)
+
+
+def _sentence_numbers_from_breaks(text):
+    """The sentence number of each word, counted from every break of the text layer."""
+    from lessons.text import TOKEN, segment_breaks
+
+    ends = [e for _, e in segment_breaks(text)]
+    numbers, k, last = [], 0, None
+    for m in TOKEN.finditer(text):
+        seen = sum(1 for e in ends if e <= m.start())
+        if last is not None and seen != last:
+            k += 1
+        numbers.append(k)
+        last = seen
+    return numbers
+
+
+def test_sentence_numbers_searched_only_in_odd_gaps_equal_every_break():
+    # compare._token_lists searches for a break only in gaps that are not one plain space
+    import random
+
+    texts = ['He said: "Go." Then he left.\nNext line', "A.B. 3.5 m… Fine?! (Yes.) ‘No’ ok",
+             "tabs\tand\u00a0no-break\u2009thin spaces. End", "word\r\n\r\nnext  two  spaces. x", "é\ud800 z. Ü"]
+    rng = random.Random(7)
+    pieces = list("ab1 .!?…\t\u00a0\u2009\"'”’)]([«,;:-x9") + ["\n", "\r\n", "  ", ". ", ".\" ", "3.5", "’s"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 50))) for _ in range(400)]
+    for text in texts:
+        assert compare._token_lists(text)[3] == _sentence_numbers_from_breaks(text), text

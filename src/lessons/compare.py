@@ -238,18 +238,26 @@ def _raw_tokens(text: str):
 def _token_lists(text: str) -> tuple[list, list, list, list]:
     """Starts, ends and original words of the words, and the sentence number of each.
 
-    One scan for the words and one for the breaks: a break always holds a space and a word
-    never does, so no word crosses a break, and a word's sentence is the number of non-empty
-    stretches between breaks before it (``searchsorted``, no Python loop per word)."""
+    A break (``SEGMENT_BREAK``) always holds a space and a word never does, so no word crosses
+    a break and a word starts a new sentence when the gap before it holds one. Most gaps are one
+    plain space after a word, which is never a break: only the other gaps are searched (``pos``
+    and ``endpos`` bound each search to its gap), and the sentence numbers are one ``cumsum``."""
     ms = list(_TOKEN_RE.finditer(text))
     if not ms:
         return [], [], [], []
     starts = list(map(re.Match.start, ms))
-    breaks = np.fromiter(map(re.Match.end, _BOUNDARY_RE.finditer(text)), dtype=np.int64)
-    k = np.searchsorted(breaks, np.array(starts, dtype=np.int64), side="right")
+    ends = list(map(re.Match.end, ms))
     seg = np.zeros(len(ms), dtype=np.int64)
-    np.cumsum(k[1:] != k[:-1], out=seg[1:])
-    return starts, list(map(re.Match.end, ms)), list(map(re.Match.group, ms)), seg.tolist()
+    if len(ms) > 1:
+        s = np.array(starts[1:], dtype=np.int64)
+        e = np.array(ends[:-1], dtype=np.int64)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # one per character
+        odd = np.flatnonzero((s - e != 1) | (codes[e] != 32))
+        search = _BOUNDARY_RE.search
+        brk = np.zeros(len(s), dtype=np.int64)
+        brk[odd] = [search(text, a, b) is not None for a, b in zip(e[odd].tolist(), s[odd].tolist())]
+        np.cumsum(brk, out=seg[1:])
+    return starts, ends, list(map(re.Match.group, ms)), seg.tolist()
 
 
 _MAX_SEGMENT = 80  # longer sentences (or text without punctuation) are cut into chunks
@@ -623,38 +631,37 @@ def _pair_table(d: _Doc, ids: np.ndarray, stock: np.ndarray | None = None):
 
 
 def _plain_cover(d: _Doc, ids: np.ndarray, in_stock: np.ndarray):
-    """What :func:`_substantive_bound` needs of ``d``: its plain words (content words, not names,
-    not in a stock word pair: the words that count towards ``min_content``), the positions and
-    keys of its same-sentence word pairs that hold a plain word, and the sorted keys of all its
-    same-sentence word pairs (``ids``: stems as integers, as for :func:`_pair_table`)."""
-    plain = d.content & ~d.name & ~in_stock
+    """What :func:`_substantive_bound` needs of ``d``: the keys of its same-sentence word pairs
+    that hold a plain word (a content word, not a name, not in a stock word pair: the words
+    that count towards ``min_content``) with how many plain words each holds (1 or 2), and the
+    sorted keys of all its same-sentence word pairs (``ids``: stems as integers, as for
+    :func:`_pair_table`)."""
     m = len(ids) - 1
     if m <= 0:
         empty = np.empty(0, dtype=np.int64)
-        return plain, empty, empty.copy(), empty.copy()
+        return empty, empty.copy(), empty.copy()
     ids = np.asarray(ids, dtype=np.int64)
+    plain = (d.content & ~d.name & ~in_stock).astype(np.int64)
     same = d.segment[:m] == d.segment[1:]
     keys = (ids[:m] << 32) | ids[1:]
-    pos = np.flatnonzero(same & (plain[:m] | plain[1:]))
-    return plain, pos, keys[pos], np.unique(keys[same])
+    weight = (plain[:m] + plain[1:]) * same
+    pos = np.flatnonzero(weight)
+    return keys[pos], weight[pos], np.sort(keys[same])
 
 
 def _substantive_bound(cover_a, cover_b) -> int:
-    """At most this many substantive words (plain words of ``a`` that a passage matches) can be
-    in any passage :func:`_passages` finds between ``a`` and ``b`` (covers from
+    """At least as many as the substantive words (plain words of ``a`` that a passage matches)
+    of any passage :func:`_passages` finds between ``a`` and ``b`` (covers from
     :func:`_plain_cover`): a matched word lies in a tile of two words or more, so it and a
-    neighbour in its sentence are a word pair that ``b`` also has in one sentence. A candidate
-    pair whose bound is below ``min_content`` has no passage and need not be aligned."""
-    plain, pos, keys, _ = cover_a
-    all_b = cover_b[3]
-    if not len(pos) or not len(all_b):
+    neighbour in its sentence are a word pair that ``b`` also has in one sentence; the plain
+    words of those shared pairs are counted (a word in two of them twice). A candidate pair
+    whose bound is below ``min_content`` has no passage and need not be aligned."""
+    keys, weight, _ = cover_a
+    all_b = cover_b[2]
+    if not len(keys) or not len(all_b):
         return 0
     at = np.searchsorted(all_b, keys).clip(max=len(all_b) - 1)
-    hit = pos[all_b[at] == keys]
-    covered = np.zeros(len(plain), dtype=bool)
-    covered[hit] = True
-    covered[hit + 1] = True
-    return int((covered & plain).sum())
+    return int(weight[all_b[at] == keys].sum())
 
 
 def _segment_pairs(da: _Doc, db: _Doc, max_freq: int, ia=None, ib=None) -> list[tuple[int, int]]:
