@@ -41,8 +41,12 @@ def one(n: int) -> dict:
     body_mib = sum(len(d["body"].encode()) for d in docs) / 2**20
     del docs
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    verify = {"pairs": 0, "cpu": 0.0, "candidates": 0}
-    real, real_bound = compare._passage_rows, compare._substantive_bound
+    verify = {"pairs": 0, "cpu": 0.0, "candidates": 0, "analyses": 0}
+    real, real_bound, real_analyse = compare._passage_rows, compare._substantive_bound, compare._analyse_in
+
+    def analysed(*args):  # articles analysed, again when one let go is needed for a pair
+        verify["analyses"] += 1
+        return real_analyse(*args)
 
     def counted(*args, **kw):  # candidate pairs aligned in detail, and their CPU time
         c = time.process_time()
@@ -55,11 +59,11 @@ def one(n: int) -> dict:
         verify["candidates"] += 1
         return real_bound(*args)
 
-    compare._passage_rows, compare._substantive_bound = counted, bound
+    compare._passage_rows, compare._substantive_bound, compare._analyse_in = counted, bound, analysed
     c0, t0 = time.process_time(), time.perf_counter()
     result = find_reuse(frame)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    compare._passage_rows, compare._substantive_bound = real, real_bound
+    compare._passage_rows, compare._substantive_bound, compare._analyse_in = real, real_bound, real_analyse
     found = h.found_pairs(result)
     s = h.pair_scores(found, planted)
     return {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "load_start": load,
@@ -69,6 +73,7 @@ def one(n: int) -> dict:
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "rss_before_find_reuse_mib": rss_before, "body_mib": body_mib,
             "candidates": verify["candidates"], "aligned": verify["pairs"], "verify_cpu_seconds": verify["cpu"],
+            "analyses": verify["analyses"],
             "recall": s["recall"], "spurious": s["spurious"], "passages": len(result),
             "spurious_pairs": spurious_families(found - planted, result)}
 

@@ -571,6 +571,11 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
             a, b = runs[-2], runs[-1]
             w(f"From {a['articles']:,} to {b['articles']:,} articles the growth exponent was {arch['exponent_cpu']:.2f} (CPU), "
               f"{arch['exponent_wall']:.2f} (wall).")
+            again = [r for r in runs if r.get("analyses") is not None and r["analyses"] > r["articles"]]
+            if again:
+                w("Articles analysed more than once (a candidate pair needs an article that the store of "
+                  f"{again[0]['chunk_size']:,} analysed articles let go): "
+                  + "; ".join(f"{r['articles']:,} articles, {r['analyses']:,} analyses" for r in again) + ".")
     else:
         w("Not measured (run `.venv/bin/python benchmarks/archive.py 2000 10000 100000`).")
     w("")
