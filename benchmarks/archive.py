@@ -41,8 +41,12 @@ def one(n: int) -> dict:
     body_mib = sum(len(d["body"].encode()) for d in docs) / 2**20
     del docs
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    verify = {"pairs": 0, "cpu": 0.0}
-    real = compare._passage_rows
+    verify = {"pairs": 0, "cpu": 0.0, "candidates": 0, "analyses": 0}
+    real, real_bound, real_analyse = compare._passage_rows, compare._substantive_bound, compare._analyse_in
+
+    def analysed(*args):  # articles analysed, again when one let go is needed for a pair
+        verify["analyses"] += 1
+        return real_analyse(*args)
 
     def counted(*args, **kw):  # candidate pairs aligned in detail, and their CPU time
         c = time.process_time()
@@ -51,20 +55,55 @@ def one(n: int) -> dict:
         verify["pairs"] += 1
         return out
 
-    compare._passage_rows = counted
+    def bound(*args):  # every candidate pair meets the quick test first
+        verify["candidates"] += 1
+        return real_bound(*args)
+
+    compare._passage_rows, compare._substantive_bound, compare._analyse_in = counted, bound, analysed
     c0, t0 = time.process_time(), time.perf_counter()
     result = find_reuse(frame)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    compare._passage_rows = real
-    s = h.pair_scores(h.found_pairs(result), planted)
+    compare._passage_rows, compare._substantive_bound, compare._analyse_in = real, real_bound, real_analyse
+    found = h.found_pairs(result)
+    s = h.pair_scores(found, planted)
     return {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "load_start": load,
             "load_end": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
             "articles": n, "words": words, "seconds": wall, "cpu_seconds": cpu, "chunk_size": _REUSE_CHUNK,
             "partitions": _PARTITIONS if n > _REUSE_CHUNK else 1,
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "rss_before_find_reuse_mib": rss_before, "body_mib": body_mib,
-            "candidates": verify["pairs"], "verify_cpu_seconds": verify["cpu"],
-            "recall": s["recall"], "spurious": s["spurious"], "passages": len(result)}
+            "candidates": verify["candidates"], "aligned": verify["pairs"], "verify_cpu_seconds": verify["cpu"],
+            "analyses": verify["analyses"],
+            "recall": s["recall"], "spurious": s["spurious"], "passages": len(result),
+            "spurious_pairs": spurious_families(found - planted, result)}
+
+
+def _family(article_id: str) -> int:
+    return int(article_id[1:].split("m")[0])  # stress ids are s<family>m<member>
+
+
+def spurious_families(pairs: set, result) -> dict:
+    """Why pairs of different families were found: for each, the share of the reports'
+    vocabulary that the two families' word mappings render with the same word (two unrelated
+    families: about 1 in the vocabulary size), and for a few, the passage they share."""
+    from lessons.corpus import load_articles
+
+    vocab, _ = h._report_vocabulary(load_articles(), h._function_words())
+    rank = {w: i for i, w in enumerate(vocab)}
+    shares = {}
+    for a, b in sorted(pairs):
+        fa, fb = _family(a), _family(b)
+        if (fa, fb) not in shares:
+            same = sum(h._permuted(w, fa, vocab, rank) == h._permuted(w, fb, vocab, rank) for w in vocab)
+            shares[(fa, fb)] = same / len(vocab)
+    values = sorted(shares.values())
+    examples = []
+    for a, b in sorted(pairs)[:3]:
+        row = result[((result.article_a == a) & (result.article_b == b)) | ((result.article_a == b) & (result.article_b == a))].iloc[0]
+        examples.append({"a": a, "b": b, "a_text": row.a_text, "b_text": row.b_text, "share": shares[(_family(a), _family(b))]})
+    return {"pairs": len(pairs), "family_pairs": len(shares), "vocabulary": len(vocab),
+            "share_min": values[0] if values else None, "share_median": values[len(values) // 2] if values else None,
+            "examples": examples}
 
 
 def summary(runs: list[dict]) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import math
+import os
 import random
 import re
 import statistics
@@ -416,10 +417,12 @@ def bench_reuse(sizes: list[int], repeats: int, baseline_budget_s: float) -> lis
         docs, planted = synthetic_corpus(n)
         frame = pd.DataFrame(docs)
         words = sum(len(d["body"].split()) for d in docs)
-        med, times, result = timed(lambda: find_reuse(frame), repeats)
+        load = os.getloadavg()[0]
+        med, cpu, times, result = _cpu_timed(lambda: find_reuse(frame), repeats)
         mem, _ = peak_memory(lambda: find_reuse(frame))
         base = difflib_all_pairs(docs, budget_s=baseline_budget_s)
-        row = {"articles": n, "words": words, "seconds": med, "times": times, "peak_mib": mem,
+        row = {"articles": n, "words": words, "seconds": med, "cpu_seconds": cpu, "times": times, "peak_mib": mem,
+               "load": load, "cores": os.cpu_count(),
                "passages": len(result), **pair_scores(found_pairs(result), planted),
                "difflib_seconds": base["seconds"], "difflib_estimated": base["estimated"],
                "difflib_pairs": base["pairs"]}
@@ -788,20 +791,19 @@ def _cpu_timed(fn, repeats: int):
 
 
 def reuse_split(frame) -> dict:
-    """One more find_reuse run with the analysis (``compare._analyse``) and the detailed
+    """One more find_reuse run with the analysis (``compare._analyse_in``) and the detailed
     alignment of the candidate pairs (``compare._passage_rows``) wrapped in CPU timers: where
-    the time goes, and how many candidate pairs were aligned (not a timed run: the wrappers
-    cost a little)."""
+    the time goes, how many candidate pairs there were and how many the quick test left to
+    align (not a timed run: the wrappers cost a little)."""
     from lessons import compare
     from lessons.reuse import find_reuse
 
-    acc = {"analyse_cpu_s": 0.0, "align_cpu_s": 0.0, "candidates": 0}
-    real_analyse, real_rows = compare._analyse, compare._passage_rows
-    bare = getattr(real_analyse, "__wrapped__", real_analyse)
+    acc = {"analyse_cpu_s": 0.0, "align_cpu_s": 0.0, "candidates": 0, "aligned": 0}
+    real_analyse, real_rows, real_bound = compare._analyse_in, compare._passage_rows, compare._substantive_bound
 
-    def analyse(text):
+    def analyse(text, lex):
         c = time.process_time()
-        out = bare(text)
+        out = real_analyse(text, lex)
         acc["analyse_cpu_s"] += time.process_time() - c
         return out
 
@@ -809,16 +811,20 @@ def reuse_split(frame) -> dict:
         c = time.process_time()
         out = real_rows(*args, **kw)
         acc["align_cpu_s"] += time.process_time() - c
-        acc["candidates"] += 1
+        acc["aligned"] += 1
         return out
 
-    compare._analyse, compare._passage_rows = analyse, rows
+    def bound(*args):  # every candidate pair goes through the quick test first
+        acc["candidates"] += 1
+        return real_bound(*args)
+
+    compare._analyse_in, compare._passage_rows, compare._substantive_bound = analyse, rows, bound
     try:
         c0 = time.process_time()
         find_reuse(frame)
         acc["total_cpu_s"] = time.process_time() - c0
     finally:
-        compare._analyse, compare._passage_rows = real_analyse, real_rows
+        compare._analyse_in, compare._passage_rows, compare._substantive_bound = real_analyse, real_rows, real_bound
     acc["index_cpu_s"] = acc["total_cpu_s"] - acc["analyse_cpu_s"] - acc["align_cpu_s"]
     return acc
 
@@ -839,8 +845,10 @@ def bench_reuse_corpora(sizes: list[int], repeats: int, corpora=("stress", "synt
             docs, planted = makers[corpus](n)
             frame = pd.DataFrame(docs)
             words = sum(len(d["body"].split()) for d in docs)
+            load = os.getloadavg()[0]
             wall, cpu, walls, result = _cpu_timed(lambda: find_reuse(frame), repeats)
             row = {"corpus": corpus, "articles": n, "words": words, "seconds": wall, "cpu_seconds": cpu, "times": walls,
+                   "load": load, "cores": os.cpu_count(),
                    "words_per_s": words / wall, "words_per_cpu_s": words / cpu, "passages": len(result),
                    **pair_scores(found_pairs(result), planted), **reuse_split(frame)}
             if peer:

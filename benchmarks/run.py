@@ -257,6 +257,16 @@ def _met(ok):
     return "n/a" if ok is None else ("**met**" if ok else "**not met**")
 
 
+def _loaded(rows: list[dict]) -> str:
+    """'' when the machine was free while ``rows`` were measured; else why CPU time is the fairer
+    measure (the 1-minute load average above the number of cores at the start of a size)."""
+    over = [r for r in rows if r.get("load") is not None and r["load"] > (r.get("cores") or 1)]
+    if not over:
+        return ""
+    worst = max(over, key=lambda r: r["load"])
+    return f"the machine was shared, load average up to {worst['load']:.1f} on {worst.get('cores') or 1} cores"
+
+
 def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
     rows = []
     fig = helpers.get("figures", {})
@@ -274,7 +284,14 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
     reuse = {r["articles"]: r for r in helpers.get("reuse", [])}
     if 100 in reuse and 800 in reuse:
         g = reuse[800]["seconds"] / reuse[100]["seconds"]
-        rows.append((f"reuse: 800 articles ≤{GOALS['reuse_growth']:.0f}× the time of 100", f"{g:.1f}×", _met(g <= GOALS["reuse_growth"])))
+        goal = f"reuse: 800 articles ≤{GOALS['reuse_growth']:.0f}× the time of 100"
+        if "cpu_seconds" in reuse[100]:
+            gc = reuse[800]["cpu_seconds"] / reuse[100]["cpu_seconds"]
+            loaded = _loaded([reuse[100], reuse[800]])
+            rows.append((goal, f"{g:.1f}× wall, {gc:.1f}× CPU" + (f" (judged on CPU: {loaded})" if loaded else ""),
+                         _met((gc if loaded else g) <= GOALS["reuse_growth"])))
+        else:
+            rows.append((goal, f"{g:.1f}× wall", _met(g <= GOALS["reuse_growth"])))
     elif len(reuse) >= 2:
         ns = sorted(reuse)
         g = reuse[ns[-1]]["seconds"] / reuse[ns[0]]["seconds"]
@@ -284,16 +301,17 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
         by_n = {r["articles"]: r for r in stress}
         slow = min(stress, key=lambda r: r["words_per_s"])
         slow_cpu = min(stress, key=lambda r: r["words_per_cpu_s"])
+        loaded = _loaded(stress)
+        judged = f" (judged on CPU: {loaded})" if loaded else ""
         rows.append((f"reuse: ≥{GOALS['reuse_words_per_s']:,} words/s on the real-shaped corpora (stress, slowest size)",
-                     f"{slow['words_per_s']:,.0f} words/s wall; {slow_cpu['words_per_cpu_s']:,.0f} words per CPU second "
-                     f"(per CPU second: {_met(slow_cpu['words_per_cpu_s'] >= GOALS['reuse_words_per_s'])})",
-                     _met(slow["words_per_s"] >= GOALS["reuse_words_per_s"])))
+                     f"{slow['words_per_s']:,.0f} words/s wall; {slow_cpu['words_per_cpu_s']:,.0f} words per CPU second{judged}",
+                     _met((slow_cpu["words_per_cpu_s"] if loaded else slow["words_per_s"]) >= GOALS["reuse_words_per_s"])))
         ns = sorted(by_n)
         e, ec = h.growth_exponent(stress), h.growth_exponent(stress, "cpu_seconds")
         span = f"{ns[0]}→{ns[-1]}"
         rows.append((f"reuse: growth exponent ≤{GOALS['reuse_exponent']} from 100 to 800 stress articles",
-                     f"{e:.2f} wall, {ec:.2f} CPU ({span} articles)" if e is not None else "n/a",
-                     _met(e <= GOALS["reuse_exponent"]) if e is not None and ns[0] == 100 and ns[-1] == 800 else "n/a"))
+                     f"{e:.2f} wall, {ec:.2f} CPU ({span} articles){judged}" if e is not None else "n/a",
+                     _met((ec if loaded else e) <= GOALS["reuse_exponent"]) if e is not None and ns[0] == 100 and ns[-1] == 800 else "n/a"))
         if 800 in by_n:
             r = by_n[800]
             rows.append((f"reuse: 800 stress articles in ≤{GOALS['reuse_800_seconds']:.0f} s", f"{r['seconds']:.1f} s wall ({r['cpu_seconds']:.1f} s CPU)",
@@ -431,19 +449,25 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     w("")
     reuse = helpers.get("reuse", [])
     if reuse:
-        w("| articles | words | find_reuse s | × time of smallest | peak MiB | pairs found | planted recall | spurious pairs | difflib all-pairs s | difflib recall | difflib / find_reuse |")
+        w("| articles | words | find_reuse s (CPU s) | × time of smallest (CPU) | peak MiB | pairs found | planted recall | spurious pairs | difflib all-pairs s | difflib recall | difflib / find_reuse |")
         w("|---|---|---|---|---|---|---|---|---|---|---|")
-        t0 = reuse[0]["seconds"]
+        t0, c0 = reuse[0]["seconds"], reuse[0].get("cpu_seconds")
         for r in reuse:
             ds = _f(r["difflib_seconds"], 1) + (" *est.*" if r["difflib_estimated"] else "")
-            w(f"| {r['articles']} | {r['words']:,} | {_f(r['seconds'])} | {r['seconds'] / t0:.1f}× | {_f(r['peak_mib'], 1)} | {r['found']} | "
+            cpu = f" ({_f(r['cpu_seconds'])})" if c0 else ""
+            growth = f" ({r['cpu_seconds'] / c0:.1f}×)" if c0 else ""
+            w(f"| {r['articles']} | {r['words']:,} | {_f(r['seconds'])}{cpu} | {r['seconds'] / t0:.1f}×{growth} | {_f(r['peak_mib'], 1)} | {r['found']} | "
               f"{_pct(r['recall'])} | {r['spurious']} | {ds} | {_pct(r.get('difflib_recall'))} | {r['difflib_seconds'] / r['seconds']:.1f}× |")
         w("")
         if len(reuse) >= 2:
             a, b = reuse[0], reuse[-1]
+            cpu = f" ({b['cpu_seconds'] / a['cpu_seconds']:.1f}× the CPU time)" if c0 else ""
+            loaded = _loaded(reuse)
             w(f"From {a['articles']} to {b['articles']} articles ({b['articles'] / a['articles']:.0f}× the articles) `find_reuse` took "
-              f"{b['seconds'] / a['seconds']:.1f}× the time; all-pairs difflib {b['difflib_seconds'] / a['difflib_seconds']:.1f}× "
-              f"(its pair count grows {b['difflib_pairs'] / a['difflib_pairs']:.0f}×).")
+              f"{b['seconds'] / a['seconds']:.1f}× the time{cpu}; all-pairs difflib {b['difflib_seconds'] / a['difflib_seconds']:.1f}× "
+              f"(its pair count grows {b['difflib_pairs'] / a['difflib_pairs']:.0f}×)."
+              + (f" The goal is judged on CPU time: {loaded} (1-minute load average at the start of each size), so wall "
+                 "times include waiting for other work." if loaded and c0 else ""))
             w("")
 
     # reuse on real-shaped corpora
@@ -483,9 +507,13 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
             if "align_cpu_s" in big:
                 t = big["total_cpu_s"] or 1.0
                 w(f"- {corpus}, {big['articles']} articles, where the CPU time goes (one more run with timers): "
-                  f"analysing the articles (`compare._analyse`, the text layer) {big['analyse_cpu_s']:.2f} s "
-                  f"({big['analyse_cpu_s'] / t:.0%}); aligning the {big['candidates']:,} candidate pairs in detail "
-                  f"(`compare._passage_rows`, {big['found']:,} of them with a passage) {big['align_cpu_s']:.2f} s "
+                  f"analysing the articles (`compare._analyse_in`, the text layer) {big['analyse_cpu_s']:.2f} s "
+                  f"({big['analyse_cpu_s'] / t:.0%}); "
+                  + (f"of the {big['candidates']:,} candidate pairs, {big['candidates'] - big['aligned']:,} ruled out by the "
+                     "quick test (`compare._substantive_bound`: too few substantive words in shared word pairs for any passage), "
+                     f"aligning the other {big['aligned']:,} in detail " if "aligned" in big else
+                     f"aligning the {big['candidates']:,} candidate pairs in detail ")
+                  + f"(`compare._passage_rows`; {big['found']:,} pairs with a passage) {big['align_cpu_s']:.2f} s "
                   f"({big['align_cpu_s'] / t:.0%}); the index and the candidate step (`lessons.reuse`) "
                   f"{big['index_cpu_s']:.2f} s ({big['index_cpu_s'] / t:.0%}).")
         w("")
@@ -503,11 +531,12 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
           "temporary files in partitions, so only one partition is in memory at once. The machine was shared with other "
           "work (load average at start of each run in the table; 2 cores), so CPU seconds are the steadier measure.")
         w("")
-        w("| articles | words | s wall | s CPU | words / CPU s | candidate pairs aligned | of which CPU s | peak MiB | bodies MiB | recall | spurious | load at start |")
+        w("| articles | words | s wall | s CPU | words / CPU s | candidate pairs (aligned in detail) | aligning, CPU s | peak MiB | bodies MiB | recall | spurious | load at start |")
         w("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for r in runs:
+            aligned = f" ({r['aligned']:,})" if "aligned" in r else ""
             w(f"| {r['articles']:,} | {r['words']:,} | {r['seconds']:.0f} | {r['cpu_seconds']:.0f} | {r['words'] / r['cpu_seconds']:,.0f} | "
-              f"{r['candidates']:,} | {r['verify_cpu_seconds']:.0f} | {r['peak_rss_mib']:,.0f} | {r['body_mib']:,.0f} | "
+              f"{r['candidates']:,}{aligned} | {r['verify_cpu_seconds']:.0f} | {r['peak_rss_mib']:,.0f} | {r['body_mib']:,.0f} | "
               f"{r['recall']:.2%} | {r['spurious']} | {r['load_start']} |")
         w("")
         big = runs[-1]
@@ -522,7 +551,11 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
               "The wall time is mostly waiting for the other work on this shared machine; the CPU time is what one "
               "free core would need.")
         w("")
-        if any(r["spurious"] for r in runs):
+        diagnosed = [r for r in runs if r["spurious"] and r.get("spurious_pairs")]
+        if diagnosed:
+            w(_spurious_note(diagnosed))
+            w("")
+        elif any(r["spurious"] for r in runs):
             w("The spurious pairs inspected (a sample at 2,000 articles) are text the generator really shares, not chance matches: "
               "a family's word mapping is `rank * a + b` modulo the vocabulary size (930 words), and two families whose "
               "`a` differ by a multiple of a factor of 930 map a third of the vocabulary alike, so the same report sentence "
@@ -539,6 +572,11 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
             a, b = runs[-2], runs[-1]
             w(f"From {a['articles']:,} to {b['articles']:,} articles the growth exponent was {arch['exponent_cpu']:.2f} (CPU), "
               f"{arch['exponent_wall']:.2f} (wall).")
+            again = [r for r in runs if r.get("analyses") is not None and r["analyses"] > r["articles"]]
+            if again:
+                w("Articles analysed more than once (a candidate pair needs an article that the store of "
+                  f"{again[0]['chunk_size']:,} analysed articles let go): "
+                  + "; ".join(f"{r['articles']:,} articles, {r['analyses']:,} analyses" for r in again) + ".")
     else:
         w("Not measured (run `.venv/bin/python benchmarks/archive.py 2000 10000 100000`).")
     w("")
@@ -676,6 +714,35 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
       "The numbers depend on the machine: compare ratios, not seconds, between machines.")
     w("")
     return "\n".join(L)
+
+
+def _spurious_note(runs: list[dict]) -> str:
+    """Why the large archives have spurious pairs, from ``archive.py``'s look at each of them."""
+    parts = []
+    for r in runs:
+        d = r["spurious_pairs"]
+        parts.append(f"at {r['articles']:,} articles, {d['pairs']} pairs from {d['family_pairs']} pairs of families, whose "
+                     f"word mappings render {d['share_min']:.0%} (least) and {d['share_median']:.0%} (median) of the "
+                     f"{d['vocabulary']} vocabulary words alike")
+    ex = next((e for r in runs for e in r["spurious_pairs"]["examples"]), None)
+    vocab = runs[0]["spurious_pairs"]["vocabulary"]
+    text = ("Every spurious pair was checked (`archive.py` records them): " + "; ".join(parts) + ". Two unrelated families "
+            f"would share about 1 word in {vocab}. ")
+    if all(r["spurious_pairs"]["share_min"] >= 10 / vocab for r in runs):
+        text += ("So these are real overlaps of the generator's text, not chance matches or a defect of `find_reuse`: a "
+                 "family's mapping is `rank * a + b` modulo the vocabulary size, and two families whose `a` and `b` line up "
+                 "map part of the vocabulary to the same words, so when they draw the same report sentences they print "
+                 "nearly the same sentence.")
+    else:
+        text += ("Some of these families share little of their mapping, so not every spurious pair is explained by the "
+                 "generator: they need a closer look.")
+    if ex:
+        text += (f" For example ({ex['a']} and {ex['b']}, {ex['share']:.0%} of the vocabulary alike): "
+                 f"'{ex['a_text'][:160]}' and '{ex['b_text'][:160]}'.")
+    if any(r["recall"] < 1 for r in runs):
+        text += (" Planted pairs missed in the large archives (recall below 100%) were not inspected; a likely cause is the "
+                 "same collisions, which put a family's sentences in more articles than the stock-phrase cap.")
+    return text
 
 
 def _archive_result() -> dict | None:

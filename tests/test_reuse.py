@@ -134,3 +134,87 @@ def test_stress_families_a_vocabulary_apart_get_different_words():
     f = 7
     same = [harness._permuted(w, f, vocab, rank) == harness._permuted(w, f + len(vocab), vocab, rank) for w in words]
     assert not any(same)
+
+
+def _passage_substantive(p, da, stock_a):
+    """The substantive words of a passage, counted as compare._passages counts them."""
+    matched = np.zeros(p.a1 - p.a0, dtype=bool)
+    for t in p.tiles:
+        matched[t.a - p.a0 : t.a - p.a0 + t.n] = True
+    plain = da.content & ~da.name & ~stock_a
+    return int((matched & plain[p.a0 : p.a1]).sum())
+
+
+def test_substantive_bound_is_never_below_a_passage_found():
+    # the quick test that skips a candidate pair must never skip one with a passage: on pairs
+    # of a stress corpus (planted and not), the bound is at least every passage's count
+    docs, planted = harness.stress_corpus(30)
+    lex = compare._lexicon()
+    vocab = reuse._Vocab()
+    analysed = [compare._analyse_in(d["body"], lex) for d in docs]
+    toks = [reuse._token_ids(d, vocab) for d in analysed]
+    stock = np.empty(0, dtype=np.int64)
+    tables = [compare._pair_table(d, t, stock) for d, t in zip(analysed, toks)]
+    covers = [compare._plain_cover(d, t, tb[1]) for d, t, tb in zip(analysed, toks, tables)]
+    checked = with_passage = 0
+    for i in range(len(docs)):
+        for j in range(i + 1, len(docs)):
+            found = compare._passages(analysed[i], analysed[j], min_words=3, min_content=1, min_score=0.3,
+                                      index_a=tables[i][0], index_b=tables[j][0], stock_a=tables[i][1],
+                                      tok_a=toks[i], tok_b=toks[j])
+            bound = compare._substantive_bound(covers[i], covers[j])
+            for p in found:
+                assert _passage_substantive(p, analysed[i], tables[i][1]) <= bound
+            checked += 1
+            with_passage += bool(found)
+    assert checked == 435 and with_passage >= 60
+
+
+def test_the_quick_test_skips_candidates_without_changing_the_result(monkeypatch):
+    # stock phrases around a common word ('near the unrest, state television said') make
+    # candidate pairs with no passage; the bound skips them, and the result is the same as
+    # when every candidate is aligned
+    frame = pd.DataFrame(harness.stress_corpus(200)[0])
+    aligned = []
+    real = compare._passage_rows
+
+    def spy(*args, **kw):
+        aligned.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(compare, "_passage_rows", spy)
+    quick = reuse.find_reuse(frame)
+    n_quick = len(aligned)
+    monkeypatch.setattr(compare, "_substantive_bound", lambda a, b: 10**9)
+    aligned.clear()
+    every = reuse.find_reuse(frame)
+    assert n_quick < len(aligned)
+    pd.testing.assert_frame_equal(quick, every)
+
+
+def _sentence_numbers_from_breaks(text):
+    """The sentence number of each word, counted from every break of the text layer."""
+    from lessons.text import TOKEN, segment_breaks
+
+    ends = [e for _, e in segment_breaks(text)]
+    numbers, k, last = [], 0, None
+    for m in TOKEN.finditer(text):
+        seen = sum(1 for e in ends if e <= m.start())
+        if last is not None and seen != last:
+            k += 1
+        numbers.append(k)
+        last = seen
+    return numbers
+
+
+def test_sentence_numbers_searched_only_in_odd_gaps_equal_every_break():
+    # compare._token_lists searches for a break only in gaps that are not one plain space
+    import random
+
+    texts = ['He said: "Go." Then he left.\nNext line', "A.B. 3.5 m… Fine?! (Yes.) ‘No’ ok",
+             "tabs\tand\u00a0no-break\u2009thin spaces. End", "word\r\n\r\nnext  two  spaces. x", "é\ud800 z. Ü"]
+    rng = random.Random(7)
+    pieces = list("ab1 .!?…\t\u00a0\u2009\"'”’)]([«,;:-x9") + ["\n", "\r\n", "  ", ". ", ".\" ", "3.5", "’s"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 50))) for _ in range(400)]
+    for text in texts:
+        assert compare._token_lists(text)[3] == _sentence_numbers_from_breaks(text), text

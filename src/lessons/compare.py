@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -239,18 +239,26 @@ def _raw_tokens(text: str):
 def _token_lists(text: str) -> tuple[list, list, list, list]:
     """Starts, ends and original words of the words, and the sentence number of each.
 
-    One scan for the words and one for the breaks: a break always holds a space and a word
-    never does, so no word crosses a break, and a word's sentence is the number of non-empty
-    stretches between breaks before it (``searchsorted``, no Python loop per word)."""
+    A break (``SEGMENT_BREAK``) always holds a space and a word never does, so no word crosses
+    a break and a word starts a new sentence when the gap before it holds one. Most gaps are one
+    plain space after a word, which is never a break: only the other gaps are searched (``pos``
+    and ``endpos`` bound each search to its gap), and the sentence numbers are one ``cumsum``."""
     ms = list(_TOKEN_RE.finditer(text))
     if not ms:
         return [], [], [], []
     starts = list(map(re.Match.start, ms))
-    breaks = np.fromiter(map(re.Match.end, _BOUNDARY_RE.finditer(text)), dtype=np.int64)
-    k = np.searchsorted(breaks, np.array(starts, dtype=np.int64), side="right")
+    ends = list(map(re.Match.end, ms))
     seg = np.zeros(len(ms), dtype=np.int64)
-    np.cumsum(k[1:] != k[:-1], out=seg[1:])
-    return starts, list(map(re.Match.end, ms)), list(map(re.Match.group, ms)), seg.tolist()
+    if len(ms) > 1:
+        s = np.array(starts[1:], dtype=np.int64)
+        e = np.array(ends[:-1], dtype=np.int64)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # one per character
+        odd = np.flatnonzero((s - e != 1) | (codes[e] != 32))
+        search = _BOUNDARY_RE.search
+        brk = np.zeros(len(s), dtype=np.int64)
+        brk[odd] = [search(text, a, b) is not None for a, b in zip(e[odd].tolist(), s[odd].tolist())]
+        np.cumsum(brk, out=seg[1:])
+    return starts, ends, list(map(re.Match.group, ms)), seg.tolist()
 
 
 _MAX_SEGMENT = 80  # longer sentences (or text without punctuation) are cut into chunks
@@ -267,59 +275,92 @@ def _pieces(word: str) -> tuple:
     return (f,)
 
 
-def _compounds(cols: tuple, lex: "_Lexicon") -> tuple:
-    """Join compounds ('counter terrorist' -> 'counterterrorist') within one sentence.
-    ``cols``: lists of start, end, folded word, original word and sentence per word; only
-    where a compound's first word stands is one looked up."""
+def _compound_spans(folded: list, seg: list, lex: "_Lexicon") -> list[tuple[int, int, tuple]]:
+    """The compounds ('counter terrorist' -> 'counterterrorist') within one sentence: (first
+    word, number of words, standard words) each; only where a compound's first word stands is
+    one looked up."""
     firsts = _compound_firsts(lex)
-    folded = cols[2]
     if firsts.isdisjoint(folded):
-        return cols
-    merged = list(zip(*cols))
-    out, done, n = [], 0, len(merged)
+        return []
+    found, done, n = [], 0, len(folded)
     for i in [i for i, f in enumerate(folded) if f in firsts]:
         if i < done:
             continue
         for k in range(min(lex.compound_max, n - i), 1, -1):
             key = tuple(folded[i : i + k])
-            if key in lex.compounds and merged[i][4] == merged[i + k - 1][4]:
-                out.extend(merged[done:i])
-                s, e = merged[i][0], merged[i + k - 1][1]
-                for j, sw in enumerate(lex.compounds[key]):
-                    src = merged[i + min(j, k - 1)]
-                    out.append((s, e, sw, src[3], src[4]))
+            if key in lex.compounds and seg[i] == seg[i + k - 1]:
+                found.append((i, k, lex.compounds[key]))
                 done = i + k
                 break
-    out.extend(merged[done:])
-    return tuple(map(list, zip(*out)))
+    return found
+
+
+def _join_compounds(found: list, cols: tuple, lex: "_Lexicon") -> tuple:
+    """The word columns (start, end, folded, original, sentence, norm, stem, content, upper,
+    acronym) with the compounds ``found`` joined, rebuilt from slices around them (no tuple per
+    word): a standard word spans the compound, takes the case and sentence of the word it
+    stands for and its own spelling, stem and content flag."""
+    out = tuple([] for _ in cols)
+    done = 0
+    for i, k, standard in found:
+        for col, c in zip(out, cols):
+            col.extend(c[done:i])
+        src = [i + min(j, k - 1) for j in range(len(standard))]
+        info = [_word_info(w, lex) for w in standard]
+        new = ([cols[0][i]] * len(standard), [cols[1][i + k - 1]] * len(standard), standard,
+               [cols[3][x] for x in src], [cols[4][x] for x in src],
+               [w[0] for w in info], [w[1] for w in info], [w[2] for w in info],
+               [cols[8][x] for x in src], [cols[9][x] for x in src])
+        for col, values in zip(out, new):
+            col.extend(values)
+        done = i + k
+    for col, c in zip(out, cols):
+        col.extend(c[done:])
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _word_rows(word: str, lex: "_Lexicon") -> tuple:
+    """One row per folded piece of a word as written (two for 'can't'): (folded, norm, stem,
+    content, upper, acronym), so each word of a text is one cached look-up."""
+    upper, acronym = _case_info(word)
+    return tuple((f, *_word_info(f, lex), upper, acronym) for f in _pieces(word))
 
 
 @lru_cache(maxsize=256)
 def _analyse(text: str) -> _Doc:
-    lex = _lexicon()
+    """``text`` cut into normalised words (cached per text), with the word lists of the data folder."""
+    return _analyse_in(text, _lexicon())
+
+
+def _analyse_in(text: str, lex: _Lexicon) -> _Doc:
+    """``text`` cut into normalised words with the word lists ``lex`` (not cached: ``find_reuse``
+    looks the word lists up once for the whole corpus, not once per article)."""
     starts, ends, words, seg = _token_lists(text)
     if not words:
         empty = np.empty(0, dtype=np.int64)
         return _Doc(text, empty, empty.copy(), [], [], np.empty(0, dtype=bool), np.empty(0, dtype=bool),
                     empty.copy(), [])
-    # 1. fold case, quotes and possessives; split contractions with n't (cached per word)
-    pieces = list(map(_pieces, words))
-    counts = list(map(len, pieces))
+    # 1. fold case, quotes and possessives; split contractions with n't; spelling, stems and
+    # flags (one cached look-up per word as written)
+    entries = list(map(_word_rows, words, repeat(lex)))
+    counts = list(map(len, entries))
     if max(counts) == 1:
-        folded = [p[0] for p in pieces]
+        rows = [e[0] for e in entries]
         origs = words
     else:
         take = np.repeat(np.arange(len(words)), counts).tolist()
-        folded = [f for p in pieces for f in p]
+        rows = [r for e in entries for r in e]
         origs, starts, ends, seg = ([col[i] for i in take] for col in (words, starts, ends, seg))
+    folded, norm, stem, content, upper, acronym = zip(*rows)
     # 2. compounds ('counter terrorist' -> 'counterterrorist'), within one sentence
-    starts, ends, folded, origs, seg = _compounds((starts, ends, folded, origs, seg), lex)
-    # 3. spelling, stems, flags (each distinct word worked out once: the helpers are cached)
+    found = _compound_spans(folded, seg, lex)
+    if found:
+        starts, ends, folded, origs, seg, norm, stem, content, upper, acronym = _join_compounds(
+            found, (starts, ends, folded, origs, seg, norm, stem, content, upper, acronym), lex)
     start = np.array(starts, dtype=np.int64)
     end = np.array(ends, dtype=np.int64)
     segment = np.array(seg, dtype=np.int64)
-    norm, stem, content = zip(*map(_word_info, folded, repeat(lex)))
-    upper, acronym = zip(*map(_case_info, origs))
     content = np.array(content, dtype=bool)
     acronym = np.array(acronym, dtype=bool)
     first = np.ones(len(start), dtype=bool)  # opens its sentence (a capital there is not a name)
@@ -410,6 +451,30 @@ def _diagonal_runs(eq: np.ndarray) -> list[list[int]]:
     return [list(r) for r in zip(a.tolist(), (a + diag[first[keep]]).tolist(), length[keep].tolist())]
 
 
+_SMALL_GRID = 1600  # sentence pairs up to this many word pairs: runs found without numpy
+
+
+def _diagonal_runs_small(ida: list, idb: list) -> list[list[int]]:
+    """The runs of :func:`_diagonal_runs` for a small pair of sentences, in plain Python (for
+    a few hundred word pairs numpy's fixed cost per call is larger than the work): each match
+    continues the run that ended just above-left of it, or opens one."""
+    where: dict = {}
+    for j, v in enumerate(idb):
+        where.setdefault(v, []).append(j)
+    runs, prev = [], {}
+    for i, v in enumerate(ida):
+        cur = {}
+        for j in where.get(v, ()):
+            r = prev.get(j - 1)
+            if r is None:
+                r = [i, j, 0]
+                runs.append(r)
+            r[2] += 1
+            cur[j] = r
+        prev = cur
+    return [r for r in runs if r[2] >= 2]
+
+
 def _tiles(stems_a, stems_b, content_a, min_tile=2, ids=None) -> list[_Tile]:
     """Greedy string tiling: the longest common runs of words first, each word used once.
 
@@ -418,11 +483,13 @@ def _tiles(stems_a, stems_b, content_a, min_tile=2, ids=None) -> list[_Tile]:
     that use them (ties: the run that ends first in ``a``, then in ``b``).
     """
     ida, idb = _ids(stems_a, stems_b) if ids is None else ids  # ids: the stems as integers
-    eq = ida[:, None] == idb[None, :]
     tiles = []
-    if eq.size == 0:
+    if not len(ida) or not len(idb):
         return tiles
-    runs = _diagonal_runs(eq)
+    if len(ida) * len(idb) <= _SMALL_GRID:
+        runs = _diagonal_runs_small(ida.tolist(), idb.tolist())
+    else:
+        runs = _diagonal_runs(ida[:, None] == idb[None, :])
     while runs:
         best = max(runs, key=lambda r: (r[2], -(r[0] + r[2]), -(r[1] + r[2])))
         a0, b0, n = best
@@ -529,33 +596,110 @@ def _merge_adjacent(passages: list[_Passage], gap: int) -> list[_Passage]:
     return out
 
 
-def _bigram_index(d: _Doc) -> dict:
-    """Word pair (with a content word) -> the sentences of ``d`` that contain it."""
-    index = defaultdict(set)
-    for k, (s0, s1) in enumerate(d.seg_bounds):
-        for i in range(s0, s1 - 1):
-            if d.content[i] or d.content[i + 1]:
-                index[(d.stem[i], d.stem[i + 1])].add(k)
-    return index
+def _pair_table(d: _Doc, ids: np.ndarray, stock: np.ndarray | None = None):
+    """Word pair (two neighbours in one sentence, at least one a content word) -> the
+    sentences of ``d`` that contain it, as arrays: (pair keys, sorted and distinct; where each
+    key's sentences start in ``segs``, one more at the end; ``segs``: distinct sentences per key,
+    ascending), and a mask of the words that are part of a word pair in ``stock`` (sorted keys:
+    the corpus's stock word pairs, left out of the table). ``ids``: each word's stem as an
+    integer (equal stems, equal numbers). No Python loop over the words."""
+    n = len(ids)
+    in_stock = np.zeros(n, dtype=bool)
+    m = n - 1
+    if m <= 0:
+        empty = np.empty(0, dtype=np.int64)
+        return (empty, np.zeros(1, dtype=np.int64), empty.copy()), in_stock
+    ids = np.asarray(ids, dtype=np.int64)
+    ok = (d.segment[:m] == d.segment[1:]) & (d.content[:m] | d.content[1:])
+    pos = np.flatnonzero(ok)
+    keys = (ids[pos] << 32) | ids[pos + 1]
+    if stock is not None and len(stock):
+        at = np.searchsorted(stock, keys).clip(max=len(stock) - 1)
+        hit = stock[at] == keys
+        in_stock[pos[hit]] = True
+        in_stock[pos[hit] + 1] = True
+        pos, keys = pos[~hit], keys[~hit]
+    segs = d.segment[pos]
+    order = np.lexsort((segs, keys))
+    keys, segs = keys[order], segs[order]
+    new = np.ones(len(keys), dtype=bool)
+    new[1:] = (keys[1:] != keys[:-1]) | (segs[1:] != segs[:-1])
+    keys, segs = keys[new], segs[new]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(first)
+    return (keys[starts], np.append(starts, len(keys)), segs), in_stock
+
+
+def _plain_cover(d: _Doc, ids: np.ndarray, in_stock: np.ndarray):
+    """What :func:`_substantive_bound` needs of ``d``: the keys of its same-sentence word pairs
+    that hold a plain word (a content word, not a name, not in a stock word pair: the words
+    that count towards ``min_content``) with how many plain words each holds (1 or 2), and the
+    sorted keys of all its same-sentence word pairs (``ids``: stems as integers, as for
+    :func:`_pair_table`)."""
+    m = len(ids) - 1
+    if m <= 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty.copy(), empty.copy()
+    ids = np.asarray(ids, dtype=np.int64)
+    plain = (d.content & ~d.name & ~in_stock).astype(np.int64)
+    same = d.segment[:m] == d.segment[1:]
+    keys = (ids[:m] << 32) | ids[1:]
+    weight = (plain[:m] + plain[1:]) * same
+    pos = np.flatnonzero(weight)
+    return keys[pos], weight[pos], np.sort(keys[same])
+
+
+def _substantive_bound(cover_a, cover_b) -> int:
+    """At least as many as the substantive words (plain words of ``a`` that a passage matches)
+    of any passage :func:`_passages` finds between ``a`` and ``b`` (covers from
+    :func:`_plain_cover`): a matched word lies in a tile of two words or more, so it and a
+    neighbour in its sentence are a word pair that ``b`` also has in one sentence; the plain
+    words of those shared pairs are counted (a word in two of them twice). A candidate pair
+    whose bound is below ``min_content`` has no passage and need not be aligned."""
+    keys, weight, _ = cover_a
+    all_b = cover_b[2]
+    if not len(keys) or not len(all_b):
+        return 0
+    at = np.searchsorted(all_b, keys).clip(max=len(all_b) - 1)
+    return int(weight[all_b[at] == keys].sum())
 
 
 def _segment_pairs(da: _Doc, db: _Doc, max_freq: int, ia=None, ib=None) -> list[tuple[int, int]]:
     """Sentence pairs that share at least two word pairs with a content word (candidates).
 
-    ``ia``/``ib``: the two texts' word-pair indexes when the caller already has them
-    (``find_reuse`` builds each article's once, without the corpus's stock word pairs)."""
-    ia = _bigram_index(da) if ia is None else ia
-    ib = _bigram_index(db) if ib is None else ib
-    counts: Counter = Counter()
-    for g, segs_a in ia.items():
-        segs_b = ib.get(g)
-        # a word pair found in many sentences on both sides is a stock phrase of these texts
-        if not segs_b or len(segs_a) * len(segs_b) > max_freq:
-            continue
-        for x in segs_a:
-            for y in segs_b:
-                counts[(x, y)] += 1
-    return [pair for pair, c in counts.items() if c >= 2]
+    ``ia``/``ib``: the two texts' word-pair tables (:func:`_pair_table`) when the caller already
+    has them (``find_reuse`` builds each article's once, without the corpus's stock word
+    pairs). Vectorised: the shared word pairs by one search in sorted keys, each one's
+    sentence pairs by ``repeat``, and the sentence pairs counted twice or more by one sort."""
+    if ia is None or ib is None:
+        ida, idb = _ids(da.stem, db.stem)
+        ia, ib = _pair_table(da, ida)[0], _pair_table(db, idb)[0]
+    (ka, oa, sa), (kb, ob, sb) = ia, ib
+    if not len(ka) or not len(kb):
+        return []
+    at = np.searchsorted(kb, ka).clip(max=len(kb) - 1)
+    xa = np.flatnonzero(kb[at] == ka)
+    xb = at[xa]
+    na, nb = oa[xa + 1] - oa[xa], ob[xb + 1] - ob[xb]
+    # a word pair found in many sentences on both sides is a stock phrase of these texts
+    keep = na * nb <= max_freq
+    xa, xb, na, nb = xa[keep], xb[keep], na[keep], nb[keep]
+    if not len(xa):
+        return []
+    if (na == 1).all() and (nb == 1).all():
+        x, y = sa[oa[xa]], sb[ob[xb]]
+    else:
+        tot = na * nb
+        g = np.repeat(np.arange(len(xa)), tot)
+        k = np.arange(int(tot.sum())) - np.repeat(np.cumsum(tot) - tot, tot)
+        x, y = sa[oa[xa][g] + k // nb[g]], sb[ob[xb][g] + k % nb[g]]
+    width = int(sb.max()) + 1
+    code = np.sort(x * width + y)
+    same = code[1:] == code[:-1]  # a code found twice or more: its first place in a run
+    same[1:] &= ~same[:-1]
+    code = code[:-1][same]
+    return list(zip((code // width).tolist(), (code % width).tolist()))
 
 
 def _sentence_share(p: _Passage, da: _Doc, db: _Doc) -> float:
@@ -572,7 +716,7 @@ def _sentence_share(p: _Passage, da: _Doc, db: _Doc) -> float:
 
 def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_share=0.7,
               long_words=12, max_gap=8, index_a=None, index_b=None, stock_a=None, tok_a=None, tok_b=None):
-    """``index_a``/``index_b``: see :func:`_segment_pairs`; ``stock_a``: words of ``da`` that
+    """``index_a``/``index_b``: word-pair tables, see :func:`_segment_pairs`; ``stock_a``: words of ``da`` that
     are part of a stock word pair of the corpus (they do not count as substantive);
     ``tok_a``/``tok_b``: each word's stem as a corpus-wide integer, when known."""
     raw: list[_Passage] = []

@@ -75,35 +75,14 @@ def _shingle_keys(d, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _word_pairs(d, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions and exact integer keys of the word pairs that ``compare._bigram_index`` uses
-    (two neighbours in one sentence, at least one a content word)."""
+    """Positions and exact integer keys of the word pairs of ``compare._pair_table`` (two
+    neighbours in one sentence, at least one a content word)."""
     m = len(ids) - 1
     if m <= 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     ok = (d.segment[:m] == d.segment[1:]) & (d.content[:m] | d.content[1:])
     pos = np.flatnonzero(ok)
     return pos, (ids[pos] << 32) | ids[pos + 1]
-
-
-def _key_index(d, pos: np.ndarray, keys: np.ndarray, stock: np.ndarray) -> tuple[dict, np.ndarray]:
-    """The integer twin of ``compare._bigram_index`` (same keys in the same order, one-to-one
-    with the stem pairs) without the corpus's stock word pairs (``stock``, sorted), and a mask
-    of the words that are part of a stock word pair."""
-    in_stock = np.zeros(len(d.stem), dtype=bool)
-    if len(stock):
-        at = np.searchsorted(stock, keys).clip(max=len(stock) - 1)
-        hit = stock[at] == keys
-        in_stock[pos[hit]] = True
-        in_stock[pos[hit] + 1] = True
-        pos, keys = pos[~hit], keys[~hit]
-    index: dict = {}
-    for key, seg in zip(keys.tolist(), d.segment[pos].tolist()):
-        s = index.get(key)
-        if s is None:
-            index[key] = {seg}
-        else:
-            s.add(seg)
-    return index, in_stock
 
 
 def _partition_of(keys: np.ndarray, parts: int) -> np.ndarray:
@@ -237,24 +216,26 @@ class _DocStore:
 
     def __init__(self, bodies, keep: int, vocab: _Vocab):
         self.bodies, self.keep, self.vocab, self.docs = bodies, keep, vocab, {}
-        self.analyse = getattr(_compare._analyse, "__wrapped__", _compare._analyse)  # no cache
+        lex = _compare._lexicon()  # the word lists, looked up once per find_reuse
+        self.analyse = lambda text: _compare._analyse_in(text, lex)  # no cache: each body once
         self.stock = None
 
     def put(self, i: int, doc, tok: np.ndarray):
         if len(self.docs) < self.keep:
-            self.docs[i] = [doc, tok, None]
+            self.docs[i] = [doc, tok, None, None]
 
     def get(self, i: int) -> list:
-        """[doc, token ids, (word-pair index, stock-word mask)] of article ``i``."""
+        """[doc, token ids, (word-pair table, stock-word mask), plain-word cover] of article ``i``."""
         entry = self.docs.pop(i, None)
         if entry is None:
             doc = self.analyse(self.bodies[i])
-            entry = [doc, _token_ids(doc, self.vocab), None]
+            entry = [doc, _token_ids(doc, self.vocab), None, None]
             if len(self.docs) >= self.keep:
                 self.docs.pop(next(iter(self.docs)))
         if entry[2] is None:
             doc, tok = entry[0], entry[1]
-            entry[2] = _key_index(doc, *_word_pairs(doc, tok), self.stock)
+            entry[2] = _compare._pair_table(doc, tok, self.stock)
+            entry[3] = _compare._plain_cover(doc, tok, entry[2][1])
         self.docs[i] = entry  # most recently used last
         return entry
 
@@ -350,8 +331,10 @@ def find_reuse(
     rows = []
     for code in codes.tolist():
         i, j = divmod(code, n)
-        di, tok_i, (index_i, stock_i) = store.get(i)
-        dj, tok_j, (index_j, _) = store.get(j)
+        di, tok_i, (index_i, stock_i), cover_i = store.get(i)
+        dj, tok_j, (index_j, _), cover_j = store.get(j)
+        if _compare._substantive_bound(cover_i, cover_j) < options["min_content"]:
+            continue  # no passage can have min_content substantive words: nothing to align
         pair_rows = _compare._passage_rows(bodies[i], bodies[j], di, dj, index_a=index_i, index_b=index_j,
                                            stock_a=stock_i, tok_a=tok_i, tok_b=tok_j, **options)
         pair_rows.sort(key=lambda r: (r["a_start"], r["b_start"]))
