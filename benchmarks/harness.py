@@ -205,30 +205,45 @@ def quantulum_figures(text: str) -> list[dict]:
 
 def bench_figures(labelled: list[dict], repeats: int, loops: int) -> dict:
     """Throughput (sentences/s, median of ``repeats`` passes of ``loops`` x the set) and
-    accuracy of each available tool, measured side by side in this process."""
+    accuracy of each available tool, measured side by side in this process. The tools
+    alternate within each repeat (one pass of each, then the next repeat), so a change of
+    load on a shared machine reaches every tool alike; each pass records wall and CPU time
+    (``time.process_time``: both tools are single-threaded Python, so CPU time is what each
+    costs, robust to other work on the machine)."""
     tools = {"lessons.figures": lessons_figures}
     if quantulum_available():
         tools["quantulum3"] = quantulum_figures
     texts = [it["text"] for it in labelled]
-    results = {}
+    joined = " ".join(texts)  # secondary: the whole set as one text, one call (per-call overhead paid once)
+    preds, wall, cpu, one_wall, one_cpu = {}, {n: [] for n in tools}, {n: [] for n in tools}, {n: [] for n in tools}, {n: [] for n in tools}
     for name, fn in tools.items():
         fn(texts[0])  # warm-up: loads data files / quantulum3's unit tables
-        preds = [fn(t) for t in texts]
-
-        def run(fn=fn):
+        preds[name] = [fn(t) for t in texts]
+    for _ in range(max(1, repeats)):
+        for name, fn in tools.items():
+            gc.collect()
+            w0, c0 = time.perf_counter(), time.process_time()
             for _ in range(loops):
                 for t in texts:
                     fn(t)
-
-        med, times, _ = timed(run, repeats)
-        n = loops * len(texts)
-        # secondary: the whole set as one text, one call (per-call overhead paid once)
-        joined = " ".join(texts)
-        med1, _, _ = timed(lambda fn=fn: fn(joined), repeats)
-        results[name] = {"seconds": med, "times": times, "sentences": n,
-                         "sentences_per_s": n / med, "ms_per_sentence": 1000 * med / n,
-                         "one_text_sentences_per_s": len(texts) / med1,
-                         "accuracy": score_figures(labelled, preds)}
+            cpu[name].append(time.process_time() - c0)
+            wall[name].append(time.perf_counter() - w0)
+            gc.collect()
+            w0, c0 = time.perf_counter(), time.process_time()
+            fn(joined)
+            one_cpu[name].append(time.process_time() - c0)
+            one_wall[name].append(time.perf_counter() - w0)
+    results = {}
+    n = loops * len(texts)
+    for name in tools:
+        med, med_cpu = statistics.median(wall[name]), statistics.median(cpu[name])
+        results[name] = {"seconds": med, "times": wall[name], "cpu_seconds": med_cpu, "cpu_times": cpu[name],
+                         "sentences": n, "sentences_per_s": n / med, "ms_per_sentence": 1000 * med / n,
+                         "cpu_sentences_per_s": n / med_cpu if med_cpu else float("nan"),
+                         "cpu_ms_per_sentence": 1000 * med_cpu / n,
+                         "one_text_sentences_per_s": len(texts) / statistics.median(one_wall[name]),
+                         "one_text_cpu_sentences_per_s": len(texts) / max(statistics.median(one_cpu[name]), 1e-9),
+                         "accuracy": score_figures(labelled, preds[name])}
     return results
 
 

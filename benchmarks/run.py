@@ -275,7 +275,12 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
         speed = ours["sentences_per_s"] / peer["sentences_per_s"]
         a, b = ours["accuracy"], peer["accuracy"]
         better = all(a[k] > b[k] for k in ("value_acc", "qualifier_acc", "counted_acc", "f1"))
-        rows.append((f"figures: ≥{GOALS['figures_speed']:.0f}× quantulum3's sentences/s", f"{speed:.1f}×", _met(speed >= GOALS["figures_speed"])))
+        if ours.get("cpu_sentences_per_s") and peer.get("cpu_sentences_per_s"):  # CPU time, alternating passes
+            cpu_speed = ours["cpu_sentences_per_s"] / peer["cpu_sentences_per_s"]
+            rows.append((f"figures: ≥{GOALS['figures_speed']:.0f}× quantulum3's sentences/s (CPU time, tools alternating)",
+                         f"{cpu_speed:.1f}× per CPU second ({speed:.1f}× wall)", _met(cpu_speed >= GOALS["figures_speed"])))
+        else:
+            rows.append((f"figures: ≥{GOALS['figures_speed']:.0f}× quantulum3's sentences/s", f"{speed:.1f}×", _met(speed >= GOALS["figures_speed"])))
         rows.append(("figures: better accuracy than quantulum3 (value, hedge, counted noun, detection F1)",
                      f"value {_pct(a['value_acc'])} vs {_pct(b['value_acc'])}; hedge {_pct(a['qualifier_acc'])} vs {_pct(b['qualifier_acc'])}; "
                      f"counted {_pct(a['counted_acc'])} vs {_pct(b['counted_acc'])}; F1 {a['f1']:.2f} vs {b['f1']:.2f}", _met(better)))
@@ -405,6 +410,8 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
         w("| | " + " | ".join(names) + " |")
         w("|---|" + "---|" * len(names))
         rows = [("sentences / s", lambda r: _f(r["sentences_per_s"], 0)), ("ms / sentence", lambda r: _f(r["ms_per_sentence"], 3)),
+                ("sentences / CPU s", lambda r: _f(r.get("cpu_sentences_per_s"), 0)),
+                ("CPU ms / sentence", lambda r: _f(r.get("cpu_ms_per_sentence"), 3)),
                 ("sentences / s, whole set as one text (one call)", lambda r: _f(r.get("one_text_sentences_per_s"), 0)),
                 ("figures found (recall)", lambda r: f"{r['accuracy']['found']}/{r['accuracy']['gold_figures']} ({_pct(r['accuracy']['recall'])})"),
                 ("precision (false positives)", lambda r: f"{_pct(r['accuracy']['precision'])} ({r['accuracy']['false_positives']})"),
@@ -417,8 +424,12 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
             w(f"| {label} | " + " | ".join(fn(fig[n]) for n in names) + " |")
         w("")
         if "quantulum3" in fig:
-            w(f"Speed ratio: `extract_figures` reads **{fig['lessons.figures']['sentences_per_s'] / fig['quantulum3']['sentences_per_s']:.1f}×** "
-              "as many sentences per second as quantulum3.")
+            ours, peer = fig["lessons.figures"], fig["quantulum3"]
+            cpu_ratio = (f"**{ours['cpu_sentences_per_s'] / peer['cpu_sentences_per_s']:.1f}×** as many sentences per CPU second "
+                         "(the two tools alternate pass by pass; CPU time is robust to other work on a shared machine) and "
+                         if ours.get("cpu_sentences_per_s") and peer.get("cpu_sentences_per_s") else "")
+            w(f"Speed ratio: `extract_figures` reads {cpu_ratio}**{ours['sentences_per_s'] / peer['sentences_per_s']:.1f}×** "
+              "as many sentences per wall-clock second as quantulum3.")
         else:
             w("quantulum3 is not installed in this interpreter (it lives only in `benchmarks/.venv`): no comparison in this run.")
         w("")

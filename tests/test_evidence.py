@@ -126,3 +126,23 @@ def test_context_box_marks_outside_facts():
     box = evidence.context_html()
     assert box.count("<dt>") == len(evidence.load_context())
     assert box.count("From outside the five articles") == sum(1 for e in evidence.load_context() if e["outside_source"])
+
+
+def test_evidence_file_is_read_once_per_version_and_callers_get_their_own_copy(tmp_path):
+    """A chapter shows several toggles from one file: it is parsed once, read again when it
+    changes, and what a caller changes never reaches the next caller."""
+    import os
+
+    entry = "- id: x\n  statement: {s}\n  where: ch1\n  inference: false\n  evidence: [{{article: jpost, quote: q}}]\n"
+    path = _write(tmp_path, entry.format(s="First"))
+    first = evidence.load_evidence(path)
+    first[0]["statement"] = "changed by a caller"
+    first[0]["evidence"].clear()
+    again = evidence.load_evidence(path)
+    assert again[0]["statement"] == "First" and again[0]["evidence"][0]["quote"] == "q"
+    path.write_text(entry.format(s="Second, longer"), encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a different modification time even on a coarse clock
+    assert evidence.load_evidence(path)[0]["statement"] == "Second, longer"
+    path.write_text("just text\n", encoding="utf-8")
+    with pytest.raises(LessonsDataError, match="expected a list"):
+        evidence.load_evidence(path)

@@ -844,3 +844,26 @@ def test_plain_numeric_feedback_names_the_value_checked(tmp_path):
     q.check()
     assert '<span class="lx-w-checked-value">3,010</span>' in q.feedback.value
     assert "too high" in q.feedback.value
+
+
+def test_book_version_is_worked_out_once_per_version_of_the_exercise_files(tmp_path, monkeypatch):
+    """Every quiz carries the book's version: it is computed once, and again when an exercise
+    file changes (a changed prompt is another version), a file is added, or none is valid."""
+    folder = tmp_path / "exercises"
+    shutil.copytree(X.exercises_dir(), folder)
+    monkeypatch.setattr(X, "exercises_dir", lambda: folder)
+    first = X.book_version()
+    assert first == X.book_version() and "+" in first
+    calls = []
+    real = X.load_exercises
+    monkeypatch.setattr(X, "load_exercises", lambda *a: (calls.append(a), real(*a))[1])
+    assert X.book_version() == first and not calls  # from the cache
+    path = sorted(folder.glob("*.yml"))[0]
+    text = path.read_text(encoding="utf-8")
+    assert 'prompt: "' in text
+    path.write_text(text.replace('prompt: "', 'prompt: "Now: ', 1), encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    second = X.book_version()
+    assert calls and second != first and "+" in second and second.split("+")[0] == first.split("+")[0]
+    path.write_text("- id: [broken\n", encoding="utf-8")
+    assert X.book_version() == first.split("+")[0]  # no valid exercises: the package version alone

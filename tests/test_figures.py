@@ -553,6 +553,17 @@ def test_fast_frame_for_small_results_equals_the_general_path(monkeypatch):
         pd.testing.assert_frame_equal(fast(rows), figures._figures_frame(rows), check_exact=True)
 
 
+def test_frame_with_no_figures_equals_the_empty_frame():
+    """No figure: a new frame from empty blocks, the very frame of the cached empty one
+    (columns, dtypes, index), and one per call."""
+    a, b = extract_figures("Nothing to count."), extract_figures("")
+    for frame in (a, b):
+        pd.testing.assert_frame_equal(frame, figures.extraction._empty_figures(), check_exact=True)
+        assert list(frame.columns) == list(figures.FIGURE_COLUMNS)
+        assert frame.dtypes.equals(figures.extraction._empty_figures().dtypes)
+    assert a is not b and a.columns is not b.columns and a.index is not b.index
+
+
 def test_fast_frame_results_are_independent_frames():
     a = extract_figures("About 30 sheep escaped.")
     a.loc[0, "value"] = -1.0

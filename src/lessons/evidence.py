@@ -16,6 +16,7 @@ spaces included) read as one space. ``check_quotes`` reports each quote found or
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 import unicodedata
@@ -24,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import _yaml
+from .datafiles import read
 from .errors import LessonsDataError
 from .paths import data_dir
 
@@ -119,14 +121,26 @@ def _load(path: Path, fields: dict, optional: dict) -> list[dict]:
     return out
 
 
+# Read once per version of the file (path, modification time, size): a chapter shows the
+# evidence of several statements, one toggle at a time, from the same file.
+@read.cached(maxsize=4)
+def _evidence_file(path: Path) -> list[dict]:
+    return _load(path, EVIDENCE_FIELDS, {})
+
+
+@read.cached(maxsize=4)
+def _context_file(path: Path) -> list[dict]:
+    return _load(path, CONTEXT_FIELDS, CONTEXT_OPTIONAL)
+
+
 def load_evidence(path=None) -> list[dict]:
     """The entries of ``evidence.yml`` (checked), each item with its ``part`` filled in."""
-    return _load(_path(path, EVIDENCE_FILE), EVIDENCE_FIELDS, {})
+    return copy.deepcopy(_evidence_file(_path(path, EVIDENCE_FILE)))  # a copy: the caller may change it
 
 
 def load_context(path=None) -> list[dict]:
     """The entries of ``context.yml`` (checked); ``outside_source`` is '' when not given."""
-    return _load(_path(path, CONTEXT_FILE), CONTEXT_FIELDS, CONTEXT_OPTIONAL)
+    return copy.deepcopy(_context_file(_path(path, CONTEXT_FILE)))
 
 
 def evidence_table(path=None) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import copy
 import difflib
+import functools
 import hashlib
 import html
 import itertools
@@ -27,6 +28,7 @@ from typing import Any, Iterable
 
 from lessons.answers import AnswerStore, resolve_store
 from lessons.datafiles import exercises as exercise_file
+from lessons.datafiles import read
 from lessons.errors import LessonsDataError
 from lessons.numeric_box import live_widgets, numeric_box
 from lessons.paths import data_dir
@@ -530,18 +532,29 @@ def exercise_version(exercise: dict) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
 
 
-def book_version() -> str:
-    """The book's version as the answer files record it: the package version and a hash of
-    every exercise's version."""
+@functools.lru_cache(maxsize=1)
+def _package_version() -> str:
     try:
         from importlib.metadata import version
-        pkg = version("lessons")
+        return version("lessons")
     except Exception:  # noqa: BLE001 - not installed: still a usable label
-        pkg = "0"
+        return "0"
+
+
+def book_version() -> str:
+    """The book's version as the answer files record it: the package version and a hash of
+    every exercise's version. Worked out once per version of the exercise files (every quiz
+    on a page carries it)."""
+    pkg = _package_version()
+    folder = exercises_dir()
     try:
-        found = load_exercises()
+        return read.cached_build("book_version", exercise_file.files(folder), lambda: _book_version(pkg), pkg, str(folder))
     except LessonsDataError:
         return pkg
+
+
+def _book_version(pkg: str) -> str:
+    found = load_exercises()
     h = hashlib.sha256("".join(f"{k}={exercise_version(v)};" for k, v in sorted(found.items()))
                        .encode("utf-8")).hexdigest()[:8]
     return f"{pkg}+{h}"

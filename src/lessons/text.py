@@ -48,7 +48,14 @@ __all__ = [
 # (U+00A0), thin (U+2009), narrow no-break (U+202F), figure (U+2007), punctuation (U+2008)
 # and hair (U+200A) spaces. A line break is not in the class: it ends a paragraph.
 SPACE_CHARS = " \t\u00a0\u2009\u202f\u2007\u2008\u200a"
-SPACE = "[" + SPACE_CHARS + "]"
+# One character of SPACE_CHARS. Written as the Latin-1 ones or the others (an atomic group, so
+# that the regex parser keeps the two apart): matches exactly what "[" + SPACE_CHARS + "]"
+# matches, but compiles in a third of the time (a class holding characters above U+00FF in
+# more than two runs is compiled as a 64K-character map each time it occurs, and the
+# attribution grammar holds it hundreds of times: a chapter waited about a second for it).
+_LATIN1_SPACES = "".join(c for c in SPACE_CHARS if ord(c) < 256)
+_OTHER_SPACES = "".join(c for c in SPACE_CHARS if ord(c) >= 256)
+SPACE = "(?:[" + _LATIN1_SPACES + "]|(?>[" + _OTHER_SPACES + "]))" if _OTHER_SPACES else "[" + SPACE_CHARS + "]"
 SPACES = SPACE + "++"  # a run of spaces, possessive: never re-read
 APOSTROPHES = "'\u2019"  # straight and right single quotation mark (the typographic apostrophe)
 OPEN_DOUBLE, CLOSE_DOUBLE = "\u201c", "\u201d"
@@ -220,8 +227,49 @@ _OPTIONAL_LISTS = ("document_nouns", "term_nouns")
 
 
 def _alternation(items) -> str:
-    """A regex alternation of words or phrases, longest first (spaces match any space)."""
-    return "|".join(re.escape(w).replace(r"\ ", SPACES) for w in sorted(set(items), key=len, reverse=True))
+    """A regex alternation of words or phrases, longest first (spaces match any space).
+
+    Written as a tree of shared beginnings ('said|says|say' as 'sa(?:id|ys?)'): it matches
+    what the flat list matches, in the same order (of two words that both fit at one place,
+    one begins the other, and the tree tries the longer one first), and compiles faster, which
+    counts because the grammar repeats these lists many times."""
+    words = sorted(set(items), key=len, reverse=True)
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    if _ambiguous_branches(tree):  # two branches that can read the same character: keep the list
+        return "|".join(re.escape(w).replace(r"\ ", SPACES) for w in words)
+    return _tree_regex(tree)
+
+
+def _ambiguous_branches(node: dict) -> bool:
+    """Whether two edges out of one node could match the same character (a space and another
+    space character, or one letter in two cases), somewhere in the tree."""
+    keys = [k for k in node if k]
+    spaces = sum(1 for k in keys if k in SPACE_CHARS)
+    if spaces > 1 or len({k.casefold() for k in keys}) < len(keys):
+        return True
+    return any(_ambiguous_branches(child) for child in node.values())
+
+
+def _tree_depth(node: dict) -> int:
+    return max((1 + _tree_depth(child) if k else 0) for k, child in node.items())
+
+
+def _tree_regex(node: dict) -> str:
+    """The regex of one node: its branches, the deepest first, then (if a word ends here) the
+    empty ending, by a greedy ``?`` (so a longer word is always tried first)."""
+    branches = sorted(((k, child) for k, child in node.items() if k), key=lambda kc: -_tree_depth(kc[1]))
+    parts = [(SPACES if k == " " else re.escape(k)) + _tree_regex(child) for k, child in branches]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    if "" not in node:
+        return body
+    return body + "?" if len(parts) == 1 and len(body) == 1 else "(?:" + body + ")?"
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,13 @@ def _prev_word(text: str, pos: int) -> str:
 
 
 _NEXT_WORD = re.compile(_SP + r"*([A-Za-z]+)")  # the word after a figure (used with a bounded window)
+# compiled once: each call of extract_figures would otherwise look them up in re's cache
+_SPACE_RUN = re.compile(_SP + "+")
+_LETTER_HYPHEN_END = re.compile(r"[A-Za-z][\-\u2010\u2011]$")
+_DASH_NUMBER = re.compile(r"[\u2013\-](\d{1,3}(?:,\d{3})*|\d+)\b(?![\-\u2010\u2011]?[A-Za-z])")
+_WORD_BY_END = re.compile(r"([A-Za-z]+)" + _SP + r"+(?:by" + _SP + r"+)?[\u201c\"\u2018']?$")
+_WORD_COMMA_END = re.compile(r"[A-Za-z]{2,}," + _SP + "*$")
+_EDGE_QUOTES = re.compile(r"^[\u201c\u201d\"\u2018'\s]+|[\u201c\u201d\"\u2018\u2019'\s,]+$")
 _UNIT_GLUED = re.compile(r"(?i)(km|kg|m|mm|cm|ft|mi|h|hrs|s)\b")
 
 
@@ -111,7 +118,7 @@ _OPEN_QUOTES = "\"'\u201c\u2018"
 
 def _is_identifier(text: str, s: int, e: int, g: _Grammar) -> bool:
     before = text[max(0, s - 2):s]
-    if before[-1:].isalpha() or re.search(r"[A-Za-z][\-\u2010\u2011]$", before):
+    if before[-1:].isalpha() or _LETTER_HYPHEN_END.search(before):
         return True
     after = text[e:e + 1]
     if _CODE_AFTER.match(text, e, e + 6):
@@ -196,7 +203,7 @@ def _scan_unit(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
     if m.group("pct"):
         fig.unit, fig.unit_name, fig.factor = "percent", "percent", 1.0
     else:
-        word = re.sub(_SP + "+", " ", (m.group("unit") or m.group("glued")).lower())
+        word = _SPACE_RUN.sub(" ", (m.group("unit") or m.group("glued")).lower())
         key = g.unit_forms.get(word, word)
         if key in g.units:
             _set_unit(fig, *g.units[key])
@@ -225,7 +232,7 @@ def _scan_hedge_after(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
     if m.group("plus"):
         fig.hedge, fig.qualifier = (fig.hedge + " +").strip(), "at_least"
         return e
-    word_key = re.sub(_SP + "+", " ", m.group("h").lower())
+    word_key = _SPACE_RUN.sub(" ", m.group("h").lower())
     q = g.hedges.get((word_key, "after")) or g.hedges.get(("-" + word_key, "after"))
     if q and not (word_key == "plus" and not re.match(r"[-\u2010\u2011]", text[e:e + 1])):
         fig.hedge = (fig.hedge + " " + word_key).strip()
@@ -266,7 +273,7 @@ def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
         return window_start + m.start("h")
     m = g.hedge_before.search(left)
     if m:
-        phrase = re.sub(_SP + "+", " ", m.group("h").lower())
+        phrase = _SPACE_RUN.sub(" ", m.group("h").lower())
         if fig.qualifier == "range":  # 'some 30-45': the range already gives the bounds
             fig.hedge = phrase
         else:
@@ -439,7 +446,7 @@ def _verb_after(toks: list, j: int, words: list[str], g: _Grammar) -> str:
 def _verb_before(text: str, fig: _Fig, g: _Grammar) -> str:
     """Passive or object: 'attacked by 20,000', 'detained about 2,300 people'."""
     left = text[max(0, fig.start - 40):fig.start]
-    m = re.search(r"([A-Za-z]+)" + _SP + r"+(?:by" + _SP + r"+)?[\u201c\"\u2018']?$", left)
+    m = _WORD_BY_END.search(left)
     if m and _is_participle(m.group(1), g) and not re.fullmatch(g.reporting, m.group(1).lower()):
         return m.group(1).lower()
     return ""
@@ -676,7 +683,7 @@ def _make(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
 
 def _dash_range(text: str, fig: _Fig, g: _Grammar) -> None:
     """'10-20 people', '10–20': a range with the second number as the top."""
-    m = re.match(r"[\u2013\-](\d{1,3}(?:,\d{3})*|\d+)\b(?![\-\u2010\u2011]?[A-Za-z])", text[fig.end:fig.end + 12])
+    m = _DASH_NUMBER.match(text[fig.end:fig.end + 12])
     if m and fig.kind == "digits" and fig.qualifier == "exact" and not re.match(r"\d{4}$", text[fig.start:fig.end]):
         top = _parse_digits(m.group(1)) * fig.scale
         if top > fig.value:
@@ -721,7 +728,7 @@ def _is_age(text: str, fig: _Fig, g: _Grammar) -> bool:
     nxt = re.match(_SP + r"*([A-Za-z]+)", text[fig.end:fig.end + 20])
     no_noun = nxt is None or nxt.group(1).lower() in g.function
     return bool(g.age_before.search(left) and no_noun
-                or (re.search(r"[A-Za-z]{2,}," + _SP + "*$", left) and re.match(r",", text[fig.end:fig.end + 1])))
+                or (_WORD_COMMA_END.search(left) and re.match(r",", text[fig.end:fig.end + 1])))
 
 
 _COUNTED_KEPT_UNITS = ("count", "percent", "fraction", "multiplier", "ratio")  # a counted noun set by _make stays
@@ -867,8 +874,7 @@ def extract_figures(text: str) -> pd.DataFrame:
                      float(f.conservative), float(base), _strip_quotes(f.counted),
                      bool(f.counted_implied), f.verb, _measures(f)))
     if not rows:
-        # a shallow copy: with copy-on-write (pandas 3) a change to it never reaches the cache
-        return _empty_figures().copy(deep=False)
+        return _no_figures()
     if len(rows) <= _FAST_ROWS:
         return _small_figures_frame(rows)
     return _figures_frame(rows)
@@ -900,11 +906,28 @@ def _block_makers() -> tuple | None:
     """pandas' block and manager constructors, or None when this pandas has other internals."""
     try:
         from pandas._libs.internals import BlockPlacement
-        from pandas.core.internals.blocks import new_block
+        from pandas.core.internals.blocks import get_block_type, new_block
         from pandas.core.internals.managers import BlockManager
     except ImportError:  # pragma: no cover - another pandas
         return None
-    return BlockPlacement, new_block, BlockManager
+    return BlockPlacement, new_block, BlockManager, get_block_type
+
+
+@lru_cache(maxsize=1)
+def _block_kit() -> tuple | None:
+    """Made once, for the blocks of every small frame: per fixed dtype its numpy dtype, its
+    column positions, their placement and block class; per text column its placement; the
+    block classes of text and of object columns; a one-value text array (its constructor
+    makes views of the values). None without pandas' internals (another pandas)."""
+    makers = _block_makers()
+    if makers is None:  # pragma: no cover - another pandas
+        return None
+    placement, _, _, block_type = makers
+    _, text, fixed, others = _figure_layout()
+    groups = tuple((np.dtype(d), ks, placement(ks), block_type(np.dtype(d))) for d, ks in fixed.items())
+    single = {k: placement(slice(k, k + 1)) for k in others}
+    template = pd.array(["x"], dtype=text)
+    return groups, single, block_type(text), block_type(np.dtype(object)), template
 
 
 @lru_cache(maxsize=_FAST_ROWS)
@@ -924,22 +947,23 @@ def _frame_from_blocks(blocks: list, n: int, columns: pd.Index) -> pd.DataFrame:
         from pandas.api.internals import create_dataframe_from_blocks
 
         return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n), columns=columns)
-    placement, new_block, manager_type = makers
+    placement, new_block, manager_type, _ = makers
     made = tuple(new_block(v, placement(k), ndim=2) for v, k in blocks)
+    return _frame_from_made(made, n, columns)
+
+
+def _frame_from_made(made: tuple, n: int, columns: pd.Index) -> pd.DataFrame:
+    manager_type = _block_makers()[2]
     # views: a frame's own index objects (setting ``.name`` on one must not reach the next frame)
     manager = manager_type(made, [columns.view(), _row_index(n).view()], verify_integrity=False)
     return pd.DataFrame._from_mgr(manager, axes=manager.axes)
 
 
-@lru_cache(maxsize=1)
-def _string_template(text) -> object:
-    return pd.array(["x"], dtype=text)
-
-
 def _strings(flat: list, text) -> object:
     """``pd.array(flat, dtype=text)``; when every value is already a ``str`` (as extraction
     makes them) the values are stored as they are, without pandas checking each again."""
-    template = _string_template(text)
+    kit = _block_kit()
+    template = kit[4] if kit is not None else pd.array(["x"], dtype=text)
     if hasattr(template, "_ndarray") and all(type(x) is str for x in flat):
         return template._from_backing_data(np.array(flat, dtype=object))
     return pd.array(flat, dtype=text)
@@ -949,15 +973,19 @@ def _small_figures_frame(rows: list[tuple]) -> pd.DataFrame:
     """The same frame as :func:`_figures_frame`, built from its blocks with the dtypes known
     in advance (numbers, flags) or decided as pandas decides them (a text column is ``str``
     unless every value is None, then ``object``). A test checks both paths agree."""
-    columns, text, fixed, others = _figure_layout()
+    kit = _block_kit()
+    if kit is None:  # pragma: no cover - another pandas
+        return _small_frame_public(rows)
+    groups, single, text_block, object_block, _ = kit
+    columns, text = _figure_layout()[:2]
     n = len(rows)
     values = list(zip(*rows))
-    blocks = [(np.array([values[k] for k in ks], dtype=d), ks) for d, ks in fixed.items()]
+    made = [klass(np.array([values[k] for k in ks], dtype=d), ndim=2, placement=pl) for d, ks, pl, klass in groups]
     texts, flat = [], []
-    for k in others:
+    for k in single:
         v = values[k]
         if all(x is None for x in v):
-            blocks.append((np.array([v], dtype=object), slice(k, k + 1)))
+            made.append(object_block(np.array([v], dtype=object), ndim=2, placement=single[k]))
         else:
             texts.append(k)
             flat.extend(v)
@@ -966,7 +994,34 @@ def _small_figures_frame(rows: list[tuple]) -> pd.DataFrame:
         backing = getattr(strings, "_ndarray", None)
         for i, k in enumerate(texts):
             part = strings[i * n:(i + 1) * n] if backing is None else strings._from_backing_data(backing[i * n:(i + 1) * n])
-            blocks.append((part, slice(k, k + 1)))
+            made.append(text_block(part, ndim=2, placement=single[k]))
+    return _frame_from_made(tuple(made), n, columns)
+
+
+def _no_figures() -> pd.DataFrame:
+    """A new frame with no rows, the same as :func:`_empty_figures` (a test checks), made
+    from empty blocks: half the cost of copying the cached one."""
+    kit = _block_kit()
+    if kit is None or not hasattr(kit[4], "_ndarray"):  # pragma: no cover - another pandas or storage
+        # a shallow copy: with copy-on-write (pandas 3) a change to it never reaches the cache
+        return _empty_figures().copy(deep=False)
+    groups, single, text_block, _, template = kit
+    made = [klass(np.empty((len(ks), 0), dtype=d), ndim=2, placement=pl) for d, ks, pl, klass in groups]
+    made += [text_block(template._from_backing_data(np.empty(0, dtype=object)), ndim=2, placement=pl)
+             for pl in single.values()]
+    return _frame_from_made(tuple(made), 0, _figure_layout()[0])
+
+
+def _small_frame_public(rows: list[tuple]) -> pd.DataFrame:  # pragma: no cover - another pandas
+    """:func:`_small_figures_frame` through pandas' public block API (its checks included)."""
+    columns, text, fixed, others = _figure_layout()
+    n = len(rows)
+    values = list(zip(*rows))
+    blocks = [(np.array([values[k] for k in ks], dtype=d), ks) for d, ks in fixed.items()]
+    for k in others:
+        v = values[k]
+        blocks.append((np.array([v], dtype=object) if all(x is None for x in v) else pd.array(list(v), dtype=text),
+                       slice(k, k + 1)))
     return _frame_from_blocks(blocks, n, columns)
 
 
@@ -981,5 +1036,5 @@ def _empty_figures() -> pd.DataFrame:
 
 
 def _strip_quotes(s: str) -> str:
-    return re.sub(r"^[\u201c\u201d\"\u2018'\s]+|[\u201c\u201d\"\u2018\u2019'\s,]+$", "", s)
+    return _EDGE_QUOTES.sub("", s)
 

@@ -114,16 +114,24 @@ def _grammar(folder: str | None = None) -> _Grammar:
     (``use_folder``, ``$LESSONS_DATA``) or a file changed in place is compiled again.
     ``_grammar()`` and ``_grammar(None)`` share one cache entry."""
     root = str(Path(folder)) if folder else _default_folder()
-    return _build_grammar(os.path.abspath(root), _stamps(root))
+    paths = _PATHS.get(root)
+    if paths is None:  # a relative folder is resolved again (the working folder may change)
+        paths = (os.path.abspath(root), tuple(os.path.join(root, name) for name in GRAMMAR_FILES))
+        if os.path.isabs(root) and len(_PATHS) < 64:
+            _PATHS[root] = paths
+    return _build_grammar(paths[0], _stamps(root, paths[1]))
 
 
-def _stamps(root: str) -> tuple:
+_PATHS: dict = {}  # an absolute folder -> (it, its grammar files): joined once, not per call
+
+
+def _stamps(root: str, paths: tuple | None = None) -> tuple:
     """(modification time, size) of each grammar file, None for a missing one (its reader then
     says so). One ``os.stat`` per file: this runs once per call of ``extract_figures``."""
     out = []
-    for name in GRAMMAR_FILES:
+    for path in paths or [os.path.join(root, name) for name in GRAMMAR_FILES]:
         try:
-            st = os.stat(os.path.join(root, name))
+            st = os.stat(path)
         except OSError:
             out.append(None)
         else:

@@ -1,0 +1,52 @@
+"""The shared pattern pieces of lessons.text are written to compile fast (issue 20): they must
+match exactly what their plain forms match."""
+
+import re
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lessons import text
+
+
+def _flat(items) -> str:
+    """The plain alternation: every word, longest first (spaces match any space)."""
+    return "|".join(re.escape(w).replace(r"\ ", text.SPACES) for w in sorted(set(items), key=len, reverse=True))
+
+
+def test_space_matches_exactly_the_space_characters():
+    plain = re.compile("[" + text.SPACE_CHARS + "]")
+    fast = re.compile(text.SPACE)
+    for code in list(range(0x3100)) + [0xFEFF, 0x1F600, sys.maxunicode]:
+        ch = chr(code)
+        assert bool(fast.fullmatch(ch)) == bool(plain.fullmatch(ch)) == (ch in text.SPACE_CHARS), hex(code)
+    run = "a \u2009\u00a0\t\u202f b"
+    assert re.search(text.SPACES, run).span() == re.search("[" + text.SPACE_CHARS + "]++", run).span() == (1, 7)
+    assert re.fullmatch("(?<=" + text.SPACE + ")x", "x") is None and re.search("(?<=" + text.SPACE + ")x", "\u2009x")
+
+
+def test_alternation_is_the_same_language_and_order():
+    words = ["say", "says", "said", "told", "told reporters", "pointed out", "pointed", "s", "wrote on X"]
+    tree, flat = text._alternation(words), _flat(words)
+    assert tree != flat
+    verbs = text._read_lists(str(text._rules_folder()))["speech_verbs"]
+    assert len(text._alternation(verbs)) < len(_flat(verbs))  # the grammar repeats this list many times
+    for sample in ["says", "said it", "told reporters that", "told  them", "told\u2009reporters", "pointed out",
+                   "pointedly", "wrote on X.", "sa", "s", ""]:
+        for tail in ("", r"\b", r"\b(?P<rest>.*)", "(?P<rest>.*)$", r" ?r"):
+            a, b = re.match("(?:" + tree + ")" + tail, sample), re.match("(?:" + flat + ")" + tail, sample)
+            assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), (sample, tail)
+
+
+_words = st.lists(st.text(alphabet="abAB -", min_size=1, max_size=6).map(str.strip).filter(bool), min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=_words, sample=st.text(alphabet="abAB -\u2009x", max_size=14), tail=st.sampled_from(["", r"\b", "b", "$", "(?P<r>a*)b"]))
+def test_alternation_matches_like_the_flat_list(words, sample, tail):
+    tree, flat = re.compile("(?:" + text._alternation(words) + ")" + tail), re.compile("(?:" + _flat(words) + ")" + tail)
+    for pos in range(len(sample) + 1):
+        a, b = tree.match(sample, pos), flat.match(sample, pos)
+        assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
+    assert [m.span() for m in tree.finditer(sample)] == [m.span() for m in flat.finditer(sample)]
