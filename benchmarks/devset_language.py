@@ -10,6 +10,10 @@ Three numbers, as the issue states them:
 * annotated: of the terms flagged in Biased sentences, the share that cover an annotated word;
 * false alarms: the share of Non-biased sentences with at least one flagged term.
 
+A fourth number, beside the third: the share of Non-biased sentences with a flagged term in the
+reporter's own voice (not quoted, not attributed to someone), when the finder says whose words a
+term is in (a finder may give ``(start, end, voice)``; VADER's gives no voice).
+
 The peer is a general sentiment lexicon (VADER's, MIT licence, installed in benchmarks/.venv
 only): a word is flagged when its valence is at least ``VADER_MIN`` in absolute value.
 """
@@ -68,16 +72,21 @@ def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
 
 
 def score(items: list[dict], find) -> dict:
-    """Score a finder (text -> list of (start, end) spans) on BABE-shaped items."""
+    """Score a finder (text -> list of (start, end) or (start, end, voice) spans) on BABE-shaped items.
+    ``nonbiased_reporter_flagged`` is None when the finder gives no voices."""
     gold = hit = 0
     flagged = flagged_annotated = 0
-    nb = nb_flagged = 0
+    nb = nb_flagged = nb_reporter = 0
+    voices = False
     t0 = time.process_time()
     for it in items:
-        spans = find(it["text"])
+        found = find(it["text"])
+        spans = [f[:2] for f in found]
+        voices = voices or any(len(f) > 2 for f in found)
         if not it["biased"]:
             nb += 1
             nb_flagged += bool(spans)
+            nb_reporter += any(len(f) > 2 and f[2] == "reporter" for f in found)
             continue
         occ = {w: _occurrences(it["text"], w) for w in it["words"]}
         for w, where in occ.items():
@@ -90,7 +99,8 @@ def score(items: list[dict], find) -> dict:
     cpu = time.process_time() - t0
     return {"sentences": len(items), "biased_words": gold, "recall": hit / gold if gold else 0.0,
             "flagged_in_biased": flagged, "annotated": flagged_annotated / flagged if flagged else 0.0,
-            "nonbiased": nb, "nonbiased_flagged": nb_flagged / nb if nb else 0.0, "cpu_seconds": cpu}
+            "nonbiased": nb, "nonbiased_flagged": nb_flagged / nb if nb else 0.0,
+            "nonbiased_reporter_flagged": (nb_reporter / nb if nb else 0.0) if voices else None, "cpu_seconds": cpu}
 
 
 def half_of(text: str) -> str:
@@ -100,11 +110,11 @@ def half_of(text: str) -> str:
     return "look" if int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "check"
 
 
-def lessons_finder(text: str) -> list[tuple[int, int]]:
+def lessons_finder(text: str) -> list[tuple[int, int, str]]:
     from lessons.language import find_loaded_terms
 
     t = find_loaded_terms(text)
-    return list(zip(t["start"].tolist(), t["end"].tolist()))
+    return list(zip(t["start"].tolist(), t["end"].tolist(), t["voice"].tolist()))
 
 
 def vader_finder():
@@ -165,6 +175,13 @@ def _pct(x) -> str:
     return "n/a" if x is None else f"{100 * x:.0f}%"
 
 
+def _reporter_row(ours: dict, halves: dict) -> str:
+    """The row beside the goal row: Non-biased sentences with a flag in the reporter's own voice."""
+    by_half = ", ".join(f"{h} half {_pct(r.get('nonbiased_reporter_flagged'))}" for h, r in halves.items())
+    return (f"| Non-biased sentences with a flag in the reporter's voice (lessons) | | | "
+            f"{_pct(ours.get('nonbiased_reporter_flagged'))}{f' ({by_half})' if by_half else ''} | |")
+
+
 def render(res: dict | None) -> list[str]:
     """The report section, as Markdown lines."""
     L = ["## Loaded language on real news: BABE (development set) and the held-out sentences", ""]
@@ -190,6 +207,7 @@ def render(res: dict | None) -> list[str]:
         for h, r in (res.get("halves") or {}).items():
             L.append(f"| {names[h]} ({r['sentences']:,} sentences) | {_pct(r['recall'])} | {_pct(r['annotated'])} "
                      f"({r['flagged_in_biased']:,} flagged) | {_pct(r['nonbiased_flagged'])} | {r['cpu_seconds']:.1f} |")
+        L.append(_reporter_row(ours, res.get("halves") or {}))
         L.append("")
     ho = res.get("heldout") or {}
     if ho:

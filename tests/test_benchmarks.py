@@ -170,6 +170,15 @@ def test_devset_scoring_on_a_hand_made_example(tmp_path):
     assert s["biased_words"] == 2 and s["recall"] == 0.5              # 'looted' missed
     assert s["flagged_in_biased"] == 2 and s["annotated"] == 0.5      # 'bizarre' is not annotated
     assert s["nonbiased"] == 2 and s["nonbiased_flagged"] == 0.5      # the riot sentence
+    assert s["nonbiased_reporter_flagged"] is None                    # this finder says nothing of voice
+
+    def voiced(text):  # the same spans, 'riot' in the Non-biased sentence given to someone else
+        return [(a, b, "attributed" if text[a:b] == "riot" else "reporter") for a, b in finder(text)]
+
+    v = dev.score(items, voiced)
+    assert v["nonbiased_flagged"] == 0.5 and v["nonbiased_reporter_flagged"] == 0.0
+    assert (v["recall"], v["annotated"]) == (s["recall"], s["annotated"])
+    assert dev.score(items, lambda t: [(a, b, "reporter") for a, b in finder(t)])["nonbiased_reporter_flagged"] == 0.5
 
 
 def test_devset_word_lists_are_parsed_never_run(tmp_path):
@@ -206,3 +215,9 @@ def test_devset_halves_are_fixed_and_reported():
     text = "\n".join(dev.render(res))
     assert "half whose errors were read (10 sentences) | 50% | 75%" in text
     assert "half never looked at (10 sentences) | 50% | 75% (3 flagged) | 20%" in text
+    assert "reporter's voice" not in text.split("| goal |")[0]          # the goal row itself is kept as it was
+    assert "| Non-biased sentences with a flag in the reporter's voice (lessons) | | | n/a (look half n/a" in text
+    voiced = dict(r, nonbiased_reporter_flagged=0.14)
+    res = {"heldout": {}, "lessons": voiced, "vader": None, "halves": {"look": voiced, "check": dict(r, nonbiased_reporter_flagged=0.18)}}
+    text = "\n".join(dev.render(res))
+    assert "| ≤ 20% |" in text and "reporter's voice (lessons) | | | 14% (look half 14%, check half 18%) | |" in text

@@ -276,6 +276,20 @@ def test_no_match_inside_other_words_or_neutral_compounds():
     ("Some men were destroying shops and statues.", []),
     ("They want to destroy democracy.", ["destroy"]),
     ("The controversial travel ban was extended.", []),
+    # lexprec 4: a disease or fire that spreads; the literal 'explosive'; the scope of an event;
+    # 'far-right' before a word for an organisation or its members; a number before the property destroyed
+    ("Schools shut as the flu epidemic raged, and the still-raging outbreak spread.", []),
+    ("The coach was raging at the referee.", ["raging"]),
+    ("Aid groups urged armies to avoid explosive weapons; an explosive fire hit the plant.", []),
+    ("The memo was politically explosive.", ["explosive"]),
+    ("Sweeping arrests followed the sweeping street protests.", []),
+    ("Huge student climate strike protests and massive Black Lives Matter protests filled the squares.", []),
+    ("Police charged members of a far-right group and a far-right “Oak Circle” movement.", []),
+    ("Her views are far-right, not conservative.", ["far-right"]),
+    ("The storm hit three towns, destroying almost 2,000 homes.", []),
+    # 'radical' in medicine and chemistry: a surgery that removes a whole organ; a free radical
+    ("She had a radical mastectomy; free radicals damage cells.", []),
+    ("A radical group took over the square.", ["radical"]),
 ])
 def test_context_rules_remove_neutral_uses(text, expected):
     assert terms(text) == expected
