@@ -257,7 +257,7 @@ def test_the_article_store_keeps_at_most_its_size_and_reads_back_what_it_let_go(
         for i in [0, 8, 4, 1, 8, 2, 7, 0]:
             doc, tok, _, _ = store.get(i)
             assert len(store.docs) <= 3
-            assert doc.text == bodies[i] and doc.stem == items[i][1].stem
+            assert doc.text == bodies[i] and doc.stem == items[i][1].stem and doc.norm == items[i][1].norm
             assert np.array_equal(tok, items[i][2]) and np.array_equal(doc.start, items[i][1].start)
     finally:
         store.close()

@@ -228,6 +228,8 @@ class _DocStore:
         self.where = np.full((len(bodies), 2), -1, dtype=np.int64)  # (file, offset) per article
         self.files: dict[int, object] = {}
         self.analysed = np.zeros(len(bodies), dtype=np.int64)  # analyses per article (a check)
+        self.norms = _Vocab()  # spelling -> number, for the files (words read back share one string)
+        self.words: tuple[list, list] | None = None  # number -> stem, number -> spelling
 
     def read(self, i: int):
         """Analyse article ``i`` (counted), for the index."""
@@ -241,7 +243,9 @@ class _DocStore:
         with open(self.folder / f"docs{number}.pkl", "wb") as f:
             for i, doc, tok in items:
                 self.where[i] = (number, f.tell())
-                pickle.dump((dataclasses.replace(doc, text=""), tok), f, protocol=pickle.HIGHEST_PROTOCOL)
+                norm = np.fromiter(map(self.norms.__getitem__, doc.norm), dtype=np.int64, count=len(doc.norm))
+                small = dataclasses.replace(doc, text="", norm=norm, stem=[])  # words as numbers
+                pickle.dump((small, tok), f, protocol=pickle.HIGHEST_PROTOCOL)
 
     def put(self, i: int, doc, tok: np.ndarray):
         if len(self.docs) < self.keep:
@@ -257,7 +261,12 @@ class _DocStore:
             f = self.files[number] = open(self.folder / f"docs{number}.pkl", "rb")  # noqa: SIM115
         f.seek(offset)
         doc, tok = pickle.load(f)  # our own file, written by spill() in this call
-        return [dataclasses.replace(doc, text=self.bodies[i]), tok, None, None]
+        if self.words is None:
+            self.words = list(self.vocab), list(self.norms)  # numbers were given in this order
+        stems, norms = self.words
+        doc = dataclasses.replace(doc, text=self.bodies[i], stem=list(map(stems.__getitem__, tok.tolist())),
+                                  norm=list(map(norms.__getitem__, doc.norm.tolist())))
+        return [doc, tok, None, None]
 
     def close(self):
         for f in self.files.values():
