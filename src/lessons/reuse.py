@@ -227,6 +227,7 @@ class _DocStore:
         self.folder = Path(folder) if folder else None
         self.where = np.full((len(bodies), 2), -1, dtype=np.int64)  # (file, offset) per article
         self.files: dict[int, object] = {}
+        self.out = None  # (number, file) of the chunk being written
         self.analysed = np.zeros(len(bodies), dtype=np.int64)  # analyses per article (a check)
         self.norms = _Vocab()  # spelling -> number, for the files (words read back share one string)
         self.words: tuple[list, list] | None = None  # number -> stem, number -> spelling
@@ -236,16 +237,32 @@ class _DocStore:
         self.analysed[i] += 1
         return self.analyse(self.bodies[i])
 
-    def spill(self, number: int, items: list[tuple[int, object, np.ndarray]]):
-        """Write one chunk's (article, analysis, token ids) to file ``number`` of the folder."""
-        if self.folder is None:
+    def spill(self, number: int, items):
+        """Write (article, analysis, token ids) of ``items`` to file ``number`` of the folder."""
+        self.open_chunk(number)
+        try:
+            for item in items:
+                self.write(*item)
+        finally:
+            self.close_chunk()
+
+    def open_chunk(self, number: int):
+        self.out = None if self.folder is None else (number, open(self.folder / f"docs{number}.pkl", "wb"))  # noqa: SIM115
+
+    def write(self, i: int, doc, tok: np.ndarray):
+        """Append one analysed article to the open chunk file (nothing without a folder)."""
+        if self.out is None:
             return
-        with open(self.folder / f"docs{number}.pkl", "wb") as f:
-            for i, doc, tok in items:
-                self.where[i] = (number, f.tell())
-                norm = np.fromiter(map(self.norms.__getitem__, doc.norm), dtype=np.int64, count=len(doc.norm))
-                small = dataclasses.replace(doc, text="", norm=norm, stem=[])  # words as numbers
-                pickle.dump((small, tok), f, protocol=pickle.HIGHEST_PROTOCOL)
+        number, f = self.out
+        self.where[i] = (number, f.tell())
+        norm = np.fromiter(map(self.norms.__getitem__, doc.norm), dtype=np.int64, count=len(doc.norm))
+        small = dataclasses.replace(doc, text="", norm=norm, stem=[])  # words as numbers
+        pickle.dump((small, tok), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def close_chunk(self):
+        if self.out is not None:
+            self.out[1].close()
+            self.out = None
 
     def put(self, i: int, doc, tok: np.ndarray):
         if len(self.docs) < self.keep:
@@ -345,7 +362,8 @@ def find_reuse(
         store = _DocStore(bodies, chunk_size, vocab, tmp)
         for c0 in range(0, n, chunk_size):
             sk, pk = [], []
-            ss, done = [], []
+            ss = []
+            store.open_chunk(c0 // chunk_size)
             for i in range(c0, min(n, c0 + chunk_size)):
                 doc = store.read(i)
                 tok = _token_ids(doc, vocab)
@@ -354,11 +372,11 @@ def find_reuse(
                 ss.append(segs)
                 pk.append(np.unique(_word_pairs(doc, tok)[1]).view(np.uint64))
                 store.put(i, doc, tok)
-                done.append((i, doc, tok))
+                store.write(i, doc, tok)  # written now: the chunk's analyses are not all kept
             shingles.add(sk, c0, ss, bits)
             pairs.add(pk, c0)
-            store.spill(c0 // chunk_size, done)
-            del sk, ss, pk, done
+            store.close_chunk()
+            del sk, ss, pk
         # 2. candidates: pairs sharing enough shingles that are not stock phrases; the counts
         # per pair of articles and of sentences are split by pair into ranges (on disk in a
         # large corpus), so that adding them up needs one range in memory at a time
