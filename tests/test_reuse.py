@@ -218,3 +218,47 @@ def test_sentence_numbers_searched_only_in_odd_gaps_equal_every_break():
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 50))) for _ in range(400)]
     for text in texts:
         assert compare._token_lists(text)[3] == _sentence_numbers_from_breaks(text), text
+
+
+def test_with_a_small_chunk_size_each_article_is_analysed_once_and_the_frame_is_the_same(monkeypatch):
+    # a corpus of many chunks: articles let go of are read back from the temporary folder, not
+    # analysed again, and the passages are those of one chunk
+    frame = pd.DataFrame(harness.stress_corpus(120)[0])
+    counts = []
+    real = compare._analyse_in
+
+    def counted(*args):
+        counts.append(args[0])
+        return real(*args)
+
+    monkeypatch.setattr(compare, "_analyse_in", counted)
+    one = reuse.find_reuse(frame)
+    assert len(counts) == len(frame)
+    for chunk in (7, 25):
+        counts.clear()
+        small = reuse.find_reuse(frame, chunk_size=chunk)
+        assert sorted(counts) == sorted(frame["body"])  # every article exactly once
+        pd.testing.assert_frame_equal(small, one)
+    assert len(one) > 0
+
+
+def test_the_article_store_keeps_at_most_its_size_and_reads_back_what_it_let_go(tmp_path):
+    bodies = [f"Article {i} says the minister spoke on Friday about plan {i}." for i in range(9)]
+    store = reuse._DocStore(bodies, 3, reuse._Vocab(), str(tmp_path))
+    items = []
+    for i in range(9):
+        doc = store.read(i)
+        items.append((i, doc, reuse._token_ids(doc, store.vocab)))
+        store.put(i, *items[-1][1:])
+    store.spill(0, items[:5])
+    store.spill(1, items[5:])
+    store.stock = np.empty(0, dtype=np.int64)
+    try:
+        for i in [0, 8, 4, 1, 8, 2, 7, 0]:
+            doc, tok, _, _ = store.get(i)
+            assert len(store.docs) <= 3
+            assert doc.text == bodies[i] and doc.stem == items[i][1].stem and doc.norm == items[i][1].norm
+            assert np.array_equal(tok, items[i][2]) and np.array_equal(doc.start, items[i][1].start)
+    finally:
+        store.close()
+    assert store.analysed.tolist() == [1] * 9  # read back from the files, never analysed again

@@ -14,7 +14,9 @@ key), so the memory needed is one partition's, not the whole archive's.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -212,24 +214,87 @@ def _sum_counts(codes: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.n
 
 class _DocStore:
     """Analysed articles with their token ids and word-pair index, at most ``keep`` of them in
-    memory (the most recently used); one that was let go is analysed again when a pair needs it."""
+    memory (the most recently used). With a ``folder``, every article is analysed once: each
+    chunk's analyses (without the text, which the caller keeps) are written to one file there,
+    and one that was let go is read back from it (about ten times cheaper than analysing it
+    again); without a folder (a corpus of one chunk) every article stays in memory."""
 
-    def __init__(self, bodies, keep: int, vocab: _Vocab):
+    def __init__(self, bodies, keep: int, vocab: _Vocab, folder: str | None = None):
         self.bodies, self.keep, self.vocab, self.docs = bodies, keep, vocab, {}
         lex = _compare._lexicon()  # the word lists, looked up once per find_reuse
         self.analyse = lambda text: _compare._analyse_in(text, lex)  # no cache: each body once
         self.stock = None
+        self.folder = Path(folder) if folder else None
+        self.where = np.full((len(bodies), 2), -1, dtype=np.int64)  # (file, offset) per article
+        self.files: dict[int, object] = {}
+        self.out = None  # (number, file) of the chunk being written
+        self.analysed = np.zeros(len(bodies), dtype=np.int64)  # analyses per article (a check)
+        self.norms = _Vocab()  # spelling -> number, for the files (words read back share one string)
+        self.words: tuple[list, list] | None = None  # number -> stem, number -> spelling
+
+    def read(self, i: int):
+        """Analyse article ``i`` (counted), for the index."""
+        self.analysed[i] += 1
+        return self.analyse(self.bodies[i])
+
+    def spill(self, number: int, items):
+        """Write (article, analysis, token ids) of ``items`` to file ``number`` of the folder."""
+        self.open_chunk(number)
+        try:
+            for item in items:
+                self.write(*item)
+        finally:
+            self.close_chunk()
+
+    def open_chunk(self, number: int):
+        self.out = None if self.folder is None else (number, open(self.folder / f"docs{number}.pkl", "wb"))  # noqa: SIM115
+
+    def write(self, i: int, doc, tok: np.ndarray):
+        """Append one analysed article to the open chunk file (nothing without a folder)."""
+        if self.out is None:
+            return
+        number, f = self.out
+        self.where[i] = (number, f.tell())
+        norm = np.fromiter(map(self.norms.__getitem__, doc.norm), dtype=np.int64, count=len(doc.norm))
+        small = dataclasses.replace(doc, text="", norm=norm, stem=[])  # words as numbers
+        pickle.dump((small, tok), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def close_chunk(self):
+        if self.out is not None:
+            self.out[1].close()
+            self.out = None
 
     def put(self, i: int, doc, tok: np.ndarray):
         if len(self.docs) < self.keep:
             self.docs[i] = [doc, tok, None, None]
 
+    def _load(self, i: int) -> list:
+        number, offset = self.where[i].tolist()
+        if number < 0:  # never written (no folder): analysed again
+            doc = self.read(i)
+            return [doc, _token_ids(doc, self.vocab), None, None]
+        f = self.files.get(number)
+        if f is None:
+            f = self.files[number] = open(self.folder / f"docs{number}.pkl", "rb")  # noqa: SIM115
+        f.seek(offset)
+        doc, tok = pickle.load(f)  # our own file, written by spill() in this call
+        if self.words is None:
+            self.words = list(self.vocab), list(self.norms)  # numbers were given in this order
+        stems, norms = self.words
+        doc = dataclasses.replace(doc, text=self.bodies[i], stem=list(map(stems.__getitem__, tok.tolist())),
+                                  norm=list(map(norms.__getitem__, doc.norm.tolist())))
+        return [doc, tok, None, None]
+
+    def close(self):
+        for f in self.files.values():
+            f.close()
+        self.files = {}
+
     def get(self, i: int) -> list:
         """[doc, token ids, (word-pair table, stock-word mask), plain-word cover] of article ``i``."""
         entry = self.docs.pop(i, None)
         if entry is None:
-            doc = self.analyse(self.bodies[i])
-            entry = [doc, _token_ids(doc, self.vocab), None, None]
+            entry = self._load(i)
             if len(self.docs) >= self.keep:
                 self.docs.pop(next(iter(self.docs)))
         if entry[2] is None:
@@ -294,20 +359,23 @@ def find_reuse(
         shingles, pairs = _KeyStore(parts, tmp, "shingle"), _KeyStore(parts, tmp, "pair")
         # 1. index, chunk by chunk: integer keys per article, written out by partition
         vocab = _Vocab()
-        store = _DocStore(bodies, chunk_size, vocab)
+        store = _DocStore(bodies, chunk_size, vocab, tmp)
         for c0 in range(0, n, chunk_size):
             sk, pk = [], []
             ss = []
+            store.open_chunk(c0 // chunk_size)
             for i in range(c0, min(n, c0 + chunk_size)):
-                doc = store.analyse(bodies[i])
+                doc = store.read(i)
                 tok = _token_ids(doc, vocab)
                 keys, segs = _shingle_keys(doc, tok, shingle)
                 sk.append(keys)
                 ss.append(segs)
                 pk.append(np.unique(_word_pairs(doc, tok)[1]).view(np.uint64))
                 store.put(i, doc, tok)
+                store.write(i, doc, tok)  # written now: the chunk's analyses are not all kept
             shingles.add(sk, c0, ss, bits)
             pairs.add(pk, c0)
+            store.close_chunk()
             del sk, ss, pk
         # 2. candidates: pairs sharing enough shingles that are not stock phrases; the counts
         # per pair of articles and of sentences are split by pair into ranges (on disk in a
@@ -326,18 +394,21 @@ def find_reuse(
         codes = np.concatenate(found) if found else np.empty(0, dtype=np.int64)
         stock = [keys[df > cap] for keys, df, _, _ in pairs.partitions()]
         store.stock = np.sort(np.concatenate(stock)).view(np.int64) if stock else np.empty(0, dtype=np.int64)
-    # 3. verify each candidate pair in detail
-    options = {"min_words": 8, "min_content": 4, "min_score": 0.5, **passage_options}
-    rows = []
-    for code in codes.tolist():
-        i, j = divmod(code, n)
-        di, tok_i, (index_i, stock_i), cover_i = store.get(i)
-        dj, tok_j, (index_j, _), cover_j = store.get(j)
-        if _compare._substantive_bound(cover_i, cover_j) < options["min_content"]:
-            continue  # no passage can have min_content substantive words: nothing to align
-        pair_rows = _compare._passage_rows(bodies[i], bodies[j], di, dj, index_a=index_i, index_b=index_j,
-                                           stock_a=stock_i, tok_a=tok_i, tok_b=tok_j, **options)
-        pair_rows.sort(key=lambda r: (r["a_start"], r["b_start"]))
-        rows.extend({"article_a": ids[i], "article_b": ids[j], **r} for r in pair_rows)
+        # 3. verify each candidate pair in detail
+        options = {"min_words": 8, "min_content": 4, "min_score": 0.5, **passage_options}
+        rows = []
+        try:
+            for code in codes.tolist():
+                i, j = divmod(code, n)
+                di, tok_i, (index_i, stock_i), cover_i = store.get(i)
+                dj, tok_j, (index_j, _), cover_j = store.get(j)
+                if _compare._substantive_bound(cover_i, cover_j) < options["min_content"]:
+                    continue  # no passage can have min_content substantive words: nothing to align
+                pair_rows = _compare._passage_rows(bodies[i], bodies[j], di, dj, index_a=index_i, index_b=index_j,
+                                                   stock_a=stock_i, tok_a=tok_i, tok_b=tok_j, **options)
+                pair_rows.sort(key=lambda r: (r["a_start"], r["b_start"]))
+                rows.extend({"article_a": ids[i], "article_b": ids[j], **r} for r in pair_rows)
+        finally:
+            store.close()
     return _compare._passage_frame(rows, _compare._REUSE_COLUMNS)
 
