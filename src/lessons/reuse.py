@@ -32,6 +32,7 @@ _REUSE_CHUNK = 2000  # articles analysed per chunk; at most this many analysed a
 _MIN_DF_CAP = 10  # the stock-phrase cap is never below this (small corpora keep every shingle)
 _DF_SHARE = 0.03  # by default a shingle in more than 3% of the articles is a stock phrase
 _MAX_DF_CAP = 50  # ...and in more than 50 articles of a large archive (keeps the pair count linear)
+_STOCK_SHARE = 0.005  # a word pair in more than 0.5% of a large archive (and the shingle cap) is stock
 _PARTITIONS = 16  # key partitions written to disk when the corpus is larger than one chunk
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _PAIR_BLOCK = 4_000_000  # postings whose pairs are counted at once (bounds memory)
@@ -43,6 +44,21 @@ def _sentence_bits(n: int) -> int:
     """Bits for a sentence number in a pair code of ``n`` articles (fewer when ``n`` is huge,
     so that the code fits in 63 bits; a shared number only makes the filter looser)."""
     return max(0, min(_SENTENCE_BITS, (62 - 2 * max(1, n).bit_length()) // 2))
+
+
+def _caps(n: int, max_df: int | None) -> tuple[int, int]:
+    """(shingle cap, stock word-pair cap) for ``n`` articles. Shingles in more than the first
+    are left out of the candidate pairs: 3% of the articles, at least ``_MIN_DF_CAP``, at most
+    ``_MAX_DF_CAP`` (this keeps the pairs counted linear). Word pairs in more than the second are
+    stock phrases that the alignment ignores: the same number, or ``_STOCK_SHARE`` of the
+    articles if that is more. It grows with the archive because the alignment only sees
+    candidate pairs: with a fixed limit, the word pairs of a large archive's shared text (and
+    of wire copy that many outlets printed) would count as stock phrases, and the passages
+    that hold them would no longer be found."""
+    if max_df is not None:
+        return max_df, max_df
+    cap = max(_MIN_DF_CAP, min(_MAX_DF_CAP, math.ceil(_DF_SHARE * n)))
+    return cap, max(cap, math.ceil(_STOCK_SHARE * n))
 
 
 class _Vocab(dict):
@@ -332,8 +348,9 @@ def find_reuse(
     run of five words, or a lightly edited sentence), while chance matches of common words are
     scattered over the article, and in a large archive they would make the candidate pairs grow
     with the square of the number of articles. That alignment ignores the word pairs
-    that are stock phrases of the corpus in the same sense, and their words do not count
-    towards ``min_content``. The work grows with the number of words, not with the square of
+    that are stock phrases of the corpus in the same sense (in a large archive: in more than
+    0.5% of the articles, if that is more than 50), and their words do not count towards
+    ``min_content``. The work grows with the number of words, not with the square of
     the number of articles. Articles are indexed ``chunk_size`` at a time and at most that many
     analysed articles are kept in memory; a corpus larger than one chunk has its index written
     to a temporary folder in partitions, so a large archive needs memory for one partition.
@@ -351,7 +368,7 @@ def find_reuse(
         if not isinstance(value, int) or value < 1:
             raise LessonsDataError(f"find_reuse: {name} must be a positive integer, not {value!r}")
     n = len(ids)
-    cap = max_df if max_df is not None else max(_MIN_DF_CAP, min(_MAX_DF_CAP, math.ceil(_DF_SHARE * n)))
+    cap, stock_cap = _caps(n, max_df)
     parts = 1 if n <= chunk_size else _PARTITIONS
     bits = _sentence_bits(n)
     spill = tempfile.TemporaryDirectory(prefix="lessons-reuse-") if parts > 1 else contextlib.nullcontext()
@@ -392,7 +409,7 @@ def find_reuse(
             best = np.maximum.reduceat(counts, first) if len(pair) else counts
             found.append(codes[(total >= min_shared) & (best >= min(_SAME_SENTENCE, min_shared))])
         codes = np.concatenate(found) if found else np.empty(0, dtype=np.int64)
-        stock = [keys[df > cap] for keys, df, _, _ in pairs.partitions()]
+        stock = [keys[df > stock_cap] for keys, df, _, _ in pairs.partitions()]
         store.stock = np.sort(np.concatenate(stock)).view(np.int64) if stock else np.empty(0, dtype=np.int64)
         # 3. verify each candidate pair in detail
         options = {"min_words": 8, "min_content": 4, "min_score": 0.5, **passage_options}
