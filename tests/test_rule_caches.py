@@ -5,6 +5,7 @@ edited in place is read again in the same process, and another folder (``$LESSON
 ``use_folder``) brings its own rules."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def test_attribution_grammar_sees_a_file_edited_in_place(data):
     rules = yaml.safe_load(path.read_text(encoding="utf-8"))
     rules["speech_verbs"].append("bellowed")
     path.write_text(yaml.safe_dump(rules, sort_keys=False), encoding="utf-8")
-    assert "bellowed" in lessons_text.grammar().speech
+    assert re.fullmatch(lessons_text.grammar().speech, "bellowed")  # the verb list is a tree of shared beginnings
     assert speakers(SPOKEN) == ["the mayor"]
     assert corpus.quotes(SPOKEN)["speaker"].tolist() == ["the mayor"]
 
