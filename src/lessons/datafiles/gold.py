@@ -41,6 +41,8 @@ from ..paths import data_dir
 from . import read
 from .lexicon import CATEGORIES
 from .read import FileReport, Problem
+from .read import child_node as _child
+from .read import key_lines as _key_lines
 
 FOLDER = "gold"
 HEADER = ("source", "rationale", "licence")
@@ -60,21 +62,6 @@ EXAMPLE = ('source: "Written for this book."\nrationale: "What the cases check."
 def path(helper: str) -> Path:
     """The gold file of `helper` in the data folder: ``<data>/gold/<helper>.yml``."""
     return data_dir() / FOLDER / f"{helper}.yml"
-
-
-def _key_lines(node) -> dict:
-    """{key: line} of a YAML mapping node (empty for anything else)."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
-
-
-def _child(node, key: str):
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if str(k.value) == key:
-                return v
-    return None
 
 
 def _is_text(value) -> bool:

@@ -194,6 +194,22 @@ def yaml_data(path: Path, report: FileReport, folder: Path | None = None):
     return data, node
 
 
+def key_lines(node) -> dict:
+    """{key: line} of a YAML mapping node (empty for anything else)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+
+
+def child_node(node, key: str):
+    """The value node of ``key`` in a YAML mapping node, or None."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if str(k.value) == key:
+                return v
+    return None
+
+
 def yaml_entries(path: Path, report: FileReport, what: str, example: str,
                  folder: Path | None = None) -> list[Entry] | None:
     """A YAML file holding a non-empty list, as entries with line numbers; None after a problem."""

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from .. import _guard
 from . import read
 from .read import FileReport, Problem
+from .read import child_node as _child
+from .read import key_lines as _key_lines
 
 FILE = "language/voice.yml"
 SECTIONS = ("naming", "reporting", "according_to")
@@ -30,21 +30,6 @@ MAX_WORDS, MAX_LENGTH = 500, 60
 LIMIT_RANGE = (1, 20)
 EXAMPLE = ("naming:\n  reason: A naming verb gives the words after it to the subject.\n"
            "  verbs: [called, dubbed]\n  passive: [described]\n  max_words: 6")
-
-
-def _key_lines(node) -> dict:
-    """{key: line} of a YAML mapping node (empty for anything else)."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
-
-
-def _child(node, key: str):
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if str(k.value) == key:
-                return v
-    return None
 
 
 def _word_list(report: FileReport, where: str, name: str, value) -> list[str] | None:
