@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,8 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lessons import language as L
+from lessons.datafiles import read
+from lessons.datafiles.read import FileReport
 from lessons.errors import LessonsDataError
 
+CONTEXT_CASES = Path(__file__).parent / "cases" / "language_context.yml"
 LEXICON_HEADER = "term,category,neutral,note,source,pos,forms,skip_if_preceded_by,skip_if_followed_by\n"
 
 
@@ -208,91 +212,36 @@ def test_no_match_inside_other_words_or_neutral_compounds():
     assert terms("It would be fine.") == []  # 'would be' is not 'would-be'
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Forty people were admitted to hospital.", []),
-    ("The minister admitted lying to parliament.", ["admitted"]),
-    ("The group claimed responsibility for the blast.", []),
-    ("The flood claimed 30 lives.", []),
-    ("She claimed the vote was rigged.", ["claimed", "rigged"]),
-    ("The new tax regime starts in April.", []),
-    ("Critics of the regime were jailed.", ["regime"]),
-    ("Italy were eliminated from the tournament.", []),
-    ("The firm will liquidate its remaining assets.", []),
-    ("The goalkeeper conceded three goals.", []),
-    ("Riot police arrived.", []),
-    ("A cult film from 1984.", []),
-    # 'claim' as a noun (an assertion or a demand for money) is not the doubting verb of saying
-    ("Weekly jobless claims rose again.", []),
-    ("The senator rejected claims the plan was late.", []),
-    ("The mayor's claim of success was questioned.", []),
-    ("The mayor claimed success.", ["claimed"]),
-    # size words that give the size of an amount or a thing, not emphasis
-    ("The plan needs massive tax increases and a huge $2 trillion budget.", []),
-    ("An enormous crowd gathered near a massive wall.", []),
-    ("It was a massive failure.", ["massive"]),
-    # 'eliminate' of a thing done away with, not of people
-    ("The bill would eliminate student debt and most private insurance.", []),
-    ("The army vowed to eliminate them.", ["eliminate"]),
-    # 'allegedly' in a crime report: the legal word
-    ("Two officers were arrested for allegedly shoving a man.", []),
-    ("The man who allegedly opened fire was caught.", []),
-    ("The paper's alleged bias angered readers.", ["alleged"]),
-    ("A cosy cottage by the sea.", []),
-    # 'riot' in its legal uses and hyphenated fixed names; 'outrage' as a report of people's reaction
-    ("Police declared a riot; two men were charged with rioting.", []),
-    ("Riot-control teams arrived.", []),
-    ("The film sparked outrage.", []),
-    ("Parents expressed outrage over the rule.", []),
-    ("It was an outrage.", ["outrage"]),
-    ("Their cosy ties to donors.", ["cosy"]),
-    # lexprec 3: a legal filing 'claims' (the plaintiff's case); 'lied' and 'liar' never mean lying down
-    ("The workers filed a lawsuit claiming unpaid wages.", []),
-    ("The senator lied about the vote, and his aide lied on Monday.", ["lied", "lied"]),
-    ("The pages lie on the desk.", []),
-    # 'reveal' of a document or a study (shows), 'a revealing answer'; a person who 'revealed' judges it true
-    ("A new survey reveals that rents rose, and the records would also reveal the cost.", []),
-    ("It was a most revealing interview.", []),
-    ("The mayor revealed that the plan was late.", ["revealed"]),
-    # heritage names; a judge who dismisses a case or a bid; a controversial measure (a public dispute)
-    ("They met at the historic Old Town Hall.", []),
-    ("A judge dismissed the players' bid for back pay.", []),
-    ("The minister dismissed the critics.", ["dismissed"]),
-    ("The council passed a controversial new housing bill.", []),
-    ("She is a controversial figure.", ["controversial"]),
-    # conceding an election; the elimination of a tax; product brands
-    ("The governor has refused to concede.", []),
-    ("The elimination of the sales tax was approved.", []),
-    ("Hundreds of brands left the site.", []),
-    # classes of new words: insults, vulgar words, dismissive adjectives, emotive verbs of attack
-    ("Only a fool would back this lame, mediocre plan.", ["fool", "lame", "mediocre"]),
-    ("A lame duck session; crude oil prices; a virulent strain of flu.", []),
-    ("The senator fired back and excoriated the wacky proposal.", ["fired back", "excoriated", "wacky"]),
-    ("Truthers called it a half-baked plan that led to a quagmire.", ["Truthers", "half-baked", "quagmire"]),
-    ("A cuckoo clock.", []),
-    # enforcement against an offence; wiping out a debt; destroying property; a controversial ban
-    ("Police will crack down on illegal parking.", []),
-    ("The crackdown on dissent widened.", ["crackdown"]),
-    ("The party wants to wipe out student loan debt.", []),
-    ("Some men were destroying shops and statues.", []),
-    ("They want to destroy democracy.", ["destroy"]),
-    ("The controversial travel ban was extended.", []),
-    # lexprec 4: a disease or fire that spreads; the literal 'explosive'; the scope of an event;
-    # 'far-right' before a word for an organisation or its members; a number before the property destroyed
-    ("Schools shut as the flu epidemic raged, and the still-raging outbreak spread.", []),
-    ("The coach was raging at the referee.", ["raging"]),
-    ("Aid groups urged armies to avoid explosive weapons; an explosive fire hit the plant.", []),
-    ("The memo was politically explosive.", ["explosive"]),
-    ("Sweeping arrests followed the sweeping street protests.", []),
-    ("Huge student climate strike protests and massive Black Lives Matter protests filled the squares.", []),
-    ("Police charged members of a far-right group and a far-right “Oak Circle” movement.", []),
-    ("Her views are far-right, not conservative.", ["far-right"]),
-    ("The storm hit three towns, destroying almost 2,000 homes.", []),
-    # 'radical' in medicine and chemistry: a surgery that removes a whole organ; a free radical
-    ("She had a radical mastectomy; free radicals damage cells.", []),
-    ("A radical group took over the square.", ["radical"]),
-])
-def test_context_rules_remove_neutral_uses(text, expected):
-    assert terms(text) == expected
+def _context_cases() -> list[dict]:
+    """The labelled context-rule cases (``tests/cases/language_context.yml``), read by the one reader."""
+    report = FileReport(CONTEXT_CASES)
+    got = read.yaml_data(CONTEXT_CASES, report)
+    assert got is not None and report.ok, [str(p) for p in report.problems]
+    data, node = got
+    lines = [read.key_lines(n).get("text", 0) for n in read.child_node(node, "cases").value]
+    return [{**case, "_line": line} for case, line in zip(data["cases"], lines)]
+
+
+def test_context_case_file_is_well_formed():
+    data, _ = read.yaml_data(CONTEXT_CASES, FileReport(CONTEXT_CASES))
+    assert all(str(data.get(k) or "").strip() for k in ("source", "rationale", "licence"))
+    cases = _context_cases()
+    assert len(cases) >= 60
+    assert len({c["text"] for c in cases}) == len(cases), "a sentence is listed twice"
+    for c in cases:
+        assert set(c) == {"text", "expected", "note", "_line"}, c["_line"]
+        assert isinstance(c["expected"], list) and str(c["note"]).strip(), c["_line"]
+        pos = 0
+        for term in c["expected"]:  # every expected term is in the text, in order
+            pos = c["text"].find(term, pos)
+            assert pos >= 0, f"line {c['_line']}: {term!r} is not in the text (after the previous term)"
+    neutral = sum(not c["expected"] for c in cases)
+    assert 0 < neutral < len(cases), "both neutral and loaded uses are checked"
+
+
+@pytest.mark.parametrize("case", _context_cases(), ids=lambda c: f"line{c['_line']}")
+def test_context_rules(case):
+    assert terms(case["text"]) == case["expected"], f"{CONTEXT_CASES.name}, line {case['_line']}: {case['note']}"
 
 
 def test_offsets_index_the_original_string():
