@@ -264,6 +264,9 @@ def test_offsets_index_the_original_string():
     ("It's the rebels' second attack, and they're bolder.", "rebels", "reporter"),
     ("The rebels’ leader didn’t speak.", "rebels", "reporter"),
     ("“We won’t talk to bandits,” he said.", "bandits", "quoted"),
+    ("Groups they consider racist marched.", "racist", "attributed"),  # a verb of judging: their judgement
+    ("Men seen as extremists were held.", "extremists", "attributed"),
+    ("Racist groups marched.", "Racist", "reporter"),
     ("So-called “experts” disagreed.", "So-called", "reporter"),
 ])
 def test_voice_with_straight_curly_single_quotes_and_apostrophes(text, surface, voice):
