@@ -244,6 +244,16 @@ def test_context_rules(case):
     assert terms(case["text"]) == case["expected"], f"{CONTEXT_CASES.name}, line {case['_line']}: {case['note']}"
 
 
+def test_preceded_by_word_lists_start_at_a_word_boundary():
+    """'(the|a)\\s+$' without a boundary also matches the end of 'media ' or 'America '."""
+    lex = L.load_lexicon()
+    for row in lex.itertuples():
+        pattern = row.skip_if_preceded_by
+        for word in re.findall(r"(?<![\\\w])([a-z]{1,3})(?=[|)])", pattern):  # short plain words in a list
+            rule = re.compile(pattern, re.IGNORECASE)
+            assert not rule.search(f"xyz{word} "), f"line {row.line}: {word!r} in {pattern[:60]!r} matches inside a word"
+
+
 def test_offsets_index_the_original_string():
     text = "\u2009\U0001F600 Caf\u00e9 “thugs” \u2014 BANDITS\u2026 so\u2011called"
     out = found(text)
