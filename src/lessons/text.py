@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from . import _yaml
+from . import _regex_cache, _yaml
 from .datafiles.read import stamp as read_stamp
 from .errors import LessonsDataError, text_arg
 from .paths import REPO_ROOT, data_dir
@@ -233,7 +232,7 @@ def _alternation(items) -> str:
     what the flat list matches, in the same order (of two words that both fit at one place,
     one begins the other, and the tree tries the longer one first), and compiles faster, which
     counts because the grammar repeats these lists many times."""
-    words = sorted(set(items), key=len, reverse=True)
+    words = sorted(set(items), key=lambda w: (-len(w), w))  # one order in every process (a set has none)
     tree: dict = {}
     for word in words:
         node = tree
@@ -272,28 +271,49 @@ def _tree_regex(node: dict) -> str:
     return body + "?" if len(parts) == 1 and len(body) == 1 else "(?:" + body + ")?"
 
 
-@dataclass(frozen=True)
 class Grammar:
-    """The attribution grammar of one rules folder, compiled once (see :func:`grammar`)."""
+    """The attribution grammar of one rules folder (see :func:`grammar`).
 
-    speech: str  # alternation of verbs of saying
-    source: str  # alternation of verbs that give information ('reported', 'estimated')
-    titles: frozenset  # words that make a phrase a title or a description, not a name
-    naming: frozenset  # verbs that name rather than quote: 'a trait called "gender"'
-    after: re.Pattern  # right after a quotation: ', Tokayev said' / 'said Grushko'
-    tail: re.Pattern  # later in the sentence: '..., Tokayev said in a televised address.'
-    before: re.Pattern  # before it: 'Tokayev said ...' / 'Mayor Tom Cole, speaking ..., says'
-    bare_before: re.Pattern  # a plain noun opening a clause before it: 'officials said'
-    colon: re.Pattern  # 'Tokayev: "..."' / 'Another activist, unaware of it, questioned: "..."'
-    according: re.Pattern  # 'according to the ministry'
-    participle: re.Pattern  # '..., saying "..."' / '... and said': the clause's subject speaks
-    subject: re.Pattern  # a clause's subject: 'after Governor Roy Cooper, a Democrat, rejected'
-    strict_subject: re.Pattern  # the same, the longest name followed by a verb-like word
-    appositive: re.Pattern  # ', Ali Akbar Velayati.' after a description
-    quoted_as: re.Pattern  # 'Interfax quoted the ministry as saying': the ministry spoke
-    document: re.Pattern | None  # 'the council's statement that ...': the statement speaks
-    term: re.Pattern | None  # 'has weaponized the word "hoax"': the subject used the word
-    source_patterns: tuple  # the patterns of :func:`attributions`
+    The word lists are read at once; each rule is compiled the first time it is used (a text
+    with no quotation never needs the speakers' rules), through :mod:`lessons._regex_cache`,
+    which keeps the compiled code between processes: the rules are long (the name pattern is
+    part of most of them) and compiling them all took a chapter about 1.5 CPU seconds."""
+
+    # the rules, by name: what each one finds
+    RULES = {
+        "after": "right after a quotation: ', Tokayev said' / 'said Grushko'",
+        "tail": "later in the sentence: '..., Tokayev said in a televised address.'",
+        "before": "before it: 'Tokayev said ...' / 'Mayor Tom Cole, speaking ..., says'",
+        "bare_before": "a plain noun opening a clause before it: 'officials said'",
+        "colon": "'Tokayev: \"...\"' / 'Another activist, unaware of it, questioned: \"...\"'",
+        "according": "'according to the ministry'",
+        "participle": "'..., saying \"...\"' / '... and said': the clause's subject speaks",
+        "subject": "a clause's subject: 'after Governor Roy Cooper, a Democrat, rejected'",
+        "strict_subject": "the same, the longest name followed by a verb-like word",
+        "appositive": "', Ali Akbar Velayati.' after a description",
+        "quoted_as": "'Interfax quoted the ministry as saying': the ministry spoke",
+        "document": "'the council's statement that ...': the statement speaks (None: off)",
+        "term": "'has weaponized the word \"hoax\"': the subject used the word (None: off)",
+    }
+
+    def __init__(self, speech: str, source: str, titles: frozenset, naming: frozenset, rules: dict):
+        self.speech = speech  # alternation of verbs of saying
+        self.source = source  # alternation of verbs that give information ('reported', 'estimated')
+        self.titles = titles  # words that make a phrase a title or a description, not a name
+        self.naming = naming  # verbs that name rather than quote: 'a trait called "gender"'
+        self.rule_texts = rules  # name -> the rule's regex text (None: the rule is off)
+
+    def __getattr__(self, name: str):
+        """A rule (or ``source_patterns``, the patterns of :func:`attributions`), compiled once."""
+        rules = self.__dict__.get("rule_texts")
+        if rules is None or (name not in rules and name != "source_patterns"):
+            raise AttributeError(name)
+        if name == "source_patterns":
+            value = _source_patterns(self.source)
+        else:
+            value = None if rules[name] is None else _regex_cache.compile(rules[name])
+        self.__dict__[name] = value
+        return value
 
 
 def _read_lists(folder: str) -> dict:
@@ -379,29 +399,29 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
             r"(?:" + participles + r")\b)")
     # 'The white nationalist who said', 'The residents who met on Tuesday said'
     relative = r"(?:,?" + sp + r"(?:who|which|that)(?:" + sp + r"(?!(?:he|she|they|it|we|you|many|most|some|all|" + speech + r")\b)[a-z0-9][\w\u2019'-]{0,20}+){0,4}?)?"
-    after = re.compile(
+    after = (
         r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + names + r"|" + bare + r")" + sp + aux + said +
         r"|" + said + sp + r"(?P<name2>" + names + r"))"
     )
-    tail = re.compile(r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
-    quoted_as = re.compile(sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
+    tail = (r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
+    quoted_as = (sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
     # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
     # (an appositive may hold a comma or two: 'The papers, which were found on Lake Watch, a new site, allege')
-    before = re.compile(r"(?P<name>" + names + r")(?:(?:,[^,\u201c\"]{1,120}+){1,3},)?" + relative + sp + when + verb)
-    bare_before = re.compile(r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
+    before = (r"(?P<name>" + names + r")(?:(?:,[^,\u201c\"]{1,120}+){1,3},)?" + relative + sp + when + verb)
+    bare_before = (r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
     aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
-    colon = re.compile(r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
+    colon = (r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
                        r"(?:" + sp + aux + r"[a-z]{2,20}ed\b(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
-    according = re.compile(r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
+    according = (r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
     nouns = _alternation(lists["speech_nouns"])
-    participle = re.compile(
+    participle = (
         # '..., saying "...', 'by bizarrely claiming', '... and said'
         r"(?:,|\band|\bby|\bfor|\bin|\bwhen|\bbefore|\bafter|\bwhile)" + sp + r"(?:" + adverb + sp + r")?(?:" + participles + r"|" + said + r")\b"
         # 'walked back its claim on Friday that', 'made his tenth claim that'
         r"|\b(?:its|his|her|their)(?:" + sp + low + r")?" + sp + r"(?:" + nouns + r")(?:" + sp + r"(?:on|in|at|last)" + sp + r"\w{1,20}+)?" + sp + r"that\b"
         # 'the president shared the clip while blaring:', 'Another activist ... questioned:'
         r"|\b[a-z]{2,20}(?:ed|ing)" + SPACE + r"*+:" + SPACE + r"*+$")
-    subject = re.compile(
+    subject = (
         r"(?:(?:^|[;:]" + sp + r")"
         r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
         r"(?:(?:which|who|where|when)\b[^,\u201c\"]{0,60}+," + sp + r")?"
@@ -418,7 +438,7 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     place = cap + r"(?:" + sp + cap + r"){0,3}"
     places = place + r"(?:(?:," + sp + place + r"){0,4},?" + sp + r"(?:and|or)(?:" + sp + r"[a-z]{2,10}+)?" + sp + place + r")?"
     bare_place = stop + low + r"(?:" + sp + stop + low + r"){0,2}(?:" + sp + r"(?:in|from|of|across)" + sp + places + r")?"
-    strict_subject = re.compile(
+    strict_subject = (
         r"(?:^|[;:]" + sp + r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r")"
         r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
         r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
@@ -429,20 +449,21 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     document = None
     if lists["document_nouns"]:
         doc_word = r"(?:" + _CAP_WORD + r"|[A-Z][\w-]{0,40}+['\u2019]s|" + stop + low + r")"
-        document = re.compile(r"\b(?P<name>(?:[Tt]he|[Aa]n?|[Tt]his)(?:" + sp + doc_word + r"){0,4}?" + sp + r"(?:"
+        document = (r"\b(?P<name>(?:[Tt]he|[Aa]n?|[Tt]his)(?:" + sp + doc_word + r"){0,4}?" + sp + r"(?:"
                               + _alternation(lists["document_nouns"]) + r"))" + sp + r"that\b"
                               # 'an order that allowed ...' is a relative clause, not what it says
                               r"(?!" + sp + verb_like + r")")
     term = None
     if lists["term_nouns"]:
-        term = re.compile(r"\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + r"(?:"
+        term = (r"\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + r"(?:"
                           + _alternation(lists["term_nouns"]) + r")(?:" + sp + r"(?:like|such" + sp + r"as))?" + SPACE + r"*+$")
     cap = _CAP_WORD
-    appositive = re.compile(r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
+    appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
+    rules = dict(after=after, tail=tail, before=before, bare_before=bare_before, colon=colon, according=according,
+                 participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
+                 quoted_as=quoted_as, document=document, term=term)
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
-                   frozenset(w.lower() for w in lists["naming_verbs"]),
-                   after, tail, before, bare_before, colon, according, participle, subject, strict_subject, appositive, quoted_as,
-                   document, term, _source_patterns(_alternation(lists["source_verbs"])))
+                   frozenset(w.lower() for w in lists["naming_verbs"]), rules)
 
 
 def grammar(folder: str | Path | None = None) -> Grammar:
