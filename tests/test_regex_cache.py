@@ -96,3 +96,10 @@ def test_the_grammar_text_is_the_same_in_every_process():
     text whatever the order (Python orders a set differently in each process)."""
     verbs = ["said", "says", "told", "tells", "warned", "added", "adds", "asked"]
     assert text._alternation(verbs) == text._alternation(list(reversed(verbs)))
+
+
+def test_old_files_are_removed_beyond_the_limit(folder, monkeypatch):
+    monkeypatch.setattr(rc, "MAX_FILES", 3)
+    for n in range(6):
+        rc.compile(PATTERN + "|z" * (n + 1))
+    assert len(list(folder.glob("*.sre"))) == 3

@@ -34,7 +34,8 @@ try:  # CPython's own compiler (3.11+: re._parser, re._compiler); anything else:
 except ImportError:  # pragma: no cover - other Python implementations
     _sre = None
 
-MAX_FILE_BYTES = 8 * 1024 * 1024  # the largest rule's code is about 300 kB
+MAX_FILE_BYTES = 8 * 1024 * 1024  # the largest rule's code is about 600 kB
+MAX_FILES = 100  # about 3 MB a grammar: the oldest files go when there are more
 _ITEM = "I" if _sre is not None and array("I").itemsize == getattr(_sre, "CODESIZE", 0) else ""
 __all__ = ["compile", "cache_dir"]
 
@@ -109,9 +110,18 @@ def _save(folder: Path, path: Path, header: dict, code: list[int]) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(json.dumps(header).encode("utf-8") + b"\n" + array(_ITEM, code).tobytes())
         os.replace(tmp, path)  # atomic: a reader sees the whole file or none
+        _prune(folder)
     except Exception:  # a read-only home or a full disk: the pattern works all the same
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _prune(folder: Path) -> None:
+    """Remove the least recently written files beyond ``keep`` (each edit of a rules file
+    makes new patterns; the old ones would pile up)."""
+    files = sorted(folder.glob("*.sre"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in files[MAX_FILES:]:
+        old.unlink(missing_ok=True)
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - the name re uses

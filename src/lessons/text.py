@@ -27,8 +27,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from . import _regex_cache, _yaml
+from . import _regex_cache
+from .datafiles import read
 from .datafiles.read import stamp as read_stamp
 from .errors import LessonsDataError, text_arg
 from .paths import REPO_ROOT, data_dir
@@ -221,6 +223,7 @@ def _rules_folder() -> Path:
     return folder if (folder / "corpus" / "attribution.yml").exists() else REPO_ROOT / "data"
 
 
+_SHIPPED = REPO_ROOT / "data" / "corpus" / "attribution.yml"
 _GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs", "speech_nouns")
 _OPTIONAL_LISTS = ("document_nouns", "term_nouns")
 
@@ -296,12 +299,14 @@ class Grammar:
         "term": "'has weaponized the word \"hoax\"': the subject used the word (None: off)",
     }
 
-    def __init__(self, speech: str, source: str, titles: frozenset, naming: frozenset, rules: dict):
+    def __init__(self, speech: str, source: str, titles: frozenset, naming: frozenset, rules: dict,
+                 not_a_name: frozenset = frozenset()):
         self.speech = speech  # alternation of verbs of saying
         self.source = source  # alternation of verbs that give information ('reported', 'estimated')
         self.titles = titles  # words that make a phrase a title or a description, not a name
         self.naming = naming  # verbs that name rather than quote: 'a trait called "gender"'
         self.rule_texts = rules  # name -> the rule's regex text (None: the rule is off)
+        self.not_a_name = not_a_name  # words that open a sentence's subject but never a name ('His', 'This')
 
     def __getattr__(self, name: str):
         """A rule (or ``source_patterns``, the patterns of :func:`attributions`), compiled once."""
@@ -316,20 +321,67 @@ class Grammar:
         return value
 
 
+# Word lists written with the reason for the list: {"source": "...", "words": [...]}. Optional
+# in a rules folder: an older attribution.yml without one gets the shipped file's list.
+_SOURCED_LISTS = ("name_stop_verbs", "not_a_name")
+_LIST_WORD = re.compile(r"[a-z][a-z'\u2019-]{0,39}")
+
+
+def _list_error(path, key: str, line: int | None, problem: str) -> LessonsDataError:
+    where = f", line {line}" if line else ""
+    return LessonsDataError(f"{path}: field '{key}'{where}: {problem}")
+
+
+def _words_of(path, key: str, value, node, line: int | None) -> list[str]:
+    """The words of one list field (a non-empty list of non-empty strings); ``line``: its key's."""
+    if not isinstance(value, list) or not value:
+        raise _list_error(path, key, line, "must be a non-empty list of words")
+    items = node.value if isinstance(node, yaml.SequenceNode) else [None] * len(value)
+    for number, (v, item) in enumerate(zip(value, items), start=1):
+        if not (isinstance(v, str) and v.strip()):
+            at = item.start_mark.line + 1 if item is not None else line
+            raise _list_error(path, key, at, f"entry {number} must be a non-empty word, got {v!r:.40}")
+    return [v.strip() for v in value]
+
+
+def _sourced_words(path, key: str, value, node, line: int | None) -> list[str]:
+    """A list written with its reason: ``{source: "...", words: [one lowercase word each]}``."""
+    if not isinstance(value, dict) or set(value) != {"source", "words"}:
+        raise _list_error(path, key, line, "must be a mapping with exactly 'source' (why these words) and 'words' (a list)")
+    if not isinstance(value["source"], str) or not value["source"].strip():
+        raise _list_error(path, key, read.key_lines(node).get("source", line), "'source' must say where the list comes from")
+    words_node = read.child_node(node, "words")
+    words = _words_of(path, key, value["words"], words_node, read.key_lines(node).get("words", line))
+    items = words_node.value if isinstance(words_node, yaml.SequenceNode) else [None] * len(words)
+    for number, (w, item) in enumerate(zip(words, items), start=1):
+        if not _LIST_WORD.fullmatch(w):
+            at = item.start_mark.line + 1 if item is not None else line
+            raise _list_error(path, key, at, f"entry {number} must be one lowercase word (letters, ' or -), got {w!r:.40}")
+    return words
+
+
 def _read_lists(folder: str) -> dict:
+    """The grammar's word lists of a rules folder, each checked; a LessonsDataError names the
+    file, the field and the line of the first problem."""
     path = Path(folder) / "corpus" / "attribution.yml"
-    data = _yaml.read_file(path)
+    report = read.FileReport(path)
+    parsed = read.yaml_data(path, report, Path(folder))
+    read.first_error(report.problems)
+    data, node = parsed if parsed is not None else (None, None)
     if not isinstance(data, dict):
         raise LessonsDataError(f"{path}: expected fields {', '.join(_GRAMMAR_LISTS)}")
-    out = {}
-    for key in _GRAMMAR_LISTS + _OPTIONAL_LISTS:
-        value = data.get(key)
+    out, lines = {}, read.key_lines(node)
+    for key in _GRAMMAR_LISTS + _OPTIONAL_LISTS + _SOURCED_LISTS:
+        value, child = data.get(key), read.child_node(node, key)
         if value is None and key in _OPTIONAL_LISTS:
             out[key] = []  # an older rules file without it: that rule is off
-            continue
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-            raise LessonsDataError(f"{path}: field '{key}' must be a non-empty list of words")
-        out[key] = [v.strip() for v in value]
+        elif value is None and key in _SOURCED_LISTS and path != _SHIPPED:
+            out[key] = _read_lists(str(_SHIPPED.parent.parent))[key]  # an older rules file: the shipped list
+        elif value is None:
+            raise _list_error(path, key, None, "is missing: it must be " + (
+                "a mapping with 'source' and 'words'" if key in _SOURCED_LISTS else "a non-empty list of words"))
+        else:
+            out[key] = (_sourced_words if key in _SOURCED_LISTS else _words_of)(path, key, value, child, lines.get(key))
     return out
 
 
@@ -339,13 +391,14 @@ _CAP_WORD = (r"(?:(?:Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Cpt|Dr|Mr|Mrs|Ms|Prof|St|Jr
              r"|(?:[A-Z]\.){1,4}+(?![\w])|[A-Z][\w\u2019'/-]{0,40}+)")
 
 
-def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
+def _name_patterns(det: str, speech: str, lazy: bool, past: str) -> tuple[str, str]:
     """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
-    first (a clause's subject is followed by its verb, which must not join the name)."""
+    first (a clause's subject is followed by its verb, which must not join the name).
+    ``past``: an alternation of irregular past tenses, which end a name too ('Trump made his
+    claim' is not the name 'Trump made'; attribution.yml's ``name_stop_verbs``)."""
     sp = SPACES
-    # (irregular past tenses end a name too: 'Trump made his claim' is not the name 'Trump made')
     stop = (r"(?!(?:the|a|an|and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|"
-            r"made|took|gave|began|became|went|came|got|kept|held|brought|found|won|lost|sent|left|met|ran|saw|knew|felt|" + speech + r")\b)")
+            + past + r"|" + speech + r")\b)")
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
     cap = _CAP_WORD
     low = r"[a-z][\w\u2019'-]{0,40}+"
@@ -382,8 +435,9 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     participles = _alternation(lists["participles"])
     det = r"(?:" + _alternation(lists["determiners"] + [d.capitalize() for d in lists["determiners"]]) + r")"
     sp = SPACES
-    _, names = _name_patterns(det, speech, lazy=False)
-    _, lazy_names = _name_patterns(det, speech, lazy=True)
+    past = "|".join(re.escape(w) for w in lists["name_stop_verbs"])  # in the file's order
+    _, names = _name_patterns(det, speech, lazy=False, past=past)
+    _, lazy_names = _name_patterns(det, speech, lazy=True, past=past)
     stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
     low = r"[a-z][\w-]{0,40}+"
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
@@ -463,7 +517,8 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
                  participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
                  quoted_as=quoted_as, document=document, term=term)
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
-                   frozenset(w.lower() for w in lists["naming_verbs"]), rules)
+                   frozenset(w.lower() for w in lists["naming_verbs"]), rules,
+                   PRONOUNS | frozenset(lists["not_a_name"]))
 
 
 def grammar(folder: str | Path | None = None) -> Grammar:
@@ -719,13 +774,6 @@ def continues_quotation(text: str, prev_end: int, start: int, end: int | None = 
     return bool(re.search(r"\b(?:" + grammar(folder).speech + r")\b", first))
 
 
-# Capitalised words that open a sentence's subject but never a name: 'His real issue', 'This plan'
-_NOT_A_NAME = PRONOUNS | frozenset(
-    "his her its their our my your this that these those there here such like unlike with without for from "
-    "by after before since under despite during if although though because while when as in on at but and yet "
-    "so then now still meanwhile even only".split())
-
-
 def _antecedent(text: str, pos: int, folder: str | Path | None = None) -> str:
     """'Lena Ortiz made headlines. At the summit, she asked: "..."': the named subject of the
     last earlier sentence of the paragraph that has one ('' when none), for a 'he' or 'she'."""
@@ -736,7 +784,7 @@ def _antecedent(text: str, pos: int, folder: str | Path | None = None) -> str:
         m = g.subject.match(sentence)
         name = _clean_name((m.group("name") or m.group("name2") or "") if m else "")
         first = name.split(" ", 1)[0].lower()
-        if name[:1].isupper() and first not in _NOT_A_NAME and not _is_description(name, g):
+        if name[:1].isupper() and first not in g.not_a_name and not _is_description(name, g):
             found = name
     return found
 
@@ -753,10 +801,11 @@ def _source_before(text: str, pos: int, folder: str | Path | None = None) -> str
         prev_para -= 1  # the blank line between paragraphs
     lo = max(lo, text.rfind("\n", lo, max(lo, prev_para)) + 1 if prev_para > lo else lo)
     found = ""
+    not_a_name = grammar(folder).not_a_name
     for _, _, sentence in sentence_rows(text[lo:here]):
         for row in attribution_rows(sentence, folder):
             source = row["source"]
-            if source and source.split(" ", 1)[0].lower() not in _NOT_A_NAME and "(via" not in source:
+            if source and source.split(" ", 1)[0].lower() not in not_a_name and "(via" not in source:
                 found = source
     return found
 
