@@ -391,14 +391,28 @@ _CAP_WORD = (r"(?:(?:Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Cpt|Dr|Mr|Mrs|Ms|Prof|St|Jr
              r"|(?:[A-Z]\.){1,4}+(?![\w])|[A-Z][\w\u2019'/-]{0,40}+)")
 
 
-def _name_patterns(det: str, speech: str, lazy: bool, past: str) -> tuple[str, str]:
+# Words that end a name or a plain noun phrase ('Ana Ruiz and ...', 'officials who ...'), with
+# the grammar's verbs of saying (and, for a name, attribution.yml's name_stop_verbs).
+_STOP_WORDS = ("the a an and or but to of in on for with that as at by from also then has had have was is are "
+               "were who whom whose which what where when will would including often never always still just even only").split()
+
+
+def _stop(words) -> str:
+    """A negative lookahead: the next word is none of ``words`` (a word, then a word boundary).
+    Written as one tree (see :func:`_alternation`); a phrase that starts with another of the
+    words and a space ('took to Twitter', 'took') is left out, the shorter one stops it already.
+    Inside a negative lookahead only the set of words counts, not their order."""
+    ws = set(words)
+    kept = [w for w in ws if not any(w.startswith(f + " ") for f in ws)]
+    return r"(?!(?:" + _alternation(kept) + r")\b)"
+
+
+def _name_patterns(det: str, stop: str, lazy: bool) -> tuple[str, str]:
     """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
     first (a clause's subject is followed by its verb, which must not join the name).
-    ``past``: an alternation of irregular past tenses, which end a name too ('Trump made his
-    claim' is not the name 'Trump made'; attribution.yml's ``name_stop_verbs``)."""
+    ``stop``: the lookahead of the words that end a name (:func:`_stop`; irregular past tenses
+    too: 'Trump made his claim' is not the name 'Trump made')."""
     sp = SPACES
-    stop = (r"(?!(?:the|a|an|and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|"
-            + past + r"|" + speech + r")\b)")
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
     cap = _CAP_WORD
     low = r"[a-z][\w\u2019'-]{0,40}+"
@@ -435,10 +449,10 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     participles = _alternation(lists["participles"])
     det = r"(?:" + _alternation(lists["determiners"] + [d.capitalize() for d in lists["determiners"]]) + r")"
     sp = SPACES
-    past = "|".join(re.escape(w) for w in lists["name_stop_verbs"])  # in the file's order
-    _, names = _name_patterns(det, speech, lazy=False, past=past)
-    _, lazy_names = _name_patterns(det, speech, lazy=True, past=past)
-    stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
+    name_stop = _stop(_STOP_WORDS + lists["name_stop_verbs"] + lists["speech_verbs"])
+    _, names = _name_patterns(det, name_stop, lazy=False)
+    _, lazy_names = _name_patterns(det, name_stop, lazy=True)
+    stop = _stop(_STOP_WORDS[3:] + lists["speech_verbs"])  # 'the', 'a', 'an' open a plain noun phrase
     low = r"[a-z][\w-]{0,40}+"
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
     adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
