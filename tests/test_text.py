@@ -113,6 +113,59 @@ def test_grammar_data_file_errors_name_the_field(tmp_path):
         text.grammar(tmp_path)
 
 
+SHIPPED_RULES = Path(text.REPO_ROOT, "data", "corpus", "attribution.yml").read_text(encoding="utf-8")
+
+
+def _rules(tmp_path, old: str, new: str) -> Path:
+    """A rules folder holding the shipped attribution.yml with one edit."""
+    assert old in SHIPPED_RULES, old
+    (tmp_path / "corpus").mkdir(parents=True)
+    (tmp_path / "corpus" / "attribution.yml").write_text(SHIPPED_RULES.replace(old, new, 1), encoding="utf-8")
+    return tmp_path
+
+
+def _line_of(folder: Path, needle: str) -> int:
+    lines = (folder / "corpus" / "attribution.yml").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if needle in line)
+
+
+@pytest.mark.parametrize("old, new, needle, field, problem", [
+    ("    lost, sent,", "    Lost, sent,", "Lost, sent", "name_stop_verbs", "entry 14 must be one lowercase word"),
+    ("    lost, sent,", "    lost two, sent,", "lost two", "name_stop_verbs", "entry 14 must be one lowercase word"),
+    ('"on", at', "on, at", "on, at", "not_a_name", "entry 36 must be a non-empty word, got True"),
+    ("not_a_name:\n  source: >-", "not_a_name:\n  origin: >-", "not_a_name:", "not_a_name", "exactly 'source'"),
+    ("  words: [his,", "  words: []\n  extra: [his,", "not_a_name:", "not_a_name", "exactly 'source'"),
+    ("  blames, allege,", "  blames, '',", "blames, ''", "speech_verbs", "must be a non-empty word, got ''"),
+])
+def test_a_malformed_word_list_names_file_field_and_line(tmp_path, old, new, needle, field, problem):
+    folder = _rules(tmp_path, old, new)
+    with pytest.raises(text.LessonsDataError) as err:
+        text.grammar(folder)
+    message = str(err.value)
+    assert f"attribution.yml: field '{field}', line {_line_of(folder, needle)}: " in message
+    assert problem in message
+
+
+def test_word_lists_of_the_grammar_come_from_the_data_file(tmp_path):
+    """'Ana Ruiz made claims': 'made' ends the name because name_stop_verbs lists it (without
+    it, the subject read up to a verb-like word is 'Ana Ruiz made'); 'his' opens no name
+    because not_a_name lists it. A rules folder without the lists (an older file) gets the
+    shipped ones."""
+    sample = "Ana Ruiz made claims about the dam."
+    assert text.grammar().strict_subject.search(sample) is None
+    assert {"meanwhile", "his", "he"} <= text.grammar().not_a_name  # pronouns always
+    edited = _rules(tmp_path, "  words: [made, took,", "  words: [took,")
+    assert text.grammar(edited).strict_subject.search(sample).group("name") == "Ana Ruiz made"
+    older = tmp_path / "older"
+    (older / "corpus").mkdir(parents=True)
+    (older / "corpus" / "attribution.yml").write_text(SHIPPED_RULES[:SHIPPED_RULES.index("# Irregular past tenses")],
+                                                       encoding="utf-8")
+    assert text.grammar(older).not_a_name == text.grammar().not_a_name
+    assert text.grammar(older).rule_texts == text.grammar().rule_texts
+    without_his = _rules(tmp_path / "his", "  words: [his, her,", "  words: [her,")
+    assert "his" not in text.grammar(without_his).not_a_name
+
+
 # --------------------------------------------------------------------------- who informs
 # Invented sentences (none from the articles): who each says gave the information.
 ATTRIBUTION_CASES = [

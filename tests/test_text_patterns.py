@@ -50,3 +50,34 @@ def test_alternation_matches_like_the_flat_list(words, sample, tail):
         a, b = tree.match(sample, pos), flat.match(sample, pos)
         assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
     assert [m.span() for m in tree.finditer(sample)] == [m.span() for m in flat.finditer(sample)]
+
+
+def test_stop_lookahead_refuses_exactly_the_listed_words():
+    """text._stop (one tree, phrases led by a shorter listed word left out) refuses a word where
+    the plain lookahead over every listed word and phrase does, and nowhere else."""
+    lists = text._read_lists(str(text._rules_folder()))
+    words = text._STOP_WORDS + lists["name_stop_verbs"] + lists["speech_verbs"] + ["pointed out"]
+    fast = re.compile(text._stop(words) + r"[a-z][\w'-]{0,40}+")
+    plain = re.compile(r"(?!(?:" + _flat(words) + r")\b)[a-z][\w'-]{0,40}+")
+    assert len(text._stop(words)) < len(plain.pattern)
+    samples = set()
+    for w in words:
+        first = w.split(" ", 1)[0]
+        samples |= {w, w + " it", w + "s", w + "-so", w + "'s", w[:-1], first, first + " to", first + "\u2009on X",
+                    w.replace(" ", "\u00a0"), w.replace(" ", "  ")}
+    samples |= {"pointed", "pointed  out", "pointedly", "tooks", "there", "thesis", "an", "anger", ""}
+    for sample in sorted(samples):
+        a, b = fast.match(sample), plain.match(sample)
+        assert (a and a.span()) == (b and b.span()), sample
+    assert fast.match("took to Twitter") is None and fast.match("officials")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="taoksehdrin ' -\u2009", max_size=14))
+def test_stop_lookahead_on_any_text(sample):
+    words = text._STOP_WORDS + ["took", "took to Twitter", "said", "says", "the end"]
+    fast = re.compile(text._stop(words) + "[a-z]")
+    plain = re.compile(r"(?!(?:" + _flat(words) + r")\b)[a-z]")
+    for i in range(len(sample) + 1):
+        a, b = fast.match(sample, i), plain.match(sample, i)
+        assert (a and a.span()) == (b and b.span()), (sample, i)

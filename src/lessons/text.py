@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from . import _yaml
+from . import _regex_cache
+from .datafiles import read
 from .datafiles.read import stamp as read_stamp
 from .errors import LessonsDataError, text_arg
 from .paths import REPO_ROOT, data_dir
@@ -222,6 +223,7 @@ def _rules_folder() -> Path:
     return folder if (folder / "corpus" / "attribution.yml").exists() else REPO_ROOT / "data"
 
 
+_SHIPPED = REPO_ROOT / "data" / "corpus" / "attribution.yml"
 _GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs", "speech_nouns")
 _OPTIONAL_LISTS = ("document_nouns", "term_nouns")
 
@@ -233,7 +235,7 @@ def _alternation(items) -> str:
     what the flat list matches, in the same order (of two words that both fit at one place,
     one begins the other, and the tree tries the longer one first), and compiles faster, which
     counts because the grammar repeats these lists many times."""
-    words = sorted(set(items), key=len, reverse=True)
+    words = sorted(set(items), key=lambda w: (-len(w), w))  # one order in every process (a set has none)
     tree: dict = {}
     for word in words:
         node = tree
@@ -272,44 +274,114 @@ def _tree_regex(node: dict) -> str:
     return body + "?" if len(parts) == 1 and len(body) == 1 else "(?:" + body + ")?"
 
 
-@dataclass(frozen=True)
 class Grammar:
-    """The attribution grammar of one rules folder, compiled once (see :func:`grammar`)."""
+    """The attribution grammar of one rules folder (see :func:`grammar`).
 
-    speech: str  # alternation of verbs of saying
-    source: str  # alternation of verbs that give information ('reported', 'estimated')
-    titles: frozenset  # words that make a phrase a title or a description, not a name
-    naming: frozenset  # verbs that name rather than quote: 'a trait called "gender"'
-    after: re.Pattern  # right after a quotation: ', Tokayev said' / 'said Grushko'
-    tail: re.Pattern  # later in the sentence: '..., Tokayev said in a televised address.'
-    before: re.Pattern  # before it: 'Tokayev said ...' / 'Mayor Tom Cole, speaking ..., says'
-    bare_before: re.Pattern  # a plain noun opening a clause before it: 'officials said'
-    colon: re.Pattern  # 'Tokayev: "..."' / 'Another activist, unaware of it, questioned: "..."'
-    according: re.Pattern  # 'according to the ministry'
-    participle: re.Pattern  # '..., saying "..."' / '... and said': the clause's subject speaks
-    subject: re.Pattern  # a clause's subject: 'after Governor Roy Cooper, a Democrat, rejected'
-    strict_subject: re.Pattern  # the same, the longest name followed by a verb-like word
-    appositive: re.Pattern  # ', Ali Akbar Velayati.' after a description
-    quoted_as: re.Pattern  # 'Interfax quoted the ministry as saying': the ministry spoke
-    document: re.Pattern | None  # 'the council's statement that ...': the statement speaks
-    term: re.Pattern | None  # 'has weaponized the word "hoax"': the subject used the word
-    source_patterns: tuple  # the patterns of :func:`attributions`
+    The word lists are read at once; each rule is compiled the first time it is used (a text
+    with no quotation never needs the speakers' rules), through :mod:`lessons._regex_cache`,
+    which keeps the compiled code between processes: the rules are long (the name pattern is
+    part of most of them) and compiling them all took a chapter about 1.5 CPU seconds."""
+
+    # the rules, by name: what each one finds
+    RULES = {
+        "after": "right after a quotation: ', Tokayev said' / 'said Grushko'",
+        "tail": "later in the sentence: '..., Tokayev said in a televised address.'",
+        "before": "before it: 'Tokayev said ...' / 'Mayor Tom Cole, speaking ..., says'",
+        "bare_before": "a plain noun opening a clause before it: 'officials said'",
+        "colon": "'Tokayev: \"...\"' / 'Another activist, unaware of it, questioned: \"...\"'",
+        "according": "'according to the ministry'",
+        "participle": "'..., saying \"...\"' / '... and said': the clause's subject speaks",
+        "subject": "a clause's subject: 'after Governor Roy Cooper, a Democrat, rejected'",
+        "strict_subject": "the same, the longest name followed by a verb-like word",
+        "appositive": "', Ali Akbar Velayati.' after a description",
+        "quoted_as": "'Interfax quoted the ministry as saying': the ministry spoke",
+        "document": "'the council's statement that ...': the statement speaks (None: off)",
+        "term": "'has weaponized the word \"hoax\"': the subject used the word (None: off)",
+    }
+
+    def __init__(self, speech: str, source: str, titles: frozenset, naming: frozenset, rules: dict,
+                 not_a_name: frozenset = frozenset()):
+        self.speech = speech  # alternation of verbs of saying
+        self.source = source  # alternation of verbs that give information ('reported', 'estimated')
+        self.titles = titles  # words that make a phrase a title or a description, not a name
+        self.naming = naming  # verbs that name rather than quote: 'a trait called "gender"'
+        self.rule_texts = rules  # name -> the rule's regex text (None: the rule is off)
+        self.not_a_name = not_a_name  # words that open a sentence's subject but never a name ('His', 'This')
+
+    def __getattr__(self, name: str):
+        """A rule (or ``source_patterns``, the patterns of :func:`attributions`), compiled once."""
+        rules = self.__dict__.get("rule_texts")
+        if rules is None or (name not in rules and name != "source_patterns"):
+            raise AttributeError(name)
+        if name == "source_patterns":
+            value = _source_patterns(self.source)
+        else:
+            value = None if rules[name] is None else _regex_cache.compile(rules[name])
+        self.__dict__[name] = value
+        return value
+
+
+# Word lists written with the reason for the list: {"source": "...", "words": [...]}. Optional
+# in a rules folder: an older attribution.yml without one gets the shipped file's list.
+_SOURCED_LISTS = ("name_stop_verbs", "not_a_name")
+_LIST_WORD = re.compile(r"[a-z][a-z'\u2019-]{0,39}")
+
+
+def _list_error(path, key: str, line: int | None, problem: str) -> LessonsDataError:
+    where = f", line {line}" if line else ""
+    return LessonsDataError(f"{path}: field '{key}'{where}: {problem}")
+
+
+def _words_of(path, key: str, value, node, line: int | None) -> list[str]:
+    """The words of one list field (a non-empty list of non-empty strings); ``line``: its key's."""
+    if not isinstance(value, list) or not value:
+        raise _list_error(path, key, line, "must be a non-empty list of words")
+    items = node.value if isinstance(node, yaml.SequenceNode) else [None] * len(value)
+    for number, (v, item) in enumerate(zip(value, items), start=1):
+        if not (isinstance(v, str) and v.strip()):
+            at = item.start_mark.line + 1 if item is not None else line
+            raise _list_error(path, key, at, f"entry {number} must be a non-empty word, got {v!r:.40}")
+    return [v.strip() for v in value]
+
+
+def _sourced_words(path, key: str, value, node, line: int | None) -> list[str]:
+    """A list written with its reason: ``{source: "...", words: [one lowercase word each]}``."""
+    if not isinstance(value, dict) or set(value) != {"source", "words"}:
+        raise _list_error(path, key, line, "must be a mapping with exactly 'source' (why these words) and 'words' (a list)")
+    if not isinstance(value["source"], str) or not value["source"].strip():
+        raise _list_error(path, key, read.key_lines(node).get("source", line), "'source' must say where the list comes from")
+    words_node = read.child_node(node, "words")
+    words = _words_of(path, key, value["words"], words_node, read.key_lines(node).get("words", line))
+    items = words_node.value if isinstance(words_node, yaml.SequenceNode) else [None] * len(words)
+    for number, (w, item) in enumerate(zip(words, items), start=1):
+        if not _LIST_WORD.fullmatch(w):
+            at = item.start_mark.line + 1 if item is not None else line
+            raise _list_error(path, key, at, f"entry {number} must be one lowercase word (letters, ' or -), got {w!r:.40}")
+    return words
 
 
 def _read_lists(folder: str) -> dict:
+    """The grammar's word lists of a rules folder, each checked; a LessonsDataError names the
+    file, the field and the line of the first problem."""
     path = Path(folder) / "corpus" / "attribution.yml"
-    data = _yaml.read_file(path)
+    report = read.FileReport(path)
+    parsed = read.yaml_data(path, report, Path(folder))
+    read.first_error(report.problems)
+    data, node = parsed if parsed is not None else (None, None)
     if not isinstance(data, dict):
         raise LessonsDataError(f"{path}: expected fields {', '.join(_GRAMMAR_LISTS)}")
-    out = {}
-    for key in _GRAMMAR_LISTS + _OPTIONAL_LISTS:
-        value = data.get(key)
+    out, lines = {}, read.key_lines(node)
+    for key in _GRAMMAR_LISTS + _OPTIONAL_LISTS + _SOURCED_LISTS:
+        value, child = data.get(key), read.child_node(node, key)
         if value is None and key in _OPTIONAL_LISTS:
             out[key] = []  # an older rules file without it: that rule is off
-            continue
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-            raise LessonsDataError(f"{path}: field '{key}' must be a non-empty list of words")
-        out[key] = [v.strip() for v in value]
+        elif value is None and key in _SOURCED_LISTS and path != _SHIPPED:
+            out[key] = _read_lists(str(_SHIPPED.parent.parent))[key]  # an older rules file: the shipped list
+        elif value is None:
+            raise _list_error(path, key, None, "is missing: it must be " + (
+                "a mapping with 'source' and 'words'" if key in _SOURCED_LISTS else "a non-empty list of words"))
+        else:
+            out[key] = (_sourced_words if key in _SOURCED_LISTS else _words_of)(path, key, value, child, lines.get(key))
     return out
 
 
@@ -319,13 +391,28 @@ _CAP_WORD = (r"(?:(?:Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Cpt|Dr|Mr|Mrs|Ms|Prof|St|Jr
              r"|(?:[A-Z]\.){1,4}+(?![\w])|[A-Z][\w\u2019'/-]{0,40}+)")
 
 
-def _name_patterns(det: str, speech: str, lazy: bool) -> tuple[str, str]:
+# Words that end a name or a plain noun phrase ('Ana Ruiz and ...', 'officials who ...'), with
+# the grammar's verbs of saying (and, for a name, attribution.yml's name_stop_verbs).
+_STOP_WORDS = ("the a an and or but to of in on for with that as at by from also then has had have was is are "
+               "were who whom whose which what where when will would including often never always still just even only").split()
+
+
+def _stop(words) -> str:
+    """A negative lookahead: the next word is none of ``words`` (a word, then a word boundary).
+    Written as one tree (see :func:`_alternation`); a phrase that starts with another of the
+    words and a space ('took to Twitter', 'took') is left out, the shorter one stops it already.
+    Inside a negative lookahead only the set of words counts, not their order."""
+    ws = set(words)
+    kept = [w for w in ws if not any(w.startswith(f + " ") for f in ws)]
+    return r"(?!(?:" + _alternation(kept) + r")\b)"
+
+
+def _name_patterns(det: str, stop: str, lazy: bool) -> tuple[str, str]:
     """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
-    first (a clause's subject is followed by its verb, which must not join the name)."""
+    first (a clause's subject is followed by its verb, which must not join the name).
+    ``stop``: the lookahead of the words that end a name (:func:`_stop`; irregular past tenses
+    too: 'Trump made his claim' is not the name 'Trump made')."""
     sp = SPACES
-    # (irregular past tenses end a name too: 'Trump made his claim' is not the name 'Trump made')
-    stop = (r"(?!(?:the|a|an|and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|"
-            r"made|took|gave|began|became|went|came|got|kept|held|brought|found|won|lost|sent|left|met|ran|saw|knew|felt|" + speech + r")\b)")
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
     cap = _CAP_WORD
     low = r"[a-z][\w\u2019'-]{0,40}+"
@@ -362,9 +449,10 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     participles = _alternation(lists["participles"])
     det = r"(?:" + _alternation(lists["determiners"] + [d.capitalize() for d in lists["determiners"]]) + r")"
     sp = SPACES
-    _, names = _name_patterns(det, speech, lazy=False)
-    _, lazy_names = _name_patterns(det, speech, lazy=True)
-    stop = r"(?!(?:and|or|but|to|of|in|on|for|with|that|as|at|by|from|also|then|has|had|have|was|is|are|were|who|whom|whose|which|what|where|when|will|would|including|often|never|always|still|just|even|only|" + speech + r")\b)"
+    name_stop = _stop(_STOP_WORDS + lists["name_stop_verbs"] + lists["speech_verbs"])
+    _, names = _name_patterns(det, name_stop, lazy=False)
+    _, lazy_names = _name_patterns(det, name_stop, lazy=True)
+    stop = _stop(_STOP_WORDS[3:] + lists["speech_verbs"])  # 'the', 'a', 'an' open a plain noun phrase
     low = r"[a-z][\w-]{0,40}+"
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
     adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
@@ -379,29 +467,29 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
             r"(?:" + participles + r")\b)")
     # 'The white nationalist who said', 'The residents who met on Tuesday said'
     relative = r"(?:,?" + sp + r"(?:who|which|that)(?:" + sp + r"(?!(?:he|she|they|it|we|you|many|most|some|all|" + speech + r")\b)[a-z0-9][\w\u2019'-]{0,20}+){0,4}?)?"
-    after = re.compile(
+    after = (
         r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + names + r"|" + bare + r")" + sp + aux + said +
         r"|" + said + sp + r"(?P<name2>" + names + r"))"
     )
-    tail = re.compile(r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
-    quoted_as = re.compile(sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
+    tail = (r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
+    quoted_as = (sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
     # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
     # (an appositive may hold a comma or two: 'The papers, which were found on Lake Watch, a new site, allege')
-    before = re.compile(r"(?P<name>" + names + r")(?:(?:,[^,\u201c\"]{1,120}+){1,3},)?" + relative + sp + when + verb)
-    bare_before = re.compile(r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
+    before = (r"(?P<name>" + names + r")(?:(?:,[^,\u201c\"]{1,120}+){1,3},)?" + relative + sp + when + verb)
+    bare_before = (r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
     aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
-    colon = re.compile(r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
+    colon = (r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
                        r"(?:" + sp + aux + r"[a-z]{2,20}ed\b(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
-    according = re.compile(r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
+    according = (r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
     nouns = _alternation(lists["speech_nouns"])
-    participle = re.compile(
+    participle = (
         # '..., saying "...', 'by bizarrely claiming', '... and said'
         r"(?:,|\band|\bby|\bfor|\bin|\bwhen|\bbefore|\bafter|\bwhile)" + sp + r"(?:" + adverb + sp + r")?(?:" + participles + r"|" + said + r")\b"
         # 'walked back its claim on Friday that', 'made his tenth claim that'
         r"|\b(?:its|his|her|their)(?:" + sp + low + r")?" + sp + r"(?:" + nouns + r")(?:" + sp + r"(?:on|in|at|last)" + sp + r"\w{1,20}+)?" + sp + r"that\b"
         # 'the president shared the clip while blaring:', 'Another activist ... questioned:'
         r"|\b[a-z]{2,20}(?:ed|ing)" + SPACE + r"*+:" + SPACE + r"*+$")
-    subject = re.compile(
+    subject = (
         r"(?:(?:^|[;:]" + sp + r")"
         r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
         r"(?:(?:which|who|where|when)\b[^,\u201c\"]{0,60}+," + sp + r")?"
@@ -418,7 +506,7 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     place = cap + r"(?:" + sp + cap + r"){0,3}"
     places = place + r"(?:(?:," + sp + place + r"){0,4},?" + sp + r"(?:and|or)(?:" + sp + r"[a-z]{2,10}+)?" + sp + place + r")?"
     bare_place = stop + low + r"(?:" + sp + stop + low + r"){0,2}(?:" + sp + r"(?:in|from|of|across)" + sp + places + r")?"
-    strict_subject = re.compile(
+    strict_subject = (
         r"(?:^|[;:]" + sp + r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r")"
         r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
         r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
@@ -429,20 +517,22 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     document = None
     if lists["document_nouns"]:
         doc_word = r"(?:" + _CAP_WORD + r"|[A-Z][\w-]{0,40}+['\u2019]s|" + stop + low + r")"
-        document = re.compile(r"\b(?P<name>(?:[Tt]he|[Aa]n?|[Tt]his)(?:" + sp + doc_word + r"){0,4}?" + sp + r"(?:"
+        document = (r"\b(?P<name>(?:[Tt]he|[Aa]n?|[Tt]his)(?:" + sp + doc_word + r"){0,4}?" + sp + r"(?:"
                               + _alternation(lists["document_nouns"]) + r"))" + sp + r"that\b"
                               # 'an order that allowed ...' is a relative clause, not what it says
                               r"(?!" + sp + verb_like + r")")
     term = None
     if lists["term_nouns"]:
-        term = re.compile(r"\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + r"(?:"
+        term = (r"\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + r"(?:"
                           + _alternation(lists["term_nouns"]) + r")(?:" + sp + r"(?:like|such" + sp + r"as))?" + SPACE + r"*+$")
     cap = _CAP_WORD
-    appositive = re.compile(r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
+    appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
+    rules = dict(after=after, tail=tail, before=before, bare_before=bare_before, colon=colon, according=according,
+                 participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
+                 quoted_as=quoted_as, document=document, term=term)
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
-                   frozenset(w.lower() for w in lists["naming_verbs"]),
-                   after, tail, before, bare_before, colon, according, participle, subject, strict_subject, appositive, quoted_as,
-                   document, term, _source_patterns(_alternation(lists["source_verbs"])))
+                   frozenset(w.lower() for w in lists["naming_verbs"]), rules,
+                   PRONOUNS | frozenset(lists["not_a_name"]))
 
 
 def grammar(folder: str | Path | None = None) -> Grammar:
@@ -698,13 +788,6 @@ def continues_quotation(text: str, prev_end: int, start: int, end: int | None = 
     return bool(re.search(r"\b(?:" + grammar(folder).speech + r")\b", first))
 
 
-# Capitalised words that open a sentence's subject but never a name: 'His real issue', 'This plan'
-_NOT_A_NAME = PRONOUNS | frozenset(
-    "his her its their our my your this that these those there here such like unlike with without for from "
-    "by after before since under despite during if although though because while when as in on at but and yet "
-    "so then now still meanwhile even only".split())
-
-
 def _antecedent(text: str, pos: int, folder: str | Path | None = None) -> str:
     """'Lena Ortiz made headlines. At the summit, she asked: "..."': the named subject of the
     last earlier sentence of the paragraph that has one ('' when none), for a 'he' or 'she'."""
@@ -715,7 +798,7 @@ def _antecedent(text: str, pos: int, folder: str | Path | None = None) -> str:
         m = g.subject.match(sentence)
         name = _clean_name((m.group("name") or m.group("name2") or "") if m else "")
         first = name.split(" ", 1)[0].lower()
-        if name[:1].isupper() and first not in _NOT_A_NAME and not _is_description(name, g):
+        if name[:1].isupper() and first not in g.not_a_name and not _is_description(name, g):
             found = name
     return found
 
@@ -732,10 +815,11 @@ def _source_before(text: str, pos: int, folder: str | Path | None = None) -> str
         prev_para -= 1  # the blank line between paragraphs
     lo = max(lo, text.rfind("\n", lo, max(lo, prev_para)) + 1 if prev_para > lo else lo)
     found = ""
+    not_a_name = grammar(folder).not_a_name
     for _, _, sentence in sentence_rows(text[lo:here]):
         for row in attribution_rows(sentence, folder):
             source = row["source"]
-            if source and source.split(" ", 1)[0].lower() not in _NOT_A_NAME and "(via" not in source:
+            if source and source.split(" ", 1)[0].lower() not in not_a_name and "(via" not in source:
                 found = source
     return found
 
