@@ -581,6 +581,52 @@ def test_fast_frame_results_are_independent_frames():
     assert len(extract_figures(big)) > figures._FAST_ROWS
 
 
+def _generated_sentences(n: int = 400) -> list[str]:
+    """Sentences made from parts of our own: hedges, number forms, units, nouns and verbs in
+    random order (seeded), so the fast path meets many shapes of result."""
+    import random
+
+    rng = random.Random(20)
+    hedges = ["", "about ", "more than ", "at least ", "nearly ", "up to ", "some "]
+    numbers = ["3", "2,300", "1.5m", "$20", "12%", "two-thirds of", "dozens of", "a dozen", "between 5 and 9",
+               "forty", "(27%)", "40km", "a week and a half", "half of", "7-JB", "1999", "5 January"]
+    nouns = ["people", "police officers", "farmers' homes", "pupils sat", "vans carrying aid", "U.N. staff", "of them", ""]
+    tails = [" were hurt.", " and 18 wounded.", ", officials said.", " on Friday.", " and nine crew.", "."]
+    return [f"{rng.choice(hedges)}{rng.choice(numbers)} {rng.choice(nouns)}{rng.choice(tails)}"
+            + (f" {rng.choice(numbers)} {rng.choice(nouns)}." if rng.random() < 0.5 else "") for _ in range(n)]
+
+
+def test_fast_frame_equals_the_general_path_on_generated_sentences(monkeypatch):
+    """The same check as above on generated sentences, and on what a reader does next: every
+    column read by name, every row, and where pandas finds each column among the blocks (set
+    in advance by the fast path) is where pandas itself would put it."""
+    seen = []
+    fast = figures._small_figures_frame
+    monkeypatch.setattr(figures, "_small_figures_frame", lambda rows: (seen.append(rows), fast(rows))[1])
+    for text in _generated_sentences():
+        extract_figures(text)
+    assert len(seen) >= 300 and max(len(rows) for rows in seen) >= 3
+    for rows in seen:
+        got, want = fast(rows), figures._figures_frame(rows)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        for name in figures.FIGURE_COLUMNS:
+            assert got[name].tolist() == want[name].tolist() or got[name].isna().equals(want[name].isna())
+        preset = got._mgr.blknos.copy(), got._mgr.blklocs.copy()
+        got._mgr._rebuild_blknos_and_blklocs()
+        assert (preset[0] == got._mgr.blknos).all() and (preset[1] == got._mgr.blklocs).all()
+
+
+def test_fast_frames_do_not_share_their_block_positions():
+    """pandas edits a frame's column positions in place when a column is added or dropped: a
+    change to one frame never reaches the next."""
+    a = extract_figures("About 30 sheep escaped.")
+    a["extra"] = 1
+    del a["hedge"]
+    b = extract_figures("About 30 sheep escaped.")
+    assert list(b.columns) == list(figures.FIGURE_COLUMNS)
+    assert b["counted"].tolist() == ["sheep"] and b["hedge"].tolist() == ["about"]
+
+
 # --------------------------------------------------------------------------- issue 19 forms
 # Sentences written for these tests (none from a corpus), one per class of form.
 @pytest.mark.parametrize("text, surface, value, qualifier, unit, counted", [
@@ -606,6 +652,32 @@ def test_issue_19_forms(text, surface, value, qualifier, unit, counted):
     assert (fig["qualifier"], fig["unit"]) == (qualifier, unit)
     if counted is not None:
         assert fig["counted"] == counted
+
+
+# Sentences written for these tests (none from a corpus): what follows a plural head noun.
+@pytest.mark.parametrize("text, surface, counted, verb", [
+    ("Fewer than 30 pupils sat the spelling test.", "Fewer than 30", "pupils", "sat"),
+    ("Over 200 dockers work through the night.", "Over 200", "dockers", "work"),
+    ("About 50 vans carrying food reached the town.", "About 50", "vans", "reached"),
+    ("The bus carried 31 fans and four drivers.", "31", "fans", "carried"),
+    ("Seven arms dealers were charged.", "Seven", "arms dealers", "charged"),
+    ("Nine fishing boats sank.", "Nine", "fishing boats", "sank"),
+])
+def test_the_counted_noun_ends_before_its_verb(text, surface, counted, verb):
+    fig = one(text, surface)
+    assert (fig["counted"], fig["verb"]) == (counted, verb)
+
+
+def test_a_number_word_after_and_is_a_figure_of_its_own():
+    frame = extract_figures("The bus carried 31 fans and four drivers.")
+    assert frame[["text", "counted"]].values.tolist() == [["31", "fans"], ["four", "drivers"]]
+
+
+def test_a_figure_with_its_own_article_keeps_its_own_hedge():
+    frame = extract_figures("Some 40 cyclists and a dozen runners joined the parade.")
+    assert frame["qualifier"].tolist() == ["approx", "exact"]
+    frame = extract_figures("At least 26 protesters and 18 police officers were killed.")
+    assert frame["qualifier"].tolist() == ["at_least", "at_least"]
 
 
 def test_approaching_is_just_below_the_figure():

@@ -81,14 +81,16 @@ def test_language_scores_on_the_gold_file_are_those_of_the_old_file():
 
 
 def test_figures_benchmark_scores_on_the_gold_file_are_those_of_the_old_file():
+    """72 cases when the file moved; 6 dev cases added since (issue 19: what follows a plural
+    head noun, a number word after 'and', a figure with its own article)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import harness as h
 
     labelled = h.load_labelled()
     score = h.score_figures(labelled, [h.lessons_figures(i["text"]) for i in labelled])
-    assert (score["sentences"], score["gold_figures"], score["counted_n"]) == (72, 80, 52)
+    assert (score["sentences"], score["gold_figures"], score["counted_n"]) == (78, 89, 61)
     assert score["recall"] >= 1.0 and score["value_acc"] >= 1.0
-    assert score["qualifier_acc"] >= 0.9875 and score["counted_acc"] >= 0.884
+    assert score["qualifier_acc"] >= 1.0 and score["counted_acc"] >= 0.967
     assert score["false_positives"] <= 1
     first = labelled[0]
     assert first["figures"][0] == {"at": "160", "start": 24, "end": 27, "value": 160.0, "qualifier": "at_least",

@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -357,7 +358,8 @@ def _step_function_word(toks: list, i: int, words: list, g: _Grammar) -> str:
         return "keep"
     if low in _JOINERS and words and nxt and _is_content(nxt, g) and not _is_participle(nxt[1], g):
         after = toks[i + 2] if i + 2 < len(toks) else None
-        if not (after and after[0] == "num"):
+        # '148 passengers and six crew': a number word after 'and' starts a figure of its own
+        if not (after and after[0] == "num") and nxt[1].lower() not in g.cardinals:
             return "keep"
     return "stop"
 
@@ -385,9 +387,34 @@ def _proper_modifiers(words: list) -> bool:
     return bool(words) and all(w[:1].isupper() and not w.endswith("s") for w in words)
 
 
+def _is_plural(word: str, g: _Grammar) -> bool:
+    """'students', 'people': a plural noun ('bus', 'glass', 'virus', 'crisis' are not)."""
+    low = word.lower()
+    return low in g.plural_nouns or (len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")))
+
+
+def _verb_after_plural(toks: list, i: int, words: list, g: _Grammar) -> bool:
+    """After a plural head noun a lower-case word is its verb, not more of the noun: nouns in
+    English compounds come before the head ('fire engines'), so '40 students sat the exam',
+    '1,400 employees work from home', '40 trucks carrying aid' end at the plural. A word that
+    ends in -s ('arms dealers', 'news agencies') or is followed by another content word
+    (other than after -ing) may still be a noun, and stays in the phrase."""
+    if not (words and _is_plural(words[-1], g)):
+        return False
+    t = toks[i][1]
+    if not t[:1].islower() or t.lower().endswith("s"):
+        return False
+    if t.lower().endswith("ing"):
+        return True
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is None or nxt[0] in ("num", "punct") or (nxt[0] == "word" and nxt[1].lower() in g.function)
+
+
 def _step_word(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
     if toks[i][1].lower() in g.function:
         return _step_function_word(toks, i, words, g)
+    if _verb_after_plural(toks, i, words, g):
+        return "stop"
     if not _ends_phrase(toks, i, words, g):
         return "word"
     if _is_participle(toks[i][1], g) and not toks[i][1].lower().endswith("ed") and _proper_modifiers(words):
@@ -436,10 +463,27 @@ def _verb_after(toks: list, j: int, words: list[str], g: _Grammar) -> str:
     content word when the figure has no noun ('18 died')."""
     while j < len(toks) and (toks[j][0] == "quote" or (toks[j][0] == "word" and toks[j][1].lower() in g.aux)):
         j += 1
+    if j < len(toks) and toks[j][0] == "word" and toks[j][1].lower() not in g.function \
+            and _verb_after_plural(toks, j, words, g):
+        return _verb_of_plural(toks, j, g)
     if j < len(toks) and toks[j][0] == "word":
         w = toks[j][1].lower()
         if _is_participle(w, g) or (not words and w not in g.function and not g.time_cues.fullmatch(w)):
             return w
+    return ""
+
+
+def _verb_of_plural(toks: list, j: int, g: _Grammar) -> str:
+    """The verb that ended a plural noun phrase: the word itself ('40 students sat'), or after
+    an -ing clause the participle that follows it ('40 trucks carrying aid crossed')."""
+    w = toks[j][1].lower()
+    if not w.endswith("ing"):
+        return w
+    for k in range(j + 1, min(len(toks), j + 5)):
+        if toks[k][0] != "word":
+            break
+        if _is_participle(toks[k][1], g):
+            return toks[k][1].lower()
     return ""
 
 
@@ -793,11 +837,17 @@ def _borrow_noun(text: str, prev: _Fig, cur: _Fig, g: _Grammar) -> None:
         cur.counted_implied = True
 
 
-def _share_across_and(prev: _Fig, cur: _Fig, g: _Grammar) -> None:
+_OWN_ARTICLE = re.compile(r"(?i)an?" + _SP)  # 'a dozen', 'a hundred': a figure with its own determiner
+
+
+def _share_across_and(text: str, prev: _Fig, cur: _Fig, g: _Grammar) -> None:
     """'At least 26 protesters and 18 police officers have been killed': the hedge and the verb
-    apply to both."""
+    apply to both. Not the hedge to a figure with its own article ('some 15 ambulances and a
+    dozen fire engines': the dozen is not 'some')."""
     if not prev.verb and cur.verb:
         prev.verb = cur.verb
+    if _OWN_ARTICLE.match(text, cur.start, cur.end):
+        return
     if cur.qualifier == "exact" and prev.qualifier in ("at_least", "at_most", "approx") and prev.hedge:
         cur.qualifier, cur.hedge = prev.qualifier, prev.hedge
         _bounds(cur, g)
@@ -817,7 +867,7 @@ def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
             continue
         _borrow_noun(text, prev, cur, g)
         if _JUST_AND.fullmatch(text, prev.np_end, cur.start):
-            _share_across_and(prev, cur, g)
+            _share_across_and(text, prev, cur, g)
         if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(cur.tail or ""):
             cur.verb = prev.verb
 
@@ -913,21 +963,44 @@ def _block_makers() -> tuple | None:
     return BlockPlacement, new_block, BlockManager, get_block_type
 
 
+class _Kit(NamedTuple):
+    """What every small frame is made of, built once: per fixed dtype (numbers, flags) its numpy
+    dtype, column positions, placement and block class; the text columns' positions and
+    placements; the block classes of text and object columns; a one-value text array (its
+    ``_from_backing_data`` wraps values without checking them again); and where each column
+    sits among the blocks (``blknos``, ``blklocs``), the same for every frame because the
+    blocks are always made in one order."""
+
+    groups: tuple
+    texts: tuple
+    text_placements: tuple
+    text_block: type
+    object_block: type
+    template: object
+    blknos: np.ndarray
+    blklocs: np.ndarray
+
+
 @lru_cache(maxsize=1)
-def _block_kit() -> tuple | None:
-    """Made once, for the blocks of every small frame: per fixed dtype its numpy dtype, its
-    column positions, their placement and block class; per text column its placement; the
-    block classes of text and of object columns; a one-value text array (its constructor
-    makes views of the values). None without pandas' internals (another pandas)."""
+def _block_kit() -> _Kit | None:
+    """The :class:`_Kit`, or None without pandas' internals or a text array backed by a
+    numpy array of objects (another pandas, another string storage)."""
     makers = _block_makers()
     if makers is None:  # pragma: no cover - another pandas
         return None
     placement, _, _, block_type = makers
     _, text, fixed, others = _figure_layout()
-    groups = tuple((np.dtype(d), ks, placement(ks), block_type(np.dtype(d))) for d, ks in fixed.items())
-    single = {k: placement(slice(k, k + 1)) for k in others}
     template = pd.array(["x"], dtype=text)
-    return groups, single, block_type(text), block_type(np.dtype(object)), template
+    if not hasattr(template, "_ndarray"):  # pragma: no cover - another string storage
+        return None
+    groups = tuple((np.dtype(d), ks, placement(ks), block_type(np.dtype(d))) for d, ks in fixed.items())
+    blknos = np.empty(len(FIGURE_COLUMNS), dtype=np.intp)
+    blklocs = np.empty(len(FIGURE_COLUMNS), dtype=np.intp)
+    for b, (_, ks, _, _) in enumerate(groups):
+        blknos[ks], blklocs[ks] = b, np.arange(len(ks))
+    blknos[others], blklocs[others] = np.arange(len(groups), len(groups) + len(others)), 0
+    return _Kit(groups, tuple(others), tuple(placement(slice(k, k + 1)) for k in others), block_type(text),
+                block_type(np.dtype(object)), template, blknos, blklocs)
 
 
 @lru_cache(maxsize=_FAST_ROWS)
@@ -952,21 +1025,33 @@ def _frame_from_blocks(blocks: list, n: int, columns: pd.Index) -> pd.DataFrame:
     return _frame_from_made(made, n, columns)
 
 
-def _frame_from_made(made: tuple, n: int, columns: pd.Index) -> pd.DataFrame:
+def _frame_from_made(made: tuple, n: int, columns: pd.Index, kit: _Kit | None = None) -> pd.DataFrame:
     manager_type = _block_makers()[2]
     # views: a frame's own index objects (setting ``.name`` on one must not reach the next frame)
     manager = manager_type(made, [columns.view(), _row_index(n).view()], verify_integrity=False)
+    if kit is not None:  # the blocks are in the kit's order: where each column sits is known (copies: pandas edits them)
+        manager._blknos, manager._blklocs = kit.blknos.copy(), kit.blklocs.copy()
     return pd.DataFrame._from_mgr(manager, axes=manager.axes)
 
 
-def _strings(flat: list, text) -> object:
-    """``pd.array(flat, dtype=text)``; when every value is already a ``str`` (as extraction
-    makes them) the values are stored as they are, without pandas checking each again."""
-    kit = _block_kit()
-    template = kit[4] if kit is not None else pd.array(["x"], dtype=text)
-    if hasattr(template, "_ndarray") and all(type(x) is str for x in flat):
-        return template._from_backing_data(np.array(flat, dtype=object))
-    return pd.array(flat, dtype=text)
+def _text_blocks(values: list, n: int, kit: _Kit) -> list:
+    """One block per text column. Every value a ``str`` (as extraction makes them): one object
+    array for all of them, each column a view of its row, wrapped without pandas checking
+    each value again. Otherwise as pandas decides: a column of None only is ``object``, a
+    column with some None is ``str`` with NaN."""
+    table = np.array([values[k] for k in kit.texts], dtype=object)
+    if set(map(type, table.ravel())) == {str}:
+        wrap = kit.template._from_backing_data
+        return [kit.text_block(wrap(table[i]), ndim=2, placement=pl) for i, pl in enumerate(kit.text_placements)]
+    text = _figure_layout()[1]
+    out = []
+    for k, pl in zip(kit.texts, kit.text_placements):
+        v = values[k]
+        if all(x is None for x in v):
+            out.append(kit.object_block(np.array([v], dtype=object), ndim=2, placement=pl))
+        else:
+            out.append(kit.text_block(pd.array(list(v), dtype=text), ndim=2, placement=pl))
+    return out
 
 
 def _small_figures_frame(rows: list[tuple]) -> pd.DataFrame:
@@ -976,40 +1061,24 @@ def _small_figures_frame(rows: list[tuple]) -> pd.DataFrame:
     kit = _block_kit()
     if kit is None:  # pragma: no cover - another pandas
         return _small_frame_public(rows)
-    groups, single, text_block, object_block, _ = kit
-    columns, text = _figure_layout()[:2]
     n = len(rows)
     values = list(zip(*rows))
-    made = [klass(np.array([values[k] for k in ks], dtype=d), ndim=2, placement=pl) for d, ks, pl, klass in groups]
-    texts, flat = [], []
-    for k in single:
-        v = values[k]
-        if all(x is None for x in v):
-            made.append(object_block(np.array([v], dtype=object), ndim=2, placement=single[k]))
-        else:
-            texts.append(k)
-            flat.extend(v)
-    if texts:  # one conversion for every text column, then a view of its storage per column
-        strings = _strings(flat, text)
-        backing = getattr(strings, "_ndarray", None)
-        for i, k in enumerate(texts):
-            part = strings[i * n:(i + 1) * n] if backing is None else strings._from_backing_data(backing[i * n:(i + 1) * n])
-            made.append(text_block(part, ndim=2, placement=single[k]))
-    return _frame_from_made(tuple(made), n, columns)
+    made = [klass(np.array([values[k] for k in ks], dtype=d), ndim=2, placement=pl) for d, ks, pl, klass in kit.groups]
+    made += _text_blocks(values, n, kit)
+    return _frame_from_made(tuple(made), n, _figure_layout()[0], kit)
 
 
 def _no_figures() -> pd.DataFrame:
     """A new frame with no rows, the same as :func:`_empty_figures` (a test checks), made
     from empty blocks: half the cost of copying the cached one."""
     kit = _block_kit()
-    if kit is None or not hasattr(kit[4], "_ndarray"):  # pragma: no cover - another pandas or storage
+    if kit is None:  # pragma: no cover - another pandas or storage
         # a shallow copy: with copy-on-write (pandas 3) a change to it never reaches the cache
         return _empty_figures().copy(deep=False)
-    groups, single, text_block, _, template = kit
-    made = [klass(np.empty((len(ks), 0), dtype=d), ndim=2, placement=pl) for d, ks, pl, klass in groups]
-    made += [text_block(template._from_backing_data(np.empty(0, dtype=object)), ndim=2, placement=pl)
-             for pl in single.values()]
-    return _frame_from_made(tuple(made), 0, _figure_layout()[0])
+    made = [klass(np.empty((len(ks), 0), dtype=d), ndim=2, placement=pl) for d, ks, pl, klass in kit.groups]
+    empty = kit.template._from_backing_data
+    made += [kit.text_block(empty(np.empty(0, dtype=object)), ndim=2, placement=pl) for pl in kit.text_placements]
+    return _frame_from_made(tuple(made), 0, _figure_layout()[0], kit)
 
 
 def _small_frame_public(rows: list[tuple]) -> pd.DataFrame:  # pragma: no cover - another pandas

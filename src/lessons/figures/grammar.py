@@ -113,47 +113,60 @@ def _grammar(folder: str | None = None) -> _Grammar:
     its files: the key is every file's (path, modification time, size), so another folder
     (``use_folder``, ``$LESSONS_DATA``) or a file changed in place is compiled again.
     ``_grammar()`` and ``_grammar(None)`` share one cache entry."""
-    root = str(Path(folder)) if folder else _default_folder()
+    known = None
+    if folder:
+        root = str(Path(folder))
+    else:
+        root, known = _default_folder()
     paths = _PATHS.get(root)
     if paths is None:  # a relative folder is resolved again (the working folder may change)
         paths = (os.path.abspath(root), tuple(os.path.join(root, name) for name in GRAMMAR_FILES))
         if os.path.isabs(root) and len(_PATHS) < 64:
             _PATHS[root] = paths
-    return _build_grammar(paths[0], _stamps(root, paths[1]))
+    return _build_grammar(paths[0], _stamps(root, paths[1], known))
 
 
 _PATHS: dict = {}  # an absolute folder -> (it, its grammar files): joined once, not per call
 
 
-def _stamps(root: str, paths: tuple | None = None) -> tuple:
+def _stamp(path: str) -> tuple | None:
+    """(modification time, size) of a file, None when it is missing: one ``os.stat``."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _stamps(root: str, paths: tuple | None = None, known: tuple | None = None) -> tuple:
     """(modification time, size) of each grammar file, None for a missing one (its reader then
-    says so). One ``os.stat`` per file: this runs once per call of ``extract_figures``."""
+    says so). One ``os.stat`` per file: this runs once per call of ``extract_figures``.
+    ``known``: (a path, its stamp) taken a moment ago in this call (the default folder's
+    lexicon), used instead of a second stat of the same file."""
     out = []
     for path in paths or [os.path.join(root, name) for name in GRAMMAR_FILES]:
-        try:
-            st = os.stat(path)
-        except OSError:
-            out.append(None)
-        else:
-            out.append((st.st_mtime_ns, st.st_size))
+        out.append(known[1] if known is not None and path == known[0] else _stamp(path))
     return tuple(out)
 
 
 _FOLDER_MEMO: dict = {}  # $LESSONS_DATA -> (the lexicon.yml that decides, was it there, str(_folder()))
 
 
-def _default_folder() -> str:
+def _default_folder() -> tuple[str, tuple]:
     """``str(_folder())``, remembered per ``$LESSONS_DATA`` and checked again with one stat per
     call (whether the data folder's ``figures/lexicon.yml`` is there decides ``_folder()``):
-    building the paths cost more than reading the figures of a short sentence."""
+    building the paths cost more than reading the figures of a short sentence. Also gives
+    (that lexicon's path, its stamp), so the grammar's own check does not stat it again."""
     env = os.environ.get("LESSONS_DATA")
     memo = _FOLDER_MEMO.get(env)
-    if memo is not None and os.path.exists(memo[0]) == memo[1]:
-        return memo[2]
+    if memo is not None:
+        stamp = _stamp(memo[0])
+        if (stamp is not None) == memo[1]:
+            return memo[2], (memo[0], stamp)
     lexicon = str(data_dir() / "figures" / "lexicon.yml")
-    present = os.path.exists(lexicon)
-    _FOLDER_MEMO[env] = (lexicon, present, str(_folder()))
-    return _FOLDER_MEMO[env][2]
+    stamp = _stamp(lexicon)
+    _FOLDER_MEMO[env] = (lexicon, stamp is not None, str(_folder()))
+    return _FOLDER_MEMO[env][2], (lexicon, stamp)
 
 
 _LEXICON_GROUPS = ("cardinals", "scales", "fractions", "multipliers", "months", "year_cues",
@@ -407,17 +420,15 @@ def _next_stop(text: str, pos: int) -> int | None:
 
 def _tokens(text: str, start: int, limit: int = 110):
     """Tokens of text[start:start+limit], within one line, as (kind, text, abs_start, abs_end)."""
-    out = []
     stop = min(len(text), start + limit)
     newline = text.find("\n", start, stop)
     if newline >= 0:
         stop = newline
-    for m in _TOKEN.finditer(text, start, stop):
-        kind = m.lastgroup if m.lastgroup != "numsuffix" else "num"
-        if m.group("num") is not None:
-            kind = "num"
-        out.append((kind, m.group(), m.start(), m.end()))
-    return out
+    # the group that closed last names the kind ('numsuffix' closes after 'num': a number too)
+    return [(_TOKEN_KIND[m.lastgroup], m.group(), *m.span()) for m in _TOKEN.finditer(text, start, stop)]
+
+
+_TOKEN_KIND = {"num": "num", "numsuffix": "num", "word": "word", "quote": "quote", "punct": "punct"}
 
 
 _SEPARATORS = str.maketrans("", "", ",\u00a0\u2009\u202f\u2007 ")  # inside one number: '3,700', '3 700'
