@@ -119,10 +119,11 @@ grade: assignments
 		--timeout $(TIMEOUT) --jobs $(JOBS) --isolation $(ISOLATION) $(if $(GRADEBOOK),--out "$(GRADEBOOK)") $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
 
 # Answer files downloaded from the HTML book's My answers page (issue 16): data only, never run.
+# The gradebook goes into the folder, as make grade's does (GRADEBOOK= names another file).
 .PHONY: answers
 answers: $(STAMP)
 	@test -n "$(ANSWERS)" || { echo "Usage: make answers ANSWERS=<folder> [GRADEBOOK=file.csv]"; exit 2; }
-	$(BIN)/python -m lessons answers "$(ANSWERS)" $(if $(GRADEBOOK),--out "$(GRADEBOOK)")
+	$(BIN)/python -m lessons answers "$(ANSWERS)" --out "$(if $(GRADEBOOK),$(GRADEBOOK),$(ANSWERS)/gradebook.csv)"
 
 # Printable handouts (issue 17): worksheets, answer sheets, article packet, background sheet and
 # lateral-reading task, generated from data/ and printed to PDF by Debian's Chromium (Playwright).

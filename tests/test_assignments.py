@@ -267,3 +267,15 @@ def test_a_failing_solution_fails_the_build(tmp_path):
         grading.build_assignment(_tiny_master(tmp_path / "wrong", "3"), tmp_path / "out_wrong")
     paths = grading.build_assignment(_tiny_master(tmp_path / "right", "2"), tmp_path / "out_right")
     assert paths["autograder"].exists()
+
+
+def test_grading_with_a_relative_autograder_folder(tmp_path, monkeypatch):
+    """`make grade` passes `--autograders build/assignments`, relative to the repository, and the
+    scorer runs in another folder: a right answer must still be scored (about 30 s)."""
+    paths = grading.build_assignment(_tiny_master(tmp_path / "masters", "2"), tmp_path / "build")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "student.ipynb").write_text(paths["solution"].read_text())
+    monkeypatch.chdir(tmp_path)
+    rows = grading.grade_folder("subs", "build", "gradebook.csv", timeout=LOOP_TIMEOUT)
+    assert [(r["status"], r["total"]) for r in rows] == [("ok", "1")], rows

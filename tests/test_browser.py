@@ -310,6 +310,25 @@ def test_phone_390_charts_readable_and_titled(phone390, page):
         assert c["title"].strip(), f"{name} has no title"
 
 
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("chapters/")])
+def test_desktop_charts_drawn_at_their_own_size(browser, server, page):
+    """On a desktop the text column is about 690 px: a wider chart (chapter 3's naming chart is
+    about 1,140 px) was shrunk to fit, its labels about 7 px high. It must keep its size and
+    scroll inside its box instead."""
+    context = support.new_context(browser, server.url, support.DESKTOP)
+    try:
+        tab = context.new_page()
+        tab.goto(server.url + page, wait_until="load")
+        tab.wait_for_timeout(1500)  # vega draws after load
+        for i, c in enumerate(tab.evaluate(JS_PHONE_CHARTS)):
+            assert c["drawn"] >= c["natural"] - 1, (
+                f"{page}: chart {i + 1} ({c['title']}) is shrunk to {c['drawn']} px from {c['natural']}")
+        assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+            f"{page}: the page scrolls sideways")
+    finally:
+        context.close()
+
 # The theme's layout on a desktop: one search box (the sidebar's), and the right-hand
 # 'Contents' label wholly on screen and not covered by another element.
 JS_DESKTOP_LAYOUT = """() => {

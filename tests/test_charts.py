@@ -63,6 +63,36 @@ def test_naming_and_density_charts(articles):
     assert "per_1000" in str(d) and "format" in str(d)  # the number is written in each cell
 
 
+
+def test_claims_chart_panel_titles_fit_a_phone(articles):
+    """At 390 px a panel title longer than about 30 characters was cut off at the right edge
+    ("'Bandits' said to have attacked Almat"): long claim names are wrapped, no word lost."""
+    _, reports, verdicts = tables.figure_tables(articles)
+    frame = charts.claims_frame(reports, verdicts)
+    for label, title in frame[["claim_label", "claim title"]].drop_duplicates().itertuples(index=False):
+        lines = title.split("|")[:-1]  # the last line is '(unit) – verdict: ...'
+        assert " ".join(lines) == " ".join(label.split()), title
+        assert all(len(line) <= charts.TITLE_LINE for line in lines), title
+    assert (frame["claim_label"].str.len() > charts.TITLE_LINE).any(), "no long claim name to wrap: test is void"
+
+
+def test_naming_chart_column_headers_name_their_cells(articles):
+    """Vega-Lite 6 draws the column headers of a row-and-column facet with independent y scales
+    in the wrong order when the sort is a list of values, while the cells follow the list: the
+    reporter's words sat under 'Inside quotation marks'. The columns sort by a key instead, and
+    each cell's key names its voice."""
+    names = language.naming(articles)
+    d = spec(charts.naming_chart(names, articles))
+    column = d["facet"]["column"]
+    assert not isinstance(column.get("sort"), list), "a list sort puts the headers in the wrong order"
+    rows = [r for data in d["datasets"].values() for r in data]
+    keys = {r[column["field"]] for r in rows}
+    assert sorted(keys) == [f"{i}|{c}" for i, c in enumerate(charts._NAMING_COLUMNS)]
+    by_voice = {"reporter": charts._NAMING_COLUMNS[0], "attributed": charts._NAMING_COLUMNS[1],
+                "quoted": charts._NAMING_COLUMNS[2]}
+    assert all(r[column["field"]].split("|")[1] == by_voice[r["voice"]] for r in rows)
+    assert "split(datum.value, '|')[1]" in column["header"]["labelExpr"]
+
 def test_coverage_chart(articles):
     cov, single, _ = tables.coverage_tables(articles)
     d = assert_titled(charts.coverage_chart(cov, articles, compare.load_elements()), "mentions which part")

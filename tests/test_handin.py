@@ -107,6 +107,17 @@ def test_cli_turns_a_folder_into_the_expected_gradebook(folder, tmp_path):
     assert "not UTF-8" in rows["latin1.json"]["reason"]
 
 
+
+def test_cli_without_book_option_as_make_answers_runs_it(folder, tmp_path):
+    """`make answers ANSWERS=dir` gives no --book: the default (the repository's _build/html)
+    must be found, not crash (it once read a name the exercises module no longer has)."""
+    out = tmp_path / "gradebook.csv"
+    proc = subprocess.run([sys.executable, "-m", "lessons", "answers", str(folder), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "10 files" in proc.stdout
+    assert _read(out)["ada.json"]["status"] == "ok"
+
 def test_a_file_of_another_book_or_a_missing_file_is_a_row(tmp_path):
     p = _file(tmp_path, "other.json", [], book="another-book")
     rows = H.gradebook_rows([p, tmp_path / "missing.json"], KEYS)

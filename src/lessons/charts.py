@@ -8,6 +8,8 @@ colour alone (shapes, ticks or numbers carry it too).
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -26,6 +28,7 @@ QUALIFIER_LABELS = {"exact": "exact", "at_least": "floor (more than, at least)",
                     "vague": "vague word (dozens)", "range": "range (between)"}
 SHAPES = dict(zip(QUALIFIER_LABELS, ["circle", "triangle-right", "triangle-left", "diamond", "square", "stroke"]))
 COLOURS = dict(zip(QUALIFIER_LABELS, [BLACK, BLUE, VERMILION, GREEN, PURPLE, ORANGE]))
+TITLE_LINE = 30  # characters per line of a panel title in the claims chart (fits a 390 px phone)
 
 
 def claims_frame(reports: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -45,7 +48,9 @@ def claims_frame(reports: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
     plot["row"] = plot.groupby(["claim", "label"]).cumcount()
     plot["unit shown"] = plot["unit"].map({"duration": "days"}).where(~long_time, "years")
     plot["unit shown"] = plot["unit shown"].fillna(plot["unit_name"].replace({"year": "years"})).replace("", "count")
-    plot["claim title"] = plot["claim_label"] + "|(" + plot["unit shown"] + ")"  # '|': new line
+    # '|': a new line. Long claim names are wrapped so that a panel's title fits a 390 px phone
+    wrapped = plot["claim_label"].map(lambda label: "|".join(textwrap.wrap(label, TITLE_LINE)) or label)
+    plot["claim title"] = wrapped + "|(" + plot["unit shown"] + ")"
     verdict_of = shared_claims.set_index("claim")["verdict"]
     plot["claim title"] = plot["claim title"] + " – verdict: " + plot["claim"].map(verdict_of)
     return plot
@@ -109,6 +114,10 @@ def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
         Group=names["group"].map({"crowd": "Words for the crowds", "forces": "Words for security forces and troops"}),
         Kind=names["loaded"].map({True: "loaded word (square)", False: "plain word (circle)"}),
     )
+    # The columns are ordered by a key that sorts ('0|In the reporter's ...'), the header shows the
+    # words after '|': Vega-Lite 6 draws the column headers of a row-and-column facet with
+    # independent y scales in the wrong order when the sort is a list of values (the cells follow it)
+    plot["Column"] = plot["voice"].map({v: f"{i}|{c}" for i, (v, c) in enumerate(zip(("reporter", "attributed", "quoted"), _NAMING_COLUMNS))})
     base = alt.Chart().encode(
         x=alt.X("label:N", title="Report", sort=order, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("Word:N", title=None, sort="ascending"),
@@ -122,7 +131,9 @@ def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
     counts = base.mark_text(fontSize=11, fontWeight="bold", color="white").encode(text="count:Q")
     chart = (alt.layer(points, counts, data=plot)
              .properties(width=alt.Step(42), height=alt.Step(26))
-             .facet(column=alt.Column("Voice:N", title=None, sort=list(_NAMING_COLUMNS)), row=alt.Row("Group:N", title=None))
+             .facet(column=alt.Column("Column:N", title=None, sort="ascending",
+                                    header=alt.Header(labelExpr="split(datum.value, '|')[1]")),
+                    row=alt.Row("Group:N", title=None))
              .resolve_scale(y="independent"))
     return titled(
         chart,

@@ -834,6 +834,8 @@ def grade_folder(submissions: Path | str, autograders: Path | str | dict = BUILD
     if not folder.is_dir():
         raise FileNotFoundError(f"SUBMISSIONS={folder} is not a folder")
     zips = autograders if isinstance(autograders, dict) else find_autograders(autograders)
+    # absolute: the scorer runs in another folder (make grade passes build/assignments, relative)
+    zips = {name: Path(z).resolve() for name, z in zips.items()}
     if not zips:
         raise FileNotFoundError(f"no autograder zips under {autograders}: run `make assignments` first")
     paths = sorted(p for p in folder.glob("*.ipynb") if p.is_file())

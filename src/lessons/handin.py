@@ -33,6 +33,7 @@ from typing import Any, Iterable
 
 from lessons import exercises as X
 from lessons.grading import WRITTEN_PREFIX, gradebook_header
+from lessons.paths import REPO_ROOT
 
 # The gradebook columns are those of `make grade` (lessons.grading.GRADEBOOK_COLUMNS), with
 # the exercises in place of the questions and the student's typed name after 'submission'.
@@ -311,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     book = args.book
     if book is None:
-        default = X.REPO_ROOT / "_build" / "html"
+        default = REPO_ROOT / "_build" / "html"
         book = default if default.is_dir() else None
     keys = load_keys(book)
     written = load_written(book)
