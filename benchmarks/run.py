@@ -331,7 +331,8 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
     if chs:
         worst = max(chs, key=lambda r: r["ratio"])
         rows.append((f"chapters: each ≤{GOALS['chapter_ratio']}× its imports-only floor",
-                     f"worst {worst['chapter']} {worst['ratio']:.2f}× ({len(chs)} chapter(s))", _met(worst["ratio"] <= GOALS["chapter_ratio"])))
+                     f"worst {worst['chapter']} {worst['ratio']:.2f}× with the regex cache warm ({len(chs)} chapter(s))"
+                     + _cold_worst(chs), _met(worst["ratio"] <= GOALS["chapter_ratio"])))
     else:
         rows.append(("chapters: each ≤1.5× its imports-only floor", "not measured in this run", "n/a"))
     lp = book.get("largest_page")
@@ -651,13 +652,19 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     if chs:
         w("Each chapter is executed in a fresh kernel with nbclient (kernel start-up included, as in the build), interleaved with a "
           "notebook holding only the chapter's own import statements: the floor no chapter can beat. "
-          f"Median of {prof['chapter_repeats']} run(s) each.")
+          f"Median of {prof['chapter_repeats']} run(s) each. The package keeps compiled regex work on disk between kernels "
+          "(`lessons._regex_cache`, decision 27), so each chapter runs twice per repeat: *cold*, with an empty cache folder "
+          "(the first chapter on a new machine), then *warm*, with the folder the cold run filled (every later chapter, "
+          "and a Binder image: its postBuild warms the cache). The goal is judged warm; the cold column is what the first "
+          "chapter on a new machine costs.")
         w("")
-        w("| notebook | in the book's _toc.yml | execution s | imports-only floor s | ratio | goal ≤ 1.5× |")
-        w("|---|---|---|---|---|---|")
+        w("| notebook | in the book's _toc.yml | execution s (warm) | imports-only floor s | ratio (warm) | goal ≤ 1.5× | execution s (cold) | ratio (cold) |")
+        w("|---|---|---|---|---|---|---|---|")
         for r in chs:
             toc = "yes" if r["chapter"] in book.get("in_toc", []) else "no"
-            w(f"| {r['chapter']} | {toc} | {_f(r['seconds'])} | {_f(r['floor_seconds'])} | {r['ratio']:.2f}× | {_met(r['ratio'] <= GOALS['chapter_ratio'])} |")
+            cold = (f"{_f(r['cold_seconds'])} | {r['cold_ratio']:.2f}×" if "cold_seconds" in r else "not measured | n/a")
+            w(f"| {r['chapter']} | {toc} | {_f(r['seconds'])} | {_f(r['floor_seconds'])} | {r['ratio']:.2f}× | "
+              f"{_met(r['ratio'] <= GOALS['chapter_ratio'])} | {cold} |")
         w("")
         w("<details><summary>The imports each floor notebook runs</summary>")
         w("")
@@ -765,6 +772,14 @@ def _archive_result() -> dict | None:
 
 
 # ----------------------------------------------------------------------------- main
+def _cold_worst(chs: list[dict]) -> str:
+    cold = [r for r in chs if "cold_ratio" in r]
+    if not cold:
+        return ""
+    worst = max(cold, key=lambda r: r["cold_ratio"])
+    return f"; cold (empty cache) worst {worst['chapter']} {worst['cold_ratio']:.2f}×"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--profile", choices=sorted(PROFILES), default="full")
