@@ -194,7 +194,9 @@ def measure(fn, make, *, target: float = 0.05, min_top: int = 8_000, max_top: in
             "cold_exponent": fit_exponent(sizes, cold), "warm_exponent": fit_exponent(sizes, warm),
             # the first and last size, as the two-size rows had them (older reports read these)
             "small_chars": sizes[0], "big_chars": sizes[-1], "small_s": cold[0], "big_s": cold[-1],
-            "exponent": fit_exponent(sizes, cold), "cpu_s_spent": time.process_time() - t0}
+            "exponent": fit_exponent(sizes, cold), "cpu_s_spent": time.process_time() - t0,
+            "options": {"target": target, "min_top": min_top, "max_top": max_top, "steps": steps, "min_bottom": min_bottom,
+                        "min_repeats": min_repeats, "max_repeats": max_repeats}}
 
 
 def growth(names=None, *, function_budget: float = 20.0, **options) -> list[dict]:

@@ -189,10 +189,15 @@ def part_adversarial(prof: dict) -> list[dict]:
 ADV_FLOOR = 0.02  # CPU seconds: a pair whose largest cold median is under this is too quick to give an exponent
 
 
+def _adv_floor(r: dict) -> float:
+    """ADV_FLOOR, or less in a short profile whose calls aim lower (``target``)."""
+    return min(ADV_FLOOR, 0.4 * r.get("options", {}).get("target", ADV_FLOOR))
+
+
 def _adv_measurable(rows: list[dict], key: str = "cold_s") -> list[dict]:
     """Rows measured well above timer noise (rows of the former two-size measurement have no
     ``cold_s``: their large call counts)."""
-    return [r for r in rows if (r[key][-1] if key in r else r["big_s"]) >= ADV_FLOOR]
+    return [r for r in rows if (r[key][-1] if key in r else r["big_s"]) >= _adv_floor(r)]
 
 
 def _adv_exponent(r: dict, key: str = "cold_exponent") -> float:
@@ -382,7 +387,7 @@ def _render_adversarial(adv: list[dict], opts: dict) -> list[str]:
       "caches cleared before each call (the user's first call on a new text), *warm*: the same text again with the "
       "caches kept; a garbage collection before each call, untimed. The growth exponent k (time ~ size^k: 1 is linear, "
       "2 quadratic) is the least-squares slope over all sizes, for cold and warm medians separately; the goal is judged "
-      f"on the cold one. Pairs whose largest cold median is under {ADV_FLOOR} s (only when even {opts['max_top']:,} characters "
+      f"on the cold one. Pairs whose largest cold median is under {_adv_floor(adv[0]):g} s (only when even {opts['max_top']:,} characters "
       f"are that quick) give no exponent. The whole section took {spent:,.0f} CPU s.")
     w("")
     per_fn: dict = {}
@@ -681,7 +686,7 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     w("")
     adv = helpers.get("adversarial", [])
     if adv and "cold_s" in adv[0]:
-        L.extend(_render_adversarial(adv, prof["adv"]))
+        L.extend(_render_adversarial(adv, adv[0].get("options") or prof["adv"]))
     elif adv:
         w("Measured with the former two-size method (one cold call at each of two sizes): run "
           "`run.py --only-adversarial` for the repeated, fitted measurement.")
