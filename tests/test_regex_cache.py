@@ -32,6 +32,13 @@ def test_folder_from_the_environment(tmp_path):
     assert _regex_cache.folder({"LESSONS_CACHE": "off"}) is None
     assert _regex_cache.folder({"LESSONS_CACHE": str(tmp_path)}) == tmp_path
     assert _regex_cache.folder({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "lessons"
+    assert _regex_cache.folder({"XDG_CACHE_HOME": "relative/dir"}) is None
+
+
+def test_graded_student_code_runs_without_the_cache():
+    from lessons import grading
+
+    assert grading._safe_env("/home/student")["LESSONS_CACHE"] == "off"
 
 
 def test_a_fine_pattern_is_written_and_skips_the_checks_in_the_next_process(cache, monkeypatch):

@@ -8,7 +8,8 @@ the limits), so a changed checker, a changed pattern or another Python starts fr
 A pattern is used only after ``re.compile`` in the process; a digest only skips the checks.
 
 Where: ``$LESSONS_CACHE`` (a folder; ``off`` turns the file off), else
-``$XDG_CACHE_HOME/lessons``, else ``~/.cache/lessons``. A missing, unreadable, oversized or
+``$XDG_CACHE_HOME/lessons``, else ``~/.cache/lessons`` (none without a home folder; graded
+student code runs with ``off``, see ``lessons.grading``). A missing, unreadable, oversized or
 malformed file counts as empty; a folder that cannot be written is skipped without a word.
 Only patterns found fine are written, so a rejected pattern is checked again every time.
 """
@@ -43,7 +44,8 @@ def folder(environ=None) -> Path | None:
     if own:
         return Path(own)
     base = env.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base else Path.home() / ".cache") / "lessons"
+    root = Path(base) if base else Path(os.path.expanduser("~")) / ".cache"
+    return root / "lessons" if root.is_absolute() else None  # no home folder: no file
 
 
 def _checker_id() -> str:
