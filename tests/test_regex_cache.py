@@ -9,7 +9,10 @@ lazily compiled context patterns (issue 20: chapter execution cost). Graded stud
 with both stores off; binder/postBuild warms both once."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -311,3 +314,37 @@ def test_the_sandboxed_run_gets_the_cache_turned_off(tmp_path, monkeypatch, mode
         pairs = {(cmd[i + 1], cmd[i + 2]) for i, a in enumerate(cmd) if a == "--setenv"}
         assert ("LESSONS_CACHE_DIR", "off") in pairs
         assert not any(key == "LESSONS_CACHE_DIR" and value != "off" for key, value in pairs)
+
+
+# --- the warm-up at image build (binder/postBuild) ------------------------------------------
+
+def _warm(env_cache: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LESSONS_CACHE")}
+    env.update(LESSONS_CACHE_DIR=env_cache, HOME=str(tmp_path / "home"))
+    return subprocess.run([sys.executable, "-m", "lessons.warm_cache"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_the_warm_up_fills_an_empty_cache_folder(tmp_path):
+    cache = tmp_path / "cache"
+    done = _warm(str(cache), tmp_path)
+    assert done.returncode == 0, done.stderr
+    rules = [name for name, rule in text.grammar().rule_texts.items() if rule is not None]
+    assert len(list((cache / "regex").glob("*.sre"))) >= len(rules)  # every rule, and the small patterns
+    (verdicts,) = cache.glob("regex-checked-*.json")
+    fine = json.loads(verdicts.read_text())["fine"]
+    contexts = language.load_lexicon()[["skip_if_preceded_by", "skip_if_followed_by"]]
+    assert len(fine) >= len({p for p in contexts.to_numpy().ravel() if p}) > 0
+    assert f"{len(rules)} grammar rules compiled" in done.stdout
+
+
+def test_the_warm_up_never_fails_the_image_build(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    done = _warm(str(blocker / "cache"), tmp_path)  # a folder inside a file: cannot be written
+    assert done.returncode == 0, done.stderr
+    assert blocker.read_text() == ""
+    assert _warm("off", tmp_path).returncode == 0
+    post = (ROOT / "binder" / "postBuild").read_text()
+    assert "python -m lessons.warm_cache || true" in post
+    assert post.index("warm_cache") > post.index("rm -f"), "warmed after the masters are removed"
