@@ -348,3 +348,26 @@ def test_the_warm_up_never_fails_the_image_build(tmp_path):
     post = (ROOT / "binder" / "postBuild").read_text()
     assert "python -m lessons.warm_cache || true" in post
     assert post.index("warm_cache") > post.index("rm -f"), "warmed after the masters are removed"
+
+
+
+def test_the_benchmarks_cold_build_starts_with_an_empty_cache(monkeypatch):
+    """benchmarks/run.py's timed build is cold: a fresh LESSONS_CACHE_DIR inside each run's folder."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench_run
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    calls = []
+
+    def fake_run(cmd, **kw):
+        calls.append((cmd, kw.get("env") or {}))
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(bench_run.subprocess, "run", fake_run)
+    bench_run.timed_build(2)
+    dirs = [env.get("LESSONS_CACHE_DIR", "") for _, env in calls]
+    assert len(dirs) == 2 and len(set(dirs)) == 2
+    for (cmd, _), where in zip(calls, dirs):
+        out = cmd[cmd.index("--path-output") + 1]
+        assert where.startswith(out) and not Path(where).exists()
