@@ -1403,9 +1403,10 @@ def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.D
     """
     _require_columns(articles, ["article_id", "body"], "coverage(articles)")
     elements = elements if elements is not None else load_elements()
+    lex = _lexicon()  # the word lists, looked up once per call (not once per signal and sentence)
     parsed = [
-        (e, [_parse_signal(s) for s in e["signals"]],
-         [_parse_signal(s) for s in e.get("requires", [])])
+        (e, [_parse_signal_in(s, lex) for s in e["signals"]],
+         [_parse_signal_in(s, lex) for s in e.get("requires", [])])
         for e in elements
     ]
     rows = []
@@ -1415,7 +1416,7 @@ def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.D
         if not isinstance(body, str):
             raise LessonsDataError(f"coverage(articles): body of {aid!r} is not a string")
         sents = _sentences(body)
-        words = [_prepared(_sentence_words(t)) for t in sents["text"]]
+        words = [_prepared(list(_sentence_words_in(t, lex))) for t in sents["text"]]
         for e, signals, requires in parsed:
             hits = [
                 k for k, w in enumerate(words)
