@@ -10,6 +10,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from IPython.core.formatters import DisplayFormatter
+
+from lessons import book
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -55,3 +58,17 @@ def test_every_hidden_cell_is_hidden_in_lab(path):
     gaps = lab_hide.missing(nb)
     assert not gaps, (f"{path.relative_to(ROOT)}: run `.venv/bin/python tools/lab_hide.py`; "
                       f"cells without Lab metadata: {gaps[:5]}")
+
+
+def test_glue_calls_echo_nothing_but_eval_reads_text(monkeypatch):
+    """JupyterLab re-opens a collapsed output when a cell runs, so a glue cell must show no
+    output at all; the variable {eval} reads must still display as its text."""
+    shell = type("Shell", (), {"user_ns": {}})()
+    monkeypatch.setattr(book, "_shell", lambda: shell)
+    monkeypatch.setattr("myst_nb.glue", lambda *a, **k: None)
+    fmt = DisplayFormatter()
+    one = book.glue_value("n_x", 98)
+    many = book.glue_values({"a": 3700}, prefix="p_")
+    assert one == "98" and many == {"p_a": "3,700"}
+    assert fmt.format(one) == ({}, {}) and fmt.format(many) == ({}, {})
+    assert type(shell.user_ns["n_x"]) is str and fmt.format(shell.user_ns["n_x"])[0]["text/plain"] == "'98'"

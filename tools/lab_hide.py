@@ -12,6 +12,10 @@ click on the blue bar shows it again). The rule, from the tags:
   remove-input, hide-input            source_hidden (the output is the lesson: a table, a chart)
   remove-output, hide-output          outputs_hidden
 
+JupyterLab re-opens a collapsed output when the cell runs (Run All), so outputs_hidden alone
+does not hide a glue cell's result: `lessons.book.glue_value`/`glue_values` return values that
+display nothing (tests/test_lab.py checks what a student sees after Run All).
+
 Only metadata changes (the notebook stays output-free, the JSON as nbformat writes it), so git
 merges it with other edits; run it after tagging a cell. `--check` changes nothing and exits 1
 listing the cells whose metadata is missing (tests/test_lab_hidden.py runs the same check).
