@@ -1,17 +1,38 @@
-"""Adversarial inputs for the public text functions (issue 12): does the time grow linearly?
+"""Adversarial inputs for the public text functions (issues 12, 20): does the time grow linearly?
 
 A regular expression with nested or overlapping repetition can take the square (or worse) of
 its input's length on text such as a long run of spaces. The book reads text a teacher or a
-student brings, so every public text function is timed here on such text at two sizes, and
-the growth exponent k in time ~ size**k is reported (1 = linear, 2 = quadratic).
+student brings, so every public text function is timed here on such text, and the growth
+exponent k in time ~ size**k is reported (1 = linear, 2 = quadratic).
 
-Used by ``benchmarks/run.py`` (the report's table, at 25 KB and 100 KB) and by
-``tests/test_linear_time.py`` (small sizes, a ratio check; no absolute time is asserted).
+How one (function, input) pair is measured (``measure``), so that one noisy call cannot decide:
+* the sizes: a ladder of single cold calls doubles the text from ``min_top`` characters until a
+  call takes ``target`` CPU seconds (or ``max_top`` characters); that size and the ``steps - 1``
+  halvings below it, those of at least ``min_bottom`` characters, are the sizes measured (a slow
+  function is measured on shorter text, a fast one on longer text, so every largest call is
+  well above timer noise). ``min_bottom`` is twice the widest window the helpers search around
+  one match (``text._WINDOW``, 1,000 characters, around each quotation): below it, each match's
+  work still grows with the text, and a fit there would show that start-up, not the growth
+  on long text;
+* at each size, several repeats (at least ``min_repeats``, more while the function's time budget
+  allows), CPU time (``time.process_time``: other work on the machine does not count), the
+  median; cold = caches cleared before each call (the user's first call), warm = the same text
+  again with the caches kept; a garbage collection before each call (untimed), so one call does
+  not pay for the last one's garbage, and the objects alive before the measurement (modules,
+  data files) frozen out of the collector (``gc.freeze``), so that a collection during a call
+  costs what the call allocated, not what the process held before;
+* the exponent is the least-squares slope of log(time) on log(size) over all sizes, for cold and
+  warm medians separately. The goal is judged on the cold one.
+
+Used by ``benchmarks/run.py`` (the report's table) and by ``tests/test_linear_time.py`` (small
+sizes, a ratio check; no absolute time is asserted).
 """
 
 from __future__ import annotations
 
+import gc
 import math
+import statistics
 import time
 
 import pandas as pd
@@ -115,17 +136,82 @@ def exponent(t_small: float, t_big: float, ratio: float, floor: float = 1e-3) ->
     return math.log(max(t_big, floor) / max(t_small, floor)) / math.log(ratio)
 
 
-def growth(small: int, big: int, repeats: int = 1, names=None) -> list[dict]:
-    """Every function on every input at two sizes: one row per pair, the slowest first."""
+def fit_exponent(sizes, times, floor: float = 1e-5) -> float:
+    """k in time ~ size**k: the least-squares slope of log(time) on log(size) over every size
+    (times under ``floor`` count as ``floor``)."""
+    xs = [math.log(n) for n in sizes]
+    ys = [math.log(max(t, floor)) for t in times]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx == 0:
+        raise ValueError("fit_exponent needs at least two different sizes")
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+
+
+def _timed(fn, text: str, cold: bool) -> float:
+    if cold:
+        _clear_caches()
+    gc.collect()  # untimed: the call pays for its own garbage, not for the previous call's
+    t0 = time.process_time()
+    fn(text)
+    return time.process_time() - t0
+
+
+def _top_size(fn, make, target: float, min_top: int, max_top: int) -> tuple[int, float, float]:
+    """The smallest doubling of ``min_top`` whose cold call takes ``target`` CPU s (capped at
+    ``max_top``): (size, that call's time, CPU s the ladder took)."""
+    n, spent = min_top, 0.0
+    t = _timed(fn, make(n), cold=True)
+    spent += t
+    while t < target and n * 2 <= max_top:
+        n *= 2
+        t = _timed(fn, make(n), cold=True)
+        spent += t
+    return n, t, spent
+
+
+def measure(fn, make, *, target: float = 0.05, min_top: int = 8_000, max_top: int = 1_600_000, steps: int = 4,
+            min_bottom: int = 2_000, min_repeats: int = 3, max_repeats: int = 7, budget: float = 2.0) -> dict:
+    """One function on one input family: cold and warm CPU-time medians at up to ``steps`` sizes,
+    each half the next, and the growth exponents fitted over all of them (see the module docstring).
+    ``budget`` (CPU s) buys repeats beyond ``min_repeats``; it is never a reason for fewer."""
+    t0 = time.process_time()
+    top, t_top, _ = _top_size(fn, make, target, min_top, max_top)
+    # the calls below cost about repeats x (cold + warm) x (1 + 1/2 + 1/4 ...) x t_top
+    per_repeat = 2 * 2 * max(t_top, 1e-4)
+    repeats = max(min_repeats, min(max_repeats, int(budget / per_repeat)))
+    sizes, cold, warm, cold_all = [], [], [], []
+    ks = [k for k in range(steps) if k < 2 or top >> k >= min_bottom]  # two sizes at least
+    for k in reversed(ks):
+        text = make(max(1, top >> k))
+        cs = [_timed(fn, text, cold=True) for _ in range(repeats)]
+        ws = [_timed(fn, text, cold=False) for _ in range(repeats)]  # the caches hold this text now
+        sizes.append(len(text))
+        cold.append(statistics.median(cs))
+        warm.append(statistics.median(ws))
+        cold_all.append(cs)
+    return {"sizes": sizes, "repeats": repeats, "cold_s": cold, "warm_s": warm, "cold_all_s": cold_all,
+            "cold_exponent": fit_exponent(sizes, cold), "warm_exponent": fit_exponent(sizes, warm),
+            # the first and last size, as the two-size rows had them (older reports read these)
+            "small_chars": sizes[0], "big_chars": sizes[-1], "small_s": cold[0], "big_s": cold[-1],
+            "exponent": fit_exponent(sizes, cold), "cpu_s_spent": time.process_time() - t0,
+            "options": {"target": target, "min_top": min_top, "max_top": max_top, "steps": steps, "min_bottom": min_bottom,
+                        "min_repeats": min_repeats, "max_repeats": max_repeats}}
+
+
+def growth(names=None, *, function_budget: float = 20.0, **options) -> list[dict]:
+    """Every function on every input (``measure``): one row per pair, the largest cold exponent
+    first. ``function_budget`` CPU s per function is shared by its inputs (for extra repeats)."""
     rows = []
     for fname, fn in functions().items():
         if names and fname not in names:
             continue
         fn("Warm-up: the ministry said 12 people were \u201ckilled\u201d.")  # loads and compiles the data files
+        gc.collect()
+        gc.freeze()
         for iname, make in INPUTS.items():
-            a, b = make(small), make(big)
-            t_small, t_big = seconds(fn, a, repeats), seconds(fn, b, repeats)
-            rows.append({"function": fname, "input": iname, "small_chars": len(a), "big_chars": len(b),
-                         "small_s": t_small, "big_s": t_big,
-                         "exponent": exponent(t_small, t_big, len(b) / max(1, len(a)))})
-    return sorted(rows, key=lambda r: -r["big_s"])
+            r = measure(fn, make, budget=function_budget / len(INPUTS), **options)
+            rows.append({"function": fname, "input": iname, **r})
+        gc.unfreeze()
+    return sorted(rows, key=lambda r: -r["cold_exponent"])
+

@@ -499,23 +499,40 @@ def execute_notebook(nb, cwd: Path, kernel: str = "python3", timeout: int = 600)
 
 
 def bench_chapters(chapters: list[Path], repeats: int) -> list[dict]:
-    """Each chapter against an imports-only notebook with the same imports (the floor)."""
+    """Each chapter against an imports-only notebook with the same imports (the floor).
+
+    The package keeps compiled regex work on disk between kernels (``lessons._regex_cache``),
+    so each chapter is run in both states a user meets: *cold* (an empty cache folder: the first
+    chapter on a new machine) and *warm* (the folder the cold run just filled: every later
+    chapter, a Binder image whose postBuild warmed it). The floor runs with the warm folder."""
     import copy
+    import tempfile
 
     import nbformat
 
     rows = []
-    for path in chapters:
-        nb = nbformat.read(path, as_version=4)
-        floor = nbformat.v4.new_notebook(metadata=copy.deepcopy(nb.metadata))
-        floor.cells = [nbformat.v4.new_code_cell(notebook_imports(nb))]
-        t_ch, t_fl = [], []
-        for _ in range(repeats):  # interleaved, so drift hits both alike
-            t_fl.append(execute_notebook(copy.deepcopy(floor), path.parent))
-            t_ch.append(execute_notebook(copy.deepcopy(nb), path.parent))
-        ch, fl = statistics.median(t_ch), statistics.median(t_fl)
-        rows.append({"chapter": path.name, "seconds": ch, "floor_seconds": fl, "ratio": ch / fl,
-                     "times": t_ch, "floor_times": t_fl, "imports": notebook_imports(nb)})
+    saved = os.environ.get("LESSONS_CACHE_DIR")
+    try:
+        for path in chapters:
+            nb = nbformat.read(path, as_version=4)
+            floor = nbformat.v4.new_notebook(metadata=copy.deepcopy(nb.metadata))
+            floor.cells = [nbformat.v4.new_code_cell(notebook_imports(nb))]
+            t_ch, t_cold, t_fl = [], [], []
+            for _ in range(repeats):  # interleaved, so drift hits all three alike
+                with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache:
+                    os.environ["LESSONS_CACHE_DIR"] = cache  # the kernel inherits it
+                    t_cold.append(execute_notebook(copy.deepcopy(nb), path.parent))
+                    t_fl.append(execute_notebook(copy.deepcopy(floor), path.parent))
+                    t_ch.append(execute_notebook(copy.deepcopy(nb), path.parent))
+            ch, fl, cold = statistics.median(t_ch), statistics.median(t_fl), statistics.median(t_cold)
+            rows.append({"chapter": path.name, "seconds": ch, "floor_seconds": fl, "ratio": ch / fl,
+                         "cold_seconds": cold, "cold_ratio": cold / fl,
+                         "times": t_ch, "cold_times": t_cold, "floor_times": t_fl, "imports": notebook_imports(nb)})
+    finally:
+        if saved is None:
+            os.environ.pop("LESSONS_CACHE_DIR", None)
+        else:
+            os.environ["LESSONS_CACHE_DIR"] = saved
     return rows
 
 

@@ -135,6 +135,9 @@ def test_tiny_run_writes_the_report(tmp_path):
     adv = raw["helpers"]["adversarial"]  # the tiny profile: two functions on every adversarial input
     assert {r["function"] for r in adv} == {"corpus.sentences", "figures.attributions"}
     assert all(r["big_chars"] > r["small_chars"] > 0 and r["big_s"] >= 0 for r in adv)
+    assert all(len(r["sizes"]) == len(r["cold_s"]) == len(r["warm_s"]) == 3 and r["sizes"] == sorted(r["sizes"])
+               and r["repeats"] >= 1 and r["cold_exponent"] == r["cold_exponent"] for r in adv)  # the fitted measurement
+    assert "cold exponent" in report
     assert "text functions: growth exponent" in report
     corpora = raw["helpers"]["reuse_corpora"]
     assert {(r["corpus"], r["articles"]) for r in corpora} == {("stress", 10), ("stress", 20), ("synthetic", 10), ("synthetic", 20)}

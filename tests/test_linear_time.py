@@ -52,3 +52,32 @@ def test_the_check_catches_quadratic_growth():
     t_small = adversarial.seconds(quadratic, "x" * 10000)
     t_big = adversarial.seconds(quadratic, "x" * 40000)
     assert t_big >= FLOOR and t_big / max(t_small, FLOOR / RATIO) >= LIMIT
+
+
+def test_fit_exponent_is_a_least_squares_slope_over_all_sizes():
+    sizes = [1000, 2000, 4000, 8000]
+    assert adversarial.fit_exponent(sizes, [n * 1e-6 for n in sizes]) == pytest.approx(1.0)
+    assert adversarial.fit_exponent(sizes, [(n / 1000) ** 2 for n in sizes]) == pytest.approx(2.0)
+    # one outlier moves a fit over four sizes less than it moves a two-point exponent
+    noisy = [0.001, 0.002, 0.012, 0.008]
+    assert adversarial.fit_exponent(sizes, noisy) < adversarial.exponent(noisy[0], noisy[2], 4)
+    with pytest.raises(ValueError):
+        adversarial.fit_exponent([10, 10], [1.0, 2.0])
+
+
+def test_measure_tells_linear_from_quadratic():
+    """The report's measurement (a ladder to a CPU target, repeats, medians, a fitted slope)
+    on a function known to be linear and one known to be quadratic."""
+    def linear(text):
+        return sum(1 for _ in range(0, 20 * len(text)))
+
+    def quadratic(text):
+        return sum(1 for i in range(0, len(text), 5) for _ in range(0, len(text), 50))
+
+    opts = dict(target=0.02, min_top=1000, max_top=256_000, steps=3, min_bottom=100, min_repeats=3, max_repeats=3, budget=0.0)
+    lin = adversarial.measure(linear, lambda n: "x" * n, **opts)
+    quad = adversarial.measure(quadratic, lambda n: "x" * n, **opts)
+    assert lin["sizes"] == sorted(lin["sizes"]) and len(lin["sizes"]) == 3 and lin["repeats"] == 3
+    assert lin["cold_s"][-1] >= 0.01 and quad["cold_s"][-1] >= 0.01  # the ladder went far enough (one call took 0.02)
+    assert 0.7 < lin["cold_exponent"] < 1.3 and 0.7 < lin["warm_exponent"] < 1.3
+    assert quad["cold_exponent"] > 1.6

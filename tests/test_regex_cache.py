@@ -1,22 +1,39 @@
-"""lessons._regex_cache: the attribution grammar's compiled code kept between processes.
-The pattern built from saved code must be the one re.compile gives; a damaged, foreign or
-oversized file, an unwritable folder or a cache turned off must fall back to re.compile."""
+"""lessons._regex_cache: one folder ($LESSONS_CACHE_DIR), two stores.
 
+The compiled-code store (the attribution grammar's rules): the pattern built from saved code
+must be the one re.compile gives; a damaged, foreign or oversized file, an unwritable folder or
+a cache turned off must fall back to re.compile.
+
+The verdict store (patterns that passed lessons._guard's checks, as digests) and the lexicon's
+lazily compiled context patterns (issue 20: chapter execution cost). Graded student code runs
+with both stores off; binder/postBuild warms both once."""
+
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from lessons import _guard, grading, language, sandbox, text
 from lessons import _regex_cache as rc
-from lessons import text
+from lessons.datafiles import read
 
+ROOT = Path(__file__).resolve().parents[1]
 PATTERN = r"(?P<name>[A-Z][\w'-]{0,40}+(?:[ \t\u2009]++[A-Z][\w'-]{0,40}+){0,3})[ \t]++said\b|(?>x{1,3}?)y"
+
+# --- compiled code ----------------------------------------------------------------------------
+
 SAMPLE = "Then Ana Ruiz said so; xxy and Bo  Li said it."
 
 
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("LESSONS_CACHE_DIR", str(tmp_path / "regex"))
-    return tmp_path / "regex"
+    """The code store's folder, inside a fresh cache folder."""
+    monkeypatch.setenv("LESSONS_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "regex"
 
 
 def _same(a, b):
@@ -58,12 +75,28 @@ def test_code_that_the_engine_refuses_is_compiled_again(folder):
     _same(rc.compile(PATTERN), re.compile(PATTERN))
 
 
-def test_an_empty_setting_turns_the_cache_off(tmp_path, monkeypatch):
-    monkeypatch.setenv("LESSONS_CACHE_DIR", "")
+@pytest.mark.parametrize("setting", ["", "off"])
+def test_an_empty_or_off_setting_turns_both_stores_off(tmp_path, monkeypatch, setting):
+    monkeypatch.setenv("LESSONS_CACHE_DIR", setting)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert rc.cache_dir() is None
+    monkeypatch.setattr(_guard, "_FINE_PATTERNS", set())
+    rc.reset()
+    assert rc.folder() is None
     _same(rc.compile(PATTERN), re.compile(PATTERN))
-    assert not list(tmp_path.rglob("*.sre"))
+    assert _guard.regex_problem(r"\bsetting\b") is None
+    rc.flush()
+    assert not rc.known_fine(r"\bsetting\b", 0)
+    assert not list(tmp_path.rglob("*")), "nothing written anywhere"
+    rc.reset()
+
+
+def test_no_code_file_without_an_absolute_home(tmp_path, monkeypatch):
+    monkeypatch.delenv("LESSONS_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/dir")
+    monkeypatch.chdir(tmp_path)
+    assert rc.folder() is None
+    _same(rc.compile(PATTERN), re.compile(PATTERN))
+    assert not list(tmp_path.rglob("*"))
 
 
 def test_an_unwritable_folder_still_compiles(tmp_path, monkeypatch):
@@ -103,3 +136,238 @@ def test_old_files_are_removed_beyond_the_limit(folder, monkeypatch):
     for n in range(6):
         rc.compile(PATTERN + "|z" * (n + 1))
     assert len(list(folder.glob("*.sre"))) == 3
+
+
+# --- verdicts ---------------------------------------------------------------------------------
+
+SLOW = r"(a+)+$"  # nested repeat: _guard rejects it
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A fresh cache folder, with the process's memories of fine patterns emptied."""
+    monkeypatch.setenv(rc.ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(_guard, "_FINE_PATTERNS", set())
+    rc.reset()
+    yield tmp_path / "cache"
+    rc.reset()
+
+
+def _file(folder):
+    files = list(folder.glob("regex-checked-*.json"))
+    assert len(files) == 1, files
+    return files[0]
+
+
+def test_folder_from_the_environment(tmp_path):
+    assert rc.ENV == "LESSONS_CACHE_DIR"
+    for off in ("off", "OFF", "", "  ", "relative/dir"):
+        assert rc.folder({"LESSONS_CACHE_DIR": off, "XDG_CACHE_HOME": str(tmp_path)}) is None, off
+    assert rc.folder({"LESSONS_CACHE_DIR": str(tmp_path)}) == tmp_path
+    assert rc.folder({"LESSONS_CACHE": "off", "XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "lessons"  # old name: ignored
+    assert rc.folder({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "lessons"
+    assert rc.folder({"XDG_CACHE_HOME": "relative/dir"}) is None
+
+
+def test_graded_student_code_runs_without_the_cache():
+    env = grading._safe_env("/home/student")
+    assert env["LESSONS_CACHE_DIR"] == "off" and rc.folder(env) is None  # both stores off
+
+
+def test_a_fine_pattern_is_written_and_skips_the_checks_in_the_next_process(cache, monkeypatch):
+    assert _guard.regex_problem(r"\bpolice\b", re.IGNORECASE) is None
+    rc.flush()
+    doc = json.loads(_file(cache).read_text())
+    assert len(doc["fine"]) == 1 and re.fullmatch(r"[0-9a-f]{64}", doc["fine"][0])
+    assert "police" not in _file(cache).read_text()  # digests only, never the pattern
+    # a new process: nothing in memory, the file read again; the checks must not run
+    monkeypatch.setattr(_guard, "_FINE_PATTERNS", set())
+    rc.reset()
+    calls = []
+    monkeypatch.setattr(_guard, "_regex_problem", lambda p, f=0: calls.append(p))
+    assert _guard.regex_problem(r"\bpolice\b", re.IGNORECASE) is None
+    assert calls == []
+    # other flags are another pattern: checked
+    _guard.regex_problem(r"\bpolice\b", 0)
+    assert calls == [r"\bpolice\b"]
+
+
+def test_a_rejected_pattern_is_never_remembered(cache):
+    assert "repeat inside a repeat" in _guard.regex_problem(SLOW)
+    assert "repeat inside a repeat" in read.regex_problem(SLOW, 0)  # asked again: checked again
+    rc.flush()
+    assert not list(cache.glob("regex-checked-*.json"))  # nothing fine, nothing written
+    assert not rc.known_fine(SLOW, 0)
+
+
+def test_a_digest_written_for_a_bad_pattern_by_hand_does_not_skip_the_cheap_checks(cache):
+    long = "a" * (_guard.MAX_PATTERN_CHARS + 1)
+    checker = rc._checker_id()
+    cache.mkdir()
+    path = cache / f"regex-checked-{checker[:16]}.json"
+    path.write_text(json.dumps({"checker": checker, "fine": [rc.digest(long, 0, checker)]}))
+    rc.reset()
+    assert "at most" in _guard.regex_problem(long)
+
+
+@pytest.mark.parametrize("content", [
+    b"not json", b"\xff\xfe", b'{"checker": "someone else", "fine": []}', b'["a list"]',
+    b'{"checker": "%s", "fine": "not a list"}',
+])
+def test_a_broken_or_foreign_file_counts_as_empty(cache, content):
+    checker = rc._checker_id()
+    cache.mkdir()
+    path = cache / f"regex-checked-{checker[:16]}.json"
+    path.write_bytes(content.replace(b"%s", checker.encode()))
+    assert rc.read_fine(path, checker) == set()
+    assert _guard.regex_problem(r"\bcalm\b") is None  # still checked, and it passes
+    rc.flush()  # replaces the broken file with a good one
+    assert len(rc.read_fine(path, checker)) == 1
+
+
+def test_malformed_entries_and_an_oversized_file_are_ignored(cache, monkeypatch):
+    checker = rc._checker_id()
+    cache.mkdir()
+    path = cache / "f.json"
+    good = "0" * 64
+    path.write_text(json.dumps({"checker": checker, "fine": [good, "x" * 64, 5, "A" * 64]}))
+    assert rc.read_fine(path, checker) == {good}
+    monkeypatch.setattr(rc, "MAX_BYTES", 10)
+    assert rc.read_fine(path, checker) == set()
+
+
+def test_off_and_an_unwritable_folder_write_nothing_and_raise_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(_guard, "_FINE_PATTERNS", set())
+    monkeypatch.setenv(rc.ENV, "off")
+    rc.reset()
+    assert _guard.regex_problem(r"\bquiet\b") is None
+    rc.flush()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(rc.ENV, str(blocker / "cache"))  # a folder inside a file
+    monkeypatch.setattr(_guard, "_FINE_PATTERNS", set())
+    rc.reset()
+    assert _guard.regex_problem(r"\bstill\b") is None
+    rc.flush()  # cannot write: silently skipped
+    assert blocker.read_text() == ""
+    rc.reset()
+
+
+def test_another_checker_starts_from_nothing(cache, monkeypatch):
+    assert _guard.regex_problem(r"\bcrowd\b") is None
+    rc.flush()
+    first = rc._checker_id()
+    monkeypatch.setattr(_guard, "PATTERN_TEST_SECONDS", _guard.PATTERN_TEST_SECONDS / 2)
+    assert rc._checker_id() != first
+    rc.reset()
+    monkeypatch.setattr(_guard, "_FINE_PATTERNS", set())
+    assert not rc.known_fine(r"\bcrowd\b", 0)
+
+
+def test_context_patterns_compile_only_when_an_entry_matches(tmp_path, cache):
+    lex = tmp_path / "language" / "lexicon.csv"
+    lex.parent.mkdir()
+    lex.write_text(
+        "term,category,neutral,note,source,pos,forms,skip_if_preceded_by,skip_if_followed_by\n"
+        "thugs,label,people,A label.,own reasoned entry,noun,,so-called\\s++$,\n"
+        "mob,label,crowd,A label.,own reasoned entry,noun,,,\\s++rule\\b\n", encoding="utf-8")
+    st = language._stamp(lex)
+    matcher = language._lexicon_matcher(*st)
+    thugs, mob = matcher.entries
+    assert thugs.pre._compiled is None and mob.post._compiled is None
+    found = [m[2] for m in matcher.matches("The mob rule ended. So-called thugs left; thugs stayed.")]
+    assert found == ["thugs"]  # 'mob rule' and 'so-called thugs' cancelled by their contexts
+    assert thugs.pre._compiled is not None and mob.post._compiled is not None
+    assert language._lexicon_matcher(*st) is matcher
+
+
+# --- graded student code: both stores off ---------------------------------------------------
+
+@pytest.mark.parametrize("mode", ["none", "user"])
+def test_the_sandboxed_run_gets_the_cache_turned_off(tmp_path, monkeypatch, mode):
+    """What grade_one hands the process that runs a student's notebook (unsandboxed, or the
+    bwrap command line): LESSONS_CACHE_DIR=off, so student code neither reads nor feeds either store."""
+    nb = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    submission = tmp_path / "hw.ipynb"
+    submission.write_text(json.dumps(nb))
+    autograder = tmp_path / "hw-autograder.zip"
+    autograder.write_bytes(b"")
+    grading.spec_path_for(autograder).write_text(json.dumps({"questions": {"q1": {"names": ["x"]}}}))
+    monkeypatch.setenv("LESSONS_CACHE_DIR", str(tmp_path / "teacher-cache"))  # the teacher's own setting
+    seen = {}
+
+    def fake_run(cmd, timeout, limit, cwd=None, env=None, user=None):
+        seen.update(cmd=cmd, env=env)
+        return sandbox.Outcome(returncode=1, output=b"", timed_out=False, overflow=False, seconds=0.0)
+
+    monkeypatch.setattr(sandbox, "run_bounded", fake_run)
+    monkeypatch.setattr(grading, "isolation_mode", lambda isolation: (mode, "test"))
+    monkeypatch.setattr(sandbox, "bwrap_binary", lambda: "/usr/bin/false")
+    row = grading.grade_one(submission, autograder, timeout=5)
+    assert row.status == "failed"  # the fake run reported nothing
+    if mode == "none":
+        assert seen["env"]["LESSONS_CACHE_DIR"] == "off"
+        assert rc.folder(seen["env"]) is None
+    else:
+        cmd = seen["cmd"]
+        assert "--clearenv" in cmd
+        pairs = {(cmd[i + 1], cmd[i + 2]) for i, a in enumerate(cmd) if a == "--setenv"}
+        assert ("LESSONS_CACHE_DIR", "off") in pairs
+        assert not any(key == "LESSONS_CACHE_DIR" and value != "off" for key, value in pairs)
+
+
+# --- the warm-up at image build (binder/postBuild) ------------------------------------------
+
+def _warm(env_cache: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LESSONS_CACHE")}
+    env.update(LESSONS_CACHE_DIR=env_cache, HOME=str(tmp_path / "home"))
+    return subprocess.run([sys.executable, "-m", "lessons.warm_cache"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_the_warm_up_fills_an_empty_cache_folder(tmp_path):
+    cache = tmp_path / "cache"
+    done = _warm(str(cache), tmp_path)
+    assert done.returncode == 0, done.stderr
+    rules = [name for name, rule in text.grammar().rule_texts.items() if rule is not None]
+    assert len(list((cache / "regex").glob("*.sre"))) >= len(rules)  # every rule, and the small patterns
+    (verdicts,) = cache.glob("regex-checked-*.json")
+    fine = json.loads(verdicts.read_text())["fine"]
+    contexts = language.load_lexicon()[["skip_if_preceded_by", "skip_if_followed_by"]]
+    assert len(fine) >= len({p for p in contexts.to_numpy().ravel() if p}) > 0
+    assert f"{len(rules)} grammar rules compiled" in done.stdout
+
+
+def test_the_warm_up_never_fails_the_image_build(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    done = _warm(str(blocker / "cache"), tmp_path)  # a folder inside a file: cannot be written
+    assert done.returncode == 0, done.stderr
+    assert blocker.read_text() == ""
+    assert _warm("off", tmp_path).returncode == 0
+    post = (ROOT / "binder" / "postBuild").read_text()
+    assert "python -m lessons.warm_cache || true" in post
+    assert post.index("warm_cache") > post.index("rm -f"), "warmed after the masters are removed"
+
+
+
+def test_the_benchmarks_cold_build_starts_with_an_empty_cache(monkeypatch):
+    """benchmarks/run.py's timed build is cold: a fresh LESSONS_CACHE_DIR inside each run's folder."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench_run
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    calls = []
+
+    def fake_run(cmd, **kw):
+        calls.append((cmd, kw.get("env") or {}))
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(bench_run.subprocess, "run", fake_run)
+    bench_run.timed_build(2)
+    dirs = [env.get("LESSONS_CACHE_DIR", "") for _, env in calls]
+    assert len(dirs) == 2 and len(set(dirs)) == 2
+    for (cmd, _), where in zip(calls, dirs):
+        out = cmd[cmd.index("--path-output") + 1]
+        assert where.startswith(out) and not Path(where).exists()

@@ -16,6 +16,7 @@ import threading
 import time
 from pathlib import Path
 
+from . import _regex_cache
 from .errors import LessonsDataError
 
 #: Size limits, in bytes. The book's longest article is about 10 KB; its biggest data file 60 KB.
@@ -191,7 +192,29 @@ def _time_bounded_test(compiled: re.Pattern, pattern: str) -> bool:
 
 
 def regex_problem(pattern, flags: int = 0) -> str | None:
-    """Why `pattern` cannot be used as a teacher's regular expression, or None."""
+    """Why `pattern` cannot be used as a teacher's regular expression, or None.
+    A pattern found fine is remembered for the process (at most 10,000), and between kernels
+    by its digest (``lessons._regex_cache``): its parse, syntax walk and speed test run once,
+    whether a data file's check, its loader or a matcher asks. A rejected one is never kept."""
+    if not isinstance(pattern, str) or not pattern or len(pattern) > MAX_PATTERN_CHARS:
+        return _regex_problem(pattern, flags)
+    key = (pattern, int(flags))
+    if key in _FINE_PATTERNS:
+        return None
+    known = _regex_cache.known_fine(pattern, flags)
+    problem = None if known else _regex_problem(pattern, flags)
+    if problem is None:
+        if len(_FINE_PATTERNS) < 10_000:
+            _FINE_PATTERNS.add(key)
+        if not known:
+            _regex_cache.remember_fine(pattern, flags)
+    return problem
+
+
+_FINE_PATTERNS: set = set()
+
+
+def _regex_problem(pattern, flags: int = 0) -> str | None:
     if not isinstance(pattern, str) or not pattern:
         return f"a regular expression must be non-empty text, got {brief(pattern)}"
     if len(pattern) > MAX_PATTERN_CHARS:

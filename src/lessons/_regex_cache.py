@@ -1,53 +1,116 @@
-"""Compiled regular expressions kept on disk between Python processes.
+"""Regular-expression work kept on disk between Python processes: one folder, two stores.
 
-Why: the attribution grammar's rules are long (35-75k characters: the name pattern is part of
-each), and Python's ``re`` turns a pattern into its internal code in pure Python, about 1.5 CPU
-seconds for the whole grammar in every fresh kernel, i.e. in every chapter. The code that
-``re`` makes from a pattern is a plain list of integers; the C engine builds a pattern object
-from it in microseconds. So the first process saves that list here, and the next ones build
-the same pattern object from it: the matching is exactly the one ``re.compile`` gives (a
-pattern object compares equal to ``re.compile``'s only if its code is the same).
+Each chapter runs in a fresh kernel, and two regex costs came back in every one of them:
 
-Safe to lose or to find damaged: each file is named by a hash of the Python version, the
-engine's version and the pattern, holds that pattern's hash, is bounded in size, and the C
-engine checks the code before it uses it (``_sre`` validates it); on any doubt the pattern is
-compiled the ordinary way. The folder: ``$LESSONS_CACHE_DIR`` (an empty value turns the cache
-off), else ``$XDG_CACHE_HOME/lessons/regex`` or ``~/.cache/lessons/regex``. Nothing is written
-when the folder cannot be created (a read-only home, a sandbox).
+- **Compiled code** (``compile``). The attribution grammar's rules are long (35-75k
+  characters: the name pattern is part of each), and Python's ``re`` turns a pattern into its
+  internal code in pure Python, about 1.5 CPU seconds for the whole grammar. That code is a
+  plain list of integers; the C engine builds a pattern object from it in microseconds. So the
+  first process saves the list (``regex/<hash>.sre``) and the next ones build the same pattern
+  object from it. This uses CPython internals (``re._parser``, ``re._compiler._code``,
+  ``_sre.compile``), so it is used only when a probe (``_usable``) shows that building from the
+  code gives a pattern equal to ``re.compile``'s (same code); otherwise ``re.compile`` runs.
+  Each file is named by a hash of the Python version, the engine's version and the pattern,
+  holds that hash, and the C engine checks the code before it uses it; on any doubt the
+  pattern is compiled the ordinary way.
+- **Verdicts** (``known_fine``, ``remember_fine``, ``flush``). Checking the lexicon's 230
+  context patterns (``lessons._guard``: parse, syntax walk, speed test) costs about 0.3 s of
+  CPU. The file ``regex-checked-<id>.json`` keeps only SHA-256 digests of patterns found fine,
+  each of a pattern, its flags and the checker itself (the bytes of ``_guard.py``, the Python
+  version and the limits), never a pattern or a pickled object. A pattern is still compiled by
+  ``re`` in the process; a digest only skips the checks. A rejected pattern is never written.
+
+Where (``folder``): ``$LESSONS_CACHE_DIR`` if set (an empty value or ``off`` turns both stores
+off; a relative path too), else ``$XDG_CACHE_HOME/lessons``, else ``~/.cache/lessons``; no
+file without an absolute folder. Graded student code runs with ``LESSONS_CACHE_DIR=off`` (see
+``lessons.grading._safe_env``). Every file is read with a size bound and written atomically
+(a reader sees the whole file or none); a missing, damaged, oversized or foreign file counts as
+empty, and a folder that cannot be written is skipped without a word.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import re
 import sys
 import tempfile
+import threading
 from array import array
 from functools import lru_cache
 from pathlib import Path
 
-try:  # CPython's own compiler (3.11+: re._parser, re._compiler); anything else: no cache
+try:  # CPython's own compiler (3.11+: re._parser, re._compiler); anything else: no code store
     import _sre
     from re import _compiler, _parser
 except ImportError:  # pragma: no cover - other Python implementations
     _sre = None
 
-MAX_FILE_BYTES = 8 * 1024 * 1024  # the largest rule's code is about 600 kB
-MAX_FILES = 100  # about 3 MB a grammar: the oldest files go when there are more
+ENV = "LESSONS_CACHE_DIR"
+MAX_FILE_BYTES = 8 * 1024 * 1024  # a code file: the largest rule's code is about 600 kB
+MAX_FILES = 100  # code files, about 3 MB a grammar: the oldest go when there are more
+MAX_ENTRIES = 20_000  # verdicts
+MAX_BYTES = 2_000_000  # the verdict file: 20,000 digests of 64 hex digits, quoted, fit in about 1.4 MB
+_HEX = re.compile(r"[0-9a-f]{64}")
 _ITEM = "I" if _sre is not None and array("I").itemsize == getattr(_sre, "CODESIZE", 0) else ""
-__all__ = ["compile", "cache_dir"]
+__all__ = ["compile", "folder", "known_fine", "remember_fine", "flush", "reset"]
 
 
-def cache_dir() -> Path | None:
-    """The folder the compiled code is kept in, or None when the cache is off."""
-    value = os.environ.get("LESSONS_CACHE_DIR")
-    if value is not None:
-        return Path(value) if value.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "lessons" / "regex"
+# --- the shared folder and file helpers ------------------------------------------------------
 
+def folder(environ=None) -> Path | None:
+    """The cache folder, or None when the cache is off (``$LESSONS_CACHE_DIR`` empty or ``off``)
+    or there is no absolute folder to put it in."""
+    env = os.environ if environ is None else environ
+    own = env.get(ENV)
+    if own is not None:
+        own = own.strip()
+        if not own or own.lower() == "off":
+            return None
+        return Path(own) if Path(own).is_absolute() else None
+    base = env.get("XDG_CACHE_HOME", "").strip()
+    root = Path(base) if base else Path(os.path.expanduser("~")) / ".cache"
+    return root / "lessons" if root.is_absolute() else None  # no home folder: no file
+
+
+def _code_folder() -> Path | None:
+    where = folder()
+    return where / "regex" if where is not None else None
+
+
+def read_bounded(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path``, or None when it is missing, unreadable or larger than ``limit``."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limit else None
+
+
+def write_atomic(path: Path, data: bytes, limit: int) -> bool:
+    """Write ``data`` to ``path`` through a temporary file and a rename; False (nothing written)
+    when it is larger than ``limit`` or the folder cannot be made or written."""
+    if len(data) > limit:
+        return False
+    tmp = None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)  # atomic: a reader sees the whole file or none
+        return True
+    except OSError:  # a read-only home, a file in the way, a full disk
+        return False
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+# --- compiled code ---------------------------------------------------------------------------
 
 def _key(pattern: str, flags: int) -> str:
     engine = f"{sys.implementation.cache_tag}|{sys.version}|{getattr(_sre, 'MAGIC', '')}|{flags}|"
@@ -85,12 +148,11 @@ def _usable() -> bool:
         return False
 
 
-def _load(path: Path, pattern: str, flags: int, key: str) -> re.Pattern | None:
+def _load_code(path: Path, pattern: str, key: str) -> re.Pattern | None:
+    data = read_bounded(path, MAX_FILE_BYTES)
+    if data is None:
+        return None
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            return None
         head, _, body = data.partition(b"\n")
         header = json.loads(head)
         if header.get("key") != key or len(body) % array(_ITEM).itemsize:
@@ -98,41 +160,30 @@ def _load(path: Path, pattern: str, flags: int, key: str) -> re.Pattern | None:
         code = array(_ITEM)
         code.frombytes(body)
         return _build(pattern, header, code.tolist())
-    except Exception:  # missing, damaged or foreign: compile again
+    except Exception:  # damaged or foreign (the engine refuses bad code): compile again
         return None
 
 
-def _save(folder: Path, path: Path, header: dict, code: list[int]) -> None:
-    tmp = None
+def _prune(where: Path) -> None:
+    """Remove the least recently written code files beyond ``MAX_FILES`` (each edit of a rules
+    file makes new patterns; the old ones would pile up)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(json.dumps(header).encode("utf-8") + b"\n" + array(_ITEM, code).tobytes())
-        os.replace(tmp, path)  # atomic: a reader sees the whole file or none
-        _prune(folder)
-    except Exception:  # a read-only home or a full disk: the pattern works all the same
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-
-
-def _prune(folder: Path) -> None:
-    """Remove the least recently written files beyond ``keep`` (each edit of a rules file
-    makes new patterns; the old ones would pile up)."""
-    files = sorted(folder.glob("*.sre"), key=lambda f: f.stat().st_mtime, reverse=True)
-    for old in files[MAX_FILES:]:
-        old.unlink(missing_ok=True)
+        files = sorted(where.glob("*.sre"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in files[MAX_FILES:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - the name re uses
     """``re.compile(pattern, flags)``, from the code saved by an earlier process when there is
     one (and saved for the next one when not)."""
-    folder = cache_dir()
-    if folder is None or not _usable() or not isinstance(pattern, str):
+    where = _code_folder()
+    if where is None or not _usable() or not isinstance(pattern, str):
         return re.compile(pattern, flags)
     key = _key(pattern, flags)
-    path = folder / f"{key[:40]}.sre"
-    found = _load(path, pattern, flags, key)
+    path = where / f"{key[:40]}.sre"
+    found = _load_code(path, pattern, key)
     if found is not None:
         return found
     try:
@@ -140,5 +191,92 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - the nam
         compiled = _build(pattern, header, code)
     except Exception:
         return re.compile(pattern, flags)  # the ordinary error for a bad pattern
-    _save(folder, path, dict(header, key=key), code)
+    data = json.dumps(dict(header, key=key)).encode("utf-8") + b"\n" + array(_ITEM, code).tobytes()
+    if write_atomic(path, data, MAX_FILE_BYTES):
+        _prune(where)
     return compiled
+
+
+# --- verdicts of lessons._guard --------------------------------------------------------------
+
+_lock = threading.Lock()
+_state: dict = {}  # "checker", "path", "fine" (set of digests), "pending" (new digests)
+
+
+def _checker_id() -> str:
+    from . import _guard
+
+    h = hashlib.sha256(Path(_guard.__file__).read_bytes())
+    h.update(f"\0{sys.version}\0{_guard.PATTERN_TEST_SECONDS}\0{_guard.MAX_PATTERN_CHARS}".encode())
+    return h.hexdigest()
+
+
+def digest(pattern: str, flags: int, checker: str) -> str:
+    return hashlib.sha256(f"{checker}\0{int(flags)}\0{pattern}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_fine(path: Path, checker: str) -> set[str]:
+    """The digests in ``path`` ({} when the file is missing, too big, not ours or malformed)."""
+    data = read_bounded(path, MAX_BYTES)
+    if data is None:
+        return set()
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return set()
+    if not isinstance(doc, dict) or doc.get("checker") != checker or not isinstance(doc.get("fine"), list):
+        return set()
+    return {d for d in doc["fine"][:MAX_ENTRIES] if isinstance(d, str) and _HEX.fullmatch(d)}
+
+
+def _load() -> dict:
+    if not _state:
+        where = folder()
+        try:
+            checker = _checker_id()
+        except OSError:
+            where, checker = None, ""
+        path = where / f"regex-checked-{checker[:16]}.json" if where is not None else None
+        _state.update(checker=checker, path=path, pending=set(),
+                      fine=read_fine(path, checker) if path is not None else set())
+    return _state
+
+
+def known_fine(pattern: str, flags: int) -> bool:
+    """True when an earlier kernel found this pattern fine with this very checker."""
+    with _lock:
+        st = _load()
+        return st["path"] is not None and digest(pattern, flags, st["checker"]) in st["fine"]
+
+
+def remember_fine(pattern: str, flags: int) -> None:
+    """Note a pattern found fine; written at exit (``flush``)."""
+    with _lock:
+        st = _load()
+        if st["path"] is None or len(st["fine"]) >= MAX_ENTRIES:
+            return
+        d = digest(pattern, flags, st["checker"])
+        if d not in st["fine"]:
+            st["fine"].add(d)
+            st["pending"].add(d)
+
+
+def flush() -> None:
+    """Write the digests (the file's own and this process's) atomically; errors are ignored."""
+    with _lock:
+        if not _state or not _state["pending"] or _state["path"] is None:
+            return
+        path, checker = _state["path"], _state["checker"]
+        fine = read_fine(path, checker) | _state["fine"]  # another kernel may have written meanwhile
+        data = json.dumps({"checker": checker, "fine": sorted(fine)[:MAX_ENTRIES]}).encode("utf-8")
+        if write_atomic(path, data, MAX_BYTES):
+            _state["pending"].clear()
+
+
+def reset() -> None:
+    """Forget the verdicts read (tests: after changing ``$LESSONS_CACHE_DIR``)."""
+    with _lock:
+        _state.clear()
+
+
+atexit.register(flush)

@@ -721,12 +721,23 @@ def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_shar
     ``tok_a``/``tok_b``: each word's stem as a corpus-wide integer, when known."""
     raw: list[_Passage] = []
     max_freq = max(400, (len(da.seg_bounds) + len(db.seg_bounds)) // 2)
+    # a sentence pair whose words equal an earlier pair's has the same tiles (shifted): a text
+    # that repeats a sentence (up to max_freq pairs of them) is tiled once per distinct pair
+    tiled: dict = {}
     for x, y in _segment_pairs(da, db, max_freq, index_a, index_b):
         a0, a1 = da.seg_bounds[x]
         b0, b1 = db.seg_bounds[y]
-        tiles = _tiles(da.stem[a0:a1], db.stem[b0:b1], da.content[a0:a1],
-                       ids=None if tok_a is None else (tok_a[a0:a1], tok_b[b0:b1]))
-        tiles = [_Tile(t.a + a0, t.b + b0, t.n) for t in tiles]
+        if tok_a is None:
+            sa, sb = da.stem[a0:a1], db.stem[b0:b1]
+            key = (tuple(sa), tuple(sb), da.content[a0:a1].tobytes())
+            ids = None
+        else:
+            ids = (tok_a[a0:a1], tok_b[b0:b1])
+            key = (ids[0].tobytes(), ids[1].tobytes(), da.content[a0:a1].tobytes())
+        rel = tiled.get(key)
+        if rel is None:
+            rel = tiled[key] = _tiles(da.stem[a0:a1], db.stem[b0:b1], da.content[a0:a1], ids=ids)
+        tiles = [_Tile(t.a + a0, t.b + b0, t.n) for t in rel]
         for p in _cluster(tiles, max_gap):
             if p.matched >= 3:
                 raw.append(p)
@@ -747,17 +758,27 @@ def _passages(da: _Doc, db: _Doc, *, min_words, min_content, min_score, min_shar
             and (p.matched >= long_words or _sentence_share(p, da, db) >= min_share)
         ):
             found.append(p)
-    # drop a passage that lies inside another one in both texts
-    keep = []
-    for p in found:
-        inside = any(
-            q is not p and q.a0 <= p.a0 and p.a1 <= q.a1 and q.b0 <= p.b0 and p.b1 <= q.b1
-            and (q.a0, q.a1, q.b0, q.b1) != (p.a0, p.a1, p.b0, p.b1)
-            for q in found
+    return _outermost(found)
+
+
+def _outermost(found: list[_Passage]) -> list[_Passage]:
+    """``found`` without the passages that lie inside another one in both texts (an equal one
+    does not count), in their order. A sweep in the order (a0, -a1, b0, -b1), in which every
+    passage that holds another comes before it: only the passages swept so far that are still
+    open at a passage's start in ``a`` are looked at, not every passage (a text that repeats a
+    sentence has a passage per pair of its copies)."""
+    order = sorted(range(len(found)), key=lambda i: (found[i].a0, -found[i].a1, found[i].b0, -found[i].b1))
+    inside = [False] * len(found)
+    open_: list[_Passage] = []
+    for i in order:
+        p = found[i]
+        open_ = [q for q in open_ if q.a1 >= p.a0]  # one that ends before p starts holds no later passage
+        inside[i] = any(
+            q.a1 >= p.a1 and q.b0 <= p.b0 and p.b1 <= q.b1 and (q.a0, q.a1, q.b0, q.b1) != (p.a0, p.a1, p.b0, p.b1)
+            for q in open_
         )
-        if not inside:
-            keep.append(p)
-    return keep
+        open_.append(p)
+    return [p for p, ins in zip(found, inside) if not ins]
 
 
 _PASSAGE_COLUMNS = ["a_start", "a_end", "b_start", "b_end", "score", "n_words", "a_text", "b_text"]
@@ -1382,9 +1403,10 @@ def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.D
     """
     _require_columns(articles, ["article_id", "body"], "coverage(articles)")
     elements = elements if elements is not None else load_elements()
+    lex = _lexicon()  # the word lists, looked up once per call (not once per signal and sentence)
     parsed = [
-        (e, [_parse_signal(s) for s in e["signals"]],
-         [_parse_signal(s) for s in e.get("requires", [])])
+        (e, [_parse_signal_in(s, lex) for s in e["signals"]],
+         [_parse_signal_in(s, lex) for s in e.get("requires", [])])
         for e in elements
     ]
     rows = []
@@ -1394,7 +1416,7 @@ def coverage(articles: pd.DataFrame, elements: list[dict] | None = None) -> pd.D
         if not isinstance(body, str):
             raise LessonsDataError(f"coverage(articles): body of {aid!r} is not a string")
         sents = _sentences(body)
-        words = [_prepared(_sentence_words(t)) for t in sents["text"]]
+        words = [_prepared(list(_sentence_words_in(t, lex))) for t in sents["text"]]
         for e, signals, requires in parsed:
             hits = [
                 k for k, w in enumerate(words)

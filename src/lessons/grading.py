@@ -568,7 +568,8 @@ def _safe_env(home: str) -> dict[str, str]:
     """A minimal environment for student code: no tokens or credentials from ours."""
     env = {"PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"]),
            "HOME": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
-           "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+           "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "LESSONS_CACHE_DIR": "off"}  # student code neither reads nor feeds lessons._regex_cache (both stores)
     if "LESSONS_DATA" in os.environ:
         env["LESSONS_DATA"] = os.environ["LESSONS_DATA"]
     return env

@@ -100,10 +100,26 @@ def _read_csv(path: Path, required: tuple[str, ...], must_fill: tuple[str, ...])
     return tables.rows(path, required, must_fill, nonempty=True, line=True)  # lessons.datafiles
 
 
-def _compile_context(pattern: str, path: Path, line: int, field: str) -> re.Pattern | None:
+class _Context:
+    """A context pattern, checked and compiled by ``lessons._guard`` when first searched: most
+    entries never match a given text, so most of the lexicon's 230 patterns are never compiled
+    (the loader has already checked every one)."""
+
+    __slots__ = ("pattern", "where", "_compiled")
+
+    def __init__(self, pattern: str, where: str):
+        self.pattern, self.where, self._compiled = pattern, where, None
+
+    def search(self, text: str):
+        if self._compiled is None:
+            self._compiled = _guard.user_regex(self.pattern, re.IGNORECASE, self.where)  # lessons._guard
+        return self._compiled.search(text)
+
+
+def _compile_context(pattern: str, path: Path, line: int, field: str) -> _Context | None:
     if not pattern:
         return None
-    return _guard.user_regex(pattern, re.IGNORECASE, f"{path}, line {line}: field '{field}'")  # lessons._guard
+    return _Context(pattern, f"{path}, line {line}: field '{field}'")
 
 
 def _lexicon_rows(path: str, mtime: float, size: int) -> tuple[dict, ...]:
@@ -268,8 +284,8 @@ class _Entry:
     category: str
     neutral: str
     note: str
-    pre: re.Pattern | None
-    post: re.Pattern | None
+    pre: _Context | None
+    post: _Context | None
 
 
 @dataclass(frozen=True)

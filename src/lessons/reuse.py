@@ -13,6 +13,7 @@ key), so the memory needed is one partition's, not the whole archive's.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import dataclasses
 import math
@@ -413,7 +414,7 @@ def find_reuse(
         store.stock = np.sort(np.concatenate(stock)).view(np.int64) if stock else np.empty(0, dtype=np.int64)
         # 3. verify each candidate pair in detail
         options = {"min_words": 8, "min_content": 4, "min_score": 0.5, **passage_options}
-        rows = []
+        rows = _Columns()
         try:
             for code in codes.tolist():
                 i, j = divmod(code, n)
@@ -424,8 +425,42 @@ def find_reuse(
                 pair_rows = _compare._passage_rows(bodies[i], bodies[j], di, dj, index_a=index_i, index_b=index_j,
                                                    stock_a=stock_i, tok_a=tok_i, tok_b=tok_j, **options)
                 pair_rows.sort(key=lambda r: (r["a_start"], r["b_start"]))
-                rows.extend({"article_a": ids[i], "article_b": ids[j], **r} for r in pair_rows)
+                rows.extend(ids[i], ids[j], pair_rows)
         finally:
             store.close()
-    return _compare._passage_frame(rows, _compare._REUSE_COLUMNS)
+    return rows.frame()
+
+
+class _Columns:
+    """find_reuse's result, gathered column by column: numbers in typed arrays (8 bytes a
+    value), texts and article ids in lists, instead of a dict per passage (a large archive
+    finds hundreds of thousands). ``frame()`` gives the same frame as
+    ``compare._passage_frame`` on the rows as dicts: same columns, values and dtypes."""
+
+    _NUMBERS = {c: ("d" if t == "float64" else "q") for c, t in _compare._PASSAGE_DTYPES.items()}
+
+    def __init__(self):
+        self.numbers = {c: array.array(code) for c, code in self._NUMBERS.items()}
+        self.texts = {c: [] for c in _compare._REUSE_COLUMNS if c not in self._NUMBERS}
+
+    def extend(self, article_a: str, article_b: str, rows: list[dict]) -> None:
+        self.texts["article_a"].extend([article_a] * len(rows))
+        self.texts["article_b"].extend([article_b] * len(rows))
+        for c in ("a_text", "b_text"):
+            self.texts[c].extend(r[c] for r in rows)
+        for c, values in self.numbers.items():
+            values.extend(r[c] for r in rows)
+
+    def frame(self) -> pd.DataFrame:
+        if not len(self.numbers["a_start"]):
+            return _compare._passage_frame([], _compare._REUSE_COLUMNS)  # the dtypes of an empty result
+        cols = {}
+        for c in _compare._REUSE_COLUMNS:
+            if c in self.numbers:
+                cols[c] = np.frombuffer(self.numbers[c], dtype=_compare._PASSAGE_DTYPES[c]).copy()
+                self.numbers[c] = None  # let each buffer go once copied
+            else:
+                cols[c] = self.texts[c]  # dtype inferred as for the dicts
+                self.texts[c] = None
+        return pd.DataFrame(cols, columns=_compare._REUSE_COLUMNS)
 

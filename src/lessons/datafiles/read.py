@@ -91,17 +91,9 @@ def did_you_mean(name, allowed) -> str:
 
 def regex_problem(pattern, flags) -> str | None:
     """Why a pattern from a data file cannot be used (invalid, too long, may stall), or None.
-    A pattern found fine is remembered: its speed test runs once, not once per check and load."""
-    key = (pattern, int(flags)) if isinstance(pattern, str) else None
-    if key in _FINE_PATTERNS:
-        return None
-    problem = _guard.regex_problem(pattern, flags)
-    if problem is None and key is not None and len(_FINE_PATTERNS) < 10_000:
-        _FINE_PATTERNS.add(key)
-    return problem
-
-
-_FINE_PATTERNS: set = set()
+    ``lessons._guard`` remembers a pattern found fine: its speed test runs once, not once per
+    check, load and matcher."""
+    return _guard.regex_problem(pattern, flags)
 
 
 # --------------------------------------------------------------------------- text
