@@ -26,7 +26,14 @@ help:
 	@echo "make assets - npm ci: the book's own JavaScript (offline pages) and axe-core"
 	@echo "make browser - install Debian's Chromium for the browser tests (as root)"
 
-setup: $(STAMP)
+# JupyterLab reads its defaults from the environment: no Jupyter news, no update checks
+# (tools/lab_settings.py; Binder's postBuild installs the same file).
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+setup: $(STAMP) $(LAB_OVERRIDES)
+
+$(LAB_OVERRIDES): binder/lab-overrides.json tools/lab_settings.py $(STAMP)
+	$(BIN)/python tools/lab_settings.py
 
 $(STAMP): $(REQS)
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Need $(PYTHON) (Python 3.11) on PATH, or run: make PYTHON=python3"; exit 1; }
@@ -73,14 +80,14 @@ book: $(STAMP) $(NPM_STAMP) handouts
 student-book: $(STAMP) $(NPM_STAMP) handouts
 	$(BIN)/python _ext/student_edition.py --build .
 
-test: $(STAMP) $(NPM_STAMP) $(CHROMIUM)
+test: $(STAMP) $(LAB_OVERRIDES) $(NPM_STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Live notebooks: JupyterLab 4 with the MyST renderer, from the same .venv (issue 15). It serves
 # on 127.0.0.1 only; LAB_ARGS passes more options (e.g. LAB_ARGS=--no-browser).
 LAB_PORT ?= 8888
-lab: $(STAMP)
+lab: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
 		--ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/chapters \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)

@@ -59,6 +59,7 @@
     for (i = 0; i < els.length; i++) {
       if (els[i].scrollWidth > els[i].clientWidth + 1) { els[i].setAttribute("tabindex", "0"); }
     }
+    scrollHints(root);
 
     // ipywidgets sliders: the handle (role=slider) has no name (axe: aria-input-field-name).
     // Name it after the widget's description, or after the readout's meaning.
@@ -70,6 +71,38 @@
       els[i].setAttribute("aria-label", text || "Slider");
     }
   }
+
+  // A chart wider than its box scrolls sideways with nothing to say so (walk 5, phones): put a
+  // visible line under it, "Scroll sideways to see the whole chart", that the box names as its
+  // description (aria-describedby). Shown only while the chart is wider than its box; checked
+  // again when the window is resized. Touches the page only when something changes.
+  var HINT = "lx-scroll-hint";
+  function scrollHints(root) {
+    var boxes = root.querySelectorAll(".vega-embed"), k;
+    for (k = 0; k < boxes.length; k++) {
+      var box = boxes[k];
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      var next = box.nextElementSibling;
+      var hint = next && next.classList && next.classList.contains(HINT) ? next : null;
+      if (wide && !hint) {
+        hint = document.createElement("p");
+        hint.className = HINT;
+        hint.id = HINT + "-" + (++scrollHints.count);
+        hint.appendChild(document.createTextNode("Scroll sideways to see the whole chart "));
+        var arrow = document.createElement("span");
+        arrow.setAttribute("aria-hidden", "true");
+        arrow.textContent = "\u2192";
+        hint.appendChild(arrow);
+        box.parentNode.insertBefore(hint, box.nextSibling);
+      }
+      if (hint && hint.hidden === wide) { hint.hidden = !wide; }
+      if (wide && !box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); }
+      var described = box.getAttribute("aria-describedby");
+      if (wide && hint && described !== hint.id) { box.setAttribute("aria-describedby", hint.id); }
+      if (!wide && hint && described === hint.id) { box.removeAttribute("aria-describedby"); }
+    }
+  }
+  scrollHints.count = 0;
 
   function start() {
     fix(document);
@@ -83,6 +116,7 @@
         fix(document);
       });
     }).observe(document.body, { childList: true, subtree: true });
+    window.addEventListener("resize", function () { scrollHints(document); });
   }
 
   if (document.readyState === "loading") {

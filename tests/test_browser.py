@@ -267,8 +267,13 @@ JS_PHONE_CHARTS = """() => Array.from(document.querySelectorAll('.vega-embed')).
   const drawn = g ? g.getBoundingClientRect().width : 0;
   const natural = g ? (g.tagName.toLowerCase() === 'svg' ? g.width.baseVal.value : g.width / (window.devicePixelRatio || 1)) : 0;
   const title = b.querySelector('[aria-roledescription="title"]');
+  const next = b.nextElementSibling;
+  const hint = next && next.classList.contains('lx-scroll-hint') && !next.hidden && next.offsetHeight > 0 ? next : null;
   return {box: Math.round(box.width), drawn: Math.round(drawn), natural: Math.round(natural),
-          title: title ? (title.getAttribute('aria-label') || title.textContent || '') : ''};
+          title: title ? (title.getAttribute('aria-label') || title.textContent || '') : '',
+          wide: b.scrollWidth > b.clientWidth + 1, hint: hint ? hint.textContent : '',
+          described: !!hint && b.getAttribute('aria-describedby') === hint.id,
+          focusable: b.getAttribute('tabindex') === '0'};
 })"""
 
 
@@ -309,6 +314,26 @@ def test_phone_390_charts_readable_and_titled(phone390, page):
         assert c["drawn"] >= c["natural"] - 1, f"{name} is shrunk to {c['drawn']} px from {c['natural']} (a thumbnail)"
         assert c["title"].strip(), f"{name} has no title"
 
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_phone_390_wide_charts_say_they_scroll(phone390, page):
+    """Walk 5: on a phone a wide chart scrolls sideways inside its box with nothing to say so.
+    A chart wider than its box has a visible line under it that says so, which the box names
+    as its description and which the keyboard can reach; a chart that fits has none."""
+    for i, c in enumerate(phone390(page)["charts"]):
+        name = f"{page}: chart {i + 1} ({c['title'] or 'untitled'})"
+        if c["wide"]:
+            assert c["hint"].startswith("Scroll sideways to see the whole chart"), f"{name} scrolls with no hint"
+            assert c["described"] and c["focusable"], f"{name}: the hint is not its description, or no tabindex"
+        else:
+            assert not c["hint"], f"{name} fits its box but shows a scroll hint"
+
+
+def test_phone_390_some_chart_is_wider_than_the_screen(phone390):
+    """The hint test is not vacuous: at 390 px at least one chapter's chart scrolls."""
+    wide = [p for p in PAGES if p.startswith("chapters/") and any(c["wide"] for c in phone390(p)["charts"])]
+    assert wide, "no chart is wider than a 390 px phone: the scroll-hint test checks nothing"
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("chapters/")])

@@ -91,6 +91,17 @@ def expected_counts(path: Path) -> tuple[int, int]:
     return quizzes, charts
 
 
+# Code cells the book hides (by tag) that JupyterLab still shows: their input is not collapsed,
+# or (remove-cell) they show output text, such as a glue value ('98', a dict). Run All re-opens
+# collapsed outputs, so a glue cell must have none (lessons.book's glue calls echo nothing).
+JS_SHOWN_HIDDEN = """() => window.jupyterapp.shell.currentWidget.content.widgets
+  .map((w, k) => ({k, tags: w.model.getMetadata('tags') || [], type: w.model.type,
+                   inputHidden: w.inputHidden, outputHidden: w.outputHidden,
+                   shows: w.outputArea ? w.outputArea.node.innerText.trim().slice(0, 80) : ''}))
+  .filter(c => c.type === 'code' && c.tags.some(t => /^(remove|hide)-(cell|input)$/.test(t)))
+  .filter(c => !c.inputHidden || (c.tags.includes('remove-cell') && !c.outputHidden && c.shows))"""
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_chapter_runs_and_reads_like_the_book(lab_page, path):
     n_external = len(lab_page.context_.external)
@@ -120,6 +131,8 @@ def test_chapter_runs_and_reads_like_the_book(lab_page, path):
     assert rec["widgetErrors"] == 0
     external = lab_page.context_.external[n_external:]
     assert not external, f"{path.name}: requests to other hosts: {external[:5]}"
+    shown = lab_page.evaluate(JS_SHOWN_HIDDEN)
+    assert not shown, f"{path.name}: cells the book hides are open in Lab (run tools/lab_hide.py): {shown[:3]}"
     print(f"{path.name}: opened and ran in {rec['seconds']} s")
 
 

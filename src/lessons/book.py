@@ -225,6 +225,23 @@ def format_number(value) -> str:
     return f"{value:,.1f}"
 
 
+class _Quiet:
+    """A cell that ends with a glue call shows nothing (walk 5: JupyterLab showed '98' and dicts
+    under hidden cells, and Run All re-opens a collapsed output). The value is still a str or a
+    dict; the notebook variable {eval} reads stays a plain str, so it displays as text."""
+
+    def _ipython_display_(self):
+        return None
+
+
+class ProseText(_Quiet, str):
+    """The text `glue_value` returns."""
+
+
+class ProseValues(_Quiet, dict):
+    """The names and texts `glue_values` returns."""
+
+
 def glue_value(name: str, value, display: bool = False):
     """Put a number or short text in the prose, formatted for reading; returns the text.
 
@@ -243,13 +260,13 @@ def glue_value(name: str, value, display: bool = False):
     shell = _shell()
     if shell is not None:
         shell.user_ns[name] = text
-    return text
+    return ProseText(text)
 
 
 def glue_values(values: dict, prefix: str = "") -> dict:
     """`glue_value` for each name and value of ``values`` (the name is ``prefix + name``):
     a helper computes a chapter's prose values, one call puts them all in the prose."""
-    return {prefix + name: glue_value(prefix + name, value) for name, value in values.items()}
+    return ProseValues({prefix + name: str(glue_value(prefix + name, value)) for name, value in values.items()})
 
 
 def titled(chart: alt.TopLevelMixin, title: str, description: str, subtitle: str | None = None):
