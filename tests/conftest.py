@@ -1,14 +1,23 @@
 """Shared fixtures: the repository root, a copy of the invented example folder to break, and the
 built book (built once per test session)."""
 
+import atexit
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The suite never reads or writes the user's own regex cache (lessons._regex_cache, by default
+# ~/.cache/lessons): a stale or damaged one must not change a result. One fresh folder per run,
+# inherited by every kernel, build and child process the tests start.
+os.environ["LESSONS_CACHE_DIR"] = tempfile.mkdtemp(prefix="lessons-test-cache-")
+atexit.register(shutil.rmtree, os.environ["LESSONS_CACHE_DIR"], True)
 EXAMPLE = ROOT / "examples" / "invented_event"  # a teacher's folder of invented articles
 
 

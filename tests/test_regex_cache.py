@@ -371,3 +371,83 @@ def test_the_benchmarks_cold_build_starts_with_an_empty_cache(monkeypatch):
     for (cmd, _), where in zip(calls, dirs):
         out = cmd[cmd.index("--path-output") + 1]
         assert where.startswith(out) and not Path(where).exists()
+
+
+# --- files that were planted or damaged so that the engine still accepts them --------------------
+
+def _forge(path: Path, key: str, header: dict, body: bytes, with_hash: bool = True) -> None:
+    head = dict(header, key=key, **({"body": rc._body_hash(key, body)} if with_hash else {}))
+    path.write_bytes(json.dumps(head).encode() + b"\n" + body)
+    path.chmod(0o600)
+
+
+def test_another_patterns_valid_code_is_not_used(folder):
+    """A file named for 'cat' that holds the (valid) code of 'dog' must not make 'cat' match 'dog'."""
+    rc.compile("cat")
+    (path,) = folder.glob("*.sre")
+    header, code = rc._code("dog", 0)
+    from array import array
+    _forge(path, rc._key("cat", 0), header, array(rc._ITEM, code).tobytes(), with_hash=False)
+    assert rc.compile("cat").search("a dog") is None and rc.compile("cat").search("a cat")
+
+
+def test_code_far_longer_than_the_pattern_is_not_used(folder, monkeypatch):
+    """Deeply nested forged code can crash the engine's recursive check: it is refused before."""
+    rc.compile("abc")
+    (path,) = folder.glob("*.sre")
+    header, code = rc._code("abc", 0)
+    from array import array
+    long_body = array(rc._ITEM, code + [0] * (rc.MAX_CODE_PER_CHAR * 3 + 300)).tobytes()
+    _forge(path, rc._key("abc", 0), header, long_body)
+    built = []
+    monkeypatch.setattr(rc, "_build", lambda *a: built.append(a) or re.compile("abc"))
+    rc.compile("abc")
+    assert not any(len(a[2]) > rc.MAX_CODE_PER_CHAR * 3 + 256 for a in built)
+
+
+def test_a_file_in_a_folder_others_can_write_is_not_read(folder, monkeypatch):
+    rc.compile(PATTERN)
+    folder.chmod(0o777)
+    calls, real = [], rc._code
+    monkeypatch.setattr(rc, "_code", lambda *a: calls.append(a) or real(*a))
+    _same(rc.compile(PATTERN), re.compile(PATTERN))
+    assert calls  # the saved file was not trusted: compiled again
+    folder.chmod(0o700)
+    calls.clear()
+    rc.compile(PATTERN)
+    assert not calls  # a private folder's file is read
+
+
+def test_a_file_others_can_write_is_not_read(folder):
+    rc.compile(PATTERN)
+    (path,) = folder.glob("*.sre")
+    path.chmod(0o666)
+    assert rc.read_bounded(path, rc.MAX_FILE_BYTES) is None
+    path.chmod(0o600)
+    assert rc.read_bounded(path, rc.MAX_FILE_BYTES) is not None
+
+
+def test_a_fifo_in_place_of_a_file_does_not_block(tmp_path):
+    """Run in a child with a timeout: a blocking open of a FIFO would hang forever."""
+    code = ("import os,sys; from pathlib import Path; from lessons import _regex_cache as rc\n"
+            "where = Path(sys.argv[1]) / 'regex'; where.mkdir(parents=True, mode=0o700)\n"
+            "os.mkfifo(where / (rc._key('zz', 0)[:40] + '.sre'))\n"
+            "print(rc.compile('zz').pattern)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "c")], capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "LESSONS_CACHE_DIR": str(tmp_path / "c")})
+    assert out.returncode == 0 and out.stdout.strip() == "zz", out.stderr
+
+
+def test_the_verdict_file_must_be_private_too(cache):
+    rc.remember_fine("ab+c", 0)
+    rc.flush()
+    (path,) = cache.glob("regex-checked-*.json")
+    path.chmod(0o666)
+    assert rc.read_fine(path, rc._load()["checker"]) == set()
+    path.chmod(0o600)
+    assert rc.read_fine(path, rc._load()["checker"])
+
+
+def test_the_test_suite_never_uses_the_real_home_cache():
+    assert os.environ.get("LESSONS_CACHE_DIR") and not os.environ["LESSONS_CACHE_DIR"].startswith(
+        os.path.expanduser("~/.cache"))

@@ -25,7 +25,10 @@ off; a relative path too), else ``$XDG_CACHE_HOME/lessons``, else ``~/.cache/les
 file without an absolute folder. Graded student code runs with ``LESSONS_CACHE_DIR=off`` (see
 ``lessons.grading._safe_env``). Every file is read with a size bound and written atomically
 (a reader sees the whole file or none); a missing, damaged, oversized or foreign file counts as
-empty, and a folder that cannot be written is skipped without a word.
+empty, and a folder that cannot be written is skipped without a word. Only regular files
+private to this user (owned by them, writable by no one else) in a folder private to them are
+read, so another account cannot plant code or verdicts; a code file also carries the hash of
+its body and must be no longer than ``re`` makes for a pattern of its length.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 import threading
@@ -53,6 +57,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # a code file: the largest rule's code is abou
 MAX_FILES = 100  # code files, about 3 MB a grammar: the oldest go when there are more
 MAX_ENTRIES = 20_000  # verdicts
 MAX_BYTES = 2_000_000  # the verdict file: 20,000 digests of 64 hex digits, quoted, fit in about 1.4 MB
+MAX_CODE_PER_CHAR = 16  # the grammar's rules make about 1-2 code words a pattern character
 _HEX = re.compile(r"[0-9a-f]{64}")
 _ITEM = "I" if _sre is not None and array("I").itemsize == getattr(_sre, "CODESIZE", 0) else ""
 __all__ = ["compile", "folder", "known_fine", "remember_fine", "flush", "reset"]
@@ -80,24 +85,61 @@ def _code_folder() -> Path | None:
     return where / "regex" if where is not None else None
 
 
+def _private(st) -> bool:
+    """Owned by this user and writable by no one else: another account's or a shared folder's
+    files are never read (they could hold any code or any verdict)."""
+    getuid = getattr(os, "getuid", None)
+    return (getuid is None or st.st_uid == getuid()) and not st.st_mode & 0o022
+
+
 def read_bounded(path: Path, limit: int) -> bytes | None:
-    """The bytes of ``path``, or None when it is missing, unreadable or larger than ``limit``."""
+    """The bytes of ``path``, or None when it is missing, unreadable, larger than ``limit``, not
+    a regular file (a FIFO, a device, a symbolic link: never opened to block) or not private to
+    this user, in a folder that is private to this user as well."""
     try:
-        with open(path, "rb") as f:
+        if not _private(os.stat(path.parent)):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _private(st) or st.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb") as f:
+            fd = None
             data = f.read(limit + 1)
     except OSError:
         return None
+    finally:
+        if fd is not None:
+            os.close(fd)
     return data if len(data) <= limit else None
 
 
+def _private_folder(where: Path) -> bool:
+    """Make ``where`` (each missing level 0700) and say whether it is private to this user."""
+    try:
+        missing = []
+        here = where
+        while not here.exists():
+            missing.append(here)
+            here = here.parent
+        for level in reversed(missing):
+            level.mkdir(mode=0o700, exist_ok=True)
+        return _private(os.stat(where))
+    except OSError:
+        return False
+
+
 def write_atomic(path: Path, data: bytes, limit: int) -> bool:
-    """Write ``data`` to ``path`` through a temporary file and a rename; False (nothing written)
-    when it is larger than ``limit`` or the folder cannot be made or written."""
-    if len(data) > limit:
+    """Write ``data`` to ``path`` through a temporary file (mode 0600) and a rename; False
+    (nothing written) when it is larger than ``limit`` or the folder cannot be made, is not
+    private to this user, or cannot be written."""
+    if len(data) > limit or not _private_folder(path.parent):
         return False
     tmp = None
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -148,14 +190,37 @@ def _usable() -> bool:
         return False
 
 
+def _body_hash(key: str, body: bytes) -> str:
+    return hashlib.sha256(key.encode("ascii") + b"\0" + body).hexdigest()
+
+
+def _sane_header(header, pattern: str) -> bool:
+    """The header's fields have the types and sizes ``re`` itself would give this pattern."""
+    if not isinstance(header, dict):
+        return False
+    groups, index, names = header.get("groups"), header.get("groupindex"), header.get("indexgroup")
+    return (isinstance(header.get("flags"), int) and isinstance(groups, int) and 0 <= groups <= len(pattern)
+            and isinstance(index, dict) and isinstance(names, list) and len(names) == groups + 1
+            and all(isinstance(k, str) and isinstance(v, int) and 0 < v <= groups and names[v] == k
+                    for k, v in index.items())
+            and all(n is None or isinstance(n, str) for n in names))
+
+
 def _load_code(path: Path, pattern: str, key: str) -> re.Pattern | None:
+    """The pattern built from a saved file, or None (compile again) when the file is missing,
+    not private, damaged (its body's hash), for another pattern, or implausible: code longer
+    than ``re`` makes for a pattern this long would only come from a forged file, and the C
+    engine's check of deeply nested code is recursive."""
     data = read_bounded(path, MAX_FILE_BYTES)
     if data is None:
         return None
     try:
         head, _, body = data.partition(b"\n")
         header = json.loads(head)
-        if header.get("key") != key or len(body) % array(_ITEM).itemsize:
+        size = array(_ITEM).itemsize
+        if (not _sane_header(header, pattern) or header.get("key") != key or len(body) % size
+                or len(body) // size > MAX_CODE_PER_CHAR * len(pattern) + 256
+                or header.get("body") != _body_hash(key, body)):
             return None
         code = array(_ITEM)
         code.frombytes(body)
@@ -191,7 +256,10 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - the nam
         compiled = _build(pattern, header, code)
     except Exception:
         return re.compile(pattern, flags)  # the ordinary error for a bad pattern
-    data = json.dumps(dict(header, key=key)).encode("utf-8") + b"\n" + array(_ITEM, code).tobytes()
+    body = array(_ITEM, code).tobytes()
+    if len(code) > MAX_CODE_PER_CHAR * len(pattern) + 256:
+        return compiled  # longer than a saved file may be: not saved
+    data = json.dumps(dict(header, key=key, body=_body_hash(key, body))).encode("utf-8") + b"\n" + body
     if write_atomic(path, data, MAX_FILE_BYTES):
         _prune(where)
     return compiled
