@@ -5,6 +5,7 @@ teachers/ carries the standard `jupyter.source_hidden` / `jupyter.outputs_hidden
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -72,3 +73,20 @@ def test_glue_calls_echo_nothing_but_eval_reads_text(monkeypatch):
     assert one == "98" and many == {"p_a": "3,700"}
     assert fmt.format(one) == ({}, {}) and fmt.format(many) == ({}, {})
     assert type(shell.user_ns["n_x"]) is str and fmt.format(shell.user_ns["n_x"])[0]["text/plain"] == "'98'"
+
+
+ASSIGNED_GLUE = re.compile(r"^\s*[\w, ]+=\s*(?:book\.)?glue_values?\(", re.M)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "teachers").glob("*.ipynb"))
+                         + sorted((ROOT / "assignments").glob("*/*.ipynb")), ids=lambda p: p.name)
+def test_no_notebook_assigns_a_glue_result(path):
+    """glue_value returns a str that displays nothing; assigned, {eval} of it would show empty."""
+    nb = nbformat.read(path, 4)
+    bad = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and ASSIGNED_GLUE.search(c.source)]
+    assert not bad, f"{path.relative_to(ROOT)}: cells {bad} assign a glue result; use the glued name instead"
+
+
+def test_the_assigned_glue_check_can_fail():
+    assert ASSIGNED_GLUE.search('x = glue_value("x", 3)') and ASSIGNED_GLUE.search("a, b = book.glue_values(v)")
+    assert not ASSIGNED_GLUE.search('glue_value("x", 3)')

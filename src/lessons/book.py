@@ -249,6 +249,11 @@ def glue_value(name: str, value, display: bool = False):
     jupyterlab-myst evaluates it in a live kernel, myst-nb (execute_notebooks: inline) when
     the book is built, so both show the same text. It is also kept as a myst-nb glue record
     (a plain str: myst-nb and our tests read its quoted repr back with literal_eval).
+
+    The return value is a ``ProseText``: a str that displays nothing, so a cell ending in this
+    call shows no stray output in JupyterLab. Use the variable ``name`` in prose, not the return
+    value: ``x = glue_value("x", ...)`` would make ``x`` that silent str, and {eval}`x` empty
+    (a test checks that no notebook assigns a glue result).
     """
     from myst_nb import glue
 
