@@ -254,6 +254,22 @@ def test_preceded_by_word_lists_start_at_a_word_boundary():
             assert not rule.search(f"xyz{word} "), f"line {row.line}: {word!r} in {pattern[:60]!r} matches inside a word"
 
 
+RETIRED = ("far-right", "authoritarian", "mainstream media", "point out", "unfortunately")  # data/language/README.md
+
+
+def test_retired_entries_stay_out_and_are_explained():
+    """Entries retired for their plain uses on real news are neither in the lexicon nor flagged,
+    and the data README says why (bring one back only with a context rule for its loaded uses)."""
+    lex = L.load_lexicon()
+    assert not set(RETIRED) & set(lex["term"])
+    text = "Unfortunately, the mainstream media pointed out that the far-right party is authoritarian."
+    assert terms(text) == []
+    readme = (L.lexicon_path().parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Retired entries", 1)[1].split("\n## ", 1)[0]
+    for term in RETIRED:
+        assert f"*{term}*" in section, term
+
+
 def test_offsets_index_the_original_string():
     text = "\u2009\U0001F600 Caf\u00e9 “thugs” \u2014 BANDITS\u2026 so\u2011called"
     out = found(text)
