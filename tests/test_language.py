@@ -108,6 +108,8 @@ def test_every_category_has_many_entries():
     ("His hand-picked heir took over.", "hand-picked", "descriptor"),
     ("In the tightly controlled state, few protest.", "tightly controlled", "descriptor"),
     ("The iron-fisted ruler died.", "iron-fisted", "descriptor"),
+    ("Homes were searched under the guise of a tax check.", "under the guise of", "distancing"),
+    ("The minister painted a rosier picture.", "rosier", "descriptor"),
 ])
 def test_issue_terms_are_found_in_their_category(sentence, surface, category):
     row = one(sentence, surface)
