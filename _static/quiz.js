@@ -38,6 +38,11 @@
 
   // ---------------------------------------------------------------- text helpers
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  // 'the right answer', 'both words', 'all 3 words' (as lessons.exercises._all_of)
+  function allOf(n, word) {
+    if (n === 1) { return "the " + word; }
+    return n === 2 ? "both " + word + "s" : "all " + plural(n, word);
+  }
   function quoteList(items) {
     return items.map(function (x) { return "\u201c" + x + "\u201d"; }).join(", ");
   }
@@ -185,7 +190,7 @@
       }
       if (!wrong.length && !missing.length) {
         return result(true, "correct",
-          OK + " Correct: you chose all " + plural(nKey, "right answer") + ".", extra);
+          OK + " Correct: you chose " + allOf(nKey, "right answer") + ".", extra);
       }
       var opts = ex.options || [];
       var parts = [right.length + " of " + plural(nKey, "right answer") + " chosen"];
@@ -246,7 +251,7 @@
       }
       if (!missed.length && !extraW.length) {
         return result(true, "correct",
-          OK + " Correct: you found all " + plural(key.length, "word") + ".", extra);
+          OK + " Correct: you found " + allOf(key.length, "word") + ".", extra);
       }
       var parts = ["you found " + found.length + " of " + plural(key.length, "word") +
         (found.length ? " (" + quoteList(found) + ")" : "")];

@@ -5,7 +5,13 @@ report it comes from, and is in that report (walk 5: "Only the president gave th
 A paragraph states a figure from the reports when `extract_figures` finds in it a number with
 the same value and the same counted word (its last word: 'bandits') as a figure that
 `figures_table` finds in one of the five articles. Such a paragraph must name (outside code,
-by label or article_id) at least one article, and every figure must be in a named one."""
+by label or article_id) at least one article, and every figure must be in a named one.
+
+A wrong value is caught too (walk 7): when a paragraph states a number for a word that the
+reports count ('people', 'criminals', 'troops'), some report must give that number for that
+word, and (by the rule above) the paragraph must name it. So "TheJournal says 26 people died"
+fails (TheJournal counts 26 'armed criminals', and its 'people' figures are other numbers),
+and so does "TheJournal says 27 'armed criminals' were killed"."""
 
 from __future__ import annotations
 
@@ -44,6 +50,20 @@ def article_figures() -> tuple[dict, dict]:
     return held, dict(zip(articles.article_id, articles.label))
 
 
+def counted_words() -> dict[str, dict[str, set[float]]]:
+    """counted word -> article_id -> the values that article gives for it."""
+    held, _ = article_figures()
+    words: dict[str, dict[str, set[float]]] = {}
+    for (value, word), ids in held.items():
+        for a in ids:
+            words.setdefault(word, {}).setdefault(a, set()).add(value)
+    return words
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
 def paragraphs(path: Path) -> list[str]:
     if path.suffix == ".md":
         texts = [path.read_text(encoding="utf-8")]
@@ -66,6 +86,21 @@ def unsourced(paragraph: str) -> list[str]:
     return missing
 
 
+def wrong_values(paragraph: str) -> list[str]:
+    """The figures in `paragraph` whose counted word the reports count but whose number no
+    report gives for that word, each with the numbers the reports do give ([] if none)."""
+    held, labels = article_figures()
+    words = counted_words()
+    wrong = []
+    for row in extract_figures(CODE.sub(" ", paragraph)).itertuples():
+        key = _key(row.value, row.counted)
+        if key and key not in held and key[1] in words:
+            given = "; ".join(f"{labels[a]}: {', '.join(_number(v) for v in sorted(values))}"
+                              for a, values in sorted(words[key[1]].items()))
+            wrong.append(f"{row.text} {key[1]} (no report gives it; the reports give {given})")
+    return wrong
+
+
 def test_the_rule_catches_an_unsourced_figure_and_accepts_a_sourced_one():
     assert unsourced("Only the president gave the figure of 20,000 'bandits'.")
     assert unsourced("JPost says 20,000 'bandits' attacked.")  # JPost does not give it
@@ -73,7 +108,39 @@ def test_the_rule_catches_an_unsourced_figure_and_accepts_a_sourced_one():
     assert not unsourced("Count the loaded terms per 1,000 words.")  # not a figure of the reports
 
 
+def test_the_rule_catches_a_wrong_value_for_a_counted_word():
+    # TheJournal counts 26 'armed criminals'; its 'people' figures are other numbers
+    assert wrong_values("TheJournal says 26 people died.")
+    assert wrong_values("TheJournal says 27 'armed criminals' were killed.")
+    assert wrong_values("Police said 50 troops arrived.")  # no article named, no report gives it
+    assert not wrong_values("TheJournal says 26 'armed criminals' were killed.")
+    assert not wrong_values("Write three to five sentences about two reports.")  # not counted words
+    message = wrong_values("TheJournal says 26 people died.")[0]
+    assert "TheJournal: " in message and "2,300" in message  # what the report does give
+
+
+def test_a_wrong_value_planted_in_a_real_page_fails():
+    """Each paragraph of the pages that states a report's figure, with that number changed by
+    one, fails the page test; the page as it is passes."""
+    held, _ = article_figures()
+    planted = 0
+    for path in PAGES:
+        for p in paragraphs(path):
+            prose = CODE.sub(" ", p)
+            for row in extract_figures(prose).itertuples():
+                key = _key(row.value, row.counted)
+                if key not in held or not re.fullmatch(r"[0-9][0-9,]{0,12}", row.text):
+                    continue
+                changed = prose[:row.start] + _number(row.value + 1) + prose[row.end:]
+                assert not wrong_values(prose), (path.name, prose[:120])
+                assert wrong_values(changed), f"{path.name}: a wrong value is not caught: {changed[:160]}"
+                planted += 1
+    assert planted >= 2  # the pages state report figures (the 'bandits', the 'armed criminals')
+
+
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_figure_names_a_report_that_gives_it(path):
     bad = [(p[:120], miss) for p in paragraphs(path) if (miss := unsourced(p))]
     assert not bad, f"{path.relative_to(ROOT)}: name the report each figure comes from: {bad}"
+    wrong = [(p[:120], w) for p in paragraphs(path) if (w := wrong_values(p))]
+    assert not wrong, f"{path.relative_to(ROOT)}: a number no report gives for what it counts: {wrong}"

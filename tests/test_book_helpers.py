@@ -1,6 +1,9 @@
 """lessons.book: the shared preamble (renderer choice, prose values, out-of-order hint)."""
 
+from pathlib import Path
+
 import altair as alt
+import pandas as pd
 import pytest
 
 from lessons import book
@@ -20,7 +23,7 @@ def test_chart_renderer(env, expected):
 def test_setup_enables_the_chosen_renderer_with_embed_options():
     try:
         book.setup("jupyter")
-        assert alt.renderers.active == "jupyter"
+        assert alt.renderers.active == "lessons-jupyter"  # the 'jupyter' widget, scrolling (walk 7)
         assert alt.renderers.options.get("offline") is True
         assert alt.renderers.options["embed_options"] == {"actions": False}
         book.setup("html")
@@ -38,6 +41,37 @@ def test_jupyter_renderer_bundles_vega_without_a_cdn():
     esm = JupyterChart._esm
     assert len(esm) > 100_000
     assert "esm.sh" not in esm and "cdn.jsdelivr" not in esm and "import " not in esm.split("\n", 1)[0]
+
+
+def test_live_charts_scroll_sideways_and_say_so():
+    """In a live kernel a chart is a box of Altair's offline JupyterChart, made to scroll
+    sideways, and a hint widget under it with the book's own words (walk 7: a wide chart was
+    cut off in JupyterLab with no sign that more was there)."""
+    import re
+
+    import ipywidgets
+    from altair import JupyterChart
+
+    from lessons import lab_charts
+
+    try:
+        book.setup("jupyter")
+        chart = alt.Chart(pd.DataFrame({"x": range(60), "y": range(60)})).mark_bar().encode(x="x:N", y="y")
+        bundle = chart._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        view = data["application/vnd.jupyter.widget-view+json"]
+        group = ipywidgets.Widget.widgets[view["model_id"]]
+        assert isinstance(group, ipywidgets.VBox) and lab_charts.BOX_CLASS in group._dom_classes
+        live, hint = group.children
+        assert isinstance(live, JupyterChart) and live.embed_options == {"actions": False}
+        assert (live.layout.overflow, live.layout.max_width) == ("auto", "100%")
+        assert isinstance(hint, lab_charts.ScrollHint) and hint.text == lab_charts.HINT_TEXT
+    finally:
+        book.setup("html")
+    esm = str(lab_charts.ScrollHint._esm)
+    assert not re.search(r"\bimport\b|https?:", esm)  # nothing fetched: works offline
+    a11y = (Path(__file__).resolve().parents[1] / "_static" / "a11y.js").read_text(encoding="utf-8")
+    assert f'"{lab_charts.HINT_TEXT} "' in a11y  # the HTML book says the same
 
 
 class _Shell:

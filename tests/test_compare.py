@@ -581,14 +581,19 @@ def test_five_articles_coverage_unique_elements(articles):
     assert not m.loc["jpost", "thanks-putin"]
 
 
-def test_coverage_exercise_answer_follows_the_data():
+def test_coverage_exercise_answer_follows_the_data(articles):
     from lessons.exercises import check, validate_exercise
+    from lessons.tables import labels
 
     cov = coverage(_articles())
     ex = coverage_exercise(cov, "bitcoin", labels={"x": "Paper X", "y": "Paper Y"})
     validate_exercise(ex)
     assert ex["options"] == ["Paper X", "Paper Y"] and ex["answer"] == [0]
     assert "Bitcoin miners lost power" in ex["feedback"][1]
+    assert ex["explanation"].startswith("Paper Y mentions it; Paper X does not. ")  # walk 7: grammar
+    five = coverage_exercise(coverage(articles), "nazarbayev", labels=labels(articles))
+    assert five["explanation"].startswith(
+        "TheJournal, Republished and JPost mention it; Al Jazeera and Translated do not. ")
     assert check(ex, [0])["correct"] and not check(ex, [1])["correct"]
     with pytest.raises(LessonsDataError, match="no element"):
         coverage_exercise(cov, "no-such-element")

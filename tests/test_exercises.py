@@ -211,8 +211,13 @@ def test_multi_counts_right_missing_wrong():
     assert (r["correct"], r["status"]) == (False, "partial")
     assert (r["right"], r["missing"], r["wrong"]) == ([0], [2], [1])
     assert r["message"] == "✗ Not yet: 1 of 2 right answers chosen; 1 missing; 1 wrong: “x”."
-    assert X.check(MULTI, {2, 0})["correct"] is True
+    assert X.check(MULTI, {2, 0})["message"] == "✓ Correct: you chose both right answers."
     assert X.check(MULTI, [3])["status"] == "incorrect"
+    # one or three right answers: 'the right answer', 'all 3 right answers', never 'all 1' (walk 7)
+    assert X.check(dict(MULTI, answer=[1]), [1])["message"] == "✓ Correct: you chose the right answer."
+    assert X.check(dict(MULTI, answer=[0, 1, 2]), [0, 1, 2])["message"] == \
+        "✓ Correct: you chose all 3 right answers."
+    assert X.check(dict(WORDS, answer=["rebels"]), ["rebels"])["message"] == "✓ Correct: you found the word."
     assert X.check(MULTI, [])["status"] == "empty"
     assert X.check(MULTI, [0, 2, 3])["correct"] is False
 
@@ -246,7 +251,7 @@ def test_words_case_and_punctuation_insensitive():
     assert r["message"] == ("✗ Not yet: you found 2 of 2 words (“rebels”, “kazakhstan's”); "
                             "not in the key: “officials”.")
     ok = X.check(WORDS, ["“Rebels,”", "Kazakhstan’s"])
-    assert ok["correct"] is True and ok["message"] == "✓ Correct: you found all 2 words."
+    assert ok["correct"] is True and ok["message"] == "✓ Correct: you found both words."
     miss = X.check(WORDS, ["rebels"])
     assert miss["missed"] == ["kazakhstan's"] and "1 still to find" in miss["message"]
     assert X.check(WORDS, [])["status"] == "empty"
@@ -517,10 +522,13 @@ CASES = [
     (CHOICE, [None, 0, 1, 2]),
     (CHOICE_ANY, [None, 0, 1, 2, "2"]),
     (MULTI, [[], [0], [0, 2], [2, 0], [1], [0, 1, 2], [3, 1]]),
+    (dict(MULTI, id="t-multi-one", answer=[1]), [[1], [0]]),  # 'the right answer' (walk 7)
+    (dict(MULTI, id="t-multi-three", answer=[0, 1, 2]), [[0, 1, 2], [0]]),
     (NUMERIC, ["", "  ", "3000", "3,000", "3 000", "3\u2009000", "3\u00a0000", "2999", "3.000",
                "30,00", "abc", "1e3", "−3000", "3000%", "+3000", ".5", "3,5", "x" * 60, 3000]),
     (NUMERIC_TOL, ["2", "1.99", "3", "3.0001", "2,5"]),
     (WORDS, [[], ["rebels"], ["REBELS", "kazakhstan’s"], ["officials"], ["rebels", "the"]]),
+    (dict(WORDS, id="t-words-one", answer=["rebels"]), [["rebels"]]),
     (TEXT, ["", "  ", "I don't know", "Agencies translate; outlets choose quotes; 30!",
             "TRANSLATION of the agency's 30 quotes", "ÉCOLE naïve café"]),
     (X.validate_exercise(dict(TEXT, id="t-text2", answer=["Naïve café owners’ 2,000 claims", "Zweite"])),

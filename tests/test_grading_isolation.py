@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons import grading, plaindata, sandbox
-from lessons.selfcheck import Notebook
+from lessons.selfcheck import CheckResult, Notebook
 
 TIMEOUT = 40  # an honest notebook takes 5-15 s in the sandbox on a busy two-core machine
 JOBS = 2
@@ -400,6 +400,10 @@ def test_self_check_messages_are_short_and_plain():
     for result in (typo, missing, dots, wrong, kinds, right_form, whole):
         assert "Traceback" not in result.message and len(result.message) < 300 and "\n" not in result.message
     assert "&lt;b&gt;" in Notebook(tests=TESTS).check("<b>", {})._repr_html_()
+    # code in a message shows as code in the notebook, not as backticks (walk 7)
+    shown = dots._repr_html_()
+    assert "still has <code>...</code> in it" in shown and "`" not in shown
+    assert "<code>&lt;b&gt;</code>" in CheckResult("q", False, "`<b>` is `not` code")._repr_html_()
 
 
 def test_self_check_reads_the_committed_student_notebook(tmp_path, monkeypatch):

@@ -60,6 +60,12 @@ def folder(tmp_path: Path) -> Path:
     return d
 
 
+def test_book_order_follows_the_lessons_and_keeps_computed_exercises_in_their_chapter():
+    lessons = [{"exercises": ["b-one", "b-two"]}, {"exercises": ["a-one"]}]
+    assert H.book_order(["a-one", "z-other", "a-computed", "b-two", "b-computed", "b-one"], lessons) == \
+        ["b-one", "b-two", "b-computed", "a-one", "a-computed", "z-other"]
+
+
 def _read(path: Path) -> dict[str, dict]:
     with path.open(encoding="utf-8", newline="") as fh:
         return {r["submission"]: r for r in csv.DictReader(fh)}
@@ -82,6 +88,11 @@ def test_cli_turns_a_folder_into_the_expected_gradebook(folder, tmp_path):
     assert "sources-wire-copy" in header and "language-rewrite-neutral" not in header
     assert header[-len(WRITTEN):] == [H.written_column(w) for w in WRITTEN]
     assert "written: figures-explain-detained" in header
+    # the exercises in the order of the book: chapter 1's first, chapter 4's last (walk 7)
+    scored = header[3:-5 - len(WRITTEN)]
+    chapters = [c.split("-", 1)[0] for c in scored]
+    assert list(dict.fromkeys(chapters)) == ["sources", "figures", "language", "same"], chapters
+    assert scored.index("figures-first-18") < scored.index("figures-second-18")
     status = {k: r["status"] for k, r in rows.items()}
     assert status == {"ada.json": "ok", "bob.json": "ok", "carl.json": "tampered",
                       "corrupt.json": "malformed", "dora.json": "tampered", "eve.json": "stale",

@@ -124,7 +124,8 @@ def setup(renderer: str | None = None) -> None:
 
     In the HTML book and nbval, charts use the "lessons" renderer (Altair's HTML renderer with
     the spec written script-safe, see above); in a live kernel, Altair's offline 'jupyter'
-    widget, whose spec travels as widget data and never through an inline script."""
+    widget, whose spec travels as widget data and never through an inline script, in a box
+    that scrolls sideways with a hint under a chart wider than the notebook."""
     alt.theme.register("lessons", enable=True)(_theme)
     chosen = renderer or chart_renderer()
     # the '...' menu fails accessibility checks
@@ -132,7 +133,12 @@ def setup(renderer: str | None = None) -> None:
     if chosen == "jupyter":
         # One enable() call: set_embed_options() would replace the renderer's other options
         # (offline) instead of adding to them. Offline: vl-convert bundles vega, no CDN.
-        alt.renderers.enable("jupyter", offline=True, embed_options=embed)
+        # "lessons-jupyter" is Altair's 'jupyter' widget in a box that scrolls sideways and
+        # says so under a chart wider than the notebook (lessons.lab_charts).
+        from lessons.lab_charts import lab_chart_renderer
+
+        alt.renderers.register("lessons-jupyter", lab_chart_renderer)
+        alt.renderers.enable("lessons-jupyter", offline=True, embed_options=embed)
     else:
         alt.renderers.register("lessons", safe_html_renderer)
         alt.renderers.enable("lessons")

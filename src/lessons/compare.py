@@ -1513,7 +1513,13 @@ def coverage_exercise(cov: pd.DataFrame, element: str, labels: dict | None = Non
     if not missing:
         raise LessonsDataError(
             f"coverage_exercise: every article covers {element!r}; nothing is left out")
+    from lessons.tables import join_names  # here: lessons.tables imports this module
+
     have = [n for n, c in zip(names, rows["covered"]) if c]
+    gone = [names[i] for i in missing]
+    said = (f"{join_names(have)} {'mentions' if len(have) == 1 else 'mention'} it; "
+            f"{join_names(gone)} {'does' if len(gone) == 1 else 'do'} not." if have
+            else "None of the reports mentions it.")
     return {
         "id": f"same-story-left-out-{element}",
         "type": "multi",
@@ -1522,8 +1528,7 @@ def coverage_exercise(cov: pd.DataFrame, element: str, labels: dict | None = Non
         "answer": missing,
         "feedback": feedback,
         "explanation": (
-            f"{', '.join(have)} mention it; {', '.join(names[i] for i in missing)} do not. A "
-            "report that leaves something out is not necessarily wrong, but a reader of that "
+            f"{said} A report that leaves something out is not necessarily wrong, but a reader of that "
             "report alone would not know it."
         ),
         "source": "Computed by lessons.compare.coverage with the signal words in data/compare/elements.yml.",

@@ -287,6 +287,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+def _all_of(n: int, word: str) -> str:
+    """'the right answer', 'both words', 'all 3 words' (not 'all 1 right answer'; walk 7)."""
+    if n == 1:
+        return f"the {word}"
+    return f"both {word}s" if n == 2 else f"all {_plural(n, word)}"
+
+
 def _quote_list(items: Iterable[str]) -> str:
     return ", ".join(f"“{x}”" for x in items)
 
@@ -358,7 +365,7 @@ def check(exercise: dict, response: Any) -> dict:
                            right=[], missing=missing, wrong=[], notes=[])
         if not wrong and not missing:
             return _result(True, "correct",
-                           f"{OK} Correct: you chose all {_plural(len(key), 'right answer')}.",
+                           f"{OK} Correct: you chose {_all_of(len(key), 'right answer')}.",
                            **extras)
         opts = exercise.get("options") or []
         parts = [f"{len(right)} of {_plural(len(key), 'right answer')} chosen"]
@@ -417,7 +424,7 @@ def check(exercise: dict, response: Any) -> dict:
             return _result(False, "empty", "Mark at least one word first.", **extras)
         if not missed and not extra:
             return _result(True, "correct",
-                           f"{OK} Correct: you found all {_plural(len(key), 'word')}.", **extras)
+                           f"{OK} Correct: you found {_all_of(len(key), 'word')}.", **extras)
         parts = [f"you found {len(found)} of {_plural(len(key), 'word')}"
                  + (f" ({_quote_list(found)})" if found else "")]
         if missed:

@@ -259,11 +259,35 @@ def answer_files(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(out))[:MAX_FILES]
 
 
+def book_order(ids: Iterable[str], lessons: list[dict] | None = None) -> list[str]:
+    """Exercise ids in the order of the book (walk 7: the gradebook began with chapter 4):
+    as the lessons of data/lessons.yml list them; an exercise a chapter computes (not listed)
+    right after the last listed one of its chapter (same first word: 'figures', 'same');
+    any other at the end, in the order given."""
+    from lessons.plans import load_lessons
+
+    listed = [e for lesson in (load_lessons(check_exercises=False) if lessons is None else lessons)
+              for e in lesson.get("exercises") or []]
+    place = {e: k for k, e in reversed(list(enumerate(listed)))}
+    last = {e.split("-", 1)[0]: k for k, e in enumerate(listed)}
+    ids = list(dict.fromkeys(ids))
+
+    def rank(item):
+        k, ex_id = item
+        if ex_id in place:
+            return (place[ex_id], 0, k)
+        chapter = last.get(ex_id.split("-", 1)[0])
+        return (chapter, 1, k) if chapter is not None else (len(listed), 2, k)
+
+    return [ex_id for _, ex_id in sorted(enumerate(ids), key=rank)]
+
+
 def gradebook_columns(keys: dict[str, dict], written: Iterable[str] = ()) -> list[str]:
     """`make grade`'s columns (one place: lessons.grading), plus the student's name, then one
-    ``written: <id>`` column per free-text exercise (to read and mark by hand)."""
-    header = gradebook_header(list(keys))
-    return header[:1] + [STUDENT_COLUMN] + header[1:] + [written_column(w) for w in written]
+    ``written: <id>`` column per free-text exercise (to read and mark by hand); exercises in
+    the order of the book (`book_order`)."""
+    header = gradebook_header(book_order(keys))
+    return header[:1] + [STUDENT_COLUMN] + header[1:] + [written_column(w) for w in book_order(written)]
 
 
 def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict],

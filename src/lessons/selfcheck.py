@@ -19,6 +19,7 @@ import doctest
 import html
 import io
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,13 @@ from pathlib import Path
 from lessons import plaindata
 
 _MAX_MESSAGE = 300
+_CODE_SPAN = re.compile(r"`([^`\n]{1,80})`")
+
+
+def _message_html(message: str) -> str:
+    """The message escaped, its `code` spans shown as code (walk 7: JupyterLab showed the
+    backticks of "Your answer still has `...` in it" as they are)."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", html.escape(message))
 
 
 @dataclass
@@ -41,7 +49,7 @@ class CheckResult:
         colour = "#009E73" if self.passed else "#D55E00"
         mark = "✔" if self.passed else "✘"
         return (f'<p style="border-left: 4px solid {colour}; padding-left: 0.5em">'
-                f"<strong>{mark} {html.escape(self.question)}</strong>: {html.escape(self.message)}</p>")
+                f"<strong>{mark} {html.escape(self.question)}</strong>: {_message_html(self.message)}</p>")
 
 
 class CheckResults(list):

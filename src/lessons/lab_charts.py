@@ -1,0 +1,99 @@
+"""Charts in a live notebook (JupyterLab, Binder) that say when they are wider than the page.
+
+In the HTML book, `_static/a11y.js` puts "Scroll sideways to see the whole chart" under a
+chart wider than its box. JupyterLab does not load that file, and there a wide chart was cut
+off at the right edge of the output with no sign that more was there (walk 7: chapter 3's
+naming chart, 1,140 px in a 934 px output). So in a live kernel each chart is shown as a
+small box of two widgets: Altair's offline ``JupyterChart``, in a box that scrolls sideways,
+and ``ScrollHint``, a line under it that is shown only while the chart is wider than its
+box, which the box names as its description (``aria-describedby``) and which makes the box
+reachable with the keyboard. The hint's JavaScript imports nothing (no network).
+"""
+
+from __future__ import annotations
+
+import anywidget
+import ipywidgets
+import traitlets
+
+# The same words as the HTML book's hint (_static/a11y.js; a test keeps them equal).
+HINT_TEXT = "Scroll sideways to see the whole chart"
+BOX_CLASS = "lx-lab-chart"
+
+_ESM = r"""
+function render({ model, el }) {
+  const id = "lx-lab-scroll-hint-" + Math.random().toString(36).slice(2, 10);
+  const hint = document.createElement("p");
+  hint.id = id;
+  hint.className = "lx-scroll-hint";
+  hint.hidden = true;
+  hint.appendChild(document.createTextNode(model.get("text") + " "));
+  const arrow = document.createElement("span");
+  arrow.setAttribute("aria-hidden", "true");
+  arrow.textContent = "\u2192";
+  hint.appendChild(arrow);
+  el.appendChild(hint);
+
+  let box = null, pending = false, tries = 0, timer = null;
+  const resize = new ResizeObserver(() => schedule());
+  const changes = new MutationObserver(() => schedule());
+  function update() {
+    pending = false;
+    if (!box) {
+      const group = el.closest(".BOX_CLASS");
+      box = group && group.querySelector(".vega-embed");
+      if (!box) { if (tries++ < 600) { schedule(); } return; }
+      resize.observe(box);
+      changes.observe(box, { childList: true, subtree: true, attributes: true });
+    }
+    const wide = box.scrollWidth > box.clientWidth + 1;
+    if (hint.hidden === wide) { hint.hidden = !wide; }
+    if (wide && !box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); }
+    const described = box.getAttribute("aria-describedby");
+    if (wide && described !== id) { box.setAttribute("aria-describedby", id); }
+    if (!wide && described === id) { box.removeAttribute("aria-describedby"); }
+  }
+  function schedule() {
+    if (pending) { return; }
+    pending = true;
+    timer = setTimeout(() => requestAnimationFrame(update), 16);
+  }
+  window.addEventListener("resize", schedule);
+  schedule();
+  return () => {
+    resize.disconnect();
+    changes.disconnect();
+    window.removeEventListener("resize", schedule);
+    clearTimeout(timer);
+  };
+}
+export default { render };
+""".replace("BOX_CLASS", BOX_CLASS)
+
+# Inline styles on the chart (its Layout) make it scroll; these set the hint's look.
+_CSS = f"""
+.{BOX_CLASS} {{ max-width: 100%; }}
+.{BOX_CLASS} .vega-embed:focus-visible {{ outline: 2px solid #0072B2; outline-offset: 2px; }}
+.{BOX_CLASS} .lx-scroll-hint {{ margin: 0.25em 0 0.5em; font-size: 0.9em; }}
+"""
+
+
+class ScrollHint(anywidget.AnyWidget):
+    """The line under a live chart: shown only while the chart is wider than its box."""
+
+    _esm = _ESM
+    _css = _CSS
+    text = traitlets.Unicode(HINT_TEXT).tag(sync=True)
+
+
+def lab_chart_renderer(spec: dict, **metadata):
+    """Altair renderer for a live kernel: the offline ``JupyterChart`` in a box that scrolls
+    sideways, with a ``ScrollHint`` under it. Options as Altair's 'jupyter' renderer."""
+    from altair import Chart, JupyterChart
+
+    JupyterChart.enable_offline(offline=bool(metadata.get("offline", False)))
+    chart = JupyterChart(chart=Chart.from_dict(spec), embed_options=metadata.get("embed_options"),
+                         layout=ipywidgets.Layout(max_width="100%", overflow="auto"))
+    group = ipywidgets.VBox([chart, ScrollHint()], layout=ipywidgets.Layout(max_width="100%"))
+    group.add_class(BOX_CLASS)
+    return group._repr_mimebundle_()
