@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -967,9 +968,11 @@ class _Kit(NamedTuple):
     """What every small frame is made of, built once: per fixed dtype (numbers, flags) its numpy
     dtype, column positions, placement and block class; the text columns' positions and
     placements; the block classes of text and object columns; a one-value text array (its
-    ``_from_backing_data`` wraps values without checking them again); and where each column
+    ``_from_backing_data`` wraps values without checking them again); where each column
     sits among the blocks (``blknos``, ``blklocs``), the same for every frame because the
-    blocks are always made in one order."""
+    blocks are always made in one order; and, per fixed dtype, (dtype, how many columns,
+    placement, block class, a getter of those columns' values from one row), plus a getter
+    of a row's text values: a row's values are read straight into each block's array."""
 
     groups: tuple
     texts: tuple
@@ -979,6 +982,13 @@ class _Kit(NamedTuple):
     template: object
     blknos: np.ndarray
     blklocs: np.ndarray
+    fixed: tuple
+    text_of: object
+
+
+def _getter(ks) -> object:
+    """The values at positions ``ks`` of a row, as a tuple (one position: the value alone)."""
+    return operator.itemgetter(*(int(k) for k in ks))
 
 
 @lru_cache(maxsize=1)
@@ -1000,7 +1010,8 @@ def _block_kit() -> _Kit | None:
         blknos[ks], blklocs[ks] = b, np.arange(len(ks))
     blknos[others], blklocs[others] = np.arange(len(groups), len(groups) + len(others)), 0
     return _Kit(groups, tuple(others), tuple(placement(slice(k, k + 1)) for k in others), block_type(text),
-                block_type(np.dtype(object)), template, blknos, blklocs)
+                block_type(np.dtype(object)), template, blknos, blklocs,
+                tuple((d, len(ks), pl, klass, _getter(ks)) for d, ks, pl, klass in groups), _getter(others))
 
 
 @lru_cache(maxsize=_FAST_ROWS)
@@ -1035,14 +1046,8 @@ def _frame_from_made(made: tuple, n: int, columns: pd.Index, kit: _Kit | None = 
 
 
 def _text_blocks(values: list, n: int, kit: _Kit) -> list:
-    """One block per text column. Every value a ``str`` (as extraction makes them): one object
-    array for all of them, each column a view of its row, wrapped without pandas checking
-    each value again. Otherwise as pandas decides: a column of None only is ``object``, a
-    column with some None is ``str`` with NaN."""
-    table = np.array([values[k] for k in kit.texts], dtype=object)
-    if set(map(type, table.ravel())) == {str}:
-        wrap = kit.template._from_backing_data
-        return [kit.text_block(wrap(table[i]), ndim=2, placement=pl) for i, pl in enumerate(kit.text_placements)]
+    """One block per text column when some value is not a ``str``, as pandas decides: a column
+    of None only is ``object``, a column with some None is ``str`` with NaN."""
     text = _figure_layout()[1]
     out = []
     for k, pl in zip(kit.texts, kit.text_placements):
@@ -1057,14 +1062,29 @@ def _text_blocks(values: list, n: int, kit: _Kit) -> list:
 def _small_figures_frame(rows: list[tuple]) -> pd.DataFrame:
     """The same frame as :func:`_figures_frame`, built from its blocks with the dtypes known
     in advance (numbers, flags) or decided as pandas decides them (a text column is ``str``
-    unless every value is None, then ``object``). A test checks both paths agree."""
+    unless every value is None, then ``object``). A test checks both paths agree.
+
+    Each block's array is made from a flat run of values (no per-column lists, no nested
+    lists for numpy to walk): one row, the most common result, is read in one step per block."""
     kit = _block_kit()
     if kit is None:  # pragma: no cover - another pandas
         return _small_frame_public(rows)
     n = len(rows)
-    values = list(zip(*rows))
-    made = [klass(np.array([values[k] for k in ks], dtype=d), ndim=2, placement=pl) for d, ks, pl, klass in kit.groups]
-    made += _text_blocks(values, n, kit)
+    if n == 1:
+        row = rows[0]
+        made = [klass(np.array(get(row), dtype=d).reshape(width, 1), ndim=2, placement=pl)
+                for d, width, pl, klass, get in kit.fixed]
+        texts = kit.text_of(row)
+    else:
+        made = [klass(np.array([get(r) for r in rows], dtype=d).reshape(n, width).T.copy(), ndim=2, placement=pl)
+                for d, width, pl, klass, get in kit.fixed]
+        texts = [v for r in rows for v in kit.text_of(r)]
+    if all(type(x) is str for x in texts):  # as extraction makes them: one object table, a view per column
+        table = np.array(texts, dtype=object).reshape(n, len(kit.texts)).T.copy()
+        wrap, block = kit.template._from_backing_data, kit.text_block
+        made += [block(wrap(table[i]), ndim=2, placement=pl) for i, pl in enumerate(kit.text_placements)]
+    else:
+        made += _text_blocks(list(zip(*rows)), n, kit)
     return _frame_from_made(tuple(made), n, _figure_layout()[0], kit)
 
 
