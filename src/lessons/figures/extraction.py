@@ -33,7 +33,7 @@ _APPROX_TOLERANCE = 0.10  # 'about 2,300' is read as 2,300 +/- 10 %
 
 
 # =========================================================================== extraction
-@dataclass
+@dataclass(slots=True)
 class _Fig:
     start: int
     end: int
@@ -54,15 +54,18 @@ class _Fig:
     kind: str = "digits"
     np_end: int = -1  # where the counted phrase ends (for coordination)
     compound: str = ""  # '30-member council': 'member'
-    tail: str = ""
+    tail: str | None = ""  # None: the text after the phrase, read when coordination needs it (_tail)
 
 
 _YEAR_BEFORE = re.compile(r"\b(?:1[89]|20)\d\d(?:" + _SP + r"+(?:and|or|to)" + _SP + r"+|[\-\u2013/])$")
-_PREV_WORD = re.compile(r"([A-Za-z][A-Za-z.'\u2019#]*)" + _SP + r"*$")
+# tried only where a word starts: a start inside a run of letters never comes first (the
+# letter before it starts a match whenever it does); the window is cut out of the text, so a
+# word cut at the window's start still starts there
+_PREV_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z.'\u2019#]*)" + _SP + r"*$")
 
 
 def _prev_word(text: str, pos: int) -> str:
-    m = _PREV_WORD.search(text, max(0, pos - 24), pos)
+    m = _PREV_WORD.search(text[max(0, pos - 24):pos])
     return m.group(1).lower() if m else ""
 
 
@@ -71,17 +74,18 @@ _NEXT_WORD = re.compile(_SP + r"*([A-Za-z]+)")  # the word after a figure (used 
 _SPACE_RUN = re.compile(_SP + "+")
 _LETTER_HYPHEN_END = re.compile(r"[A-Za-z][\-\u2010\u2011]$")
 _DASH_NUMBER = re.compile(r"[\u2013\-](\d{1,3}(?:,\d{3})*|\d+)\b(?![\-\u2010\u2011]?[A-Za-z])")
-_WORD_BY_END = re.compile(r"([A-Za-z]+)" + _SP + r"+(?:by" + _SP + r"+)?[\u201c\"\u2018']?$")
+_WORD_BY_END = re.compile(r"(?<![A-Za-z])([A-Za-z]+)" + _SP + r"+(?:by" + _SP + r"+)?[\u201c\"\u2018']?$")
 _WORD_COMMA_END = re.compile(r"[A-Za-z]{2,}," + _SP + "*$")
 _EDGE_QUOTES = re.compile(r"^[\u201c\u201d\"\u2018'\s]+|[\u201c\u201d\"\u2018\u2019'\s,]+$")
 _UNIT_GLUED = re.compile(r"(?i)(km|kg|m|mm|cm|ft|mi|h|hrs|s)\b")
 
 
-def _is_year(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
+def _is_year(text: str, s: int, e: int, value: float, g: _Grammar, prev: str | None = None) -> bool:
+    """``prev``: ``_prev_word(text, s)`` when the caller has it already."""
     raw = text[s:e]
     if not (len(raw) == 4 and raw.isdecimal()) or not (1000 <= value <= 2199):
         return False
-    prev = _prev_word(text, s).rstrip(".,")
+    prev = (_prev_word(text, s) if prev is None else prev).rstrip(".,")
     before = text[max(0, s - 3):s]
     if prev in g.year_cues or before.endswith(("mid-", "mid\u2011")) or before.rstrip().endswith(","):
         return True
@@ -97,10 +101,10 @@ def _is_year(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
 
 
 # complexity: one test per date form ('5 January', 'January 5, 2022', 'May 5' but not 'may'), in order
-def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
+def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar, prev: str | None = None) -> bool:
     if not math.isfinite(value) or value > 9999 or value != int(value):
         return False
-    prev = _prev_word(text, s).rstrip(".")
+    prev = (_prev_word(text, s) if prev is None else prev).rstrip(".")
     if prev in g.months and value <= 31 or prev in g.months and 1000 <= value <= 2199:
         return True
     nxt = _NEXT_WORD.match(text, e, e + 20)
@@ -118,7 +122,8 @@ _CODE_AFTER = re.compile(r"[-\u2010\u2011][A-Z]{1,3}\b")
 _OPEN_QUOTES = "\"'\u201c\u2018"
 
 
-def _is_identifier(text: str, s: int, e: int, g: _Grammar) -> bool:
+def _is_identifier(text: str, s: int, e: int, g: _Grammar, prev_s: str | None = None) -> bool:
+    """``prev_s``: ``_prev_word(text, s)`` when the caller has it already."""
     before = text[max(0, s - 2):s]
     if before[-1:].isalpha() or _LETTER_HYPHEN_END.search(before):
         return True
@@ -126,7 +131,7 @@ def _is_identifier(text: str, s: int, e: int, g: _Grammar) -> bool:
     if _CODE_AFTER.match(text, e, e + 6):
         return True  # '7-JB', '12-C': a number with a code in capitals is a reference
     q = s - 1 if s > 0 and text[s - 1] in _OPEN_QUOTES else s  # 'reference number "4471"'
-    prev = _prev_word(text, q)
+    prev = prev_s if q == s and prev_s is not None else _prev_word(text, q)
     if prev in g.id_cues and (prev.endswith(".") or prev in {"#"} or prev not in g.function):
         # 'no. 5', 'flight 17', 'page 4' -- but 'number of' is not a cue without a following digit
         return prev != "number" or bool(re.match(_SP + r"*$", text[q - 1:q]))
@@ -518,9 +523,16 @@ def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
             fig.counted = re.sub(_SP + "+", " ", m.group("noun").lower())
     fig.np_end = end_pos if words else fig.end
     fig.verb = _verb_after(toks, i, words, g) or _verb_before(text, fig, g)
-    stop = _next_stop(text, fig.np_end)
-    tail_end = len(text) if stop is None else stop
-    fig.tail = text[fig.np_end:min(tail_end, fig.np_end + 80)]
+    fig.tail = None  # read by _tail when needed: most figures never need it
+
+
+def _tail(text: str, fig: _Fig) -> str:
+    """Up to 80 characters after the counted phrase, within its sentence."""
+    if fig.tail is None:
+        stop = _next_stop(text, fig.np_end)
+        tail_end = len(text) if stop is None else stop
+        fig.tail = text[fig.np_end:min(tail_end, fig.np_end + 80)]
+    return fig.tail
 
 
 def _bounds(fig: _Fig, g: _Grammar) -> None:
@@ -554,9 +566,10 @@ def _make_digits(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
     nxt = text[e:e + 4]
     if nxt[:1].isascii() and nxt[:1].isalpha() and not g.scale_after.match(text, e) and not _UNIT_GLUED.match(nxt):
         return None
-    if _is_identifier(text, s, e, g):
+    prev = _prev_word(text, s)  # read once for the three tests below
+    if _is_identifier(text, s, e, g, prev):
         return None
-    if _is_date_part(text, s, e, value, g) or _is_year(text, s, e, value, g):
+    if _is_date_part(text, s, e, value, g, prev) or _is_year(text, s, e, value, g, prev):
         return None
     if g.time_after.match(text, e) and value <= 24:
         return None
@@ -869,7 +882,7 @@ def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
         _borrow_noun(text, prev, cur, g)
         if _JUST_AND.fullmatch(text, prev.np_end, cur.start):
             _share_across_and(text, prev, cur, g)
-        if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(cur.tail or ""):
+        if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(_tail(text, cur)):
             cur.verb = prev.verb
 
 
