@@ -772,3 +772,20 @@ def test_phrase_tree_falls_back_when_two_branches_take_one_character():
     assert grammar._alternation(["Ab", "abcd"]) == grammar._longest_first(["Ab", "abcd"])  # case variants
     assert grammar._alternation(["a b", "a\u00a0bc"]) == grammar._longest_first(["a b", "a\u00a0bc"])
     assert grammar._alternation(["at", "at least"]) != grammar._longest_first(["at", "at least"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["$", "US$", "£", "€", "Rs", " ", "\u00a0", "\u2009", "\n", "-", "\u2011", "a", "over",
+                                 "up", "5", "."]), max_size=8))
+def test_the_cheap_tests_before_the_left_searches_never_skip_a_match(parts):
+    """_scan_left searches for a currency symbol and a glued prefix hedge only where the last
+    characters allow one: wherever the search would match, the cheap test lets it run."""
+    from lessons.figures import extraction
+
+    g = figures._grammar()
+    left = "".join(parts)
+    if g.symbol_before.search(left):
+        assert extraction._may_end_in_symbol(left, g.symbol_ends)
+    if g.hedge_prefix.search(left):
+        assert left.endswith(extraction._HYPHEN_ENDS)
+    assert not extraction._may_end_in_symbol("about ", g.symbol_ends)  # the test does skip

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LessonsDataError
+from ..text import SPACE_CHARS
 from .grammar import (
     _SENTENCE_END,
     _SP,
@@ -263,17 +264,34 @@ def _scan_right(text: str, fig: _Fig, g: _Grammar) -> int:
     return e
 
 
+_HYPHEN_ENDS = ("-", "\u2010", "\u2011", "-\n", "\u2010\n", "\u2011\n")
+
+
+def _may_end_in_symbol(left: str, ends: frozenset | None) -> bool:
+    """Can ``g.symbol_before`` match in ``left``? Its match ends at the end of ``left`` (or
+    before a final newline, as ``$`` does) with a symbol and at most one space: a cheap test
+    of the last characters that skips the search where it cannot match."""
+    if ends is None:
+        return True
+    for w in ((left, left[:-1]) if left.endswith("\n") else (left,)):
+        last = w[-1:]
+        if last in ends or (last and last in SPACE_CHARS and w[-2:-1] in ends):
+            return True
+    return False
+
+
 def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
-    """Currency symbols and hedges before the number; new start."""
+    """Currency symbols and hedges before the number; new start. The symbol and the glued
+    prefix hedge are searched for only where the last characters allow a match."""
     s = fig.start
     window_start = max(0, s - 36)
     left = text[window_start:s]
-    m = g.symbol_before.search(left)
+    m = g.symbol_before.search(left) if _may_end_in_symbol(left, g.symbol_ends) else None
     if m:
         fig.unit, fig.unit_name, fig.currency, fig.factor = "money", g.symbols[m.group("sym")], g.symbols[m.group("sym")], 1.0
         s = window_start + m.start("sym")
         left = text[window_start:s]
-    m = g.hedge_prefix.search(left)
+    m = g.hedge_prefix.search(left) if left.endswith(_HYPHEN_ENDS) else None  # it ends on a hyphen
     if m:
         fig.hedge = m.group("h").lower()
         fig.qualifier = g.hedges[(fig.hedge + "-", "prefix")]

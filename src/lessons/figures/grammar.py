@@ -134,6 +134,7 @@ class _Grammar:
     reporting: str
     verb_class: dict  # verb -> kind of event ('harm', 'custody'), from lexicon 'verb_classes'
     below_hedges: frozenset  # estimates that sit just under the number ('nearly 400')
+    symbol_ends: frozenset | None = None  # last characters of the currency symbols (None: not known)
 
 
 # The files the grammar is compiled from: its cache is keyed by each one's (path, mtime, size).
@@ -422,6 +423,7 @@ def _build_grammar(folder: str, stamps: tuple = ()) -> _Grammar:  # stamps: part
         verb_class={str(w).lower(): str(kind) for kind, ws in ((lex.get("verb_classes") or {}).get("words") or {}).items()
                     for w in ws},
         below_hedges=below,
+        symbol_ends=frozenset(sym[-1] for sym in symbols) if all(symbols) else None,
     )
 
 
