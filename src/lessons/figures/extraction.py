@@ -914,10 +914,10 @@ def _same_kind_of_event(a: str, b: str, g: _Grammar) -> bool:
 _PLURAL_UNITS = ("duration", "age")  # 'three days', 'aged 81 years': the unit in the plural
 
 
-def _measures(f: _Fig) -> str:
+def _measures(f: _Fig, counted: str | None = None) -> str:
     """What the figure counts or measures, in one column: the counted noun of a count (or of
     a share: '5% of voters'), else the unit of a measurement ('days', 'km', 'USD')."""
-    counted = _strip_quotes(f.counted)
+    counted = _strip_quotes(f.counted) if counted is None else counted  # the caller's, when it has it
     if f.unit == "count" or (counted and f.unit in _COUNTED_KEPT_UNITS):
         return counted  # '26 protesters', '5% of voters': what is counted
     name = f.currency or f.unit_name or f.unit
@@ -950,11 +950,12 @@ def extract_figures(text: str) -> pd.DataFrame:
     rows = []
     for f in _extract(text, g):
         base = f.value * f.factor if not math.isnan(f.value) else math.nan
+        counted = _strip_quotes(f.counted)
         # Floats and bools cast here so pandas infers the right dtypes without an astype pass.
         rows.append((text[f.start:f.end], f.start, f.end, float(f.value), f.qualifier, f.hedge, f.unit,
                      f.unit_name, f.currency, float(f.scale), float(f.low), float(f.high),
-                     float(f.conservative), float(base), _strip_quotes(f.counted),
-                     bool(f.counted_implied), f.verb, _measures(f)))
+                     float(f.conservative), float(base), counted,
+                     bool(f.counted_implied), f.verb, _measures(f, counted)))
     if not rows:
         return _no_figures()
     if len(rows) <= _FAST_ROWS:
