@@ -736,3 +736,56 @@ def test_figures_table_takes_headings_from_the_articles_table_not_from_disk(monk
     assert not figures_table(without).set_index("value")["in_heading"][164.0]
     real = figures_table(corpus_module.load_articles())
     assert real["in_heading"].any() and len(real) > 0
+
+
+# ------------------------------------------------------------ the grammar's phrase alternations
+_PHRASE_WORDS = ["a", "at", "at least", "least", "more", "more than", "than", "up to", "up", "per cent", "percent",
+                 "km", "kms", "k", "sq km", "some", "so", "US$", "$", "A$", "mile", "miles", "m"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.sampled_from(_PHRASE_WORDS), min_size=1),
+       st.lists(st.sampled_from(_PHRASE_WORDS + [" ", "\u00a0", "  ", "x", ".", "5", "-"]), max_size=12))
+def test_phrase_tree_finds_what_the_longest_first_alternation_finds(phrases, parts):
+    """The grammar writes each word list as one tree of its characters: every search and match,
+    with and without IGNORECASE and with text after the phrase, finds the same span as the
+    plain alternation sorted longest first."""
+    import re
+
+    from lessons.figures import grammar
+
+    text = "".join(parts)
+    for flags in (0, re.IGNORECASE):
+        for tail in ("", r"\b", r"\s*$", r"(?![\w])"):
+            tree = re.compile("(?:" + grammar._alternation(phrases) + ")" + tail, flags)
+            plain = re.compile("(?:" + grammar._longest_first(phrases) + ")" + tail, flags)
+            for pos in range(len(text) + 1):
+                a, b = tree.match(text, pos), plain.match(text, pos)
+                assert (a and a.span()) == (b and b.span()), (phrases, text, pos, tail)
+            a, b = tree.search(text.upper()), plain.search(text.upper())
+            assert (a and a.span()) == (b and b.span())
+
+
+def test_phrase_tree_falls_back_when_two_branches_take_one_character():
+    from lessons.figures import grammar
+
+    assert grammar._alternation(["Ab", "abcd"]) == grammar._longest_first(["Ab", "abcd"])  # case variants
+    assert grammar._alternation(["a b", "a\u00a0bc"]) == grammar._longest_first(["a b", "a\u00a0bc"])
+    assert grammar._alternation(["at", "at least"]) != grammar._longest_first(["at", "at least"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["$", "US$", "£", "€", "Rs", " ", "\u00a0", "\u2009", "\n", "-", "\u2011", "a", "over",
+                                 "up", "5", "."]), max_size=8))
+def test_the_cheap_tests_before_the_left_searches_never_skip_a_match(parts):
+    """_scan_left searches for a currency symbol and a glued prefix hedge only where the last
+    characters allow one: wherever the search would match, the cheap test lets it run."""
+    from lessons.figures import extraction
+
+    g = figures._grammar()
+    left = "".join(parts)
+    if g.symbol_before.search(left):
+        assert extraction._may_end_in_symbol(left, g.symbol_ends)
+    if g.hedge_prefix.search(left):
+        assert left.endswith(extraction._HYPHEN_ENDS)
+    assert not extraction._may_end_in_symbol("about ", g.symbol_ends)  # the test does skip

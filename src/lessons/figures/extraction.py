@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LessonsDataError
+from ..text import SPACE_CHARS
 from .grammar import (
     _SENTENCE_END,
     _SP,
@@ -32,7 +34,7 @@ _APPROX_TOLERANCE = 0.10  # 'about 2,300' is read as 2,300 +/- 10 %
 
 
 # =========================================================================== extraction
-@dataclass
+@dataclass(slots=True)
 class _Fig:
     start: int
     end: int
@@ -53,15 +55,18 @@ class _Fig:
     kind: str = "digits"
     np_end: int = -1  # where the counted phrase ends (for coordination)
     compound: str = ""  # '30-member council': 'member'
-    tail: str = ""
+    tail: str | None = ""  # None: the text after the phrase, read when coordination needs it (_tail)
 
 
 _YEAR_BEFORE = re.compile(r"\b(?:1[89]|20)\d\d(?:" + _SP + r"+(?:and|or|to)" + _SP + r"+|[\-\u2013/])$")
-_PREV_WORD = re.compile(r"([A-Za-z][A-Za-z.'\u2019#]*)" + _SP + r"*$")
+# tried only where a word starts: a start inside a run of letters never comes first (the
+# letter before it starts a match whenever it does); the window is cut out of the text, so a
+# word cut at the window's start still starts there
+_PREV_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z.'\u2019#]*)" + _SP + r"*$")
 
 
 def _prev_word(text: str, pos: int) -> str:
-    m = _PREV_WORD.search(text, max(0, pos - 24), pos)
+    m = _PREV_WORD.search(text[max(0, pos - 24):pos])
     return m.group(1).lower() if m else ""
 
 
@@ -70,17 +75,18 @@ _NEXT_WORD = re.compile(_SP + r"*([A-Za-z]+)")  # the word after a figure (used 
 _SPACE_RUN = re.compile(_SP + "+")
 _LETTER_HYPHEN_END = re.compile(r"[A-Za-z][\-\u2010\u2011]$")
 _DASH_NUMBER = re.compile(r"[\u2013\-](\d{1,3}(?:,\d{3})*|\d+)\b(?![\-\u2010\u2011]?[A-Za-z])")
-_WORD_BY_END = re.compile(r"([A-Za-z]+)" + _SP + r"+(?:by" + _SP + r"+)?[\u201c\"\u2018']?$")
+_WORD_BY_END = re.compile(r"(?<![A-Za-z])([A-Za-z]+)" + _SP + r"+(?:by" + _SP + r"+)?[\u201c\"\u2018']?$")
 _WORD_COMMA_END = re.compile(r"[A-Za-z]{2,}," + _SP + "*$")
 _EDGE_QUOTES = re.compile(r"^[\u201c\u201d\"\u2018'\s]+|[\u201c\u201d\"\u2018\u2019'\s,]+$")
 _UNIT_GLUED = re.compile(r"(?i)(km|kg|m|mm|cm|ft|mi|h|hrs|s)\b")
 
 
-def _is_year(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
+def _is_year(text: str, s: int, e: int, value: float, g: _Grammar, prev: str | None = None) -> bool:
+    """``prev``: ``_prev_word(text, s)`` when the caller has it already."""
     raw = text[s:e]
     if not (len(raw) == 4 and raw.isdecimal()) or not (1000 <= value <= 2199):
         return False
-    prev = _prev_word(text, s).rstrip(".,")
+    prev = (_prev_word(text, s) if prev is None else prev).rstrip(".,")
     before = text[max(0, s - 3):s]
     if prev in g.year_cues or before.endswith(("mid-", "mid\u2011")) or before.rstrip().endswith(","):
         return True
@@ -96,10 +102,10 @@ def _is_year(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
 
 
 # complexity: one test per date form ('5 January', 'January 5, 2022', 'May 5' but not 'may'), in order
-def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar) -> bool:
+def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar, prev: str | None = None) -> bool:
     if not math.isfinite(value) or value > 9999 or value != int(value):
         return False
-    prev = _prev_word(text, s).rstrip(".")
+    prev = (_prev_word(text, s) if prev is None else prev).rstrip(".")
     if prev in g.months and value <= 31 or prev in g.months and 1000 <= value <= 2199:
         return True
     nxt = _NEXT_WORD.match(text, e, e + 20)
@@ -117,7 +123,8 @@ _CODE_AFTER = re.compile(r"[-\u2010\u2011][A-Z]{1,3}\b")
 _OPEN_QUOTES = "\"'\u201c\u2018"
 
 
-def _is_identifier(text: str, s: int, e: int, g: _Grammar) -> bool:
+def _is_identifier(text: str, s: int, e: int, g: _Grammar, prev_s: str | None = None) -> bool:
+    """``prev_s``: ``_prev_word(text, s)`` when the caller has it already."""
     before = text[max(0, s - 2):s]
     if before[-1:].isalpha() or _LETTER_HYPHEN_END.search(before):
         return True
@@ -125,7 +132,7 @@ def _is_identifier(text: str, s: int, e: int, g: _Grammar) -> bool:
     if _CODE_AFTER.match(text, e, e + 6):
         return True  # '7-JB', '12-C': a number with a code in capitals is a reference
     q = s - 1 if s > 0 and text[s - 1] in _OPEN_QUOTES else s  # 'reference number "4471"'
-    prev = _prev_word(text, q)
+    prev = prev_s if q == s and prev_s is not None else _prev_word(text, q)
     if prev in g.id_cues and (prev.endswith(".") or prev in {"#"} or prev not in g.function):
         # 'no. 5', 'flight 17', 'page 4' -- but 'number of' is not a cue without a following digit
         return prev != "number" or bool(re.match(_SP + r"*$", text[q - 1:q]))
@@ -257,17 +264,34 @@ def _scan_right(text: str, fig: _Fig, g: _Grammar) -> int:
     return e
 
 
+_HYPHEN_ENDS = ("-", "\u2010", "\u2011", "-\n", "\u2010\n", "\u2011\n")
+
+
+def _may_end_in_symbol(left: str, ends: frozenset | None) -> bool:
+    """Can ``g.symbol_before`` match in ``left``? Its match ends at the end of ``left`` (or
+    before a final newline, as ``$`` does) with a symbol and at most one space: a cheap test
+    of the last characters that skips the search where it cannot match."""
+    if ends is None:
+        return True
+    for w in ((left, left[:-1]) if left.endswith("\n") else (left,)):
+        last = w[-1:]
+        if last in ends or (last and last in SPACE_CHARS and w[-2:-1] in ends):
+            return True
+    return False
+
+
 def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
-    """Currency symbols and hedges before the number; new start."""
+    """Currency symbols and hedges before the number; new start. The symbol and the glued
+    prefix hedge are searched for only where the last characters allow a match."""
     s = fig.start
     window_start = max(0, s - 36)
     left = text[window_start:s]
-    m = g.symbol_before.search(left)
+    m = g.symbol_before.search(left) if _may_end_in_symbol(left, g.symbol_ends) else None
     if m:
         fig.unit, fig.unit_name, fig.currency, fig.factor = "money", g.symbols[m.group("sym")], g.symbols[m.group("sym")], 1.0
         s = window_start + m.start("sym")
         left = text[window_start:s]
-    m = g.hedge_prefix.search(left)
+    m = g.hedge_prefix.search(left) if left.endswith(_HYPHEN_ENDS) else None  # it ends on a hyphen
     if m:
         fig.hedge = m.group("h").lower()
         fig.qualifier = g.hedges[(fig.hedge + "-", "prefix")]
@@ -517,9 +541,16 @@ def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
             fig.counted = re.sub(_SP + "+", " ", m.group("noun").lower())
     fig.np_end = end_pos if words else fig.end
     fig.verb = _verb_after(toks, i, words, g) or _verb_before(text, fig, g)
-    stop = _next_stop(text, fig.np_end)
-    tail_end = len(text) if stop is None else stop
-    fig.tail = text[fig.np_end:min(tail_end, fig.np_end + 80)]
+    fig.tail = None  # read by _tail when needed: most figures never need it
+
+
+def _tail(text: str, fig: _Fig) -> str:
+    """Up to 80 characters after the counted phrase, within its sentence."""
+    if fig.tail is None:
+        stop = _next_stop(text, fig.np_end)
+        tail_end = len(text) if stop is None else stop
+        fig.tail = text[fig.np_end:min(tail_end, fig.np_end + 80)]
+    return fig.tail
 
 
 def _bounds(fig: _Fig, g: _Grammar) -> None:
@@ -553,9 +584,10 @@ def _make_digits(m: re.Match, text: str, g: _Grammar) -> _Fig | None:
     nxt = text[e:e + 4]
     if nxt[:1].isascii() and nxt[:1].isalpha() and not g.scale_after.match(text, e) and not _UNIT_GLUED.match(nxt):
         return None
-    if _is_identifier(text, s, e, g):
+    prev = _prev_word(text, s)  # read once for the three tests below
+    if _is_identifier(text, s, e, g, prev):
         return None
-    if _is_date_part(text, s, e, value, g) or _is_year(text, s, e, value, g):
+    if _is_date_part(text, s, e, value, g, prev) or _is_year(text, s, e, value, g, prev):
         return None
     if g.time_after.match(text, e) and value <= 24:
         return None
@@ -868,7 +900,7 @@ def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
         _borrow_noun(text, prev, cur, g)
         if _JUST_AND.fullmatch(text, prev.np_end, cur.start):
             _share_across_and(text, prev, cur, g)
-        if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(cur.tail or ""):
+        if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(_tail(text, cur)):
             cur.verb = prev.verb
 
 
@@ -882,10 +914,10 @@ def _same_kind_of_event(a: str, b: str, g: _Grammar) -> bool:
 _PLURAL_UNITS = ("duration", "age")  # 'three days', 'aged 81 years': the unit in the plural
 
 
-def _measures(f: _Fig) -> str:
+def _measures(f: _Fig, counted: str | None = None) -> str:
     """What the figure counts or measures, in one column: the counted noun of a count (or of
     a share: '5% of voters'), else the unit of a measurement ('days', 'km', 'USD')."""
-    counted = _strip_quotes(f.counted)
+    counted = _strip_quotes(f.counted) if counted is None else counted  # the caller's, when it has it
     if f.unit == "count" or (counted and f.unit in _COUNTED_KEPT_UNITS):
         return counted  # '26 protesters', '5% of voters': what is counted
     name = f.currency or f.unit_name or f.unit
@@ -918,11 +950,12 @@ def extract_figures(text: str) -> pd.DataFrame:
     rows = []
     for f in _extract(text, g):
         base = f.value * f.factor if not math.isnan(f.value) else math.nan
+        counted = _strip_quotes(f.counted)
         # Floats and bools cast here so pandas infers the right dtypes without an astype pass.
         rows.append((text[f.start:f.end], f.start, f.end, float(f.value), f.qualifier, f.hedge, f.unit,
                      f.unit_name, f.currency, float(f.scale), float(f.low), float(f.high),
-                     float(f.conservative), float(base), _strip_quotes(f.counted),
-                     bool(f.counted_implied), f.verb, _measures(f)))
+                     float(f.conservative), float(base), counted,
+                     bool(f.counted_implied), f.verb, _measures(f, counted)))
     if not rows:
         return _no_figures()
     if len(rows) <= _FAST_ROWS:
@@ -967,9 +1000,11 @@ class _Kit(NamedTuple):
     """What every small frame is made of, built once: per fixed dtype (numbers, flags) its numpy
     dtype, column positions, placement and block class; the text columns' positions and
     placements; the block classes of text and object columns; a one-value text array (its
-    ``_from_backing_data`` wraps values without checking them again); and where each column
+    ``_from_backing_data`` wraps values without checking them again); where each column
     sits among the blocks (``blknos``, ``blklocs``), the same for every frame because the
-    blocks are always made in one order."""
+    blocks are always made in one order; and, per fixed dtype, (dtype, how many columns,
+    placement, block class, a getter of those columns' values from one row), plus a getter
+    of a row's text values: a row's values are read straight into each block's array."""
 
     groups: tuple
     texts: tuple
@@ -979,6 +1014,13 @@ class _Kit(NamedTuple):
     template: object
     blknos: np.ndarray
     blklocs: np.ndarray
+    fixed: tuple
+    text_of: object
+
+
+def _getter(ks) -> object:
+    """The values at positions ``ks`` of a row, as a tuple (one position: the value alone)."""
+    return operator.itemgetter(*(int(k) for k in ks))
 
 
 @lru_cache(maxsize=1)
@@ -1000,7 +1042,8 @@ def _block_kit() -> _Kit | None:
         blknos[ks], blklocs[ks] = b, np.arange(len(ks))
     blknos[others], blklocs[others] = np.arange(len(groups), len(groups) + len(others)), 0
     return _Kit(groups, tuple(others), tuple(placement(slice(k, k + 1)) for k in others), block_type(text),
-                block_type(np.dtype(object)), template, blknos, blklocs)
+                block_type(np.dtype(object)), template, blknos, blklocs,
+                tuple((d, len(ks), pl, klass, _getter(ks)) for d, ks, pl, klass in groups), _getter(others))
 
 
 @lru_cache(maxsize=_FAST_ROWS)
@@ -1035,14 +1078,8 @@ def _frame_from_made(made: tuple, n: int, columns: pd.Index, kit: _Kit | None = 
 
 
 def _text_blocks(values: list, n: int, kit: _Kit) -> list:
-    """One block per text column. Every value a ``str`` (as extraction makes them): one object
-    array for all of them, each column a view of its row, wrapped without pandas checking
-    each value again. Otherwise as pandas decides: a column of None only is ``object``, a
-    column with some None is ``str`` with NaN."""
-    table = np.array([values[k] for k in kit.texts], dtype=object)
-    if set(map(type, table.ravel())) == {str}:
-        wrap = kit.template._from_backing_data
-        return [kit.text_block(wrap(table[i]), ndim=2, placement=pl) for i, pl in enumerate(kit.text_placements)]
+    """One block per text column when some value is not a ``str``, as pandas decides: a column
+    of None only is ``object``, a column with some None is ``str`` with NaN."""
     text = _figure_layout()[1]
     out = []
     for k, pl in zip(kit.texts, kit.text_placements):
@@ -1057,14 +1094,29 @@ def _text_blocks(values: list, n: int, kit: _Kit) -> list:
 def _small_figures_frame(rows: list[tuple]) -> pd.DataFrame:
     """The same frame as :func:`_figures_frame`, built from its blocks with the dtypes known
     in advance (numbers, flags) or decided as pandas decides them (a text column is ``str``
-    unless every value is None, then ``object``). A test checks both paths agree."""
+    unless every value is None, then ``object``). A test checks both paths agree.
+
+    Each block's array is made from a flat run of values (no per-column lists, no nested
+    lists for numpy to walk): one row, the most common result, is read in one step per block."""
     kit = _block_kit()
     if kit is None:  # pragma: no cover - another pandas
         return _small_frame_public(rows)
     n = len(rows)
-    values = list(zip(*rows))
-    made = [klass(np.array([values[k] for k in ks], dtype=d), ndim=2, placement=pl) for d, ks, pl, klass in kit.groups]
-    made += _text_blocks(values, n, kit)
+    if n == 1:
+        row = rows[0]
+        made = [klass(np.array(get(row), dtype=d).reshape(width, 1), ndim=2, placement=pl)
+                for d, width, pl, klass, get in kit.fixed]
+        texts = kit.text_of(row)
+    else:
+        made = [klass(np.array([get(r) for r in rows], dtype=d).reshape(n, width).T.copy(), ndim=2, placement=pl)
+                for d, width, pl, klass, get in kit.fixed]
+        texts = [v for r in rows for v in kit.text_of(r)]
+    if all(type(x) is str for x in texts):  # as extraction makes them: one object table, a view per column
+        table = np.array(texts, dtype=object).reshape(n, len(kit.texts)).T.copy()
+        wrap, block = kit.template._from_backing_data, kit.text_block
+        made += [block(wrap(table[i]), ndim=2, placement=pl) for i, pl in enumerate(kit.text_placements)]
+    else:
+        made += _text_blocks(list(zip(*rows)), n, kit)
     return _frame_from_made(tuple(made), n, _figure_layout()[0], kit)
 
 

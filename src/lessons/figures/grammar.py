@@ -26,33 +26,65 @@ _GLUED_UNITS = ("distance", "weight")  # units whose abbreviations are written g
 _GROUP_SEP = "[,\u00a0\u2009\u202f\u2007]"  # thousands separators inside one number
 
 
-def _alternation(phrases) -> str:
-    """A regex alternation, longest phrase first, spaces matching any space character."""
+def _longest_first(phrases) -> str:
+    """A plain regex alternation, longest phrase first, spaces matching any space character."""
     parts = []
     for p in sorted(set(phrases), key=len, reverse=True):
         parts.append(re.escape(p).replace(r"\ ", _SP + "+"))
     return "|".join(parts)
 
 
-def _trie(words) -> str:
-    """A regex for a set of words, factored by common prefixes so that the regex engine
-    follows one branch per letter instead of trying every word in turn (much faster)."""
+def _tree(phrases) -> dict:
+    """The phrases as a tree of characters ('' marks where a phrase ends)."""
     tree: dict = {}
-    for w in set(words):
+    for w in set(phrases):
         node = tree
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
+    return tree
 
-    def build(node) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
 
-    return build(tree)
+def _tree_regex(node: dict, spaces: bool) -> str:
+    """The regex of a tree: one branch per next character, a longer phrase tried before the
+    shorter one it starts with; with ``spaces``, a space matches any run of space characters."""
+    ends = "" in node
+    branches = [(_SP + "+" if spaces and ch == " " else re.escape(ch)) + _tree_regex(child, spaces)
+                for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
+
+
+def _collides(node: dict) -> bool:
+    """Could two branches of one node match the same character (case variants under
+    IGNORECASE, a space character beside the space that matches any)? Then the tree might try
+    a shorter phrase before a longer one."""
+    chars = [ch for ch in node if ch]
+    for fold in (str.lower, str.upper):
+        if len({fold(ch) for ch in chars}) < len(chars):
+            return True
+    if " " in chars and any(ch != " " and ch.isspace() for ch in chars):
+        return True
+    return any(_collides(child) for child in node.values())
+
+
+def _alternation(phrases) -> str:
+    """A regex for a set of phrases that finds what the alternation of the phrases sorted
+    longest first finds, spaces matching any space character, written as one tree of their
+    characters (:func:`_tree_regex`): the engine follows one branch per character instead of
+    trying every phrase in turn. The phrases that can match at one place are prefixes of each
+    other, so both try them longest first and agree on every match; when one character could
+    take two branches (:func:`_collides`) the plain alternation is used."""
+    tree = _tree(phrases)
+    return _longest_first(phrases) if _collides(tree) else _tree_regex(tree, spaces=True)
+
+
+def _trie(words) -> str:
+    """A regex for a set of words, factored by common prefixes so that the regex engine
+    follows one branch per letter instead of trying every word in turn (much faster)."""
+    return _tree_regex(_tree(words), spaces=False)
 
 
 def _float(value: str, path: Path, line: int, field: str) -> float:
@@ -102,6 +134,7 @@ class _Grammar:
     reporting: str
     verb_class: dict  # verb -> kind of event ('harm', 'custody'), from lexicon 'verb_classes'
     below_hedges: frozenset  # estimates that sit just under the number ('nearly 400')
+    symbol_ends: frozenset | None = None  # last characters of the currency symbols (None: not known)
 
 
 # The files the grammar is compiled from: its cache is keyed by each one's (path, mtime, size).
@@ -390,6 +423,7 @@ def _build_grammar(folder: str, stamps: tuple = ()) -> _Grammar:  # stamps: part
         verb_class={str(w).lower(): str(kind) for kind, ws in ((lex.get("verb_classes") or {}).get("words") or {}).items()
                     for w in ws},
         below_hedges=below,
+        symbol_ends=frozenset(sym[-1] for sym in symbols) if all(symbols) else None,
     )
 
 
