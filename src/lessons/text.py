@@ -263,16 +263,37 @@ def _tree_depth(node: dict) -> int:
 
 
 def _tree_regex(node: dict) -> str:
-    """The regex of one node: its branches, the deepest first, then (if a word ends here) the
-    empty ending, by a greedy ``?`` (so a longer word is always tried first)."""
-    branches = sorted(((k, child) for k, child in node.items() if k), key=lambda kc: -_tree_depth(kc[1]))
-    parts = [(SPACES if k == " " else re.escape(k)) + _tree_regex(child) for k, child in branches]
+    """The regex of one node: its branches, then (if a word ends here) the empty ending, by a
+    greedy ``?`` (so a longer word is always tried first).
+
+    Written short, because the parser's time grows with the pattern's length (the grammar holds
+    these trees dozens of times): branches whose rests are the same are one class followed by
+    that rest (``[ds]`` for ``(?:d|s)``, ``critici[sz]e`` for ``critici(?:se|ze)``), and an
+    optional group is ``(?:...)?``, not ``(?:(?:...))?``. The branches' order does not matter:
+    each starts with its own character (``_ambiguous_branches`` keeps out two that could read
+    the same one), so at most one of them can match at a place."""
+    rests: dict = {}  # a branch's rest -> the characters that lead to it, in the order met
+    for k, child in sorted(((k, child) for k, child in node.items() if k), key=lambda kc: -_tree_depth(kc[1])):
+        rest = _tree_regex(child)
+        rests.setdefault((SPACES, rest) if k == " " else rest, []).append(k)
+    parts = []
+    for rest, keys in rests.items():
+        if isinstance(rest, tuple):  # a space: any run of spaces, never in a class
+            parts.append(rest[0] + rest[1])
+        elif len(keys) == 1:
+            parts.append(re.escape(keys[0]) + rest)
+        else:
+            parts.append("[" + "".join(re.escape(k) for k in keys) + "]" + rest)
     if not parts:
         return ""
-    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    if len(parts) > 1:
+        body, atom = "(?:" + "|".join(parts) + ")", True
+    else:
+        body = parts[0]
+        atom = bool(re.fullmatch(r"\\?.|\[[^\]]*\]", body, re.DOTALL))  # one character, or one class
     if "" not in node:
         return body
-    return body + "?" if len(parts) == 1 and len(body) == 1 else "(?:" + body + ")?"
+    return body + "?" if atom else "(?:" + body + ")?"
 
 
 class Grammar:
@@ -574,7 +595,7 @@ def _rule_cues(lists: dict) -> dict:
     return {"after": _cue_words(speech), "tail": _cue_words(speech), "bare_before": _cue_words(speech),
             "before": _cue_words(speech, participles),
             "participle": _cue_words(speech, participles, lists["speech_nouns"]),
-            "according": frozenset({"according", "According"}),
+            "according": frozenset({"according", "According"}), "quoted_as": frozenset({"saying", "telling"}),
             "document": _cue_words(lists["document_nouns"]), "term": _cue_words(lists["term_nouns"])}
 
 
@@ -839,7 +860,8 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
         m = g.tail.search(tail) if _holds_cue(g, "tail", words, text, tail_at, tail_at + len(tail)) else None
         if m:
             # ', Interfax has quoted the defence ministry as saying': the ministry spoke
-            relayed = g.quoted_as.match(tail, m.end()) if m.group("verb").lower() in ("quoted", "cited") else None
+            relayed = (g.quoted_as.match(tail, m.end()) if m.group("verb").lower() in ("quoted", "cited")
+                       and _holds_cue(g, "quoted_as", words, text, tail_at + m.end(), tail_at + len(tail)) else None)
             return _clean_name((relayed or m).group("name"))
         m = g.according.search(tail) if _holds_cue(g, "according", words, text, tail_at, tail_at + len(tail)) else None
         if m:  # used only when nothing before the quotation names a speaker
