@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -651,13 +652,19 @@ def article_html(text: str) -> str:
     spans = quotes(text)
     spans = spans[~spans["nested"].astype(bool)]
     out, paragraphs = [], [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text or "")]
+    rows = list(zip(spans["start"], spans["end"], spans["speaker"]))  # by start, as quotes() gives them
+    starts = [a for a, _, _ in rows]
+    reach = list(itertools.accumulate((b for _, b, _ in rows), max))  # the furthest end so far
     for p_start, p_end in paragraphs:
         pieces, cursor = [], p_start
-        for q in spans.itertuples():
-            s, e = max(q.start, p_start), min(q.end, p_end)
+        # only the quotations that may overlap the paragraph: none before j ends after its start,
+        # none from hi on starts before its end (the others would be skipped below)
+        j, hi = bisect.bisect_right(reach, p_start), bisect.bisect_left(starts, p_end)
+        for q_start, q_end, speaker in rows[j:hi]:
+            s, e = max(q_start, p_start), min(q_end, p_end)
             if s >= e or s < cursor:
                 continue
-            who = f"Quoted: {q.speaker}" if q.speaker else "Quoted (speaker not named here)"
+            who = f"Quoted: {speaker}" if speaker else "Quoted (speaker not named here)"
             pieces.append(html.escape(text[cursor:s]))
             pieces.append(f'<span class="lx-quote" title="{html.escape(who)}">{html.escape(text[s:e])}</span>')
             cursor = e
