@@ -8,6 +8,11 @@ of one kind, at two lengths ten times apart; the longer one must cost 7 to 13 ti
 A rule that read a window growing with the text, or once per quotation over the whole
 paragraph, would cost about a hundred times; ``test_the_count_sees_quadratic_work`` shows that
 the same count catches it.
+
+The shortcuts behind it give what reading every window gives: a rule skipped for want of its
+cue words cannot match there, the word index agrees with reading the window, sentence starts
+taken from each line's sentence ends equal a scan, and the speakers are the same with every
+rule run on every quotation.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lessons import corpus, text
 
@@ -108,3 +115,75 @@ def test_the_count_sees_quadratic_work(monkeypatch):
     small, big = "\u201ca\u201d " * 100, "\u201ca\u201d " * 1000
     ratio = _work(each_quote_reads_the_text_before, monkeypatch, big) / _work(each_quote_reads_the_text_before, monkeypatch, small)
     assert ratio > 30
+
+
+# --- the shortcuts give what the full reading gives --------------------------------------------
+_PIECES = ["said", "says", "saying", "according", "According", "to", "the", "ministry", "Tokayev", "statement",
+           "that", "word", "claim", "his", "took", "Twitter", "on", "X", ",", ":", ".", "!", "?", " ", "\u2009",
+           "\u201c", "\u201d", '"', "'", ")", "\n", "officials", "told", "was", "adding", "Mr.", "U.S.", "a", "A",
+           "saidx", "xsaid", "-said", "said-", "_said", "\u00e9said", ". . ."]
+_texts = st.lists(st.sampled_from(_PIECES), max_size=60).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_texts, st.data())
+def test_the_word_index_finds_a_cue_word_where_reading_the_window_does(sample, data):
+    g = text.grammar()
+    words = text._WordIndex(sample)
+    for rule in ("before", "bare_before", "according", "document", "participle", "term", "tail", "after", "quoted_as"):
+        a = data.draw(st.integers(0, len(sample)))
+        b = data.draw(st.integers(a, len(sample)))
+        assert text._holds_cue(g, rule, words, sample, a, b) == text._holds_cue(g, rule, None, sample, a, b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_texts, st.data())
+def test_a_rule_never_matches_a_window_without_its_cue_words(sample, data):
+    g = text.grammar()
+    a = data.draw(st.integers(0, len(sample)))
+    b = data.draw(st.integers(a, len(sample)))
+    window = sample[a:b]
+    for rule in ("before", "bare_before", "according", "document", "participle", "term", "tail", "after", "quoted_as"):
+        if text._holds_cue(g, rule, None, sample, a, b) or (rule == "participle" and window.rstrip().endswith(":")):
+            continue
+        pattern = getattr(g, rule)
+        assert (pattern.match(window) if rule in ("after", "quoted_as") else pattern.search(window)) is None, rule
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "A", "b.", "B.", ".", "!", "?", '"', "\u201d", "\u2019", ")", " ", "  ", "\u2009",
+                                 "\n", "Mr.", "U.S.", ". . .", "...", "e.g.", "3.5"]), max_size=80).map("".join), st.data())
+def test_sentence_starts_from_each_lines_ends_equal_a_scan(sample, data):
+    words = text._WordIndex(sample)
+    for _ in range(5):
+        pos = data.draw(st.integers(0, len(sample)))
+        line = sample.rfind("\n", 0, pos) + 1
+        lo = data.draw(st.integers(line, pos))  # the grammar's window may start inside a line
+        assert text._sentence_start(sample, lo, pos, words) == text._sentence_start(sample, lo, pos)
+
+
+def test_an_entry_that_starts_with_no_word_character_turns_its_rule_shortcut_off():
+    assert text._cue_words(["said", "-said"]) is None
+    assert text._cue_words(["took to Twitter", "said"]) == {"took", "said"}
+    g = text.grammar()
+    off = text.Grammar(g.speech, g.source, g.titles, g.naming, g.rule_texts, g.not_a_name, {"before": None})
+    assert text._holds_cue(off, "before", text._WordIndex("no verb here"), "no verb here", 0, 12)
+    assert not text._holds_cue(g, "before", text._WordIndex("no verb here"), "no verb here", 0, 12)
+
+
+def test_speakers_are_the_same_with_every_rule_run_on_every_quotation():
+    """The cue words only skip rules that cannot match: with no cue sets (every rule run on
+    every window) the five articles and the gold cases get the same speakers."""
+    from lessons.datafiles import gold
+
+    g = text.grammar()
+    every = text.Grammar(g.speech, g.source, g.titles, g.naming, g.rule_texts, g.not_a_name, {})
+    texts = list(corpus.load_articles()["body"]) + [c["text"] for c in gold.load("speakers")]
+    checked = 0
+    for t in texts:
+        words = text._WordIndex(t)
+        for q in corpus.quote_rows(t):
+            fast = text._quote_speaker(t, q["start"], q["end"], g, words)
+            assert fast == text._quote_speaker(t, q["start"], q["end"], every, None), t[q["start"]:q["end"]]
+            checked += 1
+    assert checked > 150
