@@ -302,7 +302,10 @@ class Grammar:
     The word lists are read at once; each rule is compiled the first time it is used (a text
     with no quotation never needs the speakers' rules), through :mod:`lessons._regex_cache`,
     which keeps the compiled code between processes: the rules are long (the name pattern is
-    part of most of them) and compiling them all took a chapter about 1.5 CPU seconds."""
+    part of most of them) and compiling them all took a chapter about 1.5 CPU seconds.
+    ``cues``: for most rules, the words one of which every match holds (see ``_rule_cues``):
+    a quotation whose window holds none of them is not searched with that rule, and a text
+    that never needs a rule never compiles it."""
 
     # the rules, by name: what each one finds
     RULES = {
