@@ -594,12 +594,15 @@ def _cue_words(*lists) -> frozenset | None:
 
 
 def _rule_cues(lists: dict) -> dict:
+    """rule -> its cue words (None: none known, the rule always runs); "any": all of them."""
     speech, participles = lists["speech_verbs"], lists["participles"]
-    return {"after": _cue_words(speech), "tail": _cue_words(speech), "bare_before": _cue_words(speech),
+    cues = {"after": _cue_words(speech), "tail": _cue_words(speech), "bare_before": _cue_words(speech),
             "before": _cue_words(speech, participles),
             "participle": _cue_words(speech, participles, lists["speech_nouns"]),
             "according": frozenset({"according", "According"}), "quoted_as": frozenset({"saying", "telling"}),
             "document": _cue_words(lists["document_nouns"]), "term": _cue_words(lists["term_nouns"])}
+    cues["any"] = frozenset().union(*(c for c in cues.values() if c is not None))
+    return cues
 
 
 class _WordIndex:
@@ -841,6 +844,15 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     """:func:`quote_speaker` with the grammar given, and the text's words (``_WordIndex``) when
     the caller has them: a rule is run only on a window that holds one of its cue words."""
     inner = text[start:end]
+    anywhere: dict = {}  # (a, b) -> whether text[a:b] holds any rule's cue word
+
+    def holds(rule: str, a: int, b: int) -> bool:  # may ``rule`` match in text[a:b]?
+        if g.cues.get(rule) is None:
+            return True
+        if (a, b) not in anywhere:  # most windows hold no cue word at all: one look for every rule
+            anywhere[a, b] = _holds_cue(g, "any", words, text, a, b)
+        return anywhere[a, b] and _holds_cue(g, rule, words, text, a, b)
+
     fragment = _is_fragment(inner)
     if fragment and _SO_CALLED.search(text, max(0, start - 12), max(0, start - 1)):
         return ""  # 'the so-called "reform"': the writer's distance, nobody's words
@@ -853,20 +865,20 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     ends_sentence = inner.rstrip()[-1:] == "." and tail.lstrip(SPACE_CHARS)[:1].isupper()
     trailing_source = ""
     if not ends_sentence:
-        m = g.after.match(tail) if _holds_cue(g, "after", words, text, tail_at, tail_at + len(tail)) else None
+        m = g.after.match(tail) if holds("after", tail_at, tail_at + len(tail)) else None
         if m:
             name = _clean_name(m.group("name") or m.group("name2"))
             return _with_appositive(name, tail[m.end():], g) if m.group("name2") else name
         may_end = words is None or words.text is not text or words.may_end_sentence(tail_at, tail_at + len(tail))
         stop = _SENTENCE_END.search(tail) if may_end else None
         tail = tail[: stop.start() if stop else len(tail)]
-        m = g.tail.search(tail) if _holds_cue(g, "tail", words, text, tail_at, tail_at + len(tail)) else None
+        m = g.tail.search(tail) if holds("tail", tail_at, tail_at + len(tail)) else None
         if m:
             # ', Interfax has quoted the defence ministry as saying': the ministry spoke
             relayed = (g.quoted_as.match(tail, m.end()) if m.group("verb").lower() in ("quoted", "cited")
-                       and _holds_cue(g, "quoted_as", words, text, tail_at + m.end(), tail_at + len(tail)) else None)
+                       and holds("quoted_as", tail_at + m.end(), tail_at + len(tail)) else None)
             return _clean_name((relayed or m).group("name"))
-        m = g.according.search(tail) if _holds_cue(g, "according", words, text, tail_at, tail_at + len(tail)) else None
+        m = g.according.search(tail) if holds("according", tail_at, tail_at + len(tail)) else None
         if m:  # used only when nothing before the quotation names a speaker
             trailing_source = _TRAILING_PARTICIPLE.sub("", _clean_name(m.group("name")))
     line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
@@ -879,7 +891,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
         return _clean_name(m.group("name"))
 
     def may(rule: str) -> bool:  # may the rule match in the head? (its cue words)
-        return _holds_cue(g, rule, words, text, head_at, head_end)
+        return holds(rule, head_at, head_end)
 
     found = [(x.start(), x.end(), x.group("name"), x.group("verb") or "") for x in g.before.finditer(head)] if may("before") else []
     if may("bare_before"):
