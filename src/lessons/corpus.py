@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -584,6 +585,14 @@ def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
         found.append(carry)
 
     found.sort(key=lambda q: (q["start"], -q["end"]))
+    g = _text.grammar(folder)  # once for the text, not once a quotation
+    words = _text._WordIndex(text) if found else None  # the text's words, listed once for every quotation
+    breaks = [m.start() for m in re.finditer("\n", text)]
+
+    def line_break_before(pos: int) -> int:  # text.rfind("\n", 0, pos), by bisect instead of a scan back
+        i = bisect.bisect_left(breaks, pos)
+        return breaks[i - 1] if i else -1
+
     last_named = ""
     last_end, last_speaker = -1, ""  # the last outer quotation: where it closed, who spoke it
     rows = []
@@ -593,13 +602,13 @@ def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
         nested = q.get("nested", False) or reach >= end
         if q["mark"] == "double":
             reach = max(reach, end)
-        speaker = "" if nested else _text.quote_speaker(text, start, end, folder)
-        para = text.rfind("\n", 0, start)  # the paragraph the quotation opens in
-        same_para = last_end >= 0 and text.rfind("\n", 0, last_end) == para
-        if not speaker and not nested and rows and _text.continues_quotation(text, last_end, start, end, folder):
+        speaker = "" if nested else _text._quote_speaker(text, start, end, g, words)
+        para = line_break_before(start)  # the paragraph the quotation opens in
+        same_para = last_end >= 0 and line_break_before(last_end) == para
+        if not speaker and not nested and rows and _text._continues_quotation(text, last_end, start, end, g):
             speaker = last_speaker  # '"A," Tokayev said. "B."': B is Tokayev's too
         elif (not speaker and not nested and same_para and last_speaker and not _text._is_fragment(text[start:end])
-              and _text._sentence_start(text, para + 1, start) > last_end):
+              and _text._sentence_start(text, para + 1, start, words) > last_end):
             # a full statement with no attribution after a quotation of a named speaker, in a
             # later sentence of the same paragraph: news writing gives it to the same speaker
             speaker = last_speaker
@@ -643,13 +652,19 @@ def article_html(text: str) -> str:
     spans = quotes(text)
     spans = spans[~spans["nested"].astype(bool)]
     out, paragraphs = [], [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text or "")]
+    rows = list(zip(spans["start"], spans["end"], spans["speaker"]))  # by start, as quotes() gives them
+    starts = [a for a, _, _ in rows]
+    reach = list(itertools.accumulate((b for _, b, _ in rows), max))  # the furthest end so far
     for p_start, p_end in paragraphs:
         pieces, cursor = [], p_start
-        for q in spans.itertuples():
-            s, e = max(q.start, p_start), min(q.end, p_end)
+        # only the quotations that may overlap the paragraph: none before j ends after its start,
+        # none from hi on starts before its end (the others would be skipped below)
+        j, hi = bisect.bisect_right(reach, p_start), bisect.bisect_left(starts, p_end)
+        for q_start, q_end, speaker in rows[j:hi]:
+            s, e = max(q_start, p_start), min(q_end, p_end)
             if s >= e or s < cursor:
                 continue
-            who = f"Quoted: {q.speaker}" if q.speaker else "Quoted (speaker not named here)"
+            who = f"Quoted: {speaker}" if speaker else "Quoted (speaker not named here)"
             pieces.append(html.escape(text[cursor:s]))
             pieces.append(f'<span class="lx-quote" title="{html.escape(who)}">{html.escape(text[s:e])}</span>')
             cursor = e

@@ -95,17 +95,18 @@ _SPACE_BEFORE_END = re.compile(r"\." + SPACE + r"$")
 _LAST_WORD = re.compile(r"([A-Za-z.]+)$")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
 _LINE = re.compile(r"[^\n]+")
+_NOT_SPACE = re.compile("[^" + SPACE_CHARS + "]")
 
 
 def _is_boundary(text: str, m: re.Match) -> bool:
     """Does the punctuation at ``m`` end a sentence?"""
     end = m.end()
-    rest = text[end:].lstrip(SPACE_CHARS)
-    nxt = rest[:1]
+    after = _NOT_SPACE.search(text, end)  # the next character after the spaces (no copy of the rest)
+    nxt = after.group() if after else ""
     punct = m.group().rstrip("\"'\u201d\u2019)]")
     # Spaced ellipsis ". . ." (ordinary or thin spaces): the dots are not sentence ends.
     before = text[max(0, m.start() - 40): m.start()]  # a bounded window keeps this linear
-    if punct == "." and (rest.startswith(".") or _SPACE_BEFORE_END.search(before)):
+    if punct == "." and (nxt == "." or _SPACE_BEFORE_END.search(before)):
         return False
     if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'\u201c\u2018(["):
         return False
@@ -262,16 +263,37 @@ def _tree_depth(node: dict) -> int:
 
 
 def _tree_regex(node: dict) -> str:
-    """The regex of one node: its branches, the deepest first, then (if a word ends here) the
-    empty ending, by a greedy ``?`` (so a longer word is always tried first)."""
-    branches = sorted(((k, child) for k, child in node.items() if k), key=lambda kc: -_tree_depth(kc[1]))
-    parts = [(SPACES if k == " " else re.escape(k)) + _tree_regex(child) for k, child in branches]
+    """The regex of one node: its branches, then (if a word ends here) the empty ending, by a
+    greedy ``?`` (so a longer word is always tried first).
+
+    Written short, because the parser's time grows with the pattern's length (the grammar holds
+    these trees dozens of times): branches whose rests are the same are one class followed by
+    that rest (``[ds]`` for ``(?:d|s)``, ``critici[sz]e`` for ``critici(?:se|ze)``), and an
+    optional group is ``(?:...)?``, not ``(?:(?:...))?``. The branches' order does not matter:
+    each starts with its own character (``_ambiguous_branches`` keeps out two that could read
+    the same one), so at most one of them can match at a place."""
+    rests: dict = {}  # a branch's rest -> the characters that lead to it, in the order met
+    for k, child in sorted(((k, child) for k, child in node.items() if k), key=lambda kc: -_tree_depth(kc[1])):
+        rest = _tree_regex(child)
+        rests.setdefault((SPACES, rest) if k == " " else rest, []).append(k)
+    parts = []
+    for rest, keys in rests.items():
+        if isinstance(rest, tuple):  # a space: any run of spaces, never in a class
+            parts.append(rest[0] + rest[1])
+        elif len(keys) == 1:
+            parts.append(re.escape(keys[0]) + rest)
+        else:
+            parts.append("[" + "".join(re.escape(k) for k in keys) + "]" + rest)
     if not parts:
         return ""
-    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    if len(parts) > 1:
+        body, atom = "(?:" + "|".join(parts) + ")", True
+    else:
+        body = parts[0]
+        atom = bool(re.fullmatch(r"\\?.|\[[^\]]*\]", body, re.DOTALL))  # one character, or one class
     if "" not in node:
         return body
-    return body + "?" if len(parts) == 1 and len(body) == 1 else "(?:" + body + ")?"
+    return body + "?" if atom else "(?:" + body + ")?"
 
 
 class Grammar:
@@ -280,7 +302,10 @@ class Grammar:
     The word lists are read at once; each rule is compiled the first time it is used (a text
     with no quotation never needs the speakers' rules), through :mod:`lessons._regex_cache`,
     which keeps the compiled code between processes: the rules are long (the name pattern is
-    part of most of them) and compiling them all took a chapter about 1.5 CPU seconds."""
+    part of most of them) and compiling them all took a chapter about 1.5 CPU seconds.
+    ``cues``: for most rules, the words one of which every match holds (see ``_rule_cues``):
+    a quotation whose window holds none of them is not searched with that rule, and a text
+    that never needs a rule never compiles it."""
 
     # the rules, by name: what each one finds
     RULES = {
@@ -300,8 +325,11 @@ class Grammar:
     }
 
     def __init__(self, speech: str, source: str, titles: frozenset, naming: frozenset, rules: dict,
-                 not_a_name: frozenset = frozenset()):
+                 not_a_name: frozenset = frozenset(), cues: dict | None = None):
         self.speech = speech  # alternation of verbs of saying
+        # rule -> the words one of which any match of the rule holds (see _cue_words); a rule not
+        # here, or with None, has no such set and is always run
+        self.cues = dict(cues or {})
         self.source = source  # alternation of verbs that give information ('reported', 'estimated')
         self.titles = titles  # words that make a phrase a title or a description, not a name
         self.naming = naming  # verbs that name rather than quote: 'a trait called "gender"'
@@ -311,10 +339,12 @@ class Grammar:
     def __getattr__(self, name: str):
         """A rule (or ``source_patterns``, the patterns of :func:`attributions`), compiled once."""
         rules = self.__dict__.get("rule_texts")
-        if rules is None or (name not in rules and name != "source_patterns"):
+        if rules is None or (name not in rules and name not in ("source_patterns", "speech_word")):
             raise AttributeError(name)
         if name == "source_patterns":
             value = _source_patterns(self.source)
+        elif name == "speech_word":  # a verb of saying as a word (continues_quotation)
+            value = re.compile(r"\b(?:" + self.speech + r")\b")
         else:
             value = None if rules[name] is None else _regex_cache.compile(rules[name])
         self.__dict__[name] = value
@@ -532,7 +562,131 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
                  quoted_as=quoted_as, document=document, term=term)
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]), rules,
-                   PRONOUNS | frozenset(lists["not_a_name"]))
+                   PRONOUNS | frozenset(lists["not_a_name"]), _rule_cues(lists))
+
+
+# --------------------------------------------------------------------------- cue words
+# Most rules can only match where one word of a list stands: 'before' and 'tail' need a verb of
+# saying (or a participle), 'according' the word 'according', 'document' a document noun. In
+# each such rule the listed word follows a space (or opens the window) and a word boundary (or
+# a space) follows it, so the text holds, as a whole word (a run of ``\w``), the first word of
+# that entry. The text's words are listed once (``_WordIndex``); a window of a quotation with
+# none of a rule's cue words cannot match the rule, so the rule is not run on it. Same results,
+# but a text of many short quotations and no verbs of saying costs a bisect per rule and
+# quotation instead of a scan of up to 1,000 characters.
+_WORD_RUN = re.compile(r"\w++")
+_STOP_MARK = re.compile(r"[.!?]")
+_LINE_BREAK = re.compile(r"\n")
+_NOT_IN_END = re.compile(r"[^.!?\"'\u201d\u2019)\]]")  # a character no sentence end (_CANDIDATE) holds
+
+
+def _cue_words(*lists) -> frozenset | None:
+    """The first word (``\\w`` run) of every entry of ``lists``; None when an entry does not
+    start with a word character (no word could then stand for it: the rule always runs)."""
+    out = set()
+    for items in lists:
+        for item in items:
+            m = _WORD_RUN.match(item)
+            if not m:
+                return None
+            out.add(m.group())
+    return frozenset(out)
+
+
+def _rule_cues(lists: dict) -> dict:
+    """rule -> its cue words (None: none known, the rule always runs); "any": all of them."""
+    speech, participles = lists["speech_verbs"], lists["participles"]
+    cues = {"after": _cue_words(speech), "tail": _cue_words(speech), "bare_before": _cue_words(speech),
+            "before": _cue_words(speech, participles),
+            "participle": _cue_words(speech, participles, lists["speech_nouns"]),
+            "according": frozenset({"according", "According"}), "quoted_as": frozenset({"saying", "telling"}),
+            "document": _cue_words(lists["document_nouns"]), "term": _cue_words(lists["term_nouns"])}
+    cues["any"] = frozenset().union(*(c for c in cues.values() if c is not None))
+    return cues
+
+
+class _WordIndex:
+    """The words (``\\w`` runs) of one text, found once, and for each cue set the runs in it: does
+    a window ``text[a:b]`` hold one of a set's words as a whole word? (a bisect, not a scan)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts, self.ends = [], []
+        for m in _WORD_RUN.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+        self._hits: dict = {}
+        self._lines: dict = {}  # line start -> its sentence ends (line_sentence_ends)
+        self.stops = [m.start() for m in _STOP_MARK.finditer(text)]  # where a sentence may end
+        self.breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
+
+    def may_end_sentence(self, a: int, b: int) -> bool:
+        """Whether ``text[a:b]`` holds '.', '!' or '?' (every sentence end starts with one)."""
+        i = bisect.bisect_left(self.stops, max(a, 0))
+        return i < len(self.stops) and self.stops[i] < b
+
+    def sentence_start(self, line_start: int, lo: int, pos: int) -> int | None:
+        """``_sentence_start(text, lo, pos)`` from the sentence ends of the whole line starting at
+        ``line_start`` (found once a line), or None when it must be found by a scan.
+
+        A sentence end found in ``text[line_start:]`` is one of ``text[lo:pos]``'s exactly when
+        its lookahead (spaces, then a character) fits before ``pos`` (``needs``), it starts after
+        a character that cannot be part of one (there a scan from ``lo`` reads as one from
+        ``line_start``) and at least 40 characters after ``lo`` (the stretch ``_is_boundary``
+        reads before it); the last such end is the sentence start. Else: None."""
+        line = self._lines.get(line_start)
+        if line is None:
+            stop = self.text.find("\n", line_start)
+            chunk = self.text[line_start:stop if stop >= 0 else len(self.text)]
+            line = ([], [], [])  # needs, starts, ends
+            for m in _CANDIDATE.finditer(chunk):
+                if _is_boundary(chunk, m):
+                    line[0].append(line_start + _NOT_SPACE.search(chunk, m.end()).start() + 1)
+                    line[1].append(line_start + m.start())
+                    line[2].append(line_start + m.end())
+            self._lines[line_start] = line
+        needs, starts, ends = line
+        k = bisect.bisect_right(needs, pos) - 1
+        if lo == line_start:
+            return ends[k] if k >= 0 else lo
+        if k < 0 or starts[k] < lo + 40:
+            return None
+        free = _NOT_IN_END.search(self.text, lo, starts[k])
+        return ends[k] if free else None
+
+    def _runs_in(self, cues: frozenset) -> tuple[list[int], list[int]]:
+        hits = self._hits.get(cues)
+        if hits is None:
+            text = self.text
+            idx = [i for i, (a, b) in enumerate(zip(self.starts, self.ends)) if text[a:b] in cues]
+            hits = self._hits[cues] = ([self.starts[i] for i in idx], [self.ends[i] for i in idx])
+        return hits
+
+    def holds(self, a: int, b: int, cues: frozenset) -> bool:
+        """Whether a run of ``\\w`` of ``text[a:b]`` (a maximal one there) is in ``cues``."""
+        if a >= b:
+            return False
+        starts, ends = self._runs_in(cues)
+        i = bisect.bisect_left(starts, a)
+        if i < len(starts) and ends[i] <= b:
+            return True  # a run wholly inside the window is one of the window's runs
+        text = self.text  # runs cut by the window's edges: the one holding a, the one holding b
+        j = bisect.bisect_right(self.starts, a) - 1
+        if j >= 0 and self.starts[j] < a < self.ends[j] and text[a:min(self.ends[j], b)] in cues:
+            return True
+        k = bisect.bisect_left(self.starts, b) - 1
+        return k >= 0 and a <= self.starts[k] and self.ends[k] > b and text[self.starts[k]:b] in cues
+
+
+def _holds_cue(g: Grammar, rule: str, words: _WordIndex | None, text: str, a: int, b: int) -> bool:
+    """May ``rule`` match in ``text[a:b]``? False only when the window holds none of its cue words."""
+    cues = g.cues.get(rule)
+    if cues is None:
+        return True
+    a, b, _ = slice(a, b).indices(len(text))
+    if words is None or words.text is not text:
+        return any(w in cues for w in _WORD_RUN.findall(text, a, max(a, b)))
+    return words.holds(a, b, cues)
 
 
 def grammar(folder: str | Path | None = None) -> Grammar:
@@ -648,9 +802,18 @@ def _possessor(text: str, start: int) -> str:
     return _clean_name(m.group("name"))
 
 
-def _sentence_start(text: str, line_start: int, pos: int) -> int:
+def _sentence_start(text: str, line_start: int, pos: int, words: _WordIndex | None = None) -> int:
     """Where the sentence holding ``pos`` starts (the splitter of :func:`sentences`, on the
-    stretch of its line before ``pos``: abbreviations such as 'U.S.' do not end it)."""
+    stretch of its line before ``pos``: abbreviations such as 'U.S.' do not end it).
+    ``words``: the text's ``_WordIndex``, which knows at once a stretch with no '.', '!' or '?'."""
+    if words is not None and words.text is text and 0 <= line_start:
+        if not words.may_end_sentence(line_start, pos):
+            return line_start
+        i = bisect.bisect_left(words.breaks, line_start)  # the line breaks before line_start
+        if i == len(words.breaks) or words.breaks[i] >= pos:  # text[line_start:pos] is on one line
+            cut = words.sentence_start(words.breaks[i - 1] + 1 if i else 0, line_start, pos)
+            if cut is not None:
+                return cut
     chunk = text[line_start:pos]
     cut = 0
     for m in _CANDIDATE.finditer(chunk):
@@ -674,42 +837,68 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
     when a new clause ('but', 'while', ';') starts between the verb and the quotation.
     """
     text = text_arg(text, "quote_speaker")
-    g = grammar(folder)
+    return _quote_speaker(text, start, end, grammar(folder))
+
+
+def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordIndex | None = None) -> str:
+    """:func:`quote_speaker` with the grammar given, and the text's words (``_WordIndex``) when
+    the caller has them: a rule is run only on a window that holds one of its cue words."""
     inner = text[start:end]
+    anywhere: dict = {}  # (a, b) -> whether text[a:b] holds any rule's cue word
+
+    def holds(rule: str, a: int, b: int) -> bool:  # may ``rule`` match in text[a:b]?
+        if g.cues.get(rule) is None:
+            return True
+        if (a, b) not in anywhere:  # most windows hold no cue word at all: one look for every rule
+            anywhere[a, b] = _holds_cue(g, "any", words, text, a, b)
+        return anywhere[a, b] and _holds_cue(g, rule, words, text, a, b)
+
     fragment = _is_fragment(inner)
     if fragment and _SO_CALLED.search(text, max(0, start - 12), max(0, start - 1)):
         return ""  # 'the so-called "reform"': the writer's distance, nobody's words
     line_end = text.find("\n", end, end + 1 + _WINDOW)
-    tail = text[end + 1: line_end if line_end >= 0 else end + 1 + _WINDOW]
+    tail_at = end + 1
+    tail = text[tail_at: line_end if line_end >= 0 else end + 1 + _WINDOW]
+    tail_at = slice(tail_at, None).indices(len(text))[0]  # where tail starts in text
     # '... politics." The statement called ...': a quotation that ends its sentence is not
     # attributed by the next sentence.
     ends_sentence = inner.rstrip()[-1:] == "." and tail.lstrip(SPACE_CHARS)[:1].isupper()
     trailing_source = ""
     if not ends_sentence:
-        m = g.after.match(tail)
+        m = g.after.match(tail) if holds("after", tail_at, tail_at + len(tail)) else None
         if m:
             name = _clean_name(m.group("name") or m.group("name2"))
             return _with_appositive(name, tail[m.end():], g) if m.group("name2") else name
-        stop = _SENTENCE_END.search(tail)
+        may_end = words is None or words.text is not text or words.may_end_sentence(tail_at, tail_at + len(tail))
+        stop = _SENTENCE_END.search(tail) if may_end else None
         tail = tail[: stop.start() if stop else len(tail)]
-        m = g.tail.search(tail)
+        m = g.tail.search(tail) if holds("tail", tail_at, tail_at + len(tail)) else None
         if m:
             # ', Interfax has quoted the defence ministry as saying': the ministry spoke
-            relayed = g.quoted_as.match(tail, m.end()) if m.group("verb").lower() in ("quoted", "cited") else None
+            relayed = (g.quoted_as.match(tail, m.end()) if m.group("verb").lower() in ("quoted", "cited")
+                       and holds("quoted_as", tail_at + m.end(), tail_at + len(tail)) else None)
             return _clean_name((relayed or m).group("name"))
-        m = g.according.search(tail)
+        m = g.according.search(tail) if holds("according", tail_at, tail_at + len(tail)) else None
         if m:  # used only when nothing before the quotation names a speaker
             trailing_source = _TRAILING_PARTICIPLE.sub("", _clean_name(m.group("name")))
     line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
     head_end = max(line_start, start - 1)
-    head = text[_sentence_start(text, line_start, start):head_end].lstrip()
-    m = g.colon.search(head.rstrip())
+    head_at = _sentence_start(text, line_start, start, words)
+    head = text[head_at:head_end].lstrip()
+    # colon: a head ending in ':' (the rule ends with ':', spaces and the end)
+    m = g.colon.search(head.rstrip()) if head.rstrip().endswith(":") else None
     if m:
         return _clean_name(m.group("name"))
-    found = [(x.start(), x.end(), x.group("name"), x.group("verb") or "") for x in g.before.finditer(head)]
-    found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
-    found += [(x.start(), x.end(), x.group("name"), "") for x in g.according.finditer(head)]
-    if g.document is not None and not (fragment and _modifies_noun(text, start, end)):
+
+    def may(rule: str) -> bool:  # may the rule match in the head? (its cue words)
+        return holds(rule, head_at, head_end)
+
+    found = [(x.start(), x.end(), x.group("name"), x.group("verb") or "") for x in g.before.finditer(head)] if may("before") else []
+    if may("bare_before"):
+        found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
+    if may("according"):
+        found += [(x.start(), x.end(), x.group("name"), "") for x in g.according.finditer(head)]
+    if g.document is not None and not (fragment and _modifies_noun(text, start, end)) and may("document"):
         found += [(x.start(), x.end(), x.group("name"), "") for x in g.document.finditer(head)]
     # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
     found = [f for f in found if not _AFTER_PREPOSITION.search(head, max(0, f[0] - 8), f[0])]
@@ -734,7 +923,8 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
     if trailing_source:
         return trailing_source
     p = None
-    for p in g.participle.finditer(head):
+    # the participle rule's third branch ends with ':' and the end, like the colon rule
+    for p in (g.participle.finditer(head) if may("participle") or head.rstrip().endswith(":") else ()):
         pass
     # '..., claiming that ending it is a "nonessential" procedure', 'his claim that he had a
     # "much better" plan': a label inside what a speaker claims is that speaker's word
@@ -747,7 +937,7 @@ def quote_speaker(text: str, start: int, end: int, folder: str | Path | None = N
         subject = _clause_subject(head, p.start() + 1, g)
         if subject:
             return subject
-    term = g.term.search(head, max(0, len(head) - 80)) if g.term is not None and fragment else None
+    term = g.term.search(head, max(0, len(head) - 80)) if g.term is not None and fragment and may("term") else None
     if term and not _CLAUSE_BREAK_BEFORE.search(head, term.start()):
         # 'Trump has weaponized the word "hoax"': the subject used the word
         subject = _clause_subject(head, term.start(), g)
@@ -775,7 +965,10 @@ def continues_quotation(text: str, prev_end: int, start: int, end: int | None = 
     closed at ``prev_end``, with only a short attribution sentence between them (in the same
     paragraph, or ending the paragraph before the one the new quotation opens)? News writing
     gives a new sentence or paragraph of quotation straight after one to the same speaker."""
-    text = text_arg(text, "continues_quotation")
+    return _continues_quotation(text_arg(text, "continues_quotation"), prev_end, start, end, grammar(folder))
+
+
+def _continues_quotation(text: str, prev_end: int, start: int, end: int | None, g: Grammar) -> bool:
     if end is not None and is_heading(text, max(0, start - 1), min(len(text), end + 1)):
         return False  # a quoted crosshead ('Ordinary life has come to a standstill') stands alone
     gap = text[prev_end + 1:max(prev_end + 1, start - 1)]
@@ -785,7 +978,7 @@ def continues_quotation(text: str, prev_end: int, start: int, end: int | None = 
         return False
     if _SENTENCE_END.search(first.rstrip()[:-1]):
         return False  # more than one sentence between them: the reporter has moved on
-    return bool(re.search(r"\b(?:" + grammar(folder).speech + r")\b", first))
+    return bool(g.speech_word.search(first))
 
 
 def _antecedent(text: str, pos: int, folder: str | Path | None = None) -> str:
