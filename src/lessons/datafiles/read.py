@@ -105,16 +105,11 @@ def read_text(path: Path, report: FileReport, folder: Path | None = None,
     """The file as text (a leading BOM dropped, unless `strip_bom` is false), or None with a
     problem when it cannot be read as UTF-8 text: missing, not a regular file, outside
     `folder`, too big, binary, not UTF-8."""
-    problem = _guard.file_problem(path, folder, limit)
+    data, problem = _guard.read_checked(path, folder, limit)
     if problem:
         fix = ("check that the file exists and that you may read it" if problem == _NOT_FOUND
                else "replace it with a plain UTF-8 text file inside the folder")
         report.add("", problem, fix)
-        return None
-    try:
-        data = _guard.read_bytes(path, folder, limit)
-    except LessonsDataError as err:
-        report.add("", str(err).removeprefix(f"{path}: "), "check that the file exists and that you may read it")
         return None
     nul = _guard.text_problem(data)
     if nul:
