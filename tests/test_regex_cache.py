@@ -19,7 +19,6 @@ import pytest
 
 from lessons import _guard, grading, language, sandbox, text
 from lessons import _regex_cache as rc
-from lessons.datafiles import read
 
 ROOT = Path(__file__).resolve().parents[1]
 PATTERN = r"(?P<name>[A-Z][\w'-]{0,40}+(?:[ \t\u2009]++[A-Z][\w'-]{0,40}+){0,3})[ \t]++said\b|(?>x{1,3}?)y"
@@ -194,7 +193,7 @@ def test_a_fine_pattern_is_written_and_skips_the_checks_in_the_next_process(cach
 
 def test_a_rejected_pattern_is_never_remembered(cache):
     assert "repeat inside a repeat" in _guard.regex_problem(SLOW)
-    assert "repeat inside a repeat" in read.regex_problem(SLOW, 0)  # asked again: checked again
+    assert "repeat inside a repeat" in _guard.regex_problem(SLOW, 0)  # asked again: checked again
     rc.flush()
     assert not list(cache.glob("regex-checked-*.json"))  # nothing fine, nothing written
     assert not rc.known_fine(SLOW, 0)

@@ -89,13 +89,6 @@ def did_you_mean(name, allowed) -> str:
     return f" (did you mean {_guard.brief(close[0])}?)" if close else ""
 
 
-def regex_problem(pattern, flags) -> str | None:
-    """Why a pattern from a data file cannot be used (invalid, too long, may stall), or None.
-    ``lessons._guard`` remembers a pattern found fine: its speed test runs once, not once per
-    check, load and matcher."""
-    return _guard.regex_problem(pattern, flags)
-
-
 # --------------------------------------------------------------------------- text
 _NOT_FOUND = "file not found"
 
