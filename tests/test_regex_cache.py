@@ -450,3 +450,28 @@ def test_the_verdict_file_must_be_private_too(cache):
 def test_the_test_suite_never_uses_the_real_home_cache():
     assert os.environ.get("LESSONS_CACHE_DIR") and not os.environ["LESSONS_CACHE_DIR"].startswith(
         os.path.expanduser("~/.cache"))
+
+
+def test_make_clean_cache_removes_only_the_cache_files_of_lessons_cache_dir(tmp_path):
+    """`make clean-cache` honours $LESSONS_CACHE_DIR and removes the cache's own files: a
+    folder that also holds other files keeps them."""
+    where = tmp_path / "shared"
+    env = {**os.environ, "LESSONS_CACHE_DIR": str(where)}
+    fill = ("from lessons import _regex_cache as rc; rc.compile('ab+c'); rc.remember_fine('ab+c', 0); rc.flush()")
+    subprocess.run([sys.executable, "-c", fill], env=env, check=True, timeout=120)
+    (where / "notes.txt").write_text("mine")
+    assert list(where.glob("regex/*.sre")) and list(where.glob("regex-checked-*.json"))
+    out = subprocess.run(["make", "--no-print-directory", "clean-cache"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "2 files removed" in out.stdout
+    assert sorted(p.name for p in where.iterdir()) == ["notes.txt"]  # regex/ is gone, the other file kept
+    assert (tmp_path / "shared" / "notes.txt").read_text() == "mine"
+
+
+def test_clear_leaves_a_cache_that_is_off_alone(monkeypatch, tmp_path):
+    monkeypatch.setenv("LESSONS_CACHE_DIR", "off")
+    assert rc.clear() == 0
+    out = subprocess.run([sys.executable, "-m", "lessons.warm_cache", "--clear"], capture_output=True, text=True,
+                         env={**os.environ, "LESSONS_CACHE_DIR": "off"}, timeout=60)
+    assert out.returncode == 0 and "nothing to clear" in out.stdout

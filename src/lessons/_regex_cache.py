@@ -60,7 +60,7 @@ MAX_BYTES = 2_000_000  # the verdict file: 20,000 digests of 64 hex digits, quot
 MAX_CODE_PER_CHAR = 16  # the grammar's rules make about 1-2 code words a pattern character
 _HEX = re.compile(r"[0-9a-f]{64}")
 _ITEM = "I" if _sre is not None and array("I").itemsize == getattr(_sre, "CODESIZE", 0) else ""
-__all__ = ["compile", "folder", "known_fine", "remember_fine", "flush", "reset"]
+__all__ = ["compile", "folder", "known_fine", "remember_fine", "flush", "reset", "clear"]
 
 
 # --- the shared folder and file helpers ------------------------------------------------------
@@ -325,6 +325,33 @@ def reset() -> None:
     """Forget the verdicts read (tests: after changing ``$LESSONS_CACHE_DIR``)."""
     with _lock:
         _state.clear()
+
+
+def clear(where: Path | None = None) -> int:
+    """Remove this cache's own files from its folder (``folder()`` unless ``where`` is given):
+    the code files ``regex/*.sre``, the verdict files ``regex-checked-*.json`` and any leftover
+    temporary file of an interrupted write, then the two folders if they are left empty. Nothing
+    else is touched, so a ``$LESSONS_CACHE_DIR`` that names a folder holding other files is
+    safe to clear. Returns how many files were removed; verdicts read in this process are
+    forgotten too (``reset``)."""
+    where = folder() if where is None else where
+    removed = 0
+    if where is not None:
+        code = where / "regex"
+        for found in (*code.glob("*.sre"), *code.glob(".tmp-*"), *where.glob("regex-checked-*.json"), *where.glob(".tmp-*")):
+            try:
+                if found.is_symlink() or found.is_file():
+                    found.unlink()
+                    removed += 1
+            except OSError:
+                pass  # not ours to remove: left as it is
+        for level in (code, where):
+            try:
+                level.rmdir()  # only when empty
+            except OSError:
+                pass
+    reset()
+    return removed
 
 
 atexit.register(flush)
