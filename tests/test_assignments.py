@@ -9,6 +9,7 @@ sandboxed runs (~5-15 s each, two at a time) plus one submission that loops unti
 
 import csv
 import json
+import os
 import re
 import zipfile
 
@@ -222,6 +223,13 @@ def test_read_submission_rejects_what_is_not_a_notebook(tmp_path):
     good = tmp_path / "good.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), good)
     assert grading.read_submission(good)[0] is not None
+    big = tmp_path / "big.ipynb"
+    with open(big, "wb") as f:
+        f.truncate(grading._MAX_SUBMISSION + 1)  # sparse
+    assert grading.read_submission(big) == (None, f"larger than {grading._MAX_SUBMISSION // 2**20} MB")
+    os.mkfifo(tmp_path / "pipe.ipynb")  # refused at once by the bounded reader, never read (it would block)
+    assert grading.read_submission(tmp_path / "pipe.ipynb") == (
+        None, "cannot read the file: it is not a regular file (a pipe, socket or device?)")
 
 
 _ZMQ_NOISE = ("[IPKernelApp] WARNING | Kernel is running over TCP without encryption.\n"

@@ -540,11 +540,15 @@ def read_submission(path: Path) -> tuple[dict | None, str]:
     """(notebook JSON, "") for a readable notebook, else (None, why it is malformed)."""
     import nbformat
 
-    try:
-        if path.stat().st_size > _MAX_SUBMISSION:
+    from lessons import _files
+
+    try:  # the one bounded reader: a pipe in the submissions folder never blocks the batch
+        raw = _files.read_bounded(os.path.realpath(path), _MAX_SUBMISSION).decode("utf-8")
+    except _files.Refused as e:
+        if e.reason.startswith(("it is ", "more than ")) and "bytes" in e.reason:
             return None, f"larger than {_MAX_SUBMISSION // 2**20} MB"
-        raw = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as e:
+        return None, f"cannot read the file: {e.reason}"
+    except UnicodeDecodeError as e:
         return None, f"cannot read the file: {type(e).__name__}"
     try:
         nb = json.loads(raw)
