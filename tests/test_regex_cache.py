@@ -295,7 +295,7 @@ def test_the_sandboxed_run_gets_the_cache_turned_off(tmp_path, monkeypatch, mode
     monkeypatch.setenv("LESSONS_CACHE_DIR", str(tmp_path / "teacher-cache"))  # the teacher's own setting
     seen = {}
 
-    def fake_run(cmd, timeout, limit, cwd=None, env=None, user=None):
+    def fake_run(cmd, timeout, limit, cwd=None, env=None, user=None, cpu_limit=None):
         seen.update(cmd=cmd, env=env)
         return sandbox.Outcome(returncode=1, output=b"", timed_out=False, overflow=False, seconds=0.0)
 
