@@ -12,7 +12,7 @@ REQS   := binder/requirements.txt requirements-dev.txt pyproject.toml
 NPM_STAMP := node_modules/.installed
 CHROMIUM  := /usr/bin/chromium
 
-.PHONY: help setup assets browser book lab test unit notebooks build-check clean
+.PHONY: help setup assets browser book lab test unit notebooks build-check clean clean-cache
 
 help:
 	@echo "make book   - set up .venv, execute every notebook, build the HTML book into _build/html"
@@ -20,6 +20,7 @@ help:
 	@echo "make test   - set up .venv and run the whole test suite"
 	@echo "make lab    - set up .venv and open the chapters as live notebooks in JupyterLab"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
+	@echo "make clean-cache - remove the regex cache's files (~/.cache/lessons, or \$$LESSONS_CACHE_DIR)"
 	@echo "make assignments            - student notebooks (also assignments/student/, for Binder) and autograder zips into build/assignments"
 	@echo "make grade SUBMISSIONS=dir  - grade every notebook in dir into one gradebook CSV"
 	@echo "make answers ANSWERS=dir    - grade the answer files students download from the HTML book"
@@ -94,6 +95,12 @@ lab: $(STAMP) $(LAB_OVERRIDES)
 
 clean:
 	rm -rf _build .pytest_cache .jupyter_cache
+
+# The regex cache (lessons._regex_cache) lives outside the worktree, shared by every checkout of
+# the book on this account, so `make clean` keeps it; this removes its own files only, from the
+# folder $LESSONS_CACHE_DIR names if set (else $XDG_CACHE_HOME/lessons or ~/.cache/lessons).
+clean-cache:
+	$(if $(wildcard $(BIN)/python),$(BIN)/python,PYTHONPATH=src python3) -m lessons.warm_cache --clear
 
 # Benchmarks (issue 9): the helpers against peer tools (in their own benchmarks/.venv, built
 # from benchmarks/requirements.txt) and what the book costs. Goals are in the report, not tests.

@@ -274,6 +274,14 @@ def _met(ok):
     return "n/a" if ok is None else ("**met**" if ok else "**not met**")
 
 
+def _table(header, rows) -> list[str]:
+    """The lines of a markdown table: the header, the rule under it, one line per row. Each cell
+    is written with a space either side; None is a blank cell (a single space)."""
+    def line(cells):
+        return "|" + "|".join(" " if c is None else f" {c} " for c in cells) + "|"
+    return [line(header), "|" + "---|" * len(header), *(line(r) for r in rows)]
+
+
 def _loaded(rows: list[dict]) -> str:
     """'' when the machine was free while ``rows`` were measured; else why CPU time is the fairer
     measure (the 1-minute load average above the number of cores at the start of a size)."""
@@ -396,30 +404,29 @@ def _render_adversarial(adv: list[dict], opts: dict) -> list[str]:
     per_fn: dict = {}
     for r in adv:
         per_fn.setdefault(r["function"], []).append(r)
-    w("| function | worst cold exponent (input) | its sizes, chars | its cold CPU s at the largest | "
-      "worst warm exponent (input) | slowest input, CPU s per 100,000 chars (cold) |")
-    w("|---|---|---|---|---|---|")
+    rows = []
     for fname, rs in sorted(per_fn.items()):
         meas = _adv_measurable(rs)
         worst = max(meas, key=_adv_exponent) if meas else None
         wmeas = _adv_measurable(rs, "warm_s")
         wworst = max(wmeas, key=lambda r: r["warm_exponent"]) if wmeas else None
         slow = max(rs, key=lambda r: r["cold_s"][-1] / r["sizes"][-1])
-        w(f"| `{fname}` | " + (f"{worst['cold_exponent']:.2f} ({worst['input']}) | {worst['sizes'][0]:,}-{worst['sizes'][-1]:,} | "
-                               f"{_f(worst['cold_s'][-1], 3)}" if worst else "too fast | | ")
-          + " | " + (f"{wworst['warm_exponent']:.2f} ({wworst['input']})" if wworst else "too fast (cached)")
-          + f" | {slow['input']}, {_f(slow['cold_s'][-1] / slow['sizes'][-1] * 100_000, 3)} |")
+        cold = ([f"{worst['cold_exponent']:.2f} ({worst['input']})", f"{worst['sizes'][0]:,}-{worst['sizes'][-1]:,}",
+                 _f(worst['cold_s'][-1], 3)] if worst else ["too fast", None, ""])
+        rows.append([f"`{fname}`", *cold, f"{wworst['warm_exponent']:.2f} ({wworst['input']})" if wworst else "too fast (cached)",
+                     f"{slow['input']}, {_f(slow['cold_s'][-1] / slow['sizes'][-1] * 100_000, 3)}"])
+    L.extend(_table(["function", "worst cold exponent (input)", "its sizes, chars", "its cold CPU s at the largest",
+                     "worst warm exponent (input)", "slowest input, CPU s per 100,000 chars (cold)"], rows))
     w("")
     over = sorted((r for r in _adv_measurable(adv) if r["cold_exponent"] > GOALS["adversarial_exponent"]),
                   key=lambda r: -r["cold_exponent"])
     if over:
         w(f"Pairs above {GOALS['adversarial_exponent']} (cold):")
         w("")
-        w("| function | input | sizes, chars | cold CPU s | cold exponent | warm exponent |")
-        w("|---|---|---|---|---|---|")
-        for r in over:
-            w(f"| `{r['function']}` | {r['input']} | {', '.join(f'{n:,}' for n in r['sizes'])} | "
-              f"{', '.join(_f(t, 4) for t in r['cold_s'])} | {r['cold_exponent']:.2f} | {r['warm_exponent']:.2f} |")
+        L.extend(_table(["function", "input", "sizes, chars", "cold CPU s", "cold exponent", "warm exponent"],
+                        [(f"`{r['function']}`", r["input"], ", ".join(f"{n:,}" for n in r["sizes"]),
+                          ", ".join(_f(t, 4) for t in r["cold_s"]), f"{r['cold_exponent']:.2f}", f"{r['warm_exponent']:.2f}")
+                         for r in over]))
         w("")
     return L
 
@@ -442,27 +449,22 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     w("")
     w("## Machine and versions")
     w("")
-    w("| | |")
-    w("|---|---|")
-    w(f"| CPU | {meta['cpu']}, {meta['cores']} cores |")
-    w(f"| memory | {_f(meta['memory_gib'], 1)} GiB |")
-    w(f"| load average (1, 5, 15 min) | at start {meta.get('load_start') or 'not recorded'}; at end {meta.get('load_end') or 'not recorded'} "
-      f"(on {meta['cores']} cores: above {meta['cores']} means other work shared the machine, and times are noisier) |")
-    w(f"| OS | {meta['os']} |")
-    w(f"| Python | {meta['python']} (helpers: {helpers.get('python', 'n/a')}) |")
-    w(f"| commit | {meta['commit']}{' + uncommitted changes' if meta['uncommitted_changes'] else ''} |")
+    rows = [("CPU", f"{meta['cpu']}, {meta['cores']} cores"), ("memory", f"{_f(meta['memory_gib'], 1)} GiB"),
+            ("load average (1, 5, 15 min)", f"at start {meta.get('load_start') or 'not recorded'}; at end {meta.get('load_end') or 'not recorded'} "
+             f"(on {meta['cores']} cores: above {meta['cores']} means other work shared the machine, and times are noisier)"),
+            ("OS", meta["os"]), ("Python", f"{meta['python']} (helpers: {helpers.get('python', 'n/a')})"),
+            ("commit", f"{meta['commit']}{' + uncommitted changes' if meta['uncommitted_changes'] else ''}")]
     if meta.get("adversarial_commit"):
-        w(f"| commit of the adversarial-text section | {meta['adversarial_commit']} (measured alone with `run.py --only-adversarial`) |")
+        rows.append(("commit of the adversarial-text section",
+                     f"{meta['adversarial_commit']} (measured alone with `run.py --only-adversarial`)"))
     vers = {**helpers.get("versions", {}), **book.get("versions", {})}
-    w("| packages | " + ", ".join(f"{k} {v}" for k, v in vers.items() if v) +
-      ("; not installed: " + ", ".join(k for k, v in vers.items() if not v) if any(not v for v in vers.values()) else "") + " |")
+    rows.append(("packages", ", ".join(f"{k} {v}" for k, v in vers.items() if v) +
+                 ("; not installed: " + ", ".join(k for k, v in vers.items() if not v) if any(not v for v in vers.values()) else "")))
+    L.extend(_table([None, None], rows))
     w("")
     w("## Goals")
     w("")
-    w("| goal | measured | |")
-    w("|---|---|---|")
-    for g, m, ok in goals(helpers, book):
-        w(f"| {g} | {m} | {ok} |")
+    L.extend(_table(["goal", "measured", None], goals(helpers, book)))
     w("")
 
     # figures
@@ -478,8 +480,6 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     w("")
     if fig:
         names = list(fig)
-        w("| | " + " | ".join(names) + " |")
-        w("|---|" + "---|" * len(names))
         rows = [("sentences / s", lambda r: _f(r["sentences_per_s"], 0)), ("ms / sentence", lambda r: _f(r["ms_per_sentence"], 3)),
                 ("sentences / CPU s", lambda r: _f(r.get("cpu_sentences_per_s"), 0)),
                 ("CPU ms / sentence", lambda r: _f(r.get("cpu_ms_per_sentence"), 3)),
@@ -491,8 +491,7 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
                 ("hedge (qualifier) right", lambda r: _pct(r["accuracy"]["qualifier_acc"])),
                 ("counted noun right", lambda r: f"{_pct(r['accuracy']['counted_acc'])} of {r['accuracy']['counted_n']}"),
                 ("all three right", lambda r: _pct(r["accuracy"]["all_three_acc"]))]
-        for label, fn in rows:
-            w(f"| {label} | " + " | ".join(fn(fig[n]) for n in names) + " |")
+        L.extend(_table([None, *names], [(label, *(fn(fig[n]) for n in names)) for label, fn in rows]))
         w("")
         if "quantulum3" in fig:
             ours, peer = fig["lessons.figures"], fig["quantulum3"]
@@ -508,10 +507,8 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
         if errs:
             w(f"<details><summary>Figures <code>extract_figures</code> got wrong ({len(errs)})</summary>")
             w("")
-            w("| sentence | figure | labelled (value, hedge, counted) | got |")
-            w("|---|---|---|---|")
-            for e in errs:
-                w(f"| {e['sentence'].replace('|', '/')} | {e['figure']} | {e['gold']} | {e['got']} |")
+            L.extend(_table(["sentence", "figure", "labelled (value, hedge, counted)", "got"],
+                            [(e["sentence"].replace("|", "/"), e["figure"], e["gold"], e["got"]) for e in errs]))
             w("")
             w("</details>")
             w("")
@@ -531,15 +528,17 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     w("")
     reuse = helpers.get("reuse", [])
     if reuse:
-        w("| articles | words | find_reuse s (CPU s) | × time of smallest (CPU) | peak MiB | pairs found | planted recall | spurious pairs | difflib all-pairs s | difflib recall | difflib / find_reuse |")
-        w("|---|---|---|---|---|---|---|---|---|---|---|")
         t0, c0 = reuse[0]["seconds"], reuse[0].get("cpu_seconds")
+        rows = []
         for r in reuse:
             ds = _f(r["difflib_seconds"], 1) + (" *est.*" if r["difflib_estimated"] else "")
             cpu = f" ({_f(r['cpu_seconds'])})" if c0 else ""
             growth = f" ({r['cpu_seconds'] / c0:.1f}×)" if c0 else ""
-            w(f"| {r['articles']} | {r['words']:,} | {_f(r['seconds'])}{cpu} | {r['seconds'] / t0:.1f}×{growth} | {_f(r['peak_mib'], 1)} | {r['found']} | "
-              f"{_pct(r['recall'])} | {r['spurious']} | {ds} | {_pct(r.get('difflib_recall'))} | {r['difflib_seconds'] / r['seconds']:.1f}× |")
+            rows.append((r["articles"], f"{r['words']:,}", f"{_f(r['seconds'])}{cpu}", f"{r['seconds'] / t0:.1f}×{growth}",
+                         _f(r["peak_mib"], 1), r["found"], _pct(r["recall"]), r["spurious"], ds, _pct(r.get("difflib_recall")),
+                         f"{r['difflib_seconds'] / r['seconds']:.1f}×"))
+        L.extend(_table(["articles", "words", "find_reuse s (CPU s)", "× time of smallest (CPU)", "peak MiB", "pairs found",
+                         "planted recall", "spurious pairs", "difflib all-pairs s", "difflib recall", "difflib / find_reuse"], rows))
         w("")
         if len(reuse) >= 2:
             a, b = reuse[0], reuse[-1]
@@ -571,12 +570,12 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     w("")
     rc = helpers.get("reuse_corpora", [])
     if rc:
-        w("| corpus | articles | words | find_reuse s (CPU s) | words / s (per CPU s) | planted recall | spurious pairs | MinHash-LSH s | MinHash words / s | MinHash recall | MinHash spurious |")
-        w("|---|---|---|---|---|---|---|---|---|---|---|")
-        for r in rc:
-            w(f"| {r['corpus']} | {r['articles']} | {r['words']:,} | {_f(r['seconds'])} ({_f(r['cpu_seconds'])}) | "
-              f"{r['words_per_s']:,.0f} ({r['words_per_cpu_s']:,.0f}) | {_pct(r['recall'])} | {r['spurious']} | "
-              f"{_f(r.get('minhash_seconds'))} | {_f(r.get('minhash_words_per_s'), 0)} | {_pct(r.get('minhash_recall'))} | {_f(r.get('minhash_spurious'))} |")
+        L.extend(_table(["corpus", "articles", "words", "find_reuse s (CPU s)", "words / s (per CPU s)", "planted recall",
+                         "spurious pairs", "MinHash-LSH s", "MinHash words / s", "MinHash recall", "MinHash spurious"],
+                        [(r["corpus"], r["articles"], f"{r['words']:,}", f"{_f(r['seconds'])} ({_f(r['cpu_seconds'])})",
+                          f"{r['words_per_s']:,.0f} ({r['words_per_cpu_s']:,.0f})", _pct(r["recall"]), r["spurious"],
+                          _f(r.get("minhash_seconds")), _f(r.get("minhash_words_per_s"), 0), _pct(r.get("minhash_recall")),
+                          _f(r.get("minhash_spurious"))) for r in rc]))
         w("")
         for corpus in sorted({r["corpus"] for r in rc}):
             rows_c = [r for r in rc if r["corpus"] == corpus]
@@ -613,13 +612,13 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
           "temporary files in partitions, so only one partition is in memory at once. The machine was shared with other "
           "work (load average at start of each run in the table; 2 cores), so CPU seconds are the steadier measure.")
         w("")
-        w("| articles | words | s wall | s CPU | words / CPU s | candidate pairs (aligned in detail) | aligning, CPU s | peak MiB | bodies MiB | recall | spurious | load at start |")
-        w("|---|---|---|---|---|---|---|---|---|---|---|---|")
-        for r in runs:
-            aligned = f" ({r['aligned']:,})" if "aligned" in r else ""
-            w(f"| {r['articles']:,} | {r['words']:,} | {r['seconds']:.0f} | {r['cpu_seconds']:.0f} | {r['words'] / r['cpu_seconds']:,.0f} | "
-              f"{r['candidates']:,}{aligned} | {r['verify_cpu_seconds']:.0f} | {r['peak_rss_mib']:,.0f} | {r['body_mib']:,.0f} | "
-              f"{r['recall']:.2%} | {r['spurious']} | {r['load_start']} |")
+        L.extend(_table(["articles", "words", "s wall", "s CPU", "words / CPU s", "candidate pairs (aligned in detail)",
+                         "aligning, CPU s", "peak MiB", "bodies MiB", "recall", "spurious", "load at start"],
+                        [(f"{r['articles']:,}", f"{r['words']:,}", f"{r['seconds']:.0f}", f"{r['cpu_seconds']:.0f}",
+                          f"{r['words'] / r['cpu_seconds']:,.0f}",
+                          f"{r['candidates']:,}" + (f" ({r['aligned']:,})" if "aligned" in r else ""),
+                          f"{r['verify_cpu_seconds']:.0f}", f"{r['peak_rss_mib']:,.0f}", f"{r['body_mib']:,.0f}",
+                          f"{r['recall']:.2%}", r["spurious"], r["load_start"]) for r in runs]))
         w("")
         big = runs[-1]
         if big["articles"] >= arch["target"]:
@@ -670,10 +669,9 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
     if lang:
         w(f"The text is the five article bodies joined, repeated; median of {prof['lang_repeats']} run(s) after a warm-up call.")
         w("")
-        w("| copies | characters | words | terms found | seconds | terms / s | words / s |")
-        w("|---|---|---|---|---|---|---|")
-        for r in lang:
-            w(f"| {r['copies']} | {r['chars']:,} | {r['words']:,} | {r['terms']:,} | {_f(r['seconds'], 3)} | {_f(r['terms_per_s'], 0)} | {_f(r['words_per_s'], 0)} |")
+        L.extend(_table(["copies", "characters", "words", "terms found", "seconds", "terms / s", "words / s"],
+                        [(r["copies"], f"{r['chars']:,}", f"{r['words']:,}", f"{r['terms']:,}", _f(r["seconds"], 3),
+                          _f(r["terms_per_s"], 0), _f(r["words_per_s"], 0)) for r in lang]))
         w("")
         if len(lang) >= 2:
             a, b = lang[0], lang[-1]
@@ -713,13 +711,12 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
           "and a Binder image: its postBuild warms the cache). The goal is judged warm; the cold column is what the first "
           "chapter on a new machine costs.")
         w("")
-        w("| notebook | in the book's _toc.yml | execution s (warm) | imports-only floor s | ratio (warm) | goal ≤ 1.5× | execution s (cold) | ratio (cold) |")
-        w("|---|---|---|---|---|---|---|---|")
-        for r in chs:
-            toc = "yes" if r["chapter"] in book.get("in_toc", []) else "no"
-            cold = (f"{_f(r['cold_seconds'])} | {r['cold_ratio']:.2f}×" if "cold_seconds" in r else "not measured | n/a")
-            w(f"| {r['chapter']} | {toc} | {_f(r['seconds'])} | {_f(r['floor_seconds'])} | {r['ratio']:.2f}× | "
-              f"{_met(r['ratio'] <= GOALS['chapter_ratio'])} | {cold} |")
+        L.extend(_table(["notebook", "in the book's _toc.yml", "execution s (warm)", "imports-only floor s", "ratio (warm)",
+                         "goal ≤ 1.5×", "execution s (cold)", "ratio (cold)"],
+                        [(r["chapter"], "yes" if r["chapter"] in book.get("in_toc", []) else "no", _f(r["seconds"]),
+                          _f(r["floor_seconds"]), f"{r['ratio']:.2f}×", _met(r["ratio"] <= GOALS["chapter_ratio"]),
+                          *((_f(r["cold_seconds"]), f"{r['cold_ratio']:.2f}×") if "cold_seconds" in r else ("not measured", "n/a")))
+                         for r in chs]))
         w("")
         w("<details><summary>The imports each floor notebook runs</summary>")
         w("")
@@ -772,13 +769,10 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
       "adds up the installed files of the Binder-pinned packages only (from their RECORD files), what a reader's Binder image holds "
       "on top of Python itself.")
     w("")
-    w("| environment | size on disk | Binder-pinned packages only | distributions | biggest packages |")
-    w("|---|---|---|---|---|")
-    for name, e in book.get("env", {}).items():
-        if e:
-            w(f"| {name} | {_mb(e['bytes'])} | {_mb(e.get('binder_bytes'))} | {e['distributions']} | " + ", ".join(f"{n} {_mb(s)}" for n, s in e["biggest"]) + " |")
-        else:
-            w(f"| {name} | not present | | | |")
+    L.extend(_table(["environment", "size on disk", "Binder-pinned packages only", "distributions", "biggest packages"],
+                    [(name, _mb(e["bytes"]), _mb(e.get("binder_bytes")), e["distributions"],
+                      ", ".join(f"{n} {_mb(s)}" for n, s in e["biggest"])) if e else (name, "not present", None, None, None)
+                     for name, e in book.get("env", {}).items()]))
     w("")
     w("## How to reproduce")
     w("")

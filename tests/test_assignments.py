@@ -9,6 +9,7 @@ sandboxed runs (~5-15 s each, two at a time) plus one submission that loops unti
 
 import csv
 import json
+import os
 import re
 import zipfile
 
@@ -21,7 +22,7 @@ from lessons import grading
 ROOT = grading.REPO_ROOT
 MASTERS = grading.masters()
 NAMES = [m.stem for m in MASTERS]
-LOOP_TIMEOUT = 60  # seconds; a normal submission takes 5-20 s on a busy two-core machine
+LOOP_TIMEOUT = 60  # CPU seconds; a normal submission takes 5-20 s on a busy two-core machine
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +201,7 @@ def test_grading_a_folder_gives_the_expected_gradebook(built, tmp_path):
     expected["raises.ipynb"] = row("raises.ipynb", "figures", {**fig, "dozens": 0}, "error",
                                    "ValueError (in the cell that starts 'dozens = int(\"a dozen\")')")
     expected["loops_forever.ipynb"] = row("loops_forever.ipynb", "figures", {}, "timeout",
-                                          f"still running after {LOOP_TIMEOUT} s; stopped")
+                                          f"used more than {LOOP_TIMEOUT} s of CPU time; stopped")
     expected["malformed.ipynb"] = row("malformed.ipynb", "", {}, "malformed", rows["malformed.ipynb"]["reason"],
                                       "not run")
     assert rows["malformed.ipynb"]["reason"].startswith("not valid JSON")
@@ -222,6 +223,13 @@ def test_read_submission_rejects_what_is_not_a_notebook(tmp_path):
     good = tmp_path / "good.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), good)
     assert grading.read_submission(good)[0] is not None
+    big = tmp_path / "big.ipynb"
+    with open(big, "wb") as f:
+        f.truncate(grading._MAX_SUBMISSION + 1)  # sparse
+    assert grading.read_submission(big) == (None, f"larger than {grading._MAX_SUBMISSION // 2**20} MB")
+    os.mkfifo(tmp_path / "pipe.ipynb")  # refused at once by the bounded reader, never read (it would block)
+    assert grading.read_submission(tmp_path / "pipe.ipynb") == (
+        None, "cannot read the file: it is not a regular file (a pipe, socket or device?)")
 
 
 _ZMQ_NOISE = ("[IPKernelApp] WARNING | Kernel is running over TCP without encryption.\n"

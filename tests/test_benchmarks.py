@@ -224,3 +224,25 @@ def test_devset_halves_are_fixed_and_reported():
     res = {"heldout": {}, "lessons": voiced, "vader": None, "halves": {"look": voiced, "check": dict(r, nonbiased_reporter_flagged=0.18)}}
     text = "\n".join(dev.render(res))
     assert "| ≤ 20% |" in text and "reporter's voice (lessons) | | | 14% (look half 14%, check half 18%) | |" in text
+
+
+def test_same_output_saves_then_finds_a_changed_case(tmp_path):
+    """One old-vs-new machinery for both case sets: identical output passes, a changed frame or
+    list fails, a case missing from the saved file fails."""
+    import pandas as pd
+    import same_output as so
+
+    frame = pd.DataFrame({"a": [1, 2]})
+    cases = [("frame", lambda: frame), ("lists", lambda: [[(0, 3, "he")]])]
+    lines = []
+    assert so.run(cases, save=tmp_path / "before", out=lines.append) == 0
+    assert lines == ["saved: frame: 2 rows (0.00 CPU s)", "saved: lists: 1 rows (0.00 CPU s)"]
+    assert so.run(cases, check=tmp_path / "before", out=lines.append) == 0
+    changed = [("frame", lambda: frame.astype(float)), ("lists", lambda: [[(0, 3, "she")]]), ("new", lambda: [])]
+    lines.clear()
+    assert so.run(changed, check=tmp_path / "before", out=lines.append) == 1
+    assert [line.split(":")[0] for line in lines] == ["DIFFERENT"] * 3
+    (tmp_path / "folder").mkdir()
+    assert so.run(cases, save=tmp_path / "folder", out=lines.append) == 0
+    assert (tmp_path / "folder" / "outputs.pkl").exists()
+    assert set(so.CASES) == {"reuse", "speakers"}

@@ -5,6 +5,7 @@ five articles, a constructed contradiction, and robustness."""
 import math
 import shutil
 
+import case_files
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -654,18 +655,11 @@ def test_issue_19_forms(text, surface, value, qualifier, unit, counted):
         assert fig["counted"] == counted
 
 
-# Sentences written for these tests (none from a corpus): what follows a plural head noun.
-@pytest.mark.parametrize("text, surface, counted, verb", [
-    ("Fewer than 30 pupils sat the spelling test.", "Fewer than 30", "pupils", "sat"),
-    ("Over 200 dockers work through the night.", "Over 200", "dockers", "work"),
-    ("About 50 vans carrying food reached the town.", "About 50", "vans", "reached"),
-    ("The bus carried 31 fans and four drivers.", "31", "fans", "carried"),
-    ("Seven arms dealers were charged.", "Seven", "arms dealers", "charged"),
-    ("Nine fishing boats sank.", "Nine", "fishing boats", "sank"),
-])
-def test_the_counted_noun_ends_before_its_verb(text, surface, counted, verb):
-    fig = one(text, surface)
-    assert (fig["counted"], fig["verb"]) == (counted, verb)
+# What follows a plural head noun: labelled cases in tests/cases/figures_counted_noun.yml.
+@pytest.mark.parametrize("case", case_files.params("figures_counted_noun", ("counted", "verb")))
+def test_the_counted_noun_ends_before_its_verb(case):
+    fig = one(case["text"], case["surface"])
+    assert {"counted": fig["counted"], "verb": fig["verb"]} == case["expected"], case["note"]
 
 
 def test_a_number_word_after_and_is_a_figure_of_its_own():

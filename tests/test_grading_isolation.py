@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 from lessons import grading, plaindata, sandbox
 from lessons.selfcheck import CheckResult, Notebook
 
-TIMEOUT = 40  # an honest notebook takes 5-15 s in the sandbox on a busy two-core machine
+TIMEOUT = 40  # CPU seconds (the wall-clock limit is grading.WALL_FACTOR times more); an honest
+# notebook takes 5-15 s in the sandbox on a busy two-core machine, a few seconds of CPU
 JOBS = 2
 FIGURES = grading.MASTERS_DIR / "figures" / "figures.ipynb"
 HOST_PASSWD = open("/etc/passwd").read()
@@ -97,6 +98,42 @@ def test_run_bounded_kills_children_that_hold_the_pipe():
     started = time.monotonic()
     outcome = sandbox.run_bounded([sys.executable, "-c", code], timeout=5, limit=1000)
     assert time.monotonic() - started < 9 and outcome.output.startswith(b"x")
+
+
+def test_the_time_limit_is_cpu_time_of_the_whole_process_tree():
+    """An endless loop, in the process or in a child it starts, stops at the CPU limit; a process
+    that waits uses no CPU time and is not stopped by it (only by the wall-clock limit)."""
+    loop = [sys.executable, "-c", "while True: pass"]
+    child_loop = [sys.executable, "-c", "import subprocess, sys; subprocess.run([sys.executable, '-c', 'while True: pass'])"]
+    for cmd in (loop, child_loop):
+        started = time.monotonic()
+        outcome = sandbox.run_bounded(cmd, timeout=120, limit=1000, cpu_limit=2)
+        assert outcome.timed_out and outcome.limit == "cpu", outcome
+        assert 2 <= outcome.cpu_seconds < 10 and time.monotonic() - started < 120
+    waits = sandbox.run_bounded([sys.executable, "-c", "import time; time.sleep(3); print('done')"],
+                                timeout=60, limit=1000, cpu_limit=1)
+    assert not waits.timed_out and waits.limit == "" and waits.output == b"done\n", waits
+    sleeps = sandbox.run_bounded([sys.executable, "-c", "import time; time.sleep(60)"], timeout=2, limit=1000, cpu_limit=30)
+    assert sleeps.timed_out and sleeps.limit == "wall", sleeps
+
+
+def test_waiting_does_not_time_out_an_honest_notebook(figures, tmp_path):
+    """On a busy machine a notebook waits for a core: its wall-clock time grows, its CPU time
+    does not. An honest notebook that waits 20 s (a sleep, the same to the clock) is graded
+    under a 15 s limit, which counts CPU time; an endless loop still times out, on CPU."""
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nbformat.write(_with_cell(figures["solution"], "import time\ntime.sleep(20)"), subs / "waits.ipynb")
+    nbformat.write(_with_cell(figures["solution"], "while True:\n    pass"), subs / "loops.ipynb")
+    seen = []
+    rows = {r["submission"]: r for r in grading.grade_folder(
+        subs, {"figures": figures["autograder"]}, tmp_path / "g.csv", timeout=15, jobs=2, isolation="sandbox",
+        progress=seen.append)}
+    full = sum(grading.autograded_questions(figures["autograder"]).values())
+    assert rows["waits.ipynb"]["status"] == "ok" and float(rows["waits.ipynb"]["total"]) == full, rows["waits.ipynb"]
+    assert {r.submission: r.seconds for r in seen}["waits.ipynb"] > 15  # more than the limit on the clock
+    assert rows["loops.ipynb"]["status"] == "timeout"
+    assert rows["loops.ipynb"]["reason"] == "used more than 15 s of CPU time; stopped"
 
 
 def test_hostile_and_honest_submissions_in_one_batch(figures, tmp_path):
@@ -289,6 +326,7 @@ for path in [{str(gradebook)!r}] + glob.glob("/tmp/**/result.json", recursive=Tr
     assert rows["reads_secrets.ipynb"]["reason"].startswith("RuntimeError (in the cell that starts")
     assert rows["equals_anything.ipynb"]["reason"].count("not plain data") >= 5, rows["equals_anything.ipynb"]
     assert rows["loops_forever.ipynb"]["status"] == "timeout"
+    assert rows["loops_forever.ipynb"]["reason"] == f"used more than {TIMEOUT} s of CPU time; stopped"
     assert rows["huge_answer.ipynb"]["status"] == "failed" and "kB of answers" in rows["huge_answer.ipynb"]["reason"]
     assert rows["memory_hog.ipynb"]["status"] == "error" and "MemoryError" in rows["memory_hog.ipynb"]["reason"]
     # contained attacks still get their honest score, and fast

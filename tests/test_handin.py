@@ -174,3 +174,18 @@ def test_written_answers_are_kept_for_the_teacher_not_scored_and_made_safe(tmp_p
     (tmp_path / "page.html").write_text(f"<html><body>{X.static_html(ex)}</body></html>", encoding="utf-8")
     assert "figures-text-computed" in H.load_written(tmp_path)
     assert "figures-text-computed" not in H.load_keys(tmp_path)
+
+
+def test_a_pipe_in_place_of_an_answers_file_is_malformed_without_blocking(tmp_path):
+    """The answers file is read by the one bounded reader (lessons._files): a pipe is refused at
+    once, never read (a read from a pipe would wait for a writer forever)."""
+    import os
+    import threading
+
+    os.mkfifo(tmp_path / "pipe.json")
+    out = {}
+    worker = threading.Thread(target=lambda: out.update(row=H.grade_file(tmp_path / "pipe.json", {})), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive(), "grading blocked on a pipe"
+    assert out["row"]["status"] == "malformed" and "not a regular file" in " ".join(out["row"]["reason"]), out["row"]

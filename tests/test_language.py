@@ -10,6 +10,7 @@ import html
 import re
 from pathlib import Path
 
+import case_files
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -215,13 +216,8 @@ def test_no_match_inside_other_words_or_neutral_compounds():
 
 
 def _context_cases() -> list[dict]:
-    """The labelled context-rule cases (``tests/cases/language_context.yml``), read by the one reader."""
-    report = FileReport(CONTEXT_CASES)
-    got = read.yaml_data(CONTEXT_CASES, report)
-    assert got is not None and report.ok, [str(p) for p in report.problems]
-    data, node = got
-    lines = [read.key_lines(n).get("text", 0) for n in read.child_node(node, "cases").value]
-    return [{**case, "_line": line} for case, line in zip(data["cases"], lines)]
+    """The labelled context-rule cases (``tests/cases/language_context.yml``), read by the one loader."""
+    return case_files.load("language_context", None)
 
 
 def test_context_case_file_is_well_formed():
@@ -529,25 +525,13 @@ def test_heldout_file_errors(tmp_path):
 
 
 # --------------------------------------------------------------------------- attributed voice
-@pytest.mark.parametrize("text, surface, voice, speaker", [
-    ("The president condemned those he called bandits.", "bandits", "attributed", "he"),
-    ("It was what officials described as a counter-terrorist operation.", "counter-terrorist operation", "attributed", "officials"),
-    ("The crowd, described by the ministry as terrorists, dispersed.", "terrorists", "attributed", "the ministry"),
-    ("The rioters were armed, according to the police.", "rioters", "attributed", "the police"),
-    ("According to the army, the militants fled.", "militants", "attributed", "the army"),
-    ("The thugs looted two shops, the mayor said on Tuesday.", "thugs", "attributed", "the mayor"),
-    ("The thugs looted two shops, said the mayor.", "thugs", "attributed", "the mayor"),
-    ("Officials claimed the fire was started by anarchists.", "anarchists", "attributed", "Officials"),
-    ("Officials claimed the fire was started by anarchists.", "claimed", "reporter", ""),  # the verb is the reporter's choice
-    ("Protesters called for reforms, and thugs attacked them.", "thugs", "reporter", ""),  # 'called for' names nothing
-    ("Union leaders blasted the offer, while the chairman insisted it was fair.", "blasted", "reporter", ""),
-    ("“We won’t talk to bandits,” he said.", "bandits", "quoted", ""),  # quotation marks win
-])
-def test_reported_speech_without_quotation_marks_is_attributed(text, surface, voice, speaker):
-    row = one(text, surface)
-    assert row["voice"] == voice
-    if speaker:
-        assert row["speaker"] == speaker
+# Labelled cases in tests/cases/language_attributed_voice.yml (speaker "": not checked).
+@pytest.mark.parametrize("case", case_files.params("language_attributed_voice", ("voice", "speaker")))
+def test_reported_speech_without_quotation_marks_is_attributed(case):
+    row = one(case["text"], case["surface"])
+    assert row["voice"] == case["expected"]["voice"], case["note"]
+    if case["expected"]["speaker"]:
+        assert row["speaker"] == case["expected"]["speaker"], case["note"]
     assert not row["scare_quote"]
 
 

@@ -19,7 +19,6 @@ import pytest
 
 from lessons import _guard, grading, language, sandbox, text
 from lessons import _regex_cache as rc
-from lessons.datafiles import read
 
 ROOT = Path(__file__).resolve().parents[1]
 PATTERN = r"(?P<name>[A-Z][\w'-]{0,40}+(?:[ \t\u2009]++[A-Z][\w'-]{0,40}+){0,3})[ \t]++said\b|(?>x{1,3}?)y"
@@ -194,7 +193,7 @@ def test_a_fine_pattern_is_written_and_skips_the_checks_in_the_next_process(cach
 
 def test_a_rejected_pattern_is_never_remembered(cache):
     assert "repeat inside a repeat" in _guard.regex_problem(SLOW)
-    assert "repeat inside a repeat" in read.regex_problem(SLOW, 0)  # asked again: checked again
+    assert "repeat inside a repeat" in _guard.regex_problem(SLOW, 0)  # asked again: checked again
     rc.flush()
     assert not list(cache.glob("regex-checked-*.json"))  # nothing fine, nothing written
     assert not rc.known_fine(SLOW, 0)
@@ -296,7 +295,7 @@ def test_the_sandboxed_run_gets_the_cache_turned_off(tmp_path, monkeypatch, mode
     monkeypatch.setenv("LESSONS_CACHE_DIR", str(tmp_path / "teacher-cache"))  # the teacher's own setting
     seen = {}
 
-    def fake_run(cmd, timeout, limit, cwd=None, env=None, user=None):
+    def fake_run(cmd, timeout, limit, cwd=None, env=None, user=None, cpu_limit=None):
         seen.update(cmd=cmd, env=env)
         return sandbox.Outcome(returncode=1, output=b"", timed_out=False, overflow=False, seconds=0.0)
 
@@ -451,3 +450,28 @@ def test_the_verdict_file_must_be_private_too(cache):
 def test_the_test_suite_never_uses_the_real_home_cache():
     assert os.environ.get("LESSONS_CACHE_DIR") and not os.environ["LESSONS_CACHE_DIR"].startswith(
         os.path.expanduser("~/.cache"))
+
+
+def test_make_clean_cache_removes_only_the_cache_files_of_lessons_cache_dir(tmp_path):
+    """`make clean-cache` honours $LESSONS_CACHE_DIR and removes the cache's own files: a
+    folder that also holds other files keeps them."""
+    where = tmp_path / "shared"
+    env = {**os.environ, "LESSONS_CACHE_DIR": str(where)}
+    fill = ("from lessons import _regex_cache as rc; rc.compile('ab+c'); rc.remember_fine('ab+c', 0); rc.flush()")
+    subprocess.run([sys.executable, "-c", fill], env=env, check=True, timeout=120)
+    (where / "notes.txt").write_text("mine")
+    assert list(where.glob("regex/*.sre")) and list(where.glob("regex-checked-*.json"))
+    out = subprocess.run(["make", "--no-print-directory", "clean-cache"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "2 files removed" in out.stdout
+    assert sorted(p.name for p in where.iterdir()) == ["notes.txt"]  # regex/ is gone, the other file kept
+    assert (tmp_path / "shared" / "notes.txt").read_text() == "mine"
+
+
+def test_clear_leaves_a_cache_that_is_off_alone(monkeypatch, tmp_path):
+    monkeypatch.setenv("LESSONS_CACHE_DIR", "off")
+    assert rc.clear() == 0
+    out = subprocess.run([sys.executable, "-m", "lessons.warm_cache", "--clear"], capture_output=True, text=True,
+                         env={**os.environ, "LESSONS_CACHE_DIR": "off"}, timeout=60)
+    assert out.returncode == 0 and "nothing to clear" in out.stdout

@@ -3,7 +3,9 @@ match exactly what their plain forms match."""
 
 import re
 import sys
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,7 +58,7 @@ def test_stop_lookahead_refuses_exactly_the_listed_words():
     """text._stop (one tree, phrases led by a shorter listed word left out) refuses a word where
     the plain lookahead over every listed word and phrase does, and nowhere else."""
     lists = text._read_lists(str(text._rules_folder()))
-    words = text._STOP_WORDS + lists["name_stop_verbs"] + lists["speech_verbs"] + ["pointed out"]
+    words = lists["name_stop_articles"] + lists["stop_words"] + lists["name_stop_verbs"] + lists["speech_verbs"] + ["pointed out"]
     fast = re.compile(text._stop(words) + r"[a-z][\w'-]{0,40}+")
     plain = re.compile(r"(?!(?:" + _flat(words) + r")\b)[a-z][\w'-]{0,40}+")
     assert len(text._stop(words)) < len(plain.pattern)
@@ -75,9 +77,45 @@ def test_stop_lookahead_refuses_exactly_the_listed_words():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="taoksehdrin ' -\u2009", max_size=14))
 def test_stop_lookahead_on_any_text(sample):
-    words = text._STOP_WORDS + ["took", "took to Twitter", "said", "says", "the end"]
+    lists = text._read_lists(str(text._rules_folder()))
+    words = lists["name_stop_articles"] + lists["stop_words"] + ["took", "took to Twitter", "said", "says", "the end"]
     fast = re.compile(text._stop(words) + "[a-z]")
     plain = re.compile(r"(?!(?:" + _flat(words) + r")\b)[a-z]")
     for i in range(len(sample) + 1):
         a, b = fast.match(sample, i), plain.match(sample, i)
         assert (a and a.span()) == (b and b.span()), (sample, i)
+
+
+def _rules_with(tmp_path, old: str, new: str) -> Path:
+    shipped = (text._rules_folder() / "corpus" / "attribution.yml").read_text(encoding="utf-8")
+    assert old in shipped, old
+    (tmp_path / "corpus").mkdir(parents=True)
+    (tmp_path / "corpus" / "attribution.yml").write_text(shipped.replace(old, new, 1), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("old, new, field, problem", [
+    ("  words: [and, or, but,", "  words: [And, or, but,", "stop_words", "entry 1 must be one lowercase word"),
+    ("  words: [the, a, an]", "  words: [the, a, 7]", "name_stop_articles", "entry 3 must be a non-empty word, got 7"),
+    ("stop_words:\n  source: >-", "stop_words:\n  why: >-", "stop_words", "exactly 'source'"),
+])
+def test_the_stop_words_are_checked_by_the_grammars_loader(tmp_path, old, new, field, problem):
+    """stop_words and name_stop_articles are data (attribution.yml), checked like the other
+    word lists: a bad entry names the file, the field and the line."""
+    folder = _rules_with(tmp_path, old, new)
+    with pytest.raises(text.LessonsDataError, match=rf"attribution\.yml: field '{field}', line \d+: .*{problem}"):
+        text.grammar(folder)
+
+
+def test_the_stop_words_come_from_the_data_file(tmp_path):
+    """'Ana Ruiz who leads the union said' has no subject name 'Ana Ruiz who': 'who' is in
+    stop_words; taken out of the list, it joins the name. The articles (name_stop_articles)
+    are a list of their own: they end a name but open a plain noun phrase."""
+    lists = text._read_lists(str(text._rules_folder()))
+    assert {"who", "and", "only"} <= set(lists["stop_words"]) and lists["name_stop_articles"] == ["the", "a", "an"]
+    assert not set(lists["stop_words"]) & set(lists["name_stop_articles"])
+    shipped = text.grammar()
+    sample = "Ana Ruiz who leads the union said the plan was fair."
+    assert shipped.strict_subject.search(sample) is None
+    without_who = text.grammar(_rules_with(tmp_path / "w", " were, who, whom,", " were, whom,"))
+    assert without_who.strict_subject.search(sample).group("name") == "Ana Ruiz who"

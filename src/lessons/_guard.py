@@ -7,16 +7,14 @@ Every problem raises ``LessonsDataError`` naming the file and field; values are 
 
 from __future__ import annotations
 
-import os
 import re
 import reprlib
 import signal
-import stat
 import threading
 import time
 from pathlib import Path
 
-from . import _regex_cache
+from . import _files, _regex_cache
 from .errors import LessonsDataError
 
 #: Size limits, in bytes. The book's longest article is about 10 KB; its biggest data file 60 KB.
@@ -67,37 +65,49 @@ def inside(path: Path, folder: Path) -> bool:
     return real == root or root in real.parents
 
 
-def file_problem(path: Path, folder: Path | None, limit: int) -> str | None:
-    """Why `path` cannot be read as a data file of `folder` (None: fine to read)."""
-    if folder is not None and not inside(path, folder):
-        return f"it leads outside the folder {folder} (a symbolic link?); copy the file itself into the folder"
+def _opened(path: Path, folder: Path | None) -> tuple[Path | None, str | None]:
+    """(the real path to open, None), or (None, why not): a path leading outside `folder`.
+    The links are followed here, once, and the file is then opened without following any
+    (O_NOFOLLOW): a link swapped in after this check is refused, not followed."""
     try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return "file not found"
-    except (OSError, ValueError) as err:
-        return f"cannot be read ({getattr(err, 'strerror', None) or err})"
-    if stat.S_ISDIR(st.st_mode):
-        return "it is a folder, not a file"
-    if not stat.S_ISREG(st.st_mode):
-        return "it is not a regular file (a pipe, socket or device?)"
-    if st.st_size > limit:
-        return f"it is {st.st_size:,} bytes; a file here may be at most {limit:,} bytes"
+        real = Path(path).resolve()
+        root = Path(folder).resolve() if folder is not None else None
+    except (OSError, RuntimeError, ValueError) as err:
+        return None, f"cannot be read ({getattr(err, 'strerror', None) or err})"
+    if root is not None and real != root and root not in real.parents:
+        return None, f"it leads outside the folder {folder} (a symbolic link?); copy the file itself into the folder"
+    return real, None
+
+
+def file_problem(path: Path, folder: Path | None, limit: int) -> str | None:
+    """Why `path` cannot be read as a data file of `folder` (None: fine to read). The file is
+    opened and the open file checked (``lessons._files``), so a pipe never blocks."""
+    real, problem = _opened(path, folder)
+    if problem:
+        return problem
+    try:
+        _files.check(real, limit)
+    except _files.Refused as err:
+        return err.reason
     return None
+
+
+def read_checked(path: Path, folder: Path | None = None, limit: int = MAX_DATA_BYTES) -> tuple[bytes | None, str | None]:
+    """(the file's bytes, None), or (None, why it cannot be read: the words of ``file_problem``)."""
+    real, problem = _opened(path, folder)
+    if problem:
+        return None, problem
+    try:
+        return _files.read_bounded(real, limit), None
+    except _files.Refused as err:
+        return None, err.reason
 
 
 def read_bytes(path: Path, folder: Path | None = None, limit: int = MAX_DATA_BYTES) -> bytes:
     """The file's bytes, after the checks of ``file_problem``; LessonsDataError otherwise."""
-    problem = file_problem(path, folder, limit)
+    data, problem = read_checked(path, folder, limit)
     if problem:
         raise LessonsDataError(f"{path}: {problem}")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as err:
-        raise LessonsDataError(f"{path}: cannot be read ({err.strerror or err})") from None
-    if len(data) > limit:
-        raise LessonsDataError(f"{path}: more than {limit:,} bytes; a file here may be at most {limit:,} bytes")
     return data
 
 

@@ -38,13 +38,13 @@ import hashlib
 import json
 import os
 import re
-import stat
 import sys
-import tempfile
 import threading
 from array import array
 from functools import lru_cache
 from pathlib import Path
+
+from . import _files
 
 try:  # CPython's own compiler (3.11+: re._parser, re._compiler); anything else: no code store
     import _sre
@@ -60,7 +60,7 @@ MAX_BYTES = 2_000_000  # the verdict file: 20,000 digests of 64 hex digits, quot
 MAX_CODE_PER_CHAR = 16  # the grammar's rules make about 1-2 code words a pattern character
 _HEX = re.compile(r"[0-9a-f]{64}")
 _ITEM = "I" if _sre is not None and array("I").itemsize == getattr(_sre, "CODESIZE", 0) else ""
-__all__ = ["compile", "folder", "known_fine", "remember_fine", "flush", "reset"]
+__all__ = ["compile", "folder", "known_fine", "remember_fine", "flush", "reset", "clear"]
 
 
 # --- the shared folder and file helpers ------------------------------------------------------
@@ -95,26 +95,13 @@ def _private(st) -> bool:
 def read_bounded(path: Path, limit: int) -> bytes | None:
     """The bytes of ``path``, or None when it is missing, unreadable, larger than ``limit``, not
     a regular file (a FIFO, a device, a symbolic link: never opened to block) or not private to
-    this user, in a folder that is private to this user as well."""
+    this user, in a folder that is private to this user as well (``lessons._files``)."""
     try:
         if not _private(os.stat(path.parent)):
             return None
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+        return _files.read_bounded(path, limit, accept=lambda st: None if _private(st) else "not private")
+    except (OSError, _files.Refused):
         return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not _private(st) or st.st_size > limit:
-            return None
-        with os.fdopen(fd, "rb") as f:
-            fd = None
-            data = f.read(limit + 1)
-    except OSError:
-        return None
-    finally:
-        if fd is not None:
-            os.close(fd)
-    return data if len(data) <= limit else None
 
 
 def _private_folder(where: Path) -> bool:
@@ -133,23 +120,16 @@ def _private_folder(where: Path) -> bool:
 
 
 def write_atomic(path: Path, data: bytes, limit: int) -> bool:
-    """Write ``data`` to ``path`` through a temporary file (mode 0600) and a rename; False
-    (nothing written) when it is larger than ``limit`` or the folder cannot be made, is not
-    private to this user, or cannot be written."""
+    """Write ``data`` to ``path`` atomically (``lessons._files.write_atomic``: mode 0600, fsync,
+    rename); False (nothing written) when it is larger than ``limit`` or the folder cannot be
+    made, is not private to this user, or cannot be written."""
     if len(data) > limit or not _private_folder(path.parent):
         return False
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)  # atomic: a reader sees the whole file or none
+        _files.write_atomic(path, data)
         return True
     except OSError:  # a read-only home, a file in the way, a full disk
         return False
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 # --- compiled code ---------------------------------------------------------------------------
@@ -345,6 +325,33 @@ def reset() -> None:
     """Forget the verdicts read (tests: after changing ``$LESSONS_CACHE_DIR``)."""
     with _lock:
         _state.clear()
+
+
+def clear(where: Path | None = None) -> int:
+    """Remove this cache's own files from its folder (``folder()`` unless ``where`` is given):
+    the code files ``regex/*.sre``, the verdict files ``regex-checked-*.json`` and any leftover
+    temporary file of an interrupted write, then the two folders if they are left empty. Nothing
+    else is touched, so a ``$LESSONS_CACHE_DIR`` that names a folder holding other files is
+    safe to clear. Returns how many files were removed; verdicts read in this process are
+    forgotten too (``reset``)."""
+    where = folder() if where is None else where
+    removed = 0
+    if where is not None:
+        code = where / "regex"
+        for found in (*code.glob("*.sre"), *code.glob(".tmp-*"), *where.glob("regex-checked-*.json"), *where.glob(".tmp-*")):
+            try:
+                if found.is_symlink() or found.is_file():
+                    found.unlink()
+                    removed += 1
+            except OSError:
+                pass  # not ours to remove: left as it is
+        for level in (code, where):
+            try:
+                level.rmdir()  # only when empty
+            except OSError:
+                pass
+    reset()
+    return removed
 
 
 atexit.register(flush)

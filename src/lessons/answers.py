@@ -4,7 +4,7 @@ One small JSON file (default `answers.json` in the working directory, i.e. besid
 notebook; override with $LESSONS_ANSWERS or by passing a path). Every write goes to a
 temporary file in the same folder, is flushed to disk (fsync) and is then moved into place with
 `os.replace`, so the file is never half-written. A file that cannot be read (not JSON, too
-big, too deeply nested, a folder in its place) is moved aside
+big, too deeply nested, a folder or a pipe in its place) is moved aside
 (`answers.corrupt-<timestamp>.json`) and reported, never silently overwritten.
 
 Several writers, no lost answers: a save reads the file, changes the one record of its
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 import warnings
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from . import _files
 from .errors import LessonsDataError
 
 try:  # POSIX; elsewhere only the in-process lock applies
@@ -92,26 +92,15 @@ def _now() -> str:
 
 
 def atomic_write_json(path: str | os.PathLike, data: Any) -> Path:
-    """Write `data` as JSON to `path` atomically: temp file in the same folder, fsync, os.replace."""
+    """Write `data` as JSON to `path` atomically (``lessons._files.write_atomic``: temp file in
+    the same folder, fsync, os.replace, fsync of the folder)."""
     path = Path(path)
     try:  # first the text, so a value JSON cannot hold changes nothing on disk
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     except (TypeError, ValueError, RecursionError) as exc:
         raise LessonsDataError(f"{path}: cannot be saved as JSON ({str(exc)[:200]})") from None
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    _files.write_atomic(path, text.encode("utf-8"), prefix=f".{path.stem}-", suffix=".tmp")
     return path
 
 
@@ -153,15 +142,12 @@ class AnswerStore:
 
     def _load(self) -> tuple[dict[str, dict] | None, str | None]:
         """(answers, None) or (None, why the file cannot be read). {} when there is no file."""
-        try:
-            if self.path.is_dir():
-                return None, "it is a folder, not a file"
-            size = self.path.stat().st_size
-            if size > MAX_BYTES:
-                return None, f"it is {size:,} bytes, more than the {MAX_BYTES:,} an answers file can be"
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return {}, None
+        try:  # a link is followed here, once; the file itself is opened without following any
+            raw = _files.read_bounded(os.path.realpath(self.path), MAX_BYTES)
+        except _files.Refused as err:
+            if err.missing:
+                return {}, None
+            return None, err.reason
         try:
             data = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:

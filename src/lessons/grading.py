@@ -48,7 +48,11 @@ from lessons.paths import REPO_ROOT
 MASTERS_DIR = REPO_ROOT / "assignments"
 BUILD_DIR = REPO_ROOT / "build" / "assignments"
 STUDENT_DIR = MASTERS_DIR / "student"  # the student notebooks, committed for Binder
-DEFAULT_TIMEOUT = 120  # seconds per submission; a normal run takes about 5-10 s
+DEFAULT_TIMEOUT = 120  # CPU seconds per submission; a normal run takes about 5-10 s
+#: A notebook may use `timeout` seconds of CPU time (its own and its children's: a busy machine
+#: does not count against it); one that waits instead of computing stops after WALL_FACTOR
+#: times as many seconds on the clock.
+WALL_FACTOR = 4
 STATUSES = ("ok", "error", "timeout", "malformed", "failed")
 _MAX_REASON = 300
 
@@ -501,7 +505,7 @@ def _score_main(spec_file: str, zip_file: str) -> None:
 # Grading one submission
 # ----------------------------------------------------------------------------------
 
-SCORE_MIN_TIMEOUT = 60  # seconds: the scorer gets what is left of TIMEOUT, at least this (it takes 3-10 s)
+SCORE_MIN_TIMEOUT = 60  # seconds: the scorer gets what is left of the wall-clock limit, at least this (it takes 3-10 s)
 REPORT_LIMIT = 1_000_000  # bytes of answers a notebook may report (plaindata.MAX_BYTES)
 LIMITS = {"memory": 3 * 1024**3, "processes": 64, "file_size": 32 * 1024**2, "open_files": 256}
 ISOLATIONS = ("auto", "sandbox", "none")
@@ -536,11 +540,15 @@ def read_submission(path: Path) -> tuple[dict | None, str]:
     """(notebook JSON, "") for a readable notebook, else (None, why it is malformed)."""
     import nbformat
 
-    try:
-        if path.stat().st_size > _MAX_SUBMISSION:
+    from lessons import _files
+
+    try:  # the one bounded reader: a pipe in the submissions folder never blocks the batch
+        raw = _files.read_bounded(os.path.realpath(path), _MAX_SUBMISSION).decode("utf-8")
+    except _files.Refused as e:
+        if e.reason.startswith(("it is ", "more than ")) and "bytes" in e.reason:
             return None, f"larger than {_MAX_SUBMISSION // 2**20} MB"
-        raw = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as e:
+        return None, f"cannot read the file: {e.reason}"
+    except UnicodeDecodeError as e:
         return None, f"cannot read the file: {type(e).__name__}"
     try:
         nb = json.loads(raw)
@@ -706,7 +714,8 @@ def grade_one(path: Path | str, autograder: Path | str, timeout: float = DEFAULT
     names = sorted({n for q in spec["questions"].values() for n in q["names"]})
     mode, _ = isolation_mode(isolation)
     name = assignment or autograder.name.removesuffix("-autograder.zip")
-    limits = {**LIMITS, "cpu": int(timeout) + 5}
+    limits = {**LIMITS, "cpu": int(timeout) + 5}  # per process; the CPU time of them all is checked below
+    wall = timeout * WALL_FACTOR
     with tempfile.TemporaryDirectory(prefix="lessons-grade-") as tmp:
         tmp = Path(tmp)
         work = tmp / "work"
@@ -717,8 +726,8 @@ def grade_one(path: Path | str, autograder: Path | str, timeout: float = DEFAULT
         if mode == "none":
             row.isolation = "unsandboxed"
             env = _safe_env(str(work))
-            outcome = sandbox.run_bounded([sys.executable, *runner, json.dumps(limits)], timeout, REPORT_LIMIT,
-                                          cwd=work, env=env)
+            outcome = sandbox.run_bounded([sys.executable, *runner, json.dumps(limits)], wall, REPORT_LIMIT,
+                                          cwd=work, env=env, cpu_limit=timeout)
         else:
             row.isolation = "sandbox"
             uid = sandbox.DROP_UID_BASE + slot if mode == "root" else sandbox.SANDBOX_UID
@@ -729,10 +738,11 @@ def grade_one(path: Path | str, autograder: Path | str, timeout: float = DEFAULT
             sandbox.write_etc(tmp / "etc", uid)
             cmd = sandbox.bwrap_command(sandbox.bwrap_binary(), mode, work, tmp / "etc",
                                         [sys.executable, *runner, json.dumps(limits)], _safe_env(sandbox.SANDBOX_HOME))
-            outcome = sandbox.run_bounded(cmd, timeout, REPORT_LIMIT)
+            outcome = sandbox.run_bounded(cmd, wall, REPORT_LIMIT, cpu_limit=timeout)
     row.seconds = round(time.monotonic() - started, 1)
     if outcome.timed_out:
-        row.status, row.reason = "timeout", f"still running after {timeout:g} s; stopped"
+        row.status, row.reason = "timeout", (f"used more than {timeout:g} s of CPU time; stopped" if outcome.limit == "cpu"
+                                             else f"still running after {wall:g} s; stopped")
         return row
     if outcome.overflow:
         row.status, row.reason = "failed", f"the notebook reported more than {REPORT_LIMIT // 1000} kB of answers"
@@ -751,7 +761,7 @@ def grade_one(path: Path | str, autograder: Path | str, timeout: float = DEFAULT
         done = subprocess.run([sys.executable, "-I", "-m", "lessons.grading", "_score",
                                str(spec_path_for(autograder)), str(autograder)],
                               input=blob.encode("ascii"), capture_output=True,
-                              timeout=max(SCORE_MIN_TIMEOUT, timeout - outcome.seconds),
+                              timeout=max(SCORE_MIN_TIMEOUT, wall - outcome.seconds),
                               env=_safe_env(tempfile.gettempdir()), cwd=tempfile.gettempdir())
         scores = json.loads(done.stdout)["scores"]
     except Exception as e:  # the scorer is ours: say what broke, never crash the batch
@@ -940,7 +950,9 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("submissions")
     g.add_argument("--autograders", default=str(BUILD_DIR))
     g.add_argument("--out", default=None, help="gradebook CSV (default: <submissions>/gradebook.csv)")
-    g.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
+    g.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=f"CPU seconds a notebook may use (default {DEFAULT_TIMEOUT}); one that waits stops "
+                        f"after {WALL_FACTOR}x as many seconds on the clock")
     g.add_argument("--jobs", type=int, default=2)
     g.add_argument("--assignment", default=None)
     g.add_argument("--isolation", choices=ISOLATIONS, default="auto",

@@ -49,6 +49,8 @@ class Outcome:
     timed_out: bool
     overflow: bool
     seconds: float
+    cpu_seconds: float = 0.0  # CPU time of the process and its children, as last measured
+    limit: str = ""  # which limit stopped it: "cpu", "wall" or "" (it ended by itself)
 
 
 def bwrap_binary() -> str | None:
@@ -157,13 +159,40 @@ def isolation() -> tuple[str, str]:
     return mode, ""
 
 
-def run_bounded(cmd: list[str], timeout: float, limit: int, cwd: Path | None = None,
-                env: dict[str, str] | None = None, user: int | None = None) -> Outcome:
-    """Run `cmd` in a new session; read at most `limit` bytes of its stdout; kill it all at `timeout`.
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of a process and all its descendants, those still running
+    and those already reaped by their parents; 0.0 when the process is gone."""
+    import psutil
 
-    Returns when the process has ended and the pipe is closed, or at the time limit (plus a grace
-    of two seconds for the kill), whichever comes first: a child that keeps the pipe open cannot
-    stall the caller.
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += t.user + t.system + getattr(t, "children_user", 0.0) + getattr(t, "children_system", 0.0)
+    return total
+
+
+def run_bounded(cmd: list[str], timeout: float, limit: int, cwd: Path | None = None,
+                env: dict[str, str] | None = None, user: int | None = None,
+                cpu_limit: float | None = None) -> Outcome:
+    """Run `cmd` in a new session; read at most `limit` bytes of its stdout; kill it all at `timeout`
+    seconds of wall-clock time, or (with `cpu_limit`) once it and its children have used that
+    many seconds of CPU time, checked twice a second.
+
+    A CPU limit does not depend on how busy the machine is: a notebook that needs 10 s of CPU
+    gets them on a shared machine too, where it may take a minute; an endless loop still stops
+    at the limit. The wall-clock `timeout` then only stops a notebook that waits (sleeps).
+
+    Returns when the process has ended and the pipe is closed, or at a limit (plus a grace of two
+    seconds for the kill), whichever comes first: a child that keeps the pipe open cannot stall
+    the caller.
     """
     started = time.monotonic()
     deadline = started + timeout
@@ -173,14 +202,20 @@ def run_bounded(cmd: list[str], timeout: float, limit: int, cwd: Path | None = N
     fd = proc.stdout.fileno()
     os.set_blocking(fd, False)
     chunks, size, overflow, timed_out, eof = [], 0, False, False, False
-    exited_at = None
+    exited_at, cpu, stopped_by, next_cpu_check = None, 0.0, "", started + 0.5
     try:
         while not eof:
             now = time.monotonic()
             if proc.poll() is not None and exited_at is None:
                 exited_at = now
+            if cpu_limit is not None and exited_at is None and now >= next_cpu_check:
+                cpu, next_cpu_check = max(cpu, tree_cpu_seconds(proc.pid)), now + 0.5
+                if cpu >= cpu_limit:
+                    timed_out, stopped_by = True, "cpu"
+                    break
             if now >= deadline or (exited_at is not None and now - exited_at > 2):
                 timed_out = now >= deadline
+                stopped_by = "wall" if timed_out else ""
                 break
             ready, _, _ = select.select([fd], [], [], min(0.5, max(0.0, deadline - now)))
             if not ready:
@@ -198,9 +233,12 @@ def run_bounded(cmd: list[str], timeout: float, limit: int, cwd: Path | None = N
             else:
                 overflow = True
     finally:
+        if cpu_limit is not None and exited_at is None:
+            cpu = max(cpu, tree_cpu_seconds(proc.pid))
         _kill_group(proc)
         proc.stdout.close()
-    return Outcome(proc.returncode, b"".join(chunks), timed_out, overflow, round(time.monotonic() - started, 1))
+    return Outcome(proc.returncode, b"".join(chunks), timed_out, overflow, round(time.monotonic() - started, 1),
+                   round(cpu, 1), stopped_by)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -353,7 +353,7 @@ class Grammar:
 
 # Word lists written with the reason for the list: {"source": "...", "words": [...]}. Optional
 # in a rules folder: an older attribution.yml without one gets the shipped file's list.
-_SOURCED_LISTS = ("name_stop_verbs", "not_a_name")
+_SOURCED_LISTS = ("name_stop_verbs", "not_a_name", "stop_words", "name_stop_articles")
 _LIST_WORD = re.compile(r"[a-z][a-z'\u2019-]{0,39}")
 
 
@@ -421,11 +421,6 @@ _CAP_WORD = (r"(?:(?:Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Cpt|Dr|Mr|Mrs|Ms|Prof|St|Jr
              r"|(?:[A-Z]\.){1,4}+(?![\w])|[A-Z][\w\u2019'/-]{0,40}+)")
 
 
-# Words that end a name or a plain noun phrase ('Ana Ruiz and ...', 'officials who ...'), with
-# the grammar's verbs of saying (and, for a name, attribution.yml's name_stop_verbs).
-_STOP_WORDS = ("the a an and or but to of in on for with that as at by from also then has had have was is are "
-               "were who whom whose which what where when will would including often never always still just even only").split()
-
 
 def _stop(words) -> str:
     """A negative lookahead: the next word is none of ``words`` (a word, then a word boundary).
@@ -479,10 +474,12 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     participles = _alternation(lists["participles"])
     det = r"(?:" + _alternation(lists["determiners"] + [d.capitalize() for d in lists["determiners"]]) + r")"
     sp = SPACES
-    name_stop = _stop(_STOP_WORDS + lists["name_stop_verbs"] + lists["speech_verbs"])
+    # the words that end a name or a plain noun phrase (attribution.yml's stop_words), with the
+    # verbs of saying; a name also ends at an article or an irregular past tense
+    name_stop = _stop(lists["name_stop_articles"] + lists["stop_words"] + lists["name_stop_verbs"] + lists["speech_verbs"])
     _, names = _name_patterns(det, name_stop, lazy=False)
     _, lazy_names = _name_patterns(det, name_stop, lazy=True)
-    stop = _stop(_STOP_WORDS[3:] + lists["speech_verbs"])  # 'the', 'a', 'an' open a plain noun phrase
+    stop = _stop(lists["stop_words"] + lists["speech_verbs"])  # an article opens a plain noun phrase
     low = r"[a-z][\w-]{0,40}+"
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
     adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"

@@ -5,6 +5,9 @@ It compiles every rule of the attribution grammar (the compiled-code store of
 ``lessons._regex_cache``) and loads the lexicon and the reference terms, whose loaders check
 every context pattern (the verdict store). It never fails: a cache that is off or cannot be
 written only means the first chapter does the work instead; the exit code is always 0.
+
+``python -m lessons.warm_cache --clear`` (``make clean-cache``) removes the cache's own files
+instead (``lessons._regex_cache.clear``), from the folder ``$LESSONS_CACHE_DIR`` names if set.
 """
 
 from __future__ import annotations
@@ -26,10 +29,20 @@ def warm() -> dict[str, int]:
     return {"rules": len(rules), "terms": terms}
 
 
-def main() -> int:
+def main(argv=None) -> int:
     from lessons import _regex_cache
 
+    argv = sys.argv[1:] if argv is None else argv
     where = _regex_cache.folder()
+    if argv == ["--clear"]:
+        if where is None:
+            print("regex cache off (LESSONS_CACHE_DIR): nothing to clear")
+        else:
+            print(f"regex cache in {where}: {_regex_cache.clear(where)} files removed")
+        return 0
+    if argv:
+        print("usage: python -m lessons.warm_cache [--clear]", file=sys.stderr)
+        return 2
     if where is None:
         print("regex cache off (LESSONS_CACHE_DIR): nothing to warm")
         return 0

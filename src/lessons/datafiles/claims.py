@@ -110,7 +110,7 @@ def _rule_problems(rule, where: str, report: FileReport) -> None:
         elif not isinstance(value, str) or not value:
             report.add(where, f"condition {key} must be a regular expression, got {_guard.brief(value)}", REGEX_FIX)
         else:
-            err = read.regex_problem(value, PATTERN_FLAGS)
+            err = _guard.regex_problem(value, PATTERN_FLAGS)
             if err:
                 report.add(where, f"condition {key} {_guard.brief(value)}: {err}", REGEX_FIX)
 

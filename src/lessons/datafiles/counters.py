@@ -21,7 +21,7 @@ def _parse(path: Path, folder: Path | None = None) -> tuple[list, list[Problem]]
     read.require_filled(report, rows or [], COLUMNS)
     for line, row in rows or []:
         if row.get("pattern"):
-            err = read.regex_problem(row["pattern"], PATTERN_FLAGS)
+            err = _guard.regex_problem(row["pattern"], PATTERN_FLAGS)
             if err:
                 report.add(f"line {line}, column pattern", f"{_guard.brief(row['pattern'])}: {err}", REGEX_FIX)
     return rows or [], report.problems

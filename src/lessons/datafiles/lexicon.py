@@ -72,7 +72,7 @@ def _parse(path: Path, folder: Path | None = None, book: Path | None = None) -> 
             seen.setdefault(key, line)
         for column in CONTEXT_COLUMNS:
             if row.get(column):
-                err = read.regex_problem(row[column], PATTERN_FLAGS)
+                err = _guard.regex_problem(row[column], PATTERN_FLAGS)
                 if err:
                     report.add(f"line {line}, column {column}", f"{_guard.brief(row[column])}: {err}", REGEX_FIX)
     return rows, report.problems

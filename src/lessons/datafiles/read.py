@@ -89,13 +89,6 @@ def did_you_mean(name, allowed) -> str:
     return f" (did you mean {_guard.brief(close[0])}?)" if close else ""
 
 
-def regex_problem(pattern, flags) -> str | None:
-    """Why a pattern from a data file cannot be used (invalid, too long, may stall), or None.
-    ``lessons._guard`` remembers a pattern found fine: its speed test runs once, not once per
-    check, load and matcher."""
-    return _guard.regex_problem(pattern, flags)
-
-
 # --------------------------------------------------------------------------- text
 _NOT_FOUND = "file not found"
 
@@ -105,16 +98,11 @@ def read_text(path: Path, report: FileReport, folder: Path | None = None,
     """The file as text (a leading BOM dropped, unless `strip_bom` is false), or None with a
     problem when it cannot be read as UTF-8 text: missing, not a regular file, outside
     `folder`, too big, binary, not UTF-8."""
-    problem = _guard.file_problem(path, folder, limit)
+    data, problem = _guard.read_checked(path, folder, limit)
     if problem:
         fix = ("check that the file exists and that you may read it" if problem == _NOT_FOUND
                else "replace it with a plain UTF-8 text file inside the folder")
         report.add("", problem, fix)
-        return None
-    try:
-        data = _guard.read_bytes(path, folder, limit)
-    except LessonsDataError as err:
-        report.add("", str(err).removeprefix(f"{path}: "), "check that the file exists and that you may read it")
         return None
     nul = _guard.text_problem(data)
     if nul:
