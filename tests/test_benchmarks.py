@@ -227,7 +227,7 @@ def test_devset_halves_are_fixed_and_reported():
 
 
 def test_same_output_saves_then_finds_a_changed_case(tmp_path):
-    """One old-vs-new machinery for both case sets: identical output passes, a changed frame or
+    """One old-vs-new machinery for every case set: identical output passes, a changed frame or
     list fails, a case missing from the saved file fails."""
     import pandas as pd
     import same_output as so
@@ -245,4 +245,4 @@ def test_same_output_saves_then_finds_a_changed_case(tmp_path):
     (tmp_path / "folder").mkdir()
     assert so.run(cases, save=tmp_path / "folder", out=lines.append) == 0
     assert (tmp_path / "folder" / "outputs.pkl").exists()
-    assert set(so.CASES) == {"reuse", "speakers"}
+    assert set(so.CASES) == {"reuse", "speakers", "figures"}
