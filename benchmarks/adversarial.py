@@ -37,6 +37,26 @@ import time
 
 import pandas as pd
 
+_LETTERS = "abcdefghijklm"
+_OTHER_LETTERS = str.maketrans(_LETTERS, "nopqrstuvwxyz")  # the same text with none of its letters
+
+
+def invented_word(i: int) -> str:
+    """A made-up six-letter word of the letters a-m, a different one for each i < 13**6."""
+    i = (i * 7919 + 13**4) % 13**6
+    out = ""
+    for _ in range(6):
+        out = _LETTERS[i % 13] + out
+        i //= 13
+    return out
+
+
+def quotations(text: str, width: int = 40) -> list[str]:
+    """The text cut into quotations of ``width`` characters that all share one word
+    ('destroyed') and each hold a word of their own: many quotations sharing a common word."""
+    return [f"{text[i:i + width]} destroyed {invented_word(i)}" for i in range(0, len(text), width)]
+
+
 # name -> a text of about n characters
 INPUTS = {
     "spaces": lambda n: " " * n,
@@ -57,6 +77,7 @@ INPUTS = {
     "figures": lambda n: "12 people killed " * (n // 17),
     "said": lambda n: "said " * (n // 5),
     "brackets": lambda n: "(" * n,
+    "invented words": lambda n: " ".join(invented_word(i) for i in range(n // 7)),  # all different
 }
 
 
@@ -98,6 +119,10 @@ def functions() -> dict:
         "compare.word_diff": lambda t: compare.word_diff(t, t[: len(t) // 2]),
         "compare.compare_html": lambda t: compare.compare_html(t, t[: len(t) // 2], "A", "B"),
         "compare.group_quotes": lambda t: compare.group_quotes([t, t[: len(t) // 2]]),
+        # two long quotations with no word in common (on 'invented words': every word pair
+        # could be a spelling variant), and many short quotations sharing one word
+        "compare.quote_similarity (no common word)": lambda t: compare.quote_similarity(t, t.translate(_OTHER_LETTERS)),
+        "compare.group_quotes (many quotations)": lambda t: compare.group_quotes(quotations(t)),
         "language.passage_span": lambda t: language.passage_span(t, len(t) // 2, len(t) // 2 + 1),
         "corpus.in_quotes": lambda t: corpus.in_quotes(t, len(t) // 2, len(t) // 2 + 1),
         "exercises.check (text answer)": lambda t: exercises.check(_TEXT_EXERCISE, t),
