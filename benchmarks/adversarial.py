@@ -97,6 +97,7 @@ def functions() -> dict:
         "corpus.clean_text": lambda t: corpus.clean_text(t),
         "corpus.sentences": corpus.sentences,
         "corpus.quotes": corpus.quotes,
+        "corpus.quote_marks": corpus.quote_marks,
         "corpus.article_html": corpus.article_html,
         "corpus.credited_agencies": corpus.credited_agencies,
         "corpus.caption_without_credit": lambda t: corpus.caption_without_credit(t, "Stock Photo"),
