@@ -32,10 +32,31 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 import statistics
 import time
 
 import pandas as pd
+
+_LETTERS = "abcdefghijklm"
+_OTHER_LETTERS = str.maketrans(_LETTERS, "nopqrstuvwxyz")  # the same text with none of its letters
+
+
+def invented_word(i: int) -> str:
+    """A made-up six-letter word of the letters a-m, a different one for each i < 13**6."""
+    i = (i * 7919 + 13**4) % 13**6
+    out = ""
+    for _ in range(6):
+        out = _LETTERS[i % 13] + out
+        i //= 13
+    return out
+
+
+def quotations(text: str, width: int = 40) -> list[str]:
+    """The text cut into quotations of ``width`` characters that all share one word
+    ('destroyed') and each hold a word of their own: many quotations sharing a common word."""
+    return [f"{text[i:i + width]} destroyed {invented_word(i)}" for i in range(0, len(text), width)]
+
 
 # name -> a text of about n characters
 INPUTS = {
@@ -57,6 +78,7 @@ INPUTS = {
     "figures": lambda n: "12 people killed " * (n // 17),
     "said": lambda n: "said " * (n // 5),
     "brackets": lambda n: "(" * n,
+    "invented words": lambda n: " ".join(invented_word(i) for i in range(n // 7)),  # all different
 }
 
 
@@ -76,6 +98,7 @@ def functions() -> dict:
         "corpus.clean_text": lambda t: corpus.clean_text(t),
         "corpus.sentences": corpus.sentences,
         "corpus.quotes": corpus.quotes,
+        "corpus.quote_marks": corpus.quote_marks,
         "corpus.article_html": corpus.article_html,
         "corpus.credited_agencies": corpus.credited_agencies,
         "corpus.caption_without_credit": lambda t: corpus.caption_without_credit(t, "Stock Photo"),
@@ -98,6 +121,10 @@ def functions() -> dict:
         "compare.word_diff": lambda t: compare.word_diff(t, t[: len(t) // 2]),
         "compare.compare_html": lambda t: compare.compare_html(t, t[: len(t) // 2], "A", "B"),
         "compare.group_quotes": lambda t: compare.group_quotes([t, t[: len(t) // 2]]),
+        # two long quotations with no word in common (on 'invented words': every word pair
+        # could be a spelling variant), and many short quotations sharing one word
+        "compare.quote_similarity (no common word)": lambda t: compare.quote_similarity(t, t.translate(_OTHER_LETTERS)),
+        "compare.group_quotes (many quotations)": lambda t: compare.group_quotes(quotations(t)),
         "language.passage_span": lambda t: language.passage_span(t, len(t) // 2, len(t) // 2 + 1),
         "corpus.in_quotes": lambda t: corpus.in_quotes(t, len(t) // 2, len(t) // 2 + 1),
         "exercises.check (text answer)": lambda t: exercises.check(_TEXT_EXERCISE, t),
@@ -197,6 +224,32 @@ def measure(fn, make, *, target: float = 0.05, min_top: int = 8_000, max_top: in
             "exponent": fit_exponent(sizes, cold), "cpu_s_spent": time.process_time() - t0,
             "options": {"target": target, "min_top": min_top, "max_top": max_top, "steps": steps, "min_bottom": min_bottom,
                         "min_repeats": min_repeats, "max_repeats": max_repeats}}
+
+
+# Passes linear by construction (one scan of the text, no matching inside matching), measured the
+# same way on the same texts: how far the measurement alone moves an exponent. On this machine a
+# core's L2 cache holds 512 KiB, so the largest texts of a fast function (128,000-1,024,000
+# characters) straddle it, and the same pass costs more per character above it.
+_WORD, _NON_SPACE = re.compile(r"\w+"), re.compile(r"\S+")
+BASELINES = {
+    "re.findall(r'\\w+', t)": lambda t: _WORD.findall(t),
+    "[m.start() for m in re.finditer(r'\\S+', t)]": lambda t: [m.start() for m in _NON_SPACE.finditer(t)],
+    "t.split()": lambda t: t.split(),
+    "list(t)": lambda t: list(t),
+}
+
+
+def baselines(*, function_budget: float = 20.0, **options) -> list[dict]:
+    """Every baseline pass on every input, measured as ``growth`` measures a function."""
+    rows = []
+    gc.collect()
+    gc.freeze()
+    for fname, fn in BASELINES.items():
+        for iname, make in INPUTS.items():
+            r = measure(fn, make, budget=function_budget / len(INPUTS), **options)
+            rows.append({"function": fname, "input": iname, **r})
+    gc.unfreeze()
+    return rows
 
 
 def growth(names=None, *, function_budget: float = 20.0, **options) -> list[dict]:

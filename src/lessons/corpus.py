@@ -549,8 +549,13 @@ def quote_rows(text: str) -> tuple[dict, ...]:
     return _quote_rows(text_arg(text, "quote_rows"), folder, _attribution_stamp(folder))
 
 
-@lru_cache(maxsize=1024)
-def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
+def quote_marks(text: str) -> list[dict]:
+    """Where the quotations of ``text`` are, without their speakers (the first, cheap step of
+    :func:`quotes`): dicts with ``start``, ``end`` (the words inside the marks), ``mark`` and
+    ``closed`` (and ``nested`` for single quotations), sorted by start (the longer first). For a
+    helper that needs only what is quoted (``language.voice_words``): finding who speaks is most
+    of the work of :func:`quotes`."""
+    text = text_arg(text, "quote_marks")
     paragraphs = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
     found: list[dict] = []
     carry: dict | None = None  # a double quotation continuing from the previous paragraph
@@ -583,8 +588,13 @@ def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
             found.append(dict(start=base + o + 1, end=base + c, mark="single", closed=True, nested=nested))
     if carry is not None:
         found.append(carry)
-
     found.sort(key=lambda q: (q["start"], -q["end"]))
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _quote_rows(text: str, folder: str, rules: tuple = ()) -> tuple[dict, ...]:
+    found = quote_marks(text)
     g = _text.grammar(folder)  # once for the text, not once a quotation
     words = _text._WordIndex(text) if found else None  # the text's words, listed once for every quotation
     breaks = [m.start() for m in re.finditer("\n", text)]

@@ -611,10 +611,16 @@ def passage_span(text: str, start: int, end: int) -> tuple[int, int]:
 def voice_words(text: str) -> dict[str, int]:
     """Words in each voice: {'reporter': n, 'attributed': a, 'quoted': m} (reported speech
     without quotation marks counts as 'attributed')."""
+    from lessons import corpus
+
     text = _check_text(text, "voice_words")
     starts = [m.start() for m in re.finditer(r"\w+(?:['\u2019]\w+)*", text)]
     counts = {v: 0 for v in VOICES}
-    for voice, _, _ in _voices(_spans(text), starts, _attributed(text)) if starts else []:
+    if not starts:
+        return counts
+    # only whether a word is quoted counts here, not who speaks: the quotation marks suffice
+    spans = sorted((q["start"], q["end"], "", False) for q in corpus.quote_marks(text))
+    for voice, _, _ in _voices(spans, starts, _attributed(text)):
         counts[voice] += 1
     return counts
 

@@ -1,0 +1,132 @@
+"""The work of quotation matching grows with its input, not with its square (issue 20).
+
+Two loops of `lessons.compare` met every pair: `_match_sets` compared each word of one quotation
+with each word of the other (fuzzy spelling variants), and `group_quotes` compared every pair of
+quotations sharing a word. These tests count the operations (fuzzy comparisons, similarity
+calls) on inputs ten times apart: about ten times the work, never a wall-clock limit.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from lessons import compare
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from adversarial import _OTHER_LETTERS as OTHER  # noqa: E402  (the same words in letters they lack)
+from adversarial import invented_word as invented  # noqa: E402  (six made-up letters, one word per i)
+
+
+class _CountingFuzz:
+    def __init__(self):
+        self.calls = 0
+
+    def ratio(self, a, b):
+        self.calls += 1
+        return fuzz.ratio(a, b)
+
+
+def _fuzzy_calls(monkeypatch, n: int) -> int:
+    counter = _CountingFuzz()
+    monkeypatch.setattr(compare, "fuzz", counter)
+    a = " ".join(invented(i) for i in range(n))
+    assert compare.quote_similarity(a, a.translate(OTHER)) == 0.0  # no word in common, no variant
+    return counter.calls
+
+
+def test_match_sets_work_is_linear_in_two_long_quotations(monkeypatch):
+    small, big = _fuzzy_calls(monkeypatch, 100), _fuzzy_calls(monkeypatch, 1000)
+    assert small > 0
+    assert 8 <= big / small <= 12, (small, big)  # every word pair: 100x
+    assert big <= 1000 * compare._FUZZY_CANDIDATES
+
+
+def test_fuzzy_lengths_hold_every_length_that_can_reach_80():
+    """The length filter drops only pairs that cannot reach a ratio of 80: the best case for
+    two lengths (one word inside the other) is tried for every pair of lengths."""
+    for n in range(compare._FUZZY_MIN, compare._FUZZY_MAX + 1):
+        allowed = set(compare._fuzzy_lengths(n))
+        for m in range(compare._FUZZY_MIN, compare._FUZZY_MAX + 1):
+            best = fuzz.ratio("a" * n, "a" * m)
+            assert (best >= 80) == (m in allowed), (n, m, best)
+
+
+def _all_pairs_match_sets(sa: set, sb: set) -> tuple[set, set]:
+    """The former loop over every word pair, as a reference."""
+    common = sa & sb
+    ma, mb = set(common), set(common)
+    rest_b = [c for c in sb - common if len(c) >= 5 and not c.startswith("@")]
+    for c in sa - common:
+        if len(c) < 5 or c.startswith("@"):
+            continue
+        for e in rest_b:
+            if e not in mb and fuzz.ratio(c, e) >= 80:
+                ma.add(c)
+                mb.add(e)
+                break
+    return ma, mb
+
+
+def test_match_sets_matches_as_the_all_pairs_loop_did():
+    """Below the cap, the same matches as the loop over every pair (spelling variants that
+    compete for one word included)."""
+    rng = random.Random(20)
+    names = ["kassym", "kasim", "qasym", "tokayev", "tokaev", "tokayeva", "almaty", "alma", "nursultan",
+             "nur-sultan", "@destroy", "shoot", "shooting", "warning", "warnings", "terrorists", "terrorist"]
+    for _ in range(300):
+        sa = set(rng.sample(names, rng.randint(1, 8)) + [invented(rng.randrange(50)) for _ in range(rng.randint(0, 6))])
+        sb = set(rng.sample(names, rng.randint(1, 8)) + [invented(rng.randrange(50)) for _ in range(rng.randint(0, 6))])
+        assert compare._match_sets(sa, sb) == _all_pairs_match_sets(sa, sb), (sa, sb)
+
+
+def test_spelling_variants_still_match():
+    assert compare.quote_similarity("President Tokayev ordered the troops", "President Tokaev ordered the troops") == 1.0
+    assert compare.quote_similarity("President Tokayev ordered the troops", "President Nazarbayev ordered the troops") < 0.9
+
+
+class _CountingSimilarity:
+    def __init__(self, real):
+        self.real, self.calls = real, 0
+
+    def __call__(self, *args):
+        self.calls += 1
+        return self.real(*args)
+
+
+def _similarity_calls(monkeypatch, n: int) -> tuple[int, list[int]]:
+    """n quotations that all share one word ('destroyed'); each five also share a rarer one."""
+    counter = _CountingSimilarity(compare._similarity)
+    monkeypatch.setattr(compare, "_similarity", counter)
+    quotes = [f"{invented(i)} {invented(50_000 + i // 5)} destroyed" for i in range(n)]
+    groups = compare.group_quotes(quotes)
+    return counter.calls, groups
+
+
+def test_group_quotes_work_is_linear_when_every_quote_shares_a_word(monkeypatch):
+    (small, _), (big, groups) = _similarity_calls(monkeypatch, 300), _similarity_calls(monkeypatch, 3000)
+    assert small > 0
+    assert 8 <= big / small <= 12, (small, big)  # every pair sharing 'destroyed': 100x
+    assert big <= 3000 * 10  # the ten pairs of each five, once each (two words in common: grouped)
+    assert groups[:10] == [0] * 5 + [1] * 5
+
+
+def test_a_common_concept_alone_makes_candidates_below_the_cap():
+    """Under the cap nothing changes: two quotations sharing one concept are compared."""
+    quotes = ["Those who do not surrender will be eliminated", "Whoever does not surrender will be destroyed"]
+    quotes += [f"{invented(i)} {invented(i + 7)} surrender" for i in range(20)]
+    assert compare.group_quotes(quotes)[:2] == [0, 0]
+
+
+@pytest.mark.parametrize("copies", [compare._COMMON_CONCEPT + 20])
+def test_copies_of_one_statement_are_one_group_in_a_long_list(copies):
+    """Above the cap, copies of one statement (every concept common) are still grouped."""
+    quotes = ["We will destroy the terrorists"] * copies + ["", ""]
+    groups = compare.group_quotes(quotes)
+    assert groups[:copies] == [0] * copies
+    assert groups[copies:] == [1, 2]  # empty quotes stay apart, as before
