@@ -37,7 +37,7 @@ def ceiling_exercise(table: pd.DataFrame, exclude=()) -> dict:
         "prompt": f"{pick['label']} writes: '{pick['sentence']}' What kind of figure is '{pick['text']}'?",
         "options": KIND_NAMES,
         "answer": KIND_ORDER.index(pick["qualifier"]),
-        "feedback": [why_not.get(k, f"Right: '{pick['hedge']}' means the true number could be lower, never higher.")
+        "feedback": [why_not.get(k, f"'{pick['hedge']}' means the true number could be lower, never higher.")
                      for k in KIND_ORDER],
         "explanation": f"'{pick['hedge']}' sets a ceiling: {pick['label']} does not say how many, only that it was not more.",
         "source": f"{pick['article_id']}: '{pick['sentence']}'",
@@ -74,7 +74,7 @@ def voice_exercise(articles: pd.DataFrame) -> dict:
         "options": inside["term"].tolist() + [none_quoted],
         "answer": inside["voice"].tolist().index("reporter"),
         "feedback": [
-            (f"Yes: '{t.term}' is outside the quotation marks, so the reporter chose it. {t.note}" if t.voice == "reporter"
+            (f"'{t.term}' is outside the quotation marks, so the reporter chose it. {t.note}" if t.voice == "reporter"
              else f"'{t.term}' is inside quotation marks: it is the speaker's word, repeated by the reporter.")
             for t in inside.itertuples()
         ] + ["Look again: one loaded word is outside the quotation marks, so it is the reporter's own choice."],
