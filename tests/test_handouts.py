@@ -83,6 +83,7 @@ def test_a_good_lessons_file_passes():
     (("minutes: 30", "minutes: 25"), r"t\.yml, line 1 \(lesson 9\), field 'parts': minutes add up to 45, not 50"),
     (("[sources-wire-copy]", "[no-such-exercise]"), r"field 'exercises': no exercise with id 'no-such-exercise'"),
     (("print: [worksheet]", "print: [slides]"), r"field 'print': unknown handout 'slides'"),
+    (("chapter: 01_one_speech", "chapter: ../01_one_speech"), r"field 'chapter': must be a notebook name"),
     (('\n    - {question: "q3", key: "k3"}', ""), r"field 'exit_ticket': must be three items"),
     (('  discussion: "Talk."\n', ""), r"field 'discussion': missing"),
     (("minutes: 20", "minutes: twenty"), r"field 'parts\[0\]\.minutes': must be a whole number"),
@@ -158,6 +159,23 @@ def test_teacher_guide_has_a_plan_for_every_lesson():
         for row in plans.plan_table(lesson).itertuples():
             assert f"{row.start}–{row.end}" in plan
     assert "show_lateral()" in text and "show_handouts()" in text
+
+
+def test_a_plan_names_its_chapter_by_title_with_a_link_not_a_file_name():
+    lesson = plans.get_lesson("3A")
+    plan = plans.plan_html(lesson)
+    title = plans.chapter_title(lesson["chapter"])
+    h1 = [line for c in _cells(lesson["chapter"]) if c["cell_type"] == "markdown"
+          for line in "".join(c["source"]).splitlines() if line.startswith("# ")][0]
+    assert title == h1[2:] and title != lesson["chapter"]
+    assert f'(chapter 3, <a href="../chapters/{lesson["chapter"]}.html">{title}</a>, 50 minutes)' in plan
+    assert f"<code>{lesson['chapter']}</code>" not in plan
+    # in a live kernel (JupyterLab) the link opens the notebook
+    assert f'href="../chapters/{lesson["chapter"]}.ipynb"' in plans.plan_html(lesson, live=True)
+    # a name that is no chapter is shown as escaped text: never read, never linked
+    for name in ("../../etc/passwd", "<b>x</b>", "99_no_such_chapter"):
+        shown = plans.chapter_html(name)
+        assert "<a " not in shown and "<b>" not in shown and plans.chapter_title(name) == name
 
 
 # ----------------------------------------------------------------------------- HTML, escaped
