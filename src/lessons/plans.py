@@ -99,8 +99,9 @@ def _problems(entry, exercise_ids: set[str] | None) -> list[tuple[str, str]]:
         if not isinstance(exercises, list) or not all(_nonempty(e) for e in exercises):
             out.append(("exercises", "must be a list of exercise ids"))
         elif exercise_ids is not None:
-            out += [("exercises", f"no exercise with id {e!r} in data/exercises/")
-                    for e in exercises if e not in exercise_ids]
+            out += [("exercises", f"no exercise with id {e!r} in data/exercises/ "
+                                  "(nor one a chapter computes: lessons.computed.COMPUTED)")
+                    for e in exercises if e not in exercise_ids and _computed_name(e) is None]
     parts = entry.get("parts")
     if "parts" in entry:
         if not isinstance(parts, list) or not parts:
@@ -126,6 +127,12 @@ def _problems(entry, exercise_ids: set[str] | None) -> list[tuple[str, str]]:
                            and _nonempty(q["question"]) and _nonempty(q["key"]) for q in ticket)):
             out.append(("exit_ticket", "must be three items, each with a 'question' and a 'key'"))
     return out
+
+
+def _computed_name(ex_id) -> str | None:
+    from lessons.computed import computed_name
+
+    return computed_name(ex_id)
 
 
 def _parse(text: str):
@@ -336,7 +343,7 @@ def _exercise_list(lesson: dict, folder=None) -> str:
         found = load_exercises(Path(folder) / "exercises" if folder else None)
     except LessonsDataError:
         found = {}
-    items = "".join(f"<li>{_e(exercise_name(found[i]['prompt']) if i in found else i)}</li>"
+    items = "".join(f"<li>{_e(exercise_name(found[i]['prompt']) if i in found else _computed_name(i) or i)}</li>"
                     for i in lesson["exercises"])
     return f"<ol>{items}</ol>"
 
