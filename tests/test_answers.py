@@ -125,3 +125,27 @@ def test_a_response_json_cannot_hold_changes_nothing(tmp_path):
     with pytest.raises(LessonsDataError):
         store.save("q", object())
     assert path.read_bytes() == before
+
+
+def test_an_answer_saved_before_the_feedback_was_edited_still_loads(tmp_path):
+    """Walk 7 took the doubled 'Right.' out of the feedback: saved answers are keyed by exercise
+    id and a version that leaves feedback out, so one saved before the edit is restored (widget)
+    and scored (an answers file from the HTML book)."""
+    from lessons import exercises as X
+    from lessons import handin as H
+
+    ex = X.get_exercise("sources-wire-copy")
+    key = X.choice_key(ex)[0]
+    before = dict(ex, feedback=[("Right. " + f if i == key else f) for i, f in enumerate(ex["feedback"])])
+    path = tmp_path / "answers.json"
+    AnswerStore(path).save(ex["id"], key, X.check(before, key), before)
+    widget = X.show(ex["id"], store=AnswerStore(path))
+    assert widget.input.value == key and "Your saved answer" in widget.feedback.value
+    assert "Right." not in widget.feedback.value
+    record = {"exercise": ex["id"], "version": X.exercise_version(before), "response": key}
+    file = tmp_path / "ada.json"
+    file.write_text(json.dumps({"format": "lessons-answers", "format_version": 1, "book": X.BOOK_ID,
+                                "book_version": X.book_version(), "student": "Ada",
+                                "answers": [record]}), encoding="utf-8")
+    row = H.gradebook_rows([file], H.load_keys())[0]
+    assert (row["status"], row[ex["id"]]) == ("ok", 1)

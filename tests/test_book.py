@@ -203,3 +203,22 @@ def test_an_eval_before_its_glue_is_caught(tmp_path):
     nbformat.write(nb, path)
     above = glued_names_by_cell(path)
     assert "late" not in above[1] and {"late", "soon"} <= above[3]
+
+
+@pytest.mark.book
+def test_every_exercise_on_a_built_chapter_page_is_in_its_lessons(built_book):
+    """What each chapter page shows (its quizzes' ids, computed ones included) is what its
+    lessons in data/lessons.yml list, in the same order: so the lesson box counts them all and
+    every one is on a worksheet (walk 7: three computed exercises were on none)."""
+    import html
+
+    from lessons.plans import load_lessons
+
+    lessons = load_lessons()
+    for chapter in sorted({l["chapter"] for l in lessons}):
+        page = (built_book / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+        shown = list(dict.fromkeys(json.loads(html.unescape(m))["id"]
+                                   for m in re.findall(r'data-lx="([^"]{1,200000})"', page)))
+        listed = [e for l in lessons if l["chapter"] == chapter for e in l["exercises"]]
+        assert shown == listed, (f"{chapter}: in no lesson {[e for e in shown if e not in listed]}, "
+                                 f"not on the page {[e for e in listed if e not in shown]}")

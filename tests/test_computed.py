@@ -27,7 +27,8 @@ def test_voice_exercise_on_invented_text():
     exercises.validate_exercise(ex)
     answer = ex["options"][ex["answer"]]
     assert ex["type"] == "choice" and "Alpha" in ex["prompt"]
-    assert answer.lower() != "thugs" and ex["feedback"][ex["answer"]].startswith("Yes")
+    assert answer.lower() != "thugs" and "outside the quotation marks" in ex["feedback"][ex["answer"]]
+    assert not ex["feedback"][ex["answer"]].startswith("Yes")  # the checker says "Correct." already
     with pytest.raises(ValueError, match="no sentence"):
         computed.voice_exercise(articles.iloc[1:])
 
@@ -38,3 +39,15 @@ def test_computed_exercises_on_the_articles():
     for ex in (computed.ceiling_exercise(table), computed.voice_exercise(articles)):
         exercises.validate_exercise(ex)
         assert 0 <= ex["answer"] < len(ex["options"]) and len(ex["feedback"]) == len(ex["options"])
+
+
+def test_computed_feedback_does_not_praise_twice():
+    """The checker says 'Correct.' first: a computed note starts with its reason, not 'Right'."""
+    from test_exercises import praise_twice
+
+    articles = corpus.load_articles()
+    table = figures.figures_table(articles)
+    for ex in (computed.ceiling_exercise(table), computed.voice_exercise(articles)):
+        messages = [exercises.check(ex, i)["message"] for i in range(len(ex["options"]))]
+        assert messages[ex["answer"]].startswith("✓ Correct.")
+        assert not any(praise_twice(m) for m in messages), messages

@@ -875,3 +875,40 @@ def test_book_version_is_worked_out_once_per_version_of_the_exercise_files(tmp_p
     assert calls and second != first and "+" in second and second.split("+")[0] == first.split("+")[0]
     path.write_text("- id: [broken\n", encoding="utf-8")
     assert X.book_version() == first.split("+")[0]  # no valid exercises: the package version alone
+
+
+# ------------------------------------------------------------------ feedback wording (walk 7)
+# A praise word a feedback note may not start with: the checker already says 'Correct.' (or
+# 'Not quite.'), so 'Right.' after it reads "✓ Correct. Right. ..." (or contradicts it).
+PRAISE = re.compile(r"(?i)(?:right|correct|yes|exactly|well done|good job|great)\b")
+VERDICT = re.compile(r"\W{0,3}(?:Correct|Not quite)[.:]\s*+")
+
+
+def praise_twice(message: str) -> bool:
+    """True when the checker's verdict is followed by a second praise word."""
+    m = VERDICT.match(message)
+    return bool(m) and bool(PRAISE.match(message, m.end()))
+
+
+def test_praise_twice_is_caught():
+    assert praise_twice("✓ Correct. Right. A copyright line names who owns the text.")
+    assert praise_twice("✗ Not quite. Yes: it is a floor.")
+    assert not praise_twice("✓ Correct. A copyright line names who owns the text.")
+    assert not praise_twice("✓ Correct. Rightly or not, the report says so.")
+
+
+def test_no_feedback_shown_starts_with_two_praise_words():
+    shown = [(ex_id, i, X.check(ex, i)["message"]) for ex_id, ex in X.load_exercises().items()
+             if ex["type"] == "choice" for i in range(len(ex["options"]))]
+    assert len(shown) > 40  # every option of every choice exercise
+    doubled = [(ex_id, i, msg) for ex_id, i, msg in shown if praise_twice(msg)]
+    assert not doubled, doubled
+
+
+def test_feedback_is_not_part_of_a_saved_answers_identity():
+    """Editing feedback text keeps an exercise's version, so answers saved before stay valid."""
+    for ex in X.load_exercises().values():
+        old = dict(ex, feedback=["Right. " + f for f in ex.get("feedback") or []])
+        assert X.exercise_version(old) == X.exercise_version(ex), ex["id"]
+    ex = X.get_exercise("sources-wire-copy")
+    assert X.exercise_version(dict(ex, prompt=ex["prompt"] + "?")) != X.exercise_version(ex)

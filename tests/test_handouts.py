@@ -42,7 +42,9 @@ def test_every_lesson_fits_fifty_minutes_and_has_its_parts():
         assert (plan["start"].iloc[1:].values == plan["end"].iloc[:-1].values).all()
         assert lesson["objectives"] and lesson["starter"] and lesson["discussion"]
         assert len(lesson["exit_ticket"]) == 3
-        assert lesson["exercises"] and set(lesson["exercises"]) <= set(EXERCISES)
+        from lessons.computed import computed_name
+
+        assert lesson["exercises"] and all(e in EXERCISES or computed_name(e) for e in lesson["exercises"])
         assert "worksheet" in lesson["print"]
         parts = " ".join(plan["part"]).lower()
         assert "starter" in parts and "exit ticket" in parts and "discussion" in parts
@@ -83,6 +85,7 @@ def test_a_good_lessons_file_passes():
     (("minutes: 30", "minutes: 25"), r"t\.yml, line 1 \(lesson 9\), field 'parts': minutes add up to 45, not 50"),
     (("[sources-wire-copy]", "[no-such-exercise]"), r"field 'exercises': no exercise with id 'no-such-exercise'"),
     (("print: [worksheet]", "print: [slides]"), r"field 'print': unknown handout 'slides'"),
+    (("chapter: 01_one_speech", "chapter: ../01_one_speech"), r"field 'chapter': must be a notebook name"),
     (('\n    - {question: "q3", key: "k3"}', ""), r"field 'exit_ticket': must be three items"),
     (('  discussion: "Talk."\n', ""), r"field 'discussion': missing"),
     (("minutes: 20", "minutes: twenty"), r"field 'parts\[0\]\.minutes': must be a whole number"),
@@ -114,6 +117,20 @@ def _cells(notebook: str) -> list[dict]:
 
 
 SHOW = re.compile(r"""\bshow\(\s*["']([a-z0-9-]{1,80})["']\s*\)""")
+SHOW_ANY = re.compile(r"\bshow\(")  # an exercise by id, or one computed by code
+
+
+@pytest.fixture(scope="module")
+def book_computed() -> dict[str, dict]:
+    from lessons.computed import book_exercises
+
+    return book_exercises()
+
+
+def chapter_exercises(chapter: str, computed: dict[str, dict]) -> tuple[set[str], int]:
+    """(ids the chapter shows by name, how many exercises it shows in all)."""
+    sources = ["".join(c["source"]) for c in _cells(chapter) if c["cell_type"] == "code"]
+    return {m for s in sources for m in SHOW.findall(s)}, sum(len(SHOW_ANY.findall(s)) for s in sources)
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l["id"])
@@ -129,7 +146,10 @@ def test_each_lesson_is_in_its_chapter_with_objectives_timings_and_exit_ticket(l
         heading = f"## Lesson {lesson['id']}: {lesson['title']}"
         assert heading in sources[intro[0] - 1], f"no heading {heading!r} before the lesson box"
     shown = {m for s in sources for m in SHOW.findall(s)}
-    assert set(lesson["exercises"]) <= shown, f"exercises not shown in {lesson['chapter']}"
+    from lessons.computed import computed_name
+
+    named = [e for e in lesson["exercises"] if computed_name(e) is None]
+    assert set(named) <= shown, f"exercises not shown in {lesson['chapter']}"
     # what the reader sees: objectives, timings, print list, starter; discussion, exit ticket
     box, end = plans.intro_html(lesson), plans.close_html(lesson)
     for word in ("Objectives", "Timings", "What to print", "Starter"):
@@ -140,10 +160,42 @@ def test_each_lesson_is_in_its_chapter_with_objectives_timings_and_exit_ticket(l
 
 
 @pytest.mark.parametrize("chapter", sorted({l["chapter"] for l in LESSONS}))
-def test_every_exercise_of_a_chapter_belongs_to_one_of_its_lessons(chapter):
-    shown = {m for c in _cells(chapter) for m in SHOW.findall("".join(c["source"]))}
+def test_every_exercise_of_a_chapter_belongs_to_one_of_its_lessons(chapter, book_computed):
+    """The one rule (walk 7: three computed exercises were on no worksheet): every exercise a
+    chapter shows, by id or computed by code, is listed in one of its lessons, once.
+    tests/test_book.py checks the same on the built pages."""
+    named, count = chapter_exercises(chapter, book_computed)
     listed = [e for l in LESSONS if l["chapter"] == chapter for e in l["exercises"]]
-    assert shown and shown == set(listed) and len(listed) == len(set(listed))
+    assert len(listed) == len(set(listed)), f"{chapter}: an exercise is listed twice"
+    assert named <= set(listed), f"{chapter} shows {sorted(named - set(listed))}, in none of its lessons"
+    computed = [e for e in listed if e not in named]
+    assert set(computed) <= set(book_computed), \
+        f"{chapter}: lessons list {sorted(set(computed) - set(book_computed))}, which no chapter shows"
+    unlisted = [e for e in book_computed if not any(e in l["exercises"] for l in LESSONS)]
+    assert count == len(listed), (f"{chapter} shows {count} exercises; its lessons list {len(listed)} "
+                                  f"(computed exercises in no lesson: {unlisted})")
+
+
+def test_computed_exercises_are_in_the_lessons_and_on_the_worksheets(book_computed, tmp_path):
+    from lessons.computed import computed_name
+
+    listed = {e: l for l in LESSONS for e in l["exercises"]}
+    assert set(book_computed) == {"figures-classify-computed", "language-voice-computed",
+                                  "same-story-left-out-nazarbayev"}
+    for ex_id, ex in book_computed.items():
+        lesson = listed[ex_id]
+        # the lesson box names it by the question it asks
+        name = computed_name(ex_id)
+        assert name.lower().removesuffix(" this?").rstrip("?") in ex["prompt"].lower(), ex_id
+        assert f"<li>{name}</li>".replace("'", "&#x27;") in plans.intro_html(lesson)
+        sheet = handouts.worksheet_html(lesson)
+        assert handouts.question_html(lesson["exercises"].index(ex_id) + 1, ex) in sheet
+    box = plans.intro_html(plans.get_lesson("4"))
+    assert "Exercises in this lesson</strong> (7)" in box
+    # an id that is neither in data/exercises nor one a chapter computes is refused
+    with pytest.raises(LessonsDataError, match="no exercise with id 'same-story-left-out-'"):
+        plans.validate_lessons(GOOD.replace("[sources-wire-copy]", "[same-story-left-out-]"),
+                               "t.yml", set(EXERCISES))
 
 
 def test_teacher_guide_has_a_plan_for_every_lesson():
@@ -158,6 +210,23 @@ def test_teacher_guide_has_a_plan_for_every_lesson():
         for row in plans.plan_table(lesson).itertuples():
             assert f"{row.start}–{row.end}" in plan
     assert "show_lateral()" in text and "show_handouts()" in text
+
+
+def test_a_plan_names_its_chapter_by_title_with_a_link_not_a_file_name():
+    lesson = plans.get_lesson("3A")
+    plan = plans.plan_html(lesson)
+    title = plans.chapter_title(lesson["chapter"])
+    h1 = [line for c in _cells(lesson["chapter"]) if c["cell_type"] == "markdown"
+          for line in "".join(c["source"]).splitlines() if line.startswith("# ")][0]
+    assert title == h1[2:] and title != lesson["chapter"]
+    assert f'(chapter 3, <a href="../chapters/{lesson["chapter"]}.html">{title}</a>, 50 minutes)' in plan
+    assert f"<code>{lesson['chapter']}</code>" not in plan
+    # in a live kernel (JupyterLab) the link opens the notebook
+    assert f'href="../chapters/{lesson["chapter"]}.ipynb"' in plans.plan_html(lesson, live=True)
+    # a name that is no chapter is shown as escaped text: never read, never linked
+    for name in ("../../etc/passwd", "<b>x</b>", "99_no_such_chapter"):
+        shown = plans.chapter_html(name)
+        assert "<a " not in shown and "<b>" not in shown and plans.chapter_title(name) == name
 
 
 # ----------------------------------------------------------------------------- HTML, escaped
@@ -242,13 +311,13 @@ def test_every_handout_is_built_as_a_pdf(built):
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l["id"])
-def test_worksheet_has_every_question_and_no_key(built, lesson):
+def test_worksheet_has_every_question_and_no_key(built, lesson, book_computed):
     out, _ = built
     files = plans.handout_files(lesson)
     sheet = squash(pdf_text(out / files["worksheet"]))
     answers = squash(pdf_text(out / files["answers"]))
     for ex_id in lesson["exercises"]:
-        ex = EXERCISES[ex_id]
+        ex = EXERCISES.get(ex_id) or book_computed[ex_id]  # computed: as the chapter builds it
         assert squash(handouts.paper_prompt(ex)) in sheet, ex_id
         for option in ex.get("options", []):
             assert squash(option) in sheet
@@ -320,7 +389,7 @@ def test_example_zip_is_the_example_folder(tmp_path):
 def test_lesson_box_names_its_exercises_instead_of_counting_them():
     lesson = plans.get_lesson("2A")
     box = plans.intro_html(lesson)
-    assert "Exercises in this lesson</strong> (4)" in box
+    assert "Exercises in this lesson</strong> (5)" in box  # with the computed one
     assert "<li>What does this 18 count?</li>" in box and ": 4.</p>" not in box
     # the question a prompt asks; else its instruction, not a quoted passage after a colon
     assert plans.exercise_name("TheJournal says 'x.' What does it count? Choose one.") == "What does it count?"

@@ -1549,7 +1549,7 @@ def coverage_exercise(cov: pd.DataFrame, element: str, labels: dict | None = Non
         if r["covered"]:
             feedback.append(f"{name} does mention it: “{r['sentence']}”")
         else:
-            feedback.append(f"Right: no sentence in {name} mentions it.")
+            feedback.append(f"No sentence in {name} mentions it.")
     if not missing:
         raise LessonsDataError(
             f"coverage_exercise: every article covers {element!r}; nothing is left out")

@@ -6,11 +6,31 @@ options and its answer all come from the text; `lessons.exercises.show` displays
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from lessons import corpus, language
 
-__all__ = ["ceiling_exercise", "voice_exercise"]
+__all__ = ["ceiling_exercise", "voice_exercise", "book_exercises", "computed_name"]
+
+# The ids of the exercises the chapters compute (fixed, or one per element of
+# data/compare/elements.yml) and the question each asks. data/lessons.yml may list them;
+# a lesson box names them from here, since building them takes a second or more of work.
+COMPUTED = (
+    (re.compile(r"figures-classify-computed"), "What kind of figure is this?"),
+    (re.compile(r"language-voice-computed"), "Which loaded word is in the reporter's own voice?"),
+    (re.compile(r"same-story-left-out-[a-z0-9][a-z0-9-]{0,60}"),
+     "Which reports never mention this part of the story?"),
+)
+
+
+def computed_name(ex_id) -> str | None:
+    """The question a computed exercise asks, if ``ex_id`` is the id of one; else None."""
+    for pattern, name in COMPUTED:
+        if isinstance(ex_id, str) and pattern.fullmatch(ex_id):
+            return name
+    return None
 
 KIND_NAMES = ["exact: no hedge", "floor: the true number could be higher",
               "ceiling: the true number could be lower", "estimate: near the number, either side",
@@ -37,7 +57,7 @@ def ceiling_exercise(table: pd.DataFrame, exclude=()) -> dict:
         "prompt": f"{pick['label']} writes: '{pick['sentence']}' What kind of figure is '{pick['text']}'?",
         "options": KIND_NAMES,
         "answer": KIND_ORDER.index(pick["qualifier"]),
-        "feedback": [why_not.get(k, f"Right: '{pick['hedge']}' means the true number could be lower, never higher.")
+        "feedback": [why_not.get(k, f"'{pick['hedge']}' means the true number could be lower, never higher.")
                      for k in KIND_ORDER],
         "explanation": f"'{pick['hedge']}' sets a ceiling: {pick['label']} does not say how many, only that it was not more.",
         "source": f"{pick['article_id']}: '{pick['sentence']}'",
@@ -74,10 +94,30 @@ def voice_exercise(articles: pd.DataFrame) -> dict:
         "options": inside["term"].tolist() + [none_quoted],
         "answer": inside["voice"].tolist().index("reporter"),
         "feedback": [
-            (f"Yes: '{t.term}' is outside the quotation marks, so the reporter chose it. {t.note}" if t.voice == "reporter"
+            (f"'{t.term}' is outside the quotation marks, so the reporter chose it. {t.note}" if t.voice == "reporter"
              else f"'{t.term}' is inside quotation marks: it is the speaker's word, repeated by the reporter.")
             for t in inside.itertuples()
         ] + ["Look again: one loaded word is outside the quotation marks, so it is the reporter's own choice."],
         "explanation": "Look for the quotation marks. Words inside them belong to the person quoted; words outside are the reporter's choice.",
         "source": f"{where}: found by lessons.language.find_loaded_terms.",
     }
+
+
+def book_exercises(articles: pd.DataFrame | None = None) -> dict[str, dict]:
+    """The exercises the chapters compute, by id, in the book's order, built from the
+    articles as the chapters build them (chapter 2: the first ceiling the hedge table does not
+    show; chapter 3: `voice_exercise`; chapter 4: the first element the reports split on).
+    The worksheets (`lessons.handouts`) print them; `data/lessons.yml` lists their ids."""
+    from lessons import compare, tables  # here: lessons.tables imports lessons.compare
+
+    if articles is None:
+        articles = corpus.load_articles()
+    table = tables.figure_tables(articles)[0]
+    cov = tables.coverage_tables(articles)[0]
+    found = [
+        ceiling_exercise(table, exclude=tables.hedge_examples(table)["Sentence"]),
+        voice_exercise(articles),
+        compare.coverage_exercise(cov, tables.split_elements(cov, len(articles))[0],
+                                  labels=tables.labels(articles)),
+    ]
+    return {ex["id"]: ex for ex in found}

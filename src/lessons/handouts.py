@@ -91,6 +91,16 @@ def _exercises(lesson: dict, folder=None) -> list[dict]:
     from lessons.exercises import load_exercises
 
     pool = load_exercises(Path(folder) / "exercises" if folder else None)
+    if any(i not in pool for i in lesson["exercises"]):  # one a chapter computes
+        from lessons.computed import book_exercises
+
+        pool = {**book_exercises(), **pool}
+    missing = [i for i in lesson["exercises"] if i not in pool]
+    if missing:
+        from lessons.errors import LessonsDataError
+
+        raise LessonsDataError(f"lessons.yml (lesson {lesson['id']}), field 'exercises': "
+                               f"no exercise with id {missing[0]!r} in the exercises or the chapters")
     return [pool[i] for i in lesson["exercises"]]
 
 

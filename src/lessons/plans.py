@@ -7,7 +7,9 @@ the teacher's guide (`plan_table`, `show_plan`) and the printed handouts (`lesso
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import os
 import re
 from pathlib import Path
@@ -22,7 +24,7 @@ from lessons.paths import data_dir
 __all__ = [
     "LESSON_MINUTES", "HANDOUTS", "lessons_path", "load_lessons", "validate_lessons", "get_lesson",
     "plan_table", "exit_ticket_table", "lessons_table", "handout_files", "lesson_intro",
-    "lesson_close", "show_plan",
+    "lesson_close", "show_plan", "chapter_title",
 ]
 
 LESSON_MINUTES = 50
@@ -39,6 +41,11 @@ REQUIRED = ("id", "chapter", "title", "objectives", "print", "starter", "exercis
 PART_FIELDS = ("part", "minutes", "computers", "paper")
 MAX_BYTES = 1_000_000  # a lessons file is a few kB; refuse anything absurd before parsing
 HANDOUTS_URL = "../handouts/"  # from a page in chapters/ or teachers/ to the built PDFs
+CHAPTERS_URL = "../chapters/"  # from a page in teachers/ to a chapter
+# A chapter is a notebook name in chapters/ (no folders, no dots): anything else is shown as
+# text, never read or linked.
+CHAPTER_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,79}")
+MAX_NOTEBOOK_BYTES = 20_000_000  # a chapter notebook without outputs is a few hundred kB
 
 
 def lessons_path(folder: str | os.PathLike | None = None) -> Path:
@@ -73,6 +80,9 @@ def _problems(entry, exercise_ids: set[str] | None) -> list[tuple[str, str]]:
     for f in ("id", "chapter", "title", "starter", "discussion", "source"):
         if f in entry and not _nonempty(entry[f] if f != "id" else str(entry[f])):
             out.append((f, "must be non-empty text"))
+    if _nonempty(entry.get("chapter")) and not CHAPTER_NAME.fullmatch(entry["chapter"]):
+        out.append(("chapter", "must be a notebook name in chapters/ without .ipynb "
+                               "(letters, digits, _ and -)"))
     objectives = entry.get("objectives")
     if "objectives" in entry and (not isinstance(objectives, list) or not objectives
                                   or not all(_nonempty(o) for o in objectives)):
@@ -89,8 +99,9 @@ def _problems(entry, exercise_ids: set[str] | None) -> list[tuple[str, str]]:
         if not isinstance(exercises, list) or not all(_nonempty(e) for e in exercises):
             out.append(("exercises", "must be a list of exercise ids"))
         elif exercise_ids is not None:
-            out += [("exercises", f"no exercise with id {e!r} in data/exercises/")
-                    for e in exercises if e not in exercise_ids]
+            out += [("exercises", f"no exercise with id {e!r} in data/exercises/ "
+                                  "(nor one a chapter computes: lessons.computed.COMPUTED)")
+                    for e in exercises if e not in exercise_ids and _computed_name(e) is None]
     parts = entry.get("parts")
     if "parts" in entry:
         if not isinstance(parts, list) or not parts:
@@ -116,6 +127,12 @@ def _problems(entry, exercise_ids: set[str] | None) -> list[tuple[str, str]]:
                            and _nonempty(q["question"]) and _nonempty(q["key"]) for q in ticket)):
             out.append(("exit_ticket", "must be three items, each with a 'question' and a 'key'"))
     return out
+
+
+def _computed_name(ex_id) -> str | None:
+    from lessons.computed import computed_name
+
+    return computed_name(ex_id)
 
 
 def _parse(text: str):
@@ -187,6 +204,57 @@ def _load_lessons(folder, check_exercises: bool) -> list[dict]:
 
         ids = set(load_exercises(Path(folder) / "exercises" if folder else None))
     return validate_lessons(text, str(path), ids)
+
+
+def _chapter_path(chapter) -> Path | None:
+    from lessons.paths import REPO_ROOT
+
+    name = str(chapter)
+    if not CHAPTER_NAME.fullmatch(name):
+        return None
+    path = REPO_ROOT / "chapters" / f"{name}.ipynb"
+    return path if path.is_file() else None
+
+
+@functools.lru_cache(maxsize=32)
+def _h1(path: str, mtime_ns: int, size: int) -> str:
+    """The first '# ' heading of a notebook's Markdown cells ('' if none or unreadable)."""
+    if size > MAX_NOTEBOOK_BYTES:
+        return ""
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells") or []
+    except (OSError, ValueError, AttributeError):
+        return ""
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
+            source = cell.get("source")
+            text = "".join(source) if isinstance(source, list) else str(source or "")
+            for line in text.splitlines():
+                if line.startswith("# ") and line[2:].strip():
+                    return line[2:].strip()[:200]
+    return ""
+
+
+def chapter_title(chapter) -> str:
+    """A chapter's title for a reader (the H1 of chapters/<chapter>.ipynb), not its file
+    name; the name itself when there is no such notebook or it has no H1."""
+    path = _chapter_path(chapter)
+    if path is None:
+        return str(chapter)
+    st = path.stat()
+    return _h1(str(path), st.st_mtime_ns, st.st_size) or str(chapter)
+
+
+def chapter_html(chapter, live: bool = False) -> str:
+    """'chapter 3, <a>Who calls whom what</a>' (escaped): the number from the file name's
+    leading digits, the title linked to the chapter's page (its notebook in a live kernel)."""
+    title = chapter_title(chapter)
+    digits = re.match(r"\d{1,3}", str(chapter))
+    number = f"chapter {int(digits.group())}, " if digits else "chapter "
+    if _chapter_path(chapter) is None:
+        return f"{number}{_e(title)}"
+    target = f"{CHAPTERS_URL}{chapter}{'.ipynb' if live else '.html'}"
+    return f'{number}<a href="{_e(target)}">{_e(title)}</a>'
 
 
 def get_lesson(lesson_id: str, folder=None) -> dict:
@@ -275,7 +343,7 @@ def _exercise_list(lesson: dict, folder=None) -> str:
         found = load_exercises(Path(folder) / "exercises" if folder else None)
     except LessonsDataError:
         found = {}
-    items = "".join(f"<li>{_e(exercise_name(found[i]['prompt']) if i in found else i)}</li>"
+    items = "".join(f"<li>{_e(exercise_name(found[i]['prompt']) if i in found else _computed_name(i) or i)}</li>"
                     for i in lesson["exercises"])
     return f"<ol>{items}</ol>"
 
@@ -307,8 +375,9 @@ def close_html(lesson: dict) -> str:
     )
 
 
-def plan_html(lesson: dict) -> str:
-    """The teacher's plan: objectives, print list, minute-by-minute plan for both rooms, keys."""
+def plan_html(lesson: dict, live: bool = False) -> str:
+    """The teacher's plan: objectives, print list, minute-by-minute plan for both rooms, keys.
+    The chapter by its title, linked (``live``: to the notebook, for JupyterLab)."""
     plan = plan_table(lesson)
     rows = "".join(
         f'<tr><td data-label="Minutes">{r.start}–{r.end}</td><td data-label="Part">{_e(r.part)}</td>'
@@ -320,7 +389,7 @@ def plan_html(lesson: dict) -> str:
     return (
         f'<section class="lx-lesson">'
         f"<p><strong>Lesson {_e(lesson['id'])}: {_e(lesson['title'])}</strong> "
-        f"(chapter <code>{_e(lesson['chapter'])}</code>, {LESSON_MINUTES} minutes).</p>"
+        f"({chapter_html(lesson['chapter'], live)}, {LESSON_MINUTES} minutes).</p>"
         f"<p><strong>Objectives.</strong></p><ul>{objectives}</ul>"
         f"<p><strong>Print.</strong></p>{_print_list(lesson, teacher=True)}"
         f"<p><strong>Starter.</strong> {_e(lesson['starter'])}</p>"
@@ -352,4 +421,6 @@ def lesson_close(lesson_id: str, folder=None):
 
 def show_plan(lesson_id: str, folder=None):
     """The teacher's minute-by-minute plan, with the exit ticket's keys."""
-    return _display(plan_html(get_lesson(lesson_id, folder)))
+    from lessons.book import chart_renderer
+
+    return _display(plan_html(get_lesson(lesson_id, folder), live=chart_renderer() == "jupyter"))
