@@ -195,3 +195,19 @@ def test_csv_loaders_raise_clean_errors(tmp_path, content, words):
     with pytest.raises(LessonsDataError, match=words) as err:
         language._read_csv(data / "language" / "lexicon.csv", ("term",), ("term",))
     assert "lexicon.csv" in str(err.value)
+
+
+def test_prepare_copies_only_the_listed_articles(event, tmp_path):
+    """What articles.yml does not name is only a warning, so prepare must not open it: an
+    unlisted pipe (copying it would fail or block), a sub-folder and a huge file stay behind."""
+    os.mkfifo(event / "raw" / "pipe.txt")
+    (event / "raw" / "sub").mkdir()
+    (event / "raw" / "sub" / "x.txt").write_text("x", encoding="utf-8")
+    with open(event / "raw" / "huge.txt", "wb") as h:
+        h.truncate(50_000_000)
+    assert chk.check(event).ok
+    data = chk.prepare(event, tmp_path / "data")
+    listed = sorted(p.name for p in (EXAMPLE / "raw").iterdir())
+    assert sorted(p.name for p in (data / "raw").iterdir()) == listed
+    assert (data / "raw" / FIRST).read_bytes() == (EXAMPLE / "raw" / FIRST).read_bytes()
+    assert len(corpus.load_articles(data)) == len(listed)

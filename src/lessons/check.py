@@ -122,6 +122,14 @@ def _merge_lexicon(additions: Path, target: Path) -> None:
         writer.writerows(rows)
 
 
+def _listed_sources(folder: Path) -> list[str]:
+    """The source_file of every entry of the folder's articles.yml (already checked)."""
+    from . import _yaml
+
+    entries = _yaml.read_file(folder / articles.METADATA_FILE, folder) or []
+    return [str(e["source_file"]) for e in entries if isinstance(e, dict) and e.get("source_file")]
+
+
 def prepare(folder, target=None) -> Path:
     """A complete data folder for a teacher's folder: the book's data (word lists, rules) with
     the folder's articles and data files in their place. Raises ``LessonsDataError`` listing
@@ -144,9 +152,14 @@ def prepare(folder, target=None) -> Path:
     shutil.copytree(SHIPPED_DATA, target, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns(articles.RAW_FOLDER, articles.METADATA_FILE, "answers*.json"))
     shutil.copy2(folder / articles.METADATA_FILE, target / articles.METADATA_FILE)
-    # never copy what leads outside the folder (an unlisted symbolic link is only a warning above)
-    shutil.copytree(folder / articles.RAW_FOLDER, target / articles.RAW_FOLDER, dirs_exist_ok=True,
-                    ignore=lambda where, names: [n for n in names if not _guard.inside(Path(where) / n, folder)])
+    # Only the articles that articles.yml names, read through the guard: anything else in raw/
+    # (a pipe, a huge file, a sub-folder, a link leading out) is only a warning above and is
+    # never opened or copied.
+    raw = target / articles.RAW_FOLDER
+    raw.mkdir(parents=True, exist_ok=True)
+    for name in _listed_sources(folder):
+        data = _guard.read_bytes(folder / articles.RAW_FOLDER / name, folder, _guard.MAX_ARTICLE_BYTES)
+        (raw / name).write_bytes(data)
     for name in OPTIONAL_FILES:
         source = folder / name
         if not source.exists() or source.resolve() == (SHIPPED_DATA / name).resolve():
