@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 import threading
 import warnings
@@ -154,9 +155,12 @@ class AnswerStore:
     def _load(self) -> tuple[dict[str, dict] | None, str | None]:
         """(answers, None) or (None, why the file cannot be read). {} when there is no file."""
         try:
-            if self.path.is_dir():
+            st = self.path.stat()
+            if stat.S_ISDIR(st.st_mode):
                 return None, "it is a folder, not a file"
-            size = self.path.stat().st_size
+            if not stat.S_ISREG(st.st_mode):  # reading a pipe would wait for ever
+                return None, "it is not a regular file (a pipe or a device?)"
+            size = st.st_size
             if size > MAX_BYTES:
                 return None, f"it is {size:,} bytes, more than the {MAX_BYTES:,} an answers file can be"
             raw = self.path.read_bytes()
