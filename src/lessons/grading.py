@@ -34,6 +34,7 @@ import csv
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -537,7 +538,12 @@ def read_submission(path: Path) -> tuple[dict | None, str]:
     import nbformat
 
     try:
-        if path.stat().st_size > _MAX_SUBMISSION:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):  # it could lead to any file of the teacher's, e.g. a master notebook
+            return None, "a symbolic link, not a notebook file: copy the notebook itself into the folder"
+        if not stat.S_ISREG(st.st_mode):
+            return None, "not a regular file (a folder, a pipe or a device?)"
+        if st.st_size > _MAX_SUBMISSION:
             return None, f"larger than {_MAX_SUBMISSION // 2**20} MB"
         raw = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -924,6 +930,13 @@ def _fmt(value) -> str:
 # ----------------------------------------------------------------------------------
 
 
+def printable(text: str) -> str:
+    """`text` for a terminal: a file name or metadata from a student may hold line breaks,
+    escape sequences (ESC) or bidi overrides that would fake or hide lines; each such character
+    is shown as its escape (\\n, \\x1b, \\u202e)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_score"]:
@@ -960,7 +973,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else Path(args.submissions) / "gradebook.csv"
 
     def progress(row: Row) -> None:
-        print(f"  {row.submission}: {row.status} {_fmt(row.total)} {row.reason}".rstrip(), flush=True)
+        print(printable(f"  {row.submission}: {row.status} {_fmt(row.total)} {row.reason}".rstrip()), flush=True)
 
     rows = grade_folder(args.submissions, args.autograders, out, timeout=args.timeout, jobs=args.jobs,
                         assignment=args.assignment, progress=progress,
