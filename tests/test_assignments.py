@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import re
+import signal
 import zipfile
 
 import nbformat
@@ -291,7 +292,16 @@ def test_read_submission_refuses_a_link_or_a_pipe(tmp_path):
     os.mkfifo(tmp_path / "pipe.ipynb")
     nb, why = grading.read_submission(tmp_path / "link.ipynb")
     assert nb is None and "symbolic link" in why
-    nb, why = grading.read_submission(tmp_path / "pipe.ipynb")
+    def blocked(signum, frame):
+        raise AssertionError("opening the pipe blocked")
+
+    old = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(20)
+    try:
+        nb, why = grading.read_submission(tmp_path / "pipe.ipynb")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
     assert nb is None and "not a regular file" in why
     assert grading.read_submission(good)[0] is not None
 

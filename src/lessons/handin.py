@@ -26,7 +26,9 @@ import argparse
 import csv
 import html
 import json
+import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import Any, Iterable
@@ -163,7 +165,12 @@ def grade_file(path: str | Path, keys: dict[str, dict],
         return row
 
     try:
-        size = path.stat().st_size
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):  # it could lead to another student's file or the teacher's
+            return fail("malformed", "a symbolic link, not an answers file: copy the file itself")
+        if not stat.S_ISREG(st.st_mode):  # a pipe would block the grader
+            return fail("malformed", "not a regular file (a folder, a pipe or a device?)")
+        size = st.st_size
         if size > MAX_BYTES:
             return fail("malformed", f"file is {size:,} bytes; an answers file is at most "
                                      f"{MAX_BYTES:,}")
