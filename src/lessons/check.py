@@ -122,14 +122,6 @@ def _merge_lexicon(additions: Path, target: Path) -> None:
         writer.writerows(rows)
 
 
-def _listed_sources(folder: Path) -> list[str]:
-    """The source_file of every entry of the folder's articles.yml (already checked)."""
-    from . import _yaml
-
-    entries = _yaml.read_file(folder / articles.METADATA_FILE, folder) or []
-    return [str(e["source_file"]) for e in entries if isinstance(e, dict) and e.get("source_file")]
-
-
 def prepare(folder, target=None) -> Path:
     """A complete data folder for a teacher's folder: the book's data (word lists, rules) with
     the folder's articles and data files in their place. Raises ``LessonsDataError`` listing
@@ -157,7 +149,7 @@ def prepare(folder, target=None) -> Path:
     # never opened or copied.
     raw = target / articles.RAW_FOLDER
     raw.mkdir(parents=True, exist_ok=True)
-    for name in _listed_sources(folder):
+    for name in articles.listed_files(folder):
         data = _guard.read_bytes(folder / articles.RAW_FOLDER / name, folder, _guard.MAX_ARTICLE_BYTES)
         (raw / name).write_bytes(data)
     for name in OPTIONAL_FILES:

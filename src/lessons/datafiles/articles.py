@@ -205,6 +205,12 @@ def _metadata(folder: Path, out: list[Problem]) -> tuple[list[tuple[dict, Path]]
     return usable, named
 
 
+def listed_files(folder) -> list[str]:
+    """The source_file of every entry of the folder's articles.yml: the raw files it uses."""
+    _, named = _metadata(Path(folder), [])
+    return sorted(named or [])
+
+
 def _parse(folder: Path) -> tuple[list[tuple[dict, object]], list[Problem]]:
     """(the articles that are fine, as (entry, cleaned article); every problem)."""
     from ..corpus import clean_text  # the cleaning rules are the corpus module's
