@@ -131,9 +131,15 @@ def claims_symlink(f):
     return "claims.yml", "outside"
 
 
+def compact_nesting(f):
+    """100 kB of '- - - ...' (lists in lists on one line) crashed libyaml: a segmentation fault."""
+    (f / "figures" / "claims.yml").write_text("- " * 50_000 + "x\n", encoding="utf-8")
+    return "claims.yml", "nested more than"
+
+
 CASES = [symlink_passwd, raw_outside, big_file, nul_bytes, alias_bomb, alias_bomb_list, bad_date,
          nested_brackets, dotdot_name, nul_in_name, long_name, fifo_source, dir_source,
-         catastrophic_claim, catastrophic_counter, claims_symlink]
+         catastrophic_claim, catastrophic_counter, claims_symlink, compact_nesting]
 
 
 @pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__)
