@@ -137,9 +137,16 @@ def compact_nesting(f):
     return "claims.yml", "nested more than"
 
 
+def surrogate_escape(f):
+    """'\\ud800' in quotes loads as half a character: the template notebook then failed deep
+    inside Jupyter (UnicodeEncodeError) while the check said OK."""
+    _set_field(f, "label", '"Tarsk \\ud800 Post"')
+    return "articles.yml", "surrogate"
+
+
 CASES = [symlink_passwd, raw_outside, big_file, nul_bytes, alias_bomb, alias_bomb_list, bad_date,
          nested_brackets, dotdot_name, nul_in_name, long_name, fifo_source, dir_source,
-         catastrophic_claim, catastrophic_counter, claims_symlink, compact_nesting]
+         catastrophic_claim, catastrophic_counter, claims_symlink, compact_nesting, surrogate_escape]
 
 
 @pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__)
@@ -159,7 +166,7 @@ def test_check_rejects_hostile_folder_cleanly(event, make):
 
 
 LOADER_CASES = [symlink_passwd, raw_outside, big_file, nul_bytes, alias_bomb_list, nested_brackets,
-                dotdot_name, nul_in_name, long_name, fifo_source, dir_source]
+                dotdot_name, nul_in_name, long_name, fifo_source, dir_source, surrogate_escape]
 
 
 @pytest.mark.parametrize("make", LOADER_CASES, ids=lambda f: f.__name__)

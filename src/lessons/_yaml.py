@@ -120,11 +120,22 @@ def _too_deep_blocks(text: str) -> int | None:
     return None
 
 
+# '\ud800' in a double-quoted value gives half a UTF-16 pair, a character no UTF-8 file,
+# page or notebook can hold: the notebook that shows it fails deep inside Jupyter.
+_SURROGATE = re.compile(r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
 def prechecks(text: str, path) -> None:
-    """What is refused before any parsing: NUL bytes, brackets nested too deep, aliases."""
+    """What is refused before any parsing: NUL bytes, brackets nested too deep, aliases, and
+    escapes of half a character (a UTF-16 surrogate, e.g. '\\ud83d')."""
     at = text.find("\x00")
     if at >= 0:
         raise YAMLProblem(path, text.count(chr(10), 0, at) + 1, "contains a NUL byte: this is not a text file")
+    half = _SURROGATE.search(text) if "\\" in text else None
+    if half:
+        raise YAMLProblem(path, text.count(chr(10), 0, half.start()) + 1,
+                          f"{half.group()} is half of a character (a UTF-16 surrogate), which no text file can hold; "
+                          "type the character itself, or write it as \\U0001F600 (eight digits)")
     deep = _too_deep(text)
     if deep:
         raise YAMLProblem(path, deep, f"brackets nested more than {MAX_DEPTH} deep; a data file needs only a few levels")
