@@ -224,3 +224,16 @@ def test_prepare_copies_only_the_listed_articles(event, tmp_path):
     assert sorted(p.name for p in (data / "raw").iterdir()) == listed
     assert (data / "raw" / FIRST).read_bytes() == (EXAMPLE / "raw" / FIRST).read_bytes()
     assert len(corpus.load_articles(data)) == len(listed)
+
+
+def test_a_file_name_cannot_fake_or_recolour_the_check_s_lines(event):
+    """An unlisted file in raw/ is named in a warning: its line break, escape sequence (ESC)
+    or bidi override is shown escaped, so it cannot print a fake 'ERROR:' line or hide one."""
+    (event / "raw" / "x\x1b[31mRED\x1b[0m\nERROR: fake.txt").write_text("x", encoding="utf-8")
+    (event / "raw" / "a\u202egpj.txt").write_text("x", encoding="utf-8")
+    report = chk.check(event)
+    shown = "\n".join(str(p) for p in report.problems)
+    assert report.ok and len(report.warnings) == 2
+    assert "\x1b" not in shown and "\u202e" not in shown and "\nERROR" not in shown
+    assert "x\\x1b[31mRED\\x1b[0m\\nERROR: fake.txt" in shown and "a\\u202egpj.txt" in shown
+    assert all("\n" not in p.message() and "\x1b" not in p.message() for p in report.problems)

@@ -932,9 +932,10 @@ def _fmt(value) -> str:
 
 def printable(text: str) -> str:
     """`text` for a terminal: a file name or metadata from a student may hold line breaks,
-    escape sequences (ESC) or bidi overrides that would fake or hide lines; each such character
-    is shown as its escape (\\n, \\x1b, \\u202e)."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+    escape sequences or bidi overrides that would fake or hide lines (``_guard.printable``)."""
+    from lessons import _guard
+
+    return _guard.printable(text)
 
 
 def main(argv: list[str] | None = None) -> int:

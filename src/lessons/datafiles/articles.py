@@ -248,7 +248,7 @@ def _parse(folder: Path) -> tuple[list[tuple[dict, object]], list[Problem]]:
     for path in raw_files(folder) if named is not None else []:
         if path.name not in named:
             FileReport(path, out).add("", "this file is not listed in articles.yml, so it is not used",
-                                  f"add an entry with 'source_file: {path.name}', or move the file out of {RAW_FOLDER}/",
+                                  f"add an entry with 'source_file: {_guard.printable(path.name)}', or move the file out of {RAW_FOLDER}/",
                                   WARNING)
     return fine, out
 
