@@ -237,3 +237,16 @@ def test_a_file_name_cannot_fake_or_recolour_the_check_s_lines(event):
     assert "\x1b" not in shown and "\u202e" not in shown and "\nERROR" not in shown
     assert "x\\x1b[31mRED\\x1b[0m\\nERROR: fake.txt" in shown and "a\\u202egpj.txt" in shown
     assert all("\n" not in p.message() and "\x1b" not in p.message() for p in report.problems)
+
+
+def test_invisible_characters_in_the_metadata_are_warned_about(event):
+    """A bidi override shows a headline in another order; a zero-width space makes two labels
+    that look the same differ. Both are warnings naming the field; line breaks are fine."""
+    _set_field(event, "headline", '"Toll \\u202eevil\\u202c rises"')
+    _set_field(event, "label", '"Tarsk\\u200b Post"')
+    report = chk.check(event)
+    assert report.ok
+    found = {p.where.rsplit("field ", 1)[-1]: p.problem for p in report.warnings if "invisible" in p.problem}
+    assert set(found) == {"headline", "label"}, [str(p) for p in report.problems]
+    assert "\\u202e" in found["headline"] and "\\u200b" in found["label"]
+    assert not [p for p in chk.check(EXAMPLE).problems if "invisible" in p.problem]  # folded text, no warning

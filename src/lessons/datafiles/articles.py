@@ -124,6 +124,11 @@ def _value_problems(e: Entry, report: FileReport, name: str) -> None:
         if value not in (None, "") and not isinstance(value, (str, int, float)):
             report.add(e.at(name, field), f"{field} must be text, got {type(value).__name__}",
                        f"write {HINTS[field]} (put it in quotes if it contains ': ' or starts with [ or {{)")
+        elif isinstance(value, str) and _guard.printable(value, "\n\t") != value:
+            hidden = next(c for c in value if _guard.printable(c, "\n\t") != c)
+            report.add(e.at(name, field), f"{field} holds an invisible character ({_guard.printable(hidden)}: "
+                       "a bidi override, a zero-width space or a control), so two names that look the same "
+                       "can differ, or text can show in another order", f"retype {field} without it", WARNING)
     published = entry.get("published")
     if published not in (None, "") and not is_date(published):
         report.add(e.at(name, "published"), f"published is {_guard.brief(published)}, not a date",
