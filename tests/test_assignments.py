@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import re
+import signal
 import zipfile
 
 import nbformat
@@ -287,3 +288,34 @@ def test_grading_with_a_relative_autograder_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rows = grading.grade_folder("subs", "build", "gradebook.csv", timeout=LOOP_TIMEOUT)
     assert [(r["status"], r["total"]) for r in rows] == [("ok", "1")], rows
+
+
+def test_read_submission_refuses_a_link_or_a_pipe(tmp_path):
+    """A student's zip can hold a symbolic link: to the master notebook (full marks) or to any
+    file of the teacher's. A pipe would block the grader. Neither is read."""
+    good = tmp_path / "good.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), good)
+    (tmp_path / "link.ipynb").symlink_to(good)
+    os.mkfifo(tmp_path / "pipe.ipynb")
+    nb, why = grading.read_submission(tmp_path / "link.ipynb")
+    assert nb is None and "symbolic link" in why
+    def blocked(signum, frame):
+        raise AssertionError("opening the pipe blocked")
+
+    old = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(20)
+    try:
+        nb, why = grading.read_submission(tmp_path / "pipe.ipynb")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert nb is None and "not a regular file" in why
+    assert grading.read_submission(good)[0] is not None
+
+
+def test_progress_lines_cannot_be_faked_by_a_file_name():
+    """A name with a line break, an escape sequence or a bidi override is shown escaped."""
+    shown = grading.printable("alice.ipynb: ok 10\n  bob\x1b[2K\u202egpj.ipynb")
+    assert "\n" not in shown and "\x1b" not in shown and "\u202e" not in shown
+    assert shown == "alice.ipynb: ok 10\\n  bob\\x1b[2K\\u202egpj.ipynb"
+    assert grading.printable("café – ok") == "café – ok"

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -466,6 +467,38 @@ def test_corrupt_file_is_set_aside_and_reported(tmp_path, garbage):
     q.check()
     assert json.loads(path.read_text())["answers"]["t-choice"]["response"] == 1
     assert aside[0].read_bytes() == garbage  # never overwritten
+
+
+@pytest.mark.parametrize("saved", [5, 2.5, True, "x", {"a": 1}, None])
+def test_a_saved_response_of_the_wrong_type_is_ignored(tmp_path, saved):
+    """A hand-edited or hostile answers.json: a tick-box or word answer that is not a list
+    must not stop the widget (the chapter cell) from showing; other answers stay saved."""
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"version": 1, "answers": {
+        "t-multi": {"response": saved, "status": "answered"},
+        "t-words": {"response": saved, "status": "answered"},
+        "other": {"response": "keep me"}}}), encoding="utf-8")
+    q = X.show(MULTI, store=path)
+    w = X.show(WORDS, store=path)
+    assert not any(cb.value for cb in q.inputs) and not any(b.value for b in w.inputs)
+    q.inputs[0].value = True
+    q.check()
+    answers = json.loads(path.read_text(encoding="utf-8"))["answers"]
+    assert answers["t-multi"]["response"] == [0] and answers["other"]["response"] == "keep me"
+
+
+def test_an_answers_file_that_is_a_pipe_is_set_aside_not_read(tmp_path):
+    """Reading a FIFO waits for a writer for ever: the kernel would hang. Run in a child."""
+    os.mkfifo(tmp_path / "answers.json")
+    code = ("import sys, warnings; warnings.simplefilter('ignore')\n"
+            "from lessons.answers import AnswerStore\n"
+            "s = AnswerStore(sys.argv[1]); print(s.read(), s.problem)\n"
+            "s.save('a', 1); print(s.read()['a']['response'])\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "answers.json")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "not a regular file" in out.stdout and out.stdout.rstrip().endswith("1")
+    assert len(list(tmp_path.glob("answers.corrupt-*.json"))) == 1
 
 
 def test_two_corrupt_files_in_the_same_second_both_kept(tmp_path):

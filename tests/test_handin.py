@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -134,6 +135,31 @@ def test_a_file_of_another_book_or_a_missing_file_is_a_row(tmp_path):
     rows = H.gradebook_rows([p, tmp_path / "missing.json"], KEYS)
     assert [r["status"] for r in rows] == ["malformed", "malformed"]
     assert "another book" in rows[0]["reason"] and "cannot be read" in rows[1]["reason"]
+
+
+def test_a_link_or_a_pipe_is_a_row_and_never_read(tmp_path):
+    """A link could lead to another student's file (their marks under this name) or to any
+    file of the teacher's; a pipe would block. Both are malformed rows, found in a folder too."""
+    import os
+
+    (tmp_path / "real").mkdir()
+    real = _file(tmp_path / "real", "alice.json", [])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "mallory.json").symlink_to(real)
+    os.mkfifo(tmp_path / "pipe.json")
+    def blocked(signum, frame):
+        raise AssertionError("opening the pipe blocked")
+
+    old = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(20)
+    try:
+        rows = H.gradebook_rows([tmp_path / "in", tmp_path / "pipe.json"], KEYS)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert [(r["submission"], r["status"]) for r in rows] == [("mallory.json", "malformed"), ("pipe.json", "malformed")]
+    assert "symbolic link" in rows[0]["reason"] and "not a regular file" in rows[1]["reason"]
+    assert H.gradebook_rows([real], KEYS)[0]["status"] == "ok"
 
 
 def test_keys_of_computed_exercises_come_from_the_built_pages(tmp_path):

@@ -131,9 +131,22 @@ def claims_symlink(f):
     return "claims.yml", "outside"
 
 
+def compact_nesting(f):
+    """100 kB of '- - - ...' (lists in lists on one line) crashed libyaml: a segmentation fault."""
+    (f / "figures" / "claims.yml").write_text("- " * 50_000 + "x\n", encoding="utf-8")
+    return "claims.yml", "nested more than"
+
+
+def surrogate_escape(f):
+    """'\\ud800' in quotes loads as half a character: the template notebook then failed deep
+    inside Jupyter (UnicodeEncodeError) while the check said OK."""
+    _set_field(f, "label", '"Tarsk \\ud800 Post"')
+    return "articles.yml", "surrogate"
+
+
 CASES = [symlink_passwd, raw_outside, big_file, nul_bytes, alias_bomb, alias_bomb_list, bad_date,
          nested_brackets, dotdot_name, nul_in_name, long_name, fifo_source, dir_source,
-         catastrophic_claim, catastrophic_counter, claims_symlink]
+         catastrophic_claim, catastrophic_counter, claims_symlink, compact_nesting, surrogate_escape]
 
 
 @pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__)
@@ -153,7 +166,7 @@ def test_check_rejects_hostile_folder_cleanly(event, make):
 
 
 LOADER_CASES = [symlink_passwd, raw_outside, big_file, nul_bytes, alias_bomb_list, nested_brackets,
-                dotdot_name, nul_in_name, long_name, fifo_source, dir_source]
+                dotdot_name, nul_in_name, long_name, fifo_source, dir_source, surrogate_escape]
 
 
 @pytest.mark.parametrize("make", LOADER_CASES, ids=lambda f: f.__name__)
@@ -195,3 +208,45 @@ def test_csv_loaders_raise_clean_errors(tmp_path, content, words):
     with pytest.raises(LessonsDataError, match=words) as err:
         language._read_csv(data / "language" / "lexicon.csv", ("term",), ("term",))
     assert "lexicon.csv" in str(err.value)
+
+
+def test_prepare_copies_only_the_listed_articles(event, tmp_path):
+    """What articles.yml does not name is only a warning, so prepare must not open it: an
+    unlisted pipe (copying it would fail or block), a sub-folder and a huge file stay behind."""
+    os.mkfifo(event / "raw" / "pipe.txt")
+    (event / "raw" / "sub").mkdir()
+    (event / "raw" / "sub" / "x.txt").write_text("x", encoding="utf-8")
+    with open(event / "raw" / "huge.txt", "wb") as h:
+        h.truncate(50_000_000)
+    assert chk.check(event).ok
+    data = chk.prepare(event, tmp_path / "data")
+    listed = sorted(p.name for p in (EXAMPLE / "raw").iterdir())
+    assert sorted(p.name for p in (data / "raw").iterdir()) == listed
+    assert (data / "raw" / FIRST).read_bytes() == (EXAMPLE / "raw" / FIRST).read_bytes()
+    assert len(corpus.load_articles(data)) == len(listed)
+
+
+def test_a_file_name_cannot_fake_or_recolour_the_check_s_lines(event):
+    """An unlisted file in raw/ is named in a warning: its line break, escape sequence (ESC)
+    or bidi override is shown escaped, so it cannot print a fake 'ERROR:' line or hide one."""
+    (event / "raw" / "x\x1b[31mRED\x1b[0m\nERROR: fake.txt").write_text("x", encoding="utf-8")
+    (event / "raw" / "a\u202egpj.txt").write_text("x", encoding="utf-8")
+    report = chk.check(event)
+    shown = "\n".join(str(p) for p in report.problems)
+    assert report.ok and len(report.warnings) == 2
+    assert "\x1b" not in shown and "\u202e" not in shown and "\nERROR" not in shown
+    assert "x\\x1b[31mRED\\x1b[0m\\nERROR: fake.txt" in shown and "a\\u202egpj.txt" in shown
+    assert all("\n" not in p.message() and "\x1b" not in p.message() for p in report.problems)
+
+
+def test_invisible_characters_in_the_metadata_are_warned_about(event):
+    """A bidi override shows a headline in another order; a zero-width space makes two labels
+    that look the same differ. Both are warnings naming the field; line breaks are fine."""
+    _set_field(event, "headline", '"Toll \\u202eevil\\u202c rises"')
+    _set_field(event, "label", '"Tarsk\\u200b Post"')
+    report = chk.check(event)
+    assert report.ok
+    found = {p.where.rsplit("field ", 1)[-1]: p.problem for p in report.warnings if "invisible" in p.problem}
+    assert set(found) == {"headline", "label"}, [str(p) for p in report.problems]
+    assert "\\u202e" in found["headline"] and "\\u200b" in found["label"]
+    assert not [p for p in chk.check(EXAMPLE).problems if "invisible" in p.problem]  # folded text, no warning

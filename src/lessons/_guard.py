@@ -12,6 +12,7 @@ import reprlib
 import signal
 import threading
 import time
+import unicodedata
 from pathlib import Path
 
 from . import _files, _regex_cache
@@ -36,6 +37,18 @@ _brief.maxlevel = 2
 def brief(value) -> str:
     """A short repr for messages: long text cut with '...', deep lists shown as [...]."""
     return _brief.repr(value)
+
+
+def printable(text, keep: str = "") -> str:
+    """`text` safe to show in a terminal or a one-line message: line breaks, escape sequences
+    (ESC), bidi overrides and other invisible controls become their escapes (\\n, \\x1b,
+    \\u202e), so a file name or a value cannot fake, recolour or reorder lines. Characters in
+    `keep` (e.g. "\\n" for a multi-line fix) stay as they are."""
+    return "".join(c if c in keep or unicodedata.category(c) not in _INVISIBLE else repr(c)[1:-1]
+                   for c in str(text))
+
+
+_INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}  # controls, format (bidi, zero-width), surrogates, line breaks
 
 
 # --------------------------------------------------------------------------- file names and files

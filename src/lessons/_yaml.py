@@ -92,14 +92,57 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+MAX_BLOCK_DEPTH = 1000  # block levels ('- - - x', indentation); the shipped files need 5
+_COMPACT = re.compile(r"(?m)^[ ]*+[-?:][ ]++[-?:](?:[ ]|$)")  # two indicators open a line: '- - x'
+_INDICATORS = re.compile(r"[ ]*+((?:[-?:](?:[ ]++|$))*+)")
+
+
+def _too_deep_blocks(text: str) -> int | None:
+    """The line where block collections nest deeper than MAX_BLOCK_DEPTH, or None. libyaml
+    builds its nodes recursively in C: 50,000 '- ' on one line (100 kB) crash the process
+    (a segmentation fault, no exception). Without two indicators opening one line, nesting
+    needs a line per level, and 2 MB hold fewer than 2,000 such levels: no walk is needed."""
+    if not _COMPACT.search(text):
+        return None
+    open_at: list[int] = []  # the columns of the block levels open at this line
+    for number, line in enumerate(text.splitlines(), 1):
+        body = line.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        column = len(line) - len(body)
+        while open_at and open_at[-1] >= column:
+            open_at.pop()
+        prefix = _INDICATORS.match(line).group(1)
+        open_at += [column + i for i, c in enumerate(prefix) if c in "-?:"]
+        open_at.append(column + len(prefix))
+        if len(open_at) > MAX_BLOCK_DEPTH:
+            return number
+    return None
+
+
+# '\ud800' in a double-quoted value gives half a UTF-16 pair, a character no UTF-8 file,
+# page or notebook can hold: the notebook that shows it fails deep inside Jupyter.
+_SURROGATE = re.compile(r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
 def prechecks(text: str, path) -> None:
-    """What is refused before any parsing: NUL bytes, brackets nested too deep, aliases."""
+    """What is refused before any parsing: NUL bytes, brackets nested too deep, aliases, and
+    escapes of half a character (a UTF-16 surrogate, e.g. '\\ud83d')."""
     at = text.find("\x00")
     if at >= 0:
         raise YAMLProblem(path, text.count(chr(10), 0, at) + 1, "contains a NUL byte: this is not a text file")
+    half = _SURROGATE.search(text) if "\\" in text else None
+    if half:
+        raise YAMLProblem(path, text.count(chr(10), 0, half.start()) + 1,
+                          f"{half.group()} is half of a character (a UTF-16 surrogate), which no text file can hold; "
+                          "type the character itself, or write it as \\U0001F600 (eight digits)")
     deep = _too_deep(text)
     if deep:
         raise YAMLProblem(path, deep, f"brackets nested more than {MAX_DEPTH} deep; a data file needs only a few levels")
+    deep = _too_deep_blocks(text)
+    if deep:
+        raise YAMLProblem(path, deep, f"lists or sections nested more than {MAX_BLOCK_DEPTH} deep "
+                          "(e.g. '- - - ...'); a data file needs only a few levels")
     refuse_aliases(text, path)
 
 

@@ -144,9 +144,14 @@ def prepare(folder, target=None) -> Path:
     shutil.copytree(SHIPPED_DATA, target, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns(articles.RAW_FOLDER, articles.METADATA_FILE, "answers*.json"))
     shutil.copy2(folder / articles.METADATA_FILE, target / articles.METADATA_FILE)
-    # never copy what leads outside the folder (an unlisted symbolic link is only a warning above)
-    shutil.copytree(folder / articles.RAW_FOLDER, target / articles.RAW_FOLDER, dirs_exist_ok=True,
-                    ignore=lambda where, names: [n for n in names if not _guard.inside(Path(where) / n, folder)])
+    # Only the articles that articles.yml names, read through the guard: anything else in raw/
+    # (a pipe, a huge file, a sub-folder, a link leading out) is only a warning above and is
+    # never opened or copied.
+    raw = target / articles.RAW_FOLDER
+    raw.mkdir(parents=True, exist_ok=True)
+    for name in articles.listed_files(folder):
+        data = _guard.read_bytes(folder / articles.RAW_FOLDER / name, folder, _guard.MAX_ARTICLE_BYTES)
+        (raw / name).write_bytes(data)
     for name in OPTIONAL_FILES:
         source = folder / name
         if not source.exists() or source.resolve() == (SHIPPED_DATA / name).resolve():

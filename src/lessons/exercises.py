@@ -875,15 +875,16 @@ class Quiz:
 
     def _set_response(self, response: Any) -> None:
         typ = self.exercise["type"]
+        items = response if isinstance(response, list) else []  # a saved file may hold anything
         if typ == "choice":
             if _is_int(response) and 0 <= response < len(self.exercise["options"]):
                 self.input.value = response
         elif typ == "multi":
-            chosen = {x for x in (response or []) if _is_int(x)}
+            chosen = {x for x in items if _is_int(x)}
             for i, cb in enumerate(self.inputs):
                 cb.value = i in chosen
         elif typ == "words":
-            marked = {normalise_word(x) for x in (response or []) if isinstance(x, str)}
+            marked = {normalise_word(x) for x in items if isinstance(x, str)}
             for b in self.inputs:
                 b.value = b._lx_word in marked
         elif isinstance(response, (str, int, float)) and not isinstance(response, bool):

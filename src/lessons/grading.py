@@ -542,8 +542,10 @@ def read_submission(path: Path) -> tuple[dict | None, str]:
 
     from lessons import _files
 
+    if os.path.islink(path):  # it could lead to any file of the teacher's, e.g. a master notebook
+        return None, "a symbolic link, not a notebook file: copy the notebook itself into the folder"
     try:  # the one bounded reader: a pipe in the submissions folder never blocks the batch
-        raw = _files.read_bounded(os.path.realpath(path), _MAX_SUBMISSION).decode("utf-8")
+        raw = _files.read_bounded(path, _MAX_SUBMISSION).decode("utf-8")  # O_NOFOLLOW: a link swapped in is refused
     except _files.Refused as e:
         if e.reason.startswith(("it is ", "more than ")) and "bytes" in e.reason:
             return None, f"larger than {_MAX_SUBMISSION // 2**20} MB"
@@ -934,6 +936,14 @@ def _fmt(value) -> str:
 # ----------------------------------------------------------------------------------
 
 
+def printable(text: str) -> str:
+    """`text` for a terminal: a file name or metadata from a student may hold line breaks,
+    escape sequences or bidi overrides that would fake or hide lines (``_guard.printable``)."""
+    from lessons import _guard
+
+    return _guard.printable(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_score"]:
@@ -972,7 +982,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else Path(args.submissions) / "gradebook.csv"
 
     def progress(row: Row) -> None:
-        print(f"  {row.submission}: {row.status} {_fmt(row.total)} {row.reason}".rstrip(), flush=True)
+        print(printable(f"  {row.submission}: {row.status} {_fmt(row.total)} {row.reason}".rstrip()), flush=True)
 
     rows = grade_folder(args.submissions, args.autograders, out, timeout=args.timeout, jobs=args.jobs,
                         assignment=args.assignment, progress=progress,

@@ -164,8 +164,10 @@ def grade_file(path: str | Path, keys: dict[str, dict],
         row["reason"].append(why)
         return row
 
+    if os.path.islink(path):  # it could lead to another student's file or the teacher's
+        return fail("malformed", "a symbolic link, not an answers file: copy the file itself")
     try:  # the one bounded reader: a pipe put in the folder never blocks grading
-        raw = _files.read_bounded(os.path.realpath(path), MAX_BYTES)
+        raw = _files.read_bounded(path, MAX_BYTES)  # O_NOFOLLOW: a link swapped in is refused
     except _files.Refused as exc:
         return fail("malformed", f"cannot be read: {exc.reason}")
     try:

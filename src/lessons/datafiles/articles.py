@@ -124,6 +124,11 @@ def _value_problems(e: Entry, report: FileReport, name: str) -> None:
         if value not in (None, "") and not isinstance(value, (str, int, float)):
             report.add(e.at(name, field), f"{field} must be text, got {type(value).__name__}",
                        f"write {HINTS[field]} (put it in quotes if it contains ': ' or starts with [ or {{)")
+        elif isinstance(value, str) and _guard.printable(value, "\n\t") != value:
+            hidden = next(c for c in value if _guard.printable(c, "\n\t") != c)
+            report.add(e.at(name, field), f"{field} holds an invisible character ({_guard.printable(hidden)}: "
+                       "a bidi override, a zero-width space or a control), so two names that look the same "
+                       "can differ, or text can show in another order", f"retype {field} without it", WARNING)
     published = entry.get("published")
     if published not in (None, "") and not is_date(published):
         report.add(e.at(name, "published"), f"published is {_guard.brief(published)}, not a date",
@@ -205,6 +210,12 @@ def _metadata(folder: Path, out: list[Problem]) -> tuple[list[tuple[dict, Path]]
     return usable, named
 
 
+def listed_files(folder) -> list[str]:
+    """The source_file of every entry of the folder's articles.yml: the raw files it uses."""
+    _, named = _metadata(Path(folder), [])
+    return sorted(named or [])
+
+
 def _parse(folder: Path) -> tuple[list[tuple[dict, object]], list[Problem]]:
     """(the articles that are fine, as (entry, cleaned article); every problem)."""
     from ..corpus import clean_text  # the cleaning rules are the corpus module's
@@ -242,7 +253,7 @@ def _parse(folder: Path) -> tuple[list[tuple[dict, object]], list[Problem]]:
     for path in raw_files(folder) if named is not None else []:
         if path.name not in named:
             FileReport(path, out).add("", "this file is not listed in articles.yml, so it is not used",
-                                  f"add an entry with 'source_file: {path.name}', or move the file out of {RAW_FOLDER}/",
+                                  f"add an entry with 'source_file: {_guard.printable(path.name)}', or move the file out of {RAW_FOLDER}/",
                                   WARNING)
     return fine, out
 

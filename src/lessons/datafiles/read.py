@@ -46,14 +46,17 @@ class Problem:
     fix: str
     severity: str = ERROR
 
-    def __str__(self) -> str:
+    def _head(self) -> str:  # a file name can hold anything: shown with its controls escaped
         head = f"{self.file}, {self.where}" if self.where else self.file
-        return f"{self.severity.upper()}: {head}\n    problem: {self.problem}\n    fix: {self.fix}"
+        return _guard.printable(head)
+
+    def __str__(self) -> str:
+        problem, fix = _guard.printable(self.problem, "\n"), _guard.printable(self.fix, "\n")
+        return f"{self.severity.upper()}: {self._head()}\n    problem: {problem}\n    fix: {fix}"
 
     def message(self) -> str:
         """The problem as one error message: file, where, what is wrong, and the fix."""
-        head = f"{self.file}, {self.where}" if self.where else self.file
-        return f"{head}: {self.problem} (fix: {self.fix})"
+        return f"{self._head()}: {_guard.printable(self.problem, chr(10))} (fix: {_guard.printable(self.fix, chr(10))})"
 
 
 def problems_table(problems: list[Problem]) -> pd.DataFrame:
