@@ -149,3 +149,29 @@ def test_an_answer_saved_before_the_feedback_was_edited_still_loads(tmp_path):
                                 "answers": [record]}), encoding="utf-8")
     row = H.gradebook_rows([file], H.load_keys())[0]
     assert (row["status"], row[ex["id"]]) == ("ok", 1)
+
+
+def test_a_passing_system_error_never_sets_good_answers_aside(tmp_path, monkeypatch):
+    """Too many open files (or an I/O error) while a save reads answers.json: the save fails with
+    OSError and the student's file stays where it is, whole; it is not moved aside as damaged."""
+    import errno
+
+    from lessons import _files
+
+    path = tmp_path / "answers.json"
+    store = AnswerStore(path)
+    store.save("ex-1", 1)
+    store.save("ex-2", [0, 2])
+    real_open = _files.os.open
+
+    def failing_open(name, flags, *args, **kwargs):
+        if str(name).endswith("answers.json"):
+            raise OSError(errno.EMFILE, "Too many open files")
+        return real_open(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(_files.os, "open", failing_open)
+    with pytest.raises(OSError):
+        store.save("ex-3", 2)
+    monkeypatch.setattr(_files.os, "open", real_open)
+    assert sorted(p.name for p in tmp_path.glob("answers*.json")) == ["answers.json"]
+    assert sorted(AnswerStore(path).read()) == ["ex-1", "ex-2"]

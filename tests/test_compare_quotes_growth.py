@@ -8,7 +8,9 @@ calls) on inputs ten times apart: about ten times the work, never a wall-clock l
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 import sys
 from pathlib import Path
 
@@ -130,3 +132,17 @@ def test_copies_of_one_statement_are_one_group_in_a_long_list(copies):
     groups = compare.group_quotes(quotes)
     assert groups[:copies] == [0] * copies
     assert groups[copies:] == [1, 2]  # empty quotes stay apart, as before
+
+
+def test_fuzzy_matching_does_not_depend_on_the_hash_seed():
+    """Which spelling variant a long quotation's word is matched with must not depend on set
+    order: the same result under three hash seeds, with a variant among 120 other words."""
+    code = (
+        "import random\n"
+        "from lessons import compare\n"
+        "rnd = random.Random(3)\n"
+        "words = [''.join(rnd.choice('bcdfghjlmnpqrtvwxz') + rnd.choice('aeiou') for _ in range(3)) for _ in range(120)]\n"
+        "print(compare.quote_similarity('Tokayev spoke', ' '.join(words) + ' Tokaev'))\n")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("0", "1", "2")}
+    assert len(seen) == 1 and float(seen.pop()) > 0

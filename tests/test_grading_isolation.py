@@ -117,6 +117,49 @@ def test_the_time_limit_is_cpu_time_of_the_whole_process_tree():
     assert sleeps.timed_out and sleeps.limit == "wall", sleeps
 
 
+def test_a_detached_grandchild_is_counted_and_killed():
+    """A notebook forks a child that forks again and exits at once (the grandchild is orphaned),
+    then only waits: the grader's runner keeps orphans in its tree (a child subreaper), so the
+    grandchild's CPU time counts against the limit, and the runner kills what is left."""
+    code = (
+        "import os, sys, time\n"
+        "from lessons._sandbox_run import _keep_orphans\n"
+        "_keep_orphans()\n"
+        "if os.fork() == 0:\n"
+        "    if os.fork() == 0:\n"
+        "        while True: pass\n"
+        "    os._exit(0)\n"
+        "os.wait()\n"
+        "time.sleep(60)\n")
+    started = time.monotonic()
+    outcome = sandbox.run_bounded([sys.executable, "-c", code], timeout=50, limit=1000, cpu_limit=2)
+    assert outcome.timed_out and outcome.limit == "cpu", outcome
+    assert time.monotonic() - started < 40
+
+
+def test_the_runner_kills_what_the_notebook_left_running(tmp_path):
+    """Processes a notebook starts and leaves running (detached in their own session too) are
+    killed when the runner ends, so none outlives the grading."""
+    import psutil
+
+    from lessons import _sandbox_run
+
+    pidfile = tmp_path / "pid"
+    code = ("import subprocess, sys\n"
+            "from lessons._sandbox_run import _keep_orphans, _kill_descendants\n"
+            "_keep_orphans()\n"
+            f"p = subprocess.Popen(['sleep', '120'], start_new_session=True)\n"
+            f"open({str(pidfile)!r}, 'w').write(str(p.pid))\n"
+            "_kill_descendants()\n")
+    assert callable(_sandbox_run._kill_descendants)
+    subprocess.run([sys.executable, "-c", code], timeout=60, check=True)
+    pid = int(pidfile.read_text())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie":
+        time.sleep(0.1)
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie"
+
+
 def test_waiting_does_not_time_out_an_honest_notebook(figures, tmp_path):
     """On a busy machine a notebook waits for a core: its wall-clock time grows, its CPU time
     does not. An honest notebook that waits 20 s (a sleep, the same to the clock) is graded

@@ -107,7 +107,7 @@ def test_second_entry_reports_its_own_line():
 
 def test_oversized_lessons_file_is_refused(tmp_path):
     (tmp_path / "lessons.yml").write_text("#" * (plans.MAX_BYTES + 1))
-    with pytest.raises(LessonsDataError, match="larger than"):
+    with pytest.raises(LessonsDataError, match="lessons.yml: .*at most"):
         plans.load_lessons(tmp_path, check_exercises=False)
 
 
@@ -398,3 +398,49 @@ def test_lesson_box_names_its_exercises_instead_of_counting_them():
     assert long_name.startswith("Why very") and long_name.endswith("…") and len(long_name) <= 90
     hostile = dict(lesson, exercises=["figures-first-18", "<script>x</script>"])
     assert "<script>x" not in plans.intro_html(hostile) and "&lt;script&gt;x" in plans.intro_html(hostile)
+
+
+def test_a_pipe_named_lessons_yml_is_refused_not_read(tmp_path):
+    """A teacher's folder whose lessons.yml is a pipe: loading it gives a clear error naming the
+    file at once (it used to wait for ever, and so did `make handouts`)."""
+    import os
+    import signal
+
+    from lessons import plans
+    from lessons.errors import LessonsDataError
+
+    os.mkfifo(tmp_path / "lessons.yml")
+
+    def hung(*_):
+        raise AssertionError("reading the pipe blocked")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        with pytest.raises(LessonsDataError, match="lessons.yml"):
+            plans._load_lessons(tmp_path, False)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_a_teacher_s_worksheet_asks_its_computed_questions_about_the_teacher_s_articles(tmp_path):
+    """With a teacher's own folder, a computed question (chapter 3's voice exercise) is built from
+    that folder's articles, not the book's; one the folder cannot give fails naming the id and why."""
+    import shutil
+
+    from lessons import handouts, plans
+
+    folder = tmp_path / "teacher"
+    shutil.copytree(ROOT / "examples" / "invented_event", folder)
+    shutil.copytree(ROOT / "data" / "exercises", folder / "exercises")
+    shutil.copy(ROOT / "data" / "lessons.yml", folder / "lessons.yml")
+    lessons = plans.load_lessons(folder)
+    voice = next(lesson for lesson in lessons if "language-voice-computed" in lesson["exercises"])
+    page = handouts.worksheet_html(voice, folder)
+    labels = ("Tarsk Post", "Evening Star", "Sova News")
+    assert "sentence from TheJournal" not in page and "from Al Jazeera, which" not in page
+    assert any(f"sentence from {label}" in page for label in labels), page[:2000]
+    ceiling = next(lesson for lesson in lessons if "figures-classify-computed" in lesson["exercises"])
+    with pytest.raises(LessonsDataError, match="figures-classify-computed.*cannot give it"):
+        handouts.worksheet_html(ceiling, folder)

@@ -475,3 +475,16 @@ def test_clear_leaves_a_cache_that_is_off_alone(monkeypatch, tmp_path):
     out = subprocess.run([sys.executable, "-m", "lessons.warm_cache", "--clear"], capture_output=True, text=True,
                          env={**os.environ, "LESSONS_CACHE_DIR": "off"}, timeout=60)
     assert out.returncode == 0 and "nothing to clear" in out.stdout
+
+
+def test_clear_removes_only_the_cache_s_own_temporary_files(tmp_path):
+    """A leftover temporary file of the cache's own write is removed; another program's
+    temporary file in a shared $LESSONS_CACHE_DIR is not."""
+    where = tmp_path / "shared"
+    (where / "regex").mkdir(parents=True)
+    own = where / (rc._TMP_PREFIX + "abc")
+    own.write_bytes(b"half")
+    other = where / ".tmp-editor-swap"
+    other.write_text("an editor's")
+    assert rc.clear(where) == 1
+    assert not own.exists() and other.read_text() == "an editor's"

@@ -29,12 +29,15 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
 
 class Refused(Exception):
     """A file that was not read; ``reason`` says why in a few words ("file not found", "it is a
-    folder, not a file", ...), ``missing`` is True when there is no file at all."""
+    folder, not a file", ...), ``missing`` is True when there is no file at all, ``transient``
+    when the system failed to open or read it (too many open files, an I/O error, no
+    permission): the file itself may be fine, so a caller must not treat it as damaged."""
 
-    def __init__(self, reason: str, missing: bool = False):
+    def __init__(self, reason: str, missing: bool = False, transient: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.missing = missing
+        self.transient = transient
 
 
 def _too_big(size: int, limit: int) -> str:
@@ -51,7 +54,7 @@ def _open(path, limit: int, accept: Callable[[os.stat_result], str | None] | Non
     except OSError as err:
         if os.path.islink(path):  # O_NOFOLLOW: ELOOP (Linux) or EMLINK (some BSDs)
             raise Refused("it is a symbolic link; copy the file itself here") from None
-        raise Refused(f"cannot be read ({err.strerror or err})") from None
+        raise Refused(f"cannot be read ({err.strerror or err})", transient=True) from None
     except (ValueError, TypeError) as err:  # a NUL in the name
         raise Refused(f"cannot be read ({err})") from None
     try:
@@ -87,7 +90,7 @@ def read_bounded(path, limit: int, accept: Callable[[os.stat_result], str | None
             fd = None
             data = handle.read(limit + 1)
     except OSError as err:
-        raise Refused(f"cannot be read ({err.strerror or err})") from None
+        raise Refused(f"cannot be read ({err.strerror or err})", transient=True) from None
     finally:
         if fd is not None:
             os.close(fd)

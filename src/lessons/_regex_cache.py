@@ -119,6 +119,9 @@ def _private_folder(where: Path) -> bool:
         return False
 
 
+_TMP_PREFIX = ".tmp-lessons-regex-"  # the cache's own temporary files: `clear` removes these, no other
+
+
 def write_atomic(path: Path, data: bytes, limit: int) -> bool:
     """Write ``data`` to ``path`` atomically (``lessons._files.write_atomic``: mode 0600, fsync,
     rename); False (nothing written) when it is larger than ``limit`` or the folder cannot be
@@ -126,7 +129,7 @@ def write_atomic(path: Path, data: bytes, limit: int) -> bool:
     if len(data) > limit or not _private_folder(path.parent):
         return False
     try:
-        _files.write_atomic(path, data)
+        _files.write_atomic(path, data, prefix=_TMP_PREFIX)
         return True
     except OSError:  # a read-only home, a file in the way, a full disk
         return False
@@ -338,7 +341,8 @@ def clear(where: Path | None = None) -> int:
     removed = 0
     if where is not None:
         code = where / "regex"
-        for found in (*code.glob("*.sre"), *code.glob(".tmp-*"), *where.glob("regex-checked-*.json"), *where.glob(".tmp-*")):
+        for found in (*code.glob("*.sre"), *code.glob(_TMP_PREFIX + "*"), *where.glob("regex-checked-*.json"),
+                      *where.glob(_TMP_PREFIX + "*")):
             try:
                 if found.is_symlink() or found.is_file():
                     found.unlink()

@@ -51,6 +51,35 @@ def _plain(value):
     return value
 
 
+def _keep_orphans() -> None:
+    """Make this process the reaper of its orphaned descendants (Linux PR_SET_CHILD_SUBREAPER):
+    a child that double-forks stays in this process's tree, so the grader still counts its CPU
+    time and still kills it at the end. Elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # 36 = PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _kill_descendants() -> None:
+    """SIGKILL every process the notebook started that is still running (with
+    :func:`_keep_orphans`, detached ones too), so none outlives the grading."""
+    try:
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            try:
+                child.kill()
+            except psutil.Error:
+                pass
+    except Exception:  # no psutil, or the process table cannot be read: the grader's kill remains
+        pass
+
+
 def main(argv: list[str]) -> None:
     notebook, names_json, limits_json = argv
     with open(notebook, encoding="utf-8") as f:
@@ -61,6 +90,7 @@ def main(argv: list[str]) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
+    _keep_orphans()
     _drop_and_limit(limits)
 
     from IPython.core.interactiveshell import InteractiveShell
@@ -92,6 +122,7 @@ def main(argv: list[str]) -> None:
             rejected[name] = "ellipsis" if plaindata.holds_ellipsis(value) else plaindata.type_name(value)
     report.write(plaindata.dumps({"errors": errors[:50], "answers": answers, "rejected": rejected}))
     report.flush()
+    _kill_descendants()
     os._exit(0)  # no atexit hooks from student code
 
 

@@ -147,6 +147,8 @@ class AnswerStore:
         except _files.Refused as err:
             if err.missing:
                 return {}, None
+            if err.transient:  # the system failed (too many open files, I/O): the file may be fine,
+                raise OSError(f"{self.path}: {err.reason}") from None  # so it is never set aside
             return None, err.reason
         try:
             data = json.loads(raw.decode("utf-8"))

@@ -937,7 +937,7 @@ def _weight(c: str) -> float:
 
 # Fuzzy matching of spelling variants (Kassym / Kasim) compares words of 5 to 40 letters (a
 # longer "word" is no name), each with at most this many words of the other quotation: the first
-# ones, in that quotation's order, not matched yet and of a length that can reach a ratio of 80.
+# ones, in alphabetical order, not matched yet and of a length that can reach a ratio of 80.
 # No quotation of the five articles comes near it (the longest holds 38 concepts); on two long
 # quotations of different words it keeps the work linear instead of every word pair.
 _FUZZY_MIN, _FUZZY_MAX = 5, 40
@@ -955,18 +955,19 @@ def _match_sets(sa: set, sb: set) -> tuple[set, set]:
     """Concepts of a and b that match, exactly or as spelling variants of one name
     (Kassym / Kasim: a fuzzy ratio of 80+ on words of five letters or more).
 
-    Each concept of a takes the first concept of b (in b's order) not matched yet with a ratio
+    Each concept of a (alphabetically) takes the first concept of b (alphabetically) not matched yet with a ratio
     of 80+, among at most ``_FUZZY_CANDIDATES`` of a length that can reach it (``_fuzzy_lengths``):
-    the words of b wait in one bucket per length, in b's order, and leave it once matched."""
+    the words of b wait in one bucket per length, in that order, and leave it once matched."""
     common = sa & sb
     ma, mb = set(common), set(common)
-    rest_b = [c for c in sb - common if _FUZZY_MIN <= len(c) <= _FUZZY_MAX and not c.startswith("@")]
+    # sorted: which words are tried first must not depend on set order (the hash seed)
+    rest_b = sorted(c for c in sb - common if _FUZZY_MIN <= len(c) <= _FUZZY_MAX and not c.startswith("@"))
     if not rest_b:
         return ma, mb
     buckets: dict[int, dict[str, int]] = defaultdict(dict)  # length -> {unmatched word: its place in rest_b}
     for k, e in enumerate(rest_b):
         buckets[len(e)][e] = k
-    for c in sa - common:
+    for c in sorted(sa - common):
         if not _FUZZY_MIN <= len(c) <= _FUZZY_MAX or c.startswith("@"):
             continue
         waiting = [((k, e) for e, k in buckets[m].items()) for m in _fuzzy_lengths(len(c)) if buckets.get(m)]

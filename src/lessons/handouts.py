@@ -94,13 +94,23 @@ def _exercises(lesson: dict, folder=None) -> list[dict]:
     if any(i not in pool for i in lesson["exercises"]):  # one a chapter computes
         from lessons.computed import book_exercises
 
-        pool = {**book_exercises(), **pool}
+        # built from the articles the worksheet is for: a teacher's folder gets questions on its own
+        articles = None
+        if folder:
+            from lessons.corpus import load_articles
+
+            articles = load_articles(folder)
+        problems: list[str] = []
+        pool = {**book_exercises(articles, problems), **pool}
+    else:
+        problems = []
     missing = [i for i in lesson["exercises"] if i not in pool]
     if missing:
         from lessons.errors import LessonsDataError
 
+        why = f" (these articles cannot give it: {problems[0]})" if problems else ""
         raise LessonsDataError(f"lessons.yml (lesson {lesson['id']}), field 'exercises': "
-                               f"no exercise with id {missing[0]!r} in the exercises or the chapters")
+                               f"no exercise with id {missing[0]!r} in the exercises or the chapters{why}")
     return [pool[i] for i in lesson["exercises"]]
 
 

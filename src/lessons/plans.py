@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from lessons import _files, _guard
 from lessons.datafiles import read as _read
 from lessons.errors import LessonsDataError
 from lessons.paths import data_dir
@@ -190,12 +191,8 @@ def load_lessons(folder: str | os.PathLike | None = None, check_exercises: bool 
 
 def _load_lessons(folder, check_exercises: bool) -> list[dict]:
     path = lessons_path(folder)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise LessonsDataError(f"{path}: larger than {MAX_BYTES} bytes; is this the right file?")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LessonsDataError(f"{path}: file not found") from None
+    try:  # the one bounded reader: a pipe, a link out of the folder or a huge file is refused
+        text = _guard.read_bytes(path, None, MAX_BYTES).decode("utf-8")
     except UnicodeDecodeError as err:
         raise LessonsDataError(f"{path}: not UTF-8 text (byte {err.start})") from None
     ids = None
@@ -222,8 +219,8 @@ def _h1(path: str, mtime_ns: int, size: int) -> str:
     if size > MAX_NOTEBOOK_BYTES:
         return ""
     try:
-        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells") or []
-    except (OSError, ValueError, AttributeError):
+        cells = json.loads(_files.read_bounded(path, MAX_NOTEBOOK_BYTES).decode("utf-8")).get("cells") or []
+    except (_files.Refused, ValueError, AttributeError, RecursionError):
         return ""
     for cell in cells:
         if isinstance(cell, dict) and cell.get("cell_type") == "markdown":

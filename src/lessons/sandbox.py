@@ -233,10 +233,12 @@ def run_bounded(cmd: list[str], timeout: float, limit: int, cwd: Path | None = N
             else:
                 overflow = True
     finally:
-        if cpu_limit is not None and exited_at is None:
-            cpu = max(cpu, tree_cpu_seconds(proc.pid))
-        _kill_group(proc)
-        proc.stdout.close()
+        try:
+            if cpu_limit is not None and exited_at is None:
+                cpu = max(cpu, tree_cpu_seconds(proc.pid))
+        finally:  # whatever the measurement does, the notebook is killed
+            _kill_group(proc)
+            proc.stdout.close()
     return Outcome(proc.returncode, b"".join(chunks), timed_out, overflow, round(time.monotonic() - started, 1),
                    round(cpu, 1), stopped_by)
 
