@@ -119,8 +119,17 @@ def _value_problems(e: Entry, report: FileReport, name: str) -> None:
             report.add(e.at(name, "agencies"), f"agencies must be a list, got {_guard.brief(agencies)}", f"write {HINTS['agencies']}")
         elif not all(isinstance(a, str) and a.strip() for a in agencies):
             report.add(e.at(name, "agencies"), "every agency must be a name", f"write {HINTS['agencies']}")
+    _text_problems(e, report, name)
+    published = entry.get("published")
+    if published not in (None, "") and not is_date(published):
+        report.add(e.at(name, "published"), f"published is {_guard.brief(published)}, not a date",
+                   f"write {HINTS['published']}", WARNING)
+
+
+def _text_problems(e: Entry, report: FileReport, name: str) -> None:
+    """The text fields: text (not a list or a table), and no invisible character."""
     for field in TEXT_FIELDS:
-        value = entry.get(field)
+        value = e.value.get(field)
         if value not in (None, "") and not isinstance(value, (str, int, float)):
             report.add(e.at(name, field), f"{field} must be text, got {type(value).__name__}",
                        f"write {HINTS[field]} (put it in quotes if it contains ': ' or starts with [ or {{)")
@@ -129,10 +138,6 @@ def _value_problems(e: Entry, report: FileReport, name: str) -> None:
             report.add(e.at(name, field), f"{field} holds an invisible character ({_guard.printable(hidden)}: "
                        "a bidi override, a zero-width space or a control), so two names that look the same "
                        "can differ, or text can show in another order", f"retype {field} without it", WARNING)
-    published = entry.get("published")
-    if published not in (None, "") and not is_date(published):
-        report.add(e.at(name, "published"), f"published is {_guard.brief(published)}, not a date",
-                   f"write {HINTS['published']}", WARNING)
 
 
 def _source_problem(folder: Path, e: Entry, report: FileReport, name: str) -> Path | None:
