@@ -41,14 +41,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.lab]
 def lab_page(tmp_path_factory, chromium):
     tmp = tmp_path_factory.mktemp("lab")
     with lab.LabServer(tmp, CHAPTERS) as server:
-        browser = chromium
-        context = support.new_context(browser, server.url, support.DESKTOP)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(f"{server.url}/lab?token={server.token}", wait_until="load")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started !== undefined",
-                               timeout=180_000)
-        page.evaluate("() => window.jupyterapp.started")
+        context, page = lab.open_lab(chromium, server, support.DESKTOP)
         page.server, page.context_, page.ran = server, context, {}  # type: ignore[attr-defined]
         yield page
         context.close()

@@ -71,13 +71,7 @@ def charts(page) -> list[dict]:
 
 def test_a_wide_chart_scrolls_in_lab_with_a_hint(tmp_path, chromium, notebook):
     with lab.LabServer(tmp_path, [notebook]) as server:
-        context = support.new_context(chromium, server.url, support.DESKTOP)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(f"{server.url}/lab?token={server.token}", wait_until="load")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started !== undefined",
-                               timeout=180_000)
-        page.evaluate("() => window.jupyterapp.started")
+        context, page = lab.open_lab(chromium, server, support.DESKTOP)
         page.evaluate("async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path}); }",
                       f"chapters/{notebook.name}")
         page.wait_for_function(lab.JS_READY, timeout=180_000)

@@ -162,3 +162,16 @@ JS_RECORD = """() => {
           mdText, exprErrors, unrendered, charts, chartOutputs, viewPlain,
           widgetErrors: Array.from(node.querySelectorAll('.jupyter-widgets-view-error, .jupyter-widgets.jupyter-widget-error')).length};
 }"""
+
+
+def open_lab(browser, server: LabServer, viewport):
+    """(context, page): a new browser context on the server's JupyterLab, with the app started."""
+    from browser import support
+
+    context = support.new_context(browser, server.url, viewport)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{server.url}/lab?token={server.token}", wait_until="load")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started !== undefined", timeout=180_000)
+    page.evaluate("() => window.jupyterapp.started")
+    return context, page
