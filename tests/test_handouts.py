@@ -444,3 +444,23 @@ def test_a_teacher_s_worksheet_asks_its_computed_questions_about_the_teacher_s_a
     ceiling = next(lesson for lesson in lessons if "figures-classify-computed" in lesson["exercises"])
     with pytest.raises(LessonsDataError, match="figures-classify-computed.*cannot give it"):
         handouts.worksheet_html(ceiling, folder)
+
+
+def test_the_plans_name_each_worksheet_question_once_in_order():
+    """The paper plans say which worksheet questions to do ('questions 4 and 5', '5 to 7'): in a
+    lesson that names any, they are questions 1 to n of its n exercises, each once, in order."""
+    import re
+
+    from lessons import plans
+
+    named_any = 0
+    for lesson in plans.load_lessons():
+        nums = []
+        for part in lesson["parts"]:
+            for m in re.finditer(r"questions? (\d+)(?: (?:to|and) (\d+))?", str(part.get("paper", ""))):
+                a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+                nums += range(a, b + 1)
+        if nums:
+            named_any += 1
+            assert nums == list(range(1, len(lesson["exercises"]) + 1)), (lesson["id"], nums)
+    assert named_any >= 4
