@@ -23,24 +23,77 @@
       return ls;
     } catch (err) { return null; }
   }
-  function readAll(ls, book) {
-    var records = [], pages = {};
-    var head = PREFIX + book + ":";
-    for (var i = 0; i < ls.length; i++) {
-      var key = ls.key(i);
-      if (!key || key.indexOf(head) !== 0) { continue; }
-      var value;
-      try { value = JSON.parse(ls.getItem(key)); } catch (err) { continue; }
-      if (!value || typeof value !== "object") { continue; }
-      if (key.indexOf(head + "_page:") === 0) { pages[String(value.page)] = value; }
-      else if (typeof value.id === "string") { records.push(value); }
+  // Anything in storage may have been written by another program or another version of the
+  // book: every value is checked and copied field by field, shown only as bounded text.
+  var MAX_SHOWN = 2000;         // characters of one value shown on the page
+  var MAX_RECORD = 50000;       // characters of one answer's JSON in the downloaded file
+  function text(v, max) {
+    // any stored value as text, never throwing ({"toString": 1} cannot be converted by String)
+    var s = "";
+    if (typeof v === "string") { s = v; }
+    else if (typeof v === "number" || typeof v === "boolean") { s = String(v); }
+    else if (v !== null && v !== undefined) {
+      try { s = JSON.stringify(v) || ""; } catch (err) { s = ""; }
     }
-    records.sort(function (a, b) {
-      return String(a.page).localeCompare(String(b.page)) || String(a.saved).localeCompare(String(b.saved));
+    max = max || MAX_SHOWN;
+    return s.length > max ? s.slice(0, max - 1) + "…" : s;
+  }
+  function plain(v) {
+    // a value to show or sort by: text as it is, anything else as bounded text
+    return typeof v === "string" ? v : text(v);
+  }
+  var FIELDS = ["ver", "type", "page", "title", "prompt", "answer_text", "status",
+                "message", "saved", "book_version"];
+  function cleanRecord(value) {
+    // a copy of a stored answer with the fields this page uses, each of a known type; null
+    // when it is not an answer (no exercise id)
+    if (!value || typeof value !== "object" || Array.isArray(value) || typeof value.id !== "string") {
+      return null;
+    }
+    var r = { id: value.id, response: value.response, correct: value.correct };
+    FIELDS.forEach(function (f) {
+      var v = value[f];
+      if (v !== undefined && v !== null) { r[f] = f === "ver" && typeof v === "number" ? v : plain(v); }
     });
-    return { records: records, pages: pages };
+    if (Array.isArray(value.notes)) {
+      r.notes = value.notes.filter(function (n) { return n && typeof n === "object"; })
+        .map(function (n) { return { text: text(n.text) }; });
+    }
+    return r;
+  }
+  function readAll(ls, book) {
+    var records = [], pages = {}, unreadable = [];
+    var head = PREFIX + book + ":";
+    var keys = [];
+    for (var i = 0; i < ls.length; i++) { keys.push(ls.key(i)); }
+    keys.forEach(function (key) {
+      if (!key || key.indexOf(head) !== 0) { return; }
+      var value = null;
+      try { value = JSON.parse(ls.getItem(key)); } catch (err) { value = undefined; }
+      if (key.indexOf(head + "_page:") === 0) {
+        if (value && typeof value === "object" && !Array.isArray(value)) {
+          pages[plain(value.page)] = {
+            title: plain(value.title || ""), url: plain(value.url || ""),
+            ids: Array.isArray(value.ids) ? value.ids : null
+          };
+        }
+        return;  // a chapter's list of exercises, not an answer: it is written again on a visit
+      }
+      var rec = cleanRecord(value);
+      if (rec) { records.push(rec); } else { unreadable.push(key); }
+    });
+    records.sort(function (a, b) {
+      return plain(a.page).localeCompare(plain(b.page)) || plain(a.saved).localeCompare(plain(b.saved));
+    });
+    return { records: records, pages: pages, unreadable: unreadable };
+  }
+  function tooLong(r) {
+    var n;
+    try { n = JSON.stringify(r).length; } catch (err) { return true; }
+    return n > MAX_RECORD;
   }
   function safeHref(url) {
+    if (typeof url !== "string" || !url) { return null; }  // no page record: no link
     try {
       var u = new URL(String(url), location.href);
       return (u.protocol === "http:" || u.protocol === "https:" || u.protocol === "file:") ? u.href : null;
@@ -59,7 +112,7 @@
       book_version: bookVersion(data),
       student: student,
       exported: new Date().toISOString(),
-      answers: data.records.map(function (r) {
+      answers: data.records.filter(function (r) { return !tooLong(r); }).map(function (r) {
         return {
           exercise: r.id, page: r.page, version: r.ver, type: r.type, prompt: r.prompt,
           response: r.response, answer_text: r.answer_text, status: r.status,
@@ -93,7 +146,13 @@
         "full), so there is nothing to show. Answers you give are lost when you close a page."));
       return;
     }
-    var data = readAll(ls, book);
+    var data;
+    try { data = readAll(ls, book); } catch (err) {
+      root.appendChild(el("p", "lx-ma-warning",
+        "\u26a0 The answers kept in this browser could not be read, so none can be shown. " +
+        "Nothing was deleted."));
+      return;
+    }
 
     var form = el("div", "lx-ma-actions");
     var label = el("label", "lx-ma-name-label", "Your name");
@@ -120,8 +179,13 @@
         name.focus();
         return;
       }
-      download(book, readAll(ls, book), name.value.trim());
-      msg.textContent = "\u2713 Downloaded " + data.records.length + " answers. Hand in that file.";
+      var now = readAll(ls, book);
+      var left = now.records.filter(tooLong).length;
+      download(book, now, name.value.trim());
+      msg.textContent = "\u2713 Downloaded " + (now.records.length - left) + " answers. Hand in that file." +
+        (left ? " " + left + " answer" + (left === 1 ? " was" : "s were") + " too long to put in it " +
+          "(more than " + MAX_RECORD + " characters): shorten " + (left === 1 ? "it" : "them") +
+          " and download again." : "");
     });
     var pr = el("button", "lx-ma-print", "Print");
     pr.type = "button";
@@ -130,10 +194,10 @@
     forget.type = "button";
     forget.addEventListener("click", function () {
       if (!window.confirm("Delete every answer kept for this book in this browser?")) { return; }
-      var keys = [];
+      var keys = [];  // this book's keys only: another book's name may begin with this one's
       for (var i = 0; i < ls.length; i++) {
         var k = ls.key(i);
-        if (k && k.indexOf(PREFIX + book) === 0) { keys.push(k); }
+        if (k && (k.indexOf(PREFIX + book + ":") === 0 || k === PREFIX + book + "-student")) { keys.push(k); }
       }
       keys.forEach(function (k) { ls.removeItem(k); });
       render(root);
@@ -148,6 +212,16 @@
     root.appendChild(printName);
     syncName();
 
+    if (data.unreadable.length) {
+      var n = data.unreadable.length;
+      root.appendChild(el("p", "lx-ma-warning",
+        "\u26a0 " + n + " saved answer" + (n === 1 ? "" : "s") + " for this book could not be read " +
+        "(damaged, or written by another program), so " + (n === 1 ? "it is" : "they are") +
+        " not shown or downloaded. " + (n === 1 ? "It was" : "They were") + " left as " +
+        (n === 1 ? "it is" : "they are") + "; your other answers are below. " +
+        "Answer " + (n === 1 ? "that exercise" : "those exercises") + " again to replace " +
+        (n === 1 ? "it" : "them") + "."));
+    }
     if (!data.records.length) {
       root.appendChild(el("p", "lx-ma-empty",
         "No answers yet. Answer an exercise in a chapter, press Check, and it appears here."));
@@ -156,7 +230,7 @@
     // progress per chapter
     var byPage = {}, order = [];
     data.records.forEach(function (r) {
-      var p = String(r.page);
+      var p = plain(r.page);
       if (!byPage[p]) { byPage[p] = []; order.push(p); }
       byPage[p].push(r);
     });
@@ -178,7 +252,7 @@
       var page = data.pages[p] || {};
       var total = Array.isArray(page.ids) ? page.ids.length : rs.length;
       var tr = el("tr");
-      var th = el("th", null, page.title || rs[0].title || p);
+      var th = el("th", null, text(page.title || rs[0].title || p));
       th.setAttribute("scope", "row");
       tr.appendChild(th);
       tr.appendChild(el("td", null, rs.length + " of " + Math.max(total, rs.length)));
@@ -197,29 +271,28 @@
       var h = el("h2", null);
       var href = safeHref(page.url);
       if (href) {
-        var a = el("a", null, page.title || rs[0].title || p);
+        var a = el("a", null, text(page.title || rs[0].title || p));
         a.href = href;
         h.appendChild(a);
       } else {
-        h.textContent = page.title || rs[0].title || p;
+        h.textContent = text(page.title || rs[0].title || p);
       }
       section.appendChild(h);
       var list = el("ol", "lx-ma-list");
       rs.forEach(function (r) {
         var li = el("li", "lx-ma-answer");
-        li.setAttribute("data-exercise", String(r.id));
-        li.appendChild(el("p", "lx-ma-prompt", r.prompt || r.id));
+        li.setAttribute("data-exercise", text(r.id, 200));
+        li.appendChild(el("p", "lx-ma-prompt", text(r.prompt || r.id)));
         var yours = el("p", "lx-ma-response");
         yours.appendChild(el("strong", null, "Your answer: "));
         yours.appendChild(document.createTextNode(
-          r.answer_text !== undefined && r.answer_text !== null ? String(r.answer_text)
-            : JSON.stringify(r.response)));
+          r.answer_text !== undefined ? text(r.answer_text) : text(r.response)));
         li.appendChild(yours);
-        li.appendChild(el("p", "lx-ma-feedback", r.message || ""));
+        li.appendChild(el("p", "lx-ma-feedback", text(r.message || "")));
         if (Array.isArray(r.notes) && r.notes.length) {
           var ul = el("ul", "lx-ma-notes");
           r.notes.forEach(function (n) {
-            if (n && typeof n === "object") { ul.appendChild(el("li", null, n.text)); }
+            ul.appendChild(el("li", null, n.text));
           });
           li.appendChild(ul);
         }

@@ -551,12 +551,20 @@
     "or full). They will be lost when you close the page: use My answers to download them " +
     "before you leave.";
 
+  var DAMAGED = "\u26a0 Your saved answer to this exercise could not be read (it is damaged, " +
+    "or another program changed it), so it was not restored. Please answer it again.";
+
   function restore(el, ex) {
     var ls = storage();
     if (!ls) { notice(el, NO_STORAGE); return; }
     registerPage(ls, ex);
+    var stored = ls.getItem(recordKey(ex));
+    if (stored === null) { return; }
     var rec = readJSON(ls, recordKey(ex));
-    if (!rec || typeof rec !== "object") { return; }
+    if (!rec || typeof rec !== "object" || Array.isArray(rec)) {
+      notice(el, DAMAGED);  // left as it is until the student answers again
+      return;
+    }
     if (rec.ver !== ex.ver) {
       notice(el, "This exercise has changed since you answered it, so your old answer " +
         "was not restored. Please answer it again.");
@@ -606,7 +614,7 @@
         });
       }
     }
-    try { restore(el, ex); } catch (err) { notice(el, NO_STORAGE); }
+    try { restore(el, ex); } catch (err) { notice(el, storeState.ok === false ? NO_STORAGE : DAMAGED); }
     return true;
   }
 
