@@ -250,3 +250,74 @@ def test_invisible_characters_in_the_metadata_are_warned_about(event):
     assert set(found) == {"headline", "label"}, [str(p) for p in report.problems]
     assert "\\u202e" in found["headline"] and "\\u200b" in found["label"]
     assert not [p for p in chk.check(EXAMPLE).problems if "invisible" in p.problem]  # folded text, no warning
+
+
+# ----------------------------------------------------------------------------- answer folders
+def _answers_folder(tmp_path: Path) -> Path:
+    """A teacher's folder of answer files with hostile neighbours: a linked folder elsewhere
+    (holding an answer file of its own), a link looping back, a link to a file outside, a
+    FIFO and a device named .json, a too-big file, and files deep in sub-folders."""
+    from lessons import handin
+
+    folder = tmp_path / "answers"
+    (folder / "class_b").mkdir(parents=True)
+    (folder / "ada.json").write_text('{"format": "lessons-answers"}', encoding="utf-8")
+    (folder / "class_b" / "bob.json").write_text("{}", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.json").write_text("{}", encoding="utf-8")
+    (folder / "linked").symlink_to(elsewhere)
+    (folder / "class_b" / "loop").symlink_to(folder)
+    (folder / "passwd.json").symlink_to("/etc/passwd")
+    os.mkfifo(folder / "pipe.json")
+    (folder / "zero.json").symlink_to("/dev/zero")
+    with open(folder / "big.json", "wb") as h:
+        h.truncate(handin.MAX_BYTES + 1)  # sparse
+    deep = folder
+    for k in range(40):
+        deep = deep / f"d{k}"
+    deep.mkdir(parents=True)
+    (deep / "deep.json").write_text("{}", encoding="utf-8")
+    return folder
+
+
+def test_answer_folders_follow_no_link_and_read_no_pipe(tmp_path):
+    """`python -m lessons answers FOLDER`: a linked folder (outside, or a loop) is not searched
+    and the teacher is told; a link, a pipe or a device named .json is a row saying why it was
+    not read, never opened or followed; a too-big file is a row; nothing hangs."""
+    import subprocess
+    import sys
+
+    from lessons import handin
+
+    folder = _answers_folder(tmp_path)
+    skipped: list = []
+    files = handin.answer_files([folder], skipped)
+    names = sorted(p.relative_to(folder).as_posix() for p in files)
+    assert names == ["ada.json", "big.json", "class_b/bob.json", "passwd.json", "pipe.json", "zero.json"], names
+    why = {p.relative_to(folder).as_posix() if p != folder else ".": reason for p, reason in skipped}
+    assert "symbolic link to a folder" in why["linked"] and "symbolic link to a folder" in why["class_b/loop"], why
+    assert any("folders deep" in r for r in why.values()), why
+
+    out = tmp_path / "gradebook.csv"
+    proc = subprocess.run([sys.executable, "-m", "lessons", "answers", str(folder), "--out", str(out),
+                           "--book", str(tmp_path / "no-book")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "secret.json" not in proc.stdout and "secret.json" not in out.read_text(encoding="utf-8")
+    assert "not read: " + str(folder / "linked") + ": it is a symbolic link to a folder" in proc.stdout, proc.stdout
+    rows = {line.split(",", 1)[0]: line for line in out.read_text(encoding="utf-8").splitlines()[1:]}
+    assert "symbolic link" in rows["passwd.json"] and "root:" not in out.read_text(encoding="utf-8")
+    assert "not a regular file" in rows["pipe.json"] and "symbolic link" in rows["zero.json"]
+    assert "at most" in rows["big.json"]
+
+
+def test_find_files_is_bounded(tmp_path):
+    from lessons import _files
+
+    for k in range(30):
+        (tmp_path / f"f{k:02}.json").write_text("{}")
+    found, skipped = _files.find_files(tmp_path, ".json", 10)
+    assert [p.name for p in found] == [f"f{k:02}.json" for k in range(10)]
+    assert "30 files ending .json; only the first 10" in skipped[-1][1]
+    found, skipped = _files.find_files(tmp_path, ".json", 100, max_seen=5)
+    assert len(found) == 5 and "more than 5 names" in skipped[-1][1]

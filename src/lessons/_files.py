@@ -12,6 +12,10 @@ own messages (``lessons._guard`` names the file, field and line).
 moves it into place (``os.replace``) and flushes the folder where the system allows it: a
 reader sees the old file or the new one, never half of one, and a crash before the move
 leaves the old file as it was.
+
+``find_files`` lists the files of a folder tree without following any symbolic link (to a
+folder or a file) and without opening anything: a link, a pipe or a device among them is
+listed as skipped, with the reason, and the walk is bounded (files, entries seen, depth).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["Refused", "read_bounded", "check", "write_atomic"]
+__all__ = ["Refused", "read_bounded", "check", "write_atomic", "find_files"]
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -133,3 +137,73 @@ def write_atomic(path, data: bytes, prefix: str = ".tmp-", suffix: str = "") -> 
         raise
     _sync_folder(path.parent)
     return path
+
+
+#: ``find_files`` looks at no more than this many names in one tree, and this many folders deep.
+MAX_ENTRIES_SEEN = 200_000
+MAX_DEPTH = 32
+
+
+def _kind(entry: os.DirEntry) -> str:
+    """'file', 'folder', or why the entry is skipped (never following a link)."""
+    try:
+        if entry.is_symlink():
+            target = "a folder" if entry.is_dir() else "a file"  # this follows the link, to say where it leads
+            return f"it is a symbolic link to {target}; it is not followed (copy the files themselves here)"
+        if entry.is_dir(follow_symlinks=False):
+            return "folder"
+        if entry.is_file(follow_symlinks=False):
+            return "file"
+    except OSError as err:
+        return f"it cannot be read ({err.strerror or err})"
+    return "it is not a regular file (a pipe, socket or device?)"
+
+
+def find_files(folder, suffix: str, limit: int, max_depth: int = MAX_DEPTH,
+               max_seen: int = MAX_ENTRIES_SEEN) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(the regular files under ``folder`` whose names end with ``suffix``, sorted, at most
+    ``limit``; what was skipped, as (path, reason)).
+
+    Nothing is opened and no symbolic link is followed: a link (to a folder, a file, or a loop),
+    a pipe, a socket or a device whose name ends with ``suffix`` is skipped with its reason, and
+    so is a linked folder of any name. The walk
+    stops after ``max_seen`` names or ``max_depth`` folders deep (said in ``skipped``); files
+    beyond ``limit`` are listed as one skipped entry."""
+    root = Path(folder)
+    found: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    stack, seen = [(root, 0)], 0
+    while stack:
+        here, depth = stack.pop()
+        try:
+            with os.scandir(here) as it:
+                entries = []
+                for entry in it:
+                    seen += 1
+                    if seen > max_seen:
+                        break
+                    entries.append(entry)
+        except OSError as err:
+            skipped.append((here, f"the folder cannot be read ({err.strerror or err})"))
+            continue
+        for entry in entries:
+            path = here / entry.name
+            kind = _kind(entry)
+            if kind == "folder":
+                if depth + 1 > max_depth:
+                    skipped.append((path, f"it is more than {max_depth} folders deep; not searched"))
+                else:
+                    stack.append((path, depth + 1))
+            elif kind == "file":
+                if entry.name.endswith(suffix):
+                    found.append(path)
+            elif entry.name.endswith(suffix) or "symbolic link to a folder" in kind:
+                skipped.append((path, kind))
+        if seen > max_seen:
+            skipped.append((root, f"more than {max_seen:,} names in this folder tree; the rest were not searched"))
+            break
+    found.sort()
+    if len(found) > limit:
+        skipped.append((root, f"{len(found):,} files ending {suffix}; only the first {limit:,} are read"))
+        found = found[:limit]
+    return found, sorted(skipped, key=lambda item: str(item[0]))

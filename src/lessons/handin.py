@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable
 
-from lessons import _files
+from lessons import _files, _guard
 from lessons import exercises as X
 from lessons.grading import WRITTEN_PREFIX, gradebook_header
 from lessons.paths import REPO_ROOT
@@ -99,8 +99,9 @@ def _written_text(response: str) -> str:
 def keys_from_html(folder: str | Path, types: Iterable[str] = GRADED_TYPES) -> dict[str, dict]:
     """Keys decoded from the quizzes (`data-lx`) of a built book's pages."""
     out: dict[str, dict] = {}
-    for page in sorted(Path(folder).rglob("*.html"))[:2000]:
-        try:  # the one bounded reader: a pipe or a link among the pages is skipped, never read
+    pages, _ = _files.find_files(folder, ".html", 2000)  # links and pipes skipped, never followed
+    for page in pages:
+        try:  # the one bounded reader: a file swapped for a pipe or a link is refused, never read
             text = _files.read_bounded(page, 20_000_000).decode("utf-8", errors="replace")
         except _files.Refused:
             continue
@@ -247,13 +248,23 @@ def grade_file(path: str | Path, keys: dict[str, dict],
 
 
 # ------------------------------------------------------------------------------ folders
-def answer_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Every *.json in the folders given (recursively) and every file given by name."""
+def answer_files(paths: Iterable[str | Path], skipped: list[tuple[Path, str]] | None = None) -> list[Path]:
+    """Every *.json in the folders given (and their sub-folders) and every file given by name.
+
+    Inside a folder nothing is followed or opened while looking (``lessons._files.find_files``):
+    a folder that is a symbolic link (elsewhere, or a loop) is not searched, and what could not
+    be searched is added to `skipped`, as (path, reason), for the caller to tell the teacher.
+    Every name ending .json is listed, whatever it is: a link, a pipe or a device becomes a row
+    saying why it was not read (the bounded reader opens nothing it should not)."""
     out: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*.json") if q.is_file())
+            found, passed = _files.find_files(p, ".json", MAX_FILES)
+            named = [q for q, _ in passed if q != p and q.name.endswith(".json")]
+            out += sorted(found + named)
+            if skipped is not None:
+                skipped += [(q, why) for q, why in passed if q not in named]
         else:
             out.append(p)
     return list(dict.fromkeys(out))[:MAX_FILES]
@@ -291,10 +302,12 @@ def gradebook_columns(keys: dict[str, dict], written: Iterable[str] = ()) -> lis
 
 
 def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict],
-                   written: dict[str, dict] | None = None) -> list[dict]:
-    """One flat dict per file, with every column of `gradebook_columns`."""
+                   written: dict[str, dict] | None = None,
+                   skipped: list[tuple[Path, str]] | None = None) -> list[dict]:
+    """One flat dict per file, with every column of `gradebook_columns`; what was not read
+    while looking in the folders goes to `skipped` (see `answer_files`)."""
     rows = []
-    for path in answer_files(paths):
+    for path in answer_files(paths, skipped):
         r = grade_file(path, keys, written)
         flat = {"submission": r["submission"], STUDENT_COLUMN: r[STUDENT_COLUMN],
                 "assignment": r["assignment"]}
@@ -340,10 +353,15 @@ def main(argv: list[str] | None = None) -> int:
         book = default if default.is_dir() else None
     keys = load_keys(book)
     written = load_written(book)
-    rows = gradebook_rows(args.paths, keys, written)
+    skipped: list[tuple[Path, str]] = []
+    rows = gradebook_rows(args.paths, keys, written, skipped)
     out = write_gradebook(rows, gradebook_columns(keys, written), args.out)
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUS_ORDER}
     print(f"{len(rows)} files -> {out}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    for path, why in skipped[:50]:
+        print(f"  not read: {_guard.printable(path)[:300]}: {why}")
+    if len(skipped) > 50:
+        print(f"  ... and {len(skipped) - 50} more not read")
     if written:
         print(f"  {len(written)} free-text exercises are not scored: read and mark the "
               f"'{WRITTEN_PREFIX}...' columns")
