@@ -160,6 +160,76 @@ def test_the_runner_kills_what_the_notebook_left_running(tmp_path):
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie"
 
 
+_DETACH_AND_EXIT = """
+import os, time
+pid = os.fork()
+if pid == 0:
+    os.setsid()  # its own session: out of the runner's process group
+    if os.fork() == 0:
+        time.sleep(120)
+    os._exit(0)
+os.waitpid(pid, 0)
+"""
+
+
+def _wait_gone(pid: int, seconds: float = 10) -> bool:
+    import psutil
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _kill(pid: int) -> None:
+    import os
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def test_unsandboxed_runs_leave_no_process_behind_after_os_exit(tmp_path):
+    """Without a sandbox, a notebook that starts a detached process (a double fork into a
+    session of its own) and then ends the runner with os._exit, so that the runner cannot
+    clean up, leaves nothing running: lessons._reap kills it."""
+    import psutil
+
+    pidfile = tmp_path / "pid"
+    code = (_DETACH_AND_EXIT.replace("time.sleep(120)", f"open({str(pidfile)!r}, 'w').write(str(os.getpid())); time.sleep(120)")
+            + "time.sleep(1)\nos._exit(0)\n")
+    outcome = sandbox.run_bounded(grading.unsandboxed_command([sys.executable, "-c", code]), timeout=30, limit=1000)
+    pid = int(pidfile.read_text())
+    try:
+        assert _wait_gone(pid), f"process {pid} ({psutil.Process(pid).cmdline()}) outlived the run"
+        assert not outcome.timed_out and outcome.returncode == 0, outcome
+    finally:
+        _kill(pid)
+
+
+def test_grading_without_a_sandbox_kills_what_a_notebook_leaves_running(figures, tmp_path):
+    """`make grade ISOLATION=none`: the same notebook, graded. No process of it survives."""
+    pidfile = tmp_path / "pid"
+    cell = (_DETACH_AND_EXIT.replace("time.sleep(120)", f"open({str(pidfile)!r}, 'w').write(str(os.getpid())); time.sleep(120)")
+            + "time.sleep(1)\nos._exit(0)\n")
+    nbformat.write(_with_cell(figures["solution"], cell), tmp_path / "detach.ipynb")
+    row = grading.grade_one(tmp_path / "detach.ipynb", figures["autograder"], timeout=TIMEOUT,
+                            assignment="figures", isolation="none")
+    pid = int(pidfile.read_text())
+    try:
+        assert row.isolation == "unsandboxed" and row.status == "failed", row
+        assert _wait_gone(pid), f"process {pid} outlived the grading"
+    finally:
+        _kill(pid)
+
+
 def test_waiting_does_not_time_out_an_honest_notebook(figures, tmp_path):
     """On a busy machine a notebook waits for a core: its wall-clock time grows, its CPU time
     does not. An honest notebook that waits 20 s (a sleep, the same to the clock) is graded

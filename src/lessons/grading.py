@@ -695,6 +695,12 @@ def free_responses(nb: dict, names: list[str]) -> dict[str, str]:
             for n in names}
 
 
+def unsandboxed_command(cmd: list[str]) -> list[str]:
+    """`cmd` started through ``lessons._reap``, which kills every process it leaves behind
+    (detached ones too) when it ends: how the grader runs a notebook without a sandbox."""
+    return [sys.executable, "-I", "-m", "lessons._reap", *cmd]
+
+
 def grade_one(path: Path | str, autograder: Path | str, timeout: float = DEFAULT_TIMEOUT,
               assignment: str = "", isolation: str = "auto", slot: int = 0) -> Row:
     """Grade one notebook: run it in a sandbox, then score its exported answers in a clean process.
@@ -728,8 +734,10 @@ def grade_one(path: Path | str, autograder: Path | str, timeout: float = DEFAULT
         if mode == "none":
             row.isolation = "unsandboxed"
             env = _safe_env(str(work))
-            outcome = sandbox.run_bounded([sys.executable, *runner, json.dumps(limits)], wall, REPORT_LIMIT,
-                                          cwd=work, env=env, cpu_limit=timeout)
+            # lessons._reap: what the notebook leaves running is killed when it ends, even after
+            # an os._exit (the sandbox's PID namespace does this for the sandboxed runs)
+            outcome = sandbox.run_bounded(unsandboxed_command([sys.executable, *runner, json.dumps(limits)]),
+                                          wall, REPORT_LIMIT, cwd=work, env=env, cpu_limit=timeout)
         else:
             row.isolation = "sandbox"
             uid = sandbox.DROP_UID_BASE + slot if mode == "root" else sandbox.SANDBOX_UID
