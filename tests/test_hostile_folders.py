@@ -321,3 +321,71 @@ def test_find_files_is_bounded(tmp_path):
     assert "30 files ending .json; only the first 10" in skipped[-1][1]
     found, skipped = _files.find_files(tmp_path, ".json", 100, max_seen=5)
     assert len(found) == 5 and "more than 5 names" in skipped[-1][1]
+
+
+# ----------------------------------------------------------------------------- list lengths
+def _many_articles(folder: Path, n: int) -> None:
+    """articles.yml with `n` entries (copies of the first), each naming the first raw file."""
+    meta = folder / "articles.yml"
+    text = meta.read_text(encoding="utf-8")
+    first = text[text.index("- article_id:"):]
+    first = first[: first.index("\n- article_id:", 1) + 1]
+    entries = [first.replace("article_id: tarsk_post", f"article_id: a{k}", 1) for k in range(n)]
+    meta.write_text("".join(entries), encoding="utf-8")
+
+
+def test_too_many_articles_are_refused_before_any_is_read(event, monkeypatch):
+    """A cap on articles.yml (lessons.datafiles.articles.MAX_ARTICLES): one problem naming the
+    file, the line of the first entry over it and the count; no raw file is looked at."""
+    from lessons.datafiles import articles as A
+
+    limit = A.MAX_ARTICLES
+    _many_articles(event, limit + 1)
+    looked: list = []
+    monkeypatch.setattr(A, "_source_problem", lambda *a: looked.append(a))
+    found = [p for p in chk.check_folder(event) if p.severity == "error"]
+    assert len(found) == 1 and Path(found[0].file).name == "articles.yml", found
+    assert f"{limit + 1:,} articles" in found[0].problem and f"at most {limit:,}" in found[0].problem
+    lines = (event / "articles.yml").read_text(encoding="utf-8").splitlines()
+    over = [k for k, line in enumerate(lines, start=1) if line.startswith("- article_id:")][limit]
+    assert found[0].where == f"line {over}, entry {limit + 1}", found[0]
+    assert looked == []
+    with pytest.raises(LessonsDataError, match=f"articles.yml.*{limit + 1:,} articles"):
+        corpus.load_articles(event)
+    _many_articles(event, limit)  # at the limit: no count problem
+    assert not [p for p in chk.check_folder(event) if "at most" in p.problem and "articles" in p.problem]
+
+
+def test_every_list_a_teacher_supplies_is_bounded(event):
+    """Agencies of one article, entries of the folder's other YAML files, rows of its CSV files."""
+    from lessons.datafiles import read
+
+    meta = event / "articles.yml"
+    agencies = ", ".join(f"A{k}" for k in range(read.MAX_ITEMS + 1))
+    meta.write_text(meta.read_text(encoding="utf-8").replace("agencies: [Northline Wire]", f"agencies: [{agencies}]", 1),
+                    encoding="utf-8")
+    problems = [p for p in chk.check_folder(event) if p.severity == "error"]
+    assert any(p.where.endswith("field agencies") and f"at most {read.MAX_ITEMS}" in p.problem for p in problems), problems
+
+    claims = event / "figures" / "claims.yml"
+    text = claims.read_text(encoding="utf-8")
+    body = text[text.index("- claim:"):]
+    claims.write_text(body * (read.MAX_ENTRIES // body.count("- claim:") + 1), encoding="utf-8")
+    lexicon = event / "language" / "lexicon.csv"
+    head = lexicon.read_text(encoding="utf-8").splitlines()[0]
+    row = "vow,attribution,said,n,s,verb,,,"  # short rows: the count is over its cap, not the bytes
+    lexicon.write_text(head + "\n" + (row + "\n") * (read.MAX_ROWS + 1), encoding="utf-8")
+    problems = chk.check_folder(event)
+    by_file = {Path(p.file).name: p for p in problems if "at most" in p.problem}
+    assert f"may hold at most {read.MAX_ENTRIES:,}" in by_file["claims.yml"].problem, problems
+    assert by_file["lexicon.csv"].where == f"line {read.MAX_ROWS + 2}", by_file["lexicon.csv"]
+
+
+def test_many_unlisted_raw_files_give_a_bounded_list_of_warnings(event):
+    from lessons.datafiles import articles as A
+
+    for k in range(A.MAX_UNLISTED + 30):
+        (event / "raw" / f"extra_{k:03}.txt").write_text("Text\n", encoding="utf-8")
+    warnings = [p for p in chk.check_folder(event) if "not listed in articles.yml" in p.problem]
+    assert len(warnings) == A.MAX_UNLISTED + 1, len(warnings)
+    assert warnings[-1].problem.startswith("30 more files")

@@ -24,6 +24,11 @@ REQUIRED_FIELDS = (
     "agencies", "language", "translated", "via", "provenance",
 )
 OPTIONAL_FIELDS = ("label", "notes")
+#: At most this many articles in one folder: the chapters compare every article with every
+#: other, so a class's set is a handful (the book has five); 8,000 once took two minutes to check.
+MAX_ARTICLES = 100
+MAX_AGENCIES = read.MAX_ITEMS
+MAX_UNLISTED = 20  # raw files not in articles.yml named one by one; the rest counted in one warning
 FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 TRANSLATED_VALUES = ("yes", "no", "likely", "unknown")
 TEXT_FIELDS = ("outlet", "headline", "language", "via", "provenance", "label")
@@ -117,6 +122,9 @@ def _value_problems(e: Entry, report: FileReport, name: str) -> None:
     if agencies is not None:
         if not isinstance(agencies, list):
             report.add(e.at(name, "agencies"), f"agencies must be a list, got {_guard.brief(agencies)}", f"write {HINTS['agencies']}")
+        elif len(agencies) > MAX_AGENCIES:
+            report.add(e.at(name, "agencies"), f"{len(agencies):,} agencies; an article may credit at most {MAX_AGENCIES}",
+                       "list only the agencies the text credits")
         elif not all(isinstance(a, str) and a.strip() for a in agencies):
             report.add(e.at(name, "agencies"), "every agency must be a name", f"write {HINTS['agencies']}")
     _text_problems(e, report, name)
@@ -186,7 +194,7 @@ def _metadata(folder: Path, out: list[Problem]) -> tuple[list[tuple[dict, Path]]
         report.add("", "metadata file not found",
                    f"create {METADATA_FILE} in {folder} with one entry per article, e.g.\n{EXAMPLE}")
         return [], None
-    entries = read.yaml_entries(path, report, "articles", EXAMPLE, folder)
+    entries = read.yaml_entries(path, report, "articles", EXAMPLE, folder, limit=MAX_ARTICLES)
     if entries is None:
         return [], None
     seen_ids: dict[str, int] = {}
@@ -255,11 +263,14 @@ def _parse(folder: Path) -> tuple[list[tuple[dict, object]], list[Problem]]:
             continue
         if entry_ok:
             fine.append((entry, cleaned))
-    for path in raw_files(folder) if named is not None else []:
-        if path.name not in named:
-            FileReport(path, out).add("", "this file is not listed in articles.yml, so it is not used",
+    unlisted = [p for p in raw_files(folder) if p.name not in named] if named is not None else []
+    for path in unlisted[:MAX_UNLISTED]:
+        FileReport(path, out).add("", "this file is not listed in articles.yml, so it is not used",
                                   f"add an entry with 'source_file: {_guard.printable(path.name)}', or move the file out of {RAW_FOLDER}/",
                                   WARNING)
+    if len(unlisted) > MAX_UNLISTED:
+        FileReport(raw, out).add("", f"{len(unlisted) - MAX_UNLISTED:,} more files are not listed in articles.yml, so they are not used",
+                                 f"move the files you do not use out of {RAW_FOLDER}/", WARNING)
     return fine, out
 
 

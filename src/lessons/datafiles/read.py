@@ -193,9 +193,18 @@ def child_node(node, key: str):
     return None
 
 
+#: At most this many entries in one YAML list, rows in one CSV file, items in one field's list
+#: (a teacher's file can hold anything; the book's longest list has about 940 rows). A loader
+#: may pass a smaller limit for its own file (articles.yml: ``articles.MAX_ARTICLES``).
+MAX_ENTRIES = 2000
+MAX_ROWS = 20_000
+MAX_ITEMS = 50
+
+
 def yaml_entries(path: Path, report: FileReport, what: str, example: str,
-                 folder: Path | None = None) -> list[Entry] | None:
-    """A YAML file holding a non-empty list, as entries with line numbers; None after a problem."""
+                 folder: Path | None = None, limit: int = MAX_ENTRIES) -> list[Entry] | None:
+    """A YAML file holding a non-empty list of at most `limit` entries, as entries with line
+    numbers; None after a problem."""
     parsed = yaml_data(path, report, folder)
     if parsed is None:
         return None
@@ -204,6 +213,11 @@ def yaml_entries(path: Path, report: FileReport, what: str, example: str,
         got = type(data).__name__ if data is not None else "an empty file"
         report.add("", f"expected a list of {what}, one entry each, got {got}",
                    f"write one entry per item, each starting with '- ', e.g.\n{example}")
+        return None
+    if len(data) > limit:
+        report.add(f"line {node.value[limit].start_mark.line + 1}, entry {limit + 1}",
+                   f"{len(data):,} {what}; {path.name} may hold at most {limit:,}",
+                   f"keep at most {limit:,} {what} in {path.name} (split them over folders)")
         return None
     entries = []
     for number, (item, child) in enumerate(zip(data, node.value), start=1):
@@ -278,6 +292,10 @@ def _csv_body(reader, header: list[str], report: FileReport) -> list[tuple[int, 
             start, line = line + 1, reader.line_num
             if not any(v.strip() for v in values):
                 continue
+            if len(rows) >= MAX_ROWS:
+                report.add(f"line {start}", f"more than {MAX_ROWS:,} rows; a file here may hold at most {MAX_ROWS:,}",
+                           f"keep at most {MAX_ROWS:,} rows in the file")
+                break
             if len(values) != len(header):
                 report.add(f"line {start}", f"{len(values)} values for {len(header)} columns",
                            "put text containing a comma in double quotes, and give every column a value (empty is ,,)")
