@@ -389,3 +389,22 @@ def test_many_unlisted_raw_files_give_a_bounded_list_of_warnings(event):
     warnings = [p for p in chk.check_folder(event) if "not listed in articles.yml" in p.problem]
     assert len(warnings) == A.MAX_UNLISTED + 1, len(warnings)
     assert warnings[-1].problem.startswith("30 more files")
+
+
+def test_a_pipe_or_link_among_submissions_is_a_row_not_a_gap(tmp_path):
+    """`make grade`: a FIFO, a device link or a link to a file outside, named .ipynb, each get a
+    malformed row saying why (a FIFO was left out of the gradebook in silence); none is read."""
+    from lessons import grading
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    os.mkfifo(subs / "pipe.ipynb")
+    (subs / "passwd.ipynb").symlink_to("/etc/passwd")
+    (subs / "folder.ipynb").mkdir()
+    rows = {r["submission"]: r for r in grading.grade_folder(
+        subs, {"figures": tmp_path / "figures-autograder.zip"}, tmp_path / "g.csv",
+        isolation="none", warn=lambda m: None)}
+    assert set(rows) == {"pipe.ipynb", "passwd.ipynb"}, rows
+    assert rows["pipe.ipynb"]["status"] == "malformed" and "not a regular file" in rows["pipe.ipynb"]["reason"]
+    assert rows["passwd.ipynb"]["status"] == "malformed" and "symbolic link" in rows["passwd.ipynb"]["reason"]
+    assert "root:" not in (tmp_path / "g.csv").read_text(encoding="utf-8")

@@ -859,7 +859,9 @@ def grade_folder(submissions: Path | str, autograders: Path | str | dict = BUILD
     zips = {name: Path(z).resolve() for name, z in zips.items()}
     if not zips:
         raise FileNotFoundError(f"no autograder zips under {autograders}: run `make assignments` first")
-    paths = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+    # every name ending .ipynb but a real folder: a pipe, a device or a link becomes a row saying
+    # why it was not read (read_submission opens nothing it should not), never a silent gap
+    paths = sorted(p for p in folder.glob("*.ipynb") if p.is_symlink() or not p.is_dir())
     mode, why = isolation_mode(isolation)
     if mode == "none":
         (warn or (lambda m: print(m, file=sys.stderr, flush=True)))(UNSANDBOXED_WARNING.format(why=why))
