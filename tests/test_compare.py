@@ -758,3 +758,16 @@ def test_property_diagonal_runs_are_every_maximal_run(a, b):
     got = compare._diagonal_runs(eq) if eq.size else []
     assert len(got) == len(expected)
     assert {tuple(r) for r in got} == expected
+
+
+@pytest.mark.parametrize("bad", ["Storm", "storm_damage", "storm--damage", "storm damage", "a" * 61, "x-"])
+def test_element_ids_are_kebab_case_and_bounded(tmp_path, bad):
+    """An element's id becomes an exercise id (same-story-left-out-<id>): the loader rejects
+    one that is not kebab-case or longer than 60 characters, naming file, line and field."""
+    good = "- id: ok\n  label: A\n  signals: [x]\n  rationale: r\n"
+    path = tmp_path / "elements.yml"
+    path.write_text(good + f"- id: '{bad}'\n  label: B\n  signals: [y]\n  rationale: r\n", encoding="utf-8")
+    with pytest.raises(LessonsDataError, match=r"elements.yml, line 5, element 2 \(.*\), field id: id .* is not kebab-case"):
+        load_elements(path)
+    path.write_text(good, encoding="utf-8")
+    assert [e["id"] for e in load_elements(path)] == ["ok"]

@@ -12,6 +12,7 @@ import os
 import random
 import subprocess
 import sys
+from itertools import combinations, product
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,51 @@ def test_fuzzy_matching_does_not_depend_on_the_hash_seed():
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("0", "1", "2")}
     assert len(seen) == 1 and float(seen.pop()) > 0
+
+
+def _common_word_corpus() -> list[str]:
+    """More than _COMMON_CONCEPT quotations of the same common words, each with three words of
+    its own (so no two of them are near-copies): every word below is common to the list."""
+    n = compare._COMMON_CONCEPT + 20
+    return [f"The soldiers will shoot {kind} rioters in the capital, said {invented(i)} {invented(i + 9000)} "
+            f"{invented(i + 18000)}" for kind, start in (("armed", 0), ("violent", n)) for i in range(start, start + n)]
+
+
+def test_near_copies_made_of_common_words_are_grouped_in_a_long_list():
+    """Two quotations one word apart, every word of them in more than _COMMON_CONCEPT others,
+    are still compared: a quotation cut short, and one word rendered two ways."""
+    cut = ["Soldiers will shoot rioters in the capital", "Soldiers will shoot rioters"]
+    swapped = ["The soldiers will shoot armed rioters", "The soldiers will shoot violent rioters"]
+    filler = _common_word_corpus()
+    for pair in (cut, swapped):
+        assert compare.quote_similarity(*pair) >= 0.55  # the same statement, when compared
+        groups = compare.group_quotes(filler + pair)
+        assert groups[-1] == groups[-2], pair
+        assert len(set(groups[:-2])) == len(filler)  # the filler shares only common words: apart
+
+
+def _near_copy_tries(monkeypatch, n: int) -> int:
+    """The pairs _near_copy_pairs tries on a core of common words, n copies one word longer
+    (each its own extra word) and n that differ from the core in one word (each its own)."""
+    tries = [0]
+
+    def counting(real):
+        def wrapped(*args):
+            for item in real(*args):
+                tries[0] += 1
+                yield item
+        return wrapped
+
+    monkeypatch.setattr(compare, "product", counting(product))
+    monkeypatch.setattr(compare, "combinations", counting(combinations))
+    core = "soldiers shoot armed rioters"
+    quotes = [core] + [f"{core} {invented(i)}" for i in range(n)] + [f"soldiers shoot {invented(i)} rioters" for i in range(n)]
+    pairs = compare._near_copy_pairs([compare._concepts(q) for q in quotes])
+    assert {(0, k) for k in range(1, n + 1)} <= pairs  # the core meets each longer copy
+    return tries[0]
+
+
+def test_near_copy_pairs_grow_linearly(monkeypatch):
+    small, big = _near_copy_tries(monkeypatch, 300), _near_copy_tries(monkeypatch, 3000)
+    assert small > 0
+    assert 8 <= big / small <= 12, (small, big)  # every pair of near-copies of one core: 100x

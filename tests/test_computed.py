@@ -51,3 +51,47 @@ def test_computed_feedback_does_not_praise_twice():
         messages = [exercises.check(ex, i)["message"] for i in range(len(ex["options"]))]
         assert messages[ex["answer"]].startswith("✓ Correct.")
         assert not any(praise_twice(m) for m in messages), messages
+
+
+def test_the_chapters_build_their_computed_exercises_with_the_builders_the_worksheets_use():
+    """One list of builders (computed.CHAPTER_EXERCISES): each chapter that shows a computed
+    exercise calls the builder book_exercises calls, never the steps again by hand."""
+    import json
+    import re
+    from pathlib import Path
+
+    chapters = Path(__file__).resolve().parents[1] / "chapters"
+    code = {p.name: "\n".join("".join(c["source"]) for c in json.loads(p.read_text(encoding="utf-8"))["cells"]
+                              if c["cell_type"] == "code") for p in chapters.glob("[0-9]*.ipynb")}
+    builders = {"figures_exercise": "02_checking_numbers.ipynb", "voice_exercise": "03_who_calls_whom_what.ipynb",
+                "left_out_exercise": "04_same_story.ipynb"}
+    for name, chapter in builders.items():
+        assert re.search(rf"\bshow\(computed\.{name}\(", code[chapter]), (name, chapter)
+    steps = re.compile(r"\b(ceiling_exercise|coverage_exercise|split_elements)\(")
+    assert not [(n, m) for n, c in code.items() for m in steps.findall(c)], "a chapter repeats a builder's steps"
+    assert len(computed.CHAPTER_EXERCISES) == len(builders)
+
+
+def test_book_exercises_are_the_chapters_exercises():
+    from lessons import tables
+
+    articles = corpus.load_articles()
+    built = computed.book_exercises(articles)
+    cov = tables.coverage_tables(articles)[0]
+    chapter = [computed.figures_exercise(tables.figure_tables(articles)[0]), computed.voice_exercise(articles),
+               computed.left_out_exercise(cov, articles)]
+    assert list(built.values()) == chapter
+    for ex in chapter:
+        exercises.validate_exercise(ex)
+        assert computed.computed_name(ex["id"]) is not None
+
+
+def test_the_left_out_id_is_one_rule():
+    """compare.coverage_exercise makes the id that computed_name recognises, from the one
+    pattern in the elements file's module; a longer or odd id is not one."""
+    from lessons.datafiles import elements
+
+    assert elements.left_out_id("fuel-prices") == "same-story-left-out-fuel-prices"
+    assert computed.computed_name(elements.left_out_id("a" * elements.ID_MAX))
+    for bad in ("a" * (elements.ID_MAX + 1), "Fuel", "fuel--prices", "-fuel", "fuel prices", ""):
+        assert computed.computed_name(elements.LEFT_OUT_PREFIX + bad) is None, bad

@@ -28,9 +28,9 @@ DROPDOWN = re.compile(r"```\{admonition\} Show the evidence.*?\n```", re.S)
 
 # (file, start of the paragraph): why it needs no evidence entry.
 ALLOW = {
-    ("01_one_speech.ipynb", "A {term}`news agency` such as AFP or Reuters"): "defines a term; AFP and Reuters are examples, not a statement about the events",
+    ("01_one_speech.ipynb", "A [news agency](../glossary.md#term-news-agency) such as AFP or Reuters"): "defines a term; AFP and Reuters are examples, not a statement about the events",
     ("01_one_speech.ipynb", "Here is what the reports say happened"): "introduces the list below; it defines the short names",
-    ("04_same_story.ipynb", "A {term}`news agency` such as AFP or Reuters sells"): "defines a term; no statement about the events",
+    ("04_same_story.ipynb", "A [news agency](../glossary.md#term-news-agency) such as AFP or Reuters sells"): "defines a term; no statement about the events",
     ("04_same_story.ipynb", "Here are two of them"): "says which pairs the code shows next (the pairs are computed)",
     ("03_who_calls_whom_what.ipynb", "Now compare the opening of the Translated report"): "introduces the passage the code shows next",
     ("03_who_calls_whom_what.ipynb", "Below is a passage from TheJournal"): "introduces the passage the code shows next (the passage is the article's own text)",

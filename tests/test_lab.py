@@ -5,7 +5,8 @@ config/runtime/settings, a temp copy of chapters/). Every request the page makes
 host is blocked and recorded. For each chapter, as a student would: open it, Run All, then
 check that the Markdown shows no raw MyST ({glue, {term}, {eval}, fences), every {eval} got a
 value, every chart is drawn with its title and description, no cell has an error output, no
-off-host request was made, and every exercise widget is there. Then one numeric exercise is
+off-host request was made, the browser console logged no error, and every exercise widget is
+there. Then one numeric exercise is
 answered ten times by typing and pressing Check at once (the race of issue 15): each feedback
 must name its own value and give that value's result; after a kernel restart and Run All the
 last answer is restored from answers.json (about 20 s more than the chapter runs).
@@ -43,6 +44,9 @@ def lab_page(tmp_path_factory, chromium):
     with lab.LabServer(tmp, CHAPTERS) as server:
         context, page = lab.open_lab(chromium, server, support.DESKTOP)
         page.server, page.context_, page.ran = server, context, {}  # type: ignore[attr-defined]
+        page.console_errors = []  # type: ignore[attr-defined]
+        page.on("console", lambda m: page.console_errors.append(lab.console_entry(m)) if m.type == "error" else None)
+        page.on("pageerror", lambda e: page.console_errors.append(f"page error: {str(e)[:300]}"))
         yield page
         context.close()
 
@@ -98,6 +102,7 @@ JS_SHOWN_HIDDEN = """() => window.jupyterapp.shell.currentWidget.content.widgets
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_chapter_runs_and_reads_like_the_book(lab_page, path):
     n_external = len(lab_page.context_.external)
+    n_console = len(lab_page.console_errors)
     rec = open_and_run(lab_page, path.name)
     assert not rec["errors"], f"{path.name}: error outputs {rec['errors'][:5]}"
     # the Markdown: every cell rendered by jupyterlab-myst, no raw MyST, every {eval} answered
@@ -124,6 +129,10 @@ def test_chapter_runs_and_reads_like_the_book(lab_page, path):
     assert rec["widgetErrors"] == 0
     external = lab_page.context_.external[n_external:]
     assert not external, f"{path.name}: requests to other hosts: {external[:5]}"
+    # the console: no error from opening, rendering and running the chapter (a {term} role
+    # logged "Cross reference target was not found" once per term at every render)
+    console = lab_page.console_errors[n_console:]
+    assert len(console) == 0, f"{path.name}: {len(console)} console errors: {console[:5]}"
     shown = lab_page.evaluate(JS_SHOWN_HIDDEN)
     assert not shown, f"{path.name}: cells the book hides are open in Lab (run tools/lab_hide.py): {shown[:3]}"
     print(f"{path.name}: opened and ran in {rec['seconds']} s")

@@ -42,7 +42,12 @@ JS_CHARTS = """() => Array.from(window.jupyterapp.shell.currentWidget.content.no
   const r = box.getBoundingClientRect();
   const group = box.closest('.lx-lab-chart');
   const hint = group && group.querySelector('.lx-scroll-hint');
-  return {scrollWidth: box.scrollWidth, clientWidth: box.clientWidth,
+  const g = box.querySelector('svg.marks, canvas.marks, svg, canvas');
+  const bottom = g ? g.getBoundingClientRect().bottom : r.bottom;
+  // the hint's first line: from the chart's lowest pixel to the top of the hint's text
+  const gap = hint && !hint.hidden ? Math.round(hint.getBoundingClientRect().top - bottom) : null;
+  return {gap,
+          scrollWidth: box.scrollWidth, clientWidth: box.clientWidth,
           inside: r.left >= out.left - 1 && r.right <= out.right + 1,
           hint: hint ? {shown: !hint.hidden && hint.offsetParent !== null, text: hint.textContent,
                         id: hint.id} : null,
@@ -86,6 +91,9 @@ def test_a_wide_chart_scrolls_in_lab_with_a_hint(tmp_path, chromium, notebook):
         assert wide["inside"], f"the wide chart sticks out of its output: {wide}"
         assert wide["hint"] and wide["hint"]["shown"], f"no visible scroll hint under the wide chart: {wide}"
         assert wide["hint"]["text"].startswith(HINT_TEXT)
+        # right under the chart (it sat 6 px below the drawing: an inline svg's descender and
+        # the hint's top margin), never over it
+        assert 0 <= wide["gap"] <= 2, f"the hint is {wide['gap']} px below the chart"
         assert wide["describedBy"] == wide["hint"]["id"] and wide["tabindex"] == "0"
         # it really scrolls: the far right of the chart can be brought into view
         scrolled = page.evaluate("""() => { const b = window.jupyterapp.shell.currentWidget.content.node
@@ -101,5 +109,6 @@ def test_a_wide_chart_scrolls_in_lab_with_a_hint(tmp_path, chromium, notebook):
             .querySelectorAll('.lx-scroll-hint')).every(h => !h.hidden)""", timeout=30_000, polling=250)
         wide, narrow = page.evaluate(JS_CHARTS)
         assert narrow["hint"]["shown"] and narrow["inside"] and narrow["describedBy"] == narrow["hint"]["id"]
+        assert 0 <= narrow["gap"] <= 2 and 0 <= wide["gap"] <= 2, (narrow["gap"], wide["gap"])
         page.screenshot(path=str(tmp_path / "lab_wide_chart_narrow_window.png"))
         context.close()

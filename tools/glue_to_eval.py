@@ -1,4 +1,5 @@
-"""Rewrite myst-nb glue roles in notebook Markdown as MyST {eval} roles (issue 15).
+"""Rewrite myst-nb glue roles in notebook Markdown as MyST {eval} roles (issue 15), and
+{term} roles as links to the glossary page (`lessons.glossary`).
 
     .venv/bin/python tools/glue_to_eval.py [NOTEBOOK ...]   # default: chapters/ teachers/
 
@@ -7,6 +8,9 @@ evaluates it in a live kernel and myst-nb (execute_notebooks: inline) at build t
 variable is the formatted text that `lessons.book.glue_value("name", ...)` puts in the
 notebook's namespace. Only the role text changes, so every line keeps its place and git can
 merge the result with other edits; re-run it on merged notebooks to convert new glue roles.
+{term}`outlets <outlet>` becomes [outlets](../glossary.md#term-outlet): JupyterLab cannot resolve
+a {term} role (a notebook holds no glossary) and the book turns the link back into the term's
+cross-reference (_ext/glossary_links.py).
 The notebook JSON is rewritten only where a Markdown cell changed (same indent, same key order).
 """
 
@@ -18,6 +22,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+from lessons import glossary  # noqa: E402
+
 GLUE = re.compile(r"\{glue(?::text|:|)\}`([^`\n]{1,200})`")
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,100}")
 
@@ -30,7 +37,9 @@ def convert_text(text: str, where: str) -> tuple[str, int]:
                              "plain variable name (no format spec); glue the formatted text")
         return "{eval}`" + name + "`"
 
-    return GLUE.subn(repl, text)
+    text, n = GLUE.subn(repl, text)
+    text, terms = glossary.role_to_link(text)
+    return text, n + terms
 
 
 def convert_notebook(path: Path) -> int:
@@ -62,7 +71,7 @@ def main(argv: list[str]) -> int:
     for path in paths:
         n = convert_notebook(path)
         total += n
-        print(f"{path}: {n} glue role(s) converted")
+        print(f"{path}: {n} glue or term role(s) converted")
     print(f"{total} in all")
     return 0
 

@@ -20,6 +20,7 @@ each entry with its source or rationale.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import html
 import math
@@ -28,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import combinations, islice, repeat
+from itertools import combinations, islice, product, repeat
 from pathlib import Path
 
 import numpy as np
@@ -1026,11 +1027,55 @@ def quote_similarity(quote_a: str, quote_b: str) -> float:
 
 # A concept found in more than this many quotations of one list (a word common to a long list,
 # like a stock phrase in find_reuse) makes no candidate pairs by itself: those quotations are
-# compared only when they share a rarer concept too, or are copies of one statement. Each quote
-# then meets at most this many others per concept, so the work grows with the list, not with
-# its square. The five articles' quotations are far below it (the commonest concept is in 16 of
-# 98; in the 100-article stress corpus, 97 of 499).
+# compared only when they share a rarer concept too, or are copies or near-copies of one
+# statement (_near_copy_pairs). Each quote then meets at most this many others per concept, so
+# the work grows with the list, not with its square. The five articles' quotations are far
+# below it (the commonest concept is in 16 of 98; in the 100-article stress corpus, 97 of 499).
 _COMMON_CONCEPT = 100
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def _concept_code(concept: str) -> int:
+    """A fixed 64-bit number for a concept (the same in every process, unlike hash())."""
+    return int.from_bytes(hashlib.blake2b(concept.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+def _near_copy_pairs(concepts: list[list[str]]) -> set[tuple[int, int]]:
+    """Pairs (i, j), i < j, of quotations whose concept sets differ by one concept at most on
+    each side: one has a concept more (a quotation cut short: 'ordered to shoot without
+    warning' / 'shoot without warning') or each has one the other lacks (one word translated
+    another way). Found whatever the concepts' counts, in time linear in the list.
+
+    Each set is keyed by its size and the sum of its concepts' codes (mod 2**64), and once for
+    each concept it can lose (the sum less that code). A set one concept larger meets the
+    smaller one under the smaller one's own key: those pairs are always made (at most copies ×
+    near-copies, like copies, which are always compared). Two sets that each lose one concept
+    meet under a shared key: made when at most ``_COMMON_CONCEPT`` sets share it. Every pair is
+    then checked on the sets themselves, so a clash of two sums adds no pair."""
+    sets = [frozenset(cs) for cs in concepts]
+    codes: dict[str, int] = {}
+    own, less = defaultdict(list), defaultdict(list)
+    for i, s in enumerate(sets):
+        if not s:
+            continue
+        parts = [codes[c] if c in codes else codes.setdefault(c, _concept_code(c)) for c in s]
+        total = sum(parts) & _MASK64
+        own[(len(s), total)].append(i)
+        if len(s) >= 2:
+            for part in parts:
+                less[(len(s) - 1, (total - part) & _MASK64)].append(i)
+    pairs = set()
+    for key, members in less.items():
+        found = product(own.get(key, ()), members)
+        if len(members) <= _COMMON_CONCEPT:
+            found = [*found, *combinations(members, 2)]
+        for i, j in found:
+            a, b = sets[i], sets[j]
+            if i != j and len(a - b) <= 1 and len(b - a) <= 1:
+                pairs.add((min(i, j), max(i, j)))
+    return pairs
 
 
 def group_quotes(quotes: list[str], *, threshold: float = 0.55) -> list[int]:
@@ -1057,13 +1102,15 @@ def group_quotes(quotes: list[str], *, threshold: float = 0.55) -> list[int]:
     # candidate pairs through an inverted index of concepts, so unrelated quotes are never
     # compared; a concept in more than _COMMON_CONCEPT quotes makes no candidates by itself.
     # Copies of one statement (the same concepts, or the same plain text when a quote has no
-    # content word) are always compared: they are one group, whatever the list's length.
+    # content word) are always compared: they are one group, whatever the list's length; so are
+    # near-copies (one concept more, or one other: _near_copy_pairs).
     by_concept, by_copy = defaultdict(list), defaultdict(list)
     for i, cs in enumerate(concepts):
         for c in set(cs):
             by_concept[c].append(i)
         by_copy[frozenset(cs) if cs else "=" + _plain(quotes[i])].append(i)
     candidates = [m for m in by_concept.values() if len(m) <= _COMMON_CONCEPT] + list(by_copy.values())
+    candidates += sorted(_near_copy_pairs(concepts))
     sims: dict[tuple[int, int], float] = {}
     for members in candidates:
         for i, j in combinations(members, 2):
@@ -1562,7 +1609,7 @@ def coverage_exercise(cov: pd.DataFrame, element: str, labels: dict | None = Non
             f"{join_names(gone)} {'does' if len(gone) == 1 else 'do'} not." if have
             else "None of the reports mentions it.")
     return {
-        "id": f"same-story-left-out-{element}",
+        "id": elements_file.left_out_id(element),
         "type": "multi",
         "prompt": f"Which reports never mention this part of the story: {what}? Choose all that apply.",
         "options": names,

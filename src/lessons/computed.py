@@ -7,29 +7,23 @@ options and its answer all come from the text; `lessons.exercises.show` displays
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Callable
 
 import pandas as pd
 
 from lessons import corpus, language
+from lessons.datafiles import elements as elements_file
 
-__all__ = ["ceiling_exercise", "voice_exercise", "book_exercises", "computed_name"]
-
-# The ids of the exercises the chapters compute (fixed, or one per element of
-# data/compare/elements.yml) and the question each asks. data/lessons.yml may list them;
-# a lesson box names them from here, since building them takes a second or more of work.
-COMPUTED = (
-    (re.compile(r"figures-classify-computed"), "What kind of figure is this?"),
-    (re.compile(r"language-voice-computed"), "Which loaded word is in the reporter's own voice?"),
-    (re.compile(r"same-story-left-out-[a-z0-9][a-z0-9-]{0,60}"),
-     "Which reports never mention this part of the story?"),
-)
+__all__ = ["ceiling_exercise", "voice_exercise", "figures_exercise", "left_out_exercise", "book_exercises",
+           "computed_name", "CHAPTER_EXERCISES"]
 
 
 def computed_name(ex_id) -> str | None:
     """The question a computed exercise asks, if ``ex_id`` is the id of one; else None."""
-    for pattern, name in COMPUTED:
-        if isinstance(ex_id, str) and pattern.fullmatch(ex_id):
-            return name
+    for ex in CHAPTER_EXERCISES:
+        if isinstance(ex_id, str) and ex.id_pattern.fullmatch(ex_id):
+            return ex.question
     return None
 
 KIND_NAMES = ["exact: no hedge", "floor: the true number could be higher",
@@ -103,31 +97,74 @@ def voice_exercise(articles: pd.DataFrame) -> dict:
     }
 
 
+def figures_exercise(table: pd.DataFrame) -> dict:
+    """Chapter 2's computed exercise: `ceiling_exercise` on the first ceiling that the hedge
+    table (`tables.hedge_examples`, shown above it) does not show. ``table`` is
+    `tables.figure_tables(articles)[0]`."""
+    from lessons import tables  # here: lessons.tables imports lessons.compare, which is slow to import
+
+    return ceiling_exercise(table, exclude=tables.hedge_examples(table)["Sentence"])
+
+
+def left_out_exercise(cov: pd.DataFrame, articles: pd.DataFrame) -> dict:
+    """Chapter 4's computed exercise: `compare.coverage_exercise` on the first element the
+    reports split on (at least two mention it, two leave it out: `tables.split_elements`).
+    ``cov`` is `tables.coverage_tables(articles)[0]`."""
+    from lessons import compare, tables
+
+    element = tables.split_elements(cov, len(articles))[0]
+    return compare.coverage_exercise(cov, element, labels=tables.labels(articles))
+
+
+def _figures_from(articles: pd.DataFrame) -> dict:
+    from lessons import tables
+
+    return figures_exercise(tables.figure_tables(articles)[0])
+
+
+def _left_out_from(articles: pd.DataFrame) -> dict:
+    from lessons import tables
+
+    return left_out_exercise(tables.coverage_tables(articles)[0], articles)
+
+
+@dataclass(frozen=True)
+class ComputedExercise:
+    """An exercise a chapter computes: its id (fixed, or one per element of
+    data/compare/elements.yml), the question it asks, and how to build it from the articles
+    with the builder the chapter calls (``from_articles``)."""
+
+    id_pattern: re.Pattern
+    question: str
+    from_articles: Callable[[pd.DataFrame], dict]
+
+
+# The exercises the chapters compute, in the book's order; the one list that names them.
+# data/lessons.yml may list their ids; a lesson box names them from here (computed_name),
+# since building them takes a second or more of work; the worksheets build them here
+# (book_exercises), with the same builders as the chapters.
+CHAPTER_EXERCISES = (
+    ComputedExercise(re.compile(r"figures-classify-computed"), "What kind of figure is this?", _figures_from),
+    ComputedExercise(re.compile(r"language-voice-computed"), "Which loaded word is in the reporter's own voice?",
+                     voice_exercise),
+    ComputedExercise(elements_file.LEFT_OUT_ID_RE, "Which reports never mention this part of the story?",
+                     _left_out_from),
+)
+
+
 def book_exercises(articles: pd.DataFrame | None = None, problems: list[str] | None = None) -> dict[str, dict]:
     """The exercises the chapters compute, by id, in the book's order, built from the
-    articles as the chapters build them (chapter 2: the first ceiling the hedge table does not
-    show; chapter 3: `voice_exercise`; chapter 4: the first element the reports split on).
+    articles with the chapters' own builders (`CHAPTER_EXERCISES`: chapter 2's
+    `figures_exercise`, chapter 3's `voice_exercise`, chapter 4's `left_out_exercise`).
     The worksheets (`lessons.handouts`) print them; `data/lessons.yml` lists their ids.
     One that these articles cannot give (a teacher's own: no 'up to' figure, say) is left out,
     and why is added to ``problems`` when given."""
-    from lessons import compare, tables  # here: lessons.tables imports lessons.compare
-
     if articles is None:
         articles = corpus.load_articles()
-
-    def ceiling():
-        table = tables.figure_tables(articles)[0]
-        return ceiling_exercise(table, exclude=tables.hedge_examples(table)["Sentence"])
-
-    def left_out():
-        cov = tables.coverage_tables(articles)[0]
-        return compare.coverage_exercise(cov, tables.split_elements(cov, len(articles))[0],
-                                         labels=tables.labels(articles))
-
     found = {}
-    for build in (ceiling, lambda: voice_exercise(articles), left_out):
+    for computed in CHAPTER_EXERCISES:
         try:
-            ex = build()
+            ex = computed.from_articles(articles)
         except (ValueError, IndexError, KeyError) as err:
             if problems is not None:
                 problems.append(str(err)[:300])

@@ -70,11 +70,14 @@ function render({ model, el }) {
 export default { render };
 """.replace("BOX_CLASS", BOX_CLASS)
 
-# Inline styles on the chart (its Layout) make it scroll; these set the hint's look.
+# Inline styles on the chart (its Layout) make it scroll; these set the hint's look and put
+# it right under the chart: the chart's svg or canvas is a block (inline, it left a line's
+# descender below it) and the hint has no top margin (tests/test_lab_charts.py measures the gap).
 _CSS = f"""
 .{BOX_CLASS} {{ max-width: 100%; }}
 .{BOX_CLASS} .vega-embed:focus-visible {{ outline: 2px solid #0072B2; outline-offset: 2px; }}
-.{BOX_CLASS} .lx-scroll-hint {{ margin: 0.25em 0 0.5em; font-size: 0.9em; }}
+.{BOX_CLASS} .vega-embed > svg, .{BOX_CLASS} .vega-embed > canvas {{ display: block; }}
+.{BOX_CLASS} .lx-scroll-hint {{ margin: 0 0 0.5em; font-size: 0.9em; }}
 """
 
 

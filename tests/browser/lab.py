@@ -164,6 +164,12 @@ JS_RECORD = """() => {
 }"""
 
 
+def console_entry(message) -> str:
+    """A console message as one line for a test's report: its text and where it came from."""
+    where = (message.location or {}).get("url", "")
+    return f"{message.text[:300]} ({where.rsplit('/', 1)[-1][:80]})"
+
+
 def open_lab(browser, server: LabServer, viewport):
     """(context, page): a new browser context on the server's JupyterLab, with the app started."""
     from browser import support

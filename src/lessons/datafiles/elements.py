@@ -8,6 +8,7 @@ a sentence covers it; ``word*`` matches any word starting with ``word``), an opt
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 from .. import _guard
@@ -21,6 +22,19 @@ EXAMPLE = """- id: storm-damage
   label: Damage from the storm
   signals: [damage*, destroyed, flooded]
   rationale: Why this belongs to the story and why these words signal it."""
+ID_MAX = 60
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # kebab-case; at most ID_MAX characters
+# The chapters' computed "which reports leave this out?" exercise on an element has this id
+# (lessons.compare.coverage_exercise makes it; lessons.computed recognises it in lessons.yml).
+LEFT_OUT_PREFIX = "same-story-left-out-"
+LEFT_OUT_ID_RE = re.compile(rf"{LEFT_OUT_PREFIX}(?=[a-z0-9-]{{1,{ID_MAX}}}\Z){ID_RE.pattern}")
+
+
+def left_out_id(element: str) -> str:
+    """The id of the 'which reports leave this out?' exercise on ``element`` (an element id)."""
+    return LEFT_OUT_PREFIX + element
+
+
 _FIXES = {"id": "add 'id: a-short-name' (kebab-case)", "label": "add 'label: ...', a short name for tables",
           "rationale": "add 'rationale: ...': why the element belongs to the story and why its signals fit"}
 
@@ -31,6 +45,9 @@ def _entry_problems(e: Entry, report: FileReport, seen: dict) -> None:
         return
     read.entry_fields(e, report, name, ("id", "label", "rationale"), FIELDS, _FIXES)
     if isinstance(el.get("id"), str):
+        if el["id"].strip() and not (len(el["id"]) <= ID_MAX and ID_RE.fullmatch(el["id"])):
+            report.add(e.at(name, "id"), f"id {_guard.brief(el['id'])} is not kebab-case of at most {ID_MAX} characters",
+                       "use lowercase letters and digits joined by -, e.g. storm-damage")
         if el["id"] in seen:
             report.add(e.at(name, "id"), f"id {_guard.brief(el['id'])} is used twice (also element {seen[el['id']]})",
                        "give every element its own id")
