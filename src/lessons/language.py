@@ -456,6 +456,7 @@ class _VoiceRules:
     reporting: re.Pattern     # a verb of saying inside the sentence
     trailing: re.Pattern      # ', the mayor said.' / ', said the mayor.' at the end of a sentence
     according: re.Pattern
+    not_subject: frozenset    # 'has', 'also': between a subject and its verb, not the speaker
 
 
 @lru_cache(maxsize=8)
@@ -486,7 +487,8 @@ def _voice_rules(path: str, mtime: float, size: int) -> _VoiceRules:
         r"|,\s++(?:" + say + r")\s++(?P<inv>(?:" + word + r"\s++){0,4}?" + word + r")" + tail +
         r"\s*+[.!?]?[\"'\u201d\u2019)]*+\s*+$", re.IGNORECASE)
     according = re.compile(r"(?<!\w)(?:" + _words_alt(ac["phrases"], p, "according_to.phrases") + r")(?!\w)", re.IGNORECASE)
-    return _VoiceRules(naming, n_words, reporting, trailing, according)
+    drops = frozenset(w.casefold() for phrase in rp.get("not_subject") or () for w in phrase.split())
+    return _VoiceRules(naming, n_words, reporting, trailing, according, drops)
 
 
 _CLAUSE_END = re.compile(r"[,;:()\[\]\u2014\u2013]|\s-\s")
@@ -495,11 +497,15 @@ _WORD_RE = re.compile(r"[\w'\u2019\-]{1,60}+")
 _RELATIVE = {"those", "what", "whom", "who", "which", "that", "the", "a", "an", "and", "but", "as"}
 
 
-def _speaker_before(sent: str, pos: int) -> str:
-    """The last few words before ``pos`` in its clause (the subject of a verb of saying)."""
+def _speaker_before(sent: str, pos: int, drops: frozenset = frozenset()) -> str:
+    """The last few words before ``pos`` in its clause (the subject of a verb of saying), without
+    the ``drops`` words between a subject and its verb ('Tokayev has blamed' -> 'Tokayev')."""
     head = sent[max(0, pos - 80):pos]
     cut = max(head.rfind(ch) for ch in ",;:.!?()\u2014\"\u201c\u201d")
-    words = _WORD_RE.findall(head[cut + 1:])[-5:]
+    words = _WORD_RE.findall(head[cut + 1:])
+    while words and words[-1].casefold() in drops:
+        words.pop()
+    words = words[-5:]
     last = max((i for i, w in enumerate(words) if w.casefold() in _RELATIVE), default=-1)
     return " ".join(words[last + 1:])  # 'those he called' -> 'he'; 'what officials described as' -> 'officials'
 
@@ -525,7 +531,7 @@ def _attributed_in_sentence(sent: str, base: int, rules: _VoiceRules) -> list[tu
             end = min(end, stop.start())
         if end > m.end():
             agent = re.search(r"\sby\s++(.*)\sas$", m.group(), re.IGNORECASE | re.DOTALL)
-            who = _clean_speaker(agent.group(1)) if agent else _speaker_before(sent, m.start())
+            who = _clean_speaker(agent.group(1)) if agent else _speaker_before(sent, m.start(), rules.not_subject)
             out.append((base + m.end(), base + end, who))
     t = rules.trailing.search(sent, max(0, len(sent) - 200))
     if t and t.start() > 0:
@@ -534,7 +540,7 @@ def _attributed_in_sentence(sent: str, base: int, rules: _VoiceRules) -> list[tu
     opens_quote = bool(m) and sent[m.end():m.end() + 6].lstrip(" ,\u00a0\u2009")[:1] in ("\"", "\u201c", "\u2018", "'", ":")
     if m and not opens_quote and (not t or m.start() < t.start()):  # 'He said "..." and left': the quote is the speech
         stop = _SENT_CLAUSE_END.search(sent, m.end())
-        out.append((base + m.end(), base + (stop.start() if stop else len(sent)), _speaker_before(sent, m.start())))
+        out.append((base + m.end(), base + (stop.start() if stop else len(sent)), _speaker_before(sent, m.start(), rules.not_subject)))
     return out
 
 

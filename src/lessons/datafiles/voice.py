@@ -2,8 +2,8 @@
 without quotation marks), compiled into patterns by ``lessons.language``.
 
 Three sections, each a mapping with a ``reason``: ``naming`` (``verbs``, ``passive``, optional
-``not_followed_by``, ``max_words``), ``reporting`` (``verbs``, optional ``trailing``,
-``max_subject_words``) and ``according_to`` (``phrases``). A word list is a non-empty list of
+``not_followed_by``, ``max_words``), ``reporting`` (``verbs``, optional ``trailing`` and
+``not_subject``, ``max_subject_words``) and ``according_to`` (``phrases``). A word list is a non-empty list of
 text, at most ``MAX_WORDS`` entries of at most ``MAX_LENGTH`` characters each; a limit is a whole
 number from 1 to 20.
 """
@@ -23,7 +23,7 @@ SECTIONS = ("naming", "reporting", "according_to")
 # section -> (word lists it must have, word lists it may have, limits with their defaults)
 FIELDS = {
     "naming": (("verbs", "passive"), ("not_followed_by",), {"max_words": 6}),
-    "reporting": (("verbs",), ("trailing",), {"max_subject_words": 6}),
+    "reporting": (("verbs",), ("trailing", "not_subject"), {"max_subject_words": 6}),
     "according_to": (("phrases",), (), {}),
 }
 MAX_WORDS, MAX_LENGTH = 500, 60
