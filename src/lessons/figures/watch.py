@@ -18,22 +18,31 @@ from __future__ import annotations
 import os
 import select
 
-try:  # Linux only: elsewhere the caller keeps checking each file's stamp
-    from inotify_simple import INotify
-    from inotify_simple import flags as _flags
-except (ImportError, OSError):  # pragma: no cover - not Linux
-    INotify = None
-
 RECHECK_SECONDS = 1.0  # the stamps are checked again after this long, events or not
 MAX_FOLDERS = 32  # folders watched by one process; past that the caller checks stamps
+INotify = None  # inotify_simple's class, imported on first use (its import costs a few ms); False: none
 
-if INotify is not None:
+
+def _inotify_class():
+    """inotify_simple's ``INotify`` and the event masks for a file and for a folder, or None
+    where it cannot be imported (not Linux)."""
+    global INotify
+    if INotify is False:
+        return None
+    if INotify is None:
+        try:
+            from inotify_simple import INotify as made
+        except (ImportError, OSError):  # pragma: no cover - not Linux
+            return None
+        INotify = made
+    from inotify_simple import flags
+
     # a file: written (also truncated), closed after writing, metadata (mtime), moved or deleted
-    FILE_EVENTS = (_flags.MODIFY | _flags.CLOSE_WRITE | _flags.ATTRIB | _flags.MOVE_SELF
-                   | _flags.DELETE_SELF)
-    # the folder: the same for the folder itself and for any file in it, plus files created,
-    # deleted or renamed in it (an editor that saves by writing a new file and renaming it)
-    FOLDER_EVENTS = FILE_EVENTS | _flags.CREATE | _flags.DELETE | _flags.MOVED_FROM | _flags.MOVED_TO
+    file_events = flags.MODIFY | flags.CLOSE_WRITE | flags.ATTRIB | flags.MOVE_SELF | flags.DELETE_SELF
+    # the folder: the same for itself and for any file in it, plus files created, deleted or
+    # renamed in it (an editor that saves by writing a new file and renaming it over the old)
+    folder_events = file_events | flags.CREATE | flags.DELETE | flags.MOVED_FROM | flags.MOVED_TO
+    return INotify, file_events, folder_events
 
 
 class Watch:
@@ -44,6 +53,7 @@ class Watch:
     def __init__(self) -> None:
         self._inotify = None  # None: not made yet in this process; False: not available
         self._poll = None
+        self._masks = None
         self._folders: set = set()
         self.generation = 0
 
@@ -63,11 +73,12 @@ class Watch:
         ino = self._instance()
         if ino is None or (folder not in self._folders and len(self._folders) >= MAX_FOLDERS):
             return None
+        _, file_events, folder_events = self._masks
         try:
-            ino.add_watch(folder, FOLDER_EVENTS)
+            ino.add_watch(folder, folder_events)
             for path in files:  # the file itself too: a change made through another path (a link)
                 if os.path.exists(path):
-                    ino.add_watch(path, FILE_EVENTS)
+                    ino.add_watch(path, file_events)
         except OSError:  # no more watches, no permission: stamps it is
             return None
         self._folders.add(folder)
@@ -85,8 +96,9 @@ class Watch:
 
     def _instance(self):
         if self._inotify is None:
+            self._masks = _inotify_class()
             try:
-                self._inotify = INotify(nonblocking=True) if INotify is not None else False
+                self._inotify = self._masks[0](nonblocking=True) if self._masks else False
             except OSError:  # too many inotify instances for this user, no inotify in the kernel
                 self._inotify = False
             if self._inotify:
