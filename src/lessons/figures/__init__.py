@@ -13,6 +13,7 @@ compiled once plus a little token logic around each match: no tagger, no model, 
 The package, from the bottom up (each module imports only the ones above it):
 
 =================  ===========================================================================
+``watch``          has a data folder changed? (inotify watches: one ``poll`` a call)
 ``claims``         the data folder and its CSV reader; ``claims.yml``, ``counters.csv``;
                    ``load_claims``, ``assign_claim``
 ``grammar``        the word lists compiled into regular expressions; tokens; number parsers
@@ -29,7 +30,7 @@ from __future__ import annotations
 import sys
 import types
 
-from . import charts, claims, extraction, grammar, ledger, sources, verdicts
+from . import charts, claims, extraction, grammar, ledger, sources, verdicts, watch
 from .charts import claim_chart_frame
 from .claims import assign_claim, load_claims
 from .extraction import FIGURE_COLUMNS, extract_figures
@@ -50,7 +51,7 @@ __all__ = [
     "FIGURE_COLUMNS", "TABLE_COLUMNS", "COMPARE_COLUMNS", "QUALIFIERS", "VERDICTS",
 ]
 
-_MODULES = (claims, grammar, extraction, sources, ledger, verdicts, charts)
+_MODULES = (watch, claims, grammar, extraction, sources, ledger, verdicts, charts)
 
 # The public functions say they are ``lessons.figures``'s (as numpy does for its own): help()
 # and the grader's helper cache (``lessons.grading``) look them up by that module name.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from ..errors import LessonsDataError
 from ..paths import data_dir
 from ..text import SPACE
 from .claims import _folder, _read_csv, _read_yaml
+from .watch import RECHECK_SECONDS, WATCH
 
 QUALIFIERS = ("exact", "at_least", "at_most", "approx", "vague", "range")
 
@@ -145,18 +147,50 @@ def _grammar(folder: str | None = None) -> _Grammar:
     """The compiled grammar of ``folder`` (default: the data folder), built once per version of
     its files: the key is every file's (path, modification time, size), so another folder
     (``use_folder``, ``$LESSONS_DATA``) or a file changed in place is compiled again.
-    ``_grammar()`` and ``_grammar(None)`` share one cache entry."""
-    known = None
+    ``_grammar()`` and ``_grammar(None)`` share one cache entry.
+
+    The default folder's grammar is also kept per ``$LESSONS_DATA`` with the generation of the
+    folder's watches (:mod:`.watch`): while no event came in and its stamps were read less than
+    ``RECHECK_SECONDS`` ago, it is given back without a look at the files (one ``poll``)."""
     if folder:
-        root = str(Path(folder))
-    else:
-        root, known = _default_folder()
+        return _stamped_grammar(str(Path(folder)))
+    env = os.environ.get("LESSONS_DATA")
+    memo = _WATCHED.get(env)
+    if memo is not None and memo[0] == WATCH.current() and time.monotonic() < memo[1]:
+        return memo[2]
+    root, known = _default_folder()
+    generation = None
+    if known[1] is not None and os.path.isabs(root):
+        # the data folder's own files decide (not the shipped ones it falls back to) and its
+        # path cannot move with the working folder: watch them, then read their stamps
+        generation = WATCH.watch(root, _paths(root)[1])
+    if generation is None:
+        return _stamped_grammar(root, known)
+    grammar = _stamped_grammar(root)
+    if len(_WATCHED) >= 16:
+        _WATCHED.clear()
+    _WATCHED[env] = (generation, time.monotonic() + RECHECK_SECONDS, grammar)
+    return grammar
+
+
+def _stamped_grammar(root: str, known: tuple | None = None) -> _Grammar:
+    """The grammar of the folder ``root`` as its files are now (their stamps are the key)."""
+    paths = _paths(root)
+    return _build_grammar(paths[0], _stamps(root, paths[1], known))
+
+
+def _paths(root: str) -> tuple:
+    """(the folder made absolute, its grammar files): joined once for an absolute folder; a
+    relative one is resolved again on every call (the working folder may change)."""
     paths = _PATHS.get(root)
-    if paths is None:  # a relative folder is resolved again (the working folder may change)
+    if paths is None:
         paths = (os.path.abspath(root), tuple(os.path.join(root, name) for name in GRAMMAR_FILES))
         if os.path.isabs(root) and len(_PATHS) < 64:
             _PATHS[root] = paths
-    return _build_grammar(paths[0], _stamps(root, paths[1], known))
+    return paths
+
+
+_WATCHED: dict = {}  # $LESSONS_DATA -> (generation of the watches, check again by, grammar)
 
 
 _PATHS: dict = {}  # an absolute folder -> (it, its grammar files): joined once, not per call
@@ -173,7 +207,8 @@ def _stamp(path: str) -> tuple | None:
 
 def _stamps(root: str, paths: tuple | None = None, known: tuple | None = None) -> tuple:
     """(modification time, size) of each grammar file, None for a missing one (its reader then
-    says so). One ``os.stat`` per file: this runs once per call of ``extract_figures``.
+    says so). One ``os.stat`` per file: this runs once per call of ``extract_figures`` when
+    the folder is not watched (see :func:`_grammar`), else once a second at most.
     ``known``: (a path, its stamp) taken a moment ago in this call (the default folder's
     lexicon), used instead of a second stat of the same file."""
     out = []
