@@ -227,7 +227,7 @@ def measure(fn, make, *, target: float = 0.05, min_top: int = 8_000, max_top: in
             "small_chars": sizes[0], "big_chars": sizes[-1], "small_s": cold[0], "big_s": cold[-1],
             "exponent": fit_exponent(sizes, cold), "cpu_s_spent": time.process_time() - t0,
             "options": {"target": target, "min_top": min_top, "max_top": max_top, "steps": steps, "min_bottom": min_bottom,
-                        "min_repeats": min_repeats, "max_repeats": max_repeats}}
+                        "min_repeats": min_repeats, "max_repeats": max_repeats, "order": "turns"}}
 
 
 # Passes linear by construction (one scan of the text, no matching inside matching), measured the
