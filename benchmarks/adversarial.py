@@ -16,7 +16,8 @@ How one (function, input) pair is measured (``measure``), so that one noisy call
   on long text;
 * at each size, several repeats (at least ``min_repeats``, more while the function's time budget
   allows), CPU time (``time.process_time``: other work on the machine does not count), the
-  median; cold = caches cleared before each call (the user's first call), warm = the same text
+  median; the sizes take turns (a round of one call each, then the next round), so a stretch
+  of other work on the machine moves every size alike, not one size's repeats; cold = caches cleared before each call (the user's first call), warm = the same text
   again with the caches kept; a garbage collection before each call (untimed), so one call does
   not pay for the last one's garbage, and the objects alive before the measurement (modules,
   data files) frozen out of the collector (``gc.freeze``), so that a collection during a call
@@ -207,23 +208,26 @@ def measure(fn, make, *, target: float = 0.05, min_top: int = 8_000, max_top: in
     # the calls below cost about repeats x (cold + warm) x (1 + 1/2 + 1/4 ...) x t_top
     per_repeat = 2 * 2 * max(t_top, 1e-4)
     repeats = max(min_repeats, min(max_repeats, int(budget / per_repeat)))
-    sizes, cold, warm, cold_all = [], [], [], []
     ks = [k for k in range(steps) if k < 2 or top >> k >= min_bottom]  # two sizes at least
-    for k in reversed(ks):
-        text = make(max(1, top >> k))
-        cs = [_timed(fn, text, cold=True) for _ in range(repeats)]
-        ws = [_timed(fn, text, cold=False) for _ in range(repeats)]  # the caches hold this text now
-        sizes.append(len(text))
-        cold.append(statistics.median(cs))
-        warm.append(statistics.median(ws))
-        cold_all.append(cs)
+    texts = [make(max(1, top >> k)) for k in reversed(ks)]
+    sizes = [len(text) for text in texts]
+    cold_all, warm_all = [[] for _ in texts], [[] for _ in texts]
+    # the sizes take turns, a round at a time (each a cold call, then a warm one on the same
+    # text: the caches hold it now), so a stretch of other work on the machine hits every size
+    # alike instead of the repeats of one size
+    for _ in range(repeats):
+        for i, text in enumerate(texts):
+            cold_all[i].append(_timed(fn, text, cold=True))
+            warm_all[i].append(_timed(fn, text, cold=False))
+    cold = [statistics.median(cs) for cs in cold_all]
+    warm = [statistics.median(ws) for ws in warm_all]
     return {"sizes": sizes, "repeats": repeats, "cold_s": cold, "warm_s": warm, "cold_all_s": cold_all,
             "cold_exponent": fit_exponent(sizes, cold), "warm_exponent": fit_exponent(sizes, warm),
             # the first and last size, as the two-size rows had them (older reports read these)
             "small_chars": sizes[0], "big_chars": sizes[-1], "small_s": cold[0], "big_s": cold[-1],
             "exponent": fit_exponent(sizes, cold), "cpu_s_spent": time.process_time() - t0,
             "options": {"target": target, "min_top": min_top, "max_top": max_top, "steps": steps, "min_bottom": min_bottom,
-                        "min_repeats": min_repeats, "max_repeats": max_repeats}}
+                        "min_repeats": min_repeats, "max_repeats": max_repeats, "order": "turns"}}
 
 
 # Passes linear by construction (one scan of the text, no matching inside matching), measured the

@@ -392,6 +392,7 @@ def _render_adversarial(adv: list[dict], opts: dict, baselines: list[dict] = ())
     reps = sorted({r["repeats"] for r in adv})
     steps = max(len(r["sizes"]) for r in adv)
     spent = sum(r["cpu_s_spent"] for r in adv)
+    turns = all(r.get("options", {}).get("order") == "turns" for r in adv)  # older results: one size's repeats in a row
     w(f"Each public text function (`benchmarks/adversarial.py`) on {len(adversarial.INPUTS)} adversarial texts "
       "(runs of spaces, no-break and thin spaces, quotation marks, apostrophes, digits, capitals, 'D's, '\"a\" ' repeats...). "
       "For each function and text, a ladder of single calls doubles the text until a call takes "
@@ -399,7 +400,9 @@ def _render_adversarial(adv: list[dict], opts: dict, baselines: list[dict] = ())
       f"on shorter text and a fast one on longer text; that size and up to {steps - 1} halvings below it, none under "
       f"{opts['min_bottom']:,} characters (twice the widest window a helper searches around one quotation: below it each "
       "quotation's work still grows with the text), are measured, "
-      f"{reps[0]}-{reps[-1]} repeats each (more when the function is fast, within a CPU budget per function). "
+      f"{reps[0]}-{reps[-1]} repeats each (more when the function is fast, within a CPU budget per function)"
+      + ("; the sizes take turns, a round of one cold and one warm call at each, so a stretch of other work on the "
+         "machine moves every size alike. " if turns else ". ") +
       "CPU time of this process (other work on the machine does not count), the median of the repeats; *cold*: "
       "caches cleared before each call (the user's first call on a new text), *warm*: the same text again with the "
       "caches kept; a garbage collection before each call, untimed. The growth exponent k (time ~ size^k: 1 is linear, "
