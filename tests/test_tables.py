@@ -3,6 +3,8 @@
 Hand-written frames and sentences for the small pieces; the five articles where a chapter's
 prose says something about the result (these were asserts inside the chapters)."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -171,6 +173,16 @@ def test_word_use_on_hand_made_counts():
     assert values["bandit_quoted_reports"] == "Alpha, Beta" and values["bandit_outside_reports"] == "Alpha"
     assert values["protester_quoted"] == 0 and values["protester_reporter"] == 5
     assert values["loaded_crowd_quoted_share"] == round(100 * 5 / 6)
+
+
+
+def test_word_use_own_words_leave_out_words_given_to_someone():
+    """'Outside quotation marks' is not 'in the reporter's own words': chapter 3 says each."""
+    names = pd.DataFrame({
+        "group": ["crowd"] * 3, "lemma": ["protester"] * 3, "voice": ["reporter", "attributed", "quoted"],
+        "count": [4, 2, 1], "loaded": [False] * 3, "article_id": ["a"] * 3, "label": ["Alpha"] * 3})
+    values = tables.word_use(names, ["protester"], INVENTED)
+    assert values["protester_reporter"] == 6 and values["protester_own"] == 4 and values["protester_quoted"] == 1
 
 
 def test_most_loaded_words_for_the_crowds_are_quoted(articles):
@@ -371,3 +383,35 @@ def test_open_folder_stops_on_a_broken_folder(tmp_path, capsys):
     (tmp_path / "articles.yml").write_text("- not: a valid entry\n")
     with pytest.raises(SystemExit):
         tables.open_folder(tmp_path)
+
+
+def test_verb_values_on_hand_made_counts():
+    verbs = pd.DataFrame({"article_id": ["a", "a", "b", "b"], "label": ["Alpha", "Alpha", "Beta", "Beta"],
+                          "kind": ["neutral", "judging", "judging", "judging"],
+                          "verb": ["said", "ridiculed", "ridiculed", "claimed"], "count": [3, 1, 2, 1]})
+    values = tables.verb_values(verbs, INVENTED)
+    assert values["n_neutral_verbs"] == 3 and values["n_judging_verbs"] == 4
+    assert values["judging_verbs"] == '"ridiculed" (Alpha, Beta); "claimed" (Beta)'
+    assert values["judging_given"] == "none"  # the invented reports have no judging verb at all
+
+
+def test_chapter_3_names_the_judging_verbs_its_table_shows(articles):
+    """The prose names the verbs of `verbs_table` (it once named 'lambasted', which no count had)."""
+    verbs = language.attribution_verbs(articles)
+    shown = tables.verbs_table(verbs, articles)
+    shown = set(shown.loc[shown["Kind of verb"] == "judges the speaker", "Verb"])
+    values = tables.verb_values(verbs, articles)
+    assert set(re.findall(r'"([^"]+)"', values["judging_verbs"])) == shown
+    assert not set(re.findall(r'"([^"]+)" \(', values["judging_given"])) & shown
+
+
+def test_marked_words_name_what_the_passages_table_shows(articles):
+    """Chapter 3 once said the list leaves out 'destroyed' while its table showed 'destroyed (quoted)'."""
+    surrender = tables.passages_with(articles, "surrender")
+    text = tables.marked_words(surrender, ["eliminate", "destroy"])
+    named = set(re.findall(r"'([^']+)', ", text))
+    shown = {m.split(" (")[0] for cell in surrender["Loaded words the program finds"] for m in cell.split(", ")}
+    assert named and named <= shown
+    assert {"destroyed", "eliminated"} & shown <= named
+    invented = pd.DataFrame({"Passage": ["The committee met at noon."]})
+    assert tables.marked_words(invented, ["eliminate"]) == "none of these words"

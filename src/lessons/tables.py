@@ -352,7 +352,8 @@ def lexicon_groups(lexicon: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 def word_use(names: pd.DataFrame, lemmas, articles: pd.DataFrame, group: str = "crowd") -> dict:
     """For each lemma of `language.naming` in one group: '<lemma>_quoted' and
     '<lemma>_reporter' (times inside and outside quotation marks: the reporter's own words and
-    words given to someone without quotation marks), '<lemma>_reports' (reports using it),
+    words given to someone without quotation marks), '<lemma>_own' (the reporter's own words
+    only), '<lemma>_reports' (reports using it),
     '<lemma>_quoted_reports' and '<lemma>_outside_reports' (which ones, in report order);
     and 'loaded_<group>_quoted_share': the percentage of loaded words that are quoted."""
     rows = names[names["group"] == group]
@@ -362,6 +363,7 @@ def word_use(names: pd.DataFrame, lemmas, articles: pd.DataFrame, group: str = "
         quoted, reporter = mine[mine["voice"] == "quoted"], mine[mine["voice"] != "quoted"]  # outside quotation marks
         values[f"{lemma}_quoted"] = int(quoted["count"].sum())
         values[f"{lemma}_reporter"] = int(reporter["count"].sum())
+        values[f"{lemma}_own"] = int(mine.loc[mine["voice"] == "reporter", "count"].sum())
         values[f"{lemma}_reports"] = mine["article_id"].nunique()
         values[f"{lemma}_quoted_reports"] = ", ".join(_in_report_order(quoted["label"], articles))
         values[f"{lemma}_outside_reports"] = " and ".join(_in_report_order(reporter["label"], articles))
@@ -465,6 +467,30 @@ def verbs_table(verbs: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     vt["kind"] = vt["kind"].map({"neutral": "neutral", "judging": "judges the speaker"})
     return vt.rename(columns={"kind": "Kind of verb", "verb": "Verb"})
 
+
+def verb_values(verbs: pd.DataFrame, articles: pd.DataFrame) -> dict:
+    """Chapter 3's prose values on verbs of saying, from `language.attribution_verbs`:
+    'n_neutral_verbs' and 'n_judging_verbs' (times, in the reporters' own words),
+    'judging_verbs' (each judging verb with the reports that use it: the words of
+    `verbs_table`) and 'judging_given' (judging verbs the program gives to a speaker instead,
+    so that they are in no count, with their report)."""
+    judging = verbs[verbs["kind"] == "judging"]
+    given = [f'"{t.term}" ({label})' for label, body in zip(articles["label"], articles["body"])
+             for t in language.find_loaded_terms(body).itertuples()
+             if t.category == "attribution" and t.voice != "reporter"]
+    named = [f'"{verb}" ({", ".join(rows["label"])})' for verb, rows in judging.groupby("verb", sort=False)]
+    return {"n_neutral_verbs": int(verbs.loc[verbs["kind"] == "neutral", "count"].sum()),
+            "n_judging_verbs": int(judging["count"].sum()),
+            "judging_verbs": "; ".join(named) or "none", "judging_given": "; ".join(given) or "none"}
+
+
+def marked_words(passages: pd.DataFrame, lemmas) -> str:
+    """Which of ``lemmas`` the word list marks in the 'Passage' column (`passages_with`), each
+    with its group, in order of first use: "'eliminated', euphemism; 'destroyed', intensifier"
+    ('none of these words' when it marks none)."""
+    terms = language.find_loaded_terms(" ".join(passages["Passage"])).drop_duplicates("lemma")
+    terms = terms[terms["lemma"].isin(list(lemmas))]
+    return "; ".join(f"'{t.term}', {t.category}" for t in terms.itertuples()) or "none of these words"
 
 def _marks(terms: pd.DataFrame) -> str:
     return ", ".join(f"{x.term} ({x.voice})" for x in terms.itertuples()) or "none"
