@@ -450,7 +450,7 @@ def _name_patterns(det: str, stop: str, lazy: bool) -> tuple[str, str]:
         # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan /
         # a statement from the ministry
         r"\b(?:" + det + r"(?:" + sp + word + r"){1,5}" + q +
-        r"(?:" + sp + r"(?:in|of|for|at|from)" + sp + r"(?:the" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
+        r"(?:" + sp + r"(?:in|of|for|at|from)" + sp + r"(?:(?:the|these|those|this|its|his|her|their|our)" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
         # a possessive, a lowercase description, then a name: China's state-run newspaper Global Times
         r"|[A-Z][\w-]{0,40}+['\u2019]s(?:" + sp + stop + low + r"){1,3}(?:" + sp + cap + r"){1,4}"
         # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
@@ -520,13 +520,18 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
         r"(?:(?:^|[;:]" + sp + r")"
         r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
         r"(?:(?:which|who|where|when)\b[^,\u201c\"]{0,60}+," + sp + r")?"
+        # a question puts its subject after the auxiliary: 'How do the people at these rallies explain ...'
+        r"(?:(?:How|Why|When|Where|What)" + sp + r"(?:do|does|did|can|could|will|would|should)" + sp + r")?"
         r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
         r"(?P<name>" + lazy_names + r"|" + bare + r")"
         r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r"(?P<name2>" + lazy_names + r"))"
         r"(?:,[^,\u201c\"]{1,120},|" + sp + r"[\u2014\u2013][^\u201c\"\u2014\u2013]{1,200}+[\u2014\u2013])?" + sp + r"(?=(?!(?:of|in|for|at|to|and|or|with|from|on|by)\b)[a-z])"
     )
+    # a verb-like word: a regular or irregular past ('began', attribution.yml's name_stop_verbs),
+    # a present in -s, an auxiliary or an adverb
     verb_like = (r"(?:[a-z]{2,20}(?:ed|es|s)|has|have|had|is|are|was|were|will|would|can|could|may|might|must|"
-                 r"should|did|does|do|also|then|still|now|again|never|[a-z]{2,20}ly)\b")
+                 r"should|did|does|do|also|then|still|now|again|never|[a-z]{2,20}ly|"
+                 + _alternation(lists["name_stop_verbs"]) + r")\b")
     # a lowercase subject after a colon, perhaps with its places: '...: state governors in
     # Norland, Ostria and even Vessia are ...'
     cap = _CAP_WORD
@@ -534,7 +539,10 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     places = place + r"(?:(?:," + sp + place + r"){0,4},?" + sp + r"(?:and|or)(?:" + sp + r"[a-z]{2,10}+)?" + sp + place + r")?"
     bare_place = stop + low + r"(?:" + sp + stop + low + r"){0,2}(?:" + sp + r"(?:in|from|of|across)" + sp + places + r")?"
     strict_subject = (
-        r"(?:^|[;:]" + sp + r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r")"
+        # after a conjunction, up to two lowercase words may lead the name: 'when prime-time cable
+        # host Dan Ruiz began', 'as former Mayor Ana Ruiz has'
+        r"(?:^|[;:]" + sp + r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp
+        + r"(?:" + stop + low + sp + r"){0,2})"
         r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
         r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
         r"(?P<name>" + names + r"|(?<=[;:]" + SPACE + r")" + bare_place + r")"
@@ -550,10 +558,16 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
                               r"(?!" + sp + verb_like + r")")
     term = None
     if lists["term_nouns"]:
-        term = (r"\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + r"(?:"
-                          + _alternation(lists["term_nouns"]) + r")(?:" + sp + r"(?:like|such" + sp + r"as))?" + SPACE + r"*+$")
+        # '... the word "hoax"', 'his favourite slogan "..."', and with no determiner before a
+        # list of examples: 'segments that used euphemisms like "..."', 'using terms such as "..."'
+        terms = r"(?:" + _alternation(lists["term_nouns"]) + r")"
+        like = r"(?:like|such" + sp + r"as)"
+        term = (r"(?:\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + terms + r"(?:" + sp + like + r")?"
+                r"|\b" + terms + sp + like + r")" + SPACE + r"*+$")
     cap = _CAP_WORD
-    appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
+    # up to six words, the name pattern's particles inside: ', Ali Akbar Hashemi Velayati.', ', Omar bin Zayed.'
+    appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + r"(?:(?:al|de|bin|von)" + sp + r")?"
+                  + cap + r"){1,5}+)" + SPACE + r"*+(?:[,.;!?]|$)")
     rules = dict(after=after, tail=tail, before=before, bare_before=bare_before, colon=colon, according=according,
                  participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
                  quoted_as=quoted_as, document=document, term=term)
@@ -720,6 +734,20 @@ _LEADING_CONJUNCTION = re.compile(r"^(?:As|When|While|After|Before|If|Because|Si
                                   r"About|Against|During|Despite|Over|Without) (?=\S)")
 
 
+# The words a name may read on over after the name pattern's bound of words (``_name_patterns``):
+# capitalised words, each perhaps after up to three joining words ('of the', 'for the'). Each
+# step ends on a capitalised word, so the run is possessive; at most 20 more words.
+_NAME_MORE = re.compile(r"(?:(?:" + SPACES + r"(?:of|the|for|al|de|bin|von)){0,3}" + SPACES + _CAP_WORD + r"){1,20}+")
+
+
+def _name_end(text: str, end: int) -> int:
+    """Where a name found up to ``end`` ends: a name pattern reads at most eleven words, so
+    'said Iran's Head of Strategic Research Center for the Expediency Council Ali Akbar
+    Velayati' stopped at 'Ali'; the name reads on over the capitalised words after it."""
+    m = _NAME_MORE.match(text, end)
+    return m.end() if m else end
+
+
 def _clean_name(name: str) -> str:
     name = _PARTY.sub("", _SPACE_RUN.sub(" ", name)).strip(" ,.")
     name = _LEADING_CONJUNCTION.sub("", name)
@@ -863,9 +891,12 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     trailing_source = ""
     if not ends_sentence:
         m = g.after.match(tail) if holds("after", tail_at, tail_at + len(tail)) else None
+        if m and m.group("name2"):
+            # 'said Iran's Head of ... Council Ali Akbar Velayati': the name read on to its end
+            name_end = _name_end(tail, m.end("name2"))
+            return _with_appositive(_clean_name(tail[m.start("name2"):name_end]), tail[name_end:], g)
         if m:
-            name = _clean_name(m.group("name") or m.group("name2"))
-            return _with_appositive(name, tail[m.end():], g) if m.group("name2") else name
+            return _clean_name(m.group("name"))
         may_end = words is None or words.text is not text or words.may_end_sentence(tail_at, tail_at + len(tail))
         stop = _SENTENCE_END.search(tail) if may_end else None
         tail = tail[: stop.start() if stop else len(tail)]
@@ -877,7 +908,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
             return _clean_name((relayed or m).group("name"))
         m = g.according.search(tail) if holds("according", tail_at, tail_at + len(tail)) else None
         if m:  # used only when nothing before the quotation names a speaker
-            trailing_source = _TRAILING_PARTICIPLE.sub("", _clean_name(m.group("name")))
+            trailing_source = _TRAILING_PARTICIPLE.sub("", _clean_name(tail[m.start("name"):_name_end(tail, m.end("name"))]))
     line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
     head_end = max(line_start, start - 1)
     head_at = _sentence_start(text, line_start, start, words)
@@ -894,7 +925,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     if may("bare_before"):
         found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
     if may("according"):
-        found += [(x.start(), x.end(), x.group("name"), "") for x in g.according.finditer(head)]
+        found += [(x.start(), x.end(), head[x.start("name"):_name_end(head, x.end("name"))], "") for x in g.according.finditer(head)]
     if g.document is not None and not (fragment and _modifies_noun(text, start, end)) and may("document"):
         found += [(x.start(), x.end(), x.group("name"), "") for x in g.document.finditer(head)]
     # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
@@ -950,7 +981,8 @@ def _clause_subject(head: str, end: int, g: Grammar) -> str:
     if not subjects:
         return ""
     # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
-    named = [x for x in subjects if x.lower() not in PRONOUNS]
+    # (a person's name, not 'her biggest moment')
+    named = [x for x in subjects if x.lower() not in PRONOUNS and x.split(" ", 1)[0].lower() not in g.not_a_name]
     if subjects[-1].lower() not in ("he", "she"):
         return subjects[-1]
     return named[-1] if named else _speaker_or_subject(subjects[-1], head, g)
