@@ -226,7 +226,7 @@ def _rules_folder() -> Path:
 
 _SHIPPED = REPO_ROOT / "data" / "corpus" / "attribution.yml"
 _GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs", "speech_nouns")
-_OPTIONAL_LISTS = ("document_nouns", "term_nouns")
+_OPTIONAL_LISTS = ("document_nouns", "term_nouns", "publishing_verbs")
 
 
 def _alternation(items) -> str:
@@ -322,6 +322,7 @@ class Grammar:
         "quoted_as": "'Interfax quoted the ministry as saying': the ministry spoke",
         "document": "'the council's statement that ...': the statement speaks (None: off)",
         "term": "'has weaponized the word \"hoax\"': the subject used the word (None: off)",
+        "published": "'the ministry issued a statement calling ...': who issued it speaks (None: off)",
     }
 
     def __init__(self, speech: str, source: str, titles: frozenset, naming: frozenset, rules: dict,
@@ -564,13 +565,20 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
         like = r"(?:like|such" + sp + r"as)"
         term = (r"(?:\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + terms + r"(?:" + sp + like + r")?"
                 r"|\b" + terms + sp + like + r")" + SPACE + r"*+$")
+    # 'issued a statement calling the report "baseless"', 'released a plan on Monday aimed at "..."':
+    # the words of a document someone put out are theirs (ends at the document noun)
+    published = None
+    if lists["publishing_verbs"] and lists["document_nouns"]:
+        published = (r"\b(?:" + _alternation(lists["publishing_verbs"]) + r")" + sp
+                     + r"(?:a|an|the|its|his|her|their)(?:" + sp + stop + low + r"){0,2}?" + sp
+                     + r"(?:" + _alternation(lists["document_nouns"]) + r")\b")
     cap = _CAP_WORD
     # up to six words, the name pattern's particles inside: ', Ali Akbar Hashemi Velayati.', ', Omar bin Zayed.'
     appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + r"(?:(?:al|de|bin|von)" + sp + r")?"
                   + cap + r"){1,5}+)" + SPACE + r"*+(?:[,.;!?]|$)")
     rules = dict(after=after, tail=tail, before=before, bare_before=bare_before, colon=colon, according=according,
                  participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
-                 quoted_as=quoted_as, document=document, term=term)
+                 quoted_as=quoted_as, document=document, term=term, published=published)
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]), rules,
                    PRONOUNS | frozenset(lists["not_a_name"]), _rule_cues(lists))
@@ -611,7 +619,8 @@ def _rule_cues(lists: dict) -> dict:
             "before": _cue_words(speech, participles),
             "participle": _cue_words(speech, participles, lists["speech_nouns"]),
             "according": frozenset({"according", "According"}), "quoted_as": frozenset({"saying", "telling"}),
-            "document": _cue_words(lists["document_nouns"]), "term": _cue_words(lists["term_nouns"])}
+            "document": _cue_words(lists["document_nouns"]), "term": _cue_words(lists["term_nouns"]),
+            "published": _cue_words(lists["publishing_verbs"])}
     cues["any"] = frozenset().union(*(c for c in cues.values() if c is not None))
     return cues
 
@@ -964,6 +973,14 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     if p is not None and not (fragment and _CLAUSE_BREAK_BEFORE.search(head, p.end())):
         subject = _clause_subject(head, p.start() + 1, g)
         if subject:
+            return subject
+    pub = None
+    for pub in (g.published.finditer(head) if g.published is not None and may("published") else ()):
+        pass
+    if pub is not None and not _CLAUSE_BREAK_BEFORE.search(head, pub.end()) and not _QUOTE_THEN_CLAUSE.search(head, pub.end()):
+        # 'The ministry issued a statement calling the report "baseless"': the ministry's words
+        subject = _clause_subject(head, pub.end(), g)
+        if subject and subject.lower() not in PRONOUNS:
             return subject
     term = g.term.search(head, max(0, len(head) - 80)) if g.term is not None and fragment and may("term") else None
     if term and not _CLAUSE_BREAK_BEFORE.search(head, term.start()):
