@@ -488,7 +488,9 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     # a modal too: 'they can tell us', 'officials will say'
     aux = r"(?:(?:has|had|have|can|could|will|would|may|might|must|should|" + adverb[3:-1] + r")" + sp + r"){0,3}"
     # a short time or place between a name and its verb: 'Trump on Tuesday said'
-    when = r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"[\w\u2019'-]{1,20}+){1,3}?" + sp + r")?"
+    # (not a relative clause: 'a video in which a man says' is the man's words)
+    when = (r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"(?!(?:which|whom|whose)\b)[\w\u2019'-]{1,20}+){1,3}?"
+            + sp + r")?")
     said = r"(?:" + speech + r")\b"
     # a verb of saying, or a participle after 'is/are/was/were': 'are now describing ... as'
     verb = (r"(?:" + aux + r"(?P<verb>" + speech + r")\b|(?:is|are|was|were|been)" + sp + r"(?:" + adverb + sp + r")?"
