@@ -25,6 +25,7 @@ import csv
 import hashlib
 import os
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +79,35 @@ def is_right(predicted: str, accepted: list[str]) -> bool:
         if p and lab.endswith(" " + p) and not lab[: len(lab) - len(p)].endswith(("and ", ", ")):
             return True
     return False
+
+
+HELD_OUT = ROOT / "tests" / "cases" / "speakers_heldout.yml"
+
+
+def held_out_accuracy(quotes=None, path: Path = HELD_OUT) -> dict:
+    """Speaker accuracy on the held-out sentences written for this book
+    (``tests/cases/speakers_heldout.yml``: labelled before the grammar was run on them, never
+    tuned on), by :func:`is_right`; an entry may list several accepted forms. A text whose
+    quotations (nested ones left out) are more or fewer than its labels scores none of them.
+    Returns ``n``, ``right``, ``accuracy`` and ``misses`` (the case file's line of each miss)."""
+    if quotes is None:
+        from lessons.corpus import quotes
+    sys.path.insert(0, str(ROOT / "tests"))
+    import case_files
+
+    out = dict(n=0, right=0, misses=[])
+    for case in case_files.load(path.stem, None, folder=path.parent):
+        frame = quotes(case["text"])
+        got = frame[~frame["nested"]]["speaker"].tolist() if "nested" in frame else frame["speaker"].tolist()
+        for i, label in enumerate(case["expected"]):
+            accepted = [a for a in (label if isinstance(label, list) else [label]) if a]
+            ok = len(got) == len(case["expected"]) and is_right(got[i], accepted)
+            out["n"] += 1
+            out["right"] += ok
+            if not ok:
+                out["misses"].append(case["_line"])
+    out["accuracy"] = out["right"] / out["n"] if out["n"] else None
+    return out
 
 
 def speaker_accuracy(folder: Path | None = None, quotes=None) -> dict | None:
@@ -227,7 +257,7 @@ def compare(folder: Path | None = None) -> dict | None:
     t0 = time.process_time()
     ours = speaker_accuracy(folder, quotes)
     ours["cpu_seconds"] = time.process_time() - t0
-    out = {"lessons": ours, "spacy": None, "spacy_missing": spacy_model() is None}
+    out = {"lessons": ours, "spacy": None, "spacy_missing": spacy_model() is None, "held_out": held_out_accuracy(quotes)}
     if not out["spacy_missing"]:
         from importlib.metadata import version
 
@@ -256,6 +286,11 @@ def render(result: dict | None) -> list[str]:
         + (f" {r['missing']} labels not scored (sentence or quotation not found)." if r["missing"] else ""),
         "",
     ]
+    held = result.get("held_out")
+    if held:
+        lines += [f"Held-out sentences written for this book (`tests/cases/{HELD_OUT.name}`, labelled before the "
+                  f"grammar was run on them, never tuned on): speaker right **{held['accuracy']:.2f}** "
+                  f"({held['right']} of {held['n']} quotations).", ""]
     peer = result.get("spacy")
     if peer:
         v = peer["versions"]
@@ -277,7 +312,6 @@ def render(result: dict | None) -> list[str]:
 
 if __name__ == "__main__":
     import json
-    import sys
 
     sys.path.insert(0, str(ROOT / "src"))
     print(json.dumps(compare(), indent=1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import case_files
 import pytest
 
 from lessons import compare, corpus, language, text
@@ -91,6 +92,27 @@ def test_speaker_cases(case):
     assert frame[~frame["nested"]]["speaker"].tolist() == case["expected"]
 
 
+@pytest.mark.parametrize("case", case_files.params("speakers_classes", None))
+def test_speaker_classes(case):
+    """The classes found on real news, each fixed in general (tests/cases/speakers_classes.yml)."""
+    frame = corpus.quotes(case["text"])
+    assert frame[~frame["nested"]]["speaker"].tolist() == case["expected"]
+
+
+def test_held_out_speaker_score():
+    """Held-out sentences, labelled before the grammar was run on them and never tuned on:
+    their score is a floor (29 of 32 when written, the same after issue 19's speaker fixes;
+    see benchmarks/speakers.py for the report)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import speakers
+
+    score = speakers.held_out_accuracy()
+    assert score["n"] == 32
+    assert score["right"] >= 29, score["misses"]
+    everyone = speakers.held_out_accuracy(lambda text: corpus.quotes(text).assign(speaker="Ana Ruiz"))
+    assert everyone["right"] < score["right"]  # the score sees a wrong speaker
+
+
 def test_speaker_cases_cover_every_form():
     texts = " ".join(c["text"] for c in CASES)
     for form in (":", "according to", "said the head of", " and ", "so-called", "called", "saying"):
@@ -152,7 +174,7 @@ def test_word_lists_of_the_grammar_come_from_the_data_file(tmp_path):
     because not_a_name lists it. A rules folder without the lists (an older file) gets the
     shipped ones."""
     sample = "Ana Ruiz made claims about the dam."
-    assert text.grammar().strict_subject.search(sample) is None
+    assert text.grammar().strict_subject.search(sample).group("name") == "Ana Ruiz"  # 'made' is a verb
     assert {"meanwhile", "his", "he"} <= text.grammar().not_a_name  # pronouns always
     edited = _rules(tmp_path, "  words: [made, took,", "  words: [took,")
     assert text.grammar(edited).strict_subject.search(sample).group("name") == "Ana Ruiz made"

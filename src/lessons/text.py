@@ -226,7 +226,7 @@ def _rules_folder() -> Path:
 
 _SHIPPED = REPO_ROOT / "data" / "corpus" / "attribution.yml"
 _GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs", "speech_nouns")
-_OPTIONAL_LISTS = ("document_nouns", "term_nouns")
+_OPTIONAL_LISTS = ("document_nouns", "term_nouns", "publishing_verbs")
 
 
 def _alternation(items) -> str:
@@ -322,6 +322,7 @@ class Grammar:
         "quoted_as": "'Interfax quoted the ministry as saying': the ministry spoke",
         "document": "'the council's statement that ...': the statement speaks (None: off)",
         "term": "'has weaponized the word \"hoax\"': the subject used the word (None: off)",
+        "published": "'the ministry issued a statement calling ...': who issued it speaks (None: off)",
     }
 
     def __init__(self, speech: str, source: str, titles: frozenset, naming: frozenset, rules: dict,
@@ -450,7 +451,7 @@ def _name_patterns(det: str, stop: str, lazy: bool) -> tuple[str, str]:
         # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan /
         # a statement from the ministry
         r"\b(?:" + det + r"(?:" + sp + word + r"){1,5}" + q +
-        r"(?:" + sp + r"(?:in|of|for|at|from)" + sp + r"(?:the" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
+        r"(?:" + sp + r"(?:in|of|for|at|from)" + sp + r"(?:(?:the|these|those|this|its|his|her|their|our)" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
         # a possessive, a lowercase description, then a name: China's state-run newspaper Global Times
         r"|[A-Z][\w-]{0,40}+['\u2019]s(?:" + sp + stop + low + r"){1,3}(?:" + sp + cap + r"){1,4}"
         # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
@@ -487,7 +488,9 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     # a modal too: 'they can tell us', 'officials will say'
     aux = r"(?:(?:has|had|have|can|could|will|would|may|might|must|should|" + adverb[3:-1] + r")" + sp + r"){0,3}"
     # a short time or place between a name and its verb: 'Trump on Tuesday said'
-    when = r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"[\w\u2019'-]{1,20}+){1,3}?" + sp + r")?"
+    # (not a relative clause: 'a video in which a man says' is the man's words)
+    when = (r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"(?!(?:which|whom|whose)\b)[\w\u2019'-]{1,20}+){1,3}?"
+            + sp + r")?")
     said = r"(?:" + speech + r")\b"
     # a verb of saying, or a participle after 'is/are/was/were': 'are now describing ... as'
     verb = (r"(?:" + aux + r"(?P<verb>" + speech + r")\b|(?:is|are|was|were|been)" + sp + r"(?:" + adverb + sp + r")?"
@@ -520,13 +523,18 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
         r"(?:(?:^|[;:]" + sp + r")"
         r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
         r"(?:(?:which|who|where|when)\b[^,\u201c\"]{0,60}+," + sp + r")?"
+        # a question puts its subject after the auxiliary: 'How do the people at these rallies explain ...'
+        r"(?:(?:How|Why|When|Where|What)" + sp + r"(?:do|does|did|can|could|will|would|should)" + sp + r")?"
         r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
         r"(?P<name>" + lazy_names + r"|" + bare + r")"
         r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r"(?P<name2>" + lazy_names + r"))"
         r"(?:,[^,\u201c\"]{1,120},|" + sp + r"[\u2014\u2013][^\u201c\"\u2014\u2013]{1,200}+[\u2014\u2013])?" + sp + r"(?=(?!(?:of|in|for|at|to|and|or|with|from|on|by)\b)[a-z])"
     )
+    # a verb-like word: a regular or irregular past ('began', attribution.yml's name_stop_verbs),
+    # a present in -s, an auxiliary or an adverb
     verb_like = (r"(?:[a-z]{2,20}(?:ed|es|s)|has|have|had|is|are|was|were|will|would|can|could|may|might|must|"
-                 r"should|did|does|do|also|then|still|now|again|never|[a-z]{2,20}ly)\b")
+                 r"should|did|does|do|also|then|still|now|again|never|[a-z]{2,20}ly|"
+                 + _alternation(lists["name_stop_verbs"]) + r")\b")
     # a lowercase subject after a colon, perhaps with its places: '...: state governors in
     # Norland, Ostria and even Vessia are ...'
     cap = _CAP_WORD
@@ -534,7 +542,10 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     places = place + r"(?:(?:," + sp + place + r"){0,4},?" + sp + r"(?:and|or)(?:" + sp + r"[a-z]{2,10}+)?" + sp + place + r")?"
     bare_place = stop + low + r"(?:" + sp + stop + low + r"){0,2}(?:" + sp + r"(?:in|from|of|across)" + sp + places + r")?"
     strict_subject = (
-        r"(?:^|[;:]" + sp + r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp + r")"
+        # after a conjunction, up to two lowercase words may lead the name: 'when prime-time cable
+        # host Dan Ruiz began', 'as former Mayor Ana Ruiz has'
+        r"(?:^|[;:]" + sp + r"|\b(?:after|before|when|as|while|because|since|until|and|but|then|so|that)" + sp
+        + r"(?:" + stop + low + sp + r"){0,2})"
         r"(?:(?:On|In|At|During|After|Before|Last|Earlier|Meanwhile|Later|Yet|But|And|Now|Still)\b[^,\u201c\"]{0,60}+," + sp + r")?"
         r"(?!(?:How|What|Why|When|Where|Which|Who|If|Although|Though|Because|While|In|On|At|As)\b)"
         r"(?P<name>" + names + r"|(?<=[;:]" + SPACE + r")" + bare_place + r")"
@@ -550,13 +561,26 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
                               r"(?!" + sp + verb_like + r")")
     term = None
     if lists["term_nouns"]:
-        term = (r"\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + r"(?:"
-                          + _alternation(lists["term_nouns"]) + r")(?:" + sp + r"(?:like|such" + sp + r"as))?" + SPACE + r"*+$")
+        # '... the word "hoax"', 'his favourite slogan "..."', and with no determiner before a
+        # list of examples: 'segments that used euphemisms like "..."', 'using terms such as "..."'
+        terms = r"(?:" + _alternation(lists["term_nouns"]) + r")"
+        like = r"(?:like|such" + sp + r"as)"
+        term = (r"(?:\b(?:the|a|an|his|her|their|its)(?:" + sp + r"[\w-]{1,20}+)?" + sp + terms + r"(?:" + sp + like + r")?"
+                r"|\b" + terms + sp + like + r")" + SPACE + r"*+$")
+    # 'issued a statement calling the report "baseless"', 'released a plan on Monday aimed at "..."':
+    # the words of a document someone put out are theirs (ends at the document noun)
+    published = None
+    if lists["publishing_verbs"] and lists["document_nouns"]:
+        published = (r"\b(?:" + _alternation(lists["publishing_verbs"]) + r")" + sp
+                     + r"(?:a|an|the|its|his|her|their)(?:" + sp + stop + low + r"){0,2}?" + sp
+                     + r"(?:" + _alternation(lists["document_nouns"]) + r")\b")
     cap = _CAP_WORD
-    appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + cap + r"){1,3})" + SPACE + r"*+(?:[,.;!?]|$)")
+    # up to six words, the name pattern's particles inside: ', Ali Akbar Hashemi Velayati.', ', Omar bin Zayed.'
+    appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + r"(?:(?:al|de|bin|von)" + sp + r")?"
+                  + cap + r"){1,5}+)" + SPACE + r"*+(?:[,.;!?]|$)")
     rules = dict(after=after, tail=tail, before=before, bare_before=bare_before, colon=colon, according=according,
                  participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
-                 quoted_as=quoted_as, document=document, term=term)
+                 quoted_as=quoted_as, document=document, term=term, published=published)
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]), rules,
                    PRONOUNS | frozenset(lists["not_a_name"]), _rule_cues(lists))
@@ -597,7 +621,8 @@ def _rule_cues(lists: dict) -> dict:
             "before": _cue_words(speech, participles),
             "participle": _cue_words(speech, participles, lists["speech_nouns"]),
             "according": frozenset({"according", "According"}), "quoted_as": frozenset({"saying", "telling"}),
-            "document": _cue_words(lists["document_nouns"]), "term": _cue_words(lists["term_nouns"])}
+            "document": _cue_words(lists["document_nouns"]), "term": _cue_words(lists["term_nouns"]),
+            "published": _cue_words(lists["publishing_verbs"])}
     cues["any"] = frozenset().union(*(c for c in cues.values() if c is not None))
     return cues
 
@@ -718,6 +743,20 @@ _FUNCTION_WORDS = frozenset(
 _LEADING_CONJUNCTION = re.compile(r"^(?:As|When|While|After|Before|If|Because|Since|Although|Though|Once|Until|"
                                   r"But|And|So|Yet|Then|Now|Meanwhile|Still|Under|In|On|At|For|From|With|By|"
                                   r"About|Against|During|Despite|Over|Without) (?=\S)")
+
+
+# The words a name may read on over after the name pattern's bound of words (``_name_patterns``):
+# capitalised words, each perhaps after up to three joining words ('of the', 'for the'). Each
+# step ends on a capitalised word, so the run is possessive; at most 20 more words.
+_NAME_MORE = re.compile(r"(?:(?:" + SPACES + r"(?:of|the|for|al|de|bin|von)){0,3}" + SPACES + _CAP_WORD + r"){1,20}+")
+
+
+def _name_end(text: str, end: int) -> int:
+    """Where a name found up to ``end`` ends: a name pattern reads at most eleven words, so
+    'said Iran's Head of Strategic Research Center for the Expediency Council Ali Akbar
+    Velayati' stopped at 'Ali'; the name reads on over the capitalised words after it."""
+    m = _NAME_MORE.match(text, end)
+    return m.end() if m else end
 
 
 def _clean_name(name: str) -> str:
@@ -863,9 +902,12 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     trailing_source = ""
     if not ends_sentence:
         m = g.after.match(tail) if holds("after", tail_at, tail_at + len(tail)) else None
+        if m and m.group("name2"):
+            # 'said Iran's Head of ... Council Ali Akbar Velayati': the name read on to its end
+            name_end = _name_end(tail, m.end("name2"))
+            return _with_appositive(_clean_name(tail[m.start("name2"):name_end]), tail[name_end:], g)
         if m:
-            name = _clean_name(m.group("name") or m.group("name2"))
-            return _with_appositive(name, tail[m.end():], g) if m.group("name2") else name
+            return _clean_name(m.group("name"))
         may_end = words is None or words.text is not text or words.may_end_sentence(tail_at, tail_at + len(tail))
         stop = _SENTENCE_END.search(tail) if may_end else None
         tail = tail[: stop.start() if stop else len(tail)]
@@ -877,7 +919,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
             return _clean_name((relayed or m).group("name"))
         m = g.according.search(tail) if holds("according", tail_at, tail_at + len(tail)) else None
         if m:  # used only when nothing before the quotation names a speaker
-            trailing_source = _TRAILING_PARTICIPLE.sub("", _clean_name(m.group("name")))
+            trailing_source = _TRAILING_PARTICIPLE.sub("", _clean_name(tail[m.start("name"):_name_end(tail, m.end("name"))]))
     line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
     head_end = max(line_start, start - 1)
     head_at = _sentence_start(text, line_start, start, words)
@@ -894,7 +936,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     if may("bare_before"):
         found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
     if may("according"):
-        found += [(x.start(), x.end(), x.group("name"), "") for x in g.according.finditer(head)]
+        found += [(x.start(), x.end(), head[x.start("name"):_name_end(head, x.end("name"))], "") for x in g.according.finditer(head)]
     if g.document is not None and not (fragment and _modifies_noun(text, start, end)) and may("document"):
         found += [(x.start(), x.end(), x.group("name"), "") for x in g.document.finditer(head)]
     # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
@@ -934,6 +976,14 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
         subject = _clause_subject(head, p.start() + 1, g)
         if subject:
             return subject
+    pub = None
+    for pub in (g.published.finditer(head) if g.published is not None and may("published") else ()):
+        pass
+    if pub is not None and not _CLAUSE_BREAK_BEFORE.search(head, pub.end()) and not _QUOTE_THEN_CLAUSE.search(head, pub.end()):
+        # 'The ministry issued a statement calling the report "baseless"': the ministry's words
+        subject = _clause_subject(head, pub.end(), g)
+        if subject and subject.lower() not in PRONOUNS:
+            return subject
     term = g.term.search(head, max(0, len(head) - 80)) if g.term is not None and fragment and may("term") else None
     if term and not _CLAUSE_BREAK_BEFORE.search(head, term.start()):
         # 'Trump has weaponized the word "hoax"': the subject used the word
@@ -950,7 +1000,8 @@ def _clause_subject(head: str, end: int, g: Grammar) -> str:
     if not subjects:
         return ""
     # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
-    named = [x for x in subjects if x.lower() not in PRONOUNS]
+    # (a person's name, not 'her biggest moment')
+    named = [x for x in subjects if x.lower() not in PRONOUNS and x.split(" ", 1)[0].lower() not in g.not_a_name]
     if subjects[-1].lower() not in ("he", "she"):
         return subjects[-1]
     return named[-1] if named else _speaker_or_subject(subjects[-1], head, g)
