@@ -655,7 +655,7 @@ def shared_table(shared: pd.DataFrame) -> pd.DataFrame:
     """The shared passages side by side ('/' marks a new paragraph)."""
     view = shared[["A", "B", "shared_agencies", "score", "a_text", "b_text"]].rename(columns={
         "A": "Report A", "B": "Report B", "shared_agencies": "Agencies both name",
-        "score": "Match (1 = the same after normalising spelling, quotation marks and word endings)",
+        "score": "Match (1 = the same words, once differences in spelling, quotation marks and word endings are ignored)",
         "a_text": "Passage in A", "b_text": "Passage in B"})
     view["Agencies both name"] = view["Agencies both name"].map(lambda a: ", ".join(a) or "none")
     for col in ["Passage in A", "Passage in B"]:
