@@ -219,7 +219,12 @@
         if (Array.isArray(r.notes) && r.notes.length) {
           var ul = el("ul", "lx-ma-notes");
           r.notes.forEach(function (n) {
-            if (n && typeof n === "object") { ul.appendChild(el("li", null, n.text)); }
+            if (n && typeof n === "object") {  // the quiz's own words first: 'You chose “…”: '
+              var item = el("li", null);
+              if (typeof n.label === "string" && n.label) { item.appendChild(el("strong", null, n.label)); }
+              item.appendChild(document.createTextNode(String(n.text === undefined ? "" : n.text)));
+              ul.appendChild(item);
+            }
           });
           li.appendChild(ul);
         }
