@@ -550,3 +550,50 @@ def test_a_missing_headline_reads_the_same_everywhere():
     assert f"{label}: {corpus.NO_HEADLINE}" in tables.articles_html(arts)
     assert "unknown" not in tables.sources_table(arts)["Headline"].tolist()
     assert "unknown" not in tables.openings_table(arts)["Headline"].tolist()
+
+
+# ------------------------------------------------------------------------ paper wording
+def _plain(markup: str) -> str:
+    import html as html_module
+
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", markup))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l["id"])
+def test_paper_says_nothing_of_clicking_and_lists_options_cleanly(lesson):
+    """Walk 8: 3B's worksheet said 'underline again to unmark it'; the answer sheets said
+    'Click…' where the worksheets say 'Underline'; several options were joined as '….; B.'."""
+    for markup in (handouts.worksheet_html(lesson), handouts.answers_html(lesson)):
+        text = _plain(markup)
+        assert not re.search(r"\bclick|\bunmark|underline again", text, re.I), lesson["id"]
+        assert not re.search(r"[.!?];", text), lesson["id"]
+    for ex_id in lesson["exercises"]:
+        ex = EXERCISES.get(ex_id)
+        if ex is not None and ex["type"] == "words":  # the paper prompt still asks for a mark
+            assert not re.search(r"\bclick", handouts.paper_prompt(ex), re.I), ex_id
+            assert re.search(r"\b(mark|underline)\b", handouts.paper_prompt(ex), re.I), ex_id
+
+
+def test_paper_prompt_drops_screen_only_sentences():
+    ex = {"prompt": "Mark the loaded words. Click a word to mark it; click again to unmark it. Then explain."}
+    assert handouts.paper_prompt(ex) == "Mark the loaded words. Then explain."
+    assert handouts.paper_prompt({"prompt": "Click on the hedges."}) == "Underline the hedges."
+
+
+def test_working_space_only_where_there_is_working():
+    days, acled = EXERCISES["figures-six-months-in-days"], EXERCISES["figures-acled-dozens"]
+    assert handouts.shows_working(days) and "Show how you worked it out" in handouts.question_html(1, days)
+    assert not handouts.shows_working(acled) and "Show how you worked it out" not in handouts.question_html(1, acled)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l["id"])
+def test_the_exit_ticket_is_printed_on_one_page(built, lesson):
+    from pypdf import PdfReader
+
+    out, _ = built
+    pages = [squash(p.extract_text() or "") for p in PdfReader(out / plans.handout_files(lesson)["worksheet"]).pages]
+    ticket = [i for i, p in enumerate(pages) if squash("Exit ticket") in p]
+    assert len(ticket) == 1, lesson["id"]
+    after = pages[ticket[0]].split(squash("Exit ticket"), 1)[1]  # a prompt may repeat a question
+    for n, q in enumerate(lesson["exit_ticket"], start=1):
+        assert f"{n}.{squash(q['question'])}" in after, (lesson["id"], n)

@@ -49,6 +49,7 @@ h2 { font: bold 13pt/1.2 "DejaVu Sans", Arial, sans-serif; margin: 6mm 0 2mm; br
 .meta { font: 9.5pt/1.35 "DejaVu Sans", Arial, sans-serif; margin: 0 0 4mm; }
 .name { border-bottom: 1px solid #000; display: inline-block; width: 60mm; }
 .q { break-inside: avoid; margin: 0 0 5mm; }
+.ticket { break-inside: avoid; }
 .q p { margin: 0 0 1.5mm; }
 .opts { list-style: none; padding-left: 4mm; margin: 0; }
 .opts li { margin: 0 0 1mm; }
@@ -131,6 +132,15 @@ def paper_prompt(ex: dict) -> str:
     return _CLICK.sub(lambda m: "Underline" if m.group(1).isupper() else "underline", text)
 
 
+_WORKING = re.compile(r"\d\s{0,3}[\u00d7\u00f7*/+\u2212=\u2248]\s{0,3}\d")
+
+
+def shows_working(ex: dict) -> bool:
+    """Is there working to show? Only when the key's explanation works something out
+    ('6 × 30.4 ≈ 183'); a number read off a rule ('dozens' is 12) has none."""
+    return ex.get("type") == "numeric" and bool(_WORKING.search(str(ex.get("explanation", ""))[:5000]))
+
+
 def question_html(number: int, ex: dict) -> str:
     """One exercise as a paper question with space to answer. Carries no answer."""
     kind = ex["type"]
@@ -142,8 +152,9 @@ def question_html(number: int, ex: dict) -> str:
                   for i, o in enumerate(ex["options"])]
         parts.append("</ul>")
     elif kind == "numeric":
-        parts.append('<p>Answer (a number): <span class="name">&nbsp;</span></p>'
-                     '<p class="small">Show how you worked it out:</p><div class="lines short"></div>')
+        parts.append('<p>Answer (a number): <span class="name">&nbsp;</span></p>')
+        if shows_working(ex):
+            parts.append('<p class="small">Show how you worked it out:</p><div class="lines short"></div>')
     elif kind == "words":
         parts.append('<p class="small">Underline the words in this passage:</p>'
                      f'<div class="passage">{_e(ex["passage"])}</div>')
@@ -184,9 +195,11 @@ def worksheet_html(lesson: dict, folder=None) -> str:
     body = [_header(f"Lesson {lesson['id']}: {lesson['title']}", "Worksheet. Use the article "
                     "packet: the line numbers help you say where you found something.", True)]
     body += [question_html(i + 1, ex) for i, ex in enumerate(_exercises(lesson, folder))]
-    body.append("<h2>Exit ticket</h2>")
+    # the exit ticket is cut off and handed in: its three questions stay on one page
+    body.append('<section class="ticket"><h2>Exit ticket</h2>')
     body += [f'<div class="q"><p><strong>{i + 1}.</strong> {_e(q["question"])}</p>'
              '<div class="lines short"></div></div>' for i, q in enumerate(lesson["exit_ticket"])]
+    body.append("</section>")
     return _doc(f"Lesson {lesson['id']} worksheet", "".join(body))
 
 
