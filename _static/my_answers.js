@@ -57,7 +57,7 @@
     });
     if (Array.isArray(value.notes)) {
       r.notes = value.notes.filter(function (n) { return n && typeof n === "object"; })
-        .map(function (n) { return { text: text(n.text) }; });
+        .map(function (n) { return { text: text(n.text), label: typeof n.label === "string" ? text(n.label, 300) : "" }; });
     }
     return r;
   }
@@ -292,7 +292,10 @@
         if (Array.isArray(r.notes) && r.notes.length) {
           var ul = el("ul", "lx-ma-notes");
           r.notes.forEach(function (n) {
-            ul.appendChild(el("li", null, n.text));
+            var item = el("li", null);  // the quiz's own words first: 'You chose “…”: '
+            if (n.label) { item.appendChild(el("strong", null, n.label)); }
+            item.appendChild(document.createTextNode(n.text));
+            ul.appendChild(item);
           });
           li.appendChild(ul);
         }

@@ -117,6 +117,58 @@
     return stem(token);
   }
   var QUOTED_RE = /"[^"\n]{0,300}"|\u201c[^\u201d\n]{0,300}\u201d|\u2018[^\u2019\n]{0,300}\u2019/g;
+  // exercises.lexicon_left: the lexicon's forms in `text` as tokens, outside quotation marks,
+  // the longest form first at each place
+  var formIndexCache = { forms: null, index: null };
+  function formIndex(forms) {
+    if (formIndexCache.forms === forms) { return formIndexCache.index; }
+    var index = Object.create(null);
+    forms.forEach(function (form) {
+      var toks = tokens(form);
+      if (!toks.length) { return; }
+      if (!index[toks[0]]) { index[toks[0]] = []; }
+      index[toks[0]].push(toks);
+    });
+    Object.keys(index).forEach(function (k) {
+      index[k].sort(function (a, b) { return b.length - a.length; });  // stable: ties keep list order
+    });
+    formIndexCache = { forms: forms, index: index };
+    return index;
+  }
+  function lexiconLeft(text, forms) {
+    var seq = tokens(Array.from(String(text)).slice(0, 5000).join("").replace(QUOTED_RE, " "));
+    var index = formIndex(forms || []);
+    var out = [];
+    var i = 0;
+    while (i < seq.length) {
+      var step = 1;
+      var cands = index[seq[i]] || [];
+      for (var c = 0; c < cands.length; c++) {
+        var want = cands[c], ok = i + want.length <= seq.length;
+        for (var j = 0; ok && j < want.length; j++) { if (seq[i + j] !== want[j]) { ok = false; } }
+        if (ok) {
+          var found = want.join(" ");
+          if (out.indexOf(found) < 0) { out.push(found); }
+          step = want.length;
+          break;
+        }
+      }
+      i += step;
+    }
+    return out;
+  }
+  // exercises.still_loaded: the exercise's own words, then other words of the lexicon
+  function stillLoaded(text, avoid, forms) {
+    var kept = loadedLeft(text, avoid);
+    lexiconLeft(text, forms).forEach(function (found) {
+      var named = kept.some(function (k) {
+        var low = String(k).toLowerCase();
+        return low.indexOf(found) >= 0 || found.indexOf(low) >= 0;
+      });
+      if (!named) { kept.push(found); }
+    });
+    return kept;
+  }
   // which of `terms` are still in `text` (by stem), outside quotation marks
   function loadedLeft(text, terms) {
     var bare = Array.from(String(text)).slice(0, 5000).join("").replace(QUOTED_RE, " ");
@@ -276,7 +328,7 @@
         .map(function (k) { return k.word; });
       var rewrite = has(ex, "original") || has(ex, "avoid");
       if (rewrite) {
-        var kept = loadedLeft(text, ex.avoid || []);
+        var kept = stillLoaded(text, ex.avoid || [], has(ex, "avoid") ? (ex.loaded || []) : []);
         if (kept.length) {
           return result(false, "incorrect", NO + " Still loaded: " + quoteList(kept) +
             ". Say what happened instead, or quote the words and say whose they are.",
@@ -382,8 +434,8 @@
   function answerText(ex, response) {
     var opts = ex.options || [];
     if (ex.type === "choice") { return opts[response] === undefined ? "" : opts[response]; }
-    if (ex.type === "multi") {
-      return (response || []).map(function (i) { return opts[i]; }).join("; ");
+    if (ex.type === "multi") {  // as exercises.join_options: each option in quotation marks
+      return quoteList((response || []).map(function (i) { return opts[i]; }));
     }
     if (ex.type === "words") { return (response || []).join(", "); }
     return String(response === null || response === undefined ? "" : response);
@@ -397,7 +449,11 @@
       status: res.status, correct: res.correct,
       message: res.message, saved: new Date().toISOString(), book_version: ex.bv || ""
     };
-    if (res.notes) { rec.notes = res.notes; }
+    if (res.notes) {  // each note with the words the quiz shows before it, for My answers
+      rec.notes = res.notes.map(function (n) {
+        return { option: n.option, chosen: n.chosen, text: n.text, label: noteLabel(n, ex.options || []) };
+      });
+    }
     return writeJSON(ls, recordKey(ex), rec);
   }
 
@@ -501,6 +557,12 @@
     src.appendChild(document.createTextNode(reveal.source || ""));
   }
 
+  // the words before an option's note: 'You chose “…”: ' (the widgets write the same)
+  function noteLabel(n, opts) {
+    return (n.chosen ? "You chose " : "You left out ") + "\u201c" +
+      (opts[n.option] === undefined ? String(n.option) : opts[n.option]) + "\u201d: ";
+  }
+
   function show(el, ex, res, restored) {
     var box = el.querySelector(".lx-feedback");
     if (!box) { return; }
@@ -517,8 +579,7 @@
       ul.className = "lx-notes";
       res.notes.forEach(function (n) {
         var li = document.createElement("li");
-        var label = (n.chosen ? "You chose " : "You left out ") + "\u201c" +
-          (opts[n.option] === undefined ? String(n.option) : opts[n.option]) + "\u201d: ";
+        var label = noteLabel(n, opts);
         var b = document.createElement("strong");
         b.textContent = label;
         li.appendChild(b);
@@ -633,6 +694,7 @@
     parseNumber: parseNumber,
     parseQuantity: parseQuantity,
     loadedLeft: loadedLeft,
+    lexiconLeft: lexiconLeft,
     tokens: tokens,
     stem: stem,
     decode: decode,

@@ -222,3 +222,21 @@ def test_every_exercise_on_a_built_chapter_page_is_in_its_lessons(built_book):
         listed = [e for l in lessons if l["chapter"] == chapter for e in l["exercises"]]
         assert shown == listed, (f"{chapter}: in no lesson {[e for e in shown if e not in listed]}, "
                                  f"not on the page {[e for e in listed if e not in shown]}")
+
+
+def test_the_book_has_a_small_local_favicon():
+    """Walk 8: every page logged a 404 for /favicon.ico. The icon is a file of the book,
+    small, with nothing it loads from elsewhere."""
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    icon = ROOT / config["html"]["favicon"]
+    assert icon.is_file() and icon.stat().st_size < 4000
+    text = icon.read_text(encoding="utf-8")
+    assert text.startswith("<svg") and "href" not in text and "http" not in text.replace("http://www.w3.org/2000/svg", "")
+
+def test_every_page_links_the_favicon(built_book):
+    for page in ("intro.html", "chapters/01_one_speech.html", "my_answers.html"):
+        html = (built_book / page).read_text(encoding="utf-8")
+        m = re.search(r'<link rel="(?:shortcut )?icon" href="([^"]+)"', html)
+        assert m, page
+        assert (built_book / page).parent.joinpath(m.group(1)).resolve().is_file(), (page, m.group(1))

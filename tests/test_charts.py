@@ -1,6 +1,9 @@
 """lessons.charts: every builder returns a titled chart with a description, in Okabe-Ito
 colours, and meaning that does not rest on colour alone."""
 
+import re
+
+import pandas as pd
 import pytest
 from IPython.display import HTML
 
@@ -121,3 +124,40 @@ def test_reuse_views(articles):
     assert "Shared passages" in table.data
     (note,) = charts.reuse_views(reuse.iloc[:0], articles)
     assert isinstance(note, HTML) and "No two reports share a passage" in note.data
+
+
+def _drawn_width(chart) -> float:
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    return float(re.search(r'width="([\d.]+)"', svg).group(1))
+
+
+def test_chapter_grids_fit_the_desktop_column(articles):
+    """Walk 8: chapter 3's word chart was 1140 px and chapter 4's grid 748 px in a 688 px
+    column at 1280 px wide (a one-line subtitle and a side legend set the width)."""
+    cov, _, _ = tables.coverage_tables(articles)
+    for name, chart in (("naming", charts.naming_chart(language.naming(articles), articles)),
+                        ("density", charts.density_chart(language.density(articles), articles)),
+                        ("coverage", charts.coverage_chart(cov, articles, compare.load_elements()))):
+        assert _drawn_width(chart) <= charts.BOOK_COLUMN_PX, name
+
+
+def test_density_scale_shows_small_cells(articles):
+    """The reporters' own words (a few per 1,000) were white beside quotations (tens per
+    1,000): the colour scale is a square root, so they are shaded."""
+    dens = language.density(articles)
+    d = spec(charts.density_chart(dens, articles))
+    scale = d["spec"]["layer"][0]["encoding"]["color"]["scale"]
+    assert scale["type"] == "sqrt" and scale.get("zero") is True
+    small = dens.loc[dens["voice"] == "reporter", "per_1000"].max()
+    assert (small / dens["per_1000"].max()) ** 0.5 >= 0.3  # at least a third of the way to dark
+
+
+def test_long_subtitles_are_cut_into_lines():
+    import altair as alt
+
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
+    titled_chart = book.titled(chart, "T", "D", subtitle="word " * 60)
+    lines = titled_chart.to_dict()["title"]["subtitle"]
+    assert isinstance(lines, list) and len(lines) > 1 and max(map(len, lines)) <= book.SUBTITLE_CHARS

@@ -175,6 +175,21 @@ def test_my_answers_page_lists_progress_and_feedback(classroom):
     assert "3 of" in shown
 
 
+def test_my_answers_gives_each_note_the_quizs_prefix(classroom):
+    """Walk 8: the quiz says 'You chose “…”: ' before an option's note; My answers showed
+    the bare note. Every such line of the quiz is on My answers as the quiz wrote it."""
+    shown = classroom["shown"]
+    lines = [line.strip() for answers in classroom["answered"].values() for a in answers.values()
+             for line in a["feedback"].splitlines() if line.strip().startswith(("You chose ", "You left out "))]
+    assert lines, "no answer with a note per option: the test checks nothing"
+    for line in lines:
+        assert line in shown, line
+
+
+def test_my_answers_lists_several_options_cleanly(classroom):
+    assert not re.search(r"[.!?];", classroom["shown"])
+
+
 def test_print_view_shows_answers_without_navigation(classroom):
     p = classroom["printed"]
     assert p["sidebar"] == "none" and p["actions"] == "none"

@@ -575,7 +575,10 @@ CASES = [
      [["rebels", "kazakhstan's"], ["rebels", "kazakhstan's", "stormed"], ["stormed"]]),
     (dict(TEXT, id="t-rewrite", original="A mob of thugs smashed windows.", avoid=["mob", "thugs"]),
      ["A mob of thugs smashed windows.", "a group smashed windows", "Thugs smashed windows",
-      'Police said a "mob of thugs" smashed windows.', "A MOB OF THUGS smashed windows!"]),
+      'Police said a "mob of thugs" smashed windows.', "A MOB OF THUGS smashed windows!",
+      # words of the lexicon that are not on the exercise's own list (walk 8)
+      "They are all lying, it wreaked havoc", 'They are all "lying", it caused damage',
+      "A mob of thugs wreaked havoc.", "Rioters wrought havoc on the terrorist's car"]),
     (dict(TEXT, id="t-rewrite2", original="Prices soared.", answer=["Prices rose."]),
      ["Prices soared.", "prices  SOARED", "Prices rose by 10%."]),
 ]
@@ -713,13 +716,37 @@ def test_the_issues_defensible_answers_are_accepted():
     assert X.check(days, "183 weeks")["status"] == "invalid"
 
 
+def test_a_rewrite_is_checked_against_the_whole_lexicon():
+    """'They are all lying, it wreaked havoc' was 'No loaded word left' for the rewrite of a
+    sentence whose own words to avoid are 'mob' and 'thugs'."""
+    ex = X.get_exercise("language-rewrite-label")
+    r = X.check(ex, "They are all lying, it wreaked havoc")
+    assert r["status"] == "incorrect" and r["kept"] == ["lying", "wreaked havoc"]
+    assert X.check(ex, 'Police said "a mob of thugs" smashed the windows.')["status"] == "answered"
+    assert X.check(ex, "A mob of thugs wreaked havoc.")["kept"] == ["mob", "thugs", "wreaked havoc"]
+    for model in ex["answer"]:  # the model answers pass their own check
+        assert X.check(ex, model)["status"] == "answered", model
+    assert X._rules(ex)["loaded"] == list(X.rewrite_forms()) and "wreaked havoc" in X._rules(ex)["loaded"]
+    assert X.lexicon_left("the havoc they wreaked", ["wreaked havoc", "havoc"]) == ["havoc"]
+
+
+def test_a_model_answer_adds_no_fact():
+    """A neutral rewrite keeps the facts: a model answer uses no content word that is not in
+    the original (or a neutral word for one of the words it replaces)."""
+    ex = X.get_exercise("language-rewrite-label")
+    original = set(X._tokens(ex["original"]))
+    for model in ex["answer"]:
+        new = set(X._tokens(model)) - original - X._STOPWORDS
+        assert new <= {"group", "people", "were", "did", "it"}, (model, new)
+
+
 def test_a_choice_with_several_defensible_options_accepts_each_of_them():
     ex = X.validate_exercise(CHOICE_ANY)
     assert [X.check(ex, i)["correct"] for i in range(3)] == [True, False, True]
     assert X.check(ex, 2)["message"] == "✓ Correct."  # empty feedback: no note
-    assert X.answer_text(ex) == "Any of these: a; c"
+    assert X.answer_text(ex) == "Any of these: \u201ca\u201d, \u201cc\u201d"
     from lessons import handouts
-    assert handouts.answer_text(ex) == "Any of: A. a; C. c"
+    assert handouts.answer_text(ex) == "Any of A or C: \u201ca\u201d, \u201cc\u201d"
     # issue 14: the borrowed noun of '26 "armed criminals" had been killed and 18 wounded'
     first18 = X.get_exercise("figures-first-18")
     right = [i for i in range(len(first18["options"])) if X.check(first18, i)["correct"]]

@@ -3,6 +3,7 @@ written for these tests (none is from the five articles), then claims and verdic
 five articles, a constructed contradiction, and robustness."""
 
 import math
+import re
 import shutil
 
 import case_files
@@ -426,8 +427,49 @@ def test_price_cap_and_alliance_are_consistent(verdicts):
 
 def test_bandits_hedge_added(verdicts):
     row = verdicts.loc["bandits-attack"]
-    assert row["verdict"] == "differs" and "up to" in row["reason"]
+    assert row["verdict"] == "consistent" and "up to" in row["reason"]  # 'up to 20,000' allows 20,000
     assert not row["checkable"]
+
+
+# Words a reason uses for each verdict, read independently of the code that writes them: a
+# reason that says the figures agree must come with 'consistent', and so on.
+_AGREE = re.compile(r"\b(agree|same figure|same number|numbers are the same|says only)\b")
+_CANNOT = re.compile(r"cannot all be true")
+_SINGLE = re.compile(r"^only .+ gives this figure$")
+
+
+def _verdict_of_reason(reason: str) -> str:
+    if _SINGLE.search(reason):
+        return "single source"
+    if _CANNOT.search(reason):
+        return "contradiction"
+    return "consistent" if _AGREE.search(reason.split(";")[0]) else "differs"
+
+
+def _constructed_verdicts():
+    pairs = [
+        ("The interior ministry said 2,500 troops from the alliance were deployed on Monday.",
+         "The interior ministry said about 2,500 troops from the alliance were deployed on Monday."),
+        ("At least 40 people were killed, officials said.", "Officials said 40 people were killed."),
+        ("More than 70 aircraft were used, the ministry said.", "The ministry said 75 aircraft were used."),
+        ("The interior ministry said yesterday that 40 people had been detained.",
+         "State television said more than 90 people had been detained so far."),
+        ("The interior ministry said 2,500 troops from the alliance were deployed on Monday.",
+         "The interior ministry said 9,000 troops from the alliance were deployed on Monday."),
+        ("Dozens of people were killed.", "Hundreds of people were killed."),
+    ]
+    return pd.concat([compare_figures(figures_table(_articles(a, b))) for a, b in pairs])
+
+
+def test_every_verdict_follows_from_its_reason(verdicts):
+    """Table-wide: the verdict and the reason are one judgement (a reason 'same number' with
+    the verdict 'differs' was shown in chapter 2)."""
+    every = pd.concat([verdicts.reset_index(), _constructed_verdicts()])
+    wrong = [(r.claim, r.verdict, r.reason) for r in every.itertuples() if r.verdict != _verdict_of_reason(r.reason)]
+    assert not wrong, wrong
+    assert set(every["verdict"]) == set(figures.VERDICTS)  # every verdict was checked
+    assert verdicts.loc["security-killed", "verdict"] == "consistent"  # 18 in all five, one 'at least'
+    assert verdicts.loc["aircraft", "verdict"] == "consistent"  # 75 and 'more than 70'
 
 
 def test_single_sources(verdicts):

@@ -180,10 +180,10 @@ def test_written_answers_are_kept_for_the_teacher_not_scored_and_made_safe(tmp_p
     ex_id = "figures-explain-detained"
     long = "x" * (H.MAX_WRITTEN + 50)
     files = [
-        _file(tmp_path, "a.json", [_answer(ex_id, "=HYPERLINK(\"http://evil\")")]),
-        _file(tmp_path, "b.json", [_answer(ex_id, long)]),
-        _file(tmp_path, "c.json", [dict(_answer(ex_id, "old text"), version="0ld")]),
-        _file(tmp_path, "d.json", [dict(_answer(ex_id, "x"), response={"not": "text"})]),
+        _file(tmp_path, "a.json", [_answer(ex_id, "=HYPERLINK(\"http://evil\")")], student="A"),
+        _file(tmp_path, "b.json", [_answer(ex_id, long)], student="B"),
+        _file(tmp_path, "c.json", [dict(_answer(ex_id, "old text"), version="0ld")], student="C"),
+        _file(tmp_path, "d.json", [dict(_answer(ex_id, "x"), response={"not": "text"})], student="D"),
     ]
     rows = {r["submission"]: r for r in H.gradebook_rows(files, KEYS, WRITTEN)}
     col = H.written_column(ex_id)
@@ -215,3 +215,24 @@ def test_a_pipe_in_place_of_an_answers_file_is_malformed_without_blocking(tmp_pa
     worker.join(20)
     assert not worker.is_alive(), "grading blocked on a pipe"
     assert out["row"]["status"] == "malformed" and "not a regular file" in " ".join(out["row"]["reason"]), out["row"]
+
+
+def test_duplicates_are_flagged_not_dropped(tmp_path):
+    """Walk 8: two identical files from one student gave two ok rows and no warning."""
+    d = tmp_path / "in"
+    d.mkdir()
+    first = _file(d, "ada.json", [_answer("sources-wire-copy", 1)], student="Ada")
+    (d / "ada (1).json").write_bytes(first.read_bytes())  # the same download, twice
+    _file(d, "ada-again.json", [_answer("sources-wire-copy", 0)], student=" ada ")  # same student, same exercises
+    _file(d, "bob.json", [_answer("sources-wire-copy", 1)], student="Bob")
+    _file(d, "ben.json", [_answer("sources-wire-copy", 1), _answer("sources-republished", [0])], student="Bob")
+    rows = {r["submission"]: r for r in H.gradebook_rows([d], KEYS, WRITTEN)}
+    assert rows["ada.json"]["status"] == rows["ada (1).json"]["status"] == "duplicate"
+    assert "the same file as ada (1).json" in rows["ada.json"]["reason"]
+    assert "the same student and exercises as" in rows["ada-again.json"]["reason"]
+    assert "ada.json" in rows["ada-again.json"]["reason"]
+    assert rows["ada-again.json"]["status"] == "duplicate"
+    # the scores stay: the teacher chooses which file counts
+    assert rows["ada.json"]["total"] == 1 and rows["ada-again.json"]["total"] == 0
+    # one student, different exercises: two hand-ins, not duplicates
+    assert rows["bob.json"]["status"] == rows["ben.json"]["status"] == "ok"

@@ -339,15 +339,16 @@ def test_worksheet_has_every_question_and_no_key(built, lesson, book_computed):
 
 
 def test_article_packet_has_every_article_numbered_with_credits(built):
-    from lessons.corpus import load_articles
+    from lessons.corpus import load_articles, parts, shown_headline
 
     out, _ = built
     text = pdf_text(out / "article-packet.pdf")
     flat = squash(text)
+    pieces = parts()
     for row in load_articles().itertuples():
-        assert squash(row.headline) in flat
+        assert squash(shown_headline(row.headline)) in flat
         assert squash(f"Outlet:{row.outlet}") in flat
-        lines = handouts.numbered_lines(row.body)
+        lines = handouts.page_lines(pieces[pieces["article_id"] == row.article_id])
         last = lines.iloc[-1]
         assert squash(f"{last.line}{last.text}") in flat, row.article_id  # numbered to the end
         for agency in row.agencies:
@@ -464,3 +465,135 @@ def test_the_plans_name_each_worksheet_question_once_in_order():
             named_any += 1
             assert nums == list(range(1, len(lesson["exercises"]) + 1)), (lesson["id"], nums)
     assert named_any >= 4
+
+
+# ------------------------------------------------------------- the packet holds the clues
+def _packet_texts() -> dict[str, str]:
+    """Each article's text as the packet prints it (every line, in order), squashed."""
+    from lessons.corpus import load_articles, parts
+
+    pieces = parts()
+    return {a: _loose(" ".join(handouts.page_lines(pieces[pieces["article_id"] == a])["text"]))
+            for a in load_articles()["article_id"]}
+
+
+def _loose(text: str) -> str:
+    """Squashed, case-folded, without quotation marks: a key may quote 'bitcoin mining' from
+    'bitcoin "mining,"' and start 'more than' where the report starts 'More than'."""
+    return re.sub("[\"'\u201c\u201d\u2018\u2019,]", "", squash(text).casefold())
+
+
+def _quoted_clues(source: str, ids: set[str]) -> list[tuple[str, str]]:
+    """(article_id, phrase) for each phrase an exercise's ``source`` quotes from named
+    articles ("thejournal: '© AFP 2022' and ...; republished and aljazeera: both end with
+    'Source link'"); an ellipsis splits a phrase into the parts that are printed."""
+    out = []
+    for segment in source.split(";"):
+        head, sep, rest = segment.partition(":")
+        named = [w for w in re.split(r"[\s,]+|\band\b", head) if w in ids]
+        if not sep or not named:
+            continue
+        for phrase in re.findall(r"(?<!\w)'(.+?)'(?!\w)", rest):
+            for part in re.split(r"\.\.\.|\u2026", phrase):
+                if len(part.strip()) >= 3:
+                    out += [(a, part.strip()) for a in named]
+    return out
+
+
+def test_every_clue_a_worksheet_asks_for_is_in_the_article_packet():
+    """Lesson 1 asks for '© AFP 2022' at the end of TheJournal's text, 'Source link' and
+    'Leave a Reply': the paper packet must print them (not only the cleaned article)."""
+    texts = _packet_texts()
+    clues = []
+    for lesson in LESSONS:
+        if "articles" not in lesson["print"]:
+            continue
+        for ex_id in lesson["exercises"]:
+            if ex_id in EXERCISES:
+                clues += [(ex_id, a, c) for a, c in _quoted_clues(EXERCISES[ex_id].get("source", ""), set(texts))]
+    assert len(clues) >= 15  # the parser found the clues
+    missing = [(ex_id, a, c) for ex_id, a, c in clues if _loose(c) not in texts[a]]
+    assert not missing, missing
+    markup = handouts.packet_html()
+    assert "Photo caption: © AFP 2022" not in markup and "Photo caption:" not in markup
+
+
+def test_the_packet_prints_each_page_in_its_real_order():
+    from lessons.corpus import parts
+
+    pieces = parts()
+    journal = pieces[pieces["article_id"] == "thejournal"]
+    lines = handouts.page_lines(journal)
+    text = [t for t in lines["text"] if t]
+    # the credit line ends the article's text, after its last paragraph, before the comments
+    last_paragraph = journal[journal["kind"] == "paragraph"]["text"].iloc[-1]
+    credit = text.index("© AFP 2022")
+    assert squash(" ".join(text[:credit])).endswith(squash(last_paragraph))
+    assert lines.loc[lines["text"] == "© AFP 2022", "removed"].iloc[0] == "copyright or credit line"
+    assert all(lines.loc[lines["text"] != "", "removed"].iloc[credit + 1:] != "")  # then only furniture
+    assert lines["line"].tolist() == list(range(1, len(lines) + 1))
+    assert lines["text"].str.len().max() <= handouts.LINE_WIDTH
+    markup = handouts.packet_html()
+    assert all(handouts._e(t) in markup for t in text)  # every line is printed, escaped
+
+
+def test_a_missing_headline_reads_the_same_everywhere():
+    from lessons import corpus, tables
+
+    arts = corpus.load_articles()
+    missing = arts[arts["headline"].str.lower() == "unknown"]
+    assert len(missing) == 1
+    label = missing["label"].iloc[0]
+    assert f"{label}: {corpus.NO_HEADLINE}" in handouts.packet_html()
+    assert corpus.NO_HEADLINE in tables.sources_table(arts)["Headline"].tolist()
+    assert corpus.NO_HEADLINE in tables.openings_table(arts)["Headline"].tolist()
+    assert f"{label}: {corpus.NO_HEADLINE}" in tables.articles_html(arts)
+    assert "unknown" not in tables.sources_table(arts)["Headline"].tolist()
+    assert "unknown" not in tables.openings_table(arts)["Headline"].tolist()
+
+
+# ------------------------------------------------------------------------ paper wording
+def _plain(markup: str) -> str:
+    import html as html_module
+
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", markup))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l["id"])
+def test_paper_says_nothing_of_clicking_and_lists_options_cleanly(lesson):
+    """Walk 8: 3B's worksheet said 'underline again to unmark it'; the answer sheets said
+    'Click…' where the worksheets say 'Underline'; several options were joined as '….; B.'."""
+    for markup in (handouts.worksheet_html(lesson), handouts.answers_html(lesson)):
+        text = _plain(markup)
+        assert not re.search(r"\bclick|\bunmark|underline again", text, re.I), lesson["id"]
+        assert not re.search(r"[.!?];", text), lesson["id"]
+    for ex_id in lesson["exercises"]:
+        ex = EXERCISES.get(ex_id)
+        if ex is not None and ex["type"] == "words":  # the paper prompt still asks for a mark
+            assert not re.search(r"\bclick", handouts.paper_prompt(ex), re.I), ex_id
+            assert re.search(r"\b(mark|underline)\b", handouts.paper_prompt(ex), re.I), ex_id
+
+
+def test_paper_prompt_drops_screen_only_sentences():
+    ex = {"prompt": "Mark the loaded words. Click a word to mark it; click again to unmark it. Then explain."}
+    assert handouts.paper_prompt(ex) == "Mark the loaded words. Then explain."
+    assert handouts.paper_prompt({"prompt": "Click on the hedges."}) == "Underline the hedges."
+
+
+def test_working_space_only_where_there_is_working():
+    days, acled = EXERCISES["figures-six-months-in-days"], EXERCISES["figures-acled-dozens"]
+    assert handouts.shows_working(days) and "Show how you worked it out" in handouts.question_html(1, days)
+    assert not handouts.shows_working(acled) and "Show how you worked it out" not in handouts.question_html(1, acled)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l["id"])
+def test_the_exit_ticket_is_printed_on_one_page(built, lesson):
+    from pypdf import PdfReader
+
+    out, _ = built
+    pages = [squash(p.extract_text() or "") for p in PdfReader(out / plans.handout_files(lesson)["worksheet"]).pages]
+    ticket = [i for i, p in enumerate(pages) if squash("Exit ticket") in p]
+    assert len(ticket) == 1, lesson["id"]
+    after = pages[ticket[0]].split(squash("Exit ticket"), 1)[1]  # a prompt may repeat a question
+    for n, q in enumerate(lesson["exit_ticket"], start=1):
+        assert f"{n}.{squash(q['question'])}" in after, (lesson["id"], n)

@@ -280,8 +280,17 @@ def glue_values(values: dict, prefix: str = "") -> dict:
     return ProseValues({prefix + name: str(glue_value(prefix + name, value)) for name, value in values.items()})
 
 
-def titled(chart: alt.TopLevelMixin, title: str, description: str, subtitle: str | None = None):
-    """Give a chart the title a reader sees and the description a screen reader announces."""
+SUBTITLE_CHARS = 90  # a subtitle line: about 560 px at Vega's 12 px font, inside the book's column
+
+
+def titled(chart: alt.TopLevelMixin, title: str, description: str, subtitle: str | list[str] | None = None):
+    """Give a chart the title a reader sees and the description a screen reader announces.
+    A long subtitle is cut into lines (one line of Vega text never wraps, and would make the
+    chart as wide as the sentence)."""
+    if isinstance(subtitle, str):
+        import textwrap
+
+        subtitle = textwrap.wrap(subtitle, SUBTITLE_CHARS) or None
     heading = alt.TitleParams(text=title, subtitle=subtitle) if subtitle else title
     return chart.properties(title=heading, description=description)
 

@@ -101,6 +101,17 @@ def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Dat
         subtitle=["Shape = kind of hedge; dashed line = the way a hedge", "lets the number go; label = the report's words"])
 
 
+# Cell sizes that keep the chapter 3 and 4 grids inside the book's text column (688 px at a
+# desktop width of 1280 px; tests/test_charts.py measures the drawn width); on a phone the
+# wider charts scroll sideways, as before.
+BOOK_COLUMN_PX = 688
+NAMING_STEP = 22
+NAMING_LABEL_PX = 90
+DENSITY_STEP = 40
+COVERAGE_STEP = 76
+DENSITY_WHITE_TEXT = 0.6  # white numbers on the darker cells (past 60% of the square-root scale)
+
+
 # Columns of the naming chart, one per voice of lessons.language.VOICES, left to right.
 _NAMING_COLUMNS = ("In the reporter's own words", "Given to someone, no quotation marks", "Inside quotation marks")
 
@@ -119,18 +130,22 @@ def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
     # independent y scales in the wrong order when the sort is a list of values (the cells follow it)
     plot["Column"] = plot["voice"].map({v: f"{i}|{c}" for i, (v, c) in enumerate(zip(("reporter", "attributed", "quoted"), _NAMING_COLUMNS))})
     base = alt.Chart().encode(
-        x=alt.X("label:N", title="Report", sort=order, axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("Word:N", title=None, sort="ascending"),
+        x=alt.X("label:N", title="Report", sort=order, axis=alt.Axis(labelAngle=-45)),
+        # words longer than NAMING_LABEL_PX end in '…' (the tooltip has the whole word)
+        y=alt.Y("Word:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=NAMING_LABEL_PX)),
     )
-    points = base.mark_point(filled=True, size=420, opacity=1).encode(
-        shape=alt.Shape("Kind:N", title="Kind of word", scale=alt.Scale(range=["square", "circle"])),
-        color=alt.Color("Kind:N", title="Kind of word", scale=alt.Scale(range=[VERMILION, BLUE])),
+    points = base.mark_point(filled=True, size=260, opacity=1).encode(
+        # the legend under the grid, not beside it (the width is the book column's)
+        shape=alt.Shape("Kind:N", title="Kind of word", scale=alt.Scale(range=["square", "circle"]),
+                        legend=alt.Legend(orient="bottom")),
+        color=alt.Color("Kind:N", title="Kind of word", scale=alt.Scale(range=[VERMILION, BLUE]),
+                        legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("label:N", title="Report"), alt.Tooltip("Word:N"), alt.Tooltip("Voice:N"),
                  alt.Tooltip("count:Q", title="Times")],
     )
-    counts = base.mark_text(fontSize=11, fontWeight="bold", color="white").encode(text="count:Q")
-    chart = (alt.layer(points, counts, data=plot)
-             .properties(width=alt.Step(42), height=alt.Step(26))
+    counts = base.mark_text(fontSize=10, fontWeight="bold", color="white").encode(text="count:Q")
+    chart = (alt.layer(points, counts, data=plot)  # cells sized to fit the book's 688 px column
+             .properties(width=alt.Step(NAMING_STEP), height=alt.Step(24))
              .facet(column=alt.Column("Column:N", title=None, sort="ascending",
                                     header=alt.Header(labelExpr="split(datum.value, '|')[1]")),
                     row=alt.Row("Group:N", title=None))
@@ -161,22 +176,26 @@ def density_chart(dens: pd.DataFrame, articles: pd.DataFrame):
         y=alt.Y("Kind:N", title=None, sort=kinds),
     )
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("per_1000:Q", title="Per 1,000 words"),
+        # square root: the reporters' own words (a few per 1,000) are visibly shaded beside the
+        # quotations (tens per 1,000); one blue hue, light to dark, reads without colour vision
+        color=alt.Color("per_1000:Q", title="Per 1,000 words",
+                        scale=alt.Scale(type="sqrt", zero=True)),  # the theme's one-hue blues
         tooltip=[alt.Tooltip("label:N", title="Report"), alt.Tooltip("Kind:N"), alt.Tooltip("Voice:N"),
                  alt.Tooltip("n_terms:Q", title="Loaded words"), alt.Tooltip("voice_words:Q", title="Words in this voice"),
                  alt.Tooltip("per_1000:Q", title="Per 1,000 words", format=".1f")],
     )
     numbers = base.mark_text(fontSize=11).encode(
         text=alt.Text("per_1000:Q", format=".1f"),
-        color=alt.condition("datum.per_1000 > 20", alt.value("white"), alt.value("black")),
+        color=alt.condition(f"sqrt(datum.per_1000) > {DENSITY_WHITE_TEXT} * sqrt({max(1.0, float(heat['per_1000'].max()))})",
+                            alt.value("white"), alt.value("black")),
     )
     chart = (alt.layer(cells, numbers, data=heat)
-             .properties(width=alt.Step(52), height=alt.Step(26))
+             .properties(width=alt.Step(DENSITY_STEP), height=alt.Step(26))
              .facet(column=alt.Column("Voice:N", title=None, sort=["Reporter's own words", "Inside quotation marks"])))
     return titled(
         chart,
         title="Loaded words per 1,000 words, by voice",
-        subtitle="Each cell: loaded words of one kind per 1,000 words in that voice. Darker means more; the number is written in the cell.",
+        subtitle="Each cell: loaded words of one kind per 1,000 words in that voice. Darker means more (a square-root scale, so small numbers show); the number is written in the cell.",
         description=("Two grids of numbers, one for the reporters' own words and one for words inside quotation marks. "
                      "Rows are kinds of loaded word (labels, euphemisms, verbs of saying, intensifiers, distancing markers, "
                      "loaded descriptions, comment); columns are the five reports. Each cell gives loaded words per 1,000 "
@@ -209,7 +228,7 @@ def coverage_chart(cov: pd.DataFrame, articles: pd.DataFrame, elements: list[dic
         text="mark:N",
         color=alt.condition(alt.datum.covered, alt.value("white"), alt.value("black")),
     )
-    chart = (squares + marks).properties(width=alt.Step(95), height=alt.Step(24))
+    chart = (squares + marks).properties(width=alt.Step(COVERAGE_STEP), height=alt.Step(24))
     return titled(
         chart,
         title="Which report mentions which part of the story",

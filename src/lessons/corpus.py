@@ -367,6 +367,16 @@ def _corpus(path=None):
     return _load(str(folder.resolve()), stamp)
 
 
+NO_HEADLINE = "(no headline survives)"  # what the book prints for a headline 'unknown'
+
+
+def shown_headline(headline) -> str:
+    """A headline as the book and the handouts print it: 'unknown' in ``articles.yml`` (the
+    page kept none) reads as NO_HEADLINE, the one wording for it everywhere."""
+    text = "" if headline is None or (isinstance(headline, float) and headline != headline) else str(headline)
+    return NO_HEADLINE if text.strip().lower() in ("", "unknown") else text
+
+
 def load_articles(path=None) -> pd.DataFrame:
     """One row per article: metadata from ``articles.yml`` plus the clean ``body``, the kind of
     each body paragraph (``paragraph_kinds``: paragraph, standfirst or crosshead) and the ``headings``

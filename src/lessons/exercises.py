@@ -283,6 +283,57 @@ def loaded_left(text: str, terms: Iterable[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _form_index(forms: tuple[str, ...]) -> dict[str, list[list[str]]]:
+    """First token -> the forms starting with it, as tokens, longest first (ties: list order)."""
+    index: dict[str, list[list[str]]] = {}
+    for form in forms:
+        toks = _tokens(form)
+        if toks:
+            index.setdefault(toks[0], []).append(toks)
+    return {k: sorted(v, key=len, reverse=True) for k, v in index.items()}
+
+
+def lexicon_left(text: str, forms: Iterable[str]) -> list[str]:
+    """Which of the lexicon's `forms` (``language.loaded_forms``) are in `text`, as tokens,
+    outside quotation marks; the longest form wins at each place ('wreaked havoc', not 'havoc').
+    quiz.js has the same rule (``lexiconLeft``)."""
+    seq = _tokens(_QUOTED_RE.sub(" ", str(text)[:5000]))
+    index = _form_index(tuple(forms))
+    out: list[str] = []
+    i = 0
+    while i < len(seq):
+        step = 1
+        for want in index.get(seq[i], ()):
+            if seq[i:i + len(want)] == want:
+                found = " ".join(want)
+                if found not in out:
+                    out.append(found)
+                step = len(want)
+                break
+        i += step
+    return out
+
+
+def rewrite_forms() -> tuple[str, ...]:
+    """The lexicon's forms for checking a rewrite; none when the lexicon cannot be read."""
+    try:
+        from lessons import language
+        return language.loaded_forms()
+    except (ImportError, LessonsDataError, OSError):
+        return ()
+
+
+def still_loaded(text: str, avoid: Iterable[str], forms: Iterable[str]) -> list[str]:
+    """A rewrite's loaded words: the exercise's own `avoid` terms (``loaded_left``), then any
+    other word of the lexicon (``lexicon_left``) that is not part of one already named."""
+    kept = loaded_left(text, avoid)
+    for found in lexicon_left(text, forms):
+        if not any(found in k.lower() or k.lower() in found for k in kept):
+            kept.append(found)
+    return kept
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -445,7 +496,7 @@ def check(exercise: dict, response: Any) -> dict:
         used = [k["word"] for k in keys if k["stem"] in stems]
         allk = [k["word"] for k in keys]
         if "original" in exercise or "avoid" in exercise:
-            kept = loaded_left(text, exercise.get("avoid") or [])
+            kept = still_loaded(text, exercise.get("avoid") or [], rewrite_forms() if "avoid" in exercise else ())
             if kept:
                 return _result(False, "incorrect",
                                f"{NO} Still loaded: {_quote_list(kept)}. Say what happened "
@@ -476,16 +527,22 @@ def choice_key(exercise: dict) -> list[int]:
     return list(ans) if isinstance(ans, list) else [ans]
 
 
+def join_options(texts: list[str]) -> str:
+    """Several options in one line, each in quotation marks (an option is often a sentence with
+    its own full stop): '“a.”, “b.”'. The book's quiz.js writes the same (``quoteList``)."""
+    return _quote_list(texts)
+
+
 def answer_text(exercise: dict) -> str:
     """The right answer as plain text (for 'Show answer')."""
     typ, ans = exercise["type"], exercise["answer"]
     if typ == "choice":
         key = choice_key(exercise)
         if len(key) > 1:
-            return "Any of these: " + "; ".join(exercise["options"][i] for i in key)
+            return "Any of these: " + join_options([exercise["options"][i] for i in key])
         return exercise["options"][key[0]]
     if typ == "multi":
-        return "; ".join(exercise["options"][i] for i in sorted(ans))
+        return join_options([exercise["options"][i] for i in sorted(ans)])
     if typ == "numeric":
         num = _fmt(ans)
         tol = exercise.get("tolerance") or 0
@@ -598,6 +655,8 @@ def _rules(exercise: dict) -> dict:
         for f in ("original", "avoid"):
             if f in exercise:
                 r[f] = exercise[f]
+        if "avoid" in exercise:  # the lexicon's words travel with the rule (check: rewrite_forms)
+            r["loaded"] = list(rewrite_forms())
     return r
 
 

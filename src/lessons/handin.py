@@ -15,7 +15,8 @@ Free-text answers (type ``text``) are not scored: each text exercise gets a colu
 bounded, never a spreadsheet formula) for the teacher to read and mark by hand. They add
 nothing to ``total`` or ``possible``.
 
-Row status: ``ok``; ``stale`` (some answers are for an older version of an exercise and are
+Row status: ``ok``; ``duplicate`` (the same file as another, or the same student with the
+same exercises answered: the teacher decides which one counts; both rows keep their scores); ``stale`` (some answers are for an older version of an exercise and are
 not scored); ``tampered`` (claims that do not match, exercises that do not exist, answers of
 the wrong shape); ``malformed`` (not JSON, not an answers file, too large, another book).
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import html
 import json
 import os
@@ -46,7 +48,7 @@ STUDENT_COLUMN = "student"  # placed after 'submission'
 MAX_BYTES = 1_000_000       # a real file with every exercise answered is about 30 kB
 MAX_ANSWERS = 1000
 MAX_FILES = 5000
-STATUS_ORDER = ("ok", "stale", "tampered", "malformed")
+STATUS_ORDER = ("ok", "duplicate", "stale", "tampered", "malformed")
 GRADED_TYPES = ("choice", "multi", "numeric", "words")  # free text is read by the teacher
 MAX_WRITTEN = 2000          # characters of one written answer shown in the gradebook
 
@@ -171,6 +173,7 @@ def grade_file(path: str | Path, keys: dict[str, dict],
         raw = _files.read_bounded(path, MAX_BYTES)  # O_NOFOLLOW: a link swapped in is refused
     except _files.Refused as exc:
         return fail("malformed", f"cannot be read: {exc.reason}")
+    row["sha256"] = hashlib.sha256(raw).hexdigest()  # the same file handed in twice (duplicates)
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -301,14 +304,45 @@ def gradebook_columns(keys: dict[str, dict], written: Iterable[str] = ()) -> lis
     return header[:1] + [STUDENT_COLUMN] + header[1:] + [written_column(w) for w in book_order(written)]
 
 
+def duplicates(graded: list[dict]) -> dict[int, str]:
+    """{index: why} for the rows of `grade_file` that repeat another: the same bytes, or the
+    same student name (case and spaces ignored) with the same exercises answered. Every row of
+    such a group is named, each with the others' file names: the teacher chooses."""
+    groups: dict[tuple, list[int]] = {}
+    for i, r in enumerate(graded):
+        if r.get("sha256"):
+            groups.setdefault(("file", r["sha256"]), []).append(i)
+        name = " ".join(str(r.get(STUDENT_COLUMN) or "").casefold().split())
+        answered = frozenset(r["scores"]) | frozenset(r["written"])
+        if name and answered:
+            groups.setdefault(("student", name, answered), []).append(i)
+    why: dict[int, list[str]] = {}
+    for key, members in groups.items():
+        if len(members) < 2:
+            continue
+        for i in members:
+            others = ", ".join(graded[j]["submission"] for j in members if j != i)
+            text = (f"the same file as {others}" if key[0] == "file"
+                    else f"the same student and exercises as {others}")
+            if not any(others in w for w in why.get(i, [])):  # one reason per other file
+                why.setdefault(i, []).append(text)
+    return {i: "duplicate: " + "; ".join(w) for i, w in why.items()}
+
+
 def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict],
                    written: dict[str, dict] | None = None,
                    skipped: list[tuple[Path, str]] | None = None) -> list[dict]:
     """One flat dict per file, with every column of `gradebook_columns`; what was not read
-    while looking in the folders goes to `skipped` (see `answer_files`)."""
+    while looking in the folders goes to `skipped` (see `answer_files`); a file that repeats
+    another (`duplicates`) says so in its status (when it was ok) and reason."""
+    graded = [grade_file(path, keys, written) for path in answer_files(paths, skipped)]
+    for i, why in duplicates(graded).items():
+        r = graded[i]
+        r["reason"].append(why)
+        if r["status"] == "ok":
+            r["status"] = "duplicate"
     rows = []
-    for path in answer_files(paths, skipped):
-        r = grade_file(path, keys, written)
+    for r in graded:
         flat = {"submission": r["submission"], STUDENT_COLUMN: r[STUDENT_COLUMN],
                 "assignment": r["assignment"]}
         for ex_id in keys:

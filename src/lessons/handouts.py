@@ -32,7 +32,7 @@ from lessons.plans import handout_files, load_lessons
 __all__ = [
     "worksheet_html", "answers_html", "packet_html", "background_html", "lateral_html",
     "lateral_body", "show_lateral", "handouts_table", "show_handouts",
-    "answer_text", "paper_prompt", "write_example_zip", "numbered_lines", "documents", "build", "CHROMIUM",
+    "answer_text", "paper_prompt", "write_example_zip", "numbered_lines", "page_lines", "documents", "build", "CHROMIUM",
 ]
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -49,6 +49,7 @@ h2 { font: bold 13pt/1.2 "DejaVu Sans", Arial, sans-serif; margin: 6mm 0 2mm; br
 .meta { font: 9.5pt/1.35 "DejaVu Sans", Arial, sans-serif; margin: 0 0 4mm; }
 .name { border-bottom: 1px solid #000; display: inline-block; width: 60mm; }
 .q { break-inside: avoid; margin: 0 0 5mm; }
+.ticket { break-inside: avoid; }
 .q p { margin: 0 0 1.5mm; }
 .opts { list-style: none; padding-left: 4mm; margin: 0; }
 .opts li { margin: 0 0 1mm; }
@@ -64,6 +65,8 @@ h2 { font: bold 13pt/1.2 "DejaVu Sans", Arial, sans-serif; margin: 6mm 0 2mm; br
 table.ln { border-collapse: collapse; font: 9.6pt/1.38 "DejaVu Sans Mono", monospace; }
 table.ln td { padding: 0; vertical-align: top; white-space: pre; }
 table.ln td.n { color: #555; width: 11mm; text-align: right; padding-right: 3mm; user-select: none; }
+table.ln tr.cut td { color: #555; font-style: italic; }
+table.ln tr.why td { font: italic 7.5pt/1.5 "DejaVu Sans", Arial, sans-serif; color: #333; }
 .ctx { break-inside: avoid; margin: 0 0 2.2mm; font-size: 9.6pt; line-height: 1.3; }
 .ctx p { margin: 0; }
 .small { font-size: 8.5pt; }
@@ -115,12 +118,27 @@ def _exercises(lesson: dict, folder=None) -> list[dict]:
 
 
 # ----------------------------------------------------------------- worksheet and answers
+# The one place where on-screen wording becomes paper wording: a sentence about undoing a mark
+# ('click again to unmark it') has no meaning on paper and is left out; 'click (on)'
+# becomes 'underline'. Worksheets and answer sheets both print paper_prompt.
+_SCREEN_ONLY = re.compile(r"(?:^|(?<=[.!?])\s+)[^.!?]{0,200}\bclick(?:\s+it)?\s+again\b[^.!?]{0,200}[.!?]", re.I)
 _CLICK = re.compile(r"\b([Cc])lick(?: on)?\b")
 
 
 def paper_prompt(ex: dict) -> str:
-    """The prompt as printed: on paper a student underlines instead of clicking."""
-    return _CLICK.sub(lambda m: "Underline" if m.group(1) == "C" else "underline", ex["prompt"])
+    """The prompt as printed: on paper a student underlines instead of clicking, and nothing
+    is said about unmarking."""
+    text = _SCREEN_ONLY.sub("", str(ex["prompt"])).strip()
+    return _CLICK.sub(lambda m: "Underline" if m.group(1).isupper() else "underline", text)
+
+
+_WORKING = re.compile(r"\d\s{0,3}[\u00d7\u00f7*/+\u2212=\u2248]\s{0,3}\d")
+
+
+def shows_working(ex: dict) -> bool:
+    """Is there working to show? Only when the key's explanation works something out
+    ('6 × 30.4 ≈ 183'); a number read off a rule ('dozens' is 12) has none."""
+    return ex.get("type") == "numeric" and bool(_WORKING.search(str(ex.get("explanation", ""))[:5000]))
 
 
 def question_html(number: int, ex: dict) -> str:
@@ -134,8 +152,9 @@ def question_html(number: int, ex: dict) -> str:
                   for i, o in enumerate(ex["options"])]
         parts.append("</ul>")
     elif kind == "numeric":
-        parts.append('<p>Answer (a number): <span class="name">&nbsp;</span></p>'
-                     '<p class="small">Show how you worked it out:</p><div class="lines short"></div>')
+        parts.append('<p>Answer (a number): <span class="name">&nbsp;</span></p>')
+        if shows_working(ex):
+            parts.append('<p class="small">Show how you worked it out:</p><div class="lines short"></div>')
     elif kind == "words":
         parts.append('<p class="small">Underline the words in this passage:</p>'
                      f'<div class="passage">{_e(ex["passage"])}</div>')
@@ -155,11 +174,20 @@ def answer_text(ex: dict) -> str:
 
         right = choice_key(ex)
         if len(right) > 1:
-            return "Any of: " + "; ".join(f"{LETTERS[i]}. {ex['options'][i]}" for i in right)
+            return _lettered(ex, right, "or", "Any of ")
         return f"{LETTERS[right[0]]}. {key(ex)}"
     if ex["type"] == "multi":
-        return "; ".join(f"{LETTERS[i]}. {ex['options'][i]}" for i in sorted(ex["answer"]))
+        return _lettered(ex, sorted(ex["answer"]), "and")
     return " / ".join(key(ex).split("\n"))
+
+
+def _lettered(ex: dict, indices: list[int], last: str, lead: str = "") -> str:
+    """Several options by letter, then their words: 'A and B: “…”, “…”'."""
+    from lessons.exercises import join_options
+
+    letters = [LETTERS[i] for i in indices]
+    head = letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + f" {last} " + letters[-1]
+    return f"{lead}{head}: " + join_options([ex["options"][i] for i in indices])
 
 
 def worksheet_html(lesson: dict, folder=None) -> str:
@@ -167,9 +195,11 @@ def worksheet_html(lesson: dict, folder=None) -> str:
     body = [_header(f"Lesson {lesson['id']}: {lesson['title']}", "Worksheet. Use the article "
                     "packet: the line numbers help you say where you found something.", True)]
     body += [question_html(i + 1, ex) for i, ex in enumerate(_exercises(lesson, folder))]
-    body.append("<h2>Exit ticket</h2>")
+    # the exit ticket is cut off and handed in: its three questions stay on one page
+    body.append('<section class="ticket"><h2>Exit ticket</h2>')
     body += [f'<div class="q"><p><strong>{i + 1}.</strong> {_e(q["question"])}</p>'
              '<div class="lines short"></div></div>' for i, q in enumerate(lesson["exit_ticket"])]
+    body.append("</section>")
     return _doc(f"Lesson {lesson['id']} worksheet", "".join(body))
 
 
@@ -178,7 +208,7 @@ def answers_html(lesson: dict, folder=None) -> str:
     body = [_header(f"Lesson {lesson['id']}: {lesson['title']}", "Answer sheet (for the teacher).", False)]
     for i, ex in enumerate(_exercises(lesson, folder)):
         body.append(
-            f'<div class="q"><p><strong>{i + 1}.</strong> {_e(ex["prompt"])}</p>'
+            f'<div class="q"><p><strong>{i + 1}.</strong> {_e(paper_prompt(ex))}</p>'
             f'<p class="key"><strong>Answer:</strong> {_e(answer_text(ex))}</p>'
             f'<p class="why">{_e(ex["explanation"])}</p>'
             f'<p class="src">Source: {_e(ex.get("source", ""))}</p></div>')
@@ -208,7 +238,7 @@ def numbered_lines(body: str, width: int = LINE_WIDTH) -> pd.DataFrame:
     return pd.DataFrame({"line": range(1, len(rows) + 1), "text": rows})
 
 
-def _credits(row, caps: pd.DataFrame) -> str:
+def _credits(row) -> str:
     def value(x) -> str:
         if isinstance(x, (list, tuple)):
             return ", ".join(map(str, x)) or "none named"
@@ -219,34 +249,65 @@ def _credits(row, caps: pd.DataFrame) -> str:
                                                  else "no" if row.translated is False else row.translated),
              ("Via", row.via)]
     out = "".join(f"<strong>{_e(k)}:</strong> {_e(value(v))}<br>" for k, v in items)
-    mine = caps[caps["article_id"] == row.article_id]
-    for cap in mine.itertuples():
-        out += f"<strong>Photo caption:</strong> {_e(cap.caption)}"
-        if isinstance(cap.credit, str) and cap.credit and cap.credit not in cap.caption:
-            out += f" <em>(credit: {_e(cap.credit)})</em>"
-        out += "<br>"
     return f'<p class="meta">{out}</p>'
 
 
+def page_lines(page: pd.DataFrame, width: int = LINE_WIDTH) -> pd.DataFrame:
+    """One page as printed in the packet: every piece of the raw page in its real order (its
+    ``start``), headline left out (it is the section's title), cut into numbered lines:
+    ``line, text, removed``. ``removed`` is the cleaning code's reason for a piece it takes out
+    of the article (a photo caption, a credit line such as '\u00a9 AFP 2022', 'Source link', a
+    comment box), '' for the article's own text: the clues stay where the page has them.
+    Pieces are kept apart by an empty numbered line, as paragraphs in ``numbered_lines``."""
+    rows: list[tuple[str, str]] = []
+    for piece in page.sort_values("start", kind="stable").itertuples():
+        if piece.kind == "headline":
+            continue
+        reason = str(piece.reason or "") if piece.kind == "removed" else ""
+        text = " ".join(str(piece.text).split())
+        if not text:
+            continue
+        if rows:
+            rows.append(("", ""))
+        rows += [(t, reason) for t in textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)]
+    return pd.DataFrame({"line": range(1, len(rows) + 1), "text": [t for t, _ in rows],
+                         "removed": [r for _, r in rows]})
+
+
+def _page_table(row, lines: pd.DataFrame) -> str:
+    """The numbered lines; each run of removed lines under a small unnumbered label."""
+    out, label = [], None
+    for n, text, reason in zip(lines["line"], lines["text"], lines["removed"]):
+        if not text:  # the empty line between pieces carries no label
+            out.append(f'<tr><td class="n">{n}</td><td></td></tr>')
+            continue
+        if reason and reason != label:
+            out.append(f'<tr class="why"><td class="n"></td><td>[removed from the article by the cleaning code: {_e(reason)}]</td></tr>')
+        label = reason or None
+        cls = ' class="cut"' if reason else ""
+        out.append(f'<tr{cls}><td class="n">{n}</td><td>{_e(text)}</td></tr>')
+    return f'<table class="ln" aria-label="{_e(row.label)}, numbered lines">{"".join(out)}</table>'
+
+
 def packet_html(folder=None) -> str:
-    """The five cleaned articles, each line numbered, each with its outlet and credits."""
-    from lessons.corpus import captions, load_articles
+    """The five articles, each page in its real order with its captions and credit lines, each
+    line numbered, with the outlet and credits from ``articles.yml``."""
+    from lessons.corpus import load_articles, parts, shown_headline
 
     arts = load_articles(folder)
-    caps = captions(folder)
+    pieces = parts(folder)
     body = []
     for row in arts.itertuples():
-        lines = numbered_lines(row.body)
-        table = "".join(f'<tr><td class="n">{n}</td><td>{_e(t)}</td></tr>'
-                        for n, t in zip(lines["line"], lines["text"]))
+        lines = page_lines(pieces[pieces["article_id"] == row.article_id])
         body.append(
-            f'<section class="article"><h1>{_e(row.headline)}</h1>'
+            f'<section class="article"><h1>{_e(row.label)}: {_e(shown_headline(row.headline))}</h1>'
             f'<p class="meta">Article packet: <strong>{_e(row.label)}</strong> '
-            f"(id <code>{_e(row.article_id)}</code>). Cleaned text: adverts and page furniture "
-            "removed, words unchanged. The text is not ours: it remains the copyright of its "
+            f"(id <code>{_e(row.article_id)}</code>). The whole page in its order, words unchanged. "
+            "Lines in grey are not part of the article (captions, credit lines, adverts, comment "
+            "boxes): the chapters' cleaning code removes them, and they are clues to where the "
+            "report comes from. The text is not ours: it remains the copyright of its "
             "publisher and agencies, and is printed for teaching, criticism and review.</p>"
-            f"{_credits(row, caps)}"
-            f'<table class="ln" aria-label="{_e(row.label)}, numbered lines">{table}</table></section>')
+            f"{_credits(row)}{_page_table(row, lines)}</section>")
     return _doc("Article packet", "".join(body))
 
 

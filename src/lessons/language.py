@@ -137,6 +137,23 @@ def load_lexicon(path=None) -> pd.DataFrame:
     return frame
 
 
+@lru_cache(maxsize=8)
+def _loaded_forms(path: str, mtime: float, size: int) -> tuple[str, ...]:
+    out: list[str] = []
+    for row in _lexicon_rows(path, mtime, size):
+        if not row["term"].startswith("*-"):
+            out += [f for f in inflections(row["term"], row["pos"], row.get("forms", "")) if f not in out]
+    return tuple(out)
+
+
+def loaded_forms(path=None) -> tuple[str, ...]:
+    """Every word or phrase the lexicon matches (``inflections`` of each entry: 'lying',
+    'wreaked havoc'; the '*-dominated' patterns left out): the list a rewrite exercise is
+    checked against, in the kernel and, as data, in the book's quiz.js."""
+    p = Path(path) if path is not None else lexicon_path()
+    return _loaded_forms(*_stamp(p))
+
+
 def _reference_rows(path: str, mtime: float, size: int) -> tuple[dict, ...]:
     """The reference terms, checked by ``lessons.datafiles.reference_terms`` (cached by path, mtime, size)."""
     return reference_file.load(path)

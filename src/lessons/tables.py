@@ -90,7 +90,8 @@ def sources_table(articles: pd.DataFrame, published: bool = False) -> pd.DataFra
     """What the metadata says about each report's origin (``published``: add the date)."""
     columns = ["label", "outlet", *(["published"] if published else []), "headline", "agencies",
                "translated", "via"]
-    table = articles.assign(agencies=articles["agencies"].map(", ".join))[columns]
+    table = articles.assign(agencies=articles["agencies"].map(", ".join),
+                            headline=articles["headline"].map(corpus.shown_headline))[columns]
     return table.rename(columns={"label": "Short name", "outlet": "Outlet", "published": "Published",
                                  "headline": "Headline", "agencies": "Agencies named",
                                  "translated": "Translated?", "via": "How it reached us"})
@@ -127,7 +128,7 @@ def articles_html(articles: pd.DataFrame) -> str:
     """Each report as a closed <details> with its quotations marked (text escaped)."""
     parts = [corpus.QUOTE_LEGEND]
     for label, headline, body in zip(articles["label"], articles["headline"], articles["body"]):
-        title = f"{label}: {headline if headline != 'unknown' else '(no headline survives)'}"
+        title = f"{label}: {corpus.shown_headline(headline)}"
         parts.append(f'<details class="lx-article"><summary>{html.escape(title)}</summary>'
                      f"{corpus.article_html(body)}</details>")
     return "\n".join(parts)
@@ -538,7 +539,7 @@ def _openings(articles: pd.DataFrame, path=None) -> pd.DataFrame:
 def openings_table(articles: pd.DataFrame, path=None) -> pd.DataFrame:
     """Each report's headline, the line under it (standfirst, '–' if none) and first paragraph."""
     opening = _openings(articles, path)
-    return pd.DataFrame({"Report": articles["label"].to_numpy(), "Headline": articles["headline"].to_numpy(),
+    return pd.DataFrame({"Report": articles["label"].to_numpy(), "Headline": articles["headline"].map(corpus.shown_headline).to_numpy(),
                          "Line under the headline (standfirst)": opening["standfirst"].replace("", "–").to_numpy(),
                          "First paragraph": opening["lead"].to_numpy()})
 

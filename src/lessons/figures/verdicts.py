@@ -134,29 +134,44 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= _SAME_VALUE_TOLERANCE * max(abs(a), abs(b), 1e-9)
 
 
+# What a reason says decides the verdict: one rule for both. Each step of ``_verdict`` names
+# the kind of agreement it found; the verdict is looked up here, never written beside a reason.
+VERDICT_OF_KIND = {
+    "same": "consistent",      # the same figure everywhere, perhaps in other words or units
+    "hedged": "consistent",    # the same number, a hedge in some reports ('at least 18' and '18')
+    "overlap": "consistent",   # the figures allow one common value once the hedges are read
+    "one vague word": "consistent",  # every source says only 'dozens'
+    "vague words": "differs",  # only vague words, and not the same ones
+    "close": "differs",        # close but not the same
+    "running total": "differs",  # a running total, dated or counted differently
+    "single": "single source",
+    "cannot": "contradiction",  # no one value fits every figure
+}
+
+
 # complexity: one sentence of reason per way the same figure is written differently
 def _same_everywhere(recs: list[dict]) -> tuple[str, str]:
-    """Every source gives the same value (after units): consistent, or 'differs' by a hedge."""
+    """Every source gives the same value (after units): ``(kind, reason)``, a hedge named."""
     qualifiers = {r["qualifier"] for r in recs}
     if len(qualifiers) == 1:
         forms = {(r["unit_name"], r["others_added"]) for r in recs}
         if len(forms) > 1:
             how = "; ".join(f"{r['label']} '{r['text']}{' ' + r['counted'] if r['unit'] == 'count' else ''}'" for r in _one_per_article(recs))
             plus = " (counting the country named alongside 'other' or 'X and')" if any(r["others_added"] for r in recs) else ""
-            return "consistent", f"the same figure expressed differently{plus}: {how}"
-        return "consistent", "every source gives the same figure"
+            return "same", f"the same figure expressed differently{plus}: {how}"
+        return "same", "every source gives the same figure"
     hedged = sorted({r["label"] for r in recs if r["qualifier"] != "exact"})
     plain = sorted({r["label"] for r in recs if r["qualifier"] == "exact"})
     hedges = sorted({r["hedge"] for r in recs if r["hedge"]})
-    return "differs", (f"same number, but only some reports give it with a hedge: {', '.join(repr(h) for h in hedges)} in "
-                       f"{', '.join(hedged)}; no hedge in {', '.join(plain) or 'none'}")
+    return "hedged", (f"the same number, but only some reports give it with a hedge: {', '.join(repr(h) for h in hedges)} in "
+                      f"{', '.join(hedged)}; no hedge in {', '.join(plain) or 'none'}")
 
 
 def _only_vague(recs: list[dict]) -> tuple[str, str]:
     words = sorted({r["hedge"] for r in recs})
     if len(words) == 1:
-        return "consistent", f"every source says only '{words[0]}'"
-    return "differs", f"only vague words ({', '.join(words)})"
+        return "one vague word", f"every source says only '{words[0]}'"
+    return "vague words", f"only vague words ({', '.join(words)})"
 
 
 def _overlap(recs: list[dict]) -> bool:
@@ -182,10 +197,13 @@ def _all_same(values: list[float]) -> bool:
     return all(_same(v, values[0]) for v in values)
 
 
-def _overlap_reason(exact_like: list[dict]) -> str:
+def _overlap_reason(exact_like: list[dict]) -> tuple[str, str]:
+    """Figures that allow one common value: ``(kind, reason)``."""
     if any(r["qualifier"] != "exact" for r in exact_like):
-        return f"the figures agree once the hedges are read: {_short(exact_like)}"
-    return "the figures are close but not the same"
+        return "overlap", f"the figures agree once the hedges are read: {_short(exact_like)}"
+    if _all_same([r["compare_value"] for r in exact_like]):
+        return "same", f"the numbers are the same: {_short(exact_like)}"
+    return "close", "the figures are close but not the same"
 
 
 def _running_total(claim: _Claim, recs: list[dict], exact_like: list[dict]) -> str:
@@ -211,27 +229,33 @@ def _running_total(claim: _Claim, recs: list[dict], exact_like: list[dict]) -> s
 
 
 def _verdict(claim: _Claim, reports: pd.DataFrame, recs: list[dict] | None = None) -> tuple[str, str]:
-    """``recs``: ``reports.to_dict("records")`` when the caller already has it."""
-    recs = reports.to_dict("records") if recs is None else recs
+    """``(verdict, reason)``; the verdict follows from the kind of reason (``VERDICT_OF_KIND``).
+    ``recs``: ``reports.to_dict("records")`` when the caller already has it."""
+    kind, reason = _reason(claim, reports.to_dict("records") if recs is None else recs)
+    return VERDICT_OF_KIND[kind], reason
+
+
+def _reason(claim: _Claim, recs: list[dict]) -> tuple[str, str]:
+    """``(kind, reason)``: how the figures of one claim agree or differ."""
     articles = list(dict.fromkeys(r["article_id"] for r in recs))
     if len(articles) == 1:
-        return "single source", f"only {list(dict.fromkeys(r['label'] for r in recs))[0]} gives this figure"
+        return "single", f"only {list(dict.fromkeys(r['label'] for r in recs))[0]} gives this figure"
     exact_like = [r for r in recs if r["qualifier"] != "vague"]
     # 1. the same value everywhere (after units): consistent
     if exact_like and len(exact_like) == len(recs) and _all_same([r["compare_value"] for r in recs]):
         return _same_everywhere(recs)
     if not exact_like:
         return _only_vague(recs)
-    # 2. do all the figures allow one common value?
+    # 2. do all the figures allow one common value? Then they agree; what else differs is said
     reasons = _side_reasons(recs, exact_like)
     if _overlap(recs):
-        reasons.insert(0, _overlap_reason(exact_like))
-        return "differs", "; ".join(reasons)
+        kind, first = _overlap_reason(exact_like)
+        return kind, "; ".join([first, *reasons])
     # 3. a running total may grow between reports; otherwise the figures contradict
     total = _running_total(claim, recs, exact_like)
     if total:
-        return "differs", "; ".join([total, *reasons])
-    return "contradiction", f"these figures cannot all be true of the same thing at the same time: {_short(exact_like)}"
+        return "running total", "; ".join([total, *reasons])
+    return "cannot", f"these figures cannot all be true of the same thing at the same time: {_short(exact_like)}"
 
 
 def _one_per_article(recs: list[dict]) -> list[dict]:
@@ -324,9 +348,9 @@ def _compare_unit(reports: pd.DataFrame) -> str:
 def compare_figures(table: pd.DataFrame) -> pd.DataFrame:
     """Per claim, what each source says and a verdict.
 
-    ``verdict``: 'consistent' (the same figure, perhaps in other units: 180 days and six
-    months), 'differs' (with ``reason``: a hedge added or dropped, a vague word, a later update,
-    a different counting body), 'single source', or 'contradiction' (figures that cannot both be
+    ``verdict``: 'consistent' (figures that agree: the same figure, perhaps in other units, 180
+    days and six months, or with a hedge that allows it, 'at least 18' and '18'), 'differs'
+    (with ``reason``: only vague words, a later update, a different counting body), 'single source', or 'contradiction' (figures that cannot both be
     true of the same thing at the same time). What is counted decides the claim, so the same
     number for different people ('26 killed and 18 wounded' / '18 killed') is never compared.
     ``conservative``: the ACLED-style figure (see ``conservative_figure``).
