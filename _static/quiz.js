@@ -344,6 +344,7 @@
       if (has(ex, "avoid")) { msg = OK + " No loaded word left. " + msg; }
       if (keys.length) {
         msg += " You used " + used.length + " of the " + plural(keys.length, "key word") +
+          " (words a good answer usually mentions)" +
           (used.length ? ": " + used.join(", ") + "." : ".");
       }
       var extraT = { model_answers: models, keywords: allWords, used: used };

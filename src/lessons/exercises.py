@@ -511,6 +511,7 @@ def check(exercise: dict, response: Any) -> dict:
             msg = f"{OK} No loaded word left. " + msg
         if keys:
             msg += (f" You used {len(used)} of the {_plural(len(keys), 'key word')}"
+                    " (words a good answer usually mentions)"
                     + (f": {', '.join(used)}." if used else "."))
         extra_kept = {"kept": []} if ("original" in exercise or "avoid" in exercise) else {}
         return _result(True, "answered", msg, model_answers=models,
