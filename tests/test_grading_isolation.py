@@ -214,6 +214,64 @@ def test_unsandboxed_runs_leave_no_process_behind_after_os_exit(tmp_path):
         _kill(pid)
 
 
+def test_at_a_time_limit_the_reaper_kills_a_detached_walker_first(tmp_path):
+    """At the time limit the grader sends the reaper SIGTERM before it kills the group, so a
+    detached process that keeps forking a child and exiting (its pid changes every few ms)
+    does not outlive the run (before: the group kill took the reaper first, and the walker's
+    new children went to init). The walker stops itself after 8 s whatever happens."""
+    beat = tmp_path / "beat"
+    runner = tmp_path / "runner.py"
+    runner.write_text(
+        "import os, time\nSTOP = time.time() + 8\n"
+        "if os.fork() == 0:\n    os.setsid()\n    while time.time() < STOP:\n"
+        f"        open({str(beat)!r}, 'w').write('x')\n        time.sleep(0.002)\n"
+        "        if os.fork() != 0:\n            os._exit(0)\n    os._exit(0)\ntime.sleep(60)\n")
+    outcome = sandbox.run_bounded(grading.unsandboxed_command([sys.executable, str(runner)]), 2.0, 1000)
+    ended = time.time()
+    time.sleep(1.0)
+    assert outcome.timed_out, outcome
+    assert beat.stat().st_mtime < ended + 0.5, "the walker kept running after the run was killed"
+
+
+_ONE_VANISHES = textwrap.dedent("""
+    import os, sys, time
+    import psutil
+    from lessons import _reap
+    sleeper = os.fork()
+    if sleeper == 0:
+        time.sleep(30)
+        os._exit(0)
+    time.sleep(0.1)
+    real, calls = psutil.Process.status, [0]
+    def status(self):
+        calls[0] += 1
+        if calls[0] == 1:  # the first descendant listed 'has just ended'
+            raise psutil.NoSuchProcess(self.pid)
+        return real(self)
+    psutil.Process.status = status
+    killed = _reap.kill_descendants()
+    psutil.Process.status = real
+    try:
+        os.kill(sleeper, 0)
+        alive = True
+    except ProcessLookupError:
+        alive = False  # killed and reaped
+    print(killed, alive)
+    if alive:
+        os.kill(sleeper, 9)
+""")
+
+
+def test_the_reaper_kills_the_others_when_one_descendant_ends_while_listed():
+    """A descendant that ends between the listing and its status check is left out, not a
+    reason to kill nothing (before: one psutil error emptied the whole list). Run in a child
+    process: the reaper kills every descendant of the process it runs in."""
+    out = subprocess.run([sys.executable, "-c", _ONE_VANISHES], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    killed, alive = out.stdout.split()
+    assert int(killed) >= 1 and alive == "False", out.stdout
+
+
 def test_grading_without_a_sandbox_kills_what_a_notebook_leaves_running(figures, tmp_path):
     """`make grade ISOLATION=none`: the same notebook, graded. No process of it survives."""
     pidfile = tmp_path / "pid"

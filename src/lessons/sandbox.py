@@ -243,10 +243,22 @@ def run_bounded(cmd: list[str], timeout: float, limit: int, cwd: Path | None = N
                    round(cpu, 1), stopped_by)
 
 
+#: Seconds the unsandboxed reaper (lessons._reap) gets to kill its tree after SIGTERM.
+REAPER_GRACE = 3.0
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL the session's process group and every descendant still known, then reap."""
+    """SIGKILL the session's process group and every descendant still known, then reap. A
+    process still running (a time limit) gets SIGTERM first and up to `REAPER_GRACE` seconds:
+    the unsandboxed reaper kills its descendants then, while orphans are still its children."""
     import psutil
 
+    if proc.poll() is None:
+        try:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=REAPER_GRACE)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
     try:
         children = psutil.Process(proc.pid).children(recursive=True)
     except psutil.Error:
