@@ -226,7 +226,7 @@ def _rules_folder() -> Path:
 
 _SHIPPED = REPO_ROOT / "data" / "corpus" / "attribution.yml"
 _GRAMMAR_LISTS = ("speech_verbs", "source_verbs", "participles", "determiners", "titles", "naming_verbs", "speech_nouns")
-_OPTIONAL_LISTS = ("document_nouns", "term_nouns", "publishing_verbs")
+_OPTIONAL_LISTS = ("document_nouns", "term_nouns", "publishing_verbs", "document_others")
 
 
 def _alternation(items) -> str:
@@ -323,6 +323,7 @@ class Grammar:
         "document": "'the council's statement that ...': the statement speaks (None: off)",
         "term": "'has weaponized the word \"hoax\"': the subject used the word (None: off)",
         "published": "'the ministry issued a statement calling ...': who issued it speaks (None: off)",
+        "document_others": "'a video showing protesters chanting ...': others speak in the document (None: off)",
     }
 
     def __init__(self, speech: str, source: str, titles: frozenset, naming: frozenset, rules: dict,
@@ -574,13 +575,19 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
         published = (r"\b(?:" + _alternation(lists["publishing_verbs"]) + r")" + sp
                      + r"(?:a|an|the|its|his|her|their)(?:" + sp + stop + low + r"){0,2}?" + sp
                      + r"(?:" + _alternation(lists["document_nouns"]) + r")\b")
+    # 'posted a video showing protesters chanting "..."', 'a plan to end what critics call "..."':
+    # after the document noun, words that bring in other people, who may be the speakers
+    others = None
+    if published is not None and lists["document_others"]:
+        others = r"\b(?:" + _alternation(lists["document_others"]) + r")\b"
     cap = _CAP_WORD
     # up to six words, the name pattern's particles inside: ', Ali Akbar Hashemi Velayati.', ', Omar bin Zayed.'
     appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + r"(?:(?:al|de|bin|von)" + sp + r")?"
                   + cap + r"){1,5}+)" + SPACE + r"*+(?:[,.;!?]|$)")
     rules = dict(after=after, tail=tail, before=before, bare_before=bare_before, colon=colon, according=according,
                  participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
-                 quoted_as=quoted_as, document=document, term=term, published=published)
+                 quoted_as=quoted_as, document=document, term=term, published=published,
+                 document_others=others)
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]), rules,
                    PRONOUNS | frozenset(lists["not_a_name"]), _rule_cues(lists))
@@ -979,7 +986,8 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     pub = None
     for pub in (g.published.finditer(head) if g.published is not None and may("published") else ()):
         pass
-    if pub is not None and not _CLAUSE_BREAK_BEFORE.search(head, pub.end()) and not _QUOTE_THEN_CLAUSE.search(head, pub.end()):
+    if (pub is not None and not _CLAUSE_BREAK_BEFORE.search(head, pub.end()) and not _QUOTE_THEN_CLAUSE.search(head, pub.end())
+            and not (g.document_others is not None and g.document_others.search(head, pub.end()))):
         # 'The ministry issued a statement calling the report "baseless"': the ministry's words
         subject = _clause_subject(head, pub.end(), g)
         if subject and subject.lower() not in PRONOUNS:
