@@ -730,6 +730,10 @@ _WINDOW = 1000  # an attribution sits within this many characters of its quotati
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s++(?=[A-Z\u201c\"])")
 _TRAILING_CONNECTOR = re.compile(r"(?:\s++(?:of|the|for|al|de|bin|von|and|also|then|now|again|once|"
                                  r"[a-z]{2,20}(?:ed|al|nt|ous|ive|ic|ate|ful|ess|ent)ly))++$")
+# a day of the week after a name is when it was said, not part of the name: 'said Interior
+# Minister Ana Ruiz Monday' (US news style drops 'on'). Months are left alone: 'Theresa May'.
+_TRAILING_WEEKDAY = re.compile(r"(?:\s++(?:on\s++)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+                               r"(?:\s++(?:morning|afternoon|evening|night))?)++$")
 _PARTY = re.compile(r"\s*+\([A-Z][\w./-]{0,12}+\)")
 _CLAUSE_BREAK_BEFORE = re.compile(r";|\s[\u2014\u2013]\s|,\s*+(?:but|while|whereas|although|though)\b|\b(?:but|while|whereas|although)\s")
 _MODIFIER_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|our|your|this|that|these|those|so-called)|['\u2019]s)"
@@ -769,6 +773,7 @@ def _name_end(text: str, end: int) -> int:
 def _clean_name(name: str) -> str:
     name = _PARTY.sub("", _SPACE_RUN.sub(" ", name)).strip(" ,.")
     name = _LEADING_CONJUNCTION.sub("", name)
+    name = _TRAILING_WEEKDAY.sub("", name)
     return _TRAILING_CONNECTOR.sub("", name)
 
 
