@@ -66,6 +66,17 @@ def test_shipped_exercises_load_and_demo_has_every_type():
     assert {v["type"] for v in demo.values()} == set(X.TYPES)
 
 
+def test_the_acled_key_is_the_helpers_most_conservative_reading():
+    """figures-acled-dozens types its answer (12); the figures helper reads the prompt's own
+    quoted phrase with vague.csv. The two must agree, or the key and the chapter's table differ."""
+    from lessons.figures import extract_figures
+
+    ex = X.load_exercises()["figures-acled-dozens"]
+    phrase = re.search(r"'([^']*dozens[^']*)'", ex["prompt"]).group(1)
+    fig = extract_figures(phrase)
+    assert len(fig) == 1 and fig["conservative"].iloc[0] == ex["answer"], (phrase, fig.to_dict("records"))
+
+
 def test_load_reads_every_file_and_fills_defaults(tmp_path):
     write_yml(tmp_path, "a.yml", GOOD)
     write_yml(tmp_path, "b.yml", """
