@@ -73,3 +73,24 @@ def chromium():
         browser = support.launch(p)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def data(tmp_path, monkeypatch) -> Path:
+    """A copy of the shipped data folder, used by every helper through $LESSONS_DATA."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    monkeypatch.setenv("LESSONS_DATA", str(target))
+    return target
+
+
+@pytest.fixture(scope="session")
+def book_html(request) -> Path:
+    """The built book: the shared `built_book` fixture, or an already built one given by
+    BROWSER_TEST_HTML (tests/test_browser.py has its own, which also reads BROWSER_TEST_BOOK)."""
+    given = os.environ.get("BROWSER_TEST_HTML")
+    if given:
+        path = Path(given)
+        return path if path.is_absolute() else ROOT / path
+    return request.getfixturevalue("built_book")
+

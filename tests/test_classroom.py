@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -22,15 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.book]
 CHAPTERS = ["chapters/01_one_speech.html", "chapters/02_checking_numbers.html",
             "chapters/03_who_calls_whom_what.html", "chapters/04_same_story.html"]
 GRADED = ("choice", "multi", "numeric", "words")
-
-
-@pytest.fixture(scope="module")
-def book_html(request) -> Path:
-    given = os.environ.get("BROWSER_TEST_HTML")
-    if given:
-        path = Path(given)
-        return path if path.is_absolute() else support.ROOT / path
-    return request.getfixturevalue("built_book")
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,6 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
-
 from lessons.figures import extract_figures
 from lessons.figures import grammar as grammar_module
 from lessons.figures import watch as watch_module
@@ -22,15 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 VAGUE = "The flood left scores upon scores of families without a home."
 ROW = 'scores upon scores,20,40,200,"A test phrase: two score or more."\n'
-
-
-@pytest.fixture
-def data(tmp_path, monkeypatch) -> Path:
-    """A copy of the shipped data folder, used through $LESSONS_DATA."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    monkeypatch.setenv("LESSONS_DATA", str(target))
-    return target
 
 
 def seen(text: str = VAGUE) -> bool:

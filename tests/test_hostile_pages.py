@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 import threading
 from http.server import ThreadingHTTPServer
@@ -29,15 +28,6 @@ BOOK = "one-speech-five-reports"  # lessons.exercises.BOOK_ID
 PREFIX = f"lx:v1:{BOOK}:"
 HOSTILE = "It cost $5 and $10, not \\(x+y\\) or \\[z\\]"
 MARKUP = '<img src=x onerror="window.__lxPwned = 1"><script>window.__lxPwned = 2</script>'
-
-
-@pytest.fixture(scope="module")
-def book_html(request) -> Path:
-    given = os.environ.get("BROWSER_TEST_HTML")
-    if given:
-        path = Path(given)
-        return path if path.is_absolute() else support.ROOT / path
-    return request.getfixturevalue("built_book")
 
 
 class _Overlay(support._QuietHandler):

@@ -6,7 +6,6 @@ side (icons drawn, bytes the browser really fetched) is in tests/test_browser.py
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -134,16 +133,6 @@ def test_icon_fonts_keep_exactly_the_glyphs_the_stylesheets_ask_for(tmp_path):
 
 
 # ----------------------------------------------------------------------------- the built book
-@pytest.fixture(scope="module")
-def book_html(request) -> Path:
-    """The built book (the shared `built_book` fixture), or an already built one given by
-    BROWSER_TEST_HTML as in tests/test_browser.py."""
-    given = os.environ.get("BROWSER_TEST_HTML")
-    if given:
-        return Path(given) if Path(given).is_absolute() else ROOT / given
-    return request.getfixturevalue("built_book")
-
-
 @pytest.fixture(scope="module")
 def weights(book_html):
     return oa.book_weights(book_html)

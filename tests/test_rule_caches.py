@@ -27,15 +27,6 @@ AGENCY = "Pictures from the Zeta Wire agency showed the square."
 SPOKEN = '"We will rebuild the bridge," the mayor bellowed.'
 
 
-@pytest.fixture
-def data(tmp_path, monkeypatch) -> Path:
-    """A copy of the shipped data folder, used by every helper through $LESSONS_DATA."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    monkeypatch.setenv("LESSONS_DATA", str(target))
-    return target
-
-
 def append_line(path: Path, line: str) -> None:
     """Edit a file in place (same path, new size), as a teacher's editor would."""
     with open(path, "a", encoding="utf-8", newline="") as handle:
