@@ -46,6 +46,14 @@ class _Overlay(support._QuietHandler):
         self.wfile.write(body)
 
 
+def _mathjax_config() -> dict:
+    """The book's MathJax settings, read from _config.yml as Sphinx reads them."""
+    import yaml
+
+    config = yaml.safe_load((support.ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config["sphinx"]["config"]["mathjax3_config"]
+
+
 def hostile_chapter(html: str) -> str:
     """A built chapter page with hostile text where a notebook puts output: a set-up cell's
     output above the title (outside the page's first section), a table cell in an output, an
@@ -57,6 +65,13 @@ def hostile_chapter(html: str) -> str:
     before = output("lx-t-before", table)
     inside = (output("lx-t-table", table) + output("lx-t-area", f"<pre>{HOSTILE}</pre>", "output_area")
               + '<p>Our maths: <span class="math notranslate nohighlight" id="lx-t-math">\\(a^2\\)</span></p>')
+    if "tex-mml-chtml.js" not in html:
+        # No page of the book has maths today, so Sphinx loads MathJax on none: add it as Sphinx
+        # does on a page with maths (the book's mathjax3_config first, then the offline script)
+        # so the test still checks the config a future page with maths would get.
+        head = (f"<script>window.MathJax = {json.dumps(_mathjax_config())}</script>"
+                '<script defer="defer" src="../_static/offline/mathjax/tex-mml-chtml.js"></script>')
+        html = html.replace("</head>", head + "</head>", 1)
     at = html.index("<section")
     html = html[:at] + before + html[at:]
     h1_end = html.index("</h1>", at) + len("</h1>")
