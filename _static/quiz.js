@@ -135,6 +135,16 @@
     formIndexCache = { forms: forms, index: index };
     return index;
   }
+  // exercises._rules: the lexicon's forms as one '|'-joined string (an older page: a list)
+  var loadedFormsCache = { text: null, forms: [] };
+  function loadedForms(value) {
+    if (Array.isArray(value)) { return value; }
+    if (typeof value !== "string" || !value) { return []; }
+    if (loadedFormsCache.text !== value) {
+      loadedFormsCache = { text: value, forms: value.split("|") };
+    }
+    return loadedFormsCache.forms;
+  }
   function lexiconLeft(text, forms) {
     var seq = tokens(Array.from(String(text)).slice(0, 5000).join("").replace(QUOTED_RE, " "));
     var index = formIndex(forms || []);
@@ -328,7 +338,7 @@
         .map(function (k) { return k.word; });
       var rewrite = has(ex, "original") || has(ex, "avoid");
       if (rewrite) {
-        var kept = stillLoaded(text, ex.avoid || [], has(ex, "avoid") ? (ex.loaded || []) : []);
+        var kept = stillLoaded(text, ex.avoid || [], has(ex, "avoid") ? loadedForms(ex.loaded) : []);
         if (kept.length) {
           return result(false, "incorrect", NO + " Still loaded: " + quoteList(kept) +
             ". Say what happened instead, or quote the words and say whose they are.",

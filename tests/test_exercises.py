@@ -737,7 +737,7 @@ def test_a_rewrite_is_checked_against_the_whole_lexicon():
     assert X.check(ex, "A mob of thugs wreaked havoc.")["kept"] == ["mob", "thugs", "wreaked havoc"]
     for model in ex["answer"]:  # the model answers pass their own check
         assert X.check(ex, model)["status"] == "answered", model
-    assert X._rules(ex)["loaded"] == list(X.rewrite_forms()) and "wreaked havoc" in X._rules(ex)["loaded"]
+    assert X._rules(ex)["loaded"].split("|") == list(X.rewrite_forms()) and "wreaked havoc" in X._rules(ex)["loaded"].split("|")
     assert X.lexicon_left("the havoc they wreaked", ["wreaked havoc", "havoc"]) == ["havoc"]
 
 
