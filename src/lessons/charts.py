@@ -105,7 +105,7 @@ def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Dat
 # desktop width of 1280 px; tests/test_charts.py measures the drawn width); on a phone the
 # wider charts scroll sideways, as before.
 BOOK_COLUMN_PX = 688
-NAMING_STEP = 22
+NAMING_STEP = 21
 NAMING_LABEL_PX = 90
 DENSITY_STEP = 40
 COVERAGE_STEP = 76
