@@ -139,10 +139,10 @@ def load_lexicon(path=None) -> pd.DataFrame:
 
 @lru_cache(maxsize=8)
 def _loaded_forms(path: str, mtime: float, size: int) -> tuple[str, ...]:
-    out: list[str] = []
+    out: dict[str, None] = {}  # in the lexicon's order, each form once (a list's `in` was quadratic)
     for row in _lexicon_rows(path, mtime, size):
         if not row["term"].startswith("*-"):
-            out += [f for f in inflections(row["term"], row["pos"], row.get("forms", "")) if f not in out]
+            out.update(dict.fromkeys(inflections(row["term"], row["pos"], row.get("forms", ""))))
     return tuple(out)
 
 
