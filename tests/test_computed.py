@@ -29,6 +29,9 @@ def test_voice_exercise_on_invented_text():
     assert ex["type"] == "choice" and "Alpha" in ex["prompt"]
     assert answer.lower() != "thugs" and "outside the quotation marks" in ex["feedback"][ex["answer"]]
     assert not ex["feedback"][ex["answer"]].startswith("Yes")  # the checker says "Correct." already
+    # words outside quotation marks can still be someone else's: reported speech ('those he called')
+    assert "unless the sentence gives them to someone" in ex["explanation"]
+    assert "does not give it to anyone else" in ex["feedback"][ex["answer"]]
     with pytest.raises(ValueError, match="no sentence"):
         computed.voice_exercise(articles.iloc[1:])
 

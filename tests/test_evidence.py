@@ -30,6 +30,10 @@ def test_a_made_up_quote_is_not_found():
     assert not evidence.quote_found("jpost", "(CSTO)", texts=texts)
     assert evidence.quote_found("jpost", "(CSTO)", part="caption", texts=texts)
     assert not evidence.quote_found("nosuch", "Tokayev", texts=texts)
+    # a copyright line is about the text, not a photo: it is a removed line, never a 'caption'
+    assert evidence.quote_found("thejournal", "© AFP 2022", part="removed", texts=texts)
+    assert not evidence.quote_found("thejournal", "© AFP 2022", part="caption", texts=texts)
+    assert evidence.quote_found("thejournal", "Alamy Stock Photo", part="caption", texts=texts)
 
 
 def test_made_up_entries_are_reported_not_found():

@@ -79,6 +79,9 @@ def test_credits_and_removed_tables(articles):
     # each credit is said once, in its own column, never repeated in the caption
     for caption, credit in zip(credits["Caption (without its credit)"], credits["Credit"]):
         assert not credit or credit not in caption
+    # a copyright line keeps its mark: the page prints '© AFP 2022', and the © says whose text it is
+    assert "© AFP 2022" in set(credits["Credit"]) and "AFP 2022" not in set(credits["Credit"])
+    assert tables._credit_as_printed("Alamy Stock Photo Alamy Stock Photo", "Alamy Stock Photo") == "Alamy Stock Photo"
     assert tables.caption_piece_count() >= len(credits)
     removed = tables.removed_table(articles)
     summary = tables.removed_summary(removed)

@@ -88,11 +88,15 @@ def voice_exercise(articles: pd.DataFrame) -> dict:
         "options": inside["term"].tolist() + [none_quoted],
         "answer": inside["voice"].tolist().index("reporter"),
         "feedback": [
-            (f"'{t.term}' is outside the quotation marks, so the reporter chose it. {t.note}" if t.voice == "reporter"
+            (f"'{t.term}' is outside the quotation marks, and the sentence does not give it to anyone else, "
+             f"so the reporter chose it. {t.note}" if t.voice == "reporter"
              else f"'{t.term}' is inside quotation marks: it is the speaker's word, repeated by the reporter.")
             for t in inside.itertuples()
-        ] + ["Look again: one loaded word is outside the quotation marks, so it is the reporter's own choice."],
-        "explanation": "Look for the quotation marks. Words inside them belong to the person quoted; words outside are the reporter's choice.",
+        ] + ["Look again: one loaded word is outside the quotation marks, and the sentence does not give it to "
+             "anyone else, so it is the reporter's own choice."],
+        "explanation": "Look for the quotation marks. Words inside them belong to the person quoted. Words outside "
+                       "are the reporter's choice, unless the sentence gives them to someone ('those he called', "
+                       "'cited Xi as saying').",
         "source": f"{where}: found by lessons.language.find_loaded_terms.",
     }
 

@@ -9,7 +9,8 @@ file, entry and field):
   outside_source?`` (a citation, required for any fact that no article gives).
 
 A quote must appear verbatim in the cleaned text of its article (``part: body``, the default:
-the headline and body) or among its photo captions (``part: caption``), after the same
+the headline and body), among its photo captions (``part: caption``) or among the lines the
+cleaning removed (``part: removed``: date stamps, a copyright line), after the same
 normalisation for both sides: Unicode NFC and every run of white space (thin and no-break
 spaces included) read as one space. ``check_quotes`` reports each quote found or not.
 """
@@ -32,6 +33,7 @@ from .paths import data_dir
 EVIDENCE_FILE = "evidence.yml"
 CONTEXT_FILE = "context.yml"
 PARTS = ("body", "caption", "removed")
+PHOTO_REASON = "photo caption or credit"  # the cleaning's reason for a photo's caption (lessons.corpus)
 MAX_QUOTE = 600          # characters: evidence is a sentence or two, not a page
 MAX_ENTRIES = 2000
 
@@ -167,13 +169,17 @@ def context_table(path=None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the check
 def article_texts(articles_path=None) -> dict[tuple[str, str], str]:
     """``{(article_id, part): normalised text}``: 'body' is the cleaned headline and body,
-    'caption' the photo captions and credit lines the cleaning kept apart, 'removed' the
-    pieces the cleaning removed (date stamps, 'Source link', newsletter boxes)."""
+    'caption' the photo captions (with their credits) the cleaning kept apart, 'removed' the
+    pieces the cleaning removed (date stamps, 'Source link', newsletter boxes, a copyright line
+    such as '© AFP 2022': that line is about the text, not a photo, so it is not a 'caption')."""
     from . import corpus  # the corpus's own cleaning decides what the article says
 
     articles = corpus.load_articles(articles_path)
     pieces = corpus.parts(articles_path)
     captions = corpus.captions(articles_path)
+    photo = pieces[(pieces["kind"] == "removed") & (pieces["reason"] == PHOTO_REASON)]
+    photo_starts = set(zip(photo["article_id"], photo["start"]))
+    captions = captions[[(a, s) in photo_starts for a, s in zip(captions["article_id"], captions["start"])]]
     texts = {}
     for row in articles.itertuples():
         heads = pieces[(pieces["article_id"] == row.article_id) & (pieces["kind"] == "headline")]["text"]

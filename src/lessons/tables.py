@@ -101,10 +101,21 @@ def credits_table(articles: pd.DataFrame, path=None) -> pd.DataFrame:
     """The captions and credit lines the cleaning removed, one row each, by report."""
     credits = corpus.captions(path).merge(articles[["article_id", "label"]], on="article_id")
     # the credit once, in its own column ('... Alamy Stock Photo Alamy Stock Photo' -> the caption's words)
-    credits["caption"] = [corpus.caption_without_credit(t, k) or "(a credit line, no caption)"
-                          for t, k in zip(credits["caption"], credits["credit"])]
+    words = [corpus.caption_without_credit(t, k) for t, k in zip(credits["caption"], credits["credit"])]
+    # a line that is only a credit keeps what the page prints before it ('© AFP 2022', not 'AFP 2022')
+    credits["credit"] = [_credit_as_printed(t, k) if not w else k
+                         for t, k, w in zip(credits["caption"], credits["credit"], words)]
+    credits["caption"] = [w or "(a credit line, no caption)" for w in words]
     return credits[["label", "caption", "credit"]].rename(
         columns={"label": "Report", "caption": "Caption (without its credit)", "credit": "Credit"})
+
+
+def _credit_as_printed(line: str, credit: str) -> str:
+    """A credit-only line's credit once, with the mark the page prints before it
+    ('© AFP 2022' -> '© AFP 2022'; 'Alamy Stock Photo Alamy Stock Photo' -> 'Alamy Stock Photo')."""
+    line, credit = str(line).strip(), str(credit).strip()
+    at = line.find(credit) if credit else -1
+    return (line[:at] + credit).strip() if at >= 0 else credit
 
 
 def caption_piece_count(path=None) -> int:
