@@ -185,3 +185,37 @@ def test_agencies_key_is_the_chapter_table():
         assert sorted(corpus.credited_agencies(text)) == sorted(row.agencies), row.article_id
     capstone = (ROOT / "assignments" / "capstone" / "capstone.ipynb").read_text()
     assert "captions" in capstone and "credited_agencies(row.body)" not in capstone
+
+
+# A feedback that calls an option right, fair or a weak clue is not the feedback of a wrong answer.
+_HALF_RIGHT = re.compile(r"(?:yes\b|a fair\b|fair\b|weak\b|not on its own\b|partly\b)", re.IGNORECASE)
+# the distinctive words of a clue: acronyms and credits (OTSC, EFE/EPA) and hyphened names (Kasim-Yomart)
+_CLUE_WORD = re.compile(r"\b[A-Z]{3,}\b|\b\w+-\w+\b")
+
+
+def _choice_exercises():
+    import yaml
+
+    for path in sorted((ROOT / "data" / "exercises").glob("*.yml")):
+        for exercise in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            if exercise.get("type") in ("choice", "multi"):
+                answer = exercise["answer"] if isinstance(exercise["answer"], list) else [exercise["answer"]]
+                yield path.name, exercise, set(answer) | set(exercise.get("optional") or [])
+
+
+def test_an_option_its_feedback_half_accepts_is_not_graded_wrong():
+    problems = [f"{name} {e['id']} option {i}: graded wrong, but its feedback says {fb[:40]!r}"
+                for name, e, accepted in _choice_exercises()
+                for i, fb in enumerate(e.get("feedback") or []) if i not in accepted and _HALF_RIGHT.match(fb)]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_clue_the_chapter_uses_is_not_graded_wrong():
+    """Chapter 1 names its translation clues (evidence ch1-translated-from); the exercise on
+    translation clues accepts (as an answer or as optional) every option that names one of them."""
+    clues = next(e for e in evidence.load_evidence() if e["id"] == "ch1-translated-from")["evidence"]
+    words = {w for item in clues for w in _CLUE_WORD.findall(item["quote"])}
+    assert {"OTSC", "EFE", "Kasim-Yomart"} <= words
+    _, exercise, accepted = next(x for x in _choice_exercises() if x[1]["id"] == "sources-translation-clues")
+    named = [i for i, option in enumerate(exercise["options"]) if words & set(_CLUE_WORD.findall(option))]
+    assert len(named) >= 3 and set(named) <= accepted, f"options {named} name the chapter's clues; accepted: {accepted}"

@@ -356,6 +356,16 @@ def test_article_packet_has_every_article_numbered_with_credits(built):
     assert re.search(r"^\s*1\s+\S", text, re.M)
 
 
+def test_packet_credits_call_the_date_the_date_shown():
+    """TheJournal's date is its 'LAST UPDATE', not when it was first published: the packet
+    labels every article's date as the date the page shows."""
+    from lessons.corpus import load_articles
+
+    row = load_articles().set_index("article_id").loc["thejournal"]
+    meta = handouts._credits(row)
+    assert "<strong>Date shown:</strong> 2022-01-07" in meta and "Published" not in meta
+
+
 def test_background_and_lateral_sheets_text(built):
     out, _ = built
     from lessons.evidence import context_table

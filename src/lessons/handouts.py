@@ -244,7 +244,9 @@ def _credits(row) -> str:
             return ", ".join(map(str, x)) or "none named"
         return "unknown" if x is None or (isinstance(x, float) and pd.isna(x)) or x == "" else str(x)
 
-    items = [("Outlet", row.outlet), ("Published", row.published),
+    # articles.yml's 'published' is the date the page shows (TheJournal's is its 'LAST UPDATE'),
+    # not always the first publication: the label says only what we know
+    items = [("Outlet", row.outlet), ("Date shown", row.published),
              ("Agencies named", row.agencies), ("Translated", "yes" if row.translated is True
                                                  else "no" if row.translated is False else row.translated),
              ("Via", row.via)]

@@ -92,7 +92,7 @@ def sources_table(articles: pd.DataFrame, published: bool = False) -> pd.DataFra
                "translated", "via"]
     table = articles.assign(agencies=articles["agencies"].map(", ".join),
                             headline=articles["headline"].map(corpus.shown_headline))[columns]
-    return table.rename(columns={"label": "Short name", "outlet": "Outlet", "published": "Published",
+    return table.rename(columns={"label": "Short name", "outlet": "Outlet", "published": "Date shown",
                                  "headline": "Headline", "agencies": "Agencies named",
                                  "translated": "Translated?", "via": "How it reached us"})
 
