@@ -10,6 +10,7 @@ from IPython.display import HTML
 from lessons import book, charts, compare, corpus, figures, language, tables
 
 OKABE_ITO = set(book.OKABE_ITO) | {"#000000", "#555555", "white", "black", "#E8E8E8", "#F0F0F0"}
+OKABE_ITO |= set(book.SEQUENTIAL) | {charts.DENSITY_ZERO_EDGE}  # the theme's one-hue blues; a zero's grey edge
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +153,75 @@ def test_density_scale_shows_small_cells(articles):
     assert scale["type"] == "sqrt" and scale.get("zero") is True
     small = dens.loc[dens["voice"] == "reporter", "per_1000"].max()
     assert (small / dens["per_1000"].max()) ** 0.5 >= 0.3  # at least a third of the way to dark
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of '#rrggbb', 'rgb(r, g, b)' or 'white'."""
+    if colour == "white":
+        return 1.0
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)] if colour.startswith("#") else \
+        [int(x) for x in re.findall(r"\d+", colour)[:3]]
+    lin = [(c / 255) / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_density_zero_cells_are_white_and_small_ones_shaded(articles):
+    """A zero was the scale's palest blue (#f7fbff), close to the smallest numbers: a zero now
+    reads as none at a glance (white, a grey edge), the legend says so, and every number above
+    zero is a blue that stands out from white (the scale starts at a light blue)."""
+    import vl_convert as vlc
+
+    dens = language.density(articles)
+    d = spec(charts.density_chart(dens, articles))
+    encoding = d["spec"]["layer"][0]["encoding"]
+    assert encoding["color"]["condition"] == {"test": "datum.per_1000 == 0", "value": "white"}
+    assert "(white: none)" in encoding["color"]["legend"]["title"]
+    svg = vlc.vegalite_to_svg(charts.density_chart(dens, articles).to_dict())
+    cells = re.findall(r'aria-label="Report: [^"]*Per 1,000 words: ([\d.]+);[^"]*"[^>]*fill="([^"]+)" stroke="([^"]+)"', svg)
+    shown = dens[dens["voice"].isin(["reporter", "quoted"])]
+    assert len(cells) == len(shown) and (shown["per_1000"] == 0).sum() > 0
+    for value, fill, stroke in cells:
+        if float(value) == 0:
+            assert (fill, stroke) == ("white", charts.DENSITY_ZERO_EDGE), (value, fill)
+        else:  # lighter than white by 1.3:1 at least (the old scale's palest was 1.04:1)
+            assert 1.05 / (_luminance(fill) + 0.05) >= 1.3, (value, fill)
+    assert (1.05 / (_luminance(charts.DENSITY_ZERO_EDGE) + 0.05)) >= 2.8  # the edge is seen on a white page
+
+
+def test_naming_labels_wrap_at_a_space_not_cut():
+    """Chapter 3's word chart cut labels over 90 px with '…' ('law enforcement', 'forces of
+    law and order'): a label that does not fit takes two lines, split at a space."""
+    assert charts.label_lines("police") == ["police"]
+    assert charts.label_lines("demonstrators") == ["demonstrators"]  # one word: it stays whole
+    for label in ("law enforcement", "forces of law and order", "security officer", "riot police of the city"):
+        lines = charts.label_lines(label)
+        assert len(lines) == 2 and " ".join(lines) == label, lines
+        assert max(map(charts.label_width, lines)) <= charts.NAMING_LABEL_PX, lines
+    lines = charts.label_lines("an extraordinarily long name for the security forces of a country")
+    assert len(lines) == 2 and charts.label_width(lines[0]) > charts.NAMING_LABEL_PX  # two lines at most
+    # the estimate is an upper bound for the widest common font (DejaVu Sans, measured in Chromium)
+    assert charts.label_width("law enforcement") >= 101 and charts.label_width("forces of law") >= 76
+
+
+def test_naming_chart_shows_whole_labels_in_the_column(articles):
+    """For the five articles' words no label is cut (the drawn SVG has no '…'), each is on at
+    most two lines that fit the label column, and the chart still fits the book's column."""
+    import vl_convert as vlc
+
+    names = language.naming(articles)
+    chart = charts.naming_chart(names, articles)
+    d = spec(chart)
+    axis = d["spec"]["layer"][0]["encoding"]["y"]["axis"]
+    assert axis["labelLimit"] == charts.NAMING_LABEL_PX and "split(datum.value" in axis["labelExpr"]
+    labels = {r["Label"] for data in d["datasets"].values() for r in data}
+    assert {label.replace("\n", " ") for label in labels} == set(names["lemma"])
+    assert any("\n" in label for label in labels), "no label on two lines: the test checks nothing"
+    for label in labels:
+        assert all(charts.label_width(line) <= charts.NAMING_LABEL_PX for line in label.split("\n")) \
+            or "\n" not in label, label
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    assert "…" not in svg
+    assert _drawn_width(chart) <= charts.BOOK_COLUMN_PX
 
 
 def test_long_subtitles_are_cut_into_lines():

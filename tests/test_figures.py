@@ -5,6 +5,7 @@ five articles, a constructed contradiction, and robustness."""
 import math
 import re
 import shutil
+from pathlib import Path
 
 import case_files
 import pandas as pd
@@ -371,6 +372,64 @@ def test_yaml_booleans_are_caught(tmp_path):
     lexicon = folder / "lexicon.yml"
     lexicon.write_text(lexicon.read_text().replace("'on', at,", "on, at,"))
     with pytest.raises(LessonsDataError, match="function_words"):
+        figures._grammar(str(folder))
+
+
+def _hostile_lexicon(tmp_path, change) -> tuple[Path, str]:
+    """A copy of the figures folder whose lexicon.yml is the shipped one after `change(data)`,
+    one word a line; (the folder, the new file's text)."""
+    import yaml
+
+    folder = tmp_path / "figures"
+    shutil.copytree(figures._folder(), folder)
+    lexicon = yaml.safe_load((folder / "lexicon.yml").read_text(encoding="utf-8"))
+    change(lexicon)
+    text = yaml.safe_dump(lexicon, sort_keys=False, default_flow_style=False, width=10_000)
+    (folder / "lexicon.yml").write_text(text, encoding="utf-8")
+    return folder, text
+
+
+def _line_of(text: str, ending: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.endswith(ending))
+
+
+def test_lexicon_lists_are_capped_with_file_field_and_line(tmp_path):
+    """figures/lexicon.yml's word lists had no count cap (only the 2 MB one): a teacher's file
+    is capped like every other list a teacher supplies, the message naming file, group, field
+    and the line of the first entry too many."""
+    from lessons.figures import grammar
+
+    limit = grammar.MAX_WORDS
+    folder, text = _hostile_lexicon(tmp_path, lambda lex: lex["time_cues"].update(
+        words=[f"cue{k}" for k in range(limit + 1)]))
+    with pytest.raises(LessonsDataError) as err:
+        figures._grammar(str(folder))
+    message = str(err.value)
+    assert "lexicon.yml" in message and "group 'time_cues', words" in message, message
+    assert f"line {_line_of(text, f'- cue{limit}')}:" in message and f"at most {limit:,}" in message, message
+
+    def many_groups(lex):  # every list under the cap, too many words in all
+        for g in range(grammar.MAX_LEXICON_WORDS // limit + 1):
+            lex[f"extra_{g}"] = {"rationale": "hostile", "before": [f"w{g}_{k}" for k in range(limit)]}
+
+    folder, text = _hostile_lexicon(tmp_path / "all", many_groups)
+    with pytest.raises(LessonsDataError, match=rf"lexicon.yml, line \d+: group 'extra_\d+', before: more than "
+                       rf"{grammar.MAX_LEXICON_WORDS:,} words in all"):
+        figures._grammar(str(folder))
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda lex: lex["cardinals"].update(words=["one", "two"]), r"group 'cardinals', words: expected \{one: 1"),
+    (lambda lex: lex["cardinals"]["words"].update(one="1"), r"group 'cardinals', words: 'one' has the value '1'"),
+    (lambda lex: lex["one_pronoun"].update(after="of"), r"group 'one_pronoun', after: expected \[first"),
+    (lambda lex: lex.update(months=["january"]), r"group 'months' must be a section"),
+    (lambda lex: lex["verb_classes"]["words"].update(statement=3), r"group 'verb_classes': expected 'words:'"),
+])
+def test_lexicon_fields_of_the_wrong_kind_are_named(tmp_path, change, expected):
+    """A field of the wrong kind used to fail deep in the grammar's build (AttributeError,
+    TypeError); now it is a data error naming the file, the line, the group and the field."""
+    folder, _ = _hostile_lexicon(tmp_path, change)
+    with pytest.raises(LessonsDataError, match=r"lexicon.yml, line \d+: " + expected):
         figures._grammar(str(folder))
 
 

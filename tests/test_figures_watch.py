@@ -127,3 +127,72 @@ def test_a_forked_child_does_not_take_the_parents_events(data):
     child.join(60)
     assert child_saw, "the child did not see its own edit"
     assert seen(), "the parent missed the edit its child made"
+
+
+def test_a_full_table_of_watches_is_tried_once_then_stamps(data, monkeypatch):
+    """When the kernel's table of inotify watches is full, ``add_watch`` fails: it used to be
+    tried again on every call (a system call per call, forever). The failure is remembered for
+    the process and the stamps are read instead, so an edit is still seen at once."""
+    import errno
+
+    from inotify_simple import INotify
+
+    attempts: list = []
+
+    class FullTable(INotify):
+        def add_watch(self, path, mask):
+            attempts.append(path)
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(watch_module, "INotify", FullTable)
+    watch_module.WATCH.forget()
+    try:
+        assert not seen()
+        for _ in range(20):
+            assert not seen()
+        assert len(attempts) == 1, f"add_watch tried {len(attempts)} times in 21 calls"
+        other = data.parent / "other"  # a second folder is not tried either: the table is full
+        shutil.copytree(data, other)
+        monkeypatch.setenv("LESSONS_DATA", str(other))
+        assert not seen()
+        assert len(attempts) == 1, "a new folder was tried although the table of watches is full"
+        monkeypatch.setenv("LESSONS_DATA", str(data))
+        calls = count_stats(monkeypatch)
+        with open(data / "figures" / "vague.csv", "a", encoding="utf-8", newline="") as handle:
+            handle.write(ROW)
+        assert seen(), "the edit was missed: the stamps were not read"
+        assert len(calls) >= len(grammar_module.GRAMMAR_FILES)
+    finally:
+        monkeypatch.undo()
+        watch_module.WATCH.forget()
+
+
+def test_a_folder_that_cannot_be_watched_is_not_tried_again(data, monkeypatch):
+    """Another failure (no permission) is remembered for that folder only."""
+    import errno
+
+    from inotify_simple import INotify
+
+    attempts: list = []
+
+    class NoPermission(INotify):
+        def add_watch(self, path, mask):
+            attempts.append(str(path))
+            if str(path).startswith(str(data)):
+                raise OSError(errno.EACCES, "Permission denied")
+            return super().add_watch(path, mask)
+
+    monkeypatch.setattr(watch_module, "INotify", NoPermission)
+    watch_module.WATCH.forget()
+    try:
+        for _ in range(10):
+            assert not seen()
+        assert len(attempts) == 1, f"add_watch tried {len(attempts)} times in 10 calls"
+        other = data.parent / "other"
+        shutil.copytree(data, other)
+        monkeypatch.setenv("LESSONS_DATA", str(other))
+        assert not seen()
+        assert any(a.startswith(str(other)) for a in attempts), "another folder was not watched"
+    finally:
+        monkeypatch.undo()
+        watch_module.WATCH.forget()

@@ -198,12 +198,21 @@ def safe_load(text: str):
     return load_text(text, "<text>")
 
 
-def read_file(path, folder=None):
-    """A data file's YAML, with a LessonsDataError naming the file (and line) for bad input.
-    With `folder`, the file must also resolve inside it (no symbolic links leading out)."""
+def _file_text(path, folder=None) -> str:
     data = _guard.read_bytes(Path(path), Path(folder) if folder is not None else None, _guard.MAX_DATA_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise LessonsDataError(f"{path}: not UTF-8 text (byte {err.start}: {err.reason}); save the file as UTF-8") from None
-    return load_text(text.removeprefix("\ufeff"), path)
+    return text.removeprefix("\ufeff")
+
+
+def read_file(path, folder=None):
+    """A data file's YAML, with a LessonsDataError naming the file (and line) for bad input.
+    With `folder`, the file must also resolve inside it (no symbolic links leading out)."""
+    return load_text(_file_text(path, folder), path)
+
+
+def read_file_nodes(path, folder=None) -> tuple[object, object]:
+    """``read_file``'s data and its node tree (each value's line), as :func:`parse` gives them."""
+    return parse(_file_text(path, folder), path)

@@ -9,12 +9,13 @@ colour alone (shapes, ticks or numbers carry it too).
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 
 import altair as alt
 import pandas as pd
 
 from lessons import compare, language
-from lessons.book import titled
+from lessons.book import SEQUENTIAL, titled
 
 __all__ = ["claims_frame", "claims_chart", "naming_chart", "density_chart", "coverage_chart",
            "claim_points_chart", "voice_bars_chart", "coverage_grid_chart", "reuse_pairs_chart",
@@ -106,14 +107,46 @@ def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Dat
 # wider charts scroll sideways, as before.
 BOOK_COLUMN_PX = 688
 NAMING_STEP = 21
-NAMING_LABEL_PX = 90
+NAMING_LABEL_PX = 90  # the widest word label of the naming chart; a longer one takes two lines
+NAMING_FONT_PX = 12  # the theme's axis labels
+NAMING_ROW_PX, NAMING_TALL_ROW_PX = 24, 30  # a row of the naming chart: one line of label, two
 DENSITY_STEP = 40
 COVERAGE_STEP = 76
 DENSITY_WHITE_TEXT = 0.6  # white numbers on the darker cells (past 60% of the square-root scale)
+DENSITY_COLOURS = SEQUENTIAL[1:]  # above zero: the theme's blues without their near-white
+DENSITY_ZERO_EDGE = "#999999"  # the edge of a zero's white square (3:1 against the page)
 
 
 # Columns of the naming chart, one per voice of lessons.language.VOICES, left to right.
 _NAMING_COLUMNS = ("In the reporter's own words", "Given to someone, no quotation marks", "Inside quotation marks")
+
+
+_NARROW_LETTERS, _WIDE_LETTERS = frozenset("fijlrt .,;:'-’()"), frozenset("mwMW")
+
+
+def label_width(text: str, font_px: float = NAMING_FONT_PX) -> float:
+    """How wide `text` is drawn, at most, in px: each letter at the width it has in the widest
+    common sans-serif (DejaVu Sans, the font of Chromium on Linux; others are narrower),
+    rounded up: i, l, t and the like 0.4 em, m and w 1 em, other capitals 0.8 em, wide (East
+    Asian) characters 1 em, any other letter 0.65 em."""
+    def em(c: str) -> float:
+        if c in _NARROW_LETTERS:
+            return 0.4
+        if c in _WIDE_LETTERS or unicodedata.east_asian_width(c) in "WF":
+            return 1.0
+        return 0.8 if c.isupper() or c.isdigit() else 0.65
+    return font_px * sum(map(em, text))
+
+
+def label_lines(label: str, limit_px: float = NAMING_LABEL_PX) -> list[str]:
+    """A word's label as the lines an axis shows: one line when it fits in `limit_px`
+    (``label_width``), else two, split at the space that makes the wider line narrowest. A
+    single word too long for the line stays whole (the axis cuts it; the tooltip has it)."""
+    words = label.split()
+    if len(words) < 2 or label_width(label) <= limit_px:
+        return [label]
+    splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
+    return list(min(splits, key=lambda pair: max(map(label_width, pair))))
 
 
 def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
@@ -124,15 +157,20 @@ def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
         Word=names["lemma"],
         Group=names["group"].map({"crowd": "Words for the crowds", "forces": "Words for security forces and troops"}),
         Kind=names["loaded"].map({True: "loaded word (square)", False: "plain word (circle)"}),
+        # the axis shows the word on one or two lines ('\n' sorts like the space it replaces)
+        Label=names["lemma"].map(lambda word: "\n".join(label_lines(str(word)))),
     )
+    two_lines = plot["Label"].str.contains("\n", regex=False).any()
     # The columns are ordered by a key that sorts ('0|In the reporter's ...'), the header shows the
     # words after '|': Vega-Lite 6 draws the column headers of a row-and-column facet with
     # independent y scales in the wrong order when the sort is a list of values (the cells follow it)
     plot["Column"] = plot["voice"].map({v: f"{i}|{c}" for i, (v, c) in enumerate(zip(("reporter", "attributed", "quoted"), _NAMING_COLUMNS))})
     base = alt.Chart().encode(
         x=alt.X("label:N", title="Report", sort=order, axis=alt.Axis(labelAngle=-45)),
-        # words longer than NAMING_LABEL_PX end in '…' (the tooltip has the whole word)
-        y=alt.Y("Word:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=NAMING_LABEL_PX)),
+        # a label too long for NAMING_LABEL_PX is on two lines (label_lines); only a single word
+        # too long for a line ends in '…' (the tooltip has the whole word)
+        y=alt.Y("Label:N", title=None, sort="ascending",
+                axis=alt.Axis(labelLimit=NAMING_LABEL_PX, labelExpr="split(datum.value, '\\n')", labelLineHeight=13)),
     )
     points = base.mark_point(filled=True, size=260, opacity=1).encode(
         # the legend under the grid, not beside it (the width is the book column's)
@@ -145,7 +183,7 @@ def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
     )
     counts = base.mark_text(fontSize=10, fontWeight="bold", color="white").encode(text="count:Q")
     chart = (alt.layer(points, counts, data=plot)  # cells sized to fit the book's 688 px column
-             .properties(width=alt.Step(NAMING_STEP), height=alt.Step(24))
+             .properties(width=alt.Step(NAMING_STEP), height=alt.Step(NAMING_TALL_ROW_PX if two_lines else NAMING_ROW_PX))
              .facet(column=alt.Column("Column:N", title=None, sort="ascending",
                                     header=alt.Header(labelExpr="split(datum.value, '|')[1]")),
                     row=alt.Row("Group:N", title=None))
@@ -175,11 +213,16 @@ def density_chart(dens: pd.DataFrame, articles: pd.DataFrame):
         x=alt.X("label:N", title="Report", sort=list(articles["label"]), axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("Kind:N", title=None, sort=kinds),
     )
-    cells = base.mark_rect(stroke="white").encode(
+    cells = base.mark_rect().encode(
         # square root: the reporters' own words (a few per 1,000) are visibly shaded beside the
-        # quotations (tens per 1,000); one blue hue, light to dark, reads without colour vision
-        color=alt.Color("per_1000:Q", title="Per 1,000 words",
-                        scale=alt.Scale(type="sqrt", zero=True)),  # the theme's one-hue blues
+        # quotations (tens per 1,000); one blue hue, light to dark, reads without colour vision.
+        # A zero is a white square with a grey edge (none), and the scale starts at a light blue
+        # that stands out from it, so the smallest number above zero is still seen
+        color=alt.condition(
+            "datum.per_1000 == 0", alt.value("white"),
+            alt.Color("per_1000:Q", title="Per 1,000 words", legend=alt.Legend(title=["Per 1,000 words", "(white: none)"]),
+                      scale=alt.Scale(type="sqrt", zero=True, range=DENSITY_COLOURS))),
+        stroke=alt.condition("datum.per_1000 == 0", alt.value(DENSITY_ZERO_EDGE), alt.value("white")),
         tooltip=[alt.Tooltip("label:N", title="Report"), alt.Tooltip("Kind:N"), alt.Tooltip("Voice:N"),
                  alt.Tooltip("n_terms:Q", title="Loaded words"), alt.Tooltip("voice_words:Q", title="Words in this voice"),
                  alt.Tooltip("per_1000:Q", title="Per 1,000 words", format=".1f")],
@@ -195,11 +238,11 @@ def density_chart(dens: pd.DataFrame, articles: pd.DataFrame):
     return titled(
         chart,
         title="Loaded words per 1,000 words, by voice",
-        subtitle="Each cell: loaded words of one kind per 1,000 words in that voice. Darker means more (a square-root scale, so small numbers show); the number is written in the cell.",
+        subtitle="Each cell: loaded words of one kind per 1,000 words in that voice. Darker means more (a square-root scale, so small numbers show); a white square means none. The number is written in the cell.",
         description=("Two grids of numbers, one for the reporters' own words and one for words inside quotation marks. "
                      "Rows are kinds of loaded word (labels, euphemisms, verbs of saying, intensifiers, distancing markers, "
                      "loaded descriptions, comment); columns are the five reports. Each cell gives loaded words per 1,000 "
-                     "words in that voice, and is shaded darker for higher numbers. Labels and euphemisms are much denser "
+                     "words in that voice, and is shaded darker for higher numbers; a cell with none is white. Labels and euphemisms are much denser "
                      "inside quotation marks than in the reporters' own words."),
     )
 

@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
+from .. import _guard, _yaml
+from ..datafiles.read import MAX_ENTRIES, MAX_ROWS
 from ..errors import LessonsDataError
 from ..paths import data_dir
 from ..text import SPACE
-from .claims import _folder, _read_csv, _read_yaml
+from .claims import _folder, _read_csv
 from .watch import RECHECK_SECONDS, WATCH
 
 QUALIFIERS = ("exact", "at_least", "at_most", "approx", "vague", "range")
@@ -243,23 +247,133 @@ _LEXICON_GROUPS = ("cardinals", "scales", "fractions", "multipliers", "months", 
                    "reporting_verbs", "dozen", "total_nouns", "plural_nouns")
 
 
-def _check_lexicon(lex: dict, lex_path: Path) -> None:
-    """Every group is there with a rationale, and every entry is text (YAML reads a bare on/no as a bool)."""
-    for group in _LEXICON_GROUPS:
-        if group not in lex:
-            raise LessonsDataError(f"{lex_path}: group '{group}' is missing")
-        if not str(lex[group].get("rationale", "")).strip():
-            raise LessonsDataError(f"{lex_path}: group '{group}' has no rationale")
+#: At most this many words in one list of ``lexicon.yml`` (a group's ``words``, ``before``,
+#: ``after``, one kind of ``verb_classes``), and in the whole file: the caps of every other
+#: list a teacher supplies (``datafiles.read``, decision 35). The 2 MB cap bounds the bytes;
+#: these bound the work (each word goes into the compiled patterns).
+MAX_WORDS = MAX_ENTRIES
+MAX_LEXICON_WORDS = MAX_ROWS
 
+
+def _line(node, key: str | int | None = None) -> int | None:
+    """The line (from 1) of a YAML node, or of its child `key` (a mapping's key, a list's
+    position); None without a node."""
+    if node is None:
+        return None
+    if key is not None:
+        if isinstance(node, yaml.MappingNode):
+            found = next((k for k, _ in node.value if str(k.value) == key), None) if isinstance(key, str) \
+                else (node.value[key][0] if key < len(node.value) else None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            found = node.value[key]
+        else:
+            found = None
+        node = found if found is not None else node
+    return node.start_mark.line + 1
+
+
+def _child(node, key: str):
+    """The value node of `key` in a mapping node, or None."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if str(k.value) == key:
+                return v
+    return None
+
+
+# The fields the grammar reads, by group: the number groups' words map a word to its value,
+# these groups list words before and after a number, every other group (but 'dozen') lists words
+_NUMBER_GROUPS = ("cardinals", "scales", "fractions", "multipliers")
+_SIDE_GROUPS = {"one_pronoun": ("before", "after"), "age_cues": ("before",)}
+
+
+def _group_fields(group: str) -> tuple[tuple[str, type], ...]:
+    """(field, the type its value must have) that the grammar reads from a known group."""
+    if group in _NUMBER_GROUPS:
+        return (("words", dict),)
+    if group in _SIDE_GROUPS:
+        return tuple((side, list) for side in _SIDE_GROUPS[group])
+    return () if group == "dozen" else (("words", list),)
+
+
+def _fail(lex_path: Path, at, problem: str) -> None:
+    """A LessonsDataError naming the file and, when `at` (``_line``'s arguments) finds one, the line."""
+    where = _line(*at) if at else None
+    raise LessonsDataError(f"{lex_path}{f', line {where}' if where else ''}: {problem}")
+
+
+def _check_lexicon(lex, lex_path: Path, node=None) -> None:
+    """Every group is there with a rationale and the fields the grammar reads, every list holds
+    at most ``MAX_WORDS`` entries (``MAX_LEXICON_WORDS`` in all), every entry is text (YAML reads
+    a bare on/no as a bool) and every value of a number group a number. `node`: the file's YAML
+    nodes, for the line of a problem."""
+    if not isinstance(lex, dict):
+        _fail(lex_path, None, f"expected groups such as 'cardinals:' (a rationale and words each), got {type(lex).__name__}")
+    for group in _LEXICON_GROUPS:
+        _check_group(lex, group, lex_path, node)
+    classes = lex.get("verb_classes", {"words": {}})
+    if not isinstance(classes, dict) or not isinstance(classes.get("words", {}), dict) \
+            or not all(isinstance(ws, list) for ws in classes.get("words", {}).values()):
+        _fail(lex_path, (node, "verb_classes"), "group 'verb_classes': expected 'words:' mapping a kind to a list, "
+              "e.g. {statement: [said, told]}")
+    total = 0
     for group, entry in lex.items():
-        items = entry.get("words") if isinstance(entry, dict) else None
-        items = list(items) if isinstance(items, (list, dict)) else []
-        for key in ("before", "after"):
-            items += list(entry.get(key) or []) if isinstance(entry, dict) else []
-        bad = [w for w in items if not isinstance(w, str)]
-        if bad:
-            raise LessonsDataError(f"{lex_path}: group '{group}' has non-text entries {bad!r} "
-                                   "(YAML reads on/off/yes/no as true/false: put them in quotes)")
+        if isinstance(entry, dict):
+            total = _check_words(group, entry, total, lex_path, _child(node, str(group)))
+
+
+def _check_group(lex: dict, group: str, lex_path: Path, node) -> None:
+    """A known group: there, a section, with a rationale and the fields the grammar reads."""
+    if group not in lex:
+        _fail(lex_path, None, f"group '{group}' is missing")
+    if not isinstance(lex[group], dict):
+        _fail(lex_path, (node, group), f"group '{group}' must be a section with 'rationale:' and its words")
+    if not str(lex[group].get("rationale", "")).strip():
+        _fail(lex_path, (node, group), f"group '{group}' has no rationale")
+    for field, kind in _group_fields(group):
+        if not isinstance(lex[group].get(field), kind):
+            example = "{one: 1, two: 2}" if kind is dict else "[first, second]"
+            _fail(lex_path, (_child(node, group), field),
+                  f"group '{group}', {field}: expected {example}, got {_guard.brief(lex[group].get(field))}")
+
+
+def _check_words(group, entry: dict, total: int, lex_path: Path, group_node) -> int:
+    """One group's lists: each at most ``MAX_WORDS`` long, text only, a number group's values
+    numbers; gives the count of words so far (`total` plus this group's), at most
+    ``MAX_LEXICON_WORDS``."""
+    name = _guard.printable(group)
+    lists = [(key, entry.get(key), _child(group_node, key)) for key in ("words", "before", "after")]
+    if group == "verb_classes":  # kind -> a list of words
+        lists += [(f"words: {_guard.printable(kind)}", ws, _child(_child(group_node, "words"), str(kind)))
+                  for kind, ws in entry.get("words", {}).items()]
+    items: list = []
+    for key, value, value_node in lists:
+        if not isinstance(value, (list, dict)):
+            continue
+        if len(value) > MAX_WORDS:
+            _fail(lex_path, (value_node, MAX_WORDS),
+                  f"group '{name}', {key}: {len(value):,} entries; a list in {lex_path.name} may hold at most "
+                  f"{MAX_WORDS:,} (keep the {MAX_WORDS:,} most useful)")
+        total += len(value)
+        if total > MAX_LEXICON_WORDS:
+            _fail(lex_path, (value_node,), f"group '{name}', {key}: more than {MAX_LEXICON_WORDS:,} words in all; "
+                  f"{lex_path.name} may hold at most {MAX_LEXICON_WORDS:,} (keep the most useful)")
+        items += list(value)  # a mapping's words are its keys
+        if group in _NUMBER_GROUPS and key == "words":
+            _check_numbers(name, value, lex_path, value_node)
+    bad = [w for w in items if not isinstance(w, str)]
+    if bad:
+        _fail(lex_path, (group_node,), f"group '{name}' has non-text entries {_guard.brief(bad[:10])} "
+              "(YAML reads on/off/yes/no as true/false: put them in quotes)")
+    return total
+
+
+def _check_numbers(name: str, words: dict, lex_path: Path, node) -> None:
+    """A number group's words: each value a number (YAML reads 'one: yes' as a bool, '1' as text)."""
+    odd = [w for w, v in words.items() if isinstance(v, bool) or not isinstance(v, (int, float))]
+    if odd:
+        _fail(lex_path, (node, str(odd[0])), f"group '{name}', words: {_guard.brief(odd[0])} has the value "
+              f"{_guard.brief(words[odd[0]])}; write a number, e.g. 'two: 2'")
 
 
 def _read_hedges(root: Path) -> tuple[dict, frozenset]:
@@ -407,8 +521,8 @@ def _unit_forms(units: dict) -> dict:
 def _build_grammar(folder: str, stamps: tuple = ()) -> _Grammar:  # stamps: part of the key only
     root = Path(folder)
     lex_path = root / "lexicon.yml"
-    lex = _read_yaml(lex_path) or {}
-    _check_lexicon(lex, lex_path)
+    lex, node = _yaml.read_file_nodes(lex_path)
+    _check_lexicon({} if lex is None else lex, lex_path, node)
 
     def words(group):
         return [str(w).lower() for w in lex[group]["words"]]

@@ -6,7 +6,10 @@ instance for the whole process): the kernel queues an event when a watched file 
 truncated, replaced, renamed or deleted, before the write returns. So one ``poll`` with no
 wait (a fraction of a microsecond) says whether anything happened since the last look. Where
 inotify is missing (macOS, Windows, a full table of watches) :meth:`Watch.watch` returns None
-and the caller checks every file's stamp, as before.
+and the caller checks every file's stamp, as before. A folder whose watch could not be made is
+remembered for the process and not tried again (a full table stays full: each try is a system
+call, and the caller asks on every call); when the table of watches is full, no new folder is
+tried at all.
 
 The caller still checks the stamps again at least once a second (``RECHECK_SECONDS``): inotify
 does not see every change (a file changed on another machine of a network drive, a parent folder
@@ -15,6 +18,7 @@ swapped for another under the same name), and a second is as long as such a chan
 
 from __future__ import annotations
 
+import errno
 import os
 import select
 
@@ -55,6 +59,8 @@ class Watch:
         self._poll = None
         self._masks = None
         self._folders: set = set()
+        self._failed: set = set()  # folders whose watch could not be made: not tried again
+        self._full = False  # the kernel's table of watches was full: no new folder is tried
         self.generation = 0
 
     def current(self) -> int | None:
@@ -70,8 +76,11 @@ class Watch:
         """Watch ``folder`` and its ``files`` (paths), then give the generation from which a
         result built from their contents is good: call it before reading them. None when they
         cannot be watched (the caller then checks their stamps on every call)."""
+        if folder not in self._folders and (self._full or folder in self._failed
+                                            or len(self._folders) + len(self._failed) >= MAX_FOLDERS):
+            return None
         ino = self._instance()
-        if ino is None or (folder not in self._folders and len(self._folders) >= MAX_FOLDERS):
+        if ino is None:
             return None
         _, file_events, folder_events = self._masks
         try:
@@ -79,7 +88,10 @@ class Watch:
             for path in files:  # the file itself too: a change made through another path (a link)
                 if os.path.exists(path):
                     ino.add_watch(path, file_events)
-        except OSError:  # no more watches, no permission: stamps it is
+        except OSError as err:  # no more watches, no permission: stamps it is, from now on
+            self._folders.discard(folder)
+            self._failed.add(folder)
+            self._full = self._full or err.errno == errno.ENOSPC
             return None
         self._folders.add(folder)
         return self.current()
@@ -92,6 +104,7 @@ class Watch:
             except OSError:  # pragma: no cover - already closed
                 pass
         self._inotify, self._poll, self._folders = None, None, set()
+        self._failed, self._full = set(), False  # a new instance may try again (after a fork: once)
         self.generation += 1
 
     def _instance(self):
