@@ -825,3 +825,10 @@ def test_the_cheap_tests_before_the_left_searches_never_skip_a_match(parts):
     if g.hedge_prefix.search(left):
         assert left.endswith(extraction._HYPHEN_ENDS)
     assert not extraction._may_end_in_symbol("about ", g.symbol_ends)  # the test does skip
+
+
+@pytest.mark.parametrize("case", case_files.params("figures_real_news", None))
+def test_forms_of_real_news(case):
+    frame = extract_figures(case["text"])
+    got = frame[["text", "qualifier", "unit", "measures"]].values.tolist()
+    assert got == case["expected"], case["note"]

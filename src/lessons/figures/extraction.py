@@ -97,8 +97,8 @@ def _is_year(text: str, s: int, e: int, value: float, g: _Grammar, prev: str | N
     if nxt is None:
         return True
     word = nxt.group(1)
-    # '1500 people' counts; '1999 Kazakhstan', '2019 and', '2022 when' are years.
-    return word[0].isupper() or word.lower() in g.function
+    # '1500 people' counts; '1999 Kazakhstan', '2019 and', '2022 when', 'its 2024 nominee' are years.
+    return word[0].isupper() or word.lower() in g.function or (1900 <= value <= 2100 and not _is_plural(word, g))
 
 
 # complexity: one test per date form ('5 January', 'January 5, 2022', 'May 5' but not 'may'), in order
@@ -185,11 +185,11 @@ def _scan_compound(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
     head = parts[0]
     if head in g.units or head.rstrip("s") in g.units:
         unit, name, factor = g.units.get(head) or g.units[head.rstrip("s")]
-        if parts[1:2] == ["old"]:
-            fig.unit, fig.unit_name, fig.factor = "age", name, 1.0  # 81-year-old
+        if parts[1:2] in (["old"], ["olds"]):
+            fig.unit, fig.unit_name, fig.factor = "age", name, 1.0  # 81-year-old, 18-year-olds
         else:
             _set_unit(fig, unit, name, factor)
-        return m.end() if parts[1:2] in (["old"], ["long"], []) or len(parts) == 1 else m.start() + 1 + len(head)
+        return m.end() if parts[1:2] in (["old"], ["olds"], ["long"], []) or len(parts) == 1 else m.start() + 1 + len(head)
     if head == "fold":
         fig.unit, fig.unit_name = "multiplier", "times"
         return m.end()
@@ -297,6 +297,8 @@ def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
         fig.qualifier = g.hedges[(fig.hedge + "-", "prefix")]
         return window_start + m.start("h")
     m = g.hedge_before.search(left)
+    if m and fig.unit == "count" and _about_is_preposition(text, window_start + m.start("h"), m.group("h"), g):
+        m = None
     if m:
         phrase = _SPACE_RUN.sub(" ", m.group("h").lower())
         if fig.qualifier == "range":  # 'some 30-45': the range already gives the bounds
@@ -308,11 +310,18 @@ def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
     return s
 
 
+def _about_is_preposition(text: str, s: int, hedge: str, g: _Grammar) -> bool:
+    """'worries about two things', 'talked about 30 pupils': after a verb or adjective of
+    talking, thinking or caring (lexicon 'about_topic_words'), 'about' says what of, not how many."""
+    return hedge.lower() == "about" and _prev_word(text, s) in g.about_words
+
+
 _OF_DETERMINERS = frozenset({"the", "its", "their", "his", "her", "our", "these", "those", "all"})
 _OF_PRONOUNS = frozenset({"whom", "them", "which", "it", "us"})  # 'two of them': no noun follows
 _MORE_WORDS = ("more", "fewer", "additional", "further")  # '20 more people': the noun follows
 _JOINERS = ("and", "or", "&")
 _NEEDS_OF_KINDS = ("vague", "fraction", "mult")
+_SCALE_HEADS = frozenset({"dozen", "hundred", "thousand", "million", "billion", "trillion"})
 _NEEDS_OF_UNITS = ("percent", "fraction", "multiplier")
 _MAX_PHRASE_WORDS = 7
 
@@ -475,8 +484,8 @@ def _trimmed(words: list[str], fig: _Fig) -> list[str]:
     a price is followed by what it buys, not by a label in capitals."""
     while words and words[-1].lower() in ("and", "or", "of", "&"):
         words = words[:-1]
-    if words and fig.unit == "count" and words[0].lower() == "times":
-        return []
+    if words and fig.unit == "count" and words[0].lower() == "times" and len(words) > 1:
+        return []  # 'three times champion'; 'played 40 times in the city' counts times
     if words and fig.unit == "money" and words[0][:1].isupper():
         return []  # '$6.20 Buy New': a label in capitals after a price, not what it pays for
     return words
@@ -520,17 +529,26 @@ def _verb_before(text: str, fig: _Fig, g: _Grammar) -> str:
     return ""
 
 
+def _needs_of(fig: _Fig) -> bool:
+    """Does the figure take its noun through 'of' only? A vague word does ('Thousands took to
+    the streets'), but not one that ends in a scale word ('several thousand farmers', 'a few
+    hundred fans'); nor does a fraction, a multiplier or a percentage."""
+    if fig.kind == "vague":
+        return fig.hedge.rsplit(" ", 1)[-1] not in _SCALE_HEADS
+    return fig.kind in _NEEDS_OF_KINDS or fig.unit in _NEEDS_OF_UNITS
+
+
 def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
     """What the figure counts (the noun phrase after it) and what happened (the verb)."""
     toks = _phrase_tokens(text, fig)
     i = _after_of(toks)
-    needs_of = fig.kind in _NEEDS_OF_KINDS or fig.unit in _NEEDS_OF_UNITS
-    # a vague word takes its noun through 'of' only ('Thousands took to the streets')
-    if needs_of and fig.unit != "duration" and i == 0:
+    if _needs_of(fig) and fig.unit != "duration" and i == 0:
         words, end_pos = [], -1
     else:
         words, i, end_pos = _noun_phrase(text, toks, i, g)
     words = _trimmed(words, fig)
+    if fig.kind == "vague" and words and _vague_money(fig, words[-1], end_pos, g):
+        words = []
     fig.counted = " ".join(words).strip(" -")
     if fig.compound:
         fig.counted = (fig.compound + " " + fig.counted).strip()
@@ -542,6 +560,18 @@ def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
     fig.np_end = end_pos if words else fig.end
     fig.verb = _verb_after(toks, i, words, g) or _verb_before(text, fig, g)
     fig.tail = None  # read by _tail when needed: most figures never need it
+
+
+def _vague_money(fig: _Fig, head: str, end_pos: int, g: _Grammar) -> bool:
+    """'billions of dollars', 'tens of millions of taxpayer dollars': a vague quantity of a
+    currency is a sum of money, written up to the currency's name. True when it is one."""
+    low = head.lower()
+    entry = g.units.get(g.unit_forms.get(low, low))
+    if fig.unit != "count" or entry is None or entry[0] != "money":
+        return False
+    _set_unit(fig, *entry)
+    fig.end = end_pos
+    return True
 
 
 def _tail(text: str, fig: _Fig) -> str:

@@ -137,6 +137,7 @@ class _Grammar:
     verb_class: dict  # verb -> kind of event ('harm', 'custody'), from lexicon 'verb_classes'
     below_hedges: frozenset  # estimates that sit just under the number ('nearly 400')
     symbol_ends: frozenset | None = None  # last characters of the currency symbols (None: not known)
+    about_words: frozenset = frozenset()  # 'worried about 2 things': 'about' is a preposition after these
 
 
 # The files the grammar is compiled from: its cache is keyed by each one's (path, mtime, size).
@@ -459,6 +460,7 @@ def _build_grammar(folder: str, stamps: tuple = ()) -> _Grammar:  # stamps: part
                     for w in ws},
         below_hedges=below,
         symbol_ends=frozenset(sym[-1] for sym in symbols) if all(symbols) else None,
+        about_words=frozenset(str(w).lower() for w in (lex.get("about_topic_words") or {}).get("words") or ()),
     )
 
 
