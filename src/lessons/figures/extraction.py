@@ -529,6 +529,16 @@ def _verb_before(text: str, fig: _Fig, g: _Grammar) -> str:
     return ""
 
 
+_PER_RATE = re.compile(_SP + r"+per" + _SP + r"+(million|thousand|hundred|capita|head|\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
+
+
+def _rate_after(text: str, fig: _Fig) -> None:
+    """'684 deaths per million', '12 cases per 100,000': a rate, not a count."""
+    rate = _PER_RATE.match(text, fig.np_end, fig.np_end + 30)
+    if rate:
+        fig.unit, fig.unit_name = "ratio", "per " + rate.group(1).lower()
+
+
 def _needs_of(fig: _Fig) -> bool:
     """Does the figure take its noun through 'of' only? A vague word does ('Thousands took to
     the streets'), but not one that ends in a scale word ('several thousand farmers', 'a few
@@ -558,6 +568,8 @@ def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
         if m:
             fig.counted = re.sub(_SP + "+", " ", m.group("noun").lower())
     fig.np_end = end_pos if words else fig.end
+    if words and fig.unit == "count":
+        _rate_after(text, fig)
     fig.verb = _verb_after(toks, i, words, g) or _verb_before(text, fig, g)
     fig.tail = None  # read by _tail when needed: most figures never need it
 
@@ -877,6 +889,7 @@ def _extract(text: str, g: _Grammar) -> list[_Fig]:
 
 _CLAUSE_MARKS = re.compile(r"[;:()\u2013\u2014]")
 _JUST_AND = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*(?:and|&)" + _SP + "+")
+_OR_TO = re.compile(_SP + r"+(?:or|to)" + _SP + "+")
 _NOTHING_MORE = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*[.;]?\s*")
 
 
@@ -897,6 +910,12 @@ def _borrow_noun(text: str, prev: _Fig, cur: _Fig, g: _Grammar) -> None:
             and _same_kind_of_event(prev.verb, cur.verb, g):
         cur.counted = prev.counted
         cur.counted_implied = True
+
+
+def _borrow_back(text: str, prev: _Fig, cur: _Fig) -> None:
+    """'two or three witnesses', 'dozens to hundreds of homes': the first counts what the second does."""
+    if not prev.counted and cur.counted and prev.unit == "count" and _OR_TO.fullmatch(text, prev.end, cur.start):
+        prev.counted, prev.counted_implied = cur.counted, True
 
 
 _OWN_ARTICLE = re.compile(r"(?i)an?" + _SP)  # 'a dozen', 'a hundred': a figure with its own determiner
@@ -928,6 +947,7 @@ def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
         if _SENTENCE_END.search(between) or _CLAUSE_MARKS.search(between) or prev.unit != cur.unit:
             continue
         _borrow_noun(text, prev, cur, g)
+        _borrow_back(text, prev, cur)
         if _JUST_AND.fullmatch(text, prev.np_end, cur.start):
             _share_across_and(text, prev, cur, g)
         if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(_tail(text, cur)):
