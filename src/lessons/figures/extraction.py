@@ -884,6 +884,7 @@ def _extract(text: str, g: _Grammar) -> list[_Fig]:
         figs.append(fig)
         last_end = fig.end
     _resolve_coordination(text, figs, g)
+    _parallel_parentheses(text, figs)
     return figs
 
 
@@ -952,6 +953,22 @@ def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
             _share_across_and(text, prev, cur, g)
         if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(_tail(text, cur)):
             cur.verb = prev.verb
+
+
+_IN_PARENS = re.compile(_SP + r"*\)")
+
+
+def _parallel_parentheses(text: str, figs: list[_Fig]) -> None:
+    """'Italy (684 deaths per million), Spain (830)': a bare number in parentheses after a list
+    item measures what the first item's figure did, when that one stood in parentheses too."""
+    for k in range(1, len(figs)):
+        first, cur = figs[k - 1], figs[k]
+        bare = cur.kind == "digits" and cur.unit == "count" and not cur.counted and cur.qualifier == "exact"
+        if bare and text[cur.start - 1:cur.start] == "(" and _IN_PARENS.match(text, cur.end) \
+                and text[first.start - 1:first.start] == "(" and (first.counted or first.unit != "count") \
+                and _SENTENCE_END.search(text, first.end, cur.start) is None:
+            cur.unit, cur.unit_name, cur.factor, cur.currency = first.unit, first.unit_name, first.factor, first.currency
+            cur.counted, cur.counted_implied = first.counted, bool(first.counted)
 
 
 def _same_kind_of_event(a: str, b: str, g: _Grammar) -> bool:
