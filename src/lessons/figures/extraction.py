@@ -63,11 +63,25 @@ _YEAR_BEFORE = re.compile(r"\b(?:1[89]|20)\d\d(?:" + _SP + r"+(?:and|or|to)" + _
 # letter before it starts a match whenever it does); the window is cut out of the text, so a
 # word cut at the window's start still starts there
 _PREV_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z.'\u2019#]*)" + _SP + r"*$")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'\u2019#")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def _prev_word(text: str, pos: int) -> str:
-    m = _PREV_WORD.search(text[max(0, pos - 24):pos])
-    return m.group(1).lower() if m else ""
+    """The word just before ``pos``, lower case: what ``_PREV_WORD.search`` finds in the 24
+    characters before it (a test checks they agree), read from the end instead of tried at
+    every start. '$' also matches before a final newline; the match is the run of word
+    characters before the trailing spaces, from its first letter."""
+    w = text[max(0, pos - 24):pos]
+    if w.endswith("\n"):
+        w = w[:-1]
+    w = w.rstrip(SPACE_CHARS)
+    i = len(w)
+    while i and w[i - 1] in _WORD_CHARS:
+        i -= 1
+    while i < len(w) and w[i] not in _ASCII_LETTERS:
+        i += 1
+    return w[i:].lower()
 
 
 _NEXT_WORD = re.compile(_SP + r"*([A-Za-z]+)")  # the word after a figure (used with a bounded window)
@@ -280,6 +294,24 @@ def _may_end_in_symbol(left: str, ends: frozenset | None) -> bool:
     return False
 
 
+_CURRENCY_SIGNS = "$£€¥₸₽₹"  # the optional sign of ``g.hedge_before``, between the hedge and the number
+
+
+def _may_end_in_hedge(left: str, g: _Grammar) -> bool:
+    """Can ``g.hedge_before`` match in ``left``? Its match ends (at the end, or before a final
+    newline, as ``$`` does) with a hedge's last word (or 'of'), spaces and at most one sign.
+    A cheap look at the last characters; text that is not ASCII there is always searched
+    (the pattern ignores case as Unicode does, which ``lower`` does not always follow)."""
+    t = left[:-1] if left.endswith("\n") else left
+    if t[-1:] and t[-1] in _CURRENCY_SIGNS:
+        t = t[:-1]
+    core = t.rstrip(SPACE_CHARS)
+    if len(core) == len(t):
+        return False  # no space before the number (or the sign): no hedge of this kind
+    tail = core[-g.hedge_end_len:] if g.hedge_end_len else core
+    return not tail.isascii() or not g.hedge_ends or tail.lower().endswith(g.hedge_ends)
+
+
 def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
     """Currency symbols and hedges before the number; new start. The symbol and the glued
     prefix hedge are searched for only where the last characters allow a match."""
@@ -296,7 +328,7 @@ def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
         fig.hedge = m.group("h").lower()
         fig.qualifier = g.hedges[(fig.hedge + "-", "prefix")]
         return window_start + m.start("h")
-    m = g.hedge_before.search(left)
+    m = g.hedge_before.search(left) if _may_end_in_hedge(left, g) else None
     if m and fig.unit == "count" and _about_is_preposition(text, window_start + m.start("h"), m.group("h"), g):
         m = None
     if m:
