@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import adversarial  # noqa: E402
 import devset_language  # noqa: E402
+import figures_dev  # noqa: E402
 import harness as h  # noqa: E402
 import speakers  # noqa: E402
 
@@ -149,7 +150,7 @@ def machine_info() -> dict:
 
 
 # ----------------------------------------------------------------------------- parts
-HELPER_PARTS = ("figures", "reuse", "reuse_corpora", "language", "language_dev", "speakers", "adversarial")
+HELPER_PARTS = ("figures", "figures_dev", "reuse", "reuse_corpora", "language", "language_dev", "speakers", "adversarial")
 BOOK_PARTS = ("chapters", "pages")  # --update: chapter execution; page weight of the existing _build/html
 
 
@@ -161,6 +162,9 @@ def part_helpers(prof: dict, only=HELPER_PARTS) -> dict:
         labelled = h.load_labelled()
         out["figures"] = h.bench_figures(labelled, prof["fig_repeats"], prof["fig_loops"])
         print(f"[bench] figures done ({time.perf_counter() - t0:.0f} s)", flush=True)
+    if "figures_dev" in only:  # BABE from ../shared/dev when present (issue 19); None otherwise
+        out["figures_dev"] = figures_dev.run()
+        print(f"[bench] figures on the development set done ({time.perf_counter() - t0:.0f} s)", flush=True)
     if "reuse" in only:
         out["reuse"] = h.bench_reuse(prof["reuse_sizes"], prof["reuse_repeats"], prof["baseline_budget"])
         print(f"[bench] reuse done ({time.perf_counter() - t0:.0f} s)", flush=True)
@@ -370,6 +374,7 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
     if lp:
         rows.append(("pages: the heaviest page ≤1.5 MiB with everything it loads",
                      f"{lp['page']} {lp['total_bytes'] / 2**20:.2f} MiB", _met(lp["total_bytes"] <= 1.5 * 2**20)))
+    rows += figures_dev.goal_rows(helpers.get("figures_dev"), _met)
     rows += devset_language.goal_rows(helpers.get("language_dev"), _met)
     adv = helpers.get("adversarial")
     goal = f"text functions: growth exponent ≤{GOALS['adversarial_exponent']} on adversarial text"
@@ -545,6 +550,9 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
             w("")
             w("</details>")
             w("")
+
+    if "figures_dev" in helpers:
+        L.extend(figures_dev.render(helpers["figures_dev"]))
 
     # reuse
     w("## Reuse: `find_reuse` on synthetic corpora, against all-pairs difflib")

@@ -884,3 +884,48 @@ def test_the_cheap_tests_before_the_left_searches_never_skip_a_match(parts):
     if g.hedge_prefix.search(left):
         assert left.endswith(extraction._HYPHEN_ENDS)
     assert not extraction._may_end_in_symbol("about ", g.symbol_ends)  # the test does skip
+
+
+@pytest.mark.parametrize("case", case_files.params("figures_real_news", None))
+def test_forms_of_real_news(case):
+    frame = extract_figures(case["text"])
+    got = frame[["text", "qualifier", "unit", "measures"]].values.tolist()
+    assert got == case["expected"], case["note"]
+
+
+_NEAR_NUMBER = st.text(alphabet=list("abXY .'\u2019#\n\t\u00a0$£-,é1\u017f\u212a"), max_size=14) | st.builds(
+    "".join, st.lists(st.sampled_from(["about ", "more than ", "at least ", "a total of ", "Nearly ", "c. ", "of ", "$",
+                                       "\u00a0", "\n", "x", "SOME "]), max_size=5))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_NEAR_NUMBER)
+def test_the_word_before_a_number_is_what_the_pattern_finds(left):
+    # _prev_word reads the word from the end; it must find what the pattern's search finds
+    from lessons.figures import extraction
+
+    m = extraction._PREV_WORD.search(left[-24:])
+    assert extraction._prev_word(left, len(left)) == (m.group(1).lower() if m else "")
+
+
+@settings(max_examples=400, deadline=None)
+@given(_NEAR_NUMBER)
+def test_the_quick_hedge_test_never_skips_a_hedge(left):
+    # a hedge the full pattern finds is never skipped by the quick look at the last characters
+    from lessons.figures import extraction
+    from lessons.figures.grammar import _grammar
+
+    g = _grammar()
+    if g.hedge_before.search(left):
+        assert extraction._may_end_in_hedge(left, g)
+
+
+def test_the_quick_hedge_test_skips_text_without_a_hedge():
+    # it does skip: otherwise the full search runs before every figure
+    from lessons.figures import extraction
+    from lessons.figures.grammar import _grammar
+
+    g = _grammar()
+    assert not extraction._may_end_in_hedge("the river had flooded ", g)
+    assert not extraction._may_end_in_hedge("costing$", g)
+    assert extraction._may_end_in_hedge("at least ", g) and extraction._may_end_in_hedge("a total of $", g)

@@ -63,11 +63,25 @@ _YEAR_BEFORE = re.compile(r"\b(?:1[89]|20)\d\d(?:" + _SP + r"+(?:and|or|to)" + _
 # letter before it starts a match whenever it does); the window is cut out of the text, so a
 # word cut at the window's start still starts there
 _PREV_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z.'\u2019#]*)" + _SP + r"*$")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'\u2019#")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def _prev_word(text: str, pos: int) -> str:
-    m = _PREV_WORD.search(text[max(0, pos - 24):pos])
-    return m.group(1).lower() if m else ""
+    """The word just before ``pos``, lower case: what ``_PREV_WORD.search`` finds in the 24
+    characters before it (a test checks they agree), read from the end instead of tried at
+    every start. '$' also matches before a final newline; the match is the run of word
+    characters before the trailing spaces, from its first letter."""
+    w = text[max(0, pos - 24):pos]
+    if w.endswith("\n"):
+        w = w[:-1]
+    w = w.rstrip(SPACE_CHARS)
+    i = len(w)
+    while i and w[i - 1] in _WORD_CHARS:
+        i -= 1
+    while i < len(w) and w[i] not in _ASCII_LETTERS:
+        i += 1
+    return w[i:].lower()
 
 
 _NEXT_WORD = re.compile(_SP + r"*([A-Za-z]+)")  # the word after a figure (used with a bounded window)
@@ -97,8 +111,8 @@ def _is_year(text: str, s: int, e: int, value: float, g: _Grammar, prev: str | N
     if nxt is None:
         return True
     word = nxt.group(1)
-    # '1500 people' counts; '1999 Kazakhstan', '2019 and', '2022 when' are years.
-    return word[0].isupper() or word.lower() in g.function
+    # '1500 people' counts; '1999 Kazakhstan', '2019 and', '2022 when', 'its 2024 nominee' are years.
+    return word[0].isupper() or word.lower() in g.function or (1900 <= value <= 2100 and not _is_plural(word, g))
 
 
 # complexity: one test per date form ('5 January', 'January 5, 2022', 'May 5' but not 'may'), in order
@@ -185,11 +199,11 @@ def _scan_compound(text: str, fig: _Fig, g: _Grammar, e: int) -> int:
     head = parts[0]
     if head in g.units or head.rstrip("s") in g.units:
         unit, name, factor = g.units.get(head) or g.units[head.rstrip("s")]
-        if parts[1:2] == ["old"]:
-            fig.unit, fig.unit_name, fig.factor = "age", name, 1.0  # 81-year-old
+        if parts[1:2] in (["old"], ["olds"]):
+            fig.unit, fig.unit_name, fig.factor = "age", name, 1.0  # 81-year-old, 18-year-olds
         else:
             _set_unit(fig, unit, name, factor)
-        return m.end() if parts[1:2] in (["old"], ["long"], []) or len(parts) == 1 else m.start() + 1 + len(head)
+        return m.end() if parts[1:2] in (["old"], ["olds"], ["long"], []) or len(parts) == 1 else m.start() + 1 + len(head)
     if head == "fold":
         fig.unit, fig.unit_name = "multiplier", "times"
         return m.end()
@@ -280,6 +294,24 @@ def _may_end_in_symbol(left: str, ends: frozenset | None) -> bool:
     return False
 
 
+_CURRENCY_SIGNS = "$£€¥₸₽₹"  # the optional sign of ``g.hedge_before``, between the hedge and the number
+
+
+def _may_end_in_hedge(left: str, g: _Grammar) -> bool:
+    """Can ``g.hedge_before`` match in ``left``? Its match ends (at the end, or before a final
+    newline, as ``$`` does) with a hedge's last word (or 'of'), spaces and at most one sign.
+    A cheap look at the last characters; text that is not ASCII there is always searched
+    (the pattern ignores case as Unicode does, which ``lower`` does not always follow)."""
+    t = left[:-1] if left.endswith("\n") else left
+    if t[-1:] and t[-1] in _CURRENCY_SIGNS:
+        t = t[:-1]
+    core = t.rstrip(SPACE_CHARS)
+    if len(core) == len(t):
+        return False  # no space before the number (or the sign): no hedge of this kind
+    tail = core[-g.hedge_end_len:] if g.hedge_end_len else core
+    return not tail.isascii() or not g.hedge_ends or tail.lower().endswith(g.hedge_ends)
+
+
 def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
     """Currency symbols and hedges before the number; new start. The symbol and the glued
     prefix hedge are searched for only where the last characters allow a match."""
@@ -296,7 +328,9 @@ def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
         fig.hedge = m.group("h").lower()
         fig.qualifier = g.hedges[(fig.hedge + "-", "prefix")]
         return window_start + m.start("h")
-    m = g.hedge_before.search(left)
+    m = g.hedge_before.search(left) if _may_end_in_hedge(left, g) else None
+    if m and fig.unit == "count" and _about_is_preposition(text, window_start + m.start("h"), m.group("h"), g):
+        m = None
     if m:
         phrase = _SPACE_RUN.sub(" ", m.group("h").lower())
         if fig.qualifier == "range":  # 'some 30-45': the range already gives the bounds
@@ -308,11 +342,18 @@ def _scan_left(text: str, fig: _Fig, g: _Grammar) -> int:
     return s
 
 
+def _about_is_preposition(text: str, s: int, hedge: str, g: _Grammar) -> bool:
+    """'worries about two things', 'talked about 30 pupils': after a verb or adjective of
+    talking, thinking or caring (lexicon 'about_topic_words'), 'about' says what of, not how many."""
+    return hedge.lower() == "about" and _prev_word(text, s) in g.about_words
+
+
 _OF_DETERMINERS = frozenset({"the", "its", "their", "his", "her", "our", "these", "those", "all"})
 _OF_PRONOUNS = frozenset({"whom", "them", "which", "it", "us"})  # 'two of them': no noun follows
 _MORE_WORDS = ("more", "fewer", "additional", "further")  # '20 more people': the noun follows
 _JOINERS = ("and", "or", "&")
 _NEEDS_OF_KINDS = ("vague", "fraction", "mult")
+_SCALE_HEADS = frozenset({"dozen", "hundred", "thousand", "million", "billion", "trillion"})
 _NEEDS_OF_UNITS = ("percent", "fraction", "multiplier")
 _MAX_PHRASE_WORDS = 7
 
@@ -475,8 +516,8 @@ def _trimmed(words: list[str], fig: _Fig) -> list[str]:
     a price is followed by what it buys, not by a label in capitals."""
     while words and words[-1].lower() in ("and", "or", "of", "&"):
         words = words[:-1]
-    if words and fig.unit == "count" and words[0].lower() == "times":
-        return []
+    if words and fig.unit == "count" and words[0].lower() == "times" and len(words) > 1:
+        return []  # 'three times champion'; 'played 40 times in the city' counts times
     if words and fig.unit == "money" and words[0][:1].isupper():
         return []  # '$6.20 Buy New': a label in capitals after a price, not what it pays for
     return words
@@ -520,17 +561,36 @@ def _verb_before(text: str, fig: _Fig, g: _Grammar) -> str:
     return ""
 
 
+_PER_RATE = re.compile(_SP + r"+per" + _SP + r"+(million|thousand|hundred|capita|head|\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
+
+
+def _rate_after(text: str, fig: _Fig) -> None:
+    """'684 deaths per million', '12 cases per 100,000': a rate, not a count."""
+    rate = _PER_RATE.match(text, fig.np_end, fig.np_end + 30)
+    if rate:
+        fig.unit, fig.unit_name = "ratio", "per " + rate.group(1).lower()
+
+
+def _needs_of(fig: _Fig) -> bool:
+    """Does the figure take its noun through 'of' only? A vague word does ('Thousands took to
+    the streets'), but not one that ends in a scale word ('several thousand farmers', 'a few
+    hundred fans'); nor does a fraction, a multiplier or a percentage."""
+    if fig.kind == "vague":
+        return fig.hedge.rsplit(" ", 1)[-1] not in _SCALE_HEADS
+    return fig.kind in _NEEDS_OF_KINDS or fig.unit in _NEEDS_OF_UNITS
+
+
 def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
     """What the figure counts (the noun phrase after it) and what happened (the verb)."""
     toks = _phrase_tokens(text, fig)
     i = _after_of(toks)
-    needs_of = fig.kind in _NEEDS_OF_KINDS or fig.unit in _NEEDS_OF_UNITS
-    # a vague word takes its noun through 'of' only ('Thousands took to the streets')
-    if needs_of and fig.unit != "duration" and i == 0:
+    if _needs_of(fig) and fig.unit != "duration" and i == 0:
         words, end_pos = [], -1
     else:
         words, i, end_pos = _noun_phrase(text, toks, i, g)
     words = _trimmed(words, fig)
+    if fig.kind == "vague" and words and _vague_money(fig, words[-1], end_pos, g):
+        words = []
     fig.counted = " ".join(words).strip(" -")
     if fig.compound:
         fig.counted = (fig.compound + " " + fig.counted).strip()
@@ -540,8 +600,22 @@ def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
         if m:
             fig.counted = re.sub(_SP + "+", " ", m.group("noun").lower())
     fig.np_end = end_pos if words else fig.end
+    if words and fig.unit == "count":
+        _rate_after(text, fig)
     fig.verb = _verb_after(toks, i, words, g) or _verb_before(text, fig, g)
     fig.tail = None  # read by _tail when needed: most figures never need it
+
+
+def _vague_money(fig: _Fig, head: str, end_pos: int, g: _Grammar) -> bool:
+    """'billions of dollars', 'tens of millions of taxpayer dollars': a vague quantity of a
+    currency is a sum of money, written up to the currency's name. True when it is one."""
+    low = head.lower()
+    entry = g.units.get(g.unit_forms.get(low, low))
+    if fig.unit != "count" or entry is None or entry[0] != "money":
+        return False
+    _set_unit(fig, *entry)
+    fig.end = end_pos
+    return True
 
 
 def _tail(text: str, fig: _Fig) -> str:
@@ -842,11 +916,13 @@ def _extract(text: str, g: _Grammar) -> list[_Fig]:
         figs.append(fig)
         last_end = fig.end
     _resolve_coordination(text, figs, g)
+    _parallel_parentheses(text, figs)
     return figs
 
 
 _CLAUSE_MARKS = re.compile(r"[;:()\u2013\u2014]")
 _JUST_AND = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*(?:and|&)" + _SP + "+")
+_OR_TO = re.compile(_SP + r"+(?:or|to)" + _SP + "+")
 _NOTHING_MORE = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*[.;]?\s*")
 
 
@@ -867,6 +943,12 @@ def _borrow_noun(text: str, prev: _Fig, cur: _Fig, g: _Grammar) -> None:
             and _same_kind_of_event(prev.verb, cur.verb, g):
         cur.counted = prev.counted
         cur.counted_implied = True
+
+
+def _borrow_back(text: str, prev: _Fig, cur: _Fig) -> None:
+    """'two or three witnesses', 'dozens to hundreds of homes': the first counts what the second does."""
+    if not prev.counted and cur.counted and prev.unit == "count" and _OR_TO.fullmatch(text, prev.end, cur.start):
+        prev.counted, prev.counted_implied = cur.counted, True
 
 
 _OWN_ARTICLE = re.compile(r"(?i)an?" + _SP)  # 'a dozen', 'a hundred': a figure with its own determiner
@@ -898,10 +980,27 @@ def _resolve_coordination(text: str, figs: list[_Fig], g: _Grammar) -> None:
         if _SENTENCE_END.search(between) or _CLAUSE_MARKS.search(between) or prev.unit != cur.unit:
             continue
         _borrow_noun(text, prev, cur, g)
+        _borrow_back(text, prev, cur)
         if _JUST_AND.fullmatch(text, prev.np_end, cur.start):
             _share_across_and(text, prev, cur, g)
         if not cur.verb and prev.verb and _NOTHING_MORE.fullmatch(_tail(text, cur)):
             cur.verb = prev.verb
+
+
+_IN_PARENS = re.compile(_SP + r"*\)")
+
+
+def _parallel_parentheses(text: str, figs: list[_Fig]) -> None:
+    """'Italy (684 deaths per million), Spain (830)': a bare number in parentheses after a list
+    item measures what the first item's figure did, when that one stood in parentheses too."""
+    for k in range(1, len(figs)):
+        first, cur = figs[k - 1], figs[k]
+        bare = cur.kind == "digits" and cur.unit == "count" and not cur.counted and cur.qualifier == "exact"
+        if bare and text[cur.start - 1:cur.start] == "(" and _IN_PARENS.match(text, cur.end) \
+                and text[first.start - 1:first.start] == "(" and (first.counted or first.unit != "count") \
+                and _SENTENCE_END.search(text, first.end, cur.start) is None:
+            cur.unit, cur.unit_name, cur.factor, cur.currency = first.unit, first.unit_name, first.factor, first.currency
+            cur.counted, cur.counted_implied = first.counted, bool(first.counted)
 
 
 def _same_kind_of_event(a: str, b: str, g: _Grammar) -> bool:

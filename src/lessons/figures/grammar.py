@@ -141,6 +141,9 @@ class _Grammar:
     verb_class: dict  # verb -> kind of event ('harm', 'custody'), from lexicon 'verb_classes'
     below_hedges: frozenset  # estimates that sit just under the number ('nearly 400')
     symbol_ends: frozenset | None = None  # last characters of the currency symbols (None: not known)
+    about_words: frozenset = frozenset()  # 'worried about 2 things': 'about' is a preposition after these
+    hedge_ends: tuple = ()  # the last word of every hedge before a number, lower case, and 'of' ('a total of')
+    hedge_end_len: int = 0  # the longest of them
 
 
 # The files the grammar is compiled from: its cache is keyed by each one's (path, mtime, size).
@@ -502,6 +505,12 @@ def _hedge_patterns(hedges: dict, symbols: dict) -> tuple[re.Pattern, re.Pattern
     return hedge_before, hedge_after, hedge_prefix, symbol_before
 
 
+def _hedge_ends(hedges: dict) -> tuple:
+    """The last word of each hedge that stands before a number, and 'of' ('a total of'): text
+    that ends with none of them (spaces and a currency sign aside) holds no such hedge."""
+    return tuple(sorted({p.split()[-1].lower() for (p, pos) in hedges if pos == "before" and p.split()} | {"of"}))
+
+
 def _unit_forms(units: dict) -> dict:
     """Every written form of a unit -> its entry in units.csv (plurals: 'pounds sterling')."""
     unit_forms = {}  # every written form -> its entry in units.csv ('pounds sterling' -> 'pound sterling')
@@ -573,12 +582,16 @@ def _build_grammar(folder: str, stamps: tuple = ()) -> _Grammar:  # stamps: part
                     for w in ws},
         below_hedges=below,
         symbol_ends=frozenset(sym[-1] for sym in symbols) if all(symbols) else None,
+        hedge_ends=_hedge_ends(hedges), hedge_end_len=max(map(len, _hedge_ends(hedges)), default=0),
+        about_words=frozenset(str(w).lower() for w in (lex.get("about_topic_words") or {}).get("words") or ()),
     )
 
 
 # =========================================================================== tokens
+# the group names are the token kinds: a number's suffix ('-year-old') sits inside 'num', so
+# ``lastgroup`` names the kind of every match and no lookup is needed
 _TOKEN = re.compile(
-    r"(?P<num>\d[\d,.\u00a0\u2009\u202f]*\d|\d)(?P<numsuffix>[-\u2010\u2011][A-Za-z]+(?:[-\u2010\u2011][A-Za-z]+)*)?"
+    r"(?P<num>(?:\d[\d,.\u00a0\u2009\u202f]*\d|\d)(?:[-\u2010\u2011][A-Za-z]+(?:[-\u2010\u2011][A-Za-z]+)*)?)"
     r"|(?P<word>(?:[A-Z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:['\u2019\-\u2010\u2011][^\W\d_]+)*)"  # 'U.S.' is one word
     r"|(?P<quote>[\u201c\u201d\"\u2018\u2019'\u00ab\u00bb])"
     r"|(?P<punct>[^\s\w])"
@@ -607,11 +620,8 @@ def _tokens(text: str, start: int, limit: int = 110):
     newline = text.find("\n", start, stop)
     if newline >= 0:
         stop = newline
-    # the group that closed last names the kind ('numsuffix' closes after 'num': a number too)
-    return [(_TOKEN_KIND[m.lastgroup], m.group(), *m.span()) for m in _TOKEN.finditer(text, start, stop)]
-
-
-_TOKEN_KIND = {"num": "num", "numsuffix": "num", "word": "word", "quote": "quote", "punct": "punct"}
+    # start() and end() rather than *span(): unpacking into the tuple costs a third of the list
+    return [(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
 
 
 _SEPARATORS = str.maketrans("", "", ",\u00a0\u2009\u202f\u2007 ")  # inside one number: '3,700', '3 700'
