@@ -518,7 +518,7 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
     # (an appositive may hold a comma or two: 'The papers, which were found on Lake Watch, a new site, allege')
     before = (r"(?P<name>" + names + r")(?:(?:,[^,\u201c\"]{1,120}+){1,3},)?" + relative + sp + when + verb)
-    bare_before = (r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
+    bare_before = (r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|whereas|although|though|as|when|because|since|if|unless|until)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
     aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
     colon = (r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
                        r"(?:" + sp + aux + r"[a-z]{2,20}ed\b(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
@@ -996,7 +996,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
         # but 'Trump's "invisible enemy"': a person's (or body's) own term for the thing
         return _possessor(text, start, g)
     if p is not None and not (fragment and _CLAUSE_BREAK_BEFORE.search(head, p.end())):
-        subject = _clause_subject(head, p.start() + 1, g)
+        subject = _clause_subject(head, p.start() + 1, g) or _earlier_speaker(head, p.start() + 1, g)
         if subject:
             return subject
     pub = None
@@ -1015,6 +1015,28 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
         if subject and subject.lower() not in PRONOUNS:
             return subject
     return ""
+
+
+_CLOSING_MARK = re.compile(r"[\u201d\"](?=[,\s])")  # a closing quotation mark (a straight one before a comma or space)
+
+
+def _earlier_speaker(head: str, end: int, g: Grammar) -> str:
+    """'"...," said the mayor, adding that ... "...": the speaker of an earlier quotation in the
+    same clause, named right after it (the ``after`` rule), for a participle whose clause
+    has no subject before the verb ('' when there is none, or a new clause starts between)."""
+    last = None
+    for last in _CLOSING_MARK.finditer(head, 0, end):
+        pass
+    if last is None:
+        return ""
+    rest = head[last.end():end]
+    m = g.after.match(rest)
+    if not m or _CLAUSE_BREAK_BEFORE.search(rest, m.end()):
+        return ""
+    if m.group("name2"):
+        name_end = _name_end(rest, m.end("name2"), g)
+        return _with_appositive(_clean_name(rest[m.start("name2"):name_end], g), rest[name_end:], g)
+    return _clean_name(m.group("name"), g)
 
 
 def _clause_subject(head: str, end: int, g: Grammar) -> str:
