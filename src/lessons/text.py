@@ -442,13 +442,14 @@ def _stop(words) -> str:
     return r"(?!(?:" + _alternation(kept) + r")\b)"
 
 
-def _name_patterns(det: str, stop: str, lazy: bool, particles: str) -> tuple[str, str]:
+def _name_patterns(det: str, stop: str, lazy: bool, particles: str, member: str | None = None) -> tuple[str, str]:
     """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
     first (a clause's subject is followed by its verb, which must not join the name).
     ``stop``: the lookahead of the words that end a name (:func:`_stop`; irregular past tenses
     too: 'Trump made his claim' is not the name 'Trump made'). ``particles``: the alternation of
     the lowercase particles a name reads on over ('van der', 'al-'; attribution.yml's
-    name_particles)."""
+    name_particles). ``member``: what else may be a later member of a list of speakers
+    ('Teachers and parents', 'Ana Ruiz and local residents'): a plain noun phrase."""
     sp = SPACES
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
     cap = _cap_word(particles)
@@ -475,7 +476,8 @@ def _name_patterns(det: str, stop: str, lazy: bool, particles: str) -> tuple[str
         r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)"
     )
     # several speakers, a list with 'and': 'Kristine Phillips and Deanna Paul'
-    names = name + r"(?:(?:" + SPACE + r"*+," + sp + name + r"){0,3},?" + sp + r"and" + sp + name + r")?"
+    other = name if member is None else r"(?:" + name + r"|" + member + r")"
+    names = name + r"(?:(?:" + SPACE + r"*+," + sp + other + r"){0,3},?" + sp + r"and" + sp + other + r")?"
     return name, names
 
 
@@ -490,11 +492,14 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     # verbs of saying; a name also ends at an article or an irregular past tense
     name_stop = _stop(lists["name_stop_articles"] + lists["stop_words"] + lists["name_stop_verbs"] + lists["speech_verbs"])
     particles = _alternation(lists["name_particles"])
-    _, names = _name_patterns(det, name_stop, lazy=False, particles=particles)
-    _, lazy_names = _name_patterns(det, name_stop, lazy=True, particles=particles)
     stop = _stop(lists["stop_words"] + lists["speech_verbs"])  # an article opens a plain noun phrase
     low = r"[a-z][\w-]{0,40}+"
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
+    # a name or a plain noun phrase may be a later member of a list of speakers: 'Teachers and parents'
+    _, names = _name_patterns(det, name_stop, lazy=False, particles=particles, member=bare)
+    _, lazy_names = _name_patterns(det, name_stop, lazy=True, particles=particles)
+    # a list of plain noun phrases: 'nurses, doctors and cleaners'
+    bares = bare + r"(?:(?:" + SPACE + r"*+," + sp + bare + r"){0,3},?" + sp + r"and" + sp + bare + r")?"
     adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
     # no "was", "were", "been": a passive verb of saying ("had been told") does not make its subject the speaker
     # a modal too: 'they can tell us', 'officials will say'
@@ -510,19 +515,19 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     # 'The white nationalist who said', 'The residents who met on Tuesday said'
     relative = r"(?:,?" + sp + r"(?:who|which|that)(?:" + sp + r"(?!(?:he|she|they|it|we|you|many|most|some|all|" + speech + r")\b)[a-z0-9][\w\u2019'-]{0,20}+){0,4}?)?"
     after = (
-        r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + names + r"|" + bare + r")" + sp + aux + said +
+        r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + names + r"|" + bares + r")" + sp + aux + said +
         r"|" + said + sp + r"(?P<name2>" + names + r"))"
     )
-    tail = (r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
+    tail = (r",\s++(?P<name>" + names + r"|" + bares + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
     quoted_as = (sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
     # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
     # (an appositive may hold a comma or two: 'The papers, which were found on Lake Watch, a new site, allege')
     before = (r"(?P<name>" + names + r")(?:(?:,[^,\u201c\"]{1,120}+){1,3},)?" + relative + sp + when + verb)
-    bare_before = (r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|whereas|although|though|as|when|because|since|if|unless|until)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
+    bare_before = (r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|whereas|although|though|as|when|because|since|if|unless|until)" + sp + r")(?P<name>" + bares + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
     aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
     colon = (r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
                        r"(?:" + sp + aux + r"[a-z]{2,20}ed\b(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
-    according = (r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
+    according = (r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bares + r")")
     nouns = _alternation(lists["speech_nouns"])
     participle = (
         # '..., saying "...', 'by bizarrely claiming', '... and said'
