@@ -514,9 +514,14 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
             r"(?:" + participles + r")\b)")
     # 'The white nationalist who said', 'The residents who met on Tuesday said'
     relative = r"(?:,?" + sp + r"(?:who|which|that)(?:" + sp + r"(?!(?:he|she|they|it|we|you|many|most|some|all|" + speech + r")\b)[a-z0-9][\w\u2019'-]{0,20}+){0,4}?)?"
+    # right after a quotation, a lowercase job or kinship word or two may lead a name, as in
+    # tabloid and broadsheet style: 'farmer Luis Costa said', 'said police chief Ana Ruiz' (not
+    # an adverb or a time word: 'said yesterday Ana Ruiz' is not a title)
+    lead = (r"(?:(?:(?!(?:" + adverb[3:-1] + r"|yesterday|today|tonight|last|next|this|every)\b)" + stop + low + sp
+            + r"){1,2}(?=[A-Z]))?")
     after = (
-        r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + names + r"|" + bares + r")" + sp + aux + said +
-        r"|" + said + sp + r"(?P<name2>" + names + r"))"
+        r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + lead + names + r"|" + bares + r")" + sp + aux + said +
+        r"|" + said + sp + r"(?P<name2>" + lead + names + r"))"
     )
     tail = (r",\s++(?P<name>" + names + r"|" + bares + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
     quoted_as = (sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
