@@ -324,6 +324,8 @@ class Grammar:
         "term": "'has weaponized the word \"hoax\"': the subject used the word (None: off)",
         "published": "'the ministry issued a statement calling ...': who issued it speaks (None: off)",
         "document_others": "'a video showing protesters chanting ...': others speak in the document (None: off)",
+        "name_more": "the capitalised words a name reads on over: '... Council Ali Akbar Velayati', 'van der Berg'",
+        "trailing_connector": "joining words a name may end on, cut off: 'Ana Ruiz of the' -> 'Ana Ruiz'",
     }
 
     def __init__(self, speech: str, source: str, titles: frozenset, naming: frozenset, rules: dict,
@@ -355,7 +357,7 @@ class Grammar:
 
 # Word lists written with the reason for the list: {"source": "...", "words": [...]}. Optional
 # in a rules folder: an older attribution.yml without one gets the shipped file's list.
-_SOURCED_LISTS = ("name_stop_verbs", "not_a_name", "stop_words", "name_stop_articles")
+_SOURCED_LISTS = ("name_stop_verbs", "not_a_name", "stop_words", "name_stop_articles", "name_particles")
 _LIST_WORD = re.compile(r"[a-z][a-z'\u2019-]{0,39}")
 
 
@@ -424,6 +426,12 @@ _CAP_WORD = (r"(?:(?:Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Cpt|Dr|Mr|Mrs|Ms|Prof|St|Jr
 
 
 
+def _cap_word(particles: str) -> str:
+    """A capitalised word of a name (``_CAP_WORD``), perhaps after a particle joined to it by a
+    hyphen or an apostrophe ('al-Amiri', 'd’Estaing')."""
+    return r"(?:(?:" + particles + r")[-\u2011'\u2019](?=[A-Z]))?+" + _CAP_WORD
+
+
 def _stop(words) -> str:
     """A negative lookahead: the next word is none of ``words`` (a word, then a word boundary).
     Written as one tree (see :func:`_alternation`); a phrase that starts with another of the
@@ -434,14 +442,17 @@ def _stop(words) -> str:
     return r"(?!(?:" + _alternation(kept) + r")\b)"
 
 
-def _name_patterns(det: str, stop: str, lazy: bool) -> tuple[str, str]:
+def _name_patterns(det: str, stop: str, lazy: bool, particles: str, member: str | None = None) -> tuple[str, str]:
     """(one speaker, several speakers) as regex text. ``lazy``: the shortest description
     first (a clause's subject is followed by its verb, which must not join the name).
     ``stop``: the lookahead of the words that end a name (:func:`_stop`; irregular past tenses
-    too: 'Trump made his claim' is not the name 'Trump made')."""
+    too: 'Trump made his claim' is not the name 'Trump made'). ``particles``: the alternation of
+    the lowercase particles a name reads on over ('van der', 'al-'; attribution.yml's
+    name_particles). ``member``: what else may be a later member of a list of speakers
+    ('Teachers and parents', 'Ana Ruiz and local residents'): a plain noun phrase."""
     sp = SPACES
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
-    cap = _CAP_WORD
+    cap = _cap_word(particles)
     low = r"[a-z][\w\u2019'-]{0,40}+"
     word = r"(?:" + cap + r"|" + stop + low + r"|\d{1,6}+)"
     q = "?" if lazy else ""
@@ -459,13 +470,14 @@ def _name_patterns(det: str, stop: str, lazy: bool) -> tuple[str, str]:
         # Iran's Head of Strategic Research Center Ali Akbar Velayati / Leaders of the 20 biggest economies
         # Fox News host Tucker Carlson / Novelist Joanne 'JK' Rowling: a lowercase job word between
         # capitalised words (not a verb: no -ed or -s), a quoted nickname inside a name
-        r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|al|de|bin|von|for|\d{1,6}+|" + nick + r")){0,10}"
+        r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|for|(?:" + particles + r")\b|\d{1,6}+|" + nick + r")){0,10}"
         r"(?:" + sp + job + r"(?:" + sp + r"(?:" + cap + r"|" + nick + r")){1,4})?" + party +
         r"(?:" + sp + stop + low + r"){0,2}?"
         r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)"
     )
     # several speakers, a list with 'and': 'Kristine Phillips and Deanna Paul'
-    names = name + r"(?:(?:" + SPACE + r"*+," + sp + name + r"){0,3},?" + sp + r"and" + sp + name + r")?"
+    other = name if member is None else r"(?:" + name + r"|" + member + r")"
+    names = name + r"(?:(?:" + SPACE + r"*+," + sp + other + r"){0,3},?" + sp + r"and" + sp + other + r")?"
     return name, names
 
 
@@ -479,11 +491,15 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     # the words that end a name or a plain noun phrase (attribution.yml's stop_words), with the
     # verbs of saying; a name also ends at an article or an irregular past tense
     name_stop = _stop(lists["name_stop_articles"] + lists["stop_words"] + lists["name_stop_verbs"] + lists["speech_verbs"])
-    _, names = _name_patterns(det, name_stop, lazy=False)
-    _, lazy_names = _name_patterns(det, name_stop, lazy=True)
+    particles = _alternation(lists["name_particles"])
     stop = _stop(lists["stop_words"] + lists["speech_verbs"])  # an article opens a plain noun phrase
     low = r"[a-z][\w-]{0,40}+"
     bare = stop + low + r"(?:" + sp + stop + low + r")?"  # officials / local residents
+    # a name or a plain noun phrase may be a later member of a list of speakers: 'Teachers and parents'
+    _, names = _name_patterns(det, name_stop, lazy=False, particles=particles, member=bare)
+    _, lazy_names = _name_patterns(det, name_stop, lazy=True, particles=particles)
+    # a list of plain noun phrases: 'nurses, doctors and cleaners'
+    bares = bare + r"(?:(?:" + SPACE + r"*+," + sp + bare + r"){0,3},?" + sp + r"and" + sp + bare + r")?"
     adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
     # no "was", "were", "been": a passive verb of saying ("had been told") does not make its subject the speaker
     # a modal too: 'they can tell us', 'officials will say'
@@ -498,20 +514,25 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
             r"(?:" + participles + r")\b)")
     # 'The white nationalist who said', 'The residents who met on Tuesday said'
     relative = r"(?:,?" + sp + r"(?:who|which|that)(?:" + sp + r"(?!(?:he|she|they|it|we|you|many|most|some|all|" + speech + r")\b)[a-z0-9][\w\u2019'-]{0,20}+){0,4}?)?"
+    # right after a quotation, a lowercase job or kinship word or two may lead a name, as in
+    # tabloid and broadsheet style: 'farmer Luis Costa said', 'said police chief Ana Ruiz' (not
+    # an adverb or a time word: 'said yesterday Ana Ruiz' is not a title)
+    lead = (r"(?:(?:(?!(?:" + adverb[3:-1] + r"|yesterday|today|tonight|last|next|this|every)\b)" + stop + low + sp
+            + r"){1,2}(?=[A-Z]))?")
     after = (
-        r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + names + r"|" + bare + r")" + sp + aux + said +
-        r"|" + said + sp + r"(?P<name2>" + names + r"))"
+        r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + lead + names + r"|" + bares + r")" + sp + aux + said +
+        r"|" + said + sp + r"(?P<name2>" + lead + names + r"))"
     )
-    tail = (r",\s++(?P<name>" + names + r"|" + bare + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
+    tail = (r",\s++(?P<name>" + names + r"|" + bares + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
     quoted_as = (sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
     # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
     # (an appositive may hold a comma or two: 'The papers, which were found on Lake Watch, a new site, allege')
     before = (r"(?P<name>" + names + r")(?:(?:,[^,\u201c\"]{1,120}+){1,3},)?" + relative + sp + when + verb)
-    bare_before = (r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|as|when|because)" + sp + r")(?P<name>" + bare + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
+    bare_before = (r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|whereas|although|though|as|when|because|since|if|unless|until)" + sp + r")(?P<name>" + bares + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
     aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
     colon = (r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
                        r"(?:" + sp + aux + r"[a-z]{2,20}ed\b(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
-    according = (r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bare + r")")
+    according = (r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bares + r")")
     nouns = _alternation(lists["speech_nouns"])
     participle = (
         # '..., saying "...', 'by bizarrely claiming', '... and said'
@@ -580,14 +601,21 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     others = None
     if published is not None and lists["document_others"]:
         others = r"\b(?:" + _alternation(lists["document_others"]) + r")\b"
-    cap = _CAP_WORD
+    cap = _cap_word(particles)
     # up to six words, the name pattern's particles inside: ', Ali Akbar Hashemi Velayati.', ', Omar bin Zayed.'
-    appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + r"(?:(?:al|de|bin|von)" + sp + r")?"
+    appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + r"(?:(?:" + particles + r")\b" + sp + r"){0,2}"
                   + cap + r"){1,5}+)" + SPACE + r"*+(?:[,.;!?]|$)")
+    # the words a name reads on over after the name pattern's bound (``_name_end``): capitalised
+    # words, each perhaps after up to three joining words ('of the', 'van der'); each step ends on a
+    # capitalised word, so the run is possessive; at most 20 more words
+    name_more = (r"(?:(?:" + SPACES + r"(?:of|the|for|(?:" + particles + r")\b)){0,3}" + SPACES + cap + r"){1,20}+")
+    # the joining words and adverbs a name found by a lazy pattern may end on: cut off
+    trailing_connector = (r"(?:\s++(?:of|the|for|(?:" + particles + r")\b|and|also|then|now|again|once|"
+                          r"[a-z]{2,20}(?:ed|al|nt|ous|ive|ic|ate|ful|ess|ent)ly))++$")
     rules = dict(after=after, tail=tail, before=before, bare_before=bare_before, colon=colon, according=according,
                  participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
                  quoted_as=quoted_as, document=document, term=term, published=published,
-                 document_others=others)
+                 document_others=others, name_more=name_more, trailing_connector=trailing_connector)
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]), rules,
                    PRONOUNS | frozenset(lists["not_a_name"]), _rule_cues(lists))
@@ -728,8 +756,6 @@ def grammar(folder: str | Path | None = None) -> Grammar:
 PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we"})
 _WINDOW = 1000  # an attribution sits within this many characters of its quotation
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s++(?=[A-Z\u201c\"])")
-_TRAILING_CONNECTOR = re.compile(r"(?:\s++(?:of|the|for|al|de|bin|von|and|also|then|now|again|once|"
-                                 r"[a-z]{2,20}(?:ed|al|nt|ous|ive|ic|ate|ful|ess|ent)ly))++$")
 # a day of the week after a name is when it was said, not part of the name: 'said Interior
 # Minister Ana Ruiz Monday' (US news style drops 'on'). Months are left alone: 'Theresa May'.
 _TRAILING_WEEKDAY = re.compile(r"(?:\s++(?:on\s++)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -756,25 +782,20 @@ _LEADING_CONJUNCTION = re.compile(r"^(?:As|When|While|After|Before|If|Because|Si
                                   r"About|Against|During|Despite|Over|Without) (?=\S)")
 
 
-# The words a name may read on over after the name pattern's bound of words (``_name_patterns``):
-# capitalised words, each perhaps after up to three joining words ('of the', 'for the'). Each
-# step ends on a capitalised word, so the run is possessive; at most 20 more words.
-_NAME_MORE = re.compile(r"(?:(?:" + SPACES + r"(?:of|the|for|al|de|bin|von)){0,3}" + SPACES + _CAP_WORD + r"){1,20}+")
-
-
-def _name_end(text: str, end: int) -> int:
+def _name_end(text: str, end: int, g: Grammar) -> int:
     """Where a name found up to ``end`` ends: a name pattern reads at most eleven words, so
     'said Iran's Head of Strategic Research Center for the Expediency Council Ali Akbar
-    Velayati' stopped at 'Ali'; the name reads on over the capitalised words after it."""
-    m = _NAME_MORE.match(text, end)
+    Velayati' stopped at 'Ali'; the name reads on over the capitalised words after it (the
+    grammar's ``name_more``: joining words and particles between them)."""
+    m = g.name_more.match(text, end)
     return m.end() if m else end
 
 
-def _clean_name(name: str) -> str:
+def _clean_name(name: str, g: Grammar) -> str:
     name = _PARTY.sub("", _SPACE_RUN.sub(" ", name)).strip(" ,.")
     name = _LEADING_CONJUNCTION.sub("", name)
     name = _TRAILING_WEEKDAY.sub("", name)
-    return _TRAILING_CONNECTOR.sub("", name)
+    return g.trailing_connector.sub("", name)
 
 
 def _is_description(name: str, g: Grammar) -> bool:
@@ -790,7 +811,7 @@ def _with_appositive(name: str, rest: str, g: Grammar) -> str:
         return name
     m = g.appositive.match(rest)
     if m and not any(w.lower() in g.titles for w in m.group("name").split()):
-        return _clean_name(m.group("name"))
+        return _clean_name(m.group("name"), g)
     return name
 
 
@@ -840,14 +861,14 @@ _POSSESSOR = re.compile(r"(?<![\w'\u2019.-])(?P<name>[A-Z][\w.-]{0,40}+(?:" + SP
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|its|his|her|their|our)" + SPACE + r"++$", re.IGNORECASE)
 
 
-def _possessor(text: str, start: int) -> str:
+def _possessor(text: str, start: int, g: Grammar) -> str:
     """The person or body whose term a quoted label is ('Trump's "invisible enemy"' -> 'Trump'),
     or '' when the possessive is not a name."""
     lo = max(0, start - 200)
     m = _POSSESSOR.search(text, lo, start)
     if not m or _DETERMINER_BEFORE.search(text, max(0, m.start() - 12), m.start()):
         return ""
-    return _clean_name(m.group("name"))
+    return _clean_name(m.group("name"), g)
 
 
 def _sentence_start(text: str, line_start: int, pos: int, words: _WordIndex | None = None) -> int:
@@ -916,10 +937,10 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
         m = g.after.match(tail) if holds("after", tail_at, tail_at + len(tail)) else None
         if m and m.group("name2"):
             # 'said Iran's Head of ... Council Ali Akbar Velayati': the name read on to its end
-            name_end = _name_end(tail, m.end("name2"))
-            return _with_appositive(_clean_name(tail[m.start("name2"):name_end]), tail[name_end:], g)
+            name_end = _name_end(tail, m.end("name2"), g)
+            return _with_appositive(_clean_name(tail[m.start("name2"):name_end], g), tail[name_end:], g)
         if m:
-            return _clean_name(m.group("name"))
+            return _clean_name(m.group("name"), g)
         may_end = words is None or words.text is not text or words.may_end_sentence(tail_at, tail_at + len(tail))
         stop = _SENTENCE_END.search(tail) if may_end else None
         tail = tail[: stop.start() if stop else len(tail)]
@@ -928,10 +949,10 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
             # ', Interfax has quoted the defence ministry as saying': the ministry spoke
             relayed = (g.quoted_as.match(tail, m.end()) if m.group("verb").lower() in ("quoted", "cited")
                        and holds("quoted_as", tail_at + m.end(), tail_at + len(tail)) else None)
-            return _clean_name((relayed or m).group("name"))
+            return _clean_name((relayed or m).group("name"), g)
         m = g.according.search(tail) if holds("according", tail_at, tail_at + len(tail)) else None
         if m:  # used only when nothing before the quotation names a speaker
-            trailing_source = _TRAILING_PARTICIPLE.sub("", _clean_name(tail[m.start("name"):_name_end(tail, m.end("name"))]))
+            trailing_source = _TRAILING_PARTICIPLE.sub("", _clean_name(tail[m.start("name"):_name_end(tail, m.end("name"), g)], g))
     line_start = max(text.rfind("\n", max(0, start - _WINDOW), start) + 1, start - _WINDOW, 0)
     head_end = max(line_start, start - 1)
     head_at = _sentence_start(text, line_start, start, words)
@@ -939,7 +960,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     # colon: a head ending in ':' (the rule ends with ':', spaces and the end)
     m = g.colon.search(head.rstrip()) if head.rstrip().endswith(":") else None
     if m:
-        return _clean_name(m.group("name"))
+        return _clean_name(m.group("name"), g)
 
     def may(rule: str) -> bool:  # may the rule match in the head? (its cue words)
         return holds(rule, head_at, head_end)
@@ -948,7 +969,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     if may("bare_before"):
         found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
     if may("according"):
-        found += [(x.start(), x.end(), head[x.start("name"):_name_end(head, x.end("name"))], "") for x in g.according.finditer(head)]
+        found += [(x.start(), x.end(), head[x.start("name"):_name_end(head, x.end("name"), g)], "") for x in g.according.finditer(head)]
     if g.document is not None and not (fragment and _modifies_noun(text, start, end)) and may("document"):
         found += [(x.start(), x.end(), x.group("name"), "") for x in g.document.finditer(head)]
     # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
@@ -958,7 +979,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     found = [f for f in found if not _QUOTE_THEN_CLAUSE.search(head, f[1])]
     if found:
         a, b, name, verb = max(found, key=lambda f: (f[1], -f[0]))
-        name = _clean_name(name)
+        name = _clean_name(name, g)
         # 'a trait called "gender"' names a thing; 'what he called "terrorists"' quotes him
         naming = (verb.lower() in g.naming and name.lower() not in PRONOUNS
                   and not head[b:].strip(SPACE_CHARS + "\u201c\"'\u2018"))
@@ -967,7 +988,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
         if fragment and _in_relative_clause(head, b) and _modifies_noun(text, start, end):
             # 'X said ... the system which saw ... under the Commonwealth's "stop the boats" policy':
             # a label deep in a relative clause names a thing, it does not quote X
-            return _possessor(text, start)
+            return _possessor(text, start, g)
         if _is_title(inner) and _WORD.search(head, b):
             return ""  # 'Biden, who boasted ..., presents his "Agenda for the Heartland"': a title
         return _speaker_or_subject(name, head, g)
@@ -983,9 +1004,9 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     if fragment and not reported and _modifies_noun(text, start, end):
         # 'the city's "green corridor" plan': a label inside a noun phrase, nobody's words;
         # but 'Trump's "invisible enemy"': a person's (or body's) own term for the thing
-        return _possessor(text, start)
+        return _possessor(text, start, g)
     if p is not None and not (fragment and _CLAUSE_BREAK_BEFORE.search(head, p.end())):
-        subject = _clause_subject(head, p.start() + 1, g)
+        subject = _clause_subject(head, p.start() + 1, g) or _earlier_speaker(head, p.start() + 1, g)
         if subject:
             return subject
     pub = None
@@ -1006,10 +1027,32 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     return ""
 
 
+_CLOSING_MARK = re.compile(r"[\u201d\"](?=[,\s])")  # a closing quotation mark (a straight one before a comma or space)
+
+
+def _earlier_speaker(head: str, end: int, g: Grammar) -> str:
+    """'"...," said the mayor, adding that ... "...": the speaker of an earlier quotation in the
+    same clause, named right after it (the ``after`` rule), for a participle whose clause
+    has no subject before the verb ('' when there is none, or a new clause starts between)."""
+    last = None
+    for last in _CLOSING_MARK.finditer(head, 0, end):
+        pass
+    if last is None:
+        return ""
+    rest = head[last.end():end]
+    m = g.after.match(rest)
+    if not m or _CLAUSE_BREAK_BEFORE.search(rest, m.end()):
+        return ""
+    if m.group("name2"):
+        name_end = _name_end(rest, m.end("name2"), g)
+        return _with_appositive(_clean_name(rest[m.start("name2"):name_end], g), rest[name_end:], g)
+    return _clean_name(m.group("name"), g)
+
+
 def _clause_subject(head: str, end: int, g: Grammar) -> str:
     """The subject of the clause before ``head[end:]`` ('' when none is found)."""
-    subjects = [_clean_name(x.group("name")) for x in g.strict_subject.finditer(head, 0, end)]
-    subjects = subjects or [_clean_name(x.group("name") or x.group("name2")) for x in g.subject.finditer(head, 0, end)]
+    subjects = [_clean_name(x.group("name"), g) for x in g.strict_subject.finditer(head, 0, end)]
+    subjects = subjects or [_clean_name(x.group("name") or x.group("name2"), g) for x in g.subject.finditer(head, 0, end)]
     if not subjects:
         return ""
     # 'Trump ..., when he gave a speech, claiming': a pronoun stands for the named subject before it
@@ -1050,7 +1093,7 @@ def _antecedent(text: str, pos: int, folder: str | Path | None = None) -> str:
     found = ""
     for _, _, sentence in sentence_rows(text[line_start:_sentence_start(text, line_start, pos)]):
         m = g.subject.match(sentence)
-        name = _clean_name((m.group("name") or m.group("name2") or "") if m else "")
+        name = _clean_name((m.group("name") or m.group("name2") or "") if m else "", g)
         first = name.split(" ", 1)[0].lower()
         if name[:1].isupper() and first not in g.not_a_name and not _is_description(name, g):
             found = name
@@ -1086,7 +1129,7 @@ def _speaker_or_subject(name: str, head: str, g: Grammar) -> str:
     s = g.subject.match(head)
     subject = (s.group("name") or s.group("name2") or "") if s else ""
     if subject and subject.lower() not in PRONOUNS and not _is_description(subject, g):
-        return _clean_name(subject)
+        return _clean_name(subject, g)
     return name
 
 
