@@ -36,34 +36,22 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
-import os
 import re
 import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from speakers import BABE_FILE, dev_dir, sentence_key  # noqa: E402  (one rule for finding the development set)
+
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = Path(__file__).resolve().parent / "data" / "figures_babe.yml"
-BABE_FILE = Path("babe") / "final_labels_SG2.csv"
 SAMPLE_SIZE = 200
 NUMBERISH = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
     r"thousands?|millions?|billions?|trillions?|dozens?|half|third|quarter)\b", re.I)
 GOALS = {"precision": 0.95, "recall": 0.95, "qualifier": 0.95, "counted": 0.85}
-
-
-def dev_dir() -> Path | None:
-    """$LESSONS_DEV_DATA, else ``../shared/dev`` beside the project (or beside the main checkout
-    when this is a git worktree); None when absent."""
-    env = os.environ.get("LESSONS_DEV_DATA")
-    candidates = [Path(env)] if env else []
-    candidates += [ROOT.parent / "shared" / "dev", ROOT.parent.parent / "shared" / "dev"]
-    return next((c for c in candidates if (c / BABE_FILE).is_file()), None)
-
-
-def sentence_key(sentence: str) -> str:
-    return hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:12]
 
 
 def half_of(key: str) -> str:
