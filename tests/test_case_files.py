@@ -50,12 +50,12 @@ def test_a_list_file_needs_a_list(tmp_path):
                                           ("language_attributed_voice", ("voice", "speaker")),
                                           ("speakers_classes", None), ("speakers_heldout", None),
                                           ("figures_real_news", None),
-                                          ("speakers_heldout2", None)])
+                                          ("speakers_heldout2", None), ("speakers_heldout3", None)])
 def test_every_case_file_is_well_formed(name, fields):
     assert len(case_files.load(name, fields)) >= 6
 
 
 def test_no_case_file_is_left_unread():
     read = {"language_context", "figures_counted_noun", "language_attributed_voice", "speakers_classes", "speakers_heldout",
-            "figures_real_news", "speakers_heldout2"}
+            "figures_real_news", "speakers_heldout2", "speakers_heldout3"}
     assert {p.stem for p in case_files.CASES.glob("*.yml")} == read
