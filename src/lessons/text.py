@@ -314,7 +314,8 @@ class Grammar:
         "before": "before it: 'Tokayev said ...' / 'Mayor Tom Cole, speaking ..., says'",
         "bare_before": "a plain noun opening a clause before it: 'officials said'",
         "colon": "'Tokayev: \"...\"' / 'Another activist, unaware of it, questioned: \"...\"'",
-        "according": "'according to the ministry'",
+        "according": "'according to the ministry' / 'in the words of one diplomat'",
+        "put_it": "'as the shadow chancellor put it'",
         "participle": "'..., saying \"...\"' / '... and said': the clause's subject speaks",
         "subject": "a clause's subject: 'after Governor Roy Cooper, a Democrat, rejected'",
         "strict_subject": "the same, the longest name followed by a verb-like word",
@@ -329,7 +330,7 @@ class Grammar:
     }
 
     def __init__(self, speech: str, source: str, titles: frozenset, naming: frozenset, rules: dict,
-                 not_a_name: frozenset = frozenset(), cues: dict | None = None):
+                 not_a_name: frozenset = frozenset(), cues: dict | None = None, clause_words: frozenset = frozenset()):
         self.speech = speech  # alternation of verbs of saying
         # rule -> the words one of which any match of the rule holds (see _cue_words); a rule not
         # here, or with None, has no such set and is always run
@@ -339,6 +340,7 @@ class Grammar:
         self.naming = naming  # verbs that name rather than quote: 'a trait called "gender"'
         self.rule_texts = rules  # name -> the rule's regex text (None: the rule is off)
         self.not_a_name = not_a_name  # words that open a sentence's subject but never a name ('His', 'This')
+        self.clause_words = clause_words  # words no title holds: function words, verbs of saying, irregular pasts
 
     def __getattr__(self, name: str):
         """A rule (or ``source_patterns``, the patterns of :func:`attributions`), compiled once."""
@@ -463,7 +465,8 @@ def _name_patterns(det: str, stop: str, lazy: bool, particles: str, member: str 
         # a description: the interior ministry / a senior Canadian official / the embassy in Kazakhstan /
         # a statement from the ministry
         r"\b(?:" + det + r"(?:" + sp + word + r"){1,5}" + q +
-        r"(?:" + sp + r"(?:in|of|for|at|from)" + sp + r"(?:(?:the|these|those|this|its|his|her|their|our)" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
+        # ('a source close to the star', 'the ambassador to the UN')
+        r"(?:" + sp + r"(?:in|of|for|at|from|to)" + sp + r"(?:(?:the|these|those|this|its|his|her|their|our)" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
         # a possessive, a lowercase description, then a name: China's state-run newspaper Global Times
         r"|[A-Z][\w-]{0,40}+['\u2019]s(?:" + sp + stop + low + r"){1,3}(?:" + sp + cap + r"){1,4}"
         # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
@@ -473,7 +476,7 @@ def _name_patterns(det: str, stop: str, lazy: bool, particles: str, member: str 
         r"|" + cap + r"(?:" + sp + r"(?:" + cap + r"|of|the|for|(?:" + particles + r")\b|\d{1,6}+|" + nick + r")){0,10}"
         r"(?:" + sp + job + r"(?:" + sp + r"(?:" + cap + r"|" + nick + r")){1,4})?" + party +
         r"(?:" + sp + stop + low + r"){0,2}?"
-        r"|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)"
+        r"|(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)\b)"
     )
     # several speakers, a list with 'and': 'Kristine Phillips and Deanna Paul'
     other = name if member is None else r"(?:" + name + r"|" + member + r")"
@@ -503,15 +506,19 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     adverb = r"(?:also|then|later|earlier|again|once|now|[a-z]{2,20}ly)"
     # no "was", "were", "been": a passive verb of saying ("had been told") does not make its subject the speaker
     # a modal too: 'they can tell us', 'officials will say'
-    aux = r"(?:(?:has|had|have|can|could|will|would|may|might|must|should|" + adverb[3:-1] + r")" + sp + r"){0,3}"
+    # and a quantifier after a list of speakers: 'Ana Ruiz and the mayor both called'
+    aux = r"(?:(?:has|had|have|can|could|will|would|may|might|must|should|both|each|" + adverb[3:-1] + r")" + sp + r"){0,3}"
     # a short time or place between a name and its verb: 'Trump on Tuesday said'
     # (not a relative clause: 'a video in which a man says' is the man's words)
     when = (r"(?:(?:on|in|at|during|last|this|over|after)(?:" + sp + r"(?!(?:which|whom|whose)\b)[\w\u2019'-]{1,20}+){1,3}?"
             + sp + r")?")
     said = r"(?:" + speech + r")\b"
     # a verb of saying, or a participle after 'is/are/was/were': 'are now describing ... as'
+    # 'was quoted (by the Tribune) as saying': the subject spoke
+    quoted = (r"(?:is|are|was|were|been)" + sp + r"(?:quoted|cited)(?:" + sp + r"by" + sp + r"[^,\u201c\u201d\"\n]{1,60}?)?" + sp
+              + r"as" + sp + r"(?:saying|telling)\b")
     verb = (r"(?:" + aux + r"(?P<verb>" + speech + r")\b|(?:is|are|was|were|been)" + sp + r"(?:" + adverb + sp + r")?"
-            r"(?:" + participles + r")\b)")
+            r"(?:" + participles + r")\b|" + quoted + r")")
     # 'The white nationalist who said', 'The residents who met on Tuesday said'
     relative = r"(?:,?" + sp + r"(?:who|which|that)(?:" + sp + r"(?!(?:he|she|they|it|we|you|many|most|some|all|" + speech + r")\b)[a-z0-9][\w\u2019'-]{0,20}+){0,4}?)?"
     # right after a quotation, a lowercase job or kinship word or two may lead a name, as in
@@ -519,8 +526,11 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     # an adverb or a time word: 'said yesterday Ana Ruiz' is not a title)
     lead = (r"(?:(?:(?!(?:" + adverb[3:-1] + r"|yesterday|today|tonight|last|next|this|every)\b)" + stop + low + sp
             + r"){1,2}(?=[A-Z]))?")
+    # an appositive between the name and its verb: '..." Leah Fontaine, 19, told', '..." one nurse,
+    # who asked not to be named, told', '..." the group's leader, Abu Karim, said' (bounded, no quotation mark)
+    apposed = r"(?:," + sp + r"[^,\u201c\u201d\"\n]{1,80}+,)?"
     after = (
-        r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + lead + names + r"|" + bares + r")" + sp + aux + said +
+        r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + lead + names + r"|" + bares + r")" + apposed + sp + r"(?:" + quoted + r"|" + aux + said + r")" +
         r"|" + said + sp + r"(?P<name2>" + lead + names + r"))"
     )
     tail = (r",\s++(?P<name>" + names + r"|" + bares + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
@@ -531,8 +541,14 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     bare_before = (r"(?:^|[,;:]" + sp + r"|\b(?:but|and|while|whereas|although|though|as|when|because|since|if|unless|until)" + sp + r")(?P<name>" + bares + r")" + relative + sp + aux + r"(?P<verb>" + said + r")")
     aside = r"(?:" + SPACE + r"*+[\u2014\u2013(,][^\u201c\"\n]{1,200}?[\u2014\u2013),])?"
     colon = (r"(?:^|[,;.]" + sp + r")(?P<name>" + names + r")" + aside +
-                       r"(?:" + sp + aux + r"[a-z]{2,20}ed\b(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
-    according = (r"\b[Aa]ccording" + sp + r"to" + sp + r"(?P<name>" + names + r"|" + bares + r")")
+                       # 'Prime Minister Ana Ruiz on the budget:' (a topic of up to four words)
+                       r"(?:" + sp + r"on" + sp + r"[\w\u2019'-]{1,20}+(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?"
+                       r"(?:" + sp + aux + r"(?:[a-z]{2,20}ed|" + speech + r")\b(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
+    according = (r"\b(?:[Aa]ccording" + sp + r"to|[Ii]n" + sp + r"the" + sp + r"words" + sp + r"of)" + sp
+                 + r"(?P<name>" + names + r"|" + bares + r")")
+    # 'As the shadow chancellor put it, "..."': the words are the speaker's
+    put_it = (r"\b[Aa]s" + sp + r"(?P<name>" + names + r"|" + bares + r")" + sp + r"(?:put|puts|has" + sp + r"put)"
+              + sp + r"it\b")
     nouns = _alternation(lists["speech_nouns"])
     participle = (
         # '..., saying "...', 'by bizarrely claiming', '... and said'
@@ -603,8 +619,11 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
         others = r"\b(?:" + _alternation(lists["document_others"]) + r")\b"
     cap = _cap_word(particles)
     # up to six words, the name pattern's particles inside: ', Ali Akbar Hashemi Velayati.', ', Omar bin Zayed.'
-    appositive = (r"^," + sp + r"(?P<name>" + cap + r"(?:" + sp + r"(?:(?:" + particles + r")\b" + sp + r"){0,2}"
-                  + cap + r"){1,5}+)" + SPACE + r"*+(?:[,.;!?]|$)")
+    # the rest of a long lowercase title may come first: 'said the deputy speaker ... and chair of the
+    # constitutional committee Arman Seitkali', 'the Secretary General of the organisation, Jean Ndiaye'
+    # (its words checked by _with_appositive: no verb, no clause word)
+    appositive = (r"^(?P<gap>(?:" + sp + r"[a-z][\w\u2019'-]{0,30}+){0,12}?)(?P<comma>,)?" + sp + r"(?P<name>" + cap
+                  + r"(?:" + sp + r"(?:(?:" + particles + r")\b" + sp + r"){0,2}" + cap + r"){1,5}+)" + SPACE + r"*+(?:[,.;!?]|$)")
     # the words a name reads on over after the name pattern's bound (``_name_end``): capitalised
     # words, each perhaps after up to three joining words ('of the', 'van der'); each step ends on a
     # capitalised word, so the run is possessive; at most 20 more words
@@ -613,12 +632,13 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     trailing_connector = (r"(?:\s++(?:of|the|for|(?:" + particles + r")\b|and|also|then|now|again|once|"
                           r"[a-z]{2,20}(?:ed|al|nt|ous|ive|ic|ate|ful|ess|ent)ly))++$")
     rules = dict(after=after, tail=tail, before=before, bare_before=bare_before, colon=colon, according=according,
-                 participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
+                 put_it=put_it, participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
                  quoted_as=quoted_as, document=document, term=term, published=published,
                  document_others=others, name_more=name_more, trailing_connector=trailing_connector)
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]), rules,
-                   PRONOUNS | frozenset(lists["not_a_name"]), _rule_cues(lists))
+                   PRONOUNS | frozenset(lists["not_a_name"]), _rule_cues(lists),
+                   frozenset(w for w in lists["stop_words"] + lists["name_stop_verbs"] + lists["speech_verbs"] if " " not in w))
 
 
 # --------------------------------------------------------------------------- cue words
@@ -655,7 +675,7 @@ def _rule_cues(lists: dict) -> dict:
     cues = {"after": _cue_words(speech), "tail": _cue_words(speech), "bare_before": _cue_words(speech),
             "before": _cue_words(speech, participles),
             "participle": _cue_words(speech, participles, lists["speech_nouns"]),
-            "according": frozenset({"according", "According"}), "quoted_as": frozenset({"saying", "telling"}),
+            "according": frozenset({"according", "According", "words"}), "put_it": frozenset({"put", "puts"}), "quoted_as": frozenset({"saying", "telling"}),
             "document": _cue_words(lists["document_nouns"]), "term": _cue_words(lists["term_nouns"]),
             "published": _cue_words(lists["publishing_verbs"])}
     cues["any"] = frozenset().union(*(c for c in cues.values() if c is not None))
@@ -805,14 +825,22 @@ def _is_description(name: str, g: Grammar) -> bool:
                             or " of " in name)
 
 
+_JOINING = frozenset({"of", "the", "and", "for", "in", "at", "on"})  # words inside a long title
+
+
 def _with_appositive(name: str, rest: str, g: Grammar) -> str:
     """'said the head of X, Ali Akbar Velayati.': the name in the appositive, not the title."""
     if not _is_description(name, g):
         return name
     m = g.appositive.match(rest)
-    if m and not any(w.lower() in g.titles for w in m.group("name").split()):
-        return _clean_name(m.group("name"), g)
-    return name
+    if not m or any(w.lower() in g.titles for w in m.group("name").split()):
+        return name
+    gap = m.group("gap").split()
+    if not m.group("comma") and (not gap or gap[-1] in _JOINING):
+        return name  # 'said the spokesman for the European Commission': a body, not a name
+    if any(w not in _JOINING and w in g.clause_words for w in gap):
+        return name  # 'said the mayor as police arrested Ana Ruiz': a new clause
+    return _clean_name(m.group("name"), g)
 
 
 def _is_fragment(inner: str) -> bool:
@@ -822,6 +850,22 @@ def _is_fragment(inner: str) -> bool:
             and not (inner[:1].isupper() and len(ws) >= 3))
 
 
+_NAME_WORD_BEFORE = re.compile(r"(?<![\w.])[A-Z][\w\u2019'.-]{0,40}+" + SPACE + r"$")
+_NAME_WORD_AFTER = re.compile(SPACE + r"[A-Z][\w\u2019'-]{1,40}+\b")
+
+
+def _is_nickname(text: str, start: int, end: int) -> bool:
+    """'Danny "The Hammer" O'Rourke': a quoted nickname of one to three capitalised words
+    between a first name and a surname (the capitalised words right before and after it)."""
+    ws = text[start:end].split()
+    if not 1 <= len(ws) <= 3 or not all(w[:1].isupper() for w in ws) or text[end - 1: end] in ".,!?":
+        return False
+    before = _NAME_WORD_BEFORE.search(text, max(0, start - 43), max(0, start - 1))
+    return (before is not None and before.group().strip() not in _NOT_FIRST_NAMES
+            and _NAME_WORD_AFTER.match(text, end + 1) is not None)
+
+
+_NOT_FIRST_NAMES = frozenset({"The", "A", "An", "In", "On", "At", "As", "Of", "For", "To", "And", "But", "So", "By", "I"})
 _RELATIVE = re.compile(r"\b(?:which|who|whose|whom)\b")
 def _in_relative_clause(head: str, pos: int) -> bool:
     """Does ``head`` end inside a relative clause opened after ``pos`` ('the system which saw
@@ -923,6 +967,8 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
         return anywhere[a, b] and _holds_cue(g, rule, words, text, a, b)
 
     fragment = _is_fragment(inner)
+    if _is_nickname(text, start, end):
+        return ""  # 'Boxer Danny "The Hammer" O'Rourke': part of a name, nobody's words
     if fragment and _SO_CALLED.search(text, max(0, start - 12), max(0, start - 1)):
         return ""  # 'the so-called "reform"': the writer's distance, nobody's words
     line_end = text.find("\n", end, end + 1 + _WINDOW)
@@ -969,7 +1015,10 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     if may("bare_before"):
         found += [(x.start("name"), x.end(), x.group("name"), x.group("verb")) for x in g.bare_before.finditer(head)]
     if may("according"):
-        found += [(x.start(), x.end(), head[x.start("name"):_name_end(head, x.end("name"), g)], "") for x in g.according.finditer(head)]
+        found += [(x.start(), x.end(), head[x.start("name"):_name_end(head, x.end("name"), g)], "according")
+                  for x in g.according.finditer(head)]
+    if may("put_it"):
+        found += [(x.start(), x.end(), x.group("name"), "") for x in g.put_it.finditer(head)]
     if g.document is not None and not (fragment and _modifies_noun(text, start, end)) and may("document"):
         found += [(x.start(), x.end(), x.group("name"), "") for x in g.document.finditer(head)]
     # The object of a preposition is not a speaker: '... published on NRA Watch, a database, allege'
@@ -979,7 +1028,15 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
     found = [f for f in found if not _QUOTE_THEN_CLAUSE.search(head, f[1])]
     if found:
         a, b, name, verb = max(found, key=lambda f: (f[1], -f[0]))
-        name = _clean_name(name, g)
+        # 'The fire started ..., according to Chief Ana Ruiz, who called it "...": the source
+        # inside the appositive the match read over speaks, not the clause before it
+        inside = [f for f in found if f[3] == "according" and a < f[0] < b]
+        if inside:
+            a, b, name, verb = max(inside, key=lambda f: f[1])
+            b = max(f[1] for f in found)
+        relayed = g.quoted_as.match(head, b) if verb.lower() in ("quoted", "cited") else None
+        name = _clean_name(relayed.group("name") if relayed else name, g)  # 'the agency quoted the governor as saying'
+        b = relayed.end() if relayed else b
         # 'a trait called "gender"' names a thing; 'what he called "terrorists"' quotes him
         naming = (verb.lower() in g.naming and name.lower() not in PRONOUNS
                   and not head[b:].strip(SPACE_CHARS + "\u201c\"'\u2018"))
