@@ -458,7 +458,8 @@ def _name_patterns(det: str, stop: str, lazy: bool, particles: str, member: str 
     low = r"[a-z][\w\u2019'-]{0,40}+"
     word = r"(?:" + cap + r"|" + stop + low + r"|\d{1,6}+)"
     q = "?" if lazy else ""
-    nick = r"[\u2018\u201c'\"][A-Z][\w.]{0,20}+[\u2019\u201d'\"](?=" + SPACE + r")"
+    # a nickname of up to three capitalised words: 'Joanne 'JK' Rowling', 'Tony "The Wall" Mendes'
+    nick = (r"[\u2018\u201c'\"][A-Z][\w.]{0,20}+(?:" + SPACE + r"[A-Z][\w.]{0,20}+){0,2}[\u2019\u201d'\"](?=" + SPACE + r")")
     job = stop + r"(?![a-z][\w-]{0,40}(?:ed|s)\b)" + low + r"(?=" + sp + r"[A-Z])"
     party = r"(?:" + SPACE + r"*+\([A-Z][\w./-]{0,12}+\))?"  # Rep. Al Green (D-TX)
     name = (
@@ -545,7 +546,9 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
                        r"(?:" + sp + r"on" + sp + r"[\w\u2019'-]{1,20}+(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?"
                        r"(?:" + sp + aux + r"(?:[a-z]{2,20}ed|" + speech + r")\b(?:" + sp + r"[\w\u2019'-]{1,20}+){0,3}?)?" + SPACE + r"*+:" + SPACE + r"*+$")
     according = (r"\b(?:[Aa]ccording" + sp + r"to|[Ii]n" + sp + r"the" + sp + r"words" + sp + r"of)" + sp
-                 + r"(?P<name>" + names + r"|" + bares + r")")
+                 # a job word may lead the name ('according to engineer Ana Ruiz'), not an article
+                 # ('a Reuters poll' is a description, read by the name pattern)
+                 + r"(?P<name>(?:(?!" + det + r"\b)" + lead + r")?" + names + r"|" + bares + r")")
     # 'As the shadow chancellor put it, "..."': the words are the speaker's
     put_it = (r"\b[Aa]s" + sp + r"(?P<name>" + names + r"|" + bares + r")" + sp + r"(?:put|puts|has" + sp + r"put)"
               + sp + r"it\b")
@@ -1030,7 +1033,7 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
         a, b, name, verb = max(found, key=lambda f: (f[1], -f[0]))
         # 'The fire started ..., according to Chief Ana Ruiz, who called it "...": the source
         # inside the appositive the match read over speaks, not the clause before it
-        inside = [f for f in found if f[3] == "according" and a < f[0] < b]
+        inside = [f for f in found if f[3] == "according" and f[0] < b and f[1] > a and (f[0], f[1]) != (a, b)]
         if inside:
             a, b, name, verb = max(inside, key=lambda f: f[1])
             b = max(f[1] for f in found)
