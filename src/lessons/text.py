@@ -321,6 +321,8 @@ class Grammar:
         "strict_subject": "the same, the longest name followed by a verb-like word",
         "appositive": "', Ali Akbar Velayati.' after a description",
         "quoted_as": "'Interfax quoted the ministry as saying': the ministry spoke",
+        "passive_head": "'was described as' right before a quotation (with passive_by)",
+        "passive_by": "'... \" by union leaders': the agent of a passive verb of saying speaks",
         "document": "'the council's statement that ...': the statement speaks (None: off)",
         "term": "'has weaponized the word \"hoax\"': the subject used the word (None: off)",
         "published": "'the ministry issued a statement calling ...': who issued it speaks (None: off)",
@@ -469,7 +471,8 @@ def _name_patterns(det: str, stop: str, lazy: bool, particles: str, member: str 
         # ('a source close to the star', 'the ambassador to the UN')
         r"(?:" + sp + r"(?:in|of|for|at|from|to)" + sp + r"(?:(?:the|these|those|this|its|his|her|their|our)" + sp + r")?" + word + r"(?:" + sp + word + r"){0,3}" + q + r")?"
         # a possessive, a lowercase description, then a name: China's state-run newspaper Global Times
-        r"|[A-Z][\w-]{0,40}+['\u2019]s(?:" + sp + stop + low + r"){1,3}(?:" + sp + cap + r"){1,4}"
+        # (or no name after it: 'Ruiz's lawyer', 'China's foreign ministry')
+        r"|[A-Z][\w-]{0,40}+['\u2019]s(?:" + sp + stop + low + r"){1,3}(?:" + sp + cap + r"){0,4}"
         # titles and names: Deputy Foreign Minister Alexander Grushko / Kazakhstan's president /
         # Iran's Head of Strategic Research Center Ali Akbar Velayati / Leaders of the 20 biggest economies
         # Fox News host Tucker Carlson / Novelist Joanne 'JK' Rowling: a lowercase job word between
@@ -530,12 +533,24 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
     # an appositive between the name and its verb: '..." Leah Fontaine, 19, told', '..." one nurse,
     # who asked not to be named, told', '..." the group's leader, Abu Karim, said' (bounded, no quotation mark)
     apposed = r"(?:," + sp + r"[^,\u201c\u201d\"\n]{1,80}+,)?"
+    # a plain noun phrase after the verb ('said police.', 'said workers at the plant', 'shouted
+    # protesters outside the gates'): it ends before punctuation, a preposition or a clause word
+    ends_phrase = (r"(?=" + SPACE + r"*+[,.;:!?]|" + SPACE + r"*+$|" + sp + r"(?:at|of|in|from|for|on|outside|after|before|"
+                   r"during|near|with|across|who|which|when|as|to|and|but|while)\b)")
+    bare_after = (stop + low + r"(?:" + sp + stop + low + r")??(?:" + sp + r"(?:at|of|from)" + sp + r"(?:the" + sp + r")?(?:"
+                  + _CAP_WORD + r"(?:" + sp + _CAP_WORD + r"){0,3}|" + stop + low + r"))?" + ends_phrase)
     after = (
         r"^[\s,.!?\u2014\u2013-]*+(?:(?P<name>" + lead + names + r"|" + bares + r")" + apposed + sp + r"(?:" + quoted + r"|" + aux + said + r")" +
-        r"|" + said + sp + r"(?P<name2>" + lead + names + r"))"
+        r"|" + said + sp + r"(?P<name2>" + lead + names + r"|" + bare_after + r"))"
     )
     tail = (r",\s++(?P<name>" + names + r"|" + bares + r")" + sp + aux + r"(?P<verb>" + speech + r")\b")
     quoted_as = (sp + r"(?P<name>" + names + r")" + sp + r"as" + sp + r"(?:saying|telling)\b")
+    # a passive verb of saying before the quotation and its agent after it: 'The plan was
+    # described as "reckless" by union leaders'
+    naming = _alternation(lists["naming_verbs"])
+    passive_head = (r"\b(?:is|are|was|were|been|being)" + sp + r"(?:" + adverb + sp + r")?(?:" + speech + r"|" + naming
+                    + r")\b(?:" + sp + r"as)?" + SPACE + r"*+$")
+    passive_by = (r"^" + SPACE + r"*+by" + sp + r"(?P<name>" + lead + names + r"|" + bares + r")")
     # an appositive may sit between name and verb: 'Robin Forestier-Walker, reporting from Georgia, says'
     # (an appositive may hold a comma or two: 'The papers, which were found on Lake Watch, a new site, allege')
     before = (r"(?P<name>" + names + r")(?:(?:,[^,\u201c\"]{1,120}+){1,3},)?" + relative + sp + when + verb)
@@ -636,7 +651,7 @@ def _grammar(folder: str, stamp: tuple = ()) -> Grammar:  # stamp: attribution.y
                           r"[a-z]{2,20}(?:ed|al|nt|ous|ive|ic|ate|ful|ess|ent)ly))++$")
     rules = dict(after=after, tail=tail, before=before, bare_before=bare_before, colon=colon, according=according,
                  put_it=put_it, participle=participle, subject=subject, strict_subject=strict_subject, appositive=appositive,
-                 quoted_as=quoted_as, document=document, term=term, published=published,
+                 quoted_as=quoted_as, passive_head=passive_head, passive_by=passive_by, document=document, term=term, published=published,
                  document_others=others, name_more=name_more, trailing_connector=trailing_connector)
     return Grammar(speech, _alternation(lists["source_verbs"]), frozenset(t.lower() for t in lists["titles"]),
                    frozenset(w.lower() for w in lists["naming_verbs"]), rules,
@@ -825,7 +840,9 @@ def _is_description(name: str, g: Grammar) -> bool:
     """A speaker phrase that is a title or a description rather than a name."""
     parts = name.split()
     return bool(parts) and (parts[-1].lower() in g.titles or parts[0].lower() in ("the", "a", "an")
-                            or " of " in name)
+                            or " of " in name
+                            # 'Okafor's agent': a possessive and a lowercase noun
+                            or (len(parts) > 1 and parts[0].endswith(("'s", "\u2019s")) and parts[-1][:1].islower()))
 
 
 _JOINING = frozenset({"of", "the", "and", "for", "in", "at", "on"})  # words inside a long title
@@ -990,6 +1007,9 @@ def _quote_speaker(text: str, start: int, end: int, g: Grammar, words: _WordInde
             return _with_appositive(_clean_name(tail[m.start("name2"):name_end], g), tail[name_end:], g)
         if m:
             return _clean_name(m.group("name"), g)
+        m = g.passive_by.match(tail) if tail.lstrip(SPACE_CHARS)[:3] == "by " else None
+        if m and g.passive_head.search(text, max(0, start - 80), max(0, start - 1)):
+            return _clean_name(tail[m.start("name"):_name_end(tail, m.end("name"), g)], g)
         may_end = words is None or words.text is not text or words.may_end_sentence(tail_at, tail_at + len(tail))
         stop = _SENTENCE_END.search(tail) if may_end else None
         tail = tail[: stop.start() if stop else len(tail)]
