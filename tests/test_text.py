@@ -117,13 +117,13 @@ def test_held_out_speaker_score_2():
     """The second held-out set (tests/cases/speakers_heldout2.yml: wire, broadsheet, tabloid and
     translated styles, planned and unplanned classes), labelled and committed before the grammar
     was run on it and never tuned on: its score is a floor (41 of 60 when written, before the
-    session's fixes; 58 after speakers3's class fixes; see the report)."""
+    session's fixes; 59 after speakers3's class fixes; see the report)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import speakers
 
     score = speakers.held_out_accuracy(path=speakers.HELD_OUT_2)
     assert score["n"] == 60
-    assert score["right"] >= 58, score["misses"]
+    assert score["right"] >= 59, score["misses"]
     everyone = speakers.held_out_accuracy(lambda text: corpus.quotes(text).assign(speaker="Ana Ruiz"), path=speakers.HELD_OUT_2)
     assert everyone["right"] < score["right"]  # the score sees a wrong speaker
 

@@ -458,7 +458,8 @@ def _name_patterns(det: str, stop: str, lazy: bool, particles: str, member: str 
     # Words are bounded (40 characters) and possessive: each attempt reads a bounded stretch.
     cap = _cap_word(particles)
     low = r"[a-z][\w\u2019'-]{0,40}+"
-    word = r"(?:" + cap + r"|" + stop + low + r"|\d{1,6}+)"
+    # a number may lead a hyphenated word: 'the 28-year-old', 'a 3-time champion'
+    word = r"(?:" + cap + r"|" + stop + low + r"|\d{1,6}+(?:-[a-z][\w-]{0,30}+)?)"
     q = "?" if lazy else ""
     # a nickname of up to three capitalised words: 'Joanne 'JK' Rowling', 'Tony "The Wall" Mendes'
     nick = (r"[\u2018\u201c'\"][A-Z][\w.]{0,20}+(?:" + SPACE + r"[A-Z][\w.]{0,20}+){0,2}[\u2019\u201d'\"](?=" + SPACE + r")")
