@@ -10,8 +10,9 @@ One chapter (4: a chart and seven exercises, one with a long option) in the proj
 JupyterLab (`tests/browser/lab.py`): Run All; no two radio options overlap; answer an
 exercise; save; shut the kernel down and close the notebook; reopen the saved file (no cell
 run): no widget repr anywhere, each chart says what it is and to run the cell, each exercise
-says to run the cell, no enabled input in any output; the same for a copy Lab does not trust
-(its HTML is sanitised). Run All again: the answer is back. About 3-5 minutes.
+says to run the cell, no enabled input in any output (Lab does not trust the reopened file, so
+it shows the outputs' sanitised HTML). Run All again: the answer is back, and hidden cells
+show no first line of code. About 1-3 minutes.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ JS_REOPENED = """() => {
     .map(e => e.outerHTML.slice(0, 120));
   const charts = Array.from(node.querySelectorAll('.jp-OutputArea-output .lx-lab-chart-static'))
     .map(c => c.innerText);
-  return {text, quizzes, live, charts, trusted: panel.content.model.cells.get(0) ? 
+  const kinds = outputs.map(o => (o.getAttribute('data-mime-type') || '?') + ': ' + o.innerText.slice(0, 50));
+  return {text, quizzes, live, charts, kinds, trusted: panel.content.model.cells.get(0) ? 
           Array.from({length: panel.content.model.cells.length}, (_, i) => panel.content.model.cells.get(i))
             .filter(c => c.type === 'code').every(c => c.trusted) : null,
           widgets: node.querySelectorAll('.lx-w-quiz').length};
@@ -115,7 +117,8 @@ def assert_reads_as_saved(state: dict, n_quizzes: int, n_charts: int, what: str)
         f"{what}: widget repr shown: {state['text'][:300]}"
     assert "needs JavaScript" not in state["text"], f"{what}: the book's no-JavaScript note shows"
     assert state["widgets"] == 0, f"{what}: live exercise widgets without a kernel"
-    assert len(state["quizzes"]) == n_quizzes, f"{what}: {len(state['quizzes'])} exercises shown, {n_quizzes} expected"
+    assert len(state["quizzes"]) == n_quizzes, \
+        f"{what}: {len(state['quizzes'])} exercises shown, {n_quizzes} expected: {state['kinds']}"
     for quiz in state["quizzes"]:
         assert "run this cell (Shift+Enter) to answer" in quiz["note"], f"{what}: {quiz['id']} says {quiz['note']!r}"
     assert not state["live"], f"{what}: enabled inputs that save nothing: {state['live'][:3]}"
@@ -152,7 +155,7 @@ def test_saved_and_reopened_chapter(tmp_path, chromium):
             # answer the exercise as a student would
             prompt = ex["prompt"][:40]
             quiz = page.locator(".lx-w-quiz.lx-w-choice", has_text=prompt)
-            quiz.locator("label").nth(ANSWER).click()
+            quiz.locator(".widget-radio-box label").nth(ANSWER).click()
             quiz.get_by_role("button", name="Check").click()
             page.wait_for_function("(p) => { const s = (%s)(p); return s && s.feedback.length > 0; }"
                                    % JS_CHOICE, arg=prompt, timeout=30_000)
@@ -161,17 +164,14 @@ def test_saved_and_reopened_chapter(tmp_path, chromium):
             page.evaluate(JS_SAVE_CLOSE)
             saved = json.loads((server.root / path).read_text(encoding="utf-8"))
             assert any(o.get("output_type") == "display_data" for c in saved["cells"] for o in c.get("outputs", []))
-            # reopen the saved file: trusted (Lab signed it when it saved)
+            # reopen the saved file. JupyterLab 4.6 does not sign what it saves, so the file
+            # reopens untrusted: Lab skips the widget view and shows the sanitised text/html.
+            # (A trusted notebook shows Lab's "Error displaying widget: model not found"
+            # instead, which no output can change: decision 43.) If a later Lab trusts it,
+            # this fails, and what a student sees must be looked at again.
             state = reopen(page, path)
-            assert state["trusted"], "the saved notebook was expected to be trusted"
+            assert state["trusted"] is False, "the saved notebook reopened trusted: see decision 43"
             assert_reads_as_saved(state, n_quizzes, n_charts, "reopened")
-            # a copy Lab does not trust (another machine, a new Binder): sanitised HTML
-            page.evaluate(JS_SAVE_CLOSE)
-            saved["metadata"]["lessons_copy"] = True
-            (server.root / "chapters" / "copy.ipynb").write_text(json.dumps(saved), encoding="utf-8")
-            state = reopen(page, "chapters/copy.ipynb")
-            assert state["trusted"] is False, "the copy was expected to be untrusted"
-            assert_reads_as_saved(state, n_quizzes, n_charts, "untrusted copy")
             page.evaluate(JS_SAVE_CLOSE)
             # open the chapter again and Run All: the saved answer comes back
             page.evaluate(JS_OPEN, path)
@@ -179,5 +179,11 @@ def test_saved_and_reopened_chapter(tmp_path, chromium):
             run_all(page)
             state = page.evaluate(JS_CHOICE, prompt)
             assert state["checked"] == ANSWER and "saved answer" in state["feedback"], state
+            # the cells the book hides show no first line of their code (Lab's preview)
+            previews = page.evaluate("""() => Array.from(window.jupyterapp.shell.currentWidget
+                .content.node.querySelectorAll('.jp-InputPlaceholder .jp-PlaceholderText'))
+                .filter(e => e.offsetParent !== null && e.innerText.trim()).map(e => e.innerText.slice(0, 60))""")
+            n_hidden = sum(1 for c in nb.cells if c.metadata.get("jupyter", {}).get("source_hidden"))
+            assert n_hidden > 3 and not previews, f"hidden cells show their code: {previews[:3]}"
         finally:
             context.close()

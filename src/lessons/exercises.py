@@ -829,7 +829,11 @@ def plain_text(exercise: dict) -> str:
 # ipywidgets gives each radio option one fixed line (label height and line-height), so an
 # option whose text wraps ran into the next one in JupyterLab (decision 43). The quiz's own
 # style lets a label grow with its text; scoped to the quiz box, so no other widget changes.
-WIDGET_CSS = (
+# In a notebook that shows a quiz, a cell the book hides shows no first line of its code
+# either (JupyterLab's preview of a collapsed input; its '...' button still opens it).
+HIDDEN_PREVIEW_CSS = (".jp-Notebook:has(.lx-w-quiz, .lx-lab-chart) .jp-InputPlaceholder "
+                      ".jp-PlaceholderText { display: none; }")
+WIDGET_CSS = HIDDEN_PREVIEW_CSS + (
     ".lx-w-quiz .widget-radio-box label { height: auto; min-height: "
     "var(--jp-widgets-radio-item-height, 24px); line-height: 1.4; display: flex; "
     "align-items: flex-start; white-space: normal; padding: 2px 0; margin-bottom: 4px; }"

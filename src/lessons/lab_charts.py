@@ -90,6 +90,7 @@ _CSS = f"""
 .{BOX_CLASS} .vega-embed:focus-visible {{ outline: 2px solid #0072B2; outline-offset: 2px; }}
 .{BOX_CLASS} .vega-embed > svg, .{BOX_CLASS} .vega-embed > canvas {{ display: block; }}
 .{BOX_CLASS} .lx-scroll-hint {{ margin: 0 0 0.5em; font-size: 0.9em; }}
+.jp-Notebook:has(.{BOX_CLASS}) .jp-InputPlaceholder .jp-PlaceholderText {{ display: none; }}
 """
 
 
