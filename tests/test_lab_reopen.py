@@ -39,11 +39,14 @@ ANSWER = 0
 
 JS_OPEN = "async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path}); }"
 
-# Every radio group of a live exercise: each option's box, and one line's height
+# Every radio group of a live exercise: where each option's text and button are drawn (a
+# range over the label's contents: a label of fixed height lets its text overflow it, so the
+# label's own box would not show the overlap), and one line's height
 JS_RADIOS = """() => Array.from(window.jupyterapp.shell.currentWidget.content.node
     .querySelectorAll('.lx-w-quiz .widget-radio-box')).map(group => {
   const labels = Array.from(group.querySelectorAll('label'));
-  const boxes = labels.map(l => { const r = l.getBoundingClientRect();
+  const boxes = labels.map(l => { const range = document.createRange(); range.selectNodeContents(l);
+                                  const r = range.getBoundingClientRect();
                                   return {top: r.top, bottom: r.bottom, height: r.height}; });
   const line = parseFloat(getComputedStyle(labels[0]).fontSize) * 1.6;
   return {boxes, line, text: group.closest('.lx-w-quiz').innerText.slice(0, 60)};
