@@ -659,6 +659,12 @@
     if (!ex || TYPES.indexOf(ex.type) < 0) { return false; }
     el.setAttribute("data-lx-ready", "1");
     el.classList.add("lx-ready");
+    // The HTML starts inert (a reopened notebook in JupyterLab shows it with no script):
+    // here it is live, so the inputs are enabled and the note to run the cell goes.
+    var inert = el.querySelectorAll("fieldset.lx-fieldset[disabled], button.lx-check[disabled]");
+    for (var d = 0; d < inert.length; d++) { inert[d].disabled = false; }
+    var notes = el.querySelectorAll(".lx-run-note");
+    for (var r = 0; r < notes.length; r++) { notes[r].hidden = true; }
 
     var button = el.querySelector(".lx-check");
     var run = function () {

@@ -24,6 +24,9 @@ def test_frame_html_escapes_and_has_no_index():
     assert "<script>" not in markup and "&lt;script&gt;" in markup and "x &lt;y&gt;" in markup
     assert "<caption>A &amp; B</caption>" in markup and "1,200" in markup and "1200.0" not in markup
     assert "<th>0</th>" not in markup and 'class="lx-table-wrap"' in markup
+    # JupyterLab loads no lessons.css: the wrapper scrolls by its own (inline) style
+    assert f'<div class="lx-table-wrap" tabindex="0" style="{book.TABLE_WRAP_STYLE}">' in markup
+    assert "overflow-x: auto" in book.TABLE_WRAP_STYLE and "max-width: 100%" in book.TABLE_WRAP_STYLE
 
 
 def test_setup_registers_the_display_in_ipython():

@@ -341,12 +341,35 @@ def test_static_html_is_accessible_markup():
         p = _parse(out)
         assert "fieldset" in p.tags and "legend" in p.tags
         assert 'aria-live="polite"' in out and 'role="status"' in out
-        assert "<summary>Show" in out and '<button type="button" class="lx-check">' in out
+        assert "<summary>Show" in out and '<button type="button" class="lx-check" disabled>' in out
         ids = [a["id"] for t, a in p.attrs if t in ("input", "textarea")]
         labels = [a.get("for") for t, a in p.attrs if t == "label"]
         assert all(i in labels for i in ids), ex["id"]
         if ex["type"] == "words":
             assert 'aria-pressed="false"' in out
+
+
+def test_static_html_is_inert_until_quiz_js_and_says_to_run_the_cell():
+    """JupyterLab shows this HTML when a saved notebook is reopened (no script, no quiz.css,
+    maybe sanitised): nothing there may look live, and it says to run the cell. In the book,
+    quiz.css hides that note and shows the no-JavaScript one; quiz.js enables the inputs."""
+    css = (ROOT / "_static" / "quiz.css").read_text(encoding="utf-8")
+    js = QUIZ_JS.read_text(encoding="utf-8")
+    assert re.search(r"\.lx-run-note\s*\{\s*display:\s*none\s*!important", css)
+    assert re.search(r"\.lx-noscript\s*\{\s*display:\s*block\s*!important", css)
+    assert ".disabled = false" in js and "fieldset.lx-fieldset[disabled]" in js
+    for ex in X.load_exercises().values():
+        out = X.static_html(ex, uid="lx-t")
+        p = _parse(out)
+        fieldsets = [a for t, a in p.attrs if t == "fieldset"]
+        assert len(fieldsets) == 1 and "disabled" in fieldsets[0], ex["id"]
+        # every input, textarea and button is in the disabled fieldset, or is Check (disabled)
+        body = out.split("</fieldset>")
+        assert not re.search(r"<(input|textarea|select)\b", body[1]), ex["id"]
+        assert re.findall(r"<button\b[^>]*>", body[1]) == ['<button type="button" class="lx-check" disabled>']
+        assert f'<p class="lx-run-note"><strong>{X.RUN_TO_ANSWER}</strong></p>' in body[0]
+        assert '<p class="lx-noscript" style="display: none">' in out
+    assert "Shift+Enter" in X.RUN_TO_ANSWER and "saved answers come back" in X.RUN_TO_ANSWER
 
 
 def test_uids_differ_when_the_same_exercise_is_shown_twice():

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from lessons import compare, corpus, language, tables
+from lessons import compare, corpus, figures, language, tables
 from lessons.errors import LessonsDataError
 
 INVENTED = pd.DataFrame({
@@ -127,6 +127,14 @@ def test_figure_counts_and_tables(figs, articles):
     ledger = tables.figure_ledger(reports, verdicts, articles)
     assert list(ledger.columns) == ["Claim", *articles["label"]]
     assert len(ledger) == int((verdicts["n_articles"] > 1).sum())
+    # a figure whose source is 'It', resolved from the sentence before, names the body in its
+    # brackets once: '(the CSTO)', not '(It (the CSTO, named in the sentence before))'
+    cells = [c for col in ledger.columns[1:] for c in ledger[col]]
+    shared = reports[reports["claim"].isin(verdicts[verdicts["n_articles"] > 1]["claim"])]
+    resolved = [s for s in shared["source"] if s.startswith("It (the ")]
+    assert resolved and not any("(It (" in c or "sentence before" in c for c in cells), cells
+    for src in resolved:
+        assert any(f"({figures.sources.short_source(src)})" in c for c in cells), src
     examples = tables.hedge_examples(table)
     assert examples["Kind"].is_unique and "floor" in set(examples["Kind"])
     counters = tables.counters_table(table)

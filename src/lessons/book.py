@@ -178,6 +178,9 @@ def _reading_number(value) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+TABLE_WRAP_STYLE = "overflow-x: auto; max-width: 100%"
+
+
 def frame_html(frame: pd.DataFrame, caption: str | None = None) -> str:
     """The HTML a chapter shows for a DataFrame: escaped, no index, numbers for reading.
 
@@ -196,7 +199,9 @@ def frame_html(frame: pd.DataFrame, caption: str | None = None) -> str:
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     table = (f'<table class="lx-table lx-cards">{cap}<thead><tr>{head}</tr></thead>'
              f'<tbody>{"".join(rows)}</tbody></table>')
-    return f'<div class="lx-table-wrap" tabindex="0">{table}</div>'
+    # The scrolling is inline too: JupyterLab loads no lessons.css, and its sanitiser keeps
+    # these two properties (a wide table scrolled off the notebook there; decision 43).
+    return f'<div class="lx-table-wrap" tabindex="0" style="{TABLE_WRAP_STYLE}">{table}</div>'
 
 
 def _missing(value) -> bool:

@@ -741,15 +741,26 @@ def _para(text: str, cls: str = "") -> str:
     return "".join(f"<p{c}>" + "<br>".join(_e(x) for x in p.split("\n")) + "</p>" for p in paras)
 
 
+# What a reopened notebook says at each exercise (JupyterLab shows the static HTML there).
+RUN_TO_ANSWER = "Exercise: run this cell (Shift+Enter) to answer it. Your saved answers come back."
+
+
 def static_html(exercise: dict, uid: str | None = None) -> str:
     """The exercise as accessible static HTML: no scripts, no inline handlers, all text escaped.
-    Rules for quiz.js are in the `data-lx` attribute (escaped JSON)."""
+    Rules for quiz.js are in the `data-lx` attribute (escaped JSON).
+
+    The same HTML is what JupyterLab shows when a saved notebook is reopened and the widget
+    is gone (decision 43). There no quiz.js runs and no quiz.css is loaded, and its sanitiser
+    may strip ``<noscript>`` but keeps its text. So the inputs start disabled (quiz.js enables
+    them), a note says to run the cell (``RUN_TO_ANSWER``; quiz.css hides it in the book) and
+    the no-JavaScript note is hidden inline (quiz.css shows it with ``!important``)."""
     ex = exercise
     uid = uid or _uid(ex)
     typ = ex["type"]
     out = [f'<div class="lx-quiz lx-type-{typ}" id="{_e(uid)}" data-lx-type="{typ}" '
            f'data-lx-id="{_e(ex["id"])}" data-lx="{_attr_json(page_rules(ex))}">']
-    out.append('<fieldset class="lx-fieldset">')
+    out.append(f'<p class="lx-run-note"><strong>{_e(RUN_TO_ANSWER)}</strong></p>')
+    out.append('<fieldset class="lx-fieldset" disabled>')
     out.append(f'<legend class="lx-prompt">{_e(ex["prompt"])}</legend>')
     if typ in ("choice", "multi"):
         kind = "radio" if typ == "choice" else "checkbox"
@@ -785,16 +796,16 @@ def static_html(exercise: dict, uid: str | None = None) -> str:
                    f'<textarea id="{uid}-text" class="lx-text" rows="4"></textarea></div>')
     out.append("</fieldset>")
     check_label = "Compare with the model answer" if typ == "text" else "Check"
-    out.append(f'<div class="lx-actions"><button type="button" class="lx-check">{check_label}'
-               f"</button></div>")
+    out.append(f'<div class="lx-actions"><button type="button" class="lx-check" disabled>'
+               f"{check_label}</button></div>")
     out.append('<div class="lx-feedback" role="status" aria-live="polite"></div>')
     out.append('<div class="lx-saved" role="status" hidden></div>')
     summary = "Show model answer" if typ == "text" else "Show answer"
     # offered only after a first attempt; quiz.js fills the body from the encoded rules
     out.append(f'<details class="lx-reveal" hidden><summary>{summary}</summary>'
                '<div class="lx-reveal-body"></div></details>')
-    out.append('<noscript><p class="lx-noscript">This exercise needs JavaScript to check '
-               'your answer.</p></noscript>')
+    out.append('<noscript><p class="lx-noscript" style="display: none">This exercise needs '
+               'JavaScript to check your answer.</p></noscript>')
     out.append("</div>")
     return "".join(out)
 
@@ -814,6 +825,22 @@ def plain_text(exercise: dict) -> str:
 # ----------------------------------------------------------------------------------
 # Widget view
 # ----------------------------------------------------------------------------------
+
+# ipywidgets gives each radio option one fixed line (label height and line-height), so an
+# option whose text wraps ran into the next one in JupyterLab (decision 43). The quiz's own
+# style lets a label grow with its text; scoped to the quiz box, so no other widget changes.
+# In a notebook that shows a quiz, a cell the book hides shows no first line of its code
+# either (JupyterLab's preview of a collapsed input; its '...' button still opens it).
+HIDDEN_PREVIEW_CSS = (".jp-Notebook:has(.lx-w-quiz, .lx-lab-chart) .jp-InputPlaceholder "
+                      ".jp-PlaceholderText { display: none; }")
+WIDGET_CSS = HIDDEN_PREVIEW_CSS + (
+    ".lx-w-quiz .widget-radio-box label { height: auto; min-height: "
+    "var(--jp-widgets-radio-item-height, 24px); line-height: 1.4; display: flex; "
+    "align-items: flex-start; white-space: normal; padding: 2px 0; margin-bottom: 4px; }"
+    ".lx-w-quiz .widget-radio-box input { height: auto; float: none; flex: none; "
+    "margin-top: 0.25em; }"
+)
+
 
 class Quiz:
     """One exercise shown as an ipywidgets form, with a static HTML and text version.
@@ -902,8 +929,9 @@ class Quiz:
             for widget in self.inputs:
                 widget.observe(self._draft_changed, names="value")
         buttons = [self.check_button, self.reveal_button]
+        style = w.HTML(f"<style>{WIDGET_CSS}</style>", layout=w.Layout(display="none"))
         self.widget = w.VBox(
-            [self.notice, prompt, body, w.HBox(buttons,
+            [style, self.notice, prompt, body, w.HBox(buttons,
                                               layout=w.Layout(flex_flow="row wrap")),
              self.feedback, self.answer_box],
             layout=w.Layout(border="1px solid #bbb", padding="8px", margin="8px 0"))
@@ -1141,7 +1169,9 @@ class _ExportButton:
         bundle = dict(self.widget._repr_mimebundle_() or {})
         bundle["text/html"] = ('<p class="lx-export-note">Your answers are saved as you work in '
                                'Jupyter or Binder; there, this cell shows an '
-                               '<em>Export my answers</em> button.</p>')
+                               '<em>Export my answers</em> button.</p>'
+                               '<p class="lx-run-note"><strong>Run this cell (Shift+Enter) to '
+                               'show the button.</strong></p>')
         bundle["text/plain"] = "Export my answers (run in Jupyter or Binder)"
         return bundle
 

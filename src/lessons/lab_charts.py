@@ -8,9 +8,18 @@ small box of two widgets: Altair's offline ``JupyterChart``, in a box that scrol
 and ``ScrollHint``, a line under it that is shown only while the chart is wider than its
 box, which the box names as its description (``aria-describedby``) and which makes the box
 reachable with the keyboard. The hint's JavaScript imports nothing (no network).
+
+A saved notebook keeps the widget's output, but not the widget: reopened (a later session,
+a new Binder, after the kernel died), JupyterLab finds no model and shows the next format of
+the output. That is ``text/html`` here (then ``text/plain``): the chart's title, subtitle and
+description as text, and that running the cell draws it (``static_summary``), never the
+widget's Python repr ("VBox(children=(JupyterChart(..."). The HTML book never uses this
+renderer (it draws charts with the "lessons" HTML renderer of ``lessons.book``).
 """
 
 from __future__ import annotations
+
+import html
 
 import anywidget
 import ipywidgets
@@ -19,6 +28,9 @@ import traitlets
 # The same words as the HTML book's hint (_static/a11y.js; a test keeps them equal).
 HINT_TEXT = "Scroll sideways to see the whole chart"
 BOX_CLASS = "lx-lab-chart"
+# What a reopened notebook shows in place of a chart whose widget is gone (decision 43).
+RUN_TO_DRAW = "Run this cell (Shift+Enter) to draw the chart."
+STATIC_CLASS = "lx-lab-chart-static"
 
 _ESM = r"""
 function render({ model, el }) {
@@ -78,6 +90,7 @@ _CSS = f"""
 .{BOX_CLASS} .vega-embed:focus-visible {{ outline: 2px solid #0072B2; outline-offset: 2px; }}
 .{BOX_CLASS} .vega-embed > svg, .{BOX_CLASS} .vega-embed > canvas {{ display: block; }}
 .{BOX_CLASS} .lx-scroll-hint {{ margin: 0 0 0.5em; font-size: 0.9em; }}
+.jp-Notebook:has(.{BOX_CLASS}) .jp-InputPlaceholder .jp-PlaceholderText {{ display: none; }}
 """
 
 
@@ -87,6 +100,39 @@ class ScrollHint(anywidget.AnyWidget):
     _esm = _ESM
     _css = _CSS
     text = traitlets.Unicode(HINT_TEXT).tag(sync=True)
+
+
+def _texts(value) -> list[str]:
+    """A Vega-Lite text (a string or a list of lines) as a list of non-empty lines."""
+    items = value if isinstance(value, list) else [value]
+    return [str(x).strip() for x in items if isinstance(x, (str, int, float)) and str(x).strip()]
+
+
+def chart_texts(spec: dict) -> dict:
+    """The words a chart's spec gives a reader: title, subtitle lines and description."""
+    title = spec.get("title") if isinstance(spec, dict) else None
+    subtitle = []
+    if isinstance(title, dict):
+        subtitle = _texts(title.get("subtitle"))
+        title = title.get("text")
+    description = spec.get("description") if isinstance(spec, dict) else None
+    return {"title": " ".join(_texts(title)), "subtitle": subtitle,
+            "description": " ".join(_texts(description))}
+
+
+def static_summary(spec: dict) -> dict:
+    """``text/html`` and ``text/plain`` for a chart whose widget is not there (a reopened
+    notebook): what the chart is, in words, and that running the cell draws it. Escaped."""
+    t = chart_texts(spec)
+    title = t["title"] or "A chart"
+    lines = [f"Chart: {title}", *t["subtitle"]] + ([t["description"]] if t["description"] else [])
+    parts = [f"<p><strong>Chart: {html.escape(title)}</strong></p>"]
+    parts += [f"<p>{html.escape(line)}</p>" for line in t["subtitle"]]
+    if t["description"]:
+        parts.append(f"<p>{html.escape(t['description'])}</p>")
+    parts.append(f'<p class="lx-run-note"><em>{html.escape(RUN_TO_DRAW)}</em></p>')
+    return {"text/html": f'<div class="{STATIC_CLASS}">{"".join(parts)}</div>',
+            "text/plain": "\n".join(lines + [RUN_TO_DRAW])}
 
 
 def lab_chart_renderer(spec: dict, **metadata):
@@ -99,4 +145,6 @@ def lab_chart_renderer(spec: dict, **metadata):
                          layout=ipywidgets.Layout(max_width="100%", overflow="auto"))
     group = ipywidgets.VBox([chart, ScrollHint()], layout=ipywidgets.Layout(max_width="100%"))
     group.add_class(BOX_CLASS)
-    return group._repr_mimebundle_()
+    bundle = dict(group._repr_mimebundle_() or {})
+    bundle.update(static_summary(spec))
+    return bundle

@@ -219,10 +219,12 @@ def figure_counts(table: pd.DataFrame, reports: pd.DataFrame, verdicts: pd.DataF
 def figure_ledger(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """One row per claim that two or more reports give, one column per report: what each
     says (who gave the number in brackets; – when the report does not say)."""
+    from lessons.figures.sources import short_source
+
     shared = verdicts[verdicts["n_articles"] > 1]["claim"]
     said: dict = {}
     for r in reports[reports["claim"].isin(shared)].itertuples():
-        who = f" ({r.source})" if r.source else ""
+        who = f" ({short_source(r.source)})" if r.source else ""  # '(the CSTO)', not '(It (the CSTO, ...))
         said.setdefault((r.claim_label, r.label), []).append(f"{r.shown}{who}")
     claims_shown = list(dict.fromkeys(claim for claim, _ in said))
     return pd.DataFrame({"Claim": claims_shown, **{

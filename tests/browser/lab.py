@@ -156,7 +156,9 @@ JS_RECORD = """() => {
   });
   const plain = o => o.data ? [].concat(o.data['text/plain'] || []).join('') : '';
   const views = cells.map(c => (c.outputs || []).filter(o => o.data && o.data['application/vnd.jupyter.widget-view+json']));
-  const chartOutputs = views.reduce((n, v) => n + v.filter(o => plain(o).includes('JupyterChart')).length, 0);
+  const html = o => o.data ? [].concat(o.data['text/html'] || []).join('') : '';
+  // a live chart's output: the widget view, with the words a reopened notebook shows (decision 43)
+  const chartOutputs = views.reduce((n, v) => n + v.filter(o => html(o).includes('lx-lab-chart-static')).length, 0);
   const viewPlain = views.flat().map(o => plain(o).slice(0, 80));
   return {errors, quizzes, quizWidgets: node.querySelectorAll('.lx-w-quiz').length,
           mdText, exprErrors, unrendered, charts, chartOutputs, viewPlain,

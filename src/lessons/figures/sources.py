@@ -97,8 +97,20 @@ def counting_body(source: str) -> tuple[str, str]:
 
 
 
+# 'It' resolved from the sentence before, as the ledger's "Who gave it" column says it.
+_IT_HEAD, _IT_TAIL = "It (the ", ", named in the sentence before)"
+
+
 def _resolve_it(previous: str) -> str:
     """'It said its force would number about 2,500': when the sentence before names exactly one
     counting body (``counters.csv``), 'It' is that body; otherwise 'It' stays unresolved."""
     found = {counter for regex, counter, _ in _counters() if regex.search(previous)}
-    return f"It (the {found.pop()}, named in the sentence before)" if len(found) == 1 else "It"
+    return f"{_IT_HEAD}{found.pop()}{_IT_TAIL}" if len(found) == 1 else "It"
+
+
+def short_source(source: str) -> str:
+    """A source short enough to stand in brackets after a figure: a resolved 'It' as the body
+    it stands for ('the CSTO'), any other source as written."""
+    if source.startswith(_IT_HEAD) and source.endswith(_IT_TAIL) and len(source) > len(_IT_HEAD + _IT_TAIL):
+        return "the " + source[len(_IT_HEAD):-len(_IT_TAIL)]
+    return source
