@@ -20,6 +20,7 @@ result is a prompt for a human reader, not a verdict.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -303,6 +304,7 @@ class _Entry:
     note: str
     pre: _Context | None
     post: _Context | None
+    watch: bool = False  # a weak word to watch: shown only beside a strong loaded word
 
 
 @dataclass(frozen=True)
@@ -346,6 +348,7 @@ def _build_matcher(rows: tuple[dict, ...], path: Path, category_field: str) -> _
             neutral=row.get("neutral", ""), note=row.get("note", row.get("rationale", "")),
             pre=_compile_context(row.get("skip_if_preceded_by", ""), path, row["_line"], "skip_if_preceded_by"),
             post=_compile_context(row.get("skip_if_followed_by", ""), path, row["_line"], "skip_if_followed_by"),
+            watch=row.get("strength", "") == "watch",
         )
         entries.append(entry)
         if row["term"].startswith("*-"):
@@ -649,8 +652,22 @@ def voice_words(text: str) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------- finding terms
+def _beside_strong(text: str, found: list) -> list:
+    """``found`` without the words to watch (``strength: watch``) whose sentence holds no strong
+    loaded word: alone, such a word (*claimed*, *insisted*, *of course*) is most often plain usage;
+    beside a strong one it is part of a loaded passage. One pass over the sentences."""
+    if not any(f[3].watch for f in found):
+        return found
+    strong = [f[0] for f in found if not f[3].watch]
+    if not strong:
+        return []
+    ends = [e for _, e, _ in sentence_rows(text)]
+    has_strong = {bisect.bisect_right(ends, pos) for pos in strong}
+    return [f for f in found if not f[3].watch or bisect.bisect_right(ends, f[0]) in has_strong]
+
+
 def _results(text: str, matcher: _Matcher) -> list[dict]:
-    found = list(matcher.matches(text))
+    found = _beside_strong(text, list(matcher.matches(text)))
     if not found:
         return []
     voices = _voices(_spans(text), [f[0] for f in found], _attributed(text))
