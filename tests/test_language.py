@@ -474,6 +474,24 @@ def test_passage_span_keeps_quotations_whole():
         L.passage_span(text, 5, 2)
 
 
+def test_words_to_watch_are_shown_beside_a_strong_word_or_on_request():
+    """strength 'watch' (lexicon3): alone in its sentence, a weak word to watch is left out;
+    beside a strong loaded word of the same sentence, or with every_watch=True, it is reported."""
+    alone = "He claimed he was innocent. The thugs left."
+    assert L.find_loaded_terms(alone)["term"].tolist() == ["thugs"]
+    assert L.find_loaded_terms(alone, every_watch=True)["term"].tolist() == ["claimed", "thugs"]
+    assert L.find_loaded_terms("The thug claimed he was innocent.")["term"].tolist() == ["thug", "claimed"]
+    rows = L.load_lexicon()
+    assert set(rows["strength"]) == {"strong", "watch"}
+    assert (rows["strength"] == "watch").sum() < (rows["strength"] == "strong").sum()
+
+
+def test_a_lexicon_without_the_strength_column_keeps_every_entry_strong(tmp_path):
+    path = tmp_path / "lexicon.csv"
+    path.write_text(LEXICON_HEADER + "\nclaim,attribution,said,A note.,own,verb,,,\n", encoding="utf-8")
+    assert L.find_loaded_terms("He claimed he was innocent.", lexicon=path)["term"].tolist() == ["claimed"]
+
+
 def test_attribution_verbs_neutral_against_judging():
     v = L.attribution_verbs(_tiny())
     assert set(v[v.article_id == "b"]["verb"]) == {"insisted"}

@@ -666,8 +666,10 @@ def _beside_strong(text: str, found: list) -> list:
     return [f for f in found if not f[3].watch or bisect.bisect_right(ends, f[0]) in has_strong]
 
 
-def _results(text: str, matcher: _Matcher) -> list[dict]:
-    found = _beside_strong(text, list(matcher.matches(text)))
+def _results(text: str, matcher: _Matcher, every_watch: bool = False) -> list[dict]:
+    found = list(matcher.matches(text))
+    if not every_watch:
+        found = _beside_strong(text, found)
     if not found:
         return []
     voices = _voices(_spans(text), [f[0] for f in found], _attributed(text))
@@ -679,15 +681,18 @@ def _results(text: str, matcher: _Matcher) -> list[dict]:
     return rows
 
 
-def find_loaded_terms(text: str, lexicon=None) -> pd.DataFrame:
+def find_loaded_terms(text: str, lexicon=None, every_watch: bool = False) -> pd.DataFrame:
     """Every loaded term in ``text``: ``term`` (as written), ``lemma`` (the lexicon entry),
     ``start``/``end`` (offsets into ``text``), ``category``, ``voice`` (reporter, attributed or quoted),
     ``scare_quote`` (quoted inside a short fragment), ``speaker``, ``neutral``, ``note``.
 
-    ``lexicon`` is a path to another lexicon CSV (default: the shipped one)."""
+    ``lexicon`` is a path to another lexicon CSV (default: the shipped one). A word to watch
+    (``strength: watch``: *claimed*, *of course*, *huge*) is reported only in a sentence that also
+    holds a strong loaded word, unless ``every_watch`` is true (comparing every verb of saying,
+    or checking a rewrite that should avoid them all)."""
     text = _check_text(text, "find_loaded_terms")
     p = Path(lexicon) if lexicon is not None else lexicon_path()
-    return _loaded_frame(text, *_stamp(p), _stamp(_voice_rules_path())).copy()
+    return _loaded_frame(text, *_stamp(p), _stamp(_voice_rules_path()), bool(every_watch)).copy()
 
 
 def _loaded_rows(text: str) -> list[dict]:
@@ -697,10 +702,11 @@ def _loaded_rows(text: str) -> list[dict]:
 
 
 @lru_cache(maxsize=1024)
-def _loaded_frame(text: str, path: str, mtime: float, size: int, voice_rules: tuple = ()) -> pd.DataFrame:
+def _loaded_frame(text: str, path: str, mtime: float, size: int, voice_rules: tuple = (),
+                  every_watch: bool = False) -> pd.DataFrame:
     """find_loaded_terms for one text and lexicon file version, cached: the chapters look up
     the same bodies and sentences again and again (callers get a copy)."""
-    rows = _results(text, _lexicon_matcher(path, mtime, size)) if text else []
+    rows = _results(text, _lexicon_matcher(path, mtime, size), every_watch) if text else []
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     return frame.astype({"start": int, "end": int, "scare_quote": bool})
 
@@ -775,7 +781,7 @@ def attribution_verbs(articles=None) -> pd.DataFrame:
     for art in _articles(articles).itertuples():
         neutral = find_reference_terms(art.body)
         neutral = neutral[(neutral["group"] == "speech") & (neutral["voice"] == "reporter")]
-        loaded = find_loaded_terms(art.body)
+        loaded = find_loaded_terms(art.body, every_watch=True)  # every verb of saying is compared
         loaded = loaded[(loaded["category"] == "attribution") & (loaded["voice"] == "reporter")]
         for kind, part in (("neutral", neutral), ("judging", loaded)):
             for verb, n in part["term"].str.lower().value_counts().sort_index().items():
