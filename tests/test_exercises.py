@@ -811,6 +811,9 @@ def test_rewrite_exercise_never_rewards_the_original_and_checks_loaded_words():
     neutral = X.get_exercise("language-rewrite-neutral")
     k = X.check_in_kernel(neutral, "Terrorists and bandits marched in the country since the weekend.")
     assert k["status"] == "incorrect" and k["kept"]
+    # a word to watch alone ('claimed') is not shown in a text, but a rewrite should avoid it too
+    k = X.check_in_kernel(neutral, "The ministry claimed that crowds marched in the country since the weekend.")
+    assert k["status"] == "incorrect" and "claimed" in k["message"]
 
 
 def test_page_holds_no_key_in_plain_text_and_decodes_to_the_rules():

@@ -73,7 +73,9 @@ def test_language_scores_on_the_gold_file_are_those_of_the_old_file():
     dev, test = language.evaluate(split="dev"), language.evaluate(split="test")
     assert (dev["items"], dev["gold_terms"]) == (54, 66)
     assert (test["items"], test["gold_terms"]) == (35, 46)
-    assert dev["precision"] >= 0.985 and dev["recall"] >= 1.0 and dev["voice_accuracy"] >= 1.0
+    # dev recall was 1.00: one case holds a word to watch alone ('conceded'), which is shown only
+    # beside a strong loaded word since lexicon3 (docs/decisions.md, record 45)
+    assert dev["precision"] >= 0.985 and dev["recall"] >= 0.985 and dev["voice_accuracy"] >= 1.0
     assert test["precision"] >= 0.978 and test["recall"] >= 0.978 and test["voice_accuracy"] >= 1.0
     assert test["scare_quote_accuracy"] >= 1.0 and test["category_accuracy"] >= 0.956
     assert len(language.load_heldout()) == 89

@@ -88,12 +88,12 @@ def test_every_category_has_many_entries():
     ("She ridiculed the plan.", "ridiculed", "attribution"),
     ("He lambasted critics.", "lambasted", "attribution"),
     ("The coach slammed the referee.", "slammed", "attribution"),
-    ("He claimed he was innocent.", "claimed", "attribution"),
-    ("The firm admitted it had erred.", "admitted", "attribution"),
-    ("She insisted on a recount.", "insisted", "attribution"),
-    ("He conceded that the plan failed.", "conceded", "attribution"),
+    ("The thug claimed he was innocent.", "claimed", "attribution"),
+    ("The shady firm admitted it had erred.", "admitted", "attribution"),
+    ("She insisted on a recount after the rigged vote.", "insisted", "attribution"),
+    ("He conceded that the botched plan failed.", "conceded", "attribution"),
     ("He boasted that sales doubled.", "boasted", "attribution"),
-    ("An unprecedented storm hit.", "unprecedented", "intensifier"),
+    ("An unprecedented storm wreaked havoc.", "unprecedented", "intensifier"),
     ("The floods caused havoc.", "havoc", "intensifier"),
     ("Soaring rents worry families.", "Soaring", "intensifier"),
     ("A brutal winter followed.", "brutal", "intensifier"),
@@ -102,7 +102,7 @@ def test_every_category_has_many_entries():
     ("The so-called deal collapsed.", "so-called", "distancing"),
     ("The alleged bribe was small.", "alleged", "distancing"),
     ("Her nefarious plan failed.", "nefarious", "descriptor"),
-    ("The senator balked at the cost.", "balked", "attribution"),
+    ("The senator balked at the bloated cost.", "balked", "attribution"),
     ("Critics taunted the mayor.", "taunted", "attribution"),
     ("His sycophants cheered.", "sycophants", "label"),
     ("The Moscow-dominated alliance met.", "Moscow-dominated", "descriptor"),
@@ -436,7 +436,7 @@ def _tiny():
         "article_id": ["a", "b"],
         "label": ["A", "B"],
         "body": ['Protesters and bandits. The president called them "terrorists". Police said.',
-                 "Demonstrators marched. Troops watched. Officials insisted all was calm."],
+                 "Demonstrators marched. Troops watched. Officials insisted the chaos was over."],
     })
 
 
@@ -472,6 +472,24 @@ def test_passage_span_keeps_quotations_whole():
     assert text[a:b] == "Rain fell."
     with pytest.raises(LessonsDataError, match="passage_span"):
         L.passage_span(text, 5, 2)
+
+
+def test_words_to_watch_are_shown_beside_a_strong_word_or_on_request():
+    """strength 'watch' (lexicon3): alone in its sentence, a weak word to watch is left out;
+    beside a strong loaded word of the same sentence, or with every_watch=True, it is reported."""
+    alone = "He claimed he was innocent. The thugs left."
+    assert L.find_loaded_terms(alone)["term"].tolist() == ["thugs"]
+    assert L.find_loaded_terms(alone, every_watch=True)["term"].tolist() == ["claimed", "thugs"]
+    assert L.find_loaded_terms("The thug claimed he was innocent.")["term"].tolist() == ["thug", "claimed"]
+    rows = L.load_lexicon()
+    assert set(rows["strength"]) == {"strong", "watch"}
+    assert (rows["strength"] == "watch").sum() < (rows["strength"] == "strong").sum()
+
+
+def test_a_lexicon_without_the_strength_column_keeps_every_entry_strong(tmp_path):
+    path = tmp_path / "lexicon.csv"
+    path.write_text(LEXICON_HEADER + "\nclaim,attribution,said,A note.,own,verb,,,\n", encoding="utf-8")
+    assert L.find_loaded_terms("He claimed he was innocent.", lexicon=path)["term"].tolist() == ["claimed"]
 
 
 def test_attribution_verbs_neutral_against_judging():

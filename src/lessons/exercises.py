@@ -1103,7 +1103,7 @@ def check_in_kernel(exercise: dict, response: Any) -> dict:
         return result
     try:
         from lessons import language
-        found = language.find_loaded_terms(_QUOTED_RE.sub(" ", str(response)[:5000]))
+        found = language.find_loaded_terms(_QUOTED_RE.sub(" ", str(response)[:5000]), every_watch=True)  # a rewrite avoids them all
     except (ImportError, LessonsDataError, OSError):
         return result
     if found.empty or "voice" not in found:

@@ -20,6 +20,7 @@ result is a prompt for a human reader, not a verdict.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -303,6 +304,7 @@ class _Entry:
     note: str
     pre: _Context | None
     post: _Context | None
+    watch: bool = False  # a weak word to watch: shown only beside a strong loaded word
 
 
 @dataclass(frozen=True)
@@ -346,6 +348,7 @@ def _build_matcher(rows: tuple[dict, ...], path: Path, category_field: str) -> _
             neutral=row.get("neutral", ""), note=row.get("note", row.get("rationale", "")),
             pre=_compile_context(row.get("skip_if_preceded_by", ""), path, row["_line"], "skip_if_preceded_by"),
             post=_compile_context(row.get("skip_if_followed_by", ""), path, row["_line"], "skip_if_followed_by"),
+            watch=row.get("strength", "") == "watch",
         )
         entries.append(entry)
         if row["term"].startswith("*-"):
@@ -649,8 +652,24 @@ def voice_words(text: str) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------- finding terms
-def _results(text: str, matcher: _Matcher) -> list[dict]:
+def _beside_strong(text: str, found: list) -> list:
+    """``found`` without the words to watch (``strength: watch``) whose sentence holds no strong
+    loaded word: alone, such a word (*claimed*, *insisted*, *of course*) is most often plain usage;
+    beside a strong one it is part of a loaded passage. One pass over the sentences."""
+    if not any(f[3].watch for f in found):
+        return found
+    strong = [f[0] for f in found if not f[3].watch]
+    if not strong:
+        return []
+    ends = [e for _, e, _ in sentence_rows(text)]
+    has_strong = {bisect.bisect_right(ends, pos) for pos in strong}
+    return [f for f in found if not f[3].watch or bisect.bisect_right(ends, f[0]) in has_strong]
+
+
+def _results(text: str, matcher: _Matcher, every_watch: bool = False) -> list[dict]:
     found = list(matcher.matches(text))
+    if not every_watch:
+        found = _beside_strong(text, found)
     if not found:
         return []
     voices = _voices(_spans(text), [f[0] for f in found], _attributed(text))
@@ -662,15 +681,18 @@ def _results(text: str, matcher: _Matcher) -> list[dict]:
     return rows
 
 
-def find_loaded_terms(text: str, lexicon=None) -> pd.DataFrame:
+def find_loaded_terms(text: str, lexicon=None, every_watch: bool = False) -> pd.DataFrame:
     """Every loaded term in ``text``: ``term`` (as written), ``lemma`` (the lexicon entry),
     ``start``/``end`` (offsets into ``text``), ``category``, ``voice`` (reporter, attributed or quoted),
     ``scare_quote`` (quoted inside a short fragment), ``speaker``, ``neutral``, ``note``.
 
-    ``lexicon`` is a path to another lexicon CSV (default: the shipped one)."""
+    ``lexicon`` is a path to another lexicon CSV (default: the shipped one). A word to watch
+    (``strength: watch``: *claimed*, *of course*, *huge*) is reported only in a sentence that also
+    holds a strong loaded word, unless ``every_watch`` is true (comparing every verb of saying,
+    or checking a rewrite that should avoid them all)."""
     text = _check_text(text, "find_loaded_terms")
     p = Path(lexicon) if lexicon is not None else lexicon_path()
-    return _loaded_frame(text, *_stamp(p), _stamp(_voice_rules_path())).copy()
+    return _loaded_frame(text, *_stamp(p), _stamp(_voice_rules_path()), bool(every_watch)).copy()
 
 
 def _loaded_rows(text: str) -> list[dict]:
@@ -680,10 +702,11 @@ def _loaded_rows(text: str) -> list[dict]:
 
 
 @lru_cache(maxsize=1024)
-def _loaded_frame(text: str, path: str, mtime: float, size: int, voice_rules: tuple = ()) -> pd.DataFrame:
+def _loaded_frame(text: str, path: str, mtime: float, size: int, voice_rules: tuple = (),
+                  every_watch: bool = False) -> pd.DataFrame:
     """find_loaded_terms for one text and lexicon file version, cached: the chapters look up
     the same bodies and sentences again and again (callers get a copy)."""
-    rows = _results(text, _lexicon_matcher(path, mtime, size)) if text else []
+    rows = _results(text, _lexicon_matcher(path, mtime, size), every_watch) if text else []
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     return frame.astype({"start": int, "end": int, "scare_quote": bool})
 
@@ -758,7 +781,7 @@ def attribution_verbs(articles=None) -> pd.DataFrame:
     for art in _articles(articles).itertuples():
         neutral = find_reference_terms(art.body)
         neutral = neutral[(neutral["group"] == "speech") & (neutral["voice"] == "reporter")]
-        loaded = find_loaded_terms(art.body)
+        loaded = find_loaded_terms(art.body, every_watch=True)  # every verb of saying is compared
         loaded = loaded[(loaded["category"] == "attribution") & (loaded["voice"] == "reporter")]
         for kind, part in (("neutral", neutral), ("judging", loaded)):
             for verb, n in part["term"].str.lower().value_counts().sort_index().items():

@@ -4,6 +4,8 @@ student can read and a source.
 One row per term; ``pos`` says how it inflects (noun, verb, adj; fixed: exactly as written),
 ``forms`` adds irregular forms (separated by '|'), and ``skip_if_preceded_by`` /
 ``skip_if_followed_by`` are regular expressions for contexts where the word is not loaded.
+``strength`` (optional column) is ``strong`` (the default: shown wherever it stands) or ``watch``
+(a weak word to watch: shown only in a sentence that also holds a strong loaded word).
 Two terms that differ only in case, spaces, hyphens or the kind of apostrophe are the same
 term (``term_key``).
 """
@@ -21,8 +23,10 @@ from .read import REGEX_FIX, WARNING, FileReport, Problem
 FILE = "language/lexicon.csv"
 CATEGORIES = ("label", "euphemism", "attribution", "intensifier", "distancing", "descriptor", "comment")
 POS = ("noun", "verb", "adj", "fixed")
+STRENGTHS = ("strong", "watch")
 COLUMNS = ("term", "category", "neutral", "note", "source", "pos", "forms",
-           "skip_if_preceded_by", "skip_if_followed_by")
+           "skip_if_preceded_by", "skip_if_followed_by", "strength")
+REQUIRED = COLUMNS[:-1]  # `strength` may be left out (a teacher's older file): every entry is strong
 FILLED = ("term", "category", "note", "source", "pos")
 CONTEXT_COLUMNS = ("skip_if_preceded_by", "skip_if_followed_by")
 PATTERN_FLAGS = re.IGNORECASE
@@ -32,6 +36,7 @@ FIXES = {
     "note": "say in a sentence a student can read why the word is loaded",
     "source": "say where the entry comes from (a style guide, or 'own reasoned entry')",
     "pos": f"use one of {', '.join(POS)} (fixed: match the phrase exactly, no inflections)",
+    "strength": f"use one of {', '.join(STRENGTHS)} (or leave it empty: strong)",
 }
 
 _APOSTROPHES = re.compile("['\u2019\u02bc]")
@@ -46,7 +51,7 @@ def term_key(surface: str) -> str:
 
 def _parse(path: Path, folder: Path | None = None, book: Path | None = None) -> tuple[list, list[Problem]]:
     report = FileReport(path)
-    rows = read.csv_rows(path, report, COLUMNS, COLUMNS, path.parent.parent if folder is None else folder)
+    rows = read.csv_rows(path, report, REQUIRED, COLUMNS, path.parent.parent if folder is None else folder)
     if rows is None:
         return [], report.problems
     if not rows:
@@ -54,6 +59,7 @@ def _parse(path: Path, folder: Path | None = None, book: Path | None = None) -> 
     read.require_filled(report, rows, FILLED, FIXES)
     read.require_one_of(report, rows, "category", CATEGORIES, FIXES["category"])
     read.require_one_of(report, rows, "pos", POS, FIXES["pos"])
+    read.require_one_of(report, rows, "strength", STRENGTHS, FIXES["strength"])
     shipped = book_terms(book) if book is not None and Path(book).resolve() != path.resolve() else {}
     seen: dict[str, int] = {}
     for line, row in rows:
@@ -96,7 +102,7 @@ problems, survey, load = read.data_file(_parse, _build)
 
 def merged(additions, book) -> list[dict]:
     """The book's rows with a folder's rows added (a row for a term the book has replaces it)."""
-    extra = [{c: row.get(c, "") for c in COLUMNS} for _, row in read.csv_rows(Path(additions), FileReport(additions), COLUMNS) or []]
+    extra = [{c: row.get(c, "") for c in COLUMNS} for _, row in read.csv_rows(Path(additions), FileReport(additions), REQUIRED) or []]
     replaced = {term_key(row["term"]) for row in extra}
-    rows = [{c: row.get(c, "") for c in COLUMNS} for _, row in read.csv_rows(Path(book), FileReport(book), COLUMNS) or []]
+    rows = [{c: row.get(c, "") for c in COLUMNS} for _, row in read.csv_rows(Path(book), FileReport(book), REQUIRED) or []]
     return [row for row in rows if term_key(row["term"]) not in replaced] + extra
