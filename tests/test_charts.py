@@ -118,6 +118,20 @@ def test_template_charts(articles):
     assert_titled(charts.quote_groups_chart(quotes), "quote each statement")
 
 
+def test_voice_bars_have_one_panel_per_voice_even_an_empty_one(articles):
+    """Walk 9: the template's table had 'attributed' rows, its chart only two panels."""
+    terms = tables.loaded_terms_table(articles)
+    names = [tables.VOICE_NAMES[v] for v in language.VOICES]
+    for shown in (terms, terms[terms["voice"] != "attributed"]):  # no attributed word: its panel stays, at 0
+        d = spec(charts.voice_bars_chart(shown))
+        rows = d["datasets"][d["data"]["name"]]
+        assert sorted({r["voice"] for r in rows}) == sorted(names)
+        assert d["encoding"]["row"]["sort"] == names
+        assert d["description"].startswith(f"{len(language.VOICES)} panels") and all(n in d["description"] for n in names)
+        per_voice = {n: sum(r["words"] for r in rows if r["voice"] == n) for n in names}
+        assert per_voice == {tables.VOICE_NAMES[v]: int((shown["voice"] == v).sum()) for v in language.VOICES}
+
+
 def test_reuse_views(articles):
     reuse = compare.find_reuse(articles)
     chart, table = charts.reuse_views(reuse, articles)

@@ -315,19 +315,25 @@ def claim_points_chart(points: pd.DataFrame):
 
 
 def voice_bars_chart(terms: pd.DataFrame):
-    """Loaded words per report (`tables.loaded_terms_table`), one panel per voice."""
-    counts = (terms.assign(report=terms["label"],
-                           voice=terms["voice"].map({"reporter": "reporter's own words", "quoted": "quoted words"}))
-              .groupby(["report", "voice"]).size().rename("words").reset_index())
+    """Loaded words per report (`tables.loaded_terms_table`), one panel per voice of
+    `language.VOICES` (reporter, attributed, quoted), each named as the table names it
+    (`tables.VOICE_NAMES`); a voice with no word still has its panel, its bars at 0."""
+    from lessons.tables import VOICE_NAMES
+
+    names = [VOICE_NAMES.get(v, v) for v in language.VOICES]
+    reports = list(dict.fromkeys(terms["label"]))
+    found = terms.groupby(["label", "voice"]).size()
+    counts = pd.DataFrame([{"report": r, "voice": VOICE_NAMES.get(v, v), "words": int(found.get((r, v), 0))}
+                           for v in language.VOICES for r in reports], columns=["report", "voice", "words"])
     chart = alt.Chart(counts).mark_bar().encode(
         x=alt.X("words:Q", title="Loaded words (count)", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("report:N", title=None),
-        color=alt.Color("voice:N", legend=None),  # the panel titles name the voice
-        row=alt.Row("voice:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        color=alt.Color("voice:N", legend=None, sort=names),  # the panel titles name the voice
+        row=alt.Row("voice:N", title=None, sort=names, header=alt.Header(labelAngle=0, labelAlign="left")),
         tooltip=["report", "voice", "words"],
     )
     return titled(chart, title="Loaded words in each report, by voice",
-                  description="Two panels, one per voice (the reporter's own words, quoted words); one bar per report "
+                  description=f"{len(names)} panels, one per voice ({'; '.join(names)}); one bar per report "
                               "giving how many loaded words it has in that voice.")
 
 
