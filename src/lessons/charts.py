@@ -103,7 +103,7 @@ def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Dat
     chart = alt.layer(hedge_line, points, labels, data=plot).properties(
         width=250, height=alt.Step(CLAIM_ROW_PX)).facet(
         row=alt.Row("claim title:N", title=None, header=header), spacing=PANEL_GAP_PX,
-    ).resolve_scale(x="independent", y="independent").configure_legend(orient="top", columns=2)
+    ).resolve_scale(x="independent", y="independent").configure_legend(orient="top", columns=1)
     summary = "; ".join(f"{r.label}: {r.verdict}" for r in shared_claims.itertuples())
     return titled(
         chart,
