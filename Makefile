@@ -127,8 +127,11 @@ $(ASSIGNMENTS_OUT)/.built: $(MASTERS) $(STAMP) src/lessons/grading.py
 	touch $@
 
 # Grading runs student code: each notebook in its own bubblewrap sandbox (see teachers/assignments.md).
-grade: assignments
+# The folder is checked first: a typo builds nothing and creates nothing.
+grade:
 	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=<folder> [GRADEBOOK=file.csv] [TIMEOUT=$(TIMEOUT)] [JOBS=$(JOBS)] [ASSIGNMENT=name] [ISOLATION=auto|sandbox|none]"; exit 2; }
+	@test -d "$(SUBMISSIONS)" || { echo "make grade: SUBMISSIONS=$(SUBMISSIONS) does not exist or is not a folder; nothing was graded or written" >&2; exit 1; }
+	@$(MAKE) --no-print-directory assignments
 	$(BIN)/python -m lessons.grading grade "$(SUBMISSIONS)" --autograders $(ASSIGNMENTS_OUT) \
 		--timeout $(TIMEOUT) --jobs $(JOBS) --isolation $(ISOLATION) $(if $(GRADEBOOK),--out "$(GRADEBOOK)") $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
 
@@ -137,7 +140,7 @@ grade: assignments
 .PHONY: answers
 answers: $(STAMP)
 	@test -n "$(ANSWERS)" || { echo "Usage: make answers ANSWERS=<folder> [GRADEBOOK=file.csv]"; exit 2; }
-	$(BIN)/python -m lessons answers "$(ANSWERS)" --out "$(if $(GRADEBOOK),$(GRADEBOOK),$(ANSWERS)/gradebook.csv)"
+	$(BIN)/python -m lessons answers "$(ANSWERS)" $(if $(GRADEBOOK),--out "$(GRADEBOOK)")
 
 # Printable handouts (issue 17): worksheets, answer sheets, article packet, background sheet and
 # lateral-reading task, generated from data/ and printed to PDF by Debian's Chromium (Playwright).

@@ -104,8 +104,24 @@
   }
   scrollHints.count = 0;
 
+  // Phones cannot hover (walk 9): vega shows a mark's tooltip on 'pointermove', which a tap
+  // never sends, so on a phone no tooltip ever showed. A tap (touch or pen) on a chart sends
+  // one 'pointermove' at the same place: the tooltip shows, and goes when the next tap lands
+  // elsewhere (vega hides it on 'mouseout'). A mouse is left alone.
+  function tapTooltip(e) {
+    if (e.pointerType !== "touch" && e.pointerType !== "pen") { return; }
+    var target = e.target;
+    if (!target || !target.closest || !target.closest(".vega-embed svg")) { return; }
+    target.dispatchEvent(new PointerEvent("pointermove", {
+      bubbles: true, cancelable: true, composed: true, clientX: e.clientX, clientY: e.clientY,
+      screenX: e.screenX, screenY: e.screenY, pointerId: e.pointerId, pointerType: e.pointerType,
+      isPrimary: e.isPrimary
+    }));
+  }
+
   function start() {
     fix(document);
+    document.addEventListener("pointerup", tapTooltip, true);
     if (typeof MutationObserver === "undefined") { return; }
     var pending = false;
     new MutationObserver(function () {

@@ -267,13 +267,20 @@ JS_PHONE_CHARTS = """() => Array.from(document.querySelectorAll('.vega-embed')).
   const drawn = g ? g.getBoundingClientRect().width : 0;
   const natural = g ? (g.tagName.toLowerCase() === 'svg' ? g.width.baseVal.value : g.width / (window.devicePixelRatio || 1)) : 0;
   const title = b.querySelector('[aria-roledescription="title"]');
+  // the chart's own title (with its subtitle): the topmost title group (panel titles come below)
+  const heads = Array.from(b.querySelectorAll('[aria-roledescription="title"]'))
+    .map(t => [t.getBoundingClientRect(), t.getAttribute('aria-label') || t.textContent || ''])
+    .sort((p, q) => p[0].top - q[0].top);
+  const head = heads.length ? heads[0][0] : null;
   const next = b.nextElementSibling;
   const hint = next && next.classList.contains('lx-scroll-hint') && !next.hidden && next.offsetHeight > 0 ? next : null;
   return {box: Math.round(box.width), drawn: Math.round(drawn), natural: Math.round(natural),
           title: title ? (title.getAttribute('aria-label') || title.textContent || '') : '',
           wide: b.scrollWidth > b.clientWidth + 1, hint: hint ? hint.textContent : '',
           described: !!hint && b.getAttribute('aria-describedby') === hint.id,
-          focusable: b.getAttribute('tabindex') === '0'};
+          focusable: b.getAttribute('tabindex') === '0', height: Math.round(g ? g.getBoundingClientRect().height : 0),
+          head: head ? {left: Math.round(head.left - box.left), right: Math.round(head.right - box.left),
+                        text: heads[0][1]} : null};
 })"""
 
 
@@ -328,6 +335,51 @@ def test_phone_390_wide_charts_say_they_scroll(phone390, page):
             assert c["described"] and c["focusable"], f"{name}: the hint is not its description, or no tabindex"
         else:
             assert not c["hint"], f"{name} fits its box but shows a scroll hint"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_phone_390_chart_titles_are_whole(phone390, page):
+    """Walk 9: chapter 3's and chapter 4's charts scroll sideways on a phone, and their titles
+    ran past the box's right edge. A chart may scroll, but its title and subtitle are read
+    whole at the box's left, without scrolling."""
+    for i, c in enumerate(phone390(page)["charts"]):
+        name = f"{page}: chart {i + 1} ({c['title'] or 'untitled'})"
+        assert c["head"], f"{name}: no title drawn"
+        assert c["head"]["left"] >= 0 and c["head"]["right"] <= c["box"] + 1, (
+            f"{name}: its title spans {c['head']['left']}..{c['head']['right']} px of a {c['box']} px box")
+
+
+def test_phone_390_the_dot_plot_is_not_endless(phone390):
+    """Walk 9: chapter 2's dot plot (twelve panels) was 2,254 px tall on a 390 px phone."""
+    (plot,) = [c for c in phone390("chapters/02_checking_numbers.html")["charts"]
+               if c["head"] and "claim by claim" in c["head"]["text"]]
+    assert plot["height"] <= 1950, f"the dot plot is {plot['height']} px tall at 390 px"
+
+
+def test_phone_390_a_tap_shows_a_charts_tooltip(browser, server):
+    """Walk 9: chapter 4 said 'hover', which a phone cannot do, and vega shows a tooltip only
+    on a pointer move, which a tap never sends. A tap on a square, or on the tick written on
+    it, now shows the square's tooltip, with the sentence."""
+    context = support.new_context(browser, server.url, PHONE_390, phone=True)
+    try:
+        tab = context.new_page()
+        tab.goto(server.url + "chapters/04_same_story.html", wait_until="load")
+        tab.wait_for_timeout(1500)
+        shown = []
+        for selector in ('path[aria-roledescription="rect mark"]', 'text[aria-roledescription="text mark"]'):
+            mark = tab.query_selector_all(f".vega-embed {selector}")[2]
+            mark.scroll_into_view_if_needed()
+            box = mark.bounding_box()
+            tab.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            tab.wait_for_timeout(500)
+            shown.append(tab.evaluate("""() => { const t = document.getElementById('vg-tooltip-element');
+                return t && t.classList.contains('visible') ? t.textContent : ''; }"""))
+            tab.touchscreen.tap(5, 5)  # elsewhere
+        assert all("First sentence" in s for s in shown), shown
+        text = " ".join(tab.inner_text("main").split())
+        assert "Tap a square" in text and "Hover over a square" not in text, "chapter 4 must say a tap shows it"
+    finally:
+        context.close()
 
 
 def test_phone_390_some_chart_is_wider_than_the_screen(phone390):

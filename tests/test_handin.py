@@ -97,7 +97,7 @@ def test_cli_turns_a_folder_into_the_expected_gradebook(folder, tmp_path):
     status = {k: r["status"] for k, r in rows.items()}
     assert status == {"ada.json": "ok", "bob.json": "ok", "carl.json": "tampered",
                       "corrupt.json": "malformed", "dora.json": "tampered", "eve.json": "stale",
-                      "fay.json": "tampered", "huge.json": "malformed", "list.json": "malformed",
+                      "fay.json": "invalid", "huge.json": "malformed", "list.json": "malformed",
                       "latin1.json": "malformed"}
     ada = rows["ada.json"]
     assert (ada["student"], ada["sources-wire-copy"], ada["sources-republished"],
@@ -114,7 +114,8 @@ def test_cli_turns_a_folder_into_the_expected_gradebook(folder, tmp_path):
     assert "sources-no-such-thing is not an exercise" in rows["dora.json"]["reason"]
     assert rows["dora.json"]["total"] == "1"
     assert rows["eve.json"]["sources-wire-copy"] == "" and "older version" in rows["eve.json"]["reason"]
-    assert "not an option number" in rows["fay.json"]["reason"]
+    assert "sources-wire-copy: field 'response' is \"__import__('os')\"; allowed: an option number from 0 to" \
+        in rows["fay.json"]["reason"], rows["fay.json"]["reason"]
     assert "bytes" in rows["huge.json"]["reason"] and rows["huge.json"]["total"] == "0"
     assert "not UTF-8" in rows["latin1.json"]["reason"]
 
@@ -192,8 +193,8 @@ def test_written_answers_are_kept_for_the_teacher_not_scored_and_made_safe(tmp_p
     assert len(rows["b.json"][col]) == H.MAX_WRITTEN and rows["b.json"][col].endswith("…")
     assert rows["c.json"][col] == "(older version of the question) old text"
     assert rows["c.json"]["status"] == "stale"
-    assert rows["d.json"][col] == "" and rows["d.json"]["status"] == "tampered"
-    assert "not a text" in rows["d.json"]["reason"]
+    assert rows["d.json"][col] == "" and rows["d.json"]["status"] == "invalid"  # an object where a text belongs
+    assert "field 'response' is {\"not\": \"text\"}; allowed: a text" in rows["d.json"]["reason"]
     # computed text exercises found in the built pages get a column too
     ex = X.validate_exercise({"id": "figures-text-computed", "type": "text", "prompt": "Why?",
                               "answer": ["Because."], "explanation": "E.", "source": "S."})
@@ -236,3 +237,82 @@ def test_duplicates_are_flagged_not_dropped(tmp_path):
     assert rows["ada.json"]["total"] == 1 and rows["ada-again.json"]["total"] == 0
     # one student, different exercises: two hand-ins, not duplicates
     assert rows["bob.json"]["status"] == rows["ben.json"]["status"] == "ok"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("command", [
+    [sys.executable, "-m", "lessons", "answers"],
+    ["make", "--no-print-directory", "-C", str(ROOT), "answers"],
+    ["make", "--no-print-directory", "-C", str(ROOT), "grade"],
+], ids=["cli", "make-answers", "make-grade"])
+def test_a_missing_folder_is_named_and_nothing_is_created(command, tmp_path):
+    """Walk 9: `make answers ANSWERS=<typo>` created the folder, wrote an empty gradebook and
+    said nothing was wrong (exit 0)."""
+    missing = tmp_path / "no such folder"
+    arg = ([str(missing)] if command[-1] == "answers" and command[0] != "make"
+           else [("ANSWERS=" if command[-1] == "answers" else "SUBMISSIONS=") + str(missing)])
+    proc = subprocess.run(command + arg, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode != 0
+    assert str(missing) in proc.stderr and "does not exist" in proc.stderr, proc.stderr
+    assert list(tmp_path.iterdir()) == []  # no folder, no gradebook
+
+
+def test_grading_command_refuses_a_missing_submissions_folder(tmp_path, capsys):
+    from lessons import grading
+
+    assert grading.main(["grade", str(tmp_path / "gone"), "--autograders", str(tmp_path)]) == 1
+    assert f"SUBMISSIONS={tmp_path / 'gone'} does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_out_of_range_option_is_invalid_and_says_what_is_allowed(tmp_path):
+    """Walk 9: option 7 of a 4-option question was called 'tampered'. It is an invalid answer:
+    the reason names the exercise, the field, the value and what is allowed."""
+    n = len(X.get_exercise("sources-wire-copy")["options"])
+    p = _file(tmp_path, "gil.json", [dict(_answer("sources-wire-copy", 1), response=n + 3, correct=False,
+                                          status="incorrect")], student="Gil")
+    row = H.grade_file(p, KEYS, WRITTEN)
+    assert row["status"] == "invalid" and row["scores"]["sources-wire-copy"] == 0
+    assert row["reason"] == [f"sources-wire-copy: field 'response' is {n + 3}; allowed: an option "
+                             f"number from 0 to {n - 1} ({n} options, counted from 0)"]
+    multi = [e for e, ex in KEYS.items() if ex["type"] == "multi"][0]
+    m = len(KEYS[multi]["options"])
+    p = _file(tmp_path, "hal.json", [dict(_answer(multi, [0]), response=[0, m])], student="Hal")
+    reason = " ".join(H.grade_file(p, KEYS, WRITTEN)["reason"])
+    assert f"{multi}: field 'response' is [0, {m}]; allowed: a list of at most {m} option numbers" in reason
+
+
+def test_a_duplicate_says_duplicate_once_and_stray_files_are_listed(tmp_path):
+    """Walk 9: the screen read 'duplicate: duplicate: ...', and notes.txt was skipped silently."""
+    d = tmp_path / "in"
+    d.mkdir()
+    first = _file(d, "ada.json", [_answer("sources-wire-copy", 1)], student="Ada")
+    (d / "ada copy.json").write_bytes(first.read_bytes())
+    (d / "notes.txt").write_text("who handed in late", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "lessons", "answers", str(d), "--book", str(tmp_path / "none")],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "duplicate: duplicate" not in proc.stdout
+    assert "ada.json: duplicate: the same file as ada copy.json" in proc.stdout, proc.stdout
+    assert f"not read: {d / 'notes.txt'}: not an answers file" in proc.stdout, proc.stdout
+    assert "gradebook.csv" not in proc.stdout.split("Gradebook:")[0]  # its own gradebook is no stray file
+
+
+def test_without_out_the_gradebook_goes_beside_the_answers_and_an_old_one_is_kept(folder, tmp_path):
+    """Walk 9: without --out the gradebook landed in the current folder, and a second run
+    replaced the first one silently."""
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    run = [sys.executable, "-m", "lessons", "answers", str(folder), "--book", str(tmp_path / "none")]
+    proc = subprocess.run(run, capture_output=True, text=True, timeout=120, cwd=elsewhere)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = folder / "gradebook.csv"
+    assert f"Gradebook: {out}" in proc.stdout and list(elsewhere.iterdir()) == []
+    first = out.read_bytes()
+    proc = subprocess.run(run, capture_output=True, text=True, timeout=120, cwd=elsewhere)
+    kept = sorted(folder.glob("gradebook.kept-*.csv"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first and out.exists()
+    assert f"kept as {kept[0]}" in proc.stdout, proc.stdout
+    assert "not read" not in proc.stdout  # neither gradebook is listed as a stray file

@@ -7,6 +7,7 @@ question of its lesson and none of the keys, its answer sheet holds every key.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sys
@@ -89,6 +90,10 @@ def test_a_good_lessons_file_passes():
     (('\n    - {question: "q3", key: "k3"}', ""), r"field 'exit_ticket': must be three items"),
     (('  discussion: "Talk."\n', ""), r"field 'discussion': missing"),
     (("minutes: 20", "minutes: twenty"), r"field 'parts\[0\]\.minutes': must be a whole number"),
+    # walk 9: a key that quotes what its question does not ask about
+    (('key: "k3"', "key: \"Probably 'armed criminals'\""),
+     r"field 'exit_ticket\[2\]\.key': quotes 'armed criminals', which neither its question nor its source holds"),
+    (('key: "k3"', 'key: "k3", source: ""'), r"field 'exit_ticket': must be three items"),
     (('title: "A test lesson"', 'title: "A test lesson'), r"t\.yml, line \d+: not valid YAML"),
 ])
 def test_bad_lessons_file_names_file_line_and_field(change, expected):
@@ -97,6 +102,26 @@ def test_bad_lessons_file_names_file_line_and_field(change, expected):
     assert text != GOOD
     with pytest.raises(LessonsDataError, match=expected):
         plans.validate_lessons(text, "t.yml", set(EXERCISES))
+
+
+def test_a_source_holds_what_a_key_quotes_and_the_question_does_not():
+    text = GOOD.replace('key: "k3"', "key: \"Probably 'armed criminals'\", source: \"thejournal: '26 “armed criminals”'\"")
+    assert plans.validate_lessons(text, "t.yml", set(EXERCISES))[0]["exit_ticket"][2]["source"]
+    # quotation marks of any kind, case and spaces do not matter; a phrase the question holds needs no source
+    assert plans.unsourced_quotes("Say “Armed  criminals”.", "26 'armed criminals' died") == []
+    assert plans.unsourced_quotes("The answer: 'wounded' and \"killed\".", "Who was killed?") == ["wounded"]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l["id"])
+def test_every_key_quotes_only_its_question_or_its_source(lesson):
+    """Walk 9: handout 2A's key named 'armed criminals', which its question did not quote. Every
+    phrase a key puts in quotation marks (the exit ticket's key, each exercise's answer line on
+    the answer sheet) is in its question (prompt, passage, options) or its source."""
+    for i, q in enumerate(lesson["exit_ticket"]):
+        assert plans.unsourced_quotes(q["key"], q["question"], q.get("source", "")) == [], (lesson["id"], i)
+    for ex in handouts._exercises(lesson):
+        where = [ex["prompt"], str(ex.get("passage", "")), *map(str, ex.get("options") or []), str(ex.get("source", ""))]
+        assert plans.unsourced_quotes(handouts.answer_text(ex), *where) == [], ex["id"]
 
 
 def test_second_entry_reports_its_own_line():
@@ -409,6 +434,30 @@ def test_lesson_box_names_its_exercises_instead_of_counting_them():
     assert long_name.startswith("Why very") and long_name.endswith("…") and len(long_name) <= 90
     hostile = dict(lesson, exercises=["figures-first-18", "<script>x</script>"])
     assert "<script>x" not in plans.intro_html(hostile) and "&lt;script&gt;x" in plans.intro_html(hostile)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l["id"])
+def test_lists_of_exercises_name_the_question_not_the_widgets_instructions(lesson):
+    """Walk 9: lesson 3B's list read 'Click a word to mark it…' (how to work the widget) in
+    place of the question. Every name in a lesson's list is part of its question, the prompt
+    without the sentences about working the widget; none speaks of unmarking or pressing again."""
+    names = re.findall(r"<li>(.*?)</li>", plans.intro_html(lesson).split("Exercises in this lesson")[1])
+    assert len(names) == len(lesson["exercises"])
+    for ex_id, name in zip(lesson["exercises"], names):
+        assert not re.search(r"\bunmark|\b(click|press|tap)(\s+it)?\s+again", name, re.I), (ex_id, name)
+        if ex_id in EXERCISES:
+            question = " ".join(plans.without_screen_help(EXERCISES[ex_id]["prompt"]).split())
+            assert html.unescape(name).rstrip("…") in question, (ex_id, name)
+
+
+def test_sentences_about_working_the_widget_are_not_the_question():
+    # held-out prompts, written for this test
+    assert plans.exercise_name("Find the hedges. Tap a word to mark it; tap it again to unmark it.") == \
+        "Find the hedges."
+    assert plans.exercise_name("Mark the labels. Press a word to mark it, and press it again to take the mark off.") \
+        == "Mark the labels."
+    assert plans.exercise_name("Click every word that judges.") == "Click every word that judges."  # the question itself
+    assert plans.without_screen_help("Mark it. Un-mark nothing. Go.") == "Mark it. Go."
 
 
 def test_a_pipe_named_lessons_yml_is_refused_not_read(tmp_path):

@@ -3,7 +3,9 @@
 Hand-written frames and sentences for the small pieces; the five articles where a chapter's
 prose says something about the result (these were asserts inside the chapters)."""
 
+import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from lessons import compare, corpus, figures, language, tables
 from lessons.errors import LessonsDataError
 
+ROOT = Path(__file__).resolve().parents[1]
 INVENTED = pd.DataFrame({
     "article_id": ["a", "b"], "label": ["Alpha", "Beta"], "outlet": ["A News", "unknown"],
     "headline": ["Mayor orders curfew without warning", "unknown"], "published": ["2024-01-01", "unknown"],
@@ -389,6 +392,23 @@ def test_template_display_helpers():
     terms = tables.loaded_terms_table(INVENTED)
     assert tables.voice_values(terms)["n_loaded"] == len(terms)
     assert list(tables.loaded_words_table(terms).columns)[:2] == ["Report", "Word"]
+
+
+def test_template_prose_names_every_voice_the_table_and_chart_show():
+    """Walk 9: the template said 'two voices' while its table had 'attributed' rows. Every
+    voice is counted (the counts add up) and the prose shows each count from code."""
+    terms = tables.loaded_terms_table(corpus.load_articles())
+    values = tables.voice_values(terms)
+    assert values["n_voices"] == len(language.VOICES) == 3
+    assert sum(values[f"n_{v}"] for v in language.VOICES) == values["n_loaded"]
+    assert set(tables.loaded_words_table(terms)["Voice"]) <= set(tables.VOICE_NAMES.values())
+    nb = json.loads((ROOT / "chapters" / "template_your_articles.ipynb").read_text(encoding="utf-8"))
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    for name in values:
+        assert f"{{eval}}`tpl_{name}`" in prose, name
+    assert not re.search(r"\btwo voices\b", prose)
+    for voice in language.VOICES:
+        assert re.search(rf"\b{voice}", prose, re.I), voice
 
 
 def test_open_folder_stops_on_a_broken_folder(tmp_path, capsys):

@@ -285,18 +285,57 @@ def glue_values(values: dict, prefix: str = "") -> dict:
     return ProseValues({prefix + name: str(glue_value(prefix + name, value)) for name, value in values.items()})
 
 
-SUBTITLE_CHARS = 90  # a subtitle line: about 560 px at Vega's 12 px font, inside the book's column
+# A line of a chart's title or subtitle fits a 390 px phone's text column (about 350 px): a
+# wide chart scrolls sideways inside its box, but its title, drawn from the left edge, is read
+# whole without scrolling (walk 9: chapter 3's and chapter 4's titles were cut off).
+PHONE_TEXT_PX = 330
+TITLE_FONT_PX, SUBTITLE_FONT_PX = 15, 12  # the theme's title and subtitle (config.title)
+_NARROW_LETTERS, _WIDE_LETTERS = frozenset("fijlrt .,;:'-’()"), frozenset("mwMW")
+
+
+def text_width(text: str, font_px: float = 12, bold: bool = False) -> float:
+    """How wide `text` is drawn, at most, in px: each letter at the width it has in the widest
+    common sans-serif (DejaVu Sans, the font of Chromium on Linux; others are narrower),
+    rounded up: i, l, t and the like 0.4 em, m and w 1 em, other capitals 0.8 em, wide (East
+    Asian) characters 1 em, any other letter 0.65 em; bold 8% wider."""
+    import unicodedata
+
+    def em(c: str) -> float:
+        if c in _NARROW_LETTERS:
+            return 0.4
+        if c in _WIDE_LETTERS or unicodedata.east_asian_width(c) in "WF":
+            return 1.0
+        return 0.8 if c.isupper() or c.isdigit() else 0.65
+    return font_px * sum(map(em, text)) * (1.08 if bold else 1.0)
+
+
+def wrap_px(text: str, max_px: float = PHONE_TEXT_PX, font_px: float = SUBTITLE_FONT_PX,
+            bold: bool = False) -> list[str]:
+    """`text` cut at spaces into lines no wider than `max_px` (`text_width`); a single word
+    wider than that stays whole on its own line."""
+    lines: list[str] = []
+    for word in str(text)[:5000].split():
+        if lines and text_width(lines[-1] + " " + word, font_px, bold) <= max_px:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def titled(chart: alt.TopLevelMixin, title: str, description: str, subtitle: str | list[str] | None = None):
     """Give a chart the title a reader sees and the description a screen reader announces.
-    A long subtitle is cut into lines (one line of Vega text never wraps, and would make the
-    chart as wide as the sentence)."""
-    if isinstance(subtitle, str):
-        import textwrap
-
-        subtitle = textwrap.wrap(subtitle, SUBTITLE_CHARS) or None
-    heading = alt.TitleParams(text=title, subtitle=subtitle) if subtitle else title
+    The title and subtitle are cut into lines that fit a phone (`PHONE_TEXT_PX`): one line of
+    Vega text never wraps, so a long one would run past the screen, or make the chart as wide
+    as the sentence. A subtitle given as lines is joined and cut again."""
+    lines = wrap_px(title, PHONE_TEXT_PX, TITLE_FONT_PX, bold=True)
+    text = lines[0] if len(lines) == 1 else lines
+    if subtitle is not None and not isinstance(subtitle, str):
+        subtitle = " ".join(subtitle)
+    subtitle = wrap_px(subtitle, PHONE_TEXT_PX, SUBTITLE_FONT_PX) if subtitle else None
+    if subtitle:
+        heading = alt.TitleParams(text=text, subtitle=subtitle)
+    else:
+        heading = alt.TitleParams(text=text) if len(lines) > 1 else title
     return chart.properties(title=heading, description=description)
 
 

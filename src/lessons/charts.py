@@ -8,14 +8,11 @@ colour alone (shapes, ticks or numbers carry it too).
 
 from __future__ import annotations
 
-import textwrap
-import unicodedata
-
 import altair as alt
 import pandas as pd
 
 from lessons import compare, language
-from lessons.book import SEQUENTIAL, titled
+from lessons.book import PHONE_TEXT_PX, SEQUENTIAL, text_width, titled, wrap_px
 
 __all__ = ["claims_frame", "claims_chart", "naming_chart", "density_chart", "coverage_chart",
            "claim_points_chart", "voice_bars_chart", "coverage_grid_chart", "reuse_pairs_chart",
@@ -29,7 +26,9 @@ QUALIFIER_LABELS = {"exact": "exact", "at_least": "floor (more than, at least)",
                     "vague": "vague word (dozens)", "range": "range (between)"}
 SHAPES = dict(zip(QUALIFIER_LABELS, ["circle", "triangle-right", "triangle-left", "diamond", "square", "stroke"]))
 COLOURS = dict(zip(QUALIFIER_LABELS, [BLACK, BLUE, VERMILION, GREEN, PURPLE, ORANGE]))
-TITLE_LINE = 30  # characters per line of a panel title in the claims chart (fits a 390 px phone)
+PANEL_TITLE_PX = 12  # the claims chart's panel titles (bold), cut into lines by book.wrap_px
+CLAIM_ROW_PX = 17  # a report's row in a panel of the claims chart: the mark and its label above
+PANEL_GAP_PX = 10  # between two panels of the claims chart
 
 
 def claims_frame(reports: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -49,12 +48,22 @@ def claims_frame(reports: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
     plot["row"] = plot.groupby(["claim", "label"]).cumcount()
     plot["unit shown"] = plot["unit"].map({"duration": "days"}).where(~long_time, "years")
     plot["unit shown"] = plot["unit shown"].fillna(plot["unit_name"].replace({"year": "years"})).replace("", "count")
-    # '|': a new line. Long claim names are wrapped so that a panel's title fits a 390 px phone
-    wrapped = plot["claim_label"].map(lambda label: "|".join(textwrap.wrap(label, TITLE_LINE)) or label)
-    plot["claim title"] = wrapped + "|(" + plot["unit shown"] + ")"
+    # '|': a new line. A panel's title is the claim cut into lines that fit a 390 px phone
+    # (`book.wrap_px`), then '(unit) – verdict: ...' on its last line if it fits there, else on
+    # its own: as few lines as read well, as each line is height the twelve panels add up
     verdict_of = shared_claims.set_index("claim")["verdict"]
-    plot["claim title"] = plot["claim title"] + " – verdict: " + plot["claim"].map(verdict_of)
+    tails = "(" + plot["unit shown"] + ") – verdict: " + plot["claim"].map(verdict_of)
+    plot["claim title"] = [_panel_title(label, tail) for label, tail in zip(plot["claim_label"], tails)]
     return plot
+
+
+def _panel_title(label: str, tail: str) -> str:
+    """A claims-chart panel title: `label` in lines that fit a phone, `tail` kept whole."""
+    lines = wrap_px(label, PHONE_TEXT_PX, PANEL_TITLE_PX, bold=True) or [""]
+    joined = f"{lines[-1]} {tail}".strip()
+    if text_width(joined, PANEL_TITLE_PX, bold=True) <= PHONE_TEXT_PX:
+        return "|".join(lines[:-1] + [joined])
+    return "|".join(lines + [tail])
 
 
 def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.DataFrame):
@@ -66,7 +75,7 @@ def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Dat
     kinds = [q for q in QUALIFIER_LABELS if q in set(plot["qualifier"])]
     domain = [QUALIFIER_LABELS[q] for q in kinds]
     x_scale = alt.Scale(zero=True, nice=True)
-    x_axis = alt.Axis(format=",.0f", tickCount=3, labelOverlap=True)
+    x_axis = alt.Axis(format=",.0f", tickCount=3, labelOverlap=True, tickSize=3, labelPadding=2)
     base = alt.Chart().encode(
         y=alt.Y("label:N", title=None, sort=list(articles["label"])),
         yOffset=alt.YOffset("row:O"),
@@ -87,10 +96,14 @@ def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Dat
     labels = base.mark_text(align="right", dx=-6, dy=-10, fontSize=11).encode(
         x=alt.X("x:Q", title=None, scale=x_scale, axis=x_axis), text="shown:N")
     header = alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelFontWeight="bold",
-                        labelOrient="top", labelFontSize=13, labelLimit=340, labelExpr="split(datum.value, '|')")
-    chart = alt.layer(hedge_line, points, labels, data=plot).properties(width=250).facet(
-        row=alt.Row("claim title:N", title=None, header=header),
-    ).resolve_scale(x="independent", y="independent").configure_legend(orient="bottom", columns=1)
+                        labelOrient="top", labelFontSize=PANEL_TITLE_PX, labelLimit=PHONE_TEXT_PX + 10,
+                        labelPadding=4, labelExpr="split(datum.value, '|')")
+    # walk 9: twelve panels were 2,254 px tall on a phone; each panel's overhead (title lines,
+    # padding, the gap) is now as small as reads well, and the key comes first (legends on top)
+    chart = alt.layer(hedge_line, points, labels, data=plot).properties(
+        width=250, height=alt.Step(CLAIM_ROW_PX)).facet(
+        row=alt.Row("claim title:N", title=None, header=header), spacing=PANEL_GAP_PX,
+    ).resolve_scale(x="independent", y="independent").configure_legend(orient="top", columns=1)
     summary = "; ".join(f"{r.label}: {r.verdict}" for r in shared_claims.itertuples())
     return titled(
         chart,
@@ -109,6 +122,7 @@ BOOK_COLUMN_PX = 688
 NAMING_STEP = 21
 NAMING_LABEL_PX = 90  # the widest word label of the naming chart; a longer one takes two lines
 NAMING_FONT_PX = 12  # the theme's axis labels
+NAMING_HEADER_PX = 11  # the naming chart's column headers
 NAMING_ROW_PX, NAMING_TALL_ROW_PX = 24, 30  # a row of the naming chart: one line of label, two
 DENSITY_STEP = 40
 COVERAGE_STEP = 76
@@ -121,21 +135,9 @@ DENSITY_ZERO_EDGE = "#999999"  # the edge of a zero's white square (3:1 against 
 _NAMING_COLUMNS = ("In the reporter's own words", "Given to someone, no quotation marks", "Inside quotation marks")
 
 
-_NARROW_LETTERS, _WIDE_LETTERS = frozenset("fijlrt .,;:'-’()"), frozenset("mwMW")
-
-
 def label_width(text: str, font_px: float = NAMING_FONT_PX) -> float:
-    """How wide `text` is drawn, at most, in px: each letter at the width it has in the widest
-    common sans-serif (DejaVu Sans, the font of Chromium on Linux; others are narrower),
-    rounded up: i, l, t and the like 0.4 em, m and w 1 em, other capitals 0.8 em, wide (East
-    Asian) characters 1 em, any other letter 0.65 em."""
-    def em(c: str) -> float:
-        if c in _NARROW_LETTERS:
-            return 0.4
-        if c in _WIDE_LETTERS or unicodedata.east_asian_width(c) in "WF":
-            return 1.0
-        return 0.8 if c.isupper() or c.isdigit() else 0.65
-    return font_px * sum(map(em, text))
+    """How wide an axis label is drawn, at most, in px (`lessons.book.text_width`)."""
+    return text_width(text, font_px)
 
 
 def label_lines(label: str, limit_px: float = NAMING_LABEL_PX) -> list[str]:
@@ -164,30 +166,44 @@ def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
     # The columns are ordered by a key that sorts ('0|In the reporter's ...'), the header shows the
     # words after '|': Vega-Lite 6 draws the column headers of a row-and-column facet with
     # independent y scales in the wrong order when the sort is a list of values (the cells follow it)
-    plot["Column"] = plot["voice"].map({v: f"{i}|{c}" for i, (v, c) in enumerate(zip(("reporter", "attributed", "quoted"), _NAMING_COLUMNS))})
+    # A header is cut into lines as wide as its column of dots ('\n' between them): the words are
+    # written once, at the left, so a column is no wider than its dots
+    column_px = NAMING_STEP * max(1, plot["label"].nunique())
+    plot["Column"] = plot["voice"].map({v: f"{i}|" + "\n".join(wrap_px(c, column_px, NAMING_HEADER_PX))
+                                        for i, (v, c) in enumerate(zip(("reporter", "attributed", "quoted"), _NAMING_COLUMNS))})
     base = alt.Chart().encode(
-        x=alt.X("label:N", title="Report", sort=order, axis=alt.Axis(labelAngle=-45)),
+        x=alt.X("label:N", title=None, sort=order, axis=alt.Axis(labelAngle=-45)),  # the reports' names say it
         # a label too long for NAMING_LABEL_PX is on two lines (label_lines); only a single word
         # too long for a line ends in '…' (the tooltip has the whole word)
         y=alt.Y("Label:N", title=None, sort="ascending",
                 axis=alt.Axis(labelLimit=NAMING_LABEL_PX, labelExpr="split(datum.value, '\\n')", labelLineHeight=13)),
     )
+    tooltip = [alt.Tooltip("label:N", title="Report"), alt.Tooltip("Word:N"), alt.Tooltip("Voice:N"),
+               alt.Tooltip("count:Q", title="Times")]
     points = base.mark_point(filled=True, size=260, opacity=1).encode(
         # the legend under the grid, not beside it (the width is the book column's)
         shape=alt.Shape("Kind:N", title="Kind of word", scale=alt.Scale(range=["square", "circle"]),
                         legend=alt.Legend(orient="bottom")),
         color=alt.Color("Kind:N", title="Kind of word", scale=alt.Scale(range=[VERMILION, BLUE]),
                         legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("label:N", title="Report"), alt.Tooltip("Word:N"), alt.Tooltip("Voice:N"),
-                 alt.Tooltip("count:Q", title="Times")],
+        tooltip=tooltip,
     )
-    counts = base.mark_text(fontSize=10, fontWeight="bold", color="white").encode(text="count:Q")
-    chart = (alt.layer(points, counts, data=plot)  # cells sized to fit the book's 688 px column
-             .properties(width=alt.Step(NAMING_STEP), height=alt.Step(NAMING_TALL_ROW_PX if two_lines else NAMING_ROW_PX))
+    # the number on a dot shows the dot's tooltip too (a tap lands on the number)
+    counts = base.mark_text(fontSize=10, fontWeight="bold", color="white").encode(text="count:Q", tooltip=tooltip)
+    # One grid per group of words, one above the other, each as tall as its own words (walk 9:
+    # a row of a row-and-column facet is as tall as its longest cell, so the crowds' few words
+    # of the reporters' own stood above an empty gap). In a grid the three voices share the
+    # words: a word a voice never uses is an empty row, which is itself what the chart shows,
+    # and the words are written once, at the left (the chart is narrower on a phone).
+    height = alt.Step(NAMING_TALL_ROW_PX if two_lines else NAMING_ROW_PX)
+    grids = [alt.layer(points, counts, data=plot[plot["Group"] == group])  # cells sized to fit the book's 688 px column
+             .properties(width=alt.Step(NAMING_STEP), height=height)
              .facet(column=alt.Column("Column:N", title=None, sort="ascending",
-                                    header=alt.Header(labelExpr="split(datum.value, '|')[1]")),
-                    row=alt.Row("Group:N", title=None))
-             .resolve_scale(y="independent"))
+                                      header=alt.Header(labelExpr="split(split(datum.value, '|')[1], '\\n')",
+                                                        labelFontSize=NAMING_HEADER_PX)))
+             .properties(title=alt.TitleParams(group, anchor="start", fontSize=13))
+             for group in dict.fromkeys(plot["Group"].sort_values(ascending=False))]  # the crowds first
+    chart = alt.vconcat(*grids, spacing=24)
     return titled(
         chart,
         title="What each report calls the crowds and the security forces and troops",
@@ -213,6 +229,9 @@ def density_chart(dens: pd.DataFrame, articles: pd.DataFrame):
         x=alt.X("label:N", title="Report", sort=list(articles["label"]), axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("Kind:N", title=None, sort=kinds),
     )
+    tooltip = [alt.Tooltip("label:N", title="Report"), alt.Tooltip("Kind:N"), alt.Tooltip("Voice:N"),
+               alt.Tooltip("n_terms:Q", title="Loaded words"), alt.Tooltip("voice_words:Q", title="Words in this voice"),
+               alt.Tooltip("per_1000:Q", title="Per 1,000 words", format=".1f")]
     cells = base.mark_rect().encode(
         # square root: the reporters' own words (a few per 1,000) are visibly shaded beside the
         # quotations (tens per 1,000); one blue hue, light to dark, reads without colour vision.
@@ -223,12 +242,10 @@ def density_chart(dens: pd.DataFrame, articles: pd.DataFrame):
             alt.Color("per_1000:Q", title="Per 1,000 words", legend=alt.Legend(title=["Per 1,000 words", "(white: none)"]),
                       scale=alt.Scale(type="sqrt", zero=True, range=DENSITY_COLOURS))),
         stroke=alt.condition("datum.per_1000 == 0", alt.value(DENSITY_ZERO_EDGE), alt.value("white")),
-        tooltip=[alt.Tooltip("label:N", title="Report"), alt.Tooltip("Kind:N"), alt.Tooltip("Voice:N"),
-                 alt.Tooltip("n_terms:Q", title="Loaded words"), alt.Tooltip("voice_words:Q", title="Words in this voice"),
-                 alt.Tooltip("per_1000:Q", title="Per 1,000 words", format=".1f")],
+        tooltip=tooltip,
     )
-    numbers = base.mark_text(fontSize=11).encode(
-        text=alt.Text("per_1000:Q", format=".1f"),
+    numbers = base.mark_text(fontSize=11).encode(  # the number in a cell shows the cell's tooltip too
+        text=alt.Text("per_1000:Q", format=".1f"), tooltip=tooltip,
         color=alt.condition(f"sqrt(datum.per_1000) > {DENSITY_WHITE_TEXT} * sqrt({max(1.0, float(heat['per_1000'].max()))})",
                             alt.value("white"), alt.value("black")),
     )
@@ -261,15 +278,19 @@ def coverage_chart(cov: pd.DataFrame, articles: pd.DataFrame, elements: list[dic
         x=alt.X("Report:N", sort=list(articles["label"]), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("label:N", sort=[e["label"] for e in elements], title=None),
     )
+    # the tick or dash written on a square shows the square's tooltip too: a tap or a pointer
+    # in the middle of a square lands on it (walk 9: there nothing showed)
+    tooltip = [alt.Tooltip("Report:N"), alt.Tooltip("label:N", title="Part of the story"),
+               alt.Tooltip("Mentioned:N"), alt.Tooltip("Sentence:N", title="First sentence")]
     squares = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("Mentioned:N", title="In the report?",
                         scale=alt.Scale(domain=["mentioned", "not mentioned"], range=[BLUE, "#E8E8E8"])),
-        tooltip=[alt.Tooltip("Report:N"), alt.Tooltip("label:N", title="Part of the story"),
-                 alt.Tooltip("Mentioned:N"), alt.Tooltip("Sentence:N", title="First sentence")],
+        tooltip=tooltip,
     )
     marks = base.mark_text(fontSize=15, fontWeight="bold").encode(
         text="mark:N",
         color=alt.condition(alt.datum.covered, alt.value("white"), alt.value("black")),
+        tooltip=tooltip,
     )
     chart = (squares + marks).properties(width=alt.Step(COVERAGE_STEP), height=alt.Step(24))
     return titled(
@@ -315,19 +336,25 @@ def claim_points_chart(points: pd.DataFrame):
 
 
 def voice_bars_chart(terms: pd.DataFrame):
-    """Loaded words per report (`tables.loaded_terms_table`), one panel per voice."""
-    counts = (terms.assign(report=terms["label"],
-                           voice=terms["voice"].map({"reporter": "reporter's own words", "quoted": "quoted words"}))
-              .groupby(["report", "voice"]).size().rename("words").reset_index())
+    """Loaded words per report (`tables.loaded_terms_table`), one panel per voice of
+    `language.VOICES` (reporter, attributed, quoted), each named as the table names it
+    (`tables.VOICE_NAMES`); a voice with no word still has its panel, its bars at 0."""
+    from lessons.tables import VOICE_NAMES
+
+    names = [VOICE_NAMES.get(v, v) for v in language.VOICES]
+    reports = list(dict.fromkeys(terms["label"]))
+    found = terms.groupby(["label", "voice"]).size()
+    counts = pd.DataFrame([{"report": r, "voice": VOICE_NAMES.get(v, v), "words": int(found.get((r, v), 0))}
+                           for v in language.VOICES for r in reports], columns=["report", "voice", "words"])
     chart = alt.Chart(counts).mark_bar().encode(
         x=alt.X("words:Q", title="Loaded words (count)", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("report:N", title=None),
-        color=alt.Color("voice:N", legend=None),  # the panel titles name the voice
-        row=alt.Row("voice:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        color=alt.Color("voice:N", legend=None, sort=names),  # the panel titles name the voice
+        row=alt.Row("voice:N", title=None, sort=names, header=alt.Header(labelAngle=0, labelAlign="left")),
         tooltip=["report", "voice", "words"],
     )
     return titled(chart, title="Loaded words in each report, by voice",
-                  description="Two panels, one per voice (the reporter's own words, quoted words); one bar per report "
+                  description=f"{len(names)} panels, one per voice ({'; '.join(names)}); one bar per report "
                               "giving how many loaded words it has in that voice.")
 
 
@@ -340,16 +367,18 @@ def coverage_grid_chart(cov: pd.DataFrame):
         x=alt.X("report:N", title=None, axis=alt.Axis(labelAngle=-40, labelAlign="right", labelLimit=140)),
         y=alt.Y("label:N", title=None, sort=list(dict.fromkeys(cov["label"]))),
     )
+    tooltip = ["report", "label", "covered_text", "sentence"]  # on the square and on its word
     chart = base.mark_rect(stroke="white").encode(
         color=alt.Color("covered_text:N", title="Covered?", scale=alt.Scale(domain=["yes", "no"], range=[BLUE, "#F0F0F0"])),
-        tooltip=["report", "label", "covered_text", "sentence"],
+        tooltip=tooltip,
     ) + base.mark_text().encode(
         text="covered_text:N",
         color=alt.condition(alt.datum.covered_text == "yes", alt.value("white"), alt.value("black")),
+        tooltip=tooltip,
     )
     return titled(chart, title="Which report covers which element of the story",
                   description="A grid: one row per story element, one column per report; each cell says yes or no "
-                              "(and is dark when yes). Hover over a cell to read the sentence that covers it.")
+                              "(and is dark when yes). Tap or hover over a cell to read the sentence that covers it.")
 
 
 def reuse_pairs_chart(reuse: pd.DataFrame, articles: pd.DataFrame):

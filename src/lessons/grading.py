@@ -828,6 +828,24 @@ def write_gradebook(records: list[dict], questions: list[str], out_csv: Path | s
     return out_csv
 
 
+def keep_previous(out_csv: Path | str) -> Path | None:
+    """A gradebook already at `out_csv` is never replaced silently (walk 9): it is renamed to
+    ``<name>.kept-<date and time>.csv`` beside it, and that name returned for the command to
+    print (None when there was none). A link or a folder in its place is left alone: the
+    atomic write replaces a link, and refuses a folder with a clear error."""
+    out_csv = Path(out_csv)
+    if out_csv.is_symlink() or not out_csv.is_file():
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    kept = out_csv.with_name(f"{out_csv.stem}.kept-{stamp}{out_csv.suffix}")
+    n = 2
+    while os.path.lexists(kept):
+        kept = out_csv.with_name(f"{out_csv.stem}.kept-{stamp}-{n}{out_csv.suffix}")
+        n += 1
+    os.replace(out_csv, kept)
+    return kept
+
+
 def _no_formula(value):
     """A file name like '=HYPERLINK(...)' must stay text in a spreadsheet: prefix a quote."""
     return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
@@ -919,6 +937,10 @@ def grade_folder(submissions: Path | str, autograders: Path | str | dict = BUILD
             record[written_column(q)] = r.written.get(q, "")
         records.append(record)
     if out_csv:
+        kept = keep_previous(out_csv)
+        if kept:
+            (warn or (lambda m: print(m, file=sys.stderr, flush=True)))(
+                printable(f"The gradebook that was at {out_csv} is kept as {kept.name}"))
         write_gradebook(records, columns, out_csv, written)
     return records
 
@@ -989,6 +1011,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"for Binder: {path}")
         return 0
 
+    if not Path(args.submissions).is_dir():  # before anything is built, graded or written
+        what = "is not a folder" if os.path.lexists(args.submissions) else "does not exist"
+        print(printable(f"make grade: SUBMISSIONS={args.submissions} {what}; nothing was graded or written")[:400],
+              file=sys.stderr)
+        return 1
     out = Path(args.out) if args.out else Path(args.submissions) / "gradebook.csv"
 
     def progress(row: Row) -> None:
@@ -999,7 +1026,7 @@ def main(argv: list[str] | None = None) -> int:
                         isolation=args.isolation)
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
     print(f"Graded {len(rows)} notebook(s): " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
-    print(f"Gradebook: {out}")
+    print(printable(f"Gradebook: {out}"))
     return 0
 
 

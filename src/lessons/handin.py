@@ -17,8 +17,14 @@ nothing to ``total`` or ``possible``.
 
 Row status: ``ok``; ``duplicate`` (the same file as another, or the same student with the
 same exercises answered: the teacher decides which one counts; both rows keep their scores); ``stale`` (some answers are for an older version of an exercise and are
-not scored); ``tampered`` (claims that do not match, exercises that do not exist, answers of
-the wrong shape); ``malformed`` (not JSON, not an answers file, too large, another book).
+not scored); ``invalid`` (an answer the exercise cannot take, such as option 7 of 4: the reason
+names the exercise, the field, the value and what is allowed; it scores 0); ``tampered``
+(claims that do not match, exercises that do not exist, an answered-twice exercise);
+``malformed`` (not JSON, not an answers file, too large, another book).
+
+Without ``--out`` the gradebook goes next to the answers (``<folder>/gradebook.csv``, as
+``make answers`` writes it); an existing gradebook is never replaced silently: it is kept under
+a dated name and the command says so (`lessons.grading.keep_previous`).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import argparse
 import csv
 import hashlib
 import html
+import io
 import json
 import os
 import re
@@ -36,7 +43,7 @@ from typing import Any, Iterable
 
 from lessons import _files, _guard
 from lessons import exercises as X
-from lessons.grading import WRITTEN_PREFIX, gradebook_header
+from lessons.grading import WRITTEN_PREFIX, gradebook_header, keep_previous
 from lessons.paths import REPO_ROOT
 
 # The gradebook columns are those of `make grade` (lessons.grading.GRADEBOOK_COLUMNS), with
@@ -48,7 +55,7 @@ STUDENT_COLUMN = "student"  # placed after 'submission'
 MAX_BYTES = 1_000_000       # a real file with every exercise answered is about 30 kB
 MAX_ANSWERS = 1000
 MAX_FILES = 5000
-STATUS_ORDER = ("ok", "duplicate", "stale", "tampered", "malformed")
+STATUS_ORDER = ("ok", "duplicate", "stale", "invalid", "tampered", "malformed")
 GRADED_TYPES = ("choice", "multi", "numeric", "words")  # free text is read by the teacher
 MAX_WRITTEN = 2000          # characters of one written answer shown in the gradebook
 
@@ -128,27 +135,41 @@ def _clean(text: Any, limit: int = 100) -> str:
     return "'" + s if s[:1] in ("=", "+", "-", "@") else s
 
 
+def _value(response: Any) -> str:
+    """A response as a short, printable, one-line text for a reason."""
+    try:
+        text = json.dumps(response, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = type(response).__name__
+    return _clean(text if len(text) <= 60 else text[:59] + "…", 60)
+
+
+def _is_index(value: Any, n: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < n
+
+
 def _shape_problem(ex: dict, response: Any) -> str | None:
-    """Why `response` cannot be an answer to `ex` (None when its shape is fine)."""
+    """Why `response` cannot be an answer to `ex`, naming the field, the value and what is
+    allowed (None when its shape is fine). Option numbers count from 0, as the file stores them."""
     typ = ex["type"]
-    if typ == "choice":
-        ok = isinstance(response, int) and not isinstance(response, bool) and \
-            0 <= response < len(ex.get("options") or [])
-        return None if ok else "not an option number"
-    if typ == "multi":
+    got = f"field 'response' is {_value(response)}"
+    if typ in ("choice", "multi"):
         n = len(ex.get("options") or [])
-        ok = isinstance(response, list) and len(response) <= n and all(
-            isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n for i in response)
-        return None if ok else "not a list of option numbers"
+        allowed = f"an option number from 0 to {n - 1} ({n} options, counted from 0)"
+        if typ == "choice":
+            return None if _is_index(response, n) else f"{got}; allowed: {allowed}"
+        if isinstance(response, list) and len(response) <= n and all(_is_index(i, n) for i in response):
+            return None
+        return f"{got}; allowed: a list of at most {n} option numbers, each from 0 to {n - 1}"
     if typ == "numeric":
         ok = (isinstance(response, str) and len(response) <= 200) or (
             isinstance(response, (int, float)) and not isinstance(response, bool))
-        return None if ok else "not a number or a short text"
+        return None if ok else f"{got}; allowed: a number, or a text of at most 200 characters"
     if typ == "words":
         ok = isinstance(response, list) and len(response) <= 500 and all(
             isinstance(w, str) and len(w) <= 100 for w in response)
-        return None if ok else "not a list of words"
-    return "not a graded exercise"
+        return None if ok else f"{got}; allowed: a list of at most 500 words, each at most 100 characters"
+    return f"type {_value(typ)} is not a graded exercise"
 
 
 def grade_file(path: str | Path, keys: dict[str, dict],
@@ -194,7 +215,7 @@ def grade_file(path: str | Path, keys: dict[str, dict],
     if not row[STUDENT_COLUMN]:
         row["reason"].append("no student name")
 
-    problems: dict[str, list[str]] = {"tampered": [], "stale": []}
+    problems: dict[str, list[str]] = {"tampered": [], "invalid": [], "stale": []}
     seen: set[str] = set()
     for n, ans in enumerate(answers, start=1):
         if not isinstance(ans, dict) or not isinstance(ans.get("exercise"), str):
@@ -209,7 +230,8 @@ def grade_file(path: str | Path, keys: dict[str, dict],
             text_ex = written[ans["exercise"]]
             response = ans.get("response")
             if not isinstance(response, str) or len(response) > 20_000:
-                problems["tampered"].append(f"{ex_id}: the answer is not a text")
+                problems["invalid"].append(f"{ex_id}: field 'response' is {_value(response)}; "
+                                           "allowed: a text of at most 20,000 characters")
                 continue
             if ans.get("version") != text_ex["_ver"]:
                 problems["stale"].append(f"{ex_id} was answered in an older version of the exercise")
@@ -227,7 +249,7 @@ def grade_file(path: str | Path, keys: dict[str, dict],
         response = ans.get("response")
         shape = _shape_problem(ex, response)
         if shape:
-            problems["tampered"].append(f"{ex_id}: the answer is {shape}")
+            problems["invalid"].append(f"{ex_id}: {shape}")
             row["scores"][ans["exercise"]] = 0
             continue
         result = X.check(ex, response)
@@ -242,32 +264,48 @@ def grade_file(path: str | Path, keys: dict[str, dict],
     for key in ("score", "total", "points"):
         if key in data:
             problems["tampered"].append(f"the file carries its own '{key}' (ignored)")
-    if problems["tampered"]:
-        row["status"] = "tampered"
-    elif problems["stale"]:
-        row["status"] = "stale"
-    row["reason"] += problems["tampered"] + problems["stale"]
+    for status in ("tampered", "invalid", "stale"):  # the worst one names the row
+        if problems[status]:
+            row["status"] = status
+            break
+    row["reason"] += problems["tampered"] + problems["invalid"] + problems["stale"]
     return row
 
 
 # ------------------------------------------------------------------------------ folders
-def answer_files(paths: Iterable[str | Path], skipped: list[tuple[Path, str]] | None = None) -> list[Path]:
+NOT_ANSWERS = "not an answers file (the book's answer files end .json): skipped"
+
+
+def _own_file(path: Path, ours: Iterable[Path]) -> bool:
+    """A gradebook this command wrote (``gradebook.csv`` or one kept under a dated name,
+    `lessons.grading.keep_previous`): not a stray file to report."""
+    return any(path.parent == o.parent and path.suffix == o.suffix and
+               (path.stem == o.stem or path.stem.startswith(o.stem + ".kept-")) for o in ours)
+
+
+def answer_files(paths: Iterable[str | Path], skipped: list[tuple[Path, str]] | None = None,
+                 ours: Iterable[Path] = ()) -> list[Path]:
     """Every *.json in the folders given (and their sub-folders) and every file given by name.
 
     Inside a folder nothing is followed or opened while looking (``lessons._files.find_files``):
     a folder that is a symbolic link (elsewhere, or a loop) is not searched, and what could not
-    be searched is added to `skipped`, as (path, reason), for the caller to tell the teacher.
-    Every name ending .json is listed, whatever it is: a link, a pipe or a device becomes a row
-    saying why it was not read (the bounded reader opens nothing it should not)."""
+    be searched is added to `skipped`, as (path, reason), for the caller to tell the teacher;
+    so is every other file found there (``notes.txt``: walk 9 found it skipped silently), except
+    the gradebooks in `ours`. Every name ending .json is listed, whatever it is: a link, a pipe
+    or a device becomes a row saying why it was not read (the bounded reader opens nothing it
+    should not)."""
     out: list[Path] = []
+    ours = [Path(o) for o in ours]
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            found, passed = _files.find_files(p, ".json", MAX_FILES)
+            found, passed = _files.find_files(p, "", MAX_FILES)
             named = [q for q, _ in passed if q != p and q.name.endswith(".json")]
-            out += sorted(found + named)
+            out += sorted([q for q in found if q.name.endswith(".json")] + named)
             if skipped is not None:
                 skipped += [(q, why) for q, why in passed if q not in named]
+                skipped += [(q, NOT_ANSWERS) for q in found
+                            if not q.name.endswith(".json") and not _own_file(q, ours)]
         else:
             out.append(p)
     return list(dict.fromkeys(out))[:MAX_FILES]
@@ -323,24 +361,29 @@ def duplicates(graded: list[dict]) -> dict[int, str]:
         for i in members:
             others = ", ".join(graded[j]["submission"] for j in members if j != i)
             text = (f"the same file as {others}" if key[0] == "file"
-                    else f"the same student and exercises as {others}")
+                    else f"the same student and exercises as {others}")  # the status says 'duplicate' 
             if not any(others in w for w in why.get(i, [])):  # one reason per other file
                 why.setdefault(i, []).append(text)
-    return {i: "duplicate: " + "; ".join(w) for i, w in why.items()}
+    return {i: "; ".join(w) for i, w in why.items()}
 
 
 def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict],
                    written: dict[str, dict] | None = None,
-                   skipped: list[tuple[Path, str]] | None = None) -> list[dict]:
+                   skipped: list[tuple[Path, str]] | None = None,
+                   ours: Iterable[Path] = ()) -> list[dict]:
     """One flat dict per file, with every column of `gradebook_columns`; what was not read
-    while looking in the folders goes to `skipped` (see `answer_files`); a file that repeats
-    another (`duplicates`) says so in its status (when it was ok) and reason."""
-    graded = [grade_file(path, keys, written) for path in answer_files(paths, skipped)]
+    while looking in the folders goes to `skipped` (see `answer_files`; `ours`: the gradebooks
+    not to report); a file that repeats another (`duplicates`) says so in its status (when it
+    was ok, the reason then says only which file: never 'duplicate: duplicate: ...' on the
+    screen) or, when it has another status, in its reason."""
+    graded = [grade_file(path, keys, written) for path in answer_files(paths, skipped, ours)]
     for i, why in duplicates(graded).items():
         r = graded[i]
-        r["reason"].append(why)
         if r["status"] == "ok":
             r["status"] = "duplicate"
+            r["reason"].append(why)
+        else:
+            r["reason"].append("also a duplicate: " + why)
     rows = []
     for r in graded:
         flat = {"submission": r["submission"], STUDENT_COLUMN: r[STUDENT_COLUMN],
@@ -359,13 +402,26 @@ def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict],
 
 
 def write_gradebook(rows: list[dict], columns: list[str], out: str | Path) -> Path:
+    """The gradebook CSV, written atomically (``lessons._files.write_atomic``)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    return out
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    return _files.write_atomic(out, buffer.getvalue().encode("utf-8"), prefix=f".{out.name}.", suffix=".part")
+
+
+def default_out(paths: Iterable[str | Path]) -> Path:
+    """Where the gradebook goes without --out: ``gradebook.csv`` in the first folder given, or
+    beside the first file given (next to the answers, as ``make answers`` writes it)."""
+    first = Path(next(iter(paths)))
+    return (first if first.is_dir() else first.parent) / "gradebook.csv"
+
+
+def missing_paths(paths: Iterable[str | Path]) -> list[str]:
+    """The paths given that do not exist (checked before anything is written or created)."""
+    return [str(p) for p in paths if not os.path.lexists(p)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -376,11 +432,20 @@ def main(argv: list[str] | None = None) -> int:
                     "the answers; nothing in the files is run.")
     parser.add_argument("paths", nargs="+", metavar="FILES_OR_FOLDER",
                         help="answer files (.json) or folders holding them")
-    parser.add_argument("--out", default="gradebook.csv", help="the CSV to write (default: %(default)s)")
+    parser.add_argument("--out", default=None,
+                        help="the CSV to write (default: gradebook.csv in the first folder given, "
+                             "or beside the first file); an existing one is kept under a dated name")
     parser.add_argument("--book", default=None,
                         help="the built book (default: _build/html if it exists), for the keys "
                              "of exercises that chapters compute with code")
     args = parser.parse_args(argv)
+    missing = missing_paths(args.paths)
+    if missing:  # nothing is created: a typo in the folder's name must not look like success
+        for path in missing:
+            print(f"python -m lessons answers: {_guard.printable(path)[:300]} does not exist "
+                  "(no such file or folder); nothing was graded or written", file=sys.stderr)
+        return 1
+    out = Path(args.out) if args.out else default_out(args.paths)
     book = args.book
     if book is None:
         default = REPO_ROOT / "_build" / "html"
@@ -388,12 +453,16 @@ def main(argv: list[str] | None = None) -> int:
     keys = load_keys(book)
     written = load_written(book)
     skipped: list[tuple[Path, str]] = []
-    rows = gradebook_rows(args.paths, keys, written, skipped)
-    out = write_gradebook(rows, gradebook_columns(keys, written), args.out)
+    rows = gradebook_rows(args.paths, keys, written, skipped, ours=[out])
+    kept = keep_previous(out)
+    out = write_gradebook(rows, gradebook_columns(keys, written), out)
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUS_ORDER}
-    print(f"{len(rows)} files -> {out}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    print(f"{len(rows)} files: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    print(f"Gradebook: {_guard.printable(str(out))[:300]}")
+    if kept:
+        print(f"  the gradebook that was there is kept as {_guard.printable(str(kept))[:300]}")
     for path, why in skipped[:50]:
-        print(f"  not read: {_guard.printable(path)[:300]}: {why}")
+        print(f"  not read: {_guard.printable(str(path))[:300]}: {why}")
     if len(skipped) > 50:
         print(f"  ... and {len(skipped) - 50} more not read")
     if written:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from lessons.errors import LessonsDataError
 from lessons.paths import REPO_ROOT, data_dir
-from lessons.plans import handout_files, load_lessons
+from lessons.plans import handout_files, load_lessons, without_screen_help
 
 __all__ = [
     "worksheet_html", "answers_html", "packet_html", "background_html", "lateral_html",
@@ -118,17 +118,17 @@ def _exercises(lesson: dict, folder=None) -> list[dict]:
 
 
 # ----------------------------------------------------------------- worksheet and answers
-# The one place where on-screen wording becomes paper wording: a sentence about undoing a mark
-# ('click again to unmark it') has no meaning on paper and is left out; 'click (on)'
-# becomes 'underline'. Worksheets and answer sheets both print paper_prompt.
-_SCREEN_ONLY = re.compile(r"(?:^|(?<=[.!?])\s+)[^.!?]{0,200}\bclick(?:\s+it)?\s+again\b[^.!?]{0,200}[.!?]", re.I)
+# The one place where on-screen wording becomes paper wording: a sentence about working the
+# widget ('click again to unmark it') has no meaning on paper and is left out
+# (`plans.without_screen_help`, which the lists of exercises use too); 'click (on)' becomes
+# 'underline'. Worksheets and answer sheets both print paper_prompt.
 _CLICK = re.compile(r"\b([Cc])lick(?: on)?\b")
 
 
 def paper_prompt(ex: dict) -> str:
     """The prompt as printed: on paper a student underlines instead of clicking, and nothing
     is said about unmarking."""
-    text = _SCREEN_ONLY.sub("", str(ex["prompt"])).strip()
+    text = without_screen_help(str(ex["prompt"]))
     return _CLICK.sub(lambda m: "Underline" if m.group(1).isupper() else "underline", text)
 
 

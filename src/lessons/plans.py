@@ -39,6 +39,9 @@ HANDOUTS = {
 }
 REQUIRED = ("id", "chapter", "title", "objectives", "print", "starter", "exercises", "parts",
             "discussion", "exit_ticket", "source")
+# An exit ticket's item: its question and key; 'source' says where a quotation in the key comes
+# from when the question does not hold it (an article, or 'written for this key').
+TICKET_FIELDS = ("question", "key", "source")
 PART_FIELDS = ("part", "minutes", "computers", "paper")
 MAX_BYTES = 1_000_000  # a lessons file is a few kB; refuse anything absurd before parsing
 HANDOUTS_URL = "../handouts/"  # from a page in chapters/ or teachers/ to the built PDFs
@@ -124,10 +127,35 @@ def _problems(entry, exercise_ids: set[str] | None) -> list[tuple[str, str]]:
     ticket = entry.get("exit_ticket")
     if "exit_ticket" in entry:
         if (not isinstance(ticket, list) or len(ticket) != 3
-                or not all(isinstance(q, dict) and set(q) == {"question", "key"}
-                           and _nonempty(q["question"]) and _nonempty(q["key"]) for q in ticket)):
-            out.append(("exit_ticket", "must be three items, each with a 'question' and a 'key'"))
+                or not all(isinstance(q, dict) and {"question", "key"} <= set(q) <= set(TICKET_FIELDS)
+                           and all(_nonempty(q[f]) for f in q) for q in ticket)):
+            out.append(("exit_ticket", "must be three items, each with a 'question' and a 'key' "
+                                       "(and, if the key quotes words the question does not, a 'source')"))
+        else:
+            out += [(f"exit_ticket[{i}].key", f"quotes {phrase!r}, which neither its question nor its "
+                                              "source holds: a key expects only what its question asks. "
+                                              "Quote the words in the question, or say in 'source' where "
+                                              "they come from")
+                    for i, q in enumerate(ticket)
+                    for phrase in unsourced_quotes(q["key"], q["question"], q.get("source", ""))]
     return out
+
+
+def _quote_form(text: str) -> str:
+    """Text compared as a reader compares quotations: any quotation mark or apostrophe alike,
+    case and runs of spaces ignored."""
+    return " ".join(re.sub("[\"'\u2018\u2019\u201c\u201d]", "'", str(text)[:20_000]).casefold().split())
+
+
+def unsourced_quotes(key: str, *where: str) -> list[str]:
+    """The phrases a key puts in quotation marks (``corpus.quotes``, the one reader of quotation
+    marks) that none of `where` (its question, passage, options, source) holds. A key expects only
+    what its question asks for (walk 9: 2A's key named 'armed criminals', its question did not)."""
+    from lessons.corpus import quotes
+
+    held = " | ".join(_quote_form(w) for w in where)
+    found = quotes(str(key)[:5000])["text"]
+    return list(dict.fromkeys(q for q in found if _quote_form(q) not in held))
 
 
 def _computed_name(ex_id) -> str | None:
@@ -312,11 +340,25 @@ def _print_list(lesson: dict, teacher: bool) -> str:
     return f"<ul>{items}</ul>"
 
 
+# A sentence that only says how to work the on-screen widget ('Click a word to mark it; click
+# again to unmark it.'): the widget shows its own hint, paper has no clicks, and a list of
+# exercises must name the question, not this (walk 9: lesson 3B's list read 'Click a word to
+# mark it…'). Such a sentence speaks of undoing a mark: pressing again, or unmarking.
+_SCREEN_ONLY = re.compile(r"(?:^|(?<=[.!?])\s++)[^.!?]{0,200}\b(?:(?:click|press|tap)(?:\s+it)?\s+again|un-?mark)"
+                          r"[^.!?]{0,200}[.!?]", re.I)
+
+
+def without_screen_help(prompt: str) -> str:
+    """The prompt without its sentences about working the widget (`_SCREEN_ONLY`)."""
+    return _SCREEN_ONLY.sub("", str(prompt)[:5000]).strip()
+
+
 def exercise_name(prompt: str, limit: int = 90) -> str:
     """A short name for an exercise: the question its prompt asks (its last sentence that ends
     with '?', else its last sentence before any quoted passage: the instruction), cut at
-    `limit` characters."""
-    text = " ".join(str(prompt).split())[:2000]
+    `limit` characters. Sentences about working the widget are not the question
+    (`without_screen_help`)."""
+    text = " ".join(without_screen_help(" ".join(str(prompt).split())[:2000]).split())
 
     def split(t: str) -> list[str]:
         found = [m.group().strip().lstrip("'\"‘’“”) ") for m in re.finditer(r"[^.?!]{1,1000}+[.?!]*", t)]

@@ -837,16 +837,21 @@ def verdicts_with_reasons(verdicts: pd.DataFrame) -> pd.DataFrame:
 
 
 def loaded_words_table(terms: pd.DataFrame) -> pd.DataFrame:
-    """Every loaded word of `loaded_terms_table`, its voice and a plainer alternative."""
-    return terms[["label", "term", "category", "voice", "speaker", "neutral"]].rename(
-        columns={"label": "Report", "term": "Word", "category": "Kind", "voice": "Voice",
-                 "speaker": "Quoted speaker", "neutral": "A plainer word"})
+    """Every loaded word of `loaded_terms_table`, its voice (in the words of `VOICE_NAMES`, as
+    the chart names its panels) and a plainer alternative. The speaker is whoever the text gives
+    the word to: quoted, or attributed without quotation marks."""
+    table = terms[["label", "term", "category", "voice", "speaker", "neutral"]]
+    table = table.assign(voice=table["voice"].map(VOICE_NAMES).fillna(table["voice"]))
+    return table.rename(columns={"label": "Report", "term": "Word", "category": "Kind", "voice": "Voice",
+                                 "speaker": "Whose word", "neutral": "A plainer word"})
 
 
 def voice_values(terms: pd.DataFrame) -> dict:
-    """How many loaded words were found, and how many in each voice."""
-    return {"n_loaded": len(terms), "n_reporter": int((terms["voice"] == "reporter").sum()),
-            "n_quoted": int((terms["voice"] == "quoted").sum())}
+    """How many loaded words were found, how many voices a word can be in
+    (`language.VOICES`: reporter, attributed, quoted) and how many words are in each voice
+    (``n_<voice>``)."""
+    return {"n_loaded": len(terms), "n_voices": len(language.VOICES),
+            **{f"n_{v}": int((terms["voice"] == v).sum()) for v in language.VOICES}}
 
 
 def element_counts(cov: pd.DataFrame, n_articles: int) -> dict:
