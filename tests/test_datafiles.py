@@ -63,6 +63,15 @@ def _lexicon_bad_strength(f):
     return path, lambda: language.load_lexicon(path), "unknown strength 'weak'"
 
 
+def _lexicon_strong_after_on_a_strong_entry(f):
+    path = f / "language" / "lexicon.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body = [line + ",strong," for line in lines[1:]]
+    body[0] = body[0] + r"^\s+that"
+    path.write_text("\n".join([lines[0] + ",strength,strong_if_followed_by"] + body) + "\n", encoding="utf-8")
+    return path, lambda: language.load_lexicon(path), "only a word to watch can be made strong by what follows"
+
+
 def _lexicon_unknown_column(f):
     path = f / "language" / "lexicon.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -128,7 +137,7 @@ def _limits_unknown_field(f):
 
 
 CASES = [_cumulative_text, _element_unknown_field, _counter_bad_regex, _lexicon_bad_category, _lexicon_bad_strength,
-         _lexicon_unknown_column, _article_translated, _article_duplicate_key, _claim_kebab,
+         _lexicon_strong_after_on_a_strong_entry, _lexicon_unknown_column, _article_translated, _article_duplicate_key, _claim_kebab,
          _voice_limit_not_a_number, _voice_word_not_text, _voice_section_missing,
          _limits_text_and_article, _limits_unknown_field]
 

@@ -486,6 +486,23 @@ def test_words_to_watch_are_shown_beside_a_strong_word_or_on_request():
     assert (rows["strength"] == "watch").sum() < (rows["strength"] == "strong").sum()
 
 
+def test_a_word_to_watch_is_strong_where_what_follows_says_so():
+    """strong_if_followed_by (lexicon4): 'claimed that', 'claimed to' put a statement's truth in doubt
+    and are shown alone; 'claimed' before its object alone stays a word to watch."""
+    assert L.find_loaded_terms("He claimed that he was innocent.")["term"].tolist() == ["claimed"]
+    assert L.find_loaded_terms("She claims to be a doctor.")["term"].tolist() == ["claims"]
+    assert L.find_loaded_terms("He claimed he was innocent.")["term"].tolist() == []
+    assert L.find_loaded_terms("The senator rejected claims that the plan was late.")["term"].tolist() == []
+
+
+def test_strong_if_followed_by_is_only_for_a_word_to_watch(tmp_path):
+    path = tmp_path / "lexicon.csv"
+    path.write_text(LEXICON_HEADER.strip() + ",strength,strong_if_followed_by\n"
+                    + "claim,attribution,said,A note.,own,verb,,,,strong,^\\s+that\n", encoding="utf-8")
+    with pytest.raises(LessonsDataError, match="line 2, column strong_if_followed_by"):
+        L.load_lexicon(path)
+
+
 def test_a_lexicon_without_the_strength_column_keeps_every_entry_strong(tmp_path):
     path = tmp_path / "lexicon.csv"
     path.write_text(LEXICON_HEADER + "\nclaim,attribution,said,A note.,own,verb,,,\n", encoding="utf-8")

@@ -305,6 +305,7 @@ class _Entry:
     pre: _Context | None
     post: _Context | None
     watch: bool = False  # a weak word to watch: shown only beside a strong loaded word
+    strong_post: _Context | None = None  # what after a word to watch makes that use strong
 
 
 @dataclass(frozen=True)
@@ -349,6 +350,7 @@ def _build_matcher(rows: tuple[dict, ...], path: Path, category_field: str) -> _
             pre=_compile_context(row.get("skip_if_preceded_by", ""), path, row["_line"], "skip_if_preceded_by"),
             post=_compile_context(row.get("skip_if_followed_by", ""), path, row["_line"], "skip_if_followed_by"),
             watch=row.get("strength", "") == "watch",
+            strong_post=_compile_context(row.get("strong_if_followed_by", ""), path, row["_line"], "strong_if_followed_by"),
         )
         entries.append(entry)
         if row["term"].startswith("*-"):
@@ -652,18 +654,26 @@ def voice_words(text: str) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------- finding terms
+def _is_watch(text: str, found: tuple) -> bool:
+    """A match of a word to watch, unless what follows it makes this use strong
+    (``strong_if_followed_by``: *claimed that*, *claimed to*)."""
+    s, e, _, entry = found
+    return entry.watch and not (entry.strong_post is not None and entry.strong_post.search(text[e:e + _WINDOW]))
+
+
 def _beside_strong(text: str, found: list) -> list:
     """``found`` without the words to watch (``strength: watch``) whose sentence holds no strong
     loaded word: alone, such a word (*claimed*, *insisted*, *of course*) is most often plain usage;
     beside a strong one it is part of a loaded passage. One pass over the sentences."""
     if not any(f[3].watch for f in found):
         return found
-    strong = [f[0] for f in found if not f[3].watch]
+    watch = [_is_watch(text, f) for f in found]
+    strong = [f[0] for f, w in zip(found, watch) if not w]
     if not strong:
         return []
     ends = [e for _, e, _ in sentence_rows(text)]
     has_strong = {bisect.bisect_right(ends, pos) for pos in strong}
-    return [f for f in found if not f[3].watch or bisect.bisect_right(ends, f[0]) in has_strong]
+    return [f for f, w in zip(found, watch) if not w or bisect.bisect_right(ends, f[0]) in has_strong]
 
 
 def _results(text: str, matcher: _Matcher, every_watch: bool = False) -> list[dict]:

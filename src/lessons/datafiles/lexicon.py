@@ -5,7 +5,9 @@ One row per term; ``pos`` says how it inflects (noun, verb, adj; fixed: exactly 
 ``forms`` adds irregular forms (separated by '|'), and ``skip_if_preceded_by`` /
 ``skip_if_followed_by`` are regular expressions for contexts where the word is not loaded.
 ``strength`` (optional column) is ``strong`` (the default: shown wherever it stands) or ``watch``
-(a weak word to watch: shown only in a sentence that also holds a strong loaded word).
+(a weak word to watch: shown only in a sentence that also holds a strong loaded word);
+``strong_if_followed_by`` (optional) is a regular expression on the 80 characters after a word to
+watch: where it matches, that use is strong (*claimed that*, *claimed to*: a statement's truth in doubt).
 Two terms that differ only in case, spaces, hyphens or the kind of apostrophe are the same
 term (``term_key``).
 """
@@ -25,10 +27,11 @@ CATEGORIES = ("label", "euphemism", "attribution", "intensifier", "distancing", 
 POS = ("noun", "verb", "adj", "fixed")
 STRENGTHS = ("strong", "watch")
 COLUMNS = ("term", "category", "neutral", "note", "source", "pos", "forms",
-           "skip_if_preceded_by", "skip_if_followed_by", "strength")
-REQUIRED = COLUMNS[:-1]  # `strength` may be left out (a teacher's older file): every entry is strong
+           "skip_if_preceded_by", "skip_if_followed_by", "strength", "strong_if_followed_by")
+# `strength` and `strong_if_followed_by` may be left out (a teacher's older file): every entry is strong
+REQUIRED = COLUMNS[:-2]
 FILLED = ("term", "category", "note", "source", "pos")
-CONTEXT_COLUMNS = ("skip_if_preceded_by", "skip_if_followed_by")
+CONTEXT_COLUMNS = ("skip_if_preceded_by", "skip_if_followed_by", "strong_if_followed_by")
 PATTERN_FLAGS = re.IGNORECASE
 FIXES = {
     "term": "write the word or phrase",
@@ -60,6 +63,10 @@ def _parse(path: Path, folder: Path | None = None, book: Path | None = None) -> 
     read.require_one_of(report, rows, "category", CATEGORIES, FIXES["category"])
     read.require_one_of(report, rows, "pos", POS, FIXES["pos"])
     read.require_one_of(report, rows, "strength", STRENGTHS, FIXES["strength"])
+    for line, row in rows:
+        if row.get("strong_if_followed_by") and row.get("strength") != "watch":
+            report.add(f"line {line}, column strong_if_followed_by", "only a word to watch can be made strong by what follows",
+                       "set strength to watch, or empty this column")
     shipped = book_terms(book) if book is not None and Path(book).resolve() != path.resolve() else {}
     seen: dict[str, int] = {}
     for line, row in rows:
