@@ -870,6 +870,20 @@ def _cold_worst(chs: list[dict]) -> str:
     return f"; cold (empty cache) worst {worst['chapter']} {worst['cold_ratio']:.2f}×"
 
 
+def partial_provenance(prev: dict, asked: list[str], meta: dict) -> dict:
+    """What a partial run writes about where each section's numbers come from: every section
+    measured by a partial run keeps its own date and commit across later partial runs
+    (``measured``), the rest comes from the last full run (``full_run_date``)."""
+    full = prev.get("full_run_date") or prev["date"]
+    measured = {**prev.get("measured", {}), **{name: f"{meta['date']}, {meta['commit']}" for name in asked}}
+    runs: dict[str, list[str]] = {}
+    for name, when in measured.items():
+        runs.setdefault(when, []).append(name)
+    said = "; ".join(f"{', '.join(names)} ({when})" for when, names in sorted(runs.items()))
+    return {"measured": measured, "full_run_date": full,
+            "partial": f"measured again in partial runs: {said}; the rest is from the full run of {full}"}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--profile", choices=sorted(PROFILES), default="full")
@@ -931,7 +945,7 @@ def main(argv=None) -> int:
     if args.update:  # a partial run: everything not measured again comes from the last run
         old = json.loads((out / "raw.json").read_text(encoding="utf-8"))
         helpers = {**old["helpers"], **helpers, "versions": {**old["helpers"].get("versions", {}), **helpers["versions"]}}
-        meta["partial"] = f"measured again in this run: {', '.join(asked)}; the rest is from the run of {old['machine']['date']}"
+        meta.update(partial_provenance(old["machine"], asked, meta))
         book = dict(old["book"])
         if "chapters" in book_only:
             chapters = sorted((ROOT / "chapters").glob("*.ipynb"))[: prof.get("chapter_limit")]

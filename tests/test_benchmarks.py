@@ -246,3 +246,15 @@ def test_same_output_saves_then_finds_a_changed_case(tmp_path):
     assert so.run(cases, save=tmp_path / "folder", out=lines.append) == 0
     assert (tmp_path / "folder" / "outputs.pkl").exists()
     assert set(so.CASES) == {"reuse", "speakers", "figures"}
+
+
+def test_partial_runs_keep_each_sections_own_date():
+    """Two partial runs in a row: the first run's section still names its own run."""
+    full = {"date": "2026-01-01 09:00", "commit": "aaa"}
+    first = {"date": "2026-01-02 10:00", "commit": "bbb"}
+    m1 = {**first, **bench_run.partial_provenance(full, ["speakers"], first)}
+    second = {"date": "2026-01-03 11:00", "commit": "ccc"}
+    m2 = bench_run.partial_provenance(m1, ["language_dev"], second)
+    assert m2["measured"] == {"speakers": "2026-01-02 10:00, bbb", "language_dev": "2026-01-03 11:00, ccc"}
+    assert m2["full_run_date"] == "2026-01-01 09:00"
+    assert "speakers (2026-01-02 10:00, bbb)" in m2["partial"] and "full run of 2026-01-01 09:00" in m2["partial"]
