@@ -1,10 +1,11 @@
-"""Check that a helper gives the same output before and after a change: one machinery, three
+"""Check that a helper gives the same output before and after a change: one machinery, four
 sets of cases.
 
     .venv/bin/python benchmarks/same_output.py --save /tmp/before            # on the old code
     .venv/bin/python benchmarks/same_output.py --check /tmp/before           # on the new code
     .venv/bin/python benchmarks/same_output.py speakers --save /tmp/before   # the grammar's cases
     .venv/bin/python benchmarks/same_output.py figures --save /tmp/before    # extract_figures' cases
+    .venv/bin/python benchmarks/same_output.py quotes --save /tmp/before     # quotation matching
     .venv/bin/python benchmarks/same_speakers.py --save /tmp/before          # the same, as before
 
 ``reuse`` (the default): chapter 4's calls on the five articles (``shared_passages`` of every
@@ -16,6 +17,12 @@ speakers of the gold cases (``data/gold/speakers.yml``), ``attribution_rows`` of
 of the five articles, and both on generated text (the stress corpus of
 ``harness.synthetic_corpus``: the five reports' sentences edited, relexicalised and mixed with
 filler).
+
+``quotes``: ``group_quotes`` and ``quote_similarity`` on the five articles' quotations (every
+pair) and a 100-article stress corpus, and the spelling-variant matching under them
+(``compare._match_sets``) on every pair of the five articles' concept sets, on random sets of
+names and made-up words, and on long quotations of made-up words (no letter in common, the same
+letters, one letter changed in each word).
 
 ``figures``: ``extract_figures`` one call per text on the gold sentences, every sentence and
 every body of the five articles, ``figures_table`` of the five articles, 6,000 generated
@@ -162,12 +169,63 @@ def figure_cases():
     yield "figures: empty and figure-free texts", lambda: _each(["", "No figure here.", "   ", "Page 4 of the 2019 report."])
 
 
-CASES = {"reuse": reuse_cases, "speakers": speaker_cases, "figures": figure_cases}
+def _concept_sets(quotes: list[str]) -> list[frozenset]:
+    from lessons import compare
+    return [frozenset(compare._concepts(q)) for q in quotes]
+
+
+def _match_all(pairs) -> list:
+    from lessons import compare
+    return [tuple(sorted(m) for m in compare._match_sets(set(a), set(b))) for a, b in pairs]
+
+
+def quote_cases():
+    """``group_quotes``, ``quote_similarity`` and the spelling-variant matching (``_match_sets``)
+    under them, on real quotations and on long ones that fill the candidate cap."""
+    import random
+
+    from adversarial import _OTHER_LETTERS, invented_word
+
+    from lessons import compare
+    from lessons.corpus import load_articles, quotes
+
+    five = [q for b in load_articles()["body"] for q in quotes(b)["text"]]
+    stress = [q for d in h.stress_corpus(100)[0] for q in quotes(d["body"])["text"]]
+    yield f"five: group_quotes ({len(five)} quotations)", lambda: compare.group_quotes(five)
+    yield "five: quote_similarity (every pair)", lambda: [compare.quote_similarity(a, b) for a, b in combinations(five, 2)]
+    sets5 = _concept_sets(five)
+    yield "five: _match_sets (every pair of concept sets)", lambda: _match_all(combinations(sets5, 2))
+    yield f"stress 100: group_quotes ({len(stress)} quotations)", lambda: compare.group_quotes(stress)
+    rng = random.Random(46)
+    sample = [tuple(rng.sample(stress, 2)) for _ in range(3000)]
+    yield "stress 100: quote_similarity (3,000 random pairs)", lambda: [compare.quote_similarity(a, b) for a, b in sample]
+    # long quotations: made-up words with no letter in common, with the same letters (many
+    # candidates: the cap of the old search), and one letter changed (a variant for every word)
+    for n in (50, 300, 1500):
+        a = " ".join(invented_word(i) for i in range(n))
+        same_letters = " ".join(invented_word(i + 7 * n) for i in range(n))
+        one_changed = " ".join(w[:3] + "z" + w[4:] for w in a.split())
+        for name, b in (("no common letter", a.translate(_OTHER_LETTERS)), ("same letters", same_letters),
+                        ("one letter changed", one_changed)):
+            yield (f"long quotations, {n} words, {name}: _match_sets",
+                   lambda a=a, b=b: _match_all([(compare._concepts(a), compare._concepts(b))]))
+            yield f"long quotations, {n} words, {name}: quote_similarity", lambda a=a, b=b: compare.quote_similarity(a, b)
+    words = [invented_word(i) for i in range(40)] + ["kassym", "kasim", "tokayev", "tokaev", "tokayeva", "almaty",
+                                                     "nur-sultan", "nursultan", "shooting", "shoot", "@destroy"]
+    random_pairs = [(set(rng.sample(words, rng.randint(1, 30))), set(rng.sample(words, rng.randint(1, 30)))) for _ in range(2000)]
+    yield "random concept sets (2,000 pairs): _match_sets", lambda: _match_all(random_pairs)
+
+
+CASES = {"reuse": reuse_cases, "speakers": speaker_cases, "figures": figure_cases, "quotes": quote_cases}
 
 
 def _rows(value) -> int:
     """Rows of a frame, or items of the per-text lists."""
-    return len(value) if hasattr(value, "columns") else sum(len(x) for x in value)
+    if hasattr(value, "columns"):
+        return len(value)
+    if not isinstance(value, list):
+        return 1
+    return sum(len(x) if isinstance(x, (list, tuple)) else 1 for x in value)
 
 
 def same(got, want) -> bool:

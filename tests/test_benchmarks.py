@@ -245,7 +245,7 @@ def test_same_output_saves_then_finds_a_changed_case(tmp_path):
     (tmp_path / "folder").mkdir()
     assert so.run(cases, save=tmp_path / "folder", out=lines.append) == 0
     assert (tmp_path / "folder" / "outputs.pkl").exists()
-    assert set(so.CASES) == {"reuse", "speakers", "figures"}
+    assert set(so.CASES) == {"reuse", "speakers", "figures", "quotes"}
 
 
 def test_partial_runs_keep_each_sections_own_date():

@@ -2,8 +2,10 @@
 
 Two loops of `lessons.compare` met every pair: `_match_sets` compared each word of one quotation
 with each word of the other (fuzzy spelling variants), and `group_quotes` compared every pair of
-quotations sharing a word. These tests count the operations (fuzzy comparisons, similarity
-calls) on inputs ten times apart: about ten times the work, never a wall-clock limit.
+quotations sharing a word. `_match_sets` then walked a window of 100 words per word; it now looks
+words up by their letter pairs (decision 46). These tests count the operations (fuzzy
+comparisons, words walked, index places read, similarity calls) on inputs ten times apart: about
+ten times the work, never a wall-clock limit.
 """
 
 from __future__ import annotations
@@ -35,19 +37,130 @@ class _CountingFuzz:
         return fuzz.ratio(a, b)
 
 
-def _fuzzy_calls(monkeypatch, n: int) -> int:
-    counter = _CountingFuzz()
-    monkeypatch.setattr(compare, "fuzz", counter)
-    a = " ".join(invented(i) for i in range(n))
-    assert compare.quote_similarity(a, a.translate(OTHER)) == 0.0  # no word in common, no variant
-    return counter.calls
+class _Work:
+    """What _match_sets does per word, counted: fuzzy comparisons, words walked in the window
+    (``_first_candidates``) and index places read (``_in_window``)."""
+
+    def __init__(self, monkeypatch):
+        self.fuzz = _CountingFuzz()
+        self.walked = self.read = 0
+        monkeypatch.setattr(compare, "fuzz", self.fuzz)
+        first, window = compare._first_candidates, compare._in_window
+
+        def walking(*args):
+            for e in first(*args):
+                self.walked += 1
+                yield e
+
+        def reading(ks, *args):
+            self.read += len(ks)
+            return window(ks, *args)
+
+        monkeypatch.setattr(compare, "_first_candidates", walking)
+        monkeypatch.setattr(compare, "_in_window", reading)
+
+    @property
+    def total(self) -> int:
+        return self.fuzz.calls + self.walked + self.read
 
 
-def test_match_sets_work_is_linear_in_two_long_quotations(monkeypatch):
-    small, big = _fuzzy_calls(monkeypatch, 100), _fuzzy_calls(monkeypatch, 1000)
+def _work(monkeypatch, a: str, b: str) -> _Work:
+    work = _Work(monkeypatch)
+    compare.quote_similarity(a, b)
+    return work
+
+
+def _invented_quote(n: int, start: int = 0) -> str:
+    return " ".join(invented(i) for i in range(start, start + n))
+
+
+def test_two_long_quotations_with_no_letter_in_common_cost_no_comparison(monkeypatch):
+    """The adversarial benchmark's case (every word pair of the right length, no letter in
+    common): the letter-pair index rules every pair out, so nothing is compared or walked,
+    at 100 words as at 1,000 (the window search compared 100 words per word; every pair: n²)."""
+    for n in (100, 1000):
+        a = _invented_quote(n)
+        assert compare.quote_similarity(a, a.translate(OTHER)) == 0.0
+        work = _work(monkeypatch, a, a.translate(OTHER))
+        assert (work.fuzz.calls, work.walked, work.read) == (0, 0, 0), n
+
+
+def test_match_sets_work_is_linear_in_two_long_quotations_of_the_same_letters(monkeypatch):
+    """Two long quotations of different words over the same 13 letters (many share a letter
+    pair): 10x the words, about 10x the work, and at most the window's bound per word."""
+    small = _work(monkeypatch, _invented_quote(1000), _invented_quote(1000, 50_000)).total
+    big = _work(monkeypatch, _invented_quote(10_000), _invented_quote(10_000, 50_000)).total
     assert small > 0
     assert 8 <= big / small <= 12, (small, big)  # every word pair: 100x
-    assert big <= 1000 * compare._FUZZY_CANDIDATES
+    assert big <= 10_000 * (2 * compare._FUZZY_CANDIDATES + compare._FUZZY_POSTINGS)
+
+
+def test_index_reads_stay_bounded_while_the_index_is_used(monkeypatch):
+    """Below the fallback, each word reads at most _FUZZY_POSTINGS places: 300 words of the same
+    letters (about 40 places a word), then 3,000 (the window walk instead)."""
+    for n in (300, 3000):
+        work = _work(monkeypatch, _invented_quote(n), _invented_quote(n, 50_000))
+        assert work.read <= n * compare._FUZZY_POSTINGS, n
+        assert work.fuzz.calls <= n * compare._FUZZY_CANDIDATES, n
+
+
+def test_words_with_a_ratio_of_80_share_a_letter_pair():
+    """The index's premise (``_letter_pairs``): every pair of words of 5 to 40 letters with a
+    ratio of 80 or more shares a pair of adjacent letters, tried on words of two and three letters
+    (the most alike words there are) and on each word with one or two letters edited."""
+    rng = random.Random(46)
+    words = {"".join(rng.choice(alphabet) for _ in range(rng.randint(5, 16))) for alphabet in ("ab", "abc", "abcd")
+             for _ in range(400)}
+    words |= {"".join(w) for w in product("ab", repeat=5)}
+    edited = set()
+    for w in list(words)[:300]:
+        for _ in range(3):
+            v = list(w)
+            for _ in range(rng.randint(1, 2)):
+                k = rng.randrange(len(v))
+                v[k:k + 1] = rng.choice(([], ["x"], ["y", v[k]], [v[k], "z"]))
+            edited.add("".join(v))
+    words = sorted(w for w in words | edited if 5 <= len(w) <= 40)
+    close = 0
+    for a, b in combinations(words, 2):
+        if fuzz.ratio(a, b) >= 80:
+            close += 1
+            assert compare._letter_pairs(a) & compare._letter_pairs(b), (a, b)
+    assert close > 1000  # the premise was tried on many close pairs
+
+
+def _window_match_sets(sa: set, sb: set) -> tuple[set, set]:
+    """The window search without the index, as a reference: each word of a (sorted) tries the
+    first _FUZZY_CANDIDATES unmatched words of b (sorted) of a length that can reach 80."""
+    common = sa & sb
+    ma, mb = set(common), set(common)
+    lo, hi = compare._FUZZY_MIN, compare._FUZZY_MAX
+    rest_b = sorted(c for c in sb - common if lo <= len(c) <= hi and not c.startswith("@"))
+    for c in sorted(sa - common):
+        if not lo <= len(c) <= hi or c.startswith("@"):
+            continue
+        lengths = set(compare._fuzzy_lengths(len(c)))
+        window = [e for e in rest_b if e not in mb and len(e) in lengths][: compare._FUZZY_CANDIDATES]
+        for e in window:
+            if fuzz.ratio(c, e) >= 80:
+                ma.add(c)
+                mb.add(e)
+                break
+    return ma, mb
+
+
+def test_match_sets_matches_as_the_window_search_above_the_cap():
+    """Past the cap too (long sets, where the window leaves out words), the index gives the
+    window search's matches: many spelling variants, words of the same letters, both paths
+    (the index, and the window walk when a word's letter pairs are common)."""
+    rng = random.Random(7)
+    base = [invented(i) for i in range(600)]
+    variants = [w[:2] + rng.choice("nopq") + w[3:] for w in base] + [w + "s" for w in base] + [w[1:] + "a" for w in base]
+    for size in (30, 150, 400):
+        for _ in range(6):
+            sa = set(rng.sample(base + variants, size))
+            sb = set(rng.sample(base + variants, size))
+            assert compare._match_sets(sa, sb) == _window_match_sets(sa, sb), size
 
 
 def test_fuzzy_lengths_hold_every_length_that_can_reach_80():

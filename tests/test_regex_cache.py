@@ -328,6 +328,27 @@ def test_context_patterns_compile_only_when_an_entry_matches(tmp_path, cache):
     assert language._lexicon_matcher(*st) is matcher
 
 
+def test_the_lexicon_trie_is_read_from_the_saved_code(tmp_path, folder, monkeypatch):
+    """The lexicon's one long pattern (every form, as a trie) goes through the code store: a
+    second kernel reads it instead of compiling it (decision 46), and finds the same terms."""
+    lex = tmp_path / "language" / "lexicon.csv"
+    lex.parent.mkdir()
+    lex.write_text(
+        "term,category,neutral,note,source,pos,forms,skip_if_preceded_by,skip_if_followed_by\n"
+        "thugs,label,people,A label.,own reasoned entry,noun,,,\n"
+        "eliminate,euphemism,kill,A euphemism.,own reasoned entry,verb,,,\n", encoding="utf-8")
+    st = language._stamp(lex)
+    text = "Thugs were eliminated; the thug eliminates; thuggish stays."
+    first = [m[2] for m in language._lexicon_matcher(*st).matches(text)]
+    assert first and len(list(folder.glob("*.sre"))) == 1
+    language._lexicon_matcher.cache_clear()
+
+    def no_compiling(*args):
+        raise AssertionError("compiled again instead of reading the saved code")
+    monkeypatch.setattr(rc, "_code", no_compiling)
+    assert [m[2] for m in language._lexicon_matcher(*st).matches(text)] == first
+
+
 # --- graded student code: both stores off ---------------------------------------------------
 
 @pytest.mark.parametrize("mode", ["none", "user"])

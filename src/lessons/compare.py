@@ -20,6 +20,7 @@ each entry with its source or rationale.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
 import html
@@ -943,6 +944,11 @@ def _weight(c: str) -> float:
 # quotations of different words it keeps the work linear instead of every word pair.
 _FUZZY_MIN, _FUZZY_MAX = 5, 40
 _FUZZY_CANDIDATES = 100
+# A word whose letter pairs are in more than this many words of the other quotation (added up
+# over its pairs) walks the window in order instead (``_first_candidates``): the index would save
+# nothing, and this bounds its own work per word (each word: at most this many places read, or a
+# window of ``_FUZZY_CANDIDATES`` walked, never both).
+_FUZZY_POSTINGS = _FUZZY_CANDIDATES
 
 
 def _fuzzy_lengths(n: int) -> range:
@@ -952,13 +958,37 @@ def _fuzzy_lengths(n: int) -> range:
     return range(max(_FUZZY_MIN, -(-2 * n // 3)), min(_FUZZY_MAX, 3 * n // 2) + 1)
 
 
+def _letter_pairs(word: str) -> set[str]:
+    """The word's pairs of adjacent letters (bigrams). Two words of 5+ letters with a fuzz.ratio
+    of 80 or more share one at least: with L letters in common (the longest common subsequence
+    of words of n and m letters, L >= 0.4 (n + m) for a ratio of 80), a pair of the first word
+    is lost only next to one of its n - L letters left out (two pairs each) or where one of the
+    m - L letters of the other goes in (one pair each), so at most 2n + m - 3L of its n - 1
+    pairs are lost, fewer than n - 1 whenever L > (n + m + 1) / 3, as here (n + m >= 10)."""
+    return {word[i : i + 2] for i in range(len(word) - 1)}
+
+
+def _first_candidates(c: str, buckets: dict[int, dict[str, int]]):
+    """The words of the old search's window for c, in order: the first ``_FUZZY_CANDIDATES``
+    unmatched words, alphabetically, of a length that can reach 80."""
+    waiting = [((k, e) for e, k in buckets[m].items()) for m in _fuzzy_lengths(len(c)) if buckets.get(m)]
+    return (e for _, e in islice(heapq.merge(*waiting), _FUZZY_CANDIDATES))
+
+
 def _match_sets(sa: set, sb: set) -> tuple[set, set]:
     """Concepts of a and b that match, exactly or as spelling variants of one name
     (Kassym / Kasim: a fuzzy ratio of 80+ on words of five letters or more).
 
-    Each concept of a (alphabetically) takes the first concept of b (alphabetically) not matched yet with a ratio
-    of 80+, among at most ``_FUZZY_CANDIDATES`` of a length that can reach it (``_fuzzy_lengths``):
-    the words of b wait in one bucket per length, in that order, and leave it once matched."""
+    Each concept of a (alphabetically) takes the first concept of b (alphabetically) not matched
+    yet with a ratio of 80+, among at most ``_FUZZY_CANDIDATES`` of a length that can reach it
+    (``_fuzzy_lengths``): the window of unmatched words of those lengths, in that order.
+
+    The words of b are indexed by their letter pairs (``_letter_pairs``): a word that shares
+    none with c cannot reach 80, so only the words sharing one are compared, and only those
+    inside the window (its place among the unmatched words of those lengths is counted with
+    ``bisect`` on per-length lists, not by walking the window). Two long quotations of different
+    words then cost about one look-up per letter pair, not a window of 100 words per word; the
+    matches are the window search's own (``tests/test_compare_quotes_growth.py`` checks both)."""
     common = sa & sb
     ma, mb = set(common), set(common)
     # sorted: which words are tried first must not depend on set order (the hash seed)
@@ -966,19 +996,58 @@ def _match_sets(sa: set, sb: set) -> tuple[set, set]:
     if not rest_b:
         return ma, mb
     buckets: dict[int, dict[str, int]] = defaultdict(dict)  # length -> {unmatched word: its place in rest_b}
+    postings: dict[str, list[int]] = defaultdict(list)  # letter pair -> places in rest_b, ascending
     for k, e in enumerate(rest_b):
         buckets[len(e)][e] = k
+        for pair in _letter_pairs(e):
+            postings[pair].append(k)
+    places = {m: list(b.values()) for m, b in buckets.items()}  # length -> places of its words, ascending
+    taken: dict[int, list[int]] = defaultdict(list)  # length -> places of its matched words, ascending
     for c in sorted(sa - common):
         if not _FUZZY_MIN <= len(c) <= _FUZZY_MAX or c.startswith("@"):
             continue
-        waiting = [((k, e) for e, k in buckets[m].items()) for m in _fuzzy_lengths(len(c)) if buckets.get(m)]
-        for _, e in islice(heapq.merge(*waiting), _FUZZY_CANDIDATES):
+        lengths = [m for m in _fuzzy_lengths(len(c)) if buckets.get(m)]
+        if not lengths:
+            continue
+        lists = [postings[p] for p in _letter_pairs(c) if p in postings]
+        if sum(map(len, lists)) > _FUZZY_POSTINGS:
+            tried = _first_candidates(c, buckets)  # pairs common in b: the plain window
+        else:
+            tried = _in_window(sorted({k for ks in lists for k in ks}), rest_b, lengths, buckets, places, taken)
+        for e in tried:
             if fuzz.ratio(c, e) >= 80:
                 ma.add(c)
                 mb.add(e)
-                del buckets[len(e)][e]
+                k = buckets[len(e)].pop(e)
+                bisect.insort(taken[len(e)], k)
                 break
     return ma, mb
+
+
+def _in_window(ks: list[int], rest_b: list[str], lengths: list[int], buckets, places, taken):
+    """The words at places ``ks`` (ascending) of rest_b that are unmatched, of one of
+    ``lengths``, and among the first ``_FUZZY_CANDIDATES`` such words of rest_b (the window)."""
+    words = [rest_b[k] for k in ks]
+    found = [(k, e) for k, e in zip(ks, words) if e in buckets.get(len(e), ())]
+    allowed = set(lengths)
+    found = [(k, e) for k, e in found if len(e) in allowed]
+    if not found:
+        return []
+    if sum(len(buckets[m]) for m in lengths) > _FUZZY_CANDIDATES:
+        # the window ends before the last of these words: at the first place x with
+        # _FUZZY_CANDIDATES unmatched words of these lengths before it (a binary search)
+        def before(x: int) -> int:
+            return sum(bisect.bisect_left(places[m], x) - bisect.bisect_left(taken[m], x) for m in lengths)
+
+        lo, hi = 0, len(rest_b)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if before(mid) >= _FUZZY_CANDIDATES:
+                hi = mid
+            else:
+                lo = mid + 1
+        found = [(k, e) for k, e in found if k < lo]
+    return [e for _, e in found]
 
 
 def _similarity(ca: list[str], cb: list[str], qa: str, qb: str) -> float:

@@ -31,7 +31,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from lessons import _guard
+from lessons import _guard, _regex_cache
 from lessons.datafiles import gold as gold_file
 from lessons.datafiles import lexicon as lexicon_file
 from lessons.datafiles import reference_terms as reference_file
@@ -364,7 +364,9 @@ def _build_matcher(rows: tuple[dict, ...], path: Path, category_field: str) -> _
     parts = [f"(?P<{name}>{_wildcard_regex(e.term)})" for name, e in wildcards]
     parts.append(_trie_regex(forms))
     pattern = r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"
-    return _Matcher(re.compile(pattern, re.IGNORECASE), by_key, dict(wildcards), tuple(entries))
+    # the trie of every form is one long pattern (0.15 CPU s to compile in a kernel): its code
+    # comes from lessons._regex_cache when an earlier kernel saved it (decision 46)
+    return _Matcher(_regex_cache.compile(pattern, re.IGNORECASE), by_key, dict(wildcards), tuple(entries))
 
 
 @lru_cache(maxsize=8)
