@@ -490,12 +490,30 @@ def notebook_imports(nb) -> str:
 
 def execute_notebook(nb, cwd: Path, kernel: str = "python3", timeout: int = 600) -> float:
     """Wall time to execute ``nb`` in a fresh kernel (start-up included), as the build does."""
-    import nbclient
+    return execute_notebook_cpu(nb, cwd, kernel, timeout)[0]
 
+
+# The last cell of a timed notebook: the kernel's own CPU seconds since it started (its Python
+# start-up, imports and every cell; and any child process), printed for the timer to read.
+KERNEL_CPU_CELL = ("import os as _lx_os\n_lx_t = _lx_os.times()\n"
+                   "print('LX-KERNEL-CPU', _lx_t.user + _lx_t.system + _lx_t.children_user + _lx_t.children_system)")
+
+
+def execute_notebook_cpu(nb, cwd: Path, kernel: str = "python3", timeout: int = 600) -> tuple[float, float | None]:
+    """(wall seconds, the kernel's CPU seconds) to execute ``nb`` in a fresh kernel, start-up
+    included. CPU time is what the kernel itself spent, so other work on a shared machine does
+    not count in it (wall time includes waiting for the cores); None if the cell gave no value."""
+    import nbclient
+    import nbformat
+
+    nb.cells.append(nbformat.v4.new_code_cell(KERNEL_CPU_CELL))
     t0 = time.perf_counter()
     nbclient.NotebookClient(nb, kernel_name=kernel, timeout=timeout,
                             resources={"metadata": {"path": str(cwd)}}).execute()
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []) if o.get("name") == "stdout")
+    m = re.search(r"LX-KERNEL-CPU ([0-9.]+)", text)
+    return wall, (float(m.group(1)) if m else None)
 
 
 def bench_chapters(chapters: list[Path], repeats: int) -> list[dict]:
@@ -518,16 +536,25 @@ def bench_chapters(chapters: list[Path], repeats: int) -> list[dict]:
             floor = nbformat.v4.new_notebook(metadata=copy.deepcopy(nb.metadata))
             floor.cells = [nbformat.v4.new_code_cell(notebook_imports(nb))]
             t_ch, t_cold, t_fl = [], [], []
+            c_ch, c_cold, c_fl = [], [], []
+            load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
             for _ in range(repeats):  # interleaved, so drift hits all three alike
                 with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache:
                     os.environ["LESSONS_CACHE_DIR"] = cache  # the kernel inherits it
-                    t_cold.append(execute_notebook(copy.deepcopy(nb), path.parent))
-                    t_fl.append(execute_notebook(copy.deepcopy(floor), path.parent))
-                    t_ch.append(execute_notebook(copy.deepcopy(nb), path.parent))
+                    for times, cpus, book in ((t_cold, c_cold, nb), (t_fl, c_fl, floor), (t_ch, c_ch, nb)):
+                        wall, cpu = execute_notebook_cpu(copy.deepcopy(book), path.parent)
+                        times.append(wall)
+                        cpus.append(cpu)
             ch, fl, cold = statistics.median(t_ch), statistics.median(t_fl), statistics.median(t_cold)
-            rows.append({"chapter": path.name, "seconds": ch, "floor_seconds": fl, "ratio": ch / fl,
-                         "cold_seconds": cold, "cold_ratio": cold / fl,
-                         "times": t_ch, "cold_times": t_cold, "floor_times": t_fl, "imports": notebook_imports(nb)})
+            row = {"chapter": path.name, "seconds": ch, "floor_seconds": fl, "ratio": ch / fl,
+                   "cold_seconds": cold, "cold_ratio": cold / fl,
+                   "times": t_ch, "cold_times": t_cold, "floor_times": t_fl, "imports": notebook_imports(nb),
+                   "load": load, "cores": os.cpu_count()}
+            if all(c is not None for c in c_ch + c_fl + c_cold):
+                cch, cfl, ccold = statistics.median(c_ch), statistics.median(c_fl), statistics.median(c_cold)
+                row.update(cpu_seconds=cch, floor_cpu_seconds=cfl, cpu_ratio=cch / cfl, cold_cpu_ratio=ccold / cfl,
+                           cpu_times=c_ch, cold_cpu_times=c_cold, floor_cpu_times=c_fl)
+            rows.append(row)
     finally:
         if saved is None:
             os.environ.pop("LESSONS_CACHE_DIR", None)

@@ -365,9 +365,17 @@ def goals(helpers: dict, book: dict) -> list[tuple[str, str, str]]:
     chs = book.get("chapters") or []
     if chs:
         worst = max(chs, key=lambda r: r["ratio"])
-        rows.append((f"chapters: each ≤{GOALS['chapter_ratio']}× its imports-only floor",
-                     f"worst {worst['chapter']} {worst['ratio']:.2f}× with the regex cache warm ({len(chs)} chapter(s))"
-                     + _cold_worst(chs), _met(worst["ratio"] <= GOALS["chapter_ratio"])))
+        loaded = _loaded(chs) if all("cpu_ratio" in r for r in chs) else ""
+        text = (f"worst {worst['chapter']} {worst['ratio']:.2f}× with the regex cache warm ({len(chs)} chapter(s))"
+                + _cold_worst(chs))
+        if loaded:  # wall time waited for the cores: the kernel's own CPU time is the fair measure
+            worst_cpu = max(chs, key=lambda r: r["cpu_ratio"])
+            text = (f"worst {worst_cpu['chapter']} {worst_cpu['cpu_ratio']:.2f}× in the kernel's CPU time, warm "
+                    f"(judged on CPU: {loaded}); wall: " + text)
+            met = worst_cpu["cpu_ratio"] <= GOALS["chapter_ratio"]
+        else:
+            met = worst["ratio"] <= GOALS["chapter_ratio"]
+        rows.append((f"chapters: each ≤{GOALS['chapter_ratio']}× its imports-only floor", text, _met(met)))
     else:
         rows.append(("chapters: each ≤1.5× its imports-only floor", "not measured in this run", "n/a"))
     lp = book.get("largest_page")
@@ -750,13 +758,25 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
           "(`lessons._regex_cache`, decision 27), so each chapter runs twice per repeat: *cold*, with an empty cache folder "
           "(the first chapter on a new machine), then *warm*, with the folder the cold run filled (every later chapter, "
           "and a Binder image: its postBuild warms the cache). The goal is judged warm; the cold column is what the first "
-          "chapter on a new machine costs.")
+          "chapter on a new machine costs. Each run also records the kernel's own CPU seconds (`os.times()` in a last cell: "
+          "its start-up, imports and cells): when the machine was shared (1-minute load average above the cores at the "
+          "start of a chapter), wall time includes waiting for the cores, and the goal is judged on the CPU ratio, as the "
+          "other timed goals are.")
         w("")
+        loaded = _loaded(chs) if all("cpu_ratio" in r for r in chs) else ""
+        if loaded:
+            w(f"In this run {loaded}: the goal column is judged on the CPU ratio.")
+            w("")
         L.extend(_table(["notebook", "in the book's _toc.yml", "execution s (warm)", "imports-only floor s", "ratio (warm)",
-                         "goal ≤ 1.5×", "execution s (cold)", "ratio (cold)"],
+                         "kernel CPU s (warm) / floor", "CPU ratio (warm)", "goal ≤ 1.5×", "execution s (cold)", "ratio (cold)",
+                         "load at start"],
                         [(r["chapter"], "yes" if r["chapter"] in book.get("in_toc", []) else "no", _f(r["seconds"]),
-                          _f(r["floor_seconds"]), f"{r['ratio']:.2f}×", _met(r["ratio"] <= GOALS["chapter_ratio"]),
-                          *((_f(r["cold_seconds"]), f"{r['cold_ratio']:.2f}×") if "cold_seconds" in r else ("not measured", "n/a")))
+                          _f(r["floor_seconds"]), f"{r['ratio']:.2f}×",
+                          *((f"{_f(r['cpu_seconds'])} / {_f(r['floor_cpu_seconds'])}", f"{r['cpu_ratio']:.2f}×")
+                            if "cpu_ratio" in r else ("not measured", "n/a")),
+                          _met((r["cpu_ratio"] if loaded else r["ratio"]) <= GOALS["chapter_ratio"]),
+                          *((_f(r["cold_seconds"]), f"{r['cold_ratio']:.2f}×") if "cold_seconds" in r else ("not measured", "n/a")),
+                          f"{r['load']:.1f}" if r.get("load") is not None else "n/a")
                          for r in chs]))
         w("")
         w("<details><summary>The imports each floor notebook runs</summary>")

@@ -258,3 +258,15 @@ def test_partial_runs_keep_each_sections_own_date():
     assert m2["measured"] == {"speakers": "2026-01-02 10:00, bbb", "language_dev": "2026-01-03 11:00, ccc"}
     assert m2["full_run_date"] == "2026-01-01 09:00"
     assert "speakers (2026-01-02 10:00, bbb)" in m2["partial"] and "full run of 2026-01-01 09:00" in m2["partial"]
+
+
+def test_chapters_goal_is_judged_on_kernel_cpu_when_the_machine_was_shared():
+    """Wall 1.8x under load but 1.2x in the kernel's CPU time: met, and the row says why;
+    on a free machine the same rows are judged on wall time, so not met."""
+    row = {"chapter": "c.ipynb", "seconds": 9.0, "floor_seconds": 5.0, "ratio": 1.8, "cold_seconds": 9.5,
+           "cold_ratio": 1.9, "cpu_seconds": 3.6, "floor_cpu_seconds": 3.0, "cpu_ratio": 1.2, "cores": 2}
+    goal = [g for g in bench_run.goals({}, {"chapters": [{**row, "load": 4.5}]}) if g[0].startswith("chapters")][0]
+    assert "judged on CPU" in goal[1] and "1.20×" in goal[1] and "not" not in goal[2]
+    goal = [g for g in bench_run.goals({}, {"chapters": [{**row, "load": 0.5}]}) if g[0].startswith("chapters")][0]
+    assert "judged on CPU" not in goal[1] and "not met" in goal[2]
+
