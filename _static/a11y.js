@@ -123,13 +123,21 @@
   // it fits on neither side, at the top left of the pointer, past the screen's left edge (x =
   // -79 px in chapter 4). Once vega has placed it, move it back inside the window. phone.css
   // caps its width at the window's, so it always fits.
-  var EDGE = 4;
+  // When it fits on neither side of the pointer, vega puts it above the pointer, over the
+  // chart's title: then it goes under the pointer instead (above only if it fits there alone).
+  var EDGE = 4, pointer = null;
+  function notePointer(e) { pointer = { x: e.clientX, y: e.clientY }; }
   function keepTooltipOnScreen(tip) {
     if (!tip.classList.contains("visible")) { return; }
     var r = tip.getBoundingClientRect(), vw = document.documentElement.clientWidth || window.innerWidth;
     var vh = window.innerHeight, left = r.left, top = r.top;
+    var squeezed = left < EDGE || left + r.width > vw - EDGE;
     if (left + r.width > vw - EDGE) { left = vw - EDGE - r.width; }
     if (left < EDGE) { left = EDGE; }
+    if (squeezed && pointer && r.top < pointer.y) {
+      var under = pointer.y + 12;
+      top = under + r.height <= vh - EDGE ? under : pointer.y - 12 - r.height;
+    }
     if (top + r.height > vh - EDGE) { top = vh - EDGE - r.height; }
     if (top < EDGE) { top = EDGE; }
     // vega-tooltip positions it with style.left/top (position: fixed); change them only when
@@ -236,6 +244,8 @@
     fix(document);
     markFocusable(document);
     document.addEventListener("pointerup", tapTooltip, true);
+    document.addEventListener("pointermove", notePointer, true);
+    document.addEventListener("pointerdown", notePointer, true);
     document.addEventListener("click", onClick);
     document.addEventListener("keydown", onKey);
     document.addEventListener("focusin", onFocusIn);

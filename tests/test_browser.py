@@ -484,7 +484,8 @@ TOOLTIP_CHARTS = [("chapters/04_same_story.html", "mentions which part"),
 def test_phone_390_a_charts_tooltip_stays_on_screen(browser, server, page, title):
     """Walk 11: at 390 px a tapped square's tooltip started at x = -79 px (chapter 4; -148
     and -23 px in the template) and its sentence was cut mid-word. Taps across the chart
-    (left, middle, right) each show a tooltip wholly inside the screen, with no value cut."""
+    (first, middle and last mark) each show a tooltip wholly inside the screen, off the
+    chart's title, with no value cut and no raw column name."""
     context = support.new_context(browser, server.url, PHONE_390, phone=True)
     try:
         tab = context.new_page()
@@ -506,13 +507,16 @@ def test_phone_390_a_charts_tooltip_stays_on_screen(browser, server, page, title
             box = mark.bounding_box()
             tab.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             tab.wait_for_timeout(400)
-            tip = tab.evaluate("""() => { const t = document.getElementById('vg-tooltip-element');
+            tip = tab.evaluate("""(mark) => { const t = document.getElementById('vg-tooltip-element');
                 if (!t || !t.classList.contains('visible')) { return null; }
                 const r = t.getBoundingClientRect();
+                const head = Array.from(mark.closest('.vega-embed').querySelectorAll('[aria-roledescription="title"]'))
+                  .map(h => h.getBoundingClientRect()).sort((p, q) => p.top - q.top)[0];
+                const covers = !!head && r.left < head.right && head.left < r.right && r.top < head.bottom && head.top < r.bottom;
                 const cut = Array.from(t.querySelectorAll('td.value')).some(td => td.scrollHeight > td.clientHeight + 1
                                                                                || td.scrollWidth > td.clientWidth + 1);
                 return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, cut: cut, text: t.textContent,
-                        vw: document.documentElement.clientWidth, vh: window.innerHeight}; }""")
+                        covers: covers, vw: document.documentElement.clientWidth, vh: window.innerHeight}; }""", mark)
             assert tip, f"{page}: a tap on a mark of '{title}' showed no tooltip"
             shown.append(tip)
             tab.touchscreen.tap(5, 5)
@@ -520,6 +524,7 @@ def test_phone_390_a_charts_tooltip_stays_on_screen(browser, server, page, title
             assert tip["left"] >= 0 and tip["right"] <= tip["vw"] + 0.5, f"{page} '{title}': tooltip at {tip['left']:.0f}..{tip['right']:.0f} px"
             assert tip["top"] >= 0 and tip["bottom"] <= tip["vh"] + 0.5, f"{page} '{title}': tooltip off screen vertically"
             assert not tip["cut"], f"{page} '{title}': a value is cut: {tip['text'][:200]!r}"
+            assert not tip["covers"], f"{page} '{title}': the tooltip covers the chart's title"
             assert "_" not in tip["text"], f"{page} '{title}': a raw name in the tooltip: {tip['text'][:200]!r}"
     finally:
         context.close()
