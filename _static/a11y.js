@@ -119,9 +119,137 @@
     }));
   }
 
+  // A chart's tooltip on a phone (walk 11): vega-tooltip places it beside the pointer and, when
+  // it fits on neither side, at the top left of the pointer, past the screen's left edge (x =
+  // -79 px in chapter 4). Once vega has placed it, move it back inside the window. phone.css
+  // caps its width at the window's, so it always fits.
+  // When it fits on neither side of the pointer, vega puts it above the pointer, over the
+  // chart's title: then it goes under the pointer instead (above only if it fits there alone).
+  var EDGE = 4, pointer = null;
+  function notePointer(e) { pointer = { x: e.clientX, y: e.clientY }; }
+  function keepTooltipOnScreen(tip) {
+    if (!tip.classList.contains("visible")) { return; }
+    var r = tip.getBoundingClientRect(), vw = document.documentElement.clientWidth || window.innerWidth;
+    var vh = window.innerHeight, left = r.left, top = r.top;
+    var squeezed = left < EDGE || left + r.width > vw - EDGE;
+    if (left + r.width > vw - EDGE) { left = vw - EDGE - r.width; }
+    if (left < EDGE) { left = EDGE; }
+    if (squeezed && pointer && r.top < pointer.y) {
+      var under = pointer.y + 12;
+      top = under + r.height <= vh - EDGE ? under : pointer.y - 12 - r.height;
+    }
+    if (top + r.height > vh - EDGE) { top = vh - EDGE - r.height; }
+    if (top < EDGE) { top = EDGE; }
+    // vega-tooltip positions it with style.left/top (position: fixed); change them only when
+    // needed, so this observer does not wake itself up again
+    if (Math.abs(left - r.left) > 0.5) { tip.style.left = (parseFloat(tip.style.left || "0") + left - r.left) + "px"; }
+    if (Math.abs(top - r.top) > 0.5) { tip.style.top = (parseFloat(tip.style.top || "0") + top - r.top) + "px"; }
+  }
+  function watchTooltip() {
+    var tip = document.getElementById("vg-tooltip-element");
+    if (!tip || tip.getAttribute("data-lx-watched")) { return; }
+    tip.setAttribute("data-lx-watched", "1");
+    new MutationObserver(function () { keepTooltipOnScreen(tip); })
+      .observe(tip, { attributes: true, attributeFilter: ["style", "class"] });
+    keepTooltipOnScreen(tip);
+  }
+
+  // The note of a quotation (.lx-quote: who the report says is speaking) or a loaded word
+  // (mark.lx-term: why it is loaded) lives in its title, which a browser shows only under a
+  // mouse (walk 11: a tap or the Tab key showed nothing, so chapter 3's reasons could not be
+  // read on a phone or by a sighted keyboard user). Each mark is focusable; a tap, a click,
+  // Enter or Space shows its note in a box under it, and so does focus from the keyboard. The
+  // box stays until Escape, a second tap on the mark, or a tap or focus elsewhere; it never
+  // leaves the window. The mark names the box as its description (aria-describedby) while it
+  // shows, and the box is a polite live region, so a screen reader reads the note. The note
+  // is the title's text, set as textContent (the notes hold article text: never HTML). The
+  // title stays, for a mouse.
+  var MARKS = ".lx-quote[title], mark.lx-term[title]";
+  var NOTE_ID = "lx-note", note = null, noteFor = null;
+  function markFocusable(root) {
+    var els = root.querySelectorAll(MARKS), i;
+    for (i = 0; i < els.length; i++) {
+      if (!els[i].hasAttribute("tabindex")) { els[i].setAttribute("tabindex", "0"); }
+      if (!els[i].hasAttribute("data-lx-note")) {
+        els[i].setAttribute("data-lx-note", els[i].getAttribute("title") || "");
+      }
+    }
+  }
+  function noteBox() {
+    if (note) { return note; }
+    note = document.createElement("div");
+    note.id = NOTE_ID;
+    note.className = "lx-note";
+    note.setAttribute("role", "status");
+    note.setAttribute("aria-live", "polite");
+    note.hidden = true;
+    document.body.appendChild(note);
+    return note;
+  }
+  function placeNote(mark) {
+    var box = noteBox(), r = mark.getClientRects()[0] || mark.getBoundingClientRect();
+    var vw = document.documentElement.clientWidth || window.innerWidth;
+    box.style.left = "0px";
+    box.style.top = "0px";
+    var w = box.offsetWidth, h = box.offsetHeight;
+    var left = Math.max(EDGE, Math.min(r.left, vw - EDGE - w));
+    var below = mark.getBoundingClientRect().bottom + 6;
+    var top = below + h > window.innerHeight - EDGE && r.top - 6 - h >= EDGE ? r.top - 6 - h : below;
+    box.style.left = (left + window.pageXOffset) + "px";
+    box.style.top = (top + window.pageYOffset) + "px";
+  }
+  function showNote(mark) {
+    var box = noteBox();
+    if (noteFor && noteFor !== mark) { hideNote(); }
+    box.textContent = mark.getAttribute("data-lx-note") || mark.getAttribute("title") || "";
+    box.hidden = false;
+    noteFor = mark;
+    mark.setAttribute("aria-describedby", NOTE_ID);
+    placeNote(mark);
+  }
+  function hideNote() {
+    if (!note || note.hidden) { return; }
+    note.hidden = true;
+    if (noteFor) {
+      if (noteFor.getAttribute("aria-describedby") === NOTE_ID) { noteFor.removeAttribute("aria-describedby"); }
+    }
+    noteFor = null;
+  }
+  function markOf(target) {
+    return target && target.closest ? target.closest(MARKS) : null;
+  }
+  function keyboardFocus(el) {
+    try { return el.matches(":focus-visible"); } catch (err) { return true; }
+  }
+  function onClick(e) {
+    var mark = markOf(e.target);
+    if (!mark) {
+      if (note && !note.hidden && !note.contains(e.target)) { hideNote(); }
+      return;
+    }
+    if (noteFor === mark) { hideNote(); } else { showNote(mark); }
+  }
+  function onKey(e) {
+    if (e.key === "Escape" || e.key === "Esc") { hideNote(); return; }
+    var mark = markOf(e.target);
+    if (!mark || (e.key !== "Enter" && e.key !== " " && e.key !== "Spacebar")) { return; }
+    e.preventDefault();  // Space would scroll the page
+    if (noteFor === mark) { hideNote(); } else { showNote(mark); }
+  }
+  function onFocusIn(e) {
+    var mark = markOf(e.target);
+    if (mark && keyboardFocus(mark)) { showNote(mark); } else if (!mark) { hideNote(); }
+  }
   function start() {
     fix(document);
+    markFocusable(document);
     document.addEventListener("pointerup", tapTooltip, true);
+    document.addEventListener("pointermove", notePointer, true);
+    document.addEventListener("pointerdown", notePointer, true);
+    document.addEventListener("click", onClick);
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("focusin", onFocusIn);
+    window.addEventListener("resize", function () { if (noteFor) { placeNote(noteFor); } });
     if (typeof MutationObserver === "undefined") { return; }
     var pending = false;
     new MutationObserver(function () {
@@ -130,6 +258,8 @@
       (window.requestAnimationFrame || setTimeout)(function () {
         pending = false;
         fix(document);
+        markFocusable(document);
+        watchTooltip();
       });
     }).observe(document.body, { childList: true, subtree: true });
     window.addEventListener("resize", function () { scrollHints(document); });

@@ -382,6 +382,154 @@ def test_phone_390_a_tap_shows_a_charts_tooltip(browser, server):
         context.close()
 
 
+# what a quotation's or a loaded word's note shows (a11y.js): the box, the mark it belongs
+# to, where both are on screen, and whether the mark names the box as its description
+JS_NOTE = """(sel) => {
+  const note = document.getElementById('lx-note');
+  const mark = document.activeElement && document.activeElement.matches(sel) ? document.activeElement
+    : document.querySelector(sel + '[aria-describedby="lx-note"]');
+  if (!note || note.hidden || !mark) { return null; }
+  const r = note.getBoundingClientRect(), m = mark.getBoundingClientRect();
+  return {text: note.textContent, title: mark.getAttribute('title') || '', left: r.left, right: r.right,
+          top: r.top, bottom: r.bottom, vw: document.documentElement.clientWidth, vh: window.innerHeight,
+          markBottom: m.bottom, markTop: m.top, described: mark.getAttribute('aria-describedby') === 'lx-note',
+          live: note.getAttribute('aria-live'), tabindex: mark.getAttribute('tabindex')};
+}"""
+NOTE_MARKS = [("chapters/01_one_speech.html", ".lx-quote[title]"),
+              ("chapters/03_who_calls_whom_what.html", "mark.lx-term[title]")]
+
+
+def _first_visible(tab, selector):
+    """The first mark of `selector` that a reader can see (its <details> opened if closed)."""
+    return tab.evaluate_handle("""(sel) => {
+      for (const el of document.querySelectorAll('main ' + sel)) {
+        const d = el.closest('details');
+        if (d && !d.open) { d.open = true; }
+        if (el.getClientRects().length) { el.scrollIntoView({block: 'center'}); return el; }
+      }
+      return null; }""", selector).as_element()
+
+
+def _assert_note_on_screen(note, where):
+    assert note, f"{where}: no note shown"
+    assert note["text"].strip() and note["text"] == note["title"], f"{where}: the note {note['text']!r} is not the mark's title"
+    assert note["left"] >= 0 and note["right"] <= note["vw"] + 0.5, f"{where}: the note spans {note['left']}..{note['right']} of {note['vw']} px"
+    assert note["top"] >= 0 and note["bottom"] <= note["vh"] + 0.5, f"{where}: the note is off screen vertically"
+    assert note["described"] and note["live"] == "polite" and note["tabindex"] == "0", f"{where}: {note}"
+
+
+@pytest.mark.parametrize("page, selector", NOTE_MARKS)
+def test_phone_390_a_tap_shows_a_marks_note(browser, server, page, selector):
+    """Walk 11: who speaks a quotation (chapter 1) and why a word is loaded (chapter 3) were
+    only in a title, which a phone never shows. A tap on the mark shows its note next to it,
+    inside the screen; a second tap and Escape hide it."""
+    context = support.new_context(browser, server.url, PHONE_390, phone=True)
+    try:
+        tab = context.new_page()
+        tab.goto(server.url + page, wait_until="load")
+        tab.wait_for_timeout(800)
+        mark = _first_visible(tab, selector)
+        assert mark, f"{page}: no {selector}"
+        box = mark.bounding_box()
+        tab.touchscreen.tap(box["x"] + min(box["width"], 20) / 2, box["y"] + box["height"] / 2)
+        tab.wait_for_timeout(200)
+        note = tab.evaluate(JS_NOTE, selector)
+        _assert_note_on_screen(note, f"{page}: tap on {selector}")
+        assert note["top"] >= note["markBottom"] - 1 or note["bottom"] <= note["markTop"] + 1, "the note covers its mark"
+        tab.touchscreen.tap(box["x"] + min(box["width"], 20) / 2, box["y"] + box["height"] / 2)  # a second tap
+        tab.wait_for_timeout(200)
+        assert tab.evaluate(JS_NOTE, selector) is None, f"{page}: a second tap left the note open"
+        tab.touchscreen.tap(box["x"] + min(box["width"], 20) / 2, box["y"] + box["height"] / 2)
+        tab.keyboard.press("Escape")
+        assert tab.evaluate(JS_NOTE, selector) is None, f"{page}: Escape left the note open"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page, selector", NOTE_MARKS)
+def test_keyboard_focus_shows_a_marks_note(browser, server, page, selector):
+    """Walk 11: a sighted keyboard user reaching a mark with Tab saw nothing. Tab to it shows
+    its note; Tab onwards hides it; Enter shows it again."""
+    context = support.new_context(browser, server.url, PHONE_390, phone=False)
+    try:
+        tab = context.new_page()
+        tab.goto(server.url + page, wait_until="load")
+        tab.wait_for_timeout(800)
+        mark = _first_visible(tab, selector)
+        assert mark, f"{page}: no {selector}"
+        # Tab from the element just before the mark: a real keyboard focus, not a scripted one
+        tab.evaluate("""(m) => { const b = document.createElement('button'); b.textContent = 'start';
+                          b.id = 'lx-test-start'; m.parentNode.insertBefore(b, m); b.focus(); }""", mark)
+        tab.keyboard.press("Tab")
+        tab.wait_for_timeout(200)
+        assert tab.evaluate("(m) => document.activeElement === m", mark), f"{page}: Tab does not reach {selector}"
+        _assert_note_on_screen(tab.evaluate(JS_NOTE, selector), f"{page}: Tab to {selector}")
+        tab.keyboard.press("Enter")
+        assert tab.evaluate(JS_NOTE, selector) is None, f"{page}: Enter did not hide the note"
+        tab.keyboard.press("Enter")
+        _assert_note_on_screen(tab.evaluate(JS_NOTE, selector), f"{page}: Enter on {selector}")
+        tab.keyboard.press("Escape")
+        assert tab.evaluate(JS_NOTE, selector) is None, f"{page}: Escape left the note open"
+    finally:
+        context.close()
+
+
+# the pages and the chart (its title) whose tooltips walk 11 found cut off at the left edge
+TOOLTIP_CHARTS = [("chapters/04_same_story.html", "mentions which part"),
+                  ("chapters/template_your_articles.html", "covers which element"),
+                  ("chapters/template_your_articles.html", "claim by claim")]
+
+
+@pytest.mark.parametrize("page, title", TOOLTIP_CHARTS)
+def test_phone_390_a_charts_tooltip_stays_on_screen(browser, server, page, title):
+    """Walk 11: at 390 px a tapped square's tooltip started at x = -79 px (chapter 4; -148
+    and -23 px in the template) and its sentence was cut mid-word. Taps across the chart
+    (first, middle and last mark) each show a tooltip wholly inside the screen, off the
+    chart's title, with no value cut and no raw column name."""
+    context = support.new_context(browser, server.url, PHONE_390, phone=True)
+    try:
+        tab = context.new_page()
+        tab.goto(server.url + page, wait_until="load")
+        tab.wait_for_timeout(1500)
+        marks = tab.evaluate_handle("""(title) => {
+          for (const box of document.querySelectorAll('.vega-embed')) {
+            const names = Array.from(box.querySelectorAll('[aria-roledescription="title"]'))
+              .map(t => t.getAttribute('aria-label') || '');
+            if (!names.some(n => n.includes(title))) { continue; }
+            return Array.from(box.querySelectorAll('path[aria-roledescription="rect mark"], path[aria-roledescription="point"]'));
+          }
+          return []; }""", title)
+        items = [marks.get_property(str(i)).as_element() for i in range(int(marks.get_property("length").json_value()))]
+        assert items, f"{page}: no marks in the chart '{title}'"
+        shown = []
+        for mark in (items[0], items[len(items) // 2], items[-1]):
+            mark.evaluate("m => m.scrollIntoView({block: 'center', inline: 'center'})")
+            box = mark.bounding_box()
+            tab.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            tab.wait_for_timeout(400)
+            tip = tab.evaluate("""(mark) => { const t = document.getElementById('vg-tooltip-element');
+                if (!t || !t.classList.contains('visible')) { return null; }
+                const r = t.getBoundingClientRect();
+                const head = Array.from(mark.closest('.vega-embed').querySelectorAll('[aria-roledescription="title"]'))
+                  .map(h => h.getBoundingClientRect()).sort((p, q) => p.top - q.top)[0];
+                const covers = !!head && r.left < head.right && head.left < r.right && r.top < head.bottom && head.top < r.bottom;
+                const cut = Array.from(t.querySelectorAll('td.value')).some(td => td.scrollHeight > td.clientHeight + 1
+                                                                               || td.scrollWidth > td.clientWidth + 1);
+                return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, cut: cut, text: t.textContent,
+                        covers: covers, vw: document.documentElement.clientWidth, vh: window.innerHeight}; }""", mark)
+            assert tip, f"{page}: a tap on a mark of '{title}' showed no tooltip"
+            shown.append(tip)
+            tab.touchscreen.tap(5, 5)
+        for tip in shown:
+            assert tip["left"] >= 0 and tip["right"] <= tip["vw"] + 0.5, f"{page} '{title}': tooltip at {tip['left']:.0f}..{tip['right']:.0f} px"
+            assert tip["top"] >= 0 and tip["bottom"] <= tip["vh"] + 0.5, f"{page} '{title}': tooltip off screen vertically"
+            assert not tip["cut"], f"{page} '{title}': a value is cut: {tip['text'][:200]!r}"
+            assert not tip["covers"], f"{page} '{title}': the tooltip covers the chart's title"
+            assert "_" not in tip["text"], f"{page} '{title}': a raw name in the tooltip: {tip['text'][:200]!r}"
+    finally:
+        context.close()
+
+
 def test_phone_390_some_chart_is_wider_than_the_screen(phone390):
     """The hint test is not vacuous: at 390 px at least one chapter's chart scrolls."""
     wide = [p for p in PAGES if p.startswith("chapters/") and any(c["wide"] for c in phone390(p)["charts"])]

@@ -284,3 +284,75 @@ def test_long_subtitles_are_cut_into_lines():
     lines = titled_chart.to_dict()["title"]["subtitle"]
     assert isinstance(lines, list) and len(lines) > 1
     assert max(book.text_width(line, book.SUBTITLE_FONT_PX) for line in lines) <= book.PHONE_TEXT_PX
+
+
+def _every_chart(articles) -> dict:
+    """One chart from each builder of `lessons.charts`, drawn from the five articles."""
+    table, reports, verdicts = tables.figure_tables(articles)
+    cov = tables.coverage_tables(articles)[0]
+    ledger = figures.figures_table(articles)
+    return {
+        "claims_chart": charts.claims_chart(reports, verdicts, articles),
+        "naming_chart": charts.naming_chart(language.naming(articles), articles),
+        "density_chart": charts.density_chart(language.density(articles), articles),
+        "coverage_chart": charts.coverage_chart(cov, articles, compare.load_elements()),
+        "claim_points_chart": charts.claim_points_chart(figures.claim_chart_frame(figures.claim_reports(ledger))),
+        "voice_bars_chart": charts.voice_bars_chart(tables.loaded_terms_table(articles)),
+        "coverage_grid_chart": charts.coverage_grid_chart(cov),
+        "reuse_pairs_chart": charts.reuse_pairs_chart(compare.find_reuse(articles), articles),
+        "quote_groups_chart": charts.quote_groups_chart(tables.grouped_quotes(articles)),
+    }
+
+
+def _tooltips(d) -> list:
+    """Every tooltip channel of a chart spec, each a list of field definitions."""
+    found = []
+    if isinstance(d, dict):
+        for k, v in d.items():
+            if k == "tooltip" and v is not None:
+                found.append(v if isinstance(v, list) else [v])
+            else:
+                found += _tooltips(v)
+    elif isinstance(d, list):
+        for x in d:
+            found += _tooltips(x)
+    return found
+
+
+SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
+
+
+def test_every_tooltip_has_plain_titles_and_readable_values(articles):
+    """Walk 11: the template's tooltips read 'qualifier: at_least', 'covered_text: yes',
+    'source:' with nothing after it. Every tooltip field of every chart builder has a title
+    a reader understands (written out, capitalised, no underscore), and no value it shows is
+    a code (snake_case) or empty."""
+    built = _every_chart(articles)
+    builders = {n for n in dir(charts) if n.endswith("_chart") and callable(getattr(charts, n))}
+    assert builders <= set(built), f"builders the test does not draw: {builders - set(built)}"
+    for name, chart in built.items():
+        d = spec(chart)
+        groups = _tooltips(d)
+        assert groups, f"{name}: no tooltip"
+        rows = [r for data in d.get("datasets", {}).values() for r in data]
+        for group in groups:
+            for field in group:
+                assert isinstance(field, dict) and field.get("title"), f"{name}: a tooltip field with no title: {field}"
+                title = field["title"]
+                assert not SNAKE.match(title) and "_" not in title and title[0].isupper(), f"{name}: raw title {title!r}"
+                values = [r.get(field["field"]) for r in rows if field["field"] in r]
+                assert values, f"{name}: tooltip field {field['field']!r} has no data"
+                if field.get("type") == "nominal":
+                    bad = {v for v in values if not str(v).strip() or SNAKE.match(str(v))}
+                    assert not bad, f"{name}: {title!r} shows codes or nothing: {sorted(map(str, bad))[:5]}"
+
+
+@pytest.mark.parametrize("text, limit, expected", [
+    ("short sentence", 160, "short sentence"),
+    ("the president authorised his forces to fire", 30, "the president authorised his…"),
+    ("one, two, three", 10, "one, two…"),
+    ("x" * 20, 8, "x" * 8 + "…"),
+    (None, 10, ""),
+])
+def test_shorten_cuts_at_a_word_with_an_ellipsis(text, limit, expected):
+    assert charts.shorten(text, limit) == expected

@@ -14,6 +14,7 @@ import functools
 import json
 import sys
 import threading
+from html import escape as html_escape
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
@@ -64,7 +65,9 @@ def hostile_chapter(html: str) -> str:
     table = f"<table><tr><td>{HOSTILE}</td></tr></table>"
     before = output("lx-t-before", table)
     inside = (output("lx-t-table", table) + output("lx-t-area", f"<pre>{HOSTILE}</pre>", "output_area")
-              + '<p>Our maths: <span class="math notranslate nohighlight" id="lx-t-math">\\(a^2\\)</span></p>')
+              + '<p>Our maths: <span class="math notranslate nohighlight" id="lx-t-math">\\(a^2\\)</span></p>'
+              # a quotation whose note (its title, escaped as lessons.corpus writes it) is markup
+              + f'<p><span class="lx-quote" id="lx-t-quote" title="{html_escape(MARKUP)}">quoted words</span></p>')
     if "tex-mml-chtml.js" not in html:
         # No page of the book has maths today, so Sphinx loads MathJax on none: add it as Sphinx
         # does on a page with maths (the book's mathjax3_config first, then the offline script)
@@ -120,6 +123,21 @@ def test_mathjax_leaves_dollars_and_brackets_in_outputs_as_written(context, serv
         box = page.locator(f"#{ident}")
         assert box.locator("mjx-container").count() == 0, f"{ident}: MathJax typeset an output"
         assert HOSTILE in box.inner_text(), f"{ident} shows {box.inner_text()!r}"
+    assert not errors, errors
+
+
+# ----------------------------------------------------------------------------- notes
+def test_a_quotations_note_shows_markup_as_text(context, server):
+    """A quotation's note holds article text (a11y.js shows the title on a click or a tap):
+    markup in it is shown as written, never run or drawn."""
+    url, hostile_path = server
+    page, errors = _open(context, url + hostile_path)
+    page.click("#lx-t-quote")
+    note = page.locator("#lx-note")
+    assert note.is_visible() and note.inner_text() == MARKUP, note.inner_text()
+    assert note.locator("img, script").count() == 0
+    assert page.evaluate("() => window.__lxPwned") is None
+    assert page.get_attribute("#lx-t-quote", "aria-describedby") == "lx-note"
     assert not errors, errors
 
 

@@ -29,6 +29,27 @@ COLOURS = dict(zip(QUALIFIER_LABELS, [BLACK, BLUE, VERMILION, GREEN, PURPLE, ORA
 PANEL_TITLE_PX = 12  # the claims chart's panel titles (bold), cut into lines by book.wrap_px
 CLAIM_ROW_PX = 17  # a report's row in a panel of the claims chart: the mark and its label above
 PANEL_GAP_PX = 10  # between two panels of the claims chart
+NOT_NAMED = "not named"  # a tooltip's 'Who said so' when the sentence names no source
+TOOLTIP_CHARS = 160  # a sentence in a tooltip: cut at a word with '…' after this many characters
+
+
+def shorten(text, limit: int = TOOLTIP_CHARS) -> str:
+    """`text` whole when it has at most `limit` characters, else cut at the last space
+    before the limit with '…' (a word cut in two reads as a typo; walk 11 saw
+    '…authorising his fo'); a single word longer than the limit is cut where it must be."""
+    text = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = head.rfind(" ")
+    if space > 0:
+        head = head[:space]
+    return head.rstrip(" ,;:.–-") + "…"
+
+
+def _who_said(source: pd.Series) -> pd.Series:
+    """A figure's source for a tooltip: the name, or 'not named' (never an empty line)."""
+    return source.fillna("").astype(str).str.strip().replace("", NOT_NAMED)
 
 
 def claims_frame(reports: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -39,6 +60,8 @@ def claims_frame(reports: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
     plot = reports[reports["claim"].isin(shared_claims["claim"])].copy()
     plot = plot.drop_duplicates(["claim", "label", "text"])
     plot["hedge kind"] = plot["qualifier"].map(QUALIFIER_LABELS)
+    plot["who said"] = _who_said(plot["source"]) if "source" in plot else NOT_NAMED
+    plot["counts shown"] = plot["counted"].fillna("").astype(str).str.strip().replace("", "not said")
     plot["x"] = plot["plot_value"]
     long_time = (plot["unit"] == "duration") & (plot.groupby("claim")["plot_value"].transform("min") >= 365)
     plot.loc[long_time, "x"] = plot["plot_value"] / 365.25
@@ -88,7 +111,7 @@ def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Dat
         stroke=alt.Stroke("hedge kind:N", scale=alt.Scale(domain=domain, range=[COLOURS[q] for q in kinds]), title="Kind of figure"),
         fill=alt.condition("datum.qualifier == 'exact'", alt.value(BLACK), alt.value("white")),
         tooltip=[alt.Tooltip("label:N", title="Report"), alt.Tooltip("shown:N", title="Figure as written"),
-                 alt.Tooltip("counted:N", title="Counts"), alt.Tooltip("source:N", title="Who said so"),
+                 alt.Tooltip("counts shown:N", title="Counts"), alt.Tooltip("who said:N", title="Who said so"),
                  alt.Tooltip("hedge kind:N", title="Kind")],
     )
     # dy=-10: the label sits above the dashed hedge line, never struck through by it; it ends
@@ -178,7 +201,7 @@ def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
         y=alt.Y("Label:N", title=None, sort="ascending",
                 axis=alt.Axis(labelLimit=NAMING_LABEL_PX, labelExpr="split(datum.value, '\\n')", labelLineHeight=13)),
     )
-    tooltip = [alt.Tooltip("label:N", title="Report"), alt.Tooltip("Word:N"), alt.Tooltip("Voice:N"),
+    tooltip = [alt.Tooltip("label:N", title="Report"), alt.Tooltip("Word:N", title="Word"), alt.Tooltip("Voice:N", title="Voice"),
                alt.Tooltip("count:Q", title="Times")]
     points = base.mark_point(filled=True, size=260, opacity=1).encode(
         # the legend under the grid, not beside it (the width is the book column's)
@@ -229,7 +252,7 @@ def density_chart(dens: pd.DataFrame, articles: pd.DataFrame):
         x=alt.X("label:N", title="Report", sort=list(articles["label"]), axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("Kind:N", title=None, sort=kinds),
     )
-    tooltip = [alt.Tooltip("label:N", title="Report"), alt.Tooltip("Kind:N"), alt.Tooltip("Voice:N"),
+    tooltip = [alt.Tooltip("label:N", title="Report"), alt.Tooltip("Kind:N", title="Kind"), alt.Tooltip("Voice:N", title="Voice"),
                alt.Tooltip("n_terms:Q", title="Loaded words"), alt.Tooltip("voice_words:Q", title="Words in this voice"),
                alt.Tooltip("per_1000:Q", title="Per 1,000 words", format=".1f")]
     cells = base.mark_rect().encode(
@@ -272,7 +295,7 @@ def coverage_chart(cov: pd.DataFrame, articles: pd.DataFrame, elements: list[dic
     heat = cov.assign(
         Mentioned=cov["covered"].map({True: "mentioned", False: "not mentioned"}),
         mark=cov["covered"].map({True: "✓", False: "–"}),
-        Sentence=cov["sentence"].str.slice(0, 160),
+        Sentence=cov["sentence"].map(shorten).replace("", "none"),
     )
     base = alt.Chart(heat).encode(
         x=alt.X("Report:N", sort=list(articles["label"]), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
@@ -280,8 +303,8 @@ def coverage_chart(cov: pd.DataFrame, articles: pd.DataFrame, elements: list[dic
     )
     # the tick or dash written on a square shows the square's tooltip too: a tap or a pointer
     # in the middle of a square lands on it (walk 9: there nothing showed)
-    tooltip = [alt.Tooltip("Report:N"), alt.Tooltip("label:N", title="Part of the story"),
-               alt.Tooltip("Mentioned:N"), alt.Tooltip("Sentence:N", title="First sentence")]
+    tooltip = [alt.Tooltip("Report:N", title="Report"), alt.Tooltip("label:N", title="Part of the story"),
+               alt.Tooltip("Mentioned:N", title="Mentioned"), alt.Tooltip("Sentence:N", title="First sentence")]
     squares = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("Mentioned:N", title="In the report?",
                         scale=alt.Scale(domain=["mentioned", "not mentioned"], range=[BLUE, "#E8E8E8"])),
@@ -320,13 +343,25 @@ def claim_points_chart(points: pd.DataFrame):
     hide each other. With no claims, a sentence saying so instead of a chart."""
     if points.empty:
         return _note("No figure belongs to a claim, so there is nothing to chart.")
+    points = points.copy()
+    extra = []
+    if "qualifier" in points:
+        points["kind"] = points["qualifier"].map(lambda q: QUALIFIER_LABELS.get(q, str(q).replace("_", " ")))
+        extra.append(alt.Tooltip("kind:N", title="Kind"))
+    if "source" in points:
+        points["who said"] = _who_said(points["source"])
+        extra.append(alt.Tooltip("who said:N", title="Who said so"))
+    if "sentence" in points:
+        points["sentence_shown"] = points["sentence"].map(shorten)
+        extra.append(alt.Tooltip("sentence_shown:N", title="Sentence"))
+    tooltip = [alt.Tooltip("report:N", title="Report"), alt.Tooltip("figure:N", title="Figure as written"), *extra]
     panels = [
         alt.Chart(group, title=label).mark_point(size=120, filled=True).encode(
             x=alt.X("value:Q", title=f"Figure ({group['unit_shown'].iloc[0]})", axis=alt.Axis(format=",~f", tickMinStep=1)),
             y=alt.Y("report:N", title=None),
             shape=alt.Shape("report:N", legend=None),
             color=alt.Color("report:N", legend=None),
-            tooltip=["report", "figure", *[c for c in ("qualifier", "source", "sentence") if c in group]],
+            tooltip=tooltip,
         ).properties(width=300)
         for label, group in points.groupby("claim_label", sort=False)
     ]
@@ -351,7 +386,8 @@ def voice_bars_chart(terms: pd.DataFrame):
         y=alt.Y("report:N", title=None),
         color=alt.Color("voice:N", legend=None, sort=names),  # the panel titles name the voice
         row=alt.Row("voice:N", title=None, sort=names, header=alt.Header(labelAngle=0, labelAlign="left")),
-        tooltip=["report", "voice", "words"],
+        tooltip=[alt.Tooltip("report:N", title="Report"), alt.Tooltip("voice:N", title="Voice"),
+                 alt.Tooltip("words:Q", title="Loaded words")],
     )
     return titled(chart, title="Loaded words in each report, by voice",
                   description=f"{len(names)} panels, one per voice ({'; '.join(names)}); one bar per report "
@@ -361,13 +397,16 @@ def voice_bars_chart(terms: pd.DataFrame):
 def coverage_grid_chart(cov: pd.DataFrame):
     """Which report covers which story element (`tables.coverage_tables`): yes or no written
     in each cell, dark when yes."""
-    cov = cov.assign(report=cov["Report"], covered_text=cov["covered"].map({True: "yes", False: "no"}))
+    cov = cov.assign(report=cov["Report"], covered_text=cov["covered"].map({True: "yes", False: "no"}),
+                     sentence_shown=cov["sentence"].map(shorten).replace("", "none"))
     cov = cov.drop(columns=["Report"])
     base = alt.Chart(cov).encode(
         x=alt.X("report:N", title=None, axis=alt.Axis(labelAngle=-40, labelAlign="right", labelLimit=140)),
         y=alt.Y("label:N", title=None, sort=list(dict.fromkeys(cov["label"]))),
     )
-    tooltip = ["report", "label", "covered_text", "sentence"]  # on the square and on its word
+    tooltip = [alt.Tooltip("report:N", title="Report"), alt.Tooltip("label:N", title="Part of the story"),
+               alt.Tooltip("covered_text:N", title="Covered?"),
+               alt.Tooltip("sentence_shown:N", title="First sentence")]  # on the square and on its word
     chart = base.mark_rect(stroke="white").encode(
         color=alt.Color("covered_text:N", title="Covered?", scale=alt.Scale(domain=["yes", "no"], range=[BLUE, "#F0F0F0"])),
         tooltip=tooltip,
@@ -392,7 +431,7 @@ def reuse_pairs_chart(reuse: pd.DataFrame, articles: pd.DataFrame):
     chart = alt.Chart(per_pair).mark_bar().encode(
         x=alt.X("words:Q", title="Words in shared passages"),
         y=alt.Y("pair:N", title=None, sort="-x"),
-        tooltip=["pair", "words"],
+        tooltip=[alt.Tooltip("pair:N", title="Reports"), alt.Tooltip("words:Q", title="Words shared")],
     ) + alt.Chart(per_pair).mark_text(align="left", dx=3).encode(x="words:Q", y=alt.Y("pair:N", sort="-x"), text="words:Q")
     return titled(chart, title="How much wording each pair of reports shares",
                   description="One bar per pair of reports that share passages; its length, also written at "
@@ -402,11 +441,11 @@ def reuse_pairs_chart(reuse: pd.DataFrame, articles: pd.DataFrame):
 def quote_groups_chart(quotes: pd.DataFrame):
     """How many reports quote each statement (`tables.grouped_quotes`)."""
     sizes = quotes.groupby("group").agg(reports=("label", "nunique"), first=("text", "first")).reset_index()
-    sizes["statement"] = "Group " + sizes["group"].astype(str) + ": " + sizes["first"].str.slice(0, 50)
+    sizes["statement"] = "Group " + sizes["group"].astype(str) + ": " + sizes["first"].map(lambda t: shorten(t, 50))
     chart = alt.Chart(sizes).mark_bar().encode(
         x=alt.X("reports:Q", title="Reports quoting it", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("statement:N", title=None, sort="-x"),
-        tooltip=["statement", "reports"],
+        tooltip=[alt.Tooltip("statement:N", title="Statement"), alt.Tooltip("reports:Q", title="Reports quoting it")],
     )
     return titled(chart, title="How many reports quote each statement",
                   description="One bar per group of quotations (its first words as the label); its length is the "

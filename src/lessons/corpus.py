@@ -662,7 +662,7 @@ def in_quotes(text: str, start: int, end: int, spans: pd.DataFrame | None = None
 # --------------------------------------------------------------------------- reading view
 QUOTE_LEGEND = (
     '<p class="lx-legend"><span class="lx-quote">Words in a box with a dotted underline</span> '
-    "are quoted: someone else's words, not the reporter's. Hover or tap to see who said them.</p>"
+    "are quoted: someone else's words, not the reporter's. Hover over them (or, in the book, tap or tab to them) to see who said them.</p>"
 )
 
 
@@ -686,7 +686,7 @@ def article_html(text: str) -> str:
                 continue
             who = f"Quoted: {speaker}" if speaker else "Quoted (speaker not named here)"
             pieces.append(html.escape(text[cursor:s]))
-            pieces.append(f'<span class="lx-quote" title="{html.escape(who)}">{html.escape(text[s:e])}</span>')
+            pieces.append(f'<span class="lx-quote" tabindex="0" title="{html.escape(who)}">{html.escape(text[s:e])}</span>')
             cursor = e
         pieces.append(html.escape(text[cursor:p_end]))
         out.append(f"<p>{''.join(pieces)}</p>")

@@ -820,7 +820,7 @@ def legend_html() -> str:
         f'(someone else\'s words); <mark style="{_STYLE["attributed"]}color:inherit">dotted underline</mark> = '
         f'given to someone without quotation marks (reported speech: \'police said\', \'what he called\'); '
         f'<b>?</b> after a word = in a short quoted fragment, a possible scare quote. '
-        "Hover over or focus a word to read why it is loaded.</p>"
+        "Hover over a word (or, in the book, tap or tab to it) to read why it is loaded.</p>"
     )
 
 
