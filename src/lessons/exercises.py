@@ -837,8 +837,10 @@ WIDGET_CSS = HIDDEN_PREVIEW_CSS + (
     ".lx-w-quiz .widget-radio-box label { height: auto; min-height: "
     "var(--jp-widgets-radio-item-height, 24px); line-height: 1.4; display: flex; "
     "align-items: flex-start; white-space: normal; padding: 2px 0; margin-bottom: 4px; }"
-    ".lx-w-quiz .widget-radio-box input { height: auto; float: none; flex: none; "
-    "margin-top: 0.25em; }"
+    # ipywidgets puts the input after the option's text: order -1 draws the button first,
+    # so every button of a group sits at the same x, left of its text
+    ".lx-w-quiz .widget-radio-box input { height: auto; float: none; flex: none; order: -1; "
+    "margin: 0.25em 0.5em 0 0; }"
 )
 
 
