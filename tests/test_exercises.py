@@ -429,6 +429,35 @@ def test_widget_inputs_per_type():
         assert all(isinstance(i, kinds[ex["type"]]) for i in q.inputs) and q.inputs
 
 
+def _widget_html(widget) -> str:
+    """Every HTML text of a widget tree, in order."""
+    out = [widget.value] if hasattr(widget, "value") and isinstance(widget.value, str) else []
+    for child in getattr(widget, "children", ()):
+        out.append(_widget_html(child))
+    return "\n".join(out)
+
+
+def test_how_to_answer_is_shown_once():
+    """Walk 11: a multi exercise said 'Choose all that apply.' in its prompt and again under it;
+    a words exercise said 'Click a word to mark it; click again...' and then 'Press each word...'.
+    Every multi and words exercise of the book (the data's and the computed ones) shows how to
+    answer once, in the book's quiz and in the widget, and its prompt does not say it."""
+    from lessons import computed
+    from lessons.datafiles.exercises import HOW_TO_ANSWER, SAYS_HOW
+
+    every = list(X.load_exercises().values()) + list(computed.book_exercises().values())
+    shown = [ex for ex in every if ex["type"] in HOW_TO_ANSWER]
+    assert {ex["type"] for ex in shown} == {"multi", "words"}
+    for ex in shown:
+        how, says = HOW_TO_ANSWER[ex["type"]], SAYS_HOW[ex["type"]]
+        assert not says.search(ex["prompt"]), ex["id"]
+        static = html.unescape(re.sub(r"<[^>]+>", " ", X.static_html(ex)))
+        widget = html.unescape(re.sub(r"<[^>]+>", " ", _widget_html(X.show({k: v for k, v in ex.items() if not k.startswith("_")}, store=False).widget)))
+        for where, text in (("book", static), ("widget", widget)):
+            saying = [part for part in re.split(r"(?<=[.!?])\s", text) if says.search(part)]
+            assert text.count(how) == 1 and len(saying) == 1, (ex["id"], where, saying)
+
+
 def test_widget_check_shows_icon_and_words():
     q = X.show(CHOICE, store=False)
     q.input.value = 0

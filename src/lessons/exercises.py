@@ -831,7 +831,7 @@ def static_html(exercise: dict, uid: str | None = None) -> str:
     if typ in ("choice", "multi"):
         kind = "radio" if typ == "choice" else "checkbox"
         if typ == "multi":
-            out.append('<p class="lx-hint">Choose all that apply.</p>')
+            out.append(f'<p class="lx-hint">{_e(exercise_file.HOW_TO_ANSWER["multi"])}</p>')
         out.append('<div class="lx-options">')
         for i, opt in enumerate(ex["options"]):
             iid = f"{uid}-o{i}"
@@ -843,8 +843,7 @@ def static_html(exercise: dict, uid: str | None = None) -> str:
                    f'<input type="text" id="{uid}-num" class="lx-number" inputmode="decimal" '
                    f'autocomplete="off" spellcheck="false"></div>')
     elif typ == "words":
-        out.append('<p class="lx-hint" id="' + uid + '-hint">Press each word you want to mark; '
-                   'press it again to unmark it. Marked words show a ✓.</p>')
+        out.append(f'<p class="lx-hint" id="{uid}-hint">{_e(exercise_file.HOW_TO_ANSWER["words"])}</p>')
         out.append(f'<p class="lx-passage" role="group" aria-describedby="{uid}-hint">')
         passage, pos = ex["passage"], 0
         for tok in passage_tokens(passage):
@@ -941,7 +940,7 @@ class Quiz:
             self.inputs = [w.Checkbox(value=False, description=o, indent=False, layout=full,
                                       style={"description_width": "initial"})
                            for o in ex["options"]]
-            body = w.VBox([w.HTML("<em>Choose all that apply.</em>")] + self.inputs)
+            body = w.VBox([w.HTML(f"<em>{_e(exercise_file.HOW_TO_ANSWER['multi'])}</em>")] + self.inputs)
         elif typ == "numeric":
             if live_widgets():
                 # a live notebook: Check sends the typed text with it (race-free, see
@@ -969,8 +968,7 @@ class Quiz:
                 else:
                     items.append(w.Label(tok["text"]))
             body = w.VBox([
-                w.HTML("<em>Press each word you want to mark; press it again to unmark it. "
-                       "Marked words show a ✓.</em>"),
+                w.HTML(f"<em>{_e(exercise_file.HOW_TO_ANSWER['words'])}</em>"),
                 w.Box(items, layout=w.Layout(display="flex", flex_flow="row wrap",
                                              align_items="center")),
             ])
