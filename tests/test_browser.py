@@ -367,9 +367,9 @@ def test_phone_390_the_dot_plot_is_not_endless(phone390):
 def test_phone_390_chapter_3_tables_are_short_cards(phone390, browser, server):
     """Walk 11: on a phone chapter 3's naming table became 15-line cards, mostly ': 0'
     (12,110 px), and the scare-quote table 7,044 px. A card leaves out a count of 0 and an
-    empty cell, and these two tables' cards run their cells on in one paragraph (at 390 px in a
-    standalone page with phone.css: 9,475 -> 2,011 px and 5,392 -> 3,686 px); the desktop table
-    still shows every cell."""
+    empty cell, and these two tables' compact cards run their cells on in one paragraph, each
+    named without its column's note in brackets (about 2,700 and 4,200 px in the book at 390 px);
+    the desktop table still shows every cell."""
     page = "chapters/03_who_calls_whom_what.html"
     found = {t["caption"].split(":")[0]: t for t in phone390(page)["tables"]}
     naming, frags = found["Times each report uses each word"], found["Short quoted fragments"]

@@ -93,5 +93,8 @@ def test_phone_cards_leave_out_what_says_nothing():
     assert '<td data-label="Note" class="lx-none"></td>' in markup
     assert '<td data-label="Word">0</td>' in markup  # a word '0' is not a count
     assert "lx-cards-compact" not in book.frame_html(frame)
+    # a compact card names a cell without the column's closing note; the head keeps it
+    noted = book.frame_html(pd.DataFrame({"Said by (if the report says)": ["x"]}), compact=True)
+    assert '<td data-label="Said by">x</td>' in noted and ">Said by (if the report says)</th>" in noted
     css = (Path(__file__).resolve().parents[1] / "_static" / "phone.css").read_text()
     assert "td.lx-none { display: none; }" in css and "table.lx-cards-compact td" in css

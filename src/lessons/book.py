@@ -181,6 +181,7 @@ def _reading_number(value) -> str:
 TABLE_WRAP_STYLE = "overflow-x: auto; max-width: 100%"
 
 
+_CARD_NOTE = re.compile(r"\s*\([^()]{1,80}\)\s*$")
 CARD_NONE_CLASS = "lx-none"  # a cell a phone's card leaves out: empty, or a count of 0
 COMPACT_CARDS_CLASS = "lx-cards-compact"  # cards whose lines after the first run on, ' · ' between
 
@@ -198,12 +199,15 @@ def frame_html(frame: pd.DataFrame, caption: str | None = None, compact: bool = 
     """
     shown = frame_for_reading(frame)
     names = [html.escape(str(c)) for c in shown.columns]
+    # a compact card names a cell by its column without a closing note in brackets ('Said by',
+    # not 'Said by (if the report says)'): the table's head keeps the whole name
+    labels = [html.escape(_CARD_NOTE.sub("", str(c)) or str(c)) for c in shown.columns] if compact else names
     numeric = [c in frame.columns and pd.api.types.is_numeric_dtype(frame[c]) for c in shown.columns]
     head = "".join(f'<th scope="col">{n}</th>' for n in names)
     rows = []
     for values in shown.itertuples(index=False, name=None):
         cells = []
-        for n, v, is_number in zip(names, values, numeric):
+        for n, v, is_number in zip(labels, values, numeric):
             text = "" if _missing(v) else str(v)
             none = not text.strip() or (is_number and text.strip() == "0")
             cls = f' class="{CARD_NONE_CLASS}"' if none else ""
