@@ -53,6 +53,20 @@
     var t = straightApostrophes(String(text).normalize("NFC")).toLowerCase();
     return t.match(TOKEN_RE) || [];
   }
+  // key words (exercises.key_tokens, key_stem): numbers whole as written ('2,300'), a number
+  // without its commas, a word without a plural 's' then its first 5 letters
+  var KEY_TOKEN_RE = /[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+\.[0-9]+|[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
+  function keyTokens(text) {
+    var t = straightApostrophes(String(text).normalize("NFC")).toLowerCase();
+    return t.match(KEY_TOKEN_RE) || [];
+  }
+  function keyStem(token) {
+    if (/\p{Nd}/u.test(token)) { return token.replace(/,/g, ""); }
+    if (Array.from(token).length > 3 && /s$/.test(token) && !/ss$/.test(token)) {
+      token = token.slice(0, -1);
+    }
+    return Array.from(token).slice(0, 5).join("");
+  }
   function stem(token) {
     return /\p{Nd}/u.test(token) ? token : Array.from(token).slice(0, 5).join("");
   }
@@ -333,9 +347,10 @@
           { model_answers: models, keywords: allWords, used: [] });
       }
       var stems = {};
-      tokens(text).forEach(function (t) { stems[stem(t)] = true; });
-      var used = keys.filter(function (k) { return stems[k.stem]; })
-        .map(function (k) { return k.word; });
+      keyTokens(text.slice(0, 20000)).forEach(function (t) { stems[keyStem(t)] = true; });
+      var used = keys.filter(function (k) {
+        return (k.stems || [k.stem]).some(function (s) { return stems[s]; });
+      }).map(function (k) { return k.word; });
       var rewrite = has(ex, "original") || has(ex, "avoid");
       if (rewrite) {
         var kept = stillLoaded(text, ex.avoid || [], has(ex, "avoid") ? loadedForms(ex.loaded) : []);
@@ -353,9 +368,8 @@
         (models.length === 1 ? "answer" : "answers") + ".";
       if (has(ex, "avoid")) { msg = OK + " No loaded word left. " + msg; }
       if (keys.length) {
-        msg += " You used " + used.length + " of the " + plural(keys.length, "key word") +
-          " (words a good answer usually mentions)" +
-          (used.length ? ": " + used.join(", ") + "." : ".");
+        msg += " You mentioned " + used.length + " of the " + plural(keys.length, "idea") +
+          " a good answer usually has" + (used.length ? ": " + used.join(", ") + "." : ".");
       }
       var extraT = { model_answers: models, keywords: allWords, used: used };
       if (rewrite) { extraT.kept = []; }
@@ -714,6 +728,8 @@
     lexiconLeft: lexiconLeft,
     tokens: tokens,
     stem: stem,
+    keyTokens: keyTokens,
+    keyStem: keyStem,
     decode: decode,
     PREFIX: PREFIX,
     init: init,

@@ -240,3 +240,25 @@ def test_every_page_links_the_favicon(built_book):
         m = re.search(r'<link rel="(?:shortcut )?icon" href="([^"]+)"', html)
         assert m, page
         assert (built_book / page).parent.joinpath(m.group(1)).resolve().is_file(), (page, m.group(1))
+
+
+def test_chapter_2_reads_vague_words_one_way():
+    """Walk 11: chapter 2 said a vague word becomes 'the smallest number it can mean' (12 for
+    'dozens') while its exercise `figures-acled-dozens` says plain English allows no fewer than
+    two dozen. Prose, the dot plot's key and the chart's description all call the number a
+    cautious low one by ACLED's rule, and none says it is the least the words can mean."""
+    from lessons import charts, corpus, tables
+    from lessons.exercises import load_exercises
+
+    nb = nbformat.read(ROOT / "chapters" / "02_checking_numbers.ipynb", as_version=4)
+    prose = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    articles = corpus.load_articles()
+    _, reports, verdicts = tables.figure_tables(articles)
+    description = charts.claims_chart(reports, verdicts, articles).to_dict()["description"]
+    where = [s for s in prose if "fig_rule_dozens" in s or "open square" in s] + [description]
+    assert len(where) == 3, where
+    for text in where:
+        flat = " ".join(text.split())
+        assert not re.search(r"smallest number|least (?:number )?(?:they|it) can mean", flat), flat
+        assert "cautious low number" in flat and "ACLED" in flat, flat
+    assert "plain English" in load_exercises()["figures-acled-dozens"]["explanation"]

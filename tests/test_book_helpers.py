@@ -1,5 +1,7 @@
 """lessons.book: the shared preamble (renderer choice, prose values, out-of-order hint)."""
 
+import html
+import re
 from pathlib import Path
 
 import altair as alt
@@ -72,6 +74,24 @@ def test_live_charts_scroll_sideways_and_say_so():
     assert not re.search(r"\bimport\b|https?:", esm)  # nothing fetched: works offline
     a11y = (Path(__file__).resolve().parents[1] / "_static" / "a11y.js").read_text(encoding="utf-8")
     assert f'"{lab_charts.HINT_TEXT} "' in a11y  # the HTML book says the same
+
+
+def test_a_reopened_charts_subtitle_is_one_paragraph():
+    """Walk 11: a reopened notebook's chart summary put each subtitle line in its own
+    paragraph, so a sentence cut for a phone's width broke mid-way ("the way a / hedge lets").
+    The lines `titled` cut are one paragraph again, joined with spaces, in HTML and plain text."""
+    from lessons import lab_charts
+
+    words = "Shape = kind of hedge; dashed line = the way a hedge lets the number go; label = the report's words"
+    chart = book.titled(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"),
+                        title="A title", description="A chart of one point, for the test of its summary.",
+                        subtitle=words)
+    spec = chart.to_dict()
+    assert len(spec["title"]["subtitle"]) >= 2, "the subtitle was not cut into lines: test is void"
+    summary = lab_charts.static_summary(spec)
+    paragraphs = re.findall(r"<p>(.*?)</p>", summary["text/html"])
+    assert html.escape(words) in paragraphs, paragraphs
+    assert words in summary["text/plain"].splitlines()
 
 
 class _Shell:

@@ -284,6 +284,14 @@ JS_PHONE_CHARTS = """() => Array.from(document.querySelectorAll('.vega-embed')).
 })"""
 
 
+# Each table of lessons.book.frame_html: its caption, height, and how many of its cells a card
+# leaves out (lx-none) are drawn
+JS_TABLES = """() => Array.from(document.querySelectorAll('table.lx-cards')).map(t => ({
+  caption: t.caption ? t.caption.textContent : '', height: Math.round(t.getBoundingClientRect().height),
+  none: t.querySelectorAll('td.lx-none').length,
+  none_drawn: Array.from(t.querySelectorAll('td.lx-none')).filter(td => getComputedStyle(td).display !== 'none').length}))"""
+
+
 @pytest.fixture(scope="session")
 def phone390(browser, server):
     """Each page once in a 390 px wide phone: overflow and charts."""
@@ -297,7 +305,7 @@ def phone390(browser, server):
             tab.wait_for_function("() => document.readyState === 'complete'")
             tab.wait_for_timeout(1500)  # vega draws after load
             cache[page] = {"overflow": tab.evaluate(support.JS_OVERFLOW),
-                           "charts": tab.evaluate(JS_PHONE_CHARTS)}
+                           "charts": tab.evaluate(JS_PHONE_CHARTS), "tables": tab.evaluate(JS_TABLES)}
             tab.close()
         return cache[page]
 
@@ -354,6 +362,28 @@ def test_phone_390_the_dot_plot_is_not_endless(phone390):
     (plot,) = [c for c in phone390("chapters/02_checking_numbers.html")["charts"]
                if c["head"] and "claim by claim" in c["head"]["text"]]
     assert plot["height"] <= 1950, f"the dot plot is {plot['height']} px tall at 390 px"
+
+
+def test_phone_390_chapter_3_tables_are_short_cards(phone390, browser, server):
+    """Walk 11: on a phone chapter 3's naming table became 15-line cards, mostly ': 0'
+    (12,110 px), and the scare-quote table 7,044 px. A card leaves out a count of 0 and an
+    empty cell, and these two tables' compact cards run their cells on in one paragraph, each
+    named without its column's note in brackets (about 2,700 and 4,200 px in the book at 390 px);
+    the desktop table still shows every cell."""
+    page = "chapters/03_who_calls_whom_what.html"
+    found = {t["caption"].split(":")[0]: t for t in phone390(page)["tables"]}
+    naming, frags = found["Times each report uses each word"], found["Short quoted fragments"]
+    assert naming["none"] > 100 and naming["none_drawn"] == 0, naming
+    assert naming["height"] <= 3000, f"the naming table is {naming['height']} px of cards at 390 px"
+    assert frags["height"] <= 4500, f"the scare-quote table is {frags['height']} px of cards at 390 px"
+    context = support.new_context(browser, server.url, support.DESKTOP)
+    try:
+        tab = context.new_page()
+        tab.goto(server.url + page, wait_until="load")
+        desk = {t["caption"].split(":")[0]: t for t in tab.evaluate(JS_TABLES)}
+        assert desk["Times each report uses each word"]["none_drawn"] == naming["none"], desk
+    finally:
+        context.close()
 
 
 def test_phone_390_a_tap_shows_a_charts_tooltip(browser, server):

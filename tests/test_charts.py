@@ -102,6 +102,23 @@ def test_claims_chart_is_compact(articles):
     assert height <= len(frame) * charts.CLAIM_ROW_PX + 120 * frame["claim"].nunique(), height
 
 
+def test_claims_chart_key_draws_marks_as_the_chart_does(articles):
+    """Walk 11: the key showed a hollow circle for 'exact' while every exact mark (and the
+    prose) is a filled circle. Drawn with vl-convert, each key symbol has the fill of its kind's
+    marks: exact filled black, every other kind open (white)."""
+    import vl_convert as vlc
+
+    _, reports, verdicts = tables.figure_tables(articles)
+    svg = vlc.vegalite_to_svg(spec(charts.claims_chart(reports, verdicts, articles)))
+    key = re.findall(r'role-legend-symbol"[^>]*><path [^>]*?fill="([^"]+)"[^>]*/></g>'
+                     r'<g class="mark-text role-legend-label"[^>]*><text [^>]*>([^<]+)</text>', svg)
+    shown = {label: fill for fill, label in key}
+    assert "exact" in shown and len(shown) >= 3, key
+    for qualifier, label in charts.QUALIFIER_LABELS.items():
+        if label in shown:
+            assert shown[label] == ("#000000" if qualifier == "exact" else "white"), (label, shown[label])
+
+
 def test_naming_chart_column_headers_name_their_cells(articles):
     """Vega-Lite 6 draws the column headers of a row-and-column facet with independent y scales
     in the wrong order when the sort is a list of values, while the cells follow the list: the

@@ -343,3 +343,24 @@ def test_exercise_problems_are_the_loaders_message(tmp_path):
     with pytest.raises(LessonsDataError) as err:
         X.load_exercises(tmp_path)
     assert str(err.value).splitlines() == [f"{p.file}, {p.where}: {p.problem}" for p in found]
+
+
+def test_a_prompt_that_says_how_to_answer_is_refused(tmp_path):
+    """Walk 11: a multi exercise's prompt ended 'Choose all that apply.' and the exercise said
+    it again under it; a words exercise said how to mark twice too. The exercise shows how to
+    answer (`HOW_TO_ANSWER`), so the checker and the loader refuse a prompt that says it."""
+    from lessons import exercises as X
+
+    (tmp_path / "ch.yml").write_text(
+        "- id: a\n  type: multi\n  prompt: Which? Choose ALL that apply.\n  options: [x, y]\n  answer: [0]\n"
+        "  explanation: e\n  source: s\n"
+        "- id: b\n  type: words\n  prompt: Mark the words. Tap a word to mark it, tap it again to unmark it.\n"
+        "  passage: one two\n  answer: [one]\n  explanation: e\n  source: s\n"
+        "- id: c\n  type: multi\n  prompt: Which apply to all reports?\n  options: [x, y]\n  answer: [0]\n"
+        "  explanation: e\n  source: s\n", encoding="utf-8")
+    found = exercises.problems(tmp_path)
+    assert [(p.where, p.problem.split(" (")[0]) for p in found] == [
+        ("line 3, entry 1 (id 'a')", "field 'prompt' says how to answer, which the exercise shows itself"),
+        ("line 10, entry 2 (id 'b')", "field 'prompt' says how to answer, which the exercise shows itself")]
+    with pytest.raises(LessonsDataError, match=r"ch\.yml, line 3, entry 1 \(id 'a'\): field 'prompt' says how"):
+        X.load_exercises(tmp_path)

@@ -1,5 +1,7 @@
 """How chapters show tables (issue 17): no 0/1 index, numbers for reading, every cell escaped."""
 
+from pathlib import Path
+
 import pandas as pd
 
 from lessons import book
@@ -74,6 +76,25 @@ def test_frame_html_cells_carry_their_column_for_phone_cards():
     assert 'class="lx-table lx-cards"' in markup
     assert '<td data-label="Outlet">Al Jazeera</td>' in markup
     assert '<td data-label="Words &lt;n&gt;">4.5</td>' in markup
-    assert '<td data-label="Outlet"></td>' in markup  # missing shown empty, not 'None'
+    assert '<td data-label="Outlet" class="lx-none"></td>' in markup  # missing shown empty, not 'None'
     css = (book.__file__ and __import__("pathlib").Path(__file__).resolve().parents[1] / "_static" / "phone.css").read_text()
     assert "table.lx-cards" in css and "attr(data-label)" in css
+
+
+def test_phone_cards_leave_out_what_says_nothing():
+    """Walk 11: chapter 3's naming table became 15-line cards on a phone, mostly ': 0'. A cell
+    that is empty or a count of 0 is marked for the card to leave out (the desktop table shows
+    it); a 0 in a text column is a value; `compact` cards run their cells on in one paragraph."""
+    frame = pd.DataFrame({"Word": ["mob", "0"], "TheJournal": [0, 2], "JPost": [1, 0], "Note": ["", "x"]})
+    markup = book.frame_html(frame, compact=True)
+    assert 'class="lx-table lx-cards lx-cards-compact"' in markup
+    assert '<td data-label="TheJournal" class="lx-none">0</td>' in markup  # still in the table
+    assert '<td data-label="JPost">1</td>' in markup and '<td data-label="TheJournal">2</td>' in markup
+    assert '<td data-label="Note" class="lx-none"></td>' in markup
+    assert '<td data-label="Word">0</td>' in markup  # a word '0' is not a count
+    assert "lx-cards-compact" not in book.frame_html(frame)
+    # a compact card names a cell without the column's closing note; the head keeps it
+    noted = book.frame_html(pd.DataFrame({"Said by (if the report says)": ["x"]}), compact=True)
+    assert '<td data-label="Said by">x</td>' in noted and ">Said by (if the report says)</th>" in noted
+    css = (Path(__file__).resolve().parents[1] / "_static" / "phone.css").read_text()
+    assert "td.lx-none { display: none; }" in css and "table.lx-cards-compact td" in css

@@ -278,16 +278,47 @@ def test_passage_tokens_offsets_and_dash_split():
 
 
 def test_text_is_never_wrong_and_reports_key_words():
-    r = X.check(TEXT, "The agency's translation changed the quotes.")
+    r = X.check(TEXT, "The agency's translation changed the speech.")
     assert r["correct"] is True and r["status"] == "answered"
     assert r["model_answers"] == TEXT["answer"]
-    assert set(r["used"]) == {"agencies", "translated", "quotes"}
+    assert set(r["used"]) == {"agencies", "translated", "speech"}
     assert "30" in r["keywords"] and "the" not in r["keywords"]
-    assert r["message"].startswith("Compare your answer with the model answer. You used 3 of the")
+    assert r["message"].startswith("Compare your answer with the model answer. "
+                                   "You mentioned 3 of the 6 ideas a good answer usually has: ")
     nothing = X.check(TEXT, "   ")
     assert nothing["status"] == "empty" and nothing["used"] == []
     unrelated = X.check(TEXT, "I don't know")
     assert unrelated["correct"] is True and unrelated["used"] == []
+
+
+def test_key_words_are_the_telling_content_words():
+    """Walk 11: every word of the model answers was a key word ('2', '300', '000', 'came',
+    'know', 'first', 'people', 'report': 37 of them), so a good one-sentence answer got
+    '8 of 37'. Key words are content words (no function word, common verb or generic word),
+    numbers whole as written, no word the question already uses, words that always come
+    together one idea, and at most MAX_KEYWORDS of them, the ones most model answers share."""
+    ex = {"id": "t-key", "type": "text", "prompt": "Why do the reports give different numbers of people?",
+          "answer": ["We do not know which report came first: about 2,300 people (the health ministry) "
+                     "and 1,200 people (the police) were counted at different times.",
+                     "The health ministry and the police counted at different times, so the totals grew."],
+          "explanation": "E", "source": "S"}
+    keys = X.keywords(ex["answer"], ex["prompt"])
+    words = [k["word"] for k in keys]
+    assert 0 < len(keys) <= X.MAX_KEYWORDS, words
+    assert words[:4] == ["health ministry", "police", "counted", "times"], words  # in both answers
+    for generic in ("came", "know", "first", "people", "report", "different", "numbers", "2", "300", "000"):
+        assert generic not in words, (generic, words)
+    assert "2,300" in words, words  # a number as written
+    good = "The health ministry counted 2300 at one time and the police later."
+    r = X.check(ex, good)
+    assert r["used"] == ["health ministry", "police", "counted", "times", "2,300"], r["used"]
+    assert f"You mentioned 5 of the {len(keys)} ideas a good answer usually has: health ministry" in r["message"]
+    # one word of an idea is enough ('ministry' alone), a plural matches its singular
+    assert X.check(ex, "The ministry counts.")["used"] == ["health ministry", "counted"]
+    # the book's chapter 2 exercise: at most MAX_KEYWORDS ideas, no fragment of a number
+    detained = X.load_exercises()["figures-explain-detained"]
+    keys = X.keywords(detained["answer"], detained["prompt"])
+    assert len(keys) == X.MAX_KEYWORDS and not {"2", "300", "000", "came", "people"} & {k["word"] for k in keys}
 
 
 # ------------------------------------------------------------------ static HTML
@@ -396,6 +427,35 @@ def test_widget_inputs_per_type():
     for ex in (CHOICE, MULTI, NUMERIC, TEXT, WORDS):
         q = X.show(ex, store=False)
         assert all(isinstance(i, kinds[ex["type"]]) for i in q.inputs) and q.inputs
+
+
+def _widget_html(widget) -> str:
+    """Every HTML text of a widget tree, in order."""
+    out = [widget.value] if hasattr(widget, "value") and isinstance(widget.value, str) else []
+    for child in getattr(widget, "children", ()):
+        out.append(_widget_html(child))
+    return "\n".join(out)
+
+
+def test_how_to_answer_is_shown_once():
+    """Walk 11: a multi exercise said 'Choose all that apply.' in its prompt and again under it;
+    a words exercise said 'Click a word to mark it; click again...' and then 'Press each word...'.
+    Every multi and words exercise of the book (the data's and the computed ones) shows how to
+    answer once, in the book's quiz and in the widget, and its prompt does not say it."""
+    from lessons import computed
+    from lessons.datafiles.exercises import HOW_TO_ANSWER, SAYS_HOW
+
+    every = list(X.load_exercises().values()) + list(computed.book_exercises().values())
+    shown = [ex for ex in every if ex["type"] in HOW_TO_ANSWER]
+    assert {ex["type"] for ex in shown} == {"multi", "words"}
+    for ex in shown:
+        how, says = HOW_TO_ANSWER[ex["type"]], SAYS_HOW[ex["type"]]
+        assert not says.search(ex["prompt"]), ex["id"]
+        static = html.unescape(re.sub(r"<[^>]+>", " ", X.static_html(ex)))
+        widget = html.unescape(re.sub(r"<[^>]+>", " ", _widget_html(X.show({k: v for k, v in ex.items() if not k.startswith("_")}, store=False).widget)))
+        for where, text in (("book", static), ("widget", widget)):
+            saying = [part for part in re.split(r"(?<=[.!?])\s", text) if says.search(part)]
+            assert text.count(how) == 1 and len(saying) == 1, (ex["id"], where, saying)
 
 
 def test_widget_check_shows_icon_and_words():
@@ -694,13 +754,14 @@ def test_quiz_js_parses_numbers_and_words_like_python_on_random_input():
         "const q = require(process.argv[1]);"
         "const xs = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
         "process.stdout.write(JSON.stringify(xs.map(s => [q.parseNumber(s),"
-        " q.tokens(s).map(q.stem)])));"
+        " q.tokens(s).map(q.stem), q.keyTokens(s).map(q.keyStem)])));"
     )
     got = json.loads(subprocess.run([NODE, "-e", script, str(QUIZ_JS)], input=json.dumps(samples),
                                     capture_output=True, text=True, check=True).stdout)
-    for s, (num, stems) in zip(samples, got):
+    for s, (num, stems, key_stems) in zip(samples, got):
         assert X.parse_number(s) == num, s
         assert [X._stem(t) for t in X._tokens(s)] == stems, s
+        assert [X.key_stem(t) for t in X.key_tokens(s)] == key_stems, s
 
 
 def test_answers_are_saved_as_the_student_works_before_check(tmp_path):

@@ -7,7 +7,7 @@ looked live but did nothing and saved nothing. Also, a radio option whose text w
 into the next option.
 
 One chapter (4: a chart and seven exercises, one with a long option) in the project's
-JupyterLab (`tests/browser/lab.py`): Run All; no two radio options overlap; answer an
+JupyterLab (`tests/browser/lab.py`): Run All; no two radio options overlap, each button sits left of its text and a group's buttons line up; answer an
 exercise; save; shut the kernel down and close the notebook; reopen the saved file (no cell
 run): no widget repr anywhere, each chart says what it is and to run the cell, each exercise
 says to run the cell, no enabled input in any output (Lab does not trust the reopened file, so
@@ -48,8 +48,14 @@ JS_RADIOS = """() => Array.from(window.jupyterapp.shell.currentWidget.content.no
   const boxes = labels.map(l => { const range = document.createRange(); range.selectNodeContents(l);
                                   const r = range.getBoundingClientRect();
                                   return {top: r.top, bottom: r.bottom, height: r.height}; });
+  // each button and the left edge of its option's text (the text nodes only, not the input)
+  const buttons = labels.map(l => { const input = l.querySelector('input');
+    const b = input.getBoundingClientRect(); const range = document.createRange();
+    const texts = Array.from(l.childNodes).filter(n => n.nodeType === 3 && n.textContent.trim());
+    range.setStartBefore(texts[0]); range.setEndAfter(texts[texts.length - 1]);
+    return {input_left: b.left, input_right: b.right, text_left: range.getBoundingClientRect().left}; });
   const line = parseFloat(getComputedStyle(labels[0]).fontSize) * 1.6;
-  return {boxes, line, text: group.closest('.lx-w-quiz').innerText.slice(0, 60)};
+  return {boxes, buttons, line, text: group.closest('.lx-w-quiz').innerText.slice(0, 60)};
 })"""
 
 JS_SAVE_CLOSE = """async () => {
@@ -154,6 +160,11 @@ def test_saved_and_reopened_chapter(tmp_path, chromium):
                 wrapped += sum(b["height"] > g["line"] for b in boxes)
                 for a, b in zip(boxes, boxes[1:]):
                     assert a["bottom"] <= b["top"] + 0.5, f"options overlap in {g['text']!r}: {a} {b}"
+                # the button comes first, left of its text, and a group's buttons line up
+                for b in g["buttons"]:
+                    assert b["input_right"] <= b["text_left"] + 0.5, f"button after its text in {g['text']!r}: {b}"
+                lefts = [b["input_left"] for b in g["buttons"]]
+                assert max(lefts) - min(lefts) <= 0.5, f"buttons not lined up in {g['text']!r}: {lefts}"
             assert wrapped, f"no option wrapped at {support.DESKTOP}: {groups}"
             # answer the exercise as a student would
             prompt = ex["prompt"][:40]

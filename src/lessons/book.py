@@ -181,23 +181,41 @@ def _reading_number(value) -> str:
 TABLE_WRAP_STYLE = "overflow-x: auto; max-width: 100%"
 
 
-def frame_html(frame: pd.DataFrame, caption: str | None = None) -> str:
+_CARD_NOTE = re.compile(r"\s*\([^()]{1,80}\)\s*$")
+CARD_NONE_CLASS = "lx-none"  # a cell a phone's card leaves out: empty, or a count of 0
+COMPACT_CARDS_CLASS = "lx-cards-compact"  # cards whose lines after the first run on, ' · ' between
+
+
+def frame_html(frame: pd.DataFrame, caption: str | None = None, compact: bool = False) -> str:
     """The HTML a chapter shows for a DataFrame: escaped, no index, numbers for reading.
 
     Each cell carries its column's name (``data-label``), so on a phone `_static/phone.css`
     can show every row as a card ("Outlet: Al Jazeera") instead of a table wider than the
-    screen.
+    screen. A card leaves out the cells that say nothing (empty, or a number that is 0:
+    `CARD_NONE_CLASS`); the desktop table shows every cell. `compact`: a card's cells run on
+    in one paragraph ("Word: bandit · TheJournal: quoted: 4 · JPost: quoted: 1"), for a
+    table of many columns or many rows (walk 11: chapter 3's naming table was 12,110 px of
+    cards on a phone, mostly ': 0').
     """
     shown = frame_for_reading(frame)
     names = [html.escape(str(c)) for c in shown.columns]
+    # a compact card names a cell by its column without a closing note in brackets ('Said by',
+    # not 'Said by (if the report says)'): the table's head keeps the whole name
+    labels = [html.escape(_CARD_NOTE.sub("", str(c)) or str(c)) for c in shown.columns] if compact else names
+    numeric = [c in frame.columns and pd.api.types.is_numeric_dtype(frame[c]) for c in shown.columns]
     head = "".join(f'<th scope="col">{n}</th>' for n in names)
     rows = []
     for values in shown.itertuples(index=False, name=None):
-        cells = "".join(f'<td data-label="{n}">{"" if _missing(v) else html.escape(str(v))}</td>'
-                        for n, v in zip(names, values))
-        rows.append(f"<tr>{cells}</tr>")
+        cells = []
+        for n, v, is_number in zip(labels, values, numeric):
+            text = "" if _missing(v) else str(v)
+            none = not text.strip() or (is_number and text.strip() == "0")
+            cls = f' class="{CARD_NONE_CLASS}"' if none else ""
+            cells.append(f'<td data-label="{n}"{cls}>{html.escape(text)}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    table = (f'<table class="lx-table lx-cards">{cap}<thead><tr>{head}</tr></thead>'
+    classes = "lx-table lx-cards" + (f" {COMPACT_CARDS_CLASS}" if compact else "")
+    table = (f'<table class="{classes}">{cap}<thead><tr>{head}</tr></thead>'
              f'<tbody>{"".join(rows)}</tbody></table>')
     # The scrolling is inline too: JupyterLab loads no lessons.css, and its sanitiser keeps
     # these two properties (a wide table scrolled off the notebook there; decision 43).
@@ -339,8 +357,9 @@ def titled(chart: alt.TopLevelMixin, title: str, description: str, subtitle: str
     return chart.properties(title=heading, description=description)
 
 
-def html_table(frame: pd.DataFrame, caption: str | None = None):
-    """Show a DataFrame as an accessible HTML table; every cell is escaped (see `frame_html`)."""
+def html_table(frame: pd.DataFrame, caption: str | None = None, compact: bool = False):
+    """Show a DataFrame as an accessible HTML table; every cell is escaped (see `frame_html`;
+    `compact`: shorter cards on a phone)."""
     from IPython.display import HTML
 
-    return HTML(frame_html(frame, caption))
+    return HTML(frame_html(frame, caption, compact=compact))

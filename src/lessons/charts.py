@@ -26,6 +26,7 @@ QUALIFIER_LABELS = {"exact": "exact", "at_least": "floor (more than, at least)",
                     "vague": "vague word (dozens)", "range": "range (between)"}
 SHAPES = dict(zip(QUALIFIER_LABELS, ["circle", "triangle-right", "triangle-left", "diamond", "square", "stroke"]))
 COLOURS = dict(zip(QUALIFIER_LABELS, [BLACK, BLUE, VERMILION, GREEN, PURPLE, ORANGE]))
+FILLS = {q: BLACK if q == "exact" else "white" for q in QUALIFIER_LABELS}  # only an exact mark is filled
 PANEL_TITLE_PX = 12  # the claims chart's panel titles (bold), cut into lines by book.wrap_px
 CLAIM_ROW_PX = 17  # a report's row in a panel of the claims chart: the mark and its label above
 PANEL_GAP_PX = 10  # between two panels of the claims chart
@@ -109,7 +110,9 @@ def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Dat
         x=alt.X("x:Q", title=None, scale=x_scale, axis=x_axis),
         shape=alt.Shape("hedge kind:N", scale=alt.Scale(domain=domain, range=[SHAPES[q] for q in kinds]), title="Kind of figure"),
         stroke=alt.Stroke("hedge kind:N", scale=alt.Scale(domain=domain, range=[COLOURS[q] for q in kinds]), title="Kind of figure"),
-        fill=alt.condition("datum.qualifier == 'exact'", alt.value(BLACK), alt.value("white")),
+        # the fill is a field of the same legend, so the key draws each kind as the marks do:
+        # exact filled black, every other kind open (walk 11: the key showed a hollow circle)
+        fill=alt.Fill("hedge kind:N", scale=alt.Scale(domain=domain, range=[FILLS[q] for q in kinds]), title="Kind of figure"),
         tooltip=[alt.Tooltip("label:N", title="Report"), alt.Tooltip("shown:N", title="Figure as written"),
                  alt.Tooltip("counts shown:N", title="Counts"), alt.Tooltip("who said:N", title="Who said so"),
                  alt.Tooltip("hedge kind:N", title="Kind")],
@@ -133,7 +136,8 @@ def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Dat
         title="What each report says, claim by claim",
         description=("Dot plot, one panel per claim, one row per report; every axis starts at zero. "
                      "Mark shape shows the hedge: filled circle exact, right triangle a floor, left "
-                     "triangle a ceiling, diamond an estimate, open square a vague word. Each mark is "
+                     "triangle a ceiling, diamond an estimate, open square a vague word, drawn at a "
+                     "cautious low number (ACLED's rule). Each mark is "
                      "labelled with the report's own words. Verdicts: " + summary + "."),
         subtitle=["Shape = kind of hedge; dashed line = the way a hedge", "lets the number go; label = the report's words"])
 

@@ -1680,7 +1680,7 @@ def coverage_exercise(cov: pd.DataFrame, element: str, labels: dict | None = Non
     return {
         "id": elements_file.left_out_id(element),
         "type": "multi",
-        "prompt": f"Which reports never mention this part of the story: {what}? Choose all that apply.",
+        "prompt": f"Which reports never mention this part of the story: {what}?",
         "options": names,
         "answer": missing,
         "feedback": feedback,

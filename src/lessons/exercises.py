@@ -154,20 +154,86 @@ def _stem(token: str) -> str:
     return token if any(c.isdecimal() for c in token) else token[:5]
 
 
-def keywords(model_answers: Iterable[str]) -> list[dict]:
-    """Key words of the model answers: words of 4+ letters that are not common function
-    words, plus any number; one per stem, in order of first use. Dicts: word, stem."""
-    out, seen = [], set()
-    for ans in model_answers:
-        for tok in _tokens(ans):
+# Words that say nothing about a particular answer: common verbs, and nouns and adverbs any
+# answer about news reports uses (walk 11: 'came', 'know', 'first', 'people', 'report' were
+# key words). quiz.js gets the key words computed here, so it needs no copy of this list.
+_COMMON_WORDS = frozenset("""
+able according actually again already always another anyone anything back came come comes
+coming could did does done example first give given gives going gone good got have just know
+knew known last later like look made make makes many maybe mean means might much need never
+next people person probably quite read really report reported reports said same say saying
+says second see seen shows something still take taken takes tell tells thing things think
+thought told took usually want way well went which while whole would write writes written
+wrote year years
+""".split())
+MAX_KEYWORDS = 6  # the most telling key words of a text exercise (more reads as a word count)
+# Key words and a student's answer are read with numbers whole, as written ('2,300' is one
+# number, not '2' and '300'; '2.5' one too); a number matches with or without its commas
+_KEY_TOKEN_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+\.[0-9]+|[^\W_]+(?:'[^\W_]+)*")
+
+
+def key_tokens(text: str) -> list[str]:
+    """The words of `text` as key words are matched: lower case, numbers whole (quiz.js
+    ``keyTokens`` reads the same)."""
+    return _KEY_TOKEN_RE.findall(_key_text(text))
+
+
+def _key_text(text: str) -> str:
+    return unicodedata.normalize("NFC", str(text)).translate(_APOSTROPHES).lower()
+
+
+def key_stem(token: str) -> str:
+    """A key word's stem: a number without its commas; a word without a plural 's' ('times'
+    ~ 'time', not 'process'), then its first 5 letters ('translated' ~ 'translation')."""
+    if any(c.isdecimal() for c in token):
+        return token.replace(",", "")
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        token = token[:-1]
+    return token[:5]
+
+
+def keywords(model_answers: Iterable[str], question: str = "") -> list[dict]:
+    """The most telling ideas of the model answers (at most MAX_KEYWORDS): content words of 4+
+    letters (no function word, no common verb or generic word such as 'people' or 'report'),
+    and numbers whole as written; a word the `question` already uses tells nothing and is
+    left out. Words that always come together, in two or more model answers, are one idea
+    ('interior ministry'). One per
+    stem; ranked by how many model answers use it, then by first use. Dicts: word (the idea as
+    written), stem (its first word's), stems (each word's: the student's answer has the idea
+    when it has any of them)."""
+    asked = {key_stem(t) for t in key_tokens(question)}
+    found: dict[str, dict] = {}
+    pairs: dict[tuple, int] = {}
+    for i, ans in enumerate(model_answers):
+        prev, last_end, text = None, 0, _key_text(ans)
+        for m in _KEY_TOKEN_RE.finditer(text):
+            tok = m.group()
+            if text[last_end:m.start()].strip():  # a comma or a full stop between: not one idea
+                prev = None
+            last_end = m.end()
+            s = key_stem(tok)
             has_digit = any(c.isdecimal() for c in tok)
-            if not has_digit and (len(tok) < 4 or tok in _STOPWORDS):
+            if s in asked or not has_digit and (len(tok) < 4 or tok in _STOPWORDS or tok in _COMMON_WORDS):
+                prev = None
                 continue
-            s = _stem(tok)
-            if s not in seen:
-                seen.add(s)
-                out.append({"word": tok, "stem": s})
-    return out
+            entry = found.setdefault(s, {"words": [tok], "stems": [s], "answers": set(), "order": len(found), "n": 0})
+            entry["answers"].add(i)
+            entry["n"] += 1
+            if prev is not None:
+                pairs[prev, s] = pairs.get((prev, s), 0) + 1
+            prev = s
+    # a word that always follows the same word, which is always followed by it, in two or
+    # more model answers, joins it (in one answer, any two neighbours would)
+    for (a, b), n in pairs.items():
+        if (a != b and a in found and b in found and found[a]["n"] == found[b]["n"] == n
+                and len(found[a]["answers"]) > 1):
+            head = next(e for e in found.values() if a in e["stems"])
+            tail = found.pop(b)
+            head["words"] += tail["words"]
+            head["stems"] += tail["stems"]
+    ranked = sorted(found.values(), key=lambda e: (-len(e["answers"]), e["order"]))
+    return [{"word": " ".join(e["words"]), "stem": e["stems"][0], "stems": e["stems"]}
+            for e in ranked[:MAX_KEYWORDS]]
 
 
 _SPACES_RE = re.compile(r"\s+")
@@ -376,7 +442,8 @@ def check(exercise: dict, response: Any) -> dict:
     - numeric: response = number or text ('3,000'). extras: value (float or None).
     - words: response = iterable of marked words. extras: found, missed, extra (normalised).
     - text: response = free text. Never 'wrong': correct is True once something is written.
-      extras: model_answers, keywords (all), used (key words the student used).
+      extras: model_answers, keywords (the ideas, `keywords`), used (the ideas the student
+      mentioned: any word of the idea, by `key_stem`).
     """
     typ = exercise.get("type")
     ans = exercise.get("answer")
@@ -487,13 +554,13 @@ def check(exercise: dict, response: Any) -> dict:
 
     if typ == "text":
         models = [ans] if isinstance(ans, str) else list(ans or [])
-        keys = keywords(models)
+        keys = keywords(models, exercise.get("prompt") or "")
         text = "" if response is None else str(response)
         if not text.strip():
             return _result(False, "empty", "Write your answer first.",
                            model_answers=models, keywords=[k["word"] for k in keys], used=[])
-        stems = {_stem(t) for t in _tokens(text)}
-        used = [k["word"] for k in keys if k["stem"] in stems]
+        stems = {key_stem(t) for t in key_tokens(text[:20000])}
+        used = [k["word"] for k in keys if stems.intersection(k["stems"])]
         allk = [k["word"] for k in keys]
         if "original" in exercise or "avoid" in exercise:
             kept = still_loaded(text, exercise.get("avoid") or [], rewrite_forms() if "avoid" in exercise else ())
@@ -510,9 +577,8 @@ def check(exercise: dict, response: Any) -> dict:
         if "avoid" in exercise:
             msg = f"{OK} No loaded word left. " + msg
         if keys:
-            msg += (f" You used {len(used)} of the {_plural(len(keys), 'key word')}"
-                    " (words a good answer usually mentions)"
-                    + (f": {', '.join(used)}." if used else "."))
+            msg += (f" You mentioned {len(used)} of the {_plural(len(keys), 'idea')}"
+                    " a good answer usually has" + (f": {', '.join(used)}." if used else "."))
         extra_kept = {"kept": []} if ("original" in exercise or "avoid" in exercise) else {}
         return _result(True, "answered", msg, model_answers=models,
                        keywords=allk, used=used, **extra_kept)
@@ -652,7 +718,7 @@ def _rules(exercise: dict) -> dict:
     elif typ == "text":
         models = exercise["answer"]
         r["models"] = models
-        r["keywords"] = keywords(models)
+        r["keywords"] = keywords(models, exercise.get("prompt") or "")
         for f in ("original", "avoid"):
             if f in exercise:
                 r[f] = exercise[f]
@@ -765,7 +831,7 @@ def static_html(exercise: dict, uid: str | None = None) -> str:
     if typ in ("choice", "multi"):
         kind = "radio" if typ == "choice" else "checkbox"
         if typ == "multi":
-            out.append('<p class="lx-hint">Choose all that apply.</p>')
+            out.append(f'<p class="lx-hint">{_e(exercise_file.HOW_TO_ANSWER["multi"])}</p>')
         out.append('<div class="lx-options">')
         for i, opt in enumerate(ex["options"]):
             iid = f"{uid}-o{i}"
@@ -777,8 +843,7 @@ def static_html(exercise: dict, uid: str | None = None) -> str:
                    f'<input type="text" id="{uid}-num" class="lx-number" inputmode="decimal" '
                    f'autocomplete="off" spellcheck="false"></div>')
     elif typ == "words":
-        out.append('<p class="lx-hint" id="' + uid + '-hint">Press each word you want to mark; '
-                   'press it again to unmark it. Marked words show a ✓.</p>')
+        out.append(f'<p class="lx-hint" id="{uid}-hint">{_e(exercise_file.HOW_TO_ANSWER["words"])}</p>')
         out.append(f'<p class="lx-passage" role="group" aria-describedby="{uid}-hint">')
         passage, pos = ex["passage"], 0
         for tok in passage_tokens(passage):
@@ -837,8 +902,10 @@ WIDGET_CSS = HIDDEN_PREVIEW_CSS + (
     ".lx-w-quiz .widget-radio-box label { height: auto; min-height: "
     "var(--jp-widgets-radio-item-height, 24px); line-height: 1.4; display: flex; "
     "align-items: flex-start; white-space: normal; padding: 2px 0; margin-bottom: 4px; }"
-    ".lx-w-quiz .widget-radio-box input { height: auto; float: none; flex: none; "
-    "margin-top: 0.25em; }"
+    # ipywidgets puts the input after the option's text: order -1 draws the button first,
+    # so every button of a group sits at the same x, left of its text
+    ".lx-w-quiz .widget-radio-box input { height: auto; float: none; flex: none; order: -1; "
+    "margin: 0.25em 0.5em 0 0; }"
 )
 
 
@@ -873,7 +940,7 @@ class Quiz:
             self.inputs = [w.Checkbox(value=False, description=o, indent=False, layout=full,
                                       style={"description_width": "initial"})
                            for o in ex["options"]]
-            body = w.VBox([w.HTML("<em>Choose all that apply.</em>")] + self.inputs)
+            body = w.VBox([w.HTML(f"<em>{_e(exercise_file.HOW_TO_ANSWER['multi'])}</em>")] + self.inputs)
         elif typ == "numeric":
             if live_widgets():
                 # a live notebook: Check sends the typed text with it (race-free, see
@@ -901,8 +968,7 @@ class Quiz:
                 else:
                     items.append(w.Label(tok["text"]))
             body = w.VBox([
-                w.HTML("<em>Press each word you want to mark; press it again to unmark it. "
-                       "Marked words show a ✓.</em>"),
+                w.HTML(f"<em>{_e(exercise_file.HOW_TO_ANSWER['words'])}</em>"),
                 w.Box(items, layout=w.Layout(display="flex", flex_flow="row wrap",
                                              align_items="center")),
             ])

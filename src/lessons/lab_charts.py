@@ -125,9 +125,12 @@ def static_summary(spec: dict) -> dict:
     notebook): what the chart is, in words, and that running the cell draws it. Escaped."""
     t = chart_texts(spec)
     title = t["title"] or "A chart"
-    lines = [f"Chart: {title}", *t["subtitle"]] + ([t["description"]] if t["description"] else [])
+    # the subtitle's lines are one text cut for a phone's width (`book.titled`): one paragraph
+    # again here, so no sentence breaks mid-way (walk 11: "the way a / hedge lets...")
+    subtitle = [" ".join(t["subtitle"])] if t["subtitle"] else []
+    lines = [f"Chart: {title}", *subtitle] + ([t["description"]] if t["description"] else [])
     parts = [f"<p><strong>Chart: {html.escape(title)}</strong></p>"]
-    parts += [f"<p>{html.escape(line)}</p>" for line in t["subtitle"]]
+    parts += [f"<p>{html.escape(line)}</p>" for line in subtitle]
     if t["description"]:
         parts.append(f"<p>{html.escape(t['description'])}</p>")
     parts.append(f'<p class="lx-run-note"><em>{html.escape(RUN_TO_DRAW)}</em></p>')

@@ -32,6 +32,17 @@ TYPE_FIELDS = {
     "text": {"original", "avoid"},
 }
 ALL_FIELDS = set(COMMON_FIELDS).union(*TYPE_FIELDS.values())
+# How to answer, shown once by the exercise itself (the widget, the book's quiz; a worksheet
+# prints its own words for paper), so a prompt does not say it too (walk 11: "Choose all that
+# apply." twice). A prompt that says it is refused (`SAYS_HOW`).
+HOW_TO_ANSWER = {
+    "multi": "Choose all that apply.",
+    "words": "Press each word you want to mark; press it again to unmark it. Marked words show a ✓.",
+}
+SAYS_HOW = {
+    "multi": re.compile(r"\b(?:all|every one|each one) that appl(?:y|ies)\b", re.I),
+    "words": re.compile(r"\b(?:click|press|tap)\b[^.!?]{0,80}?\bagain\b|\bun-?mark", re.I),
+}
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FIX = "see 'Exercise files' in docs/CONVENTIONS.md for the fields each type needs"
 
@@ -245,6 +256,10 @@ def entry_problems(entry: Any) -> list[tuple[str, str]]:
     for f in sorted((set(entry) & ALL_FIELDS) - set(COMMON_FIELDS) - TYPE_FIELDS[typ]):
         out.append((f, f"is not used by type '{typ}'"))
     TYPE_CHECKS[typ](entry, out)
+    prompt = entry.get("prompt")
+    if typ in SAYS_HOW and isinstance(prompt, str) and SAYS_HOW[typ].search(prompt[:5000]):
+        out.append(("prompt", f"says how to answer, which the exercise shows itself "
+                              f"({HOW_TO_ANSWER[typ]!r}): leave that sentence out of the prompt"))
     return out
 
 
