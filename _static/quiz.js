@@ -623,7 +623,7 @@
       // 'Show answer' is offered only after a first attempt
       fillReveal(el, ex);
       var reveal = el.querySelector(".lx-reveal");
-      if (reveal) { reveal.hidden = false; }
+      if (reveal) { reveal.hidden = false; reveal.style.display = ""; }
     }
   }
 

@@ -82,7 +82,7 @@ JS_REOPENED = """() => {
             note: note && note.offsetParent !== null ? note.innerText : '',
             text: q.innerText};
   });
-  const live = outputs.flatMap(o => Array.from(o.querySelectorAll('input, textarea, select, button')))
+  const live = outputs.flatMap(o => Array.from(o.querySelectorAll('input, textarea, select, button, details.lx-reveal')))
     .filter(e => !e.matches(':disabled') && e.offsetParent !== null)
     .map(e => e.outerHTML.slice(0, 120));
   const charts = Array.from(node.querySelectorAll('.jp-OutputArea-output .lx-lab-chart-static'))

@@ -867,7 +867,9 @@ def static_html(exercise: dict, uid: str | None = None) -> str:
     out.append('<div class="lx-saved" role="status" hidden></div>')
     summary = "Show model answer" if typ == "text" else "Show answer"
     # offered only after a first attempt; quiz.js fills the body from the encoded rules
-    out.append(f'<details class="lx-reveal" hidden><summary>{summary}</summary>'
+    # hidden twice: JupyterLab's own styles show a <details> despite `hidden` (a reopened
+    # notebook showed a 'Show answer' that opened on nothing); quiz.js clears both
+    out.append(f'<details class="lx-reveal" hidden style="display: none"><summary>{summary}</summary>'
                '<div class="lx-reveal-body"></div></details>')
     out.append('<noscript><p class="lx-noscript" style="display: none">This exercise needs '
                'JavaScript to check your answer.</p></noscript>')
