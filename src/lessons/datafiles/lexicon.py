@@ -63,10 +63,21 @@ def _parse(path: Path, folder: Path | None = None, book: Path | None = None) -> 
     read.require_one_of(report, rows, "category", CATEGORIES, FIXES["category"])
     read.require_one_of(report, rows, "pos", POS, FIXES["pos"])
     read.require_one_of(report, rows, "strength", STRENGTHS, FIXES["strength"])
+    _check_strength(report, rows)
+    _check_terms(report, rows, path, book)
+    return rows, report.problems
+
+
+def _check_strength(report: FileReport, rows: list) -> None:
+    """Only a word to watch can be made strong by what follows."""
     for line, row in rows:
         if row.get("strong_if_followed_by") and row.get("strength") != "watch":
             report.add(f"line {line}, column strong_if_followed_by", "only a word to watch can be made strong by what follows",
                        "set strength to watch, or empty this column")
+
+
+def _check_terms(report: FileReport, rows: list, path: Path, book: Path | None) -> None:
+    """Each term has letters, is listed once, says when it replaces a book term; context patterns are safe."""
     shipped = book_terms(book) if book is not None and Path(book).resolve() != path.resolve() else {}
     seen: dict[str, int] = {}
     for line, row in rows:
@@ -88,7 +99,6 @@ def _parse(path: Path, folder: Path | None = None, book: Path | None = None) -> 
                 err = _guard.regex_problem(row[column], PATTERN_FLAGS)
                 if err:
                     report.add(f"line {line}, column {column}", f"{_guard.brief(row[column])}: {err}", REGEX_FIX)
-    return rows, report.problems
 
 
 def book_terms(path) -> dict[str, int]:
