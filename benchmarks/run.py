@@ -761,7 +761,9 @@ def render(meta: dict, helpers: dict, book: dict, profile: str, prof: dict, seco
           "chapter on a new machine costs. Each run also records the kernel's own CPU seconds (`os.times()` in a last cell: "
           "its start-up, imports and cells): when the machine was shared (1-minute load average above the cores at the "
           "start of a chapter), wall time includes waiting for the cores, and the goal is judged on the CPU ratio, as the "
-          "other timed goals are.")
+          "other timed goals are. The package's bytecode is written first (`compileall`), as a user's machine has it after "
+          "the first import; without it, a kernel started with PYTHONDONTWRITEBYTECODE set compiles every module of the "
+          "package from source each time.")
         w("")
         loaded = _loaded(chs) if all("cpu_ratio" in r for r in chs) else ""
         if loaded:
