@@ -448,18 +448,26 @@ def _assert_note_on_screen(note, where):
     assert note["described"] and note["live"] == "polite" and note["tabindex"] == "0", f"{where}: {note}"
 
 
+def _open_at_first_mark(browser, server, page: str, selector: str, phone: bool):
+    """A 390 px context (touch or not) on `page`, and its first visible `selector` mark."""
+    context = support.new_context(browser, server.url, PHONE_390, phone=phone)
+    tab = context.new_page()
+    tab.goto(server.url + page, wait_until="load")
+    tab.wait_for_timeout(800)
+    mark = _first_visible(tab, selector)
+    if not mark:
+        context.close()
+    assert mark, f"{page}: no {selector}"
+    return context, tab, mark
+
+
 @pytest.mark.parametrize("page, selector", NOTE_MARKS)
 def test_phone_390_a_tap_shows_a_marks_note(browser, server, page, selector):
     """Walk 11: who speaks a quotation (chapter 1) and why a word is loaded (chapter 3) were
     only in a title, which a phone never shows. A tap on the mark shows its note next to it,
     inside the screen; a second tap and Escape hide it."""
-    context = support.new_context(browser, server.url, PHONE_390, phone=True)
+    context, tab, mark = _open_at_first_mark(browser, server, page, selector, phone=True)
     try:
-        tab = context.new_page()
-        tab.goto(server.url + page, wait_until="load")
-        tab.wait_for_timeout(800)
-        mark = _first_visible(tab, selector)
-        assert mark, f"{page}: no {selector}"
         box = mark.bounding_box()
         tab.touchscreen.tap(box["x"] + min(box["width"], 20) / 2, box["y"] + box["height"] / 2)
         tab.wait_for_timeout(200)
@@ -480,13 +488,8 @@ def test_phone_390_a_tap_shows_a_marks_note(browser, server, page, selector):
 def test_keyboard_focus_shows_a_marks_note(browser, server, page, selector):
     """Walk 11: a sighted keyboard user reaching a mark with Tab saw nothing. Tab to it shows
     its note; Tab onwards hides it; Enter shows it again."""
-    context = support.new_context(browser, server.url, PHONE_390, phone=False)
+    context, tab, mark = _open_at_first_mark(browser, server, page, selector, phone=False)
     try:
-        tab = context.new_page()
-        tab.goto(server.url + page, wait_until="load")
-        tab.wait_for_timeout(800)
-        mark = _first_visible(tab, selector)
-        assert mark, f"{page}: no {selector}"
         # Tab from the element just before the mark: a real keyboard focus, not a scripted one
         tab.evaluate("""(m) => { const b = document.createElement('button'); b.textContent = 'start';
                           b.id = 'lx-test-start'; m.parentNode.insertBefore(b, m); b.focus(); }""", mark)

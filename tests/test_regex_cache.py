@@ -311,14 +311,18 @@ def test_another_checker_starts_from_nothing(cache, monkeypatch):
     assert not rc.known_fine(r"\bcrowd\b", 0)
 
 
-def test_context_patterns_compile_only_when_an_entry_matches(tmp_path, cache):
+def _lexicon_stamp(tmp_path, rows: str):
+    """A lexicon file of `rows` (under the header) in a rules folder; its stamp for the matcher."""
     lex = tmp_path / "language" / "lexicon.csv"
     lex.parent.mkdir()
-    lex.write_text(
-        "term,category,neutral,note,source,pos,forms,skip_if_preceded_by,skip_if_followed_by\n"
-        "thugs,label,people,A label.,own reasoned entry,noun,,so-called\\s++$,\n"
-        "mob,label,crowd,A label.,own reasoned entry,noun,,,\\s++rule\\b\n", encoding="utf-8")
-    st = language._stamp(lex)
+    lex.write_text("term,category,neutral,note,source,pos,forms,skip_if_preceded_by,skip_if_followed_by\n" + rows,
+                   encoding="utf-8")
+    return language._stamp(lex)
+
+
+def test_context_patterns_compile_only_when_an_entry_matches(tmp_path, cache):
+    st = _lexicon_stamp(tmp_path, "thugs,label,people,A label.,own reasoned entry,noun,,so-called\\s++$,\n"
+                                  "mob,label,crowd,A label.,own reasoned entry,noun,,,\\s++rule\\b\n")
     matcher = language._lexicon_matcher(*st)
     thugs, mob = matcher.entries
     assert thugs.pre._compiled is None and mob.post._compiled is None
@@ -331,13 +335,8 @@ def test_context_patterns_compile_only_when_an_entry_matches(tmp_path, cache):
 def test_the_lexicon_trie_is_read_from_the_saved_code(tmp_path, folder, monkeypatch):
     """The lexicon's one long pattern (every form, as a trie) goes through the code store: a
     second kernel reads it instead of compiling it (decision 46), and finds the same terms."""
-    lex = tmp_path / "language" / "lexicon.csv"
-    lex.parent.mkdir()
-    lex.write_text(
-        "term,category,neutral,note,source,pos,forms,skip_if_preceded_by,skip_if_followed_by\n"
-        "thugs,label,people,A label.,own reasoned entry,noun,,,\n"
-        "eliminate,euphemism,kill,A euphemism.,own reasoned entry,verb,,,\n", encoding="utf-8")
-    st = language._stamp(lex)
+    st = _lexicon_stamp(tmp_path, "thugs,label,people,A label.,own reasoned entry,noun,,,\n"
+                                  "eliminate,euphemism,kill,A euphemism.,own reasoned entry,verb,,,\n")
     text = "Thugs were eliminated; the thug eliminates; thuggish stays."
     first = [m[2] for m in language._lexicon_matcher(*st).matches(text)]
     assert first and len(list(folder.glob("*.sre"))) == 1
