@@ -13,6 +13,7 @@ import pandas as pd
 
 from lessons import compare, language
 from lessons.book import PHONE_TEXT_PX, SEQUENTIAL, text_width, titled, wrap_px
+from lessons.text import shorten as text_shorten
 
 __all__ = ["claims_frame", "claims_chart", "naming_chart", "density_chart", "coverage_chart",
            "claim_points_chart", "voice_bars_chart", "coverage_grid_chart", "reuse_pairs_chart",
@@ -35,18 +36,9 @@ TOOLTIP_CHARS = 160  # a sentence in a tooltip: cut at a word with '…' after t
 
 
 def shorten(text, limit: int = TOOLTIP_CHARS) -> str:
-    """`text` whole when it has at most `limit` characters, else cut at the last space
-    before the limit with '…' (a word cut in two reads as a typo; walk 11 saw
-    '…authorising his fo'); a single word longer than the limit is cut where it must be."""
-    text = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    space = head.rfind(" ")
-    if space > 0:
-        head = head[:space]
-    return head.rstrip(" ,;:.–-") + "…"
-
+    """A tooltip's sentence: `text` cut at a word with '…' after `limit` characters
+    (`lessons.text.shorten`)."""
+    return text_shorten(text, limit)
 
 def _who_said(source: pd.Series) -> pd.Series:
     """A figure's source for a tooltip: the name, or 'not named' (never an empty line)."""

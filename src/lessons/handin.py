@@ -45,6 +45,7 @@ from lessons import _files, _guard
 from lessons import exercises as X
 from lessons.grading import WRITTEN_PREFIX, gradebook_header, keep_previous
 from lessons.paths import REPO_ROOT
+from lessons.text import shorten
 
 # The gradebook columns are those of `make grade` (lessons.grading.GRADEBOOK_COLUMNS), with
 # the exercises in place of the questions and the student's typed name after 'submission'.
@@ -141,7 +142,7 @@ def _value(response: Any) -> str:
         text = json.dumps(response, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError):
         text = type(response).__name__
-    return _clean(text if len(text) <= 60 else text[:59] + "…", 60)
+    return _clean(shorten(text, 59), 60)
 
 
 def _is_index(value: Any, n: int) -> bool:
