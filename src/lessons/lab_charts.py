@@ -25,6 +25,8 @@ import anywidget
 import ipywidgets
 import traitlets
 
+from lessons.exercises import HIDDEN_PREVIEW_CSS  # the one rule, for a notebook with a chart or a quiz
+
 # The same words as the HTML book's hint (_static/a11y.js; a test keeps them equal).
 HINT_TEXT = "Scroll sideways to see the whole chart"
 BOX_CLASS = "lx-lab-chart"
@@ -90,7 +92,7 @@ _CSS = f"""
 .{BOX_CLASS} .vega-embed:focus-visible {{ outline: 2px solid #0072B2; outline-offset: 2px; }}
 .{BOX_CLASS} .vega-embed > svg, .{BOX_CLASS} .vega-embed > canvas {{ display: block; }}
 .{BOX_CLASS} .lx-scroll-hint {{ margin: 0 0 0.5em; font-size: 0.9em; }}
-.jp-Notebook:has(.{BOX_CLASS}) .jp-InputPlaceholder .jp-PlaceholderText {{ display: none; }}
+{HIDDEN_PREVIEW_CSS}
 """
 
 
