@@ -273,8 +273,12 @@ def test_it_is_the_body_named_in_the_sentence_before():
     table = figures_table(_articles("Troops came from the Collective Security Treaty Organization. "
                                     "It said 900 troops would stay."))
     assert table["counter"].tolist() == ["CSTO"]
+    # the body is its own column; the long form only says it in words
+    assert table["source_body"].tolist() == ["CSTO"]
+    assert table["source"].tolist() == ["It (the CSTO, named in the sentence before)"]
     table = figures_table(_articles("The rain stopped. It said 900 troops would stay."))
     assert table["counter_kind"].tolist() == ["unclear"]
+    assert table[["source", "source_body"]].values.tolist() == [["It", ""]]
 
 
 def test_same_number_different_people():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lessons import compare, corpus, figures, language, tables
+from lessons import compare, corpus, language, tables
 from lessons.errors import LessonsDataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,10 +134,11 @@ def test_figure_counts_and_tables(figs, articles):
     # brackets once: '(the CSTO)', not '(It (the CSTO, named in the sentence before))'
     cells = [c for col in ledger.columns[1:] for c in ledger[col]]
     shared = reports[reports["claim"].isin(verdicts[verdicts["n_articles"] > 1]["claim"])]
-    resolved = [s for s in shared["source"] if s.startswith("It (the ")]
-    assert resolved and not any("(It (" in c or "sentence before" in c for c in cells), cells
-    for src in resolved:
-        assert any(f"({figures.sources.short_source(src)})" in c for c in cells), src
+    resolved = shared[shared["source_body"] != ""]
+    assert len(resolved) and resolved["source"].str.startswith("It (the ").all()
+    assert not any("(It (" in c or "sentence before" in c for c in cells), cells
+    for body in resolved["source_body"]:
+        assert any(f"(the {body})" in c for c in cells), body
     examples = tables.hedge_examples(table)
     assert examples["Kind"].is_unique and "floor" in set(examples["Kind"])
     counters = tables.counters_table(table)

@@ -224,7 +224,7 @@ def figure_ledger(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.Da
     shared = verdicts[verdicts["n_articles"] > 1]["claim"]
     said: dict = {}
     for r in reports[reports["claim"].isin(shared)].itertuples():
-        who = f" ({short_source(r.source)})" if r.source else ""  # '(the CSTO)', not '(It (the CSTO, ...))
+        who = f" ({short_source(r.source, r.source_body)})" if r.source else ""  # '(the CSTO)', not '(It (the CSTO, ...))
         said.setdefault((r.claim_label, r.label), []).append(f"{r.shown}{who}")
     claims_shown = list(dict.fromkeys(claim for claim, _ in said))
     return pd.DataFrame({"Claim": claims_shown, **{

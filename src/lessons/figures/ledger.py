@@ -13,11 +13,11 @@ from ..text import is_heading_line
 from .claims import assign_claim
 from .extraction import FIGURE_COLUMNS, extract_figures
 from .grammar import _grammar, _next_stop
-from .sources import _attribution_rows, _resolve_it, _source_in, counting_body
+from .sources import _attribution_rows, _resolve_it, _source_in, counting_body, it_source
 
 TABLE_COLUMNS = [
     "article_id", "label", "figure", "sentence", "sentence_start", "in_quote", "speaker",
-    "source", "counter", "counter_kind", "when", "in_heading", *FIGURE_COLUMNS, "claim",
+    "source", "source_body", "counter", "counter_kind", "when", "in_heading", *FIGURE_COLUMNS, "claim",
 ]
 
 
@@ -28,7 +28,9 @@ def figures_table(articles: pd.DataFrame) -> pd.DataFrame:
     ``articles``: the DataFrame from ``lessons.corpus.load_articles()`` (needs ``article_id`` and
     ``body``; ``label`` is used when present). Adds ``sentence`` (its text), ``in_quote`` and
     ``speaker`` (from ``lessons.corpus.quotes``), ``source`` (who gave the number: the quote's
-    speaker, or the attribution in the sentence), ``counter`` and ``counter_kind`` (the
+    speaker, or the attribution in the sentence), ``source_body`` (the counting body an 'It'
+    stands for when the sentence before names one, as in 'It (the CSTO, named in the sentence
+    before)'; '' for any other source), ``counter`` and ``counter_kind`` (the
     counting body, from ``counters.csv``), ``when`` (time words such as 'yesterday' that date the
     figure) and ``claim`` (from ``claims.yml``; '' when no claim fits).
     """
@@ -76,17 +78,19 @@ class _Article:
             return k, 0, self.body
         return k, int(self.sents[k][0]), self.sents[k][2]
 
-    def source(self, k: int, s_start: int, s_text: str, pos: int, speaker: str) -> str:
+    def source(self, k: int, s_start: int, s_text: str, pos: int, speaker: str) -> tuple[str, str]:
         """Who gives the figure at ``pos``: the quotation's speaker, else the sentence's
-        attribution ('It' resolved from the sentence before when it can be)."""
+        attribution; and the body an 'It' stands for when the sentence before names one
+        (``(source, source_body)``, the body '' for any other source)."""
         if s_start not in self.attr:
             self.attr[s_start] = sorted(_attribution_rows(s_text), key=lambda a: a["start"])
         source = _source_in(self.attr[s_start], pos - s_start, s_text)
         if speaker:
             source = speaker
         if source.lower() == "it" and k > 0:
-            source = _resolve_it(self.sents[k - 1][2])
-        return source
+            body = _resolve_it(self.sents[k - 1][2])
+            return it_source(body), body
+        return source, ""
 
     def when(self, s_start: int, s_text: str) -> str:
         if s_start not in self.whens:
@@ -112,12 +116,12 @@ def _article_records(art, label: str, g, headings) -> list[dict]:
         k, s_start, s_text = index.sentence(fig.start)
         inside = index.containing[number - 1]
         speaker = inside[2] if inside is not None else ""
-        source = index.source(k, s_start, s_text, fig.start, speaker)
+        source, source_body = index.source(k, s_start, s_text, fig.start, speaker)
         counter, kind = counting_body(source)
         record = fig._asdict()
         record.update(article_id=art["article_id"], label=label, figure=f"{art['article_id']}-{number}",
                       sentence=s_text, sentence_start=s_start, in_quote=inside is not None, speaker=speaker,
-                      source=source, counter=counter, counter_kind=kind, when=index.when(s_start, s_text),
+                      source=source, source_body=source_body, counter=counter, counter_kind=kind, when=index.when(s_start, s_text),
                       in_heading=index.in_heading(fig.start))
         record["_before"] = body[max(0, fig.start - 40):fig.start]
         record["_after"] = _after_text(body, fig.end, index.fig_starts, number)

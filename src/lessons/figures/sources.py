@@ -103,14 +103,18 @@ _IT_HEAD, _IT_TAIL = "It (the ", ", named in the sentence before)"
 
 def _resolve_it(previous: str) -> str:
     """'It said its force would number about 2,500': when the sentence before names exactly one
-    counting body (``counters.csv``), 'It' is that body; otherwise 'It' stays unresolved."""
+    counting body (``counters.csv``), the body 'It' stands for ('CSTO'); otherwise ''."""
     found = {counter for regex, counter, _ in _counters() if regex.search(previous)}
-    return f"{_IT_HEAD}{found.pop()}{_IT_TAIL}" if len(found) == 1 else "It"
+    return found.pop() if len(found) == 1 else ""
 
 
-def short_source(source: str) -> str:
-    """A source short enough to stand in brackets after a figure: a resolved 'It' as the body
-    it stands for ('the CSTO'), any other source as written."""
-    if source.startswith(_IT_HEAD) and source.endswith(_IT_TAIL) and len(source) > len(_IT_HEAD + _IT_TAIL):
-        return "the " + source[len(_IT_HEAD):-len(_IT_TAIL)]
-    return source
+def it_source(body: str) -> str:
+    """The "Who gave it" text of an 'It': 'It (the CSTO, named in the sentence before)' when
+    ``body`` (from ``_resolve_it``) names one, else 'It'."""
+    return f"{_IT_HEAD}{body}{_IT_TAIL}" if body else "It"
+
+
+def short_source(source: str, source_body: str = "") -> str:
+    """A source short enough to stand in brackets after a figure: the body a resolved 'It'
+    stands for ('the CSTO', from the table's ``source_body``), any other source as written."""
+    return f"the {source_body}" if source_body else source
