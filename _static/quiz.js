@@ -54,18 +54,33 @@
     return t.match(TOKEN_RE) || [];
   }
   // key words (exercises.key_tokens, key_stem): numbers whole as written ('2,300'), a number
-  // without its commas, a word without a plural 's' then its first 5 letters
+  // without its commas, a word without its inflection (exercises.inflection_base, the same
+  // rule) then its first 5 letters
   var KEY_TOKEN_RE = /[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+\.[0-9]+|[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
   function keyTokens(text) {
     var t = straightApostrophes(String(text).normalize("NFC")).toLowerCase();
     return t.match(KEY_TOKEN_RE) || [];
   }
+  function inflectionBase(word) {
+    var w = Array.from(word);  // letters, as Python counts them
+    var ends = function (end) { return w.slice(-end.length).join("") === end && w.length >= end.length; };
+    if (w.length > 4 && ends("ies")) { w = w.slice(0, -3).concat(["y"]); }
+    else if (w.length > 4 && ["ches", "shes", "sses", "xes", "zes"].some(ends)) { w = w.slice(0, -2); }
+    else if (w.length > 3 && ends("s") && !ends("ss")) { w = w.slice(0, -1); }
+    var verb = ["ing", "ed", "er"];
+    for (var i = 0; i < verb.length; i++) {
+      if (ends(verb[i]) && w.length - verb[i].length >= 3) {
+        w = w.slice(0, -verb[i].length);
+        var n = w.length;
+        if (n >= 4 && w[n - 1] === w[n - 2] && "lsfz".indexOf(w[n - 1]) < 0) { w = w.slice(0, -1); }
+        return w.join("");
+      }
+    }
+    return (w.length > 3 && ends("e") ? w.slice(0, -1) : w).join("");
+  }
   function keyStem(token) {
     if (/\p{Nd}/u.test(token)) { return token.replace(/,/g, ""); }
-    if (Array.from(token).length > 3 && /s$/.test(token) && !/ss$/.test(token)) {
-      token = token.slice(0, -1);
-    }
-    return Array.from(token).slice(0, 5).join("");
+    return Array.from(inflectionBase(token)).slice(0, 5).join("");
   }
   function stem(token) {
     return /\p{Nd}/u.test(token) ? token : Array.from(token).slice(0, 5).join("");

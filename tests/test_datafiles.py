@@ -14,7 +14,19 @@ import pytest
 from lessons import check as chk
 from lessons import compare, corpus, figures, language
 from lessons import tables as tables_module
-from lessons.datafiles import articles, claims, counters, elements, exercises, lexicon, limits, read, tables, voice
+from lessons.datafiles import (
+    articles,
+    claims,
+    counters,
+    elements,
+    exercises,
+    key_skip_words,
+    lexicon,
+    limits,
+    read,
+    tables,
+    voice,
+)
 from lessons.errors import LessonsDataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,6 +183,31 @@ def test_a_good_file_loads_and_has_no_problems():
     assert exercises.problems(ROOT / "data" / "exercises") == []
     assert voice.problems(ROOT / "data" / voice.FILE) == [] and set(voice.SECTIONS) <= set(voice.load(ROOT / "data" / voice.FILE))
     assert limits.problems(ROOT / "data" / limits.FILE) == [] and len(limits.load(ROOT / "data" / limits.FILE)) >= 1
+
+
+def test_key_skip_words_are_checked_where_they_are_loaded(tmp_path):
+    """The words a key word never is: the shipped file is clean, and a word YAML reads as
+    true/false ('off'), a word in two groups, a group without a source are each refused."""
+    shipped = ROOT / "data" / key_skip_words.FILE
+    assert key_skip_words.problems(shipped) == []
+    words = key_skip_words.load(shipped)
+    assert {"the", "people", "report", "off", "no"} <= words and all(isinstance(w, str) for w in words)
+    path = tmp_path / "skip.yml"
+    good = "- group: g\n  source: s\n  rationale: r\n  words: [the, \"off\"]\n"
+    path.write_text(good, encoding="utf-8")
+    assert key_skip_words.load(path) == {"the", "off"}
+    for bad, problem in [
+        (good.replace('"off"', "off"), "is not a lower-case word"),
+        (good.replace("the,", "The,"), "is not a lower-case word"),
+        (good + good.replace("group: g", "group: h").replace('"off"', "a"), "also in group 'g'"),
+        (good.replace("  source: s\n", ""), "source must be text"),
+        (good.replace("words:", "word:"), "unknown field 'word'"),
+    ]:
+        path.write_text(bad, encoding="utf-8")
+        found = key_skip_words.problems(path)
+        assert found and problem in found[0].problem, (bad, found)
+        with pytest.raises(LessonsDataError):
+            key_skip_words.load(path)
 
 
 def test_problems_lists_every_problem_load_raises_the_first(tmp_path):

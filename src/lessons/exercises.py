@@ -28,7 +28,7 @@ from typing import Any, Iterable
 
 from lessons.answers import AnswerStore, resolve_store
 from lessons.datafiles import exercises as exercise_file
-from lessons.datafiles import read
+from lessons.datafiles import key_skip_words, read
 from lessons.errors import LessonsDataError
 from lessons.numeric_box import live_widgets, numeric_box
 from lessons.paths import data_dir
@@ -110,17 +110,6 @@ _EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
 _TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 # Passage chunks: separated by whitespace, dashes and slashes; each chunk is one clickable word.
 _CHUNK_RE = re.compile(r"[^\s\u2014\u2013/]+")
-_STOPWORDS = frozenset("""
-a about above after again against all also although among an and any are as at be because
-been before being below between both but by can could did do does doing down during each
-either even ever every few for from further had has have having he her here hers herself him
-himself his how however i if in into is it its itself just least less many may me might more
-most much must my myself neither no nor not now of off often on once only or other others our
-ours out over own per perhaps rather same she should since so some such than that the their
-theirs them themselves then there these they this those though through thus to too under
-until up upon us very was we were what when where whether which while who whom whose why will
-with within without would yet you your yours yourself
-""".split())
 
 
 def normalise_word(word: str) -> str:
@@ -154,18 +143,14 @@ def _stem(token: str) -> str:
     return token if any(c.isdecimal() for c in token) else token[:5]
 
 
-# Words that say nothing about a particular answer: common verbs, and nouns and adverbs any
-# answer about news reports uses (walk 11: 'came', 'know', 'first', 'people', 'report' were
-# key words). quiz.js gets the key words computed here, so it needs no copy of this list.
-_COMMON_WORDS = frozenset("""
-able according actually again already always another anyone anything back came come comes
-coming could did does done example first give given gives going gone good got have just know
-knew known last later like look made make makes many maybe mean means might much need never
-next people person probably quite read really report reported reports said same say saying
-says second see seen shows something still take taken takes tell tells thing things think
-thought told took usually want way well went which while whole would write writes written
-wrote year years
-""".split())
+def skip_words() -> frozenset:
+    """The words that are never a key word: function words, common verbs and generic words any
+    answer about news uses (walk 11: 'came', 'know', 'first', 'people', 'report' were key words).
+    From ``exercises/keywords/skip_words.yml`` (``lessons.datafiles.key_skip_words``: each group
+    names its source). quiz.js gets the key words computed here, so it needs no copy."""
+    return key_skip_words.load(data_dir() / key_skip_words.FILE)
+
+
 MAX_KEYWORDS = 6  # the most telling key words of a text exercise (more reads as a word count)
 # Key words and a student's answer are read with numbers whole, as written ('2,300' is one
 # number, not '2' and '300'; '2.5' one too); a number matches with or without its commas
@@ -183,13 +168,39 @@ def _key_text(text: str) -> str:
 
 
 def key_stem(token: str) -> str:
-    """A key word's stem: a number without its commas; a word without a plural 's' ('times'
-    ~ 'time', not 'process'), then its first 5 letters ('translated' ~ 'translation')."""
+    """A key word's stem: a number without its commas; a word without its inflection
+    (``inflection_base``: 'protesters' ~ 'protest', 'killed' ~ 'kill'), then its first 5
+    letters ('translated' ~ 'translation'). quiz.js ``keyStem`` is the same rule."""
     if any(c.isdecimal() for c in token):
         return token.replace(",", "")
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-        token = token[:-1]
-    return token[:5]
+    return inflection_base(token)[:5]
+
+
+_SIBILANT_PLURAL = ("ches", "shes", "sses", "xes", "zes")  # -es after these: 'boxes', 'churches'
+_VERB_ENDINGS = ("ing", "ed", "er")  # 'killing', 'killed', 'killer'; tried in this order
+
+
+def inflection_base(word: str) -> str:
+    """A word without one plural and one verb or agent ending, each only when 3 or more
+    letters stay: '-ies' -> '-y' ('rallies'), '-es' after ch, sh, ss, x, z ('boxes'), else
+    '-s' but not '-ss' ('times', not 'process'); then '-ing', '-ed' or '-er' ('protesters' ->
+    'protest'), a doubled last letter made single ('stopped' -> 'stop'; not l, s, f, z:
+    'killed' -> 'kill'); a word without a verb ending drops a final 'e' ('fire' ~ 'fired').
+    'us' stays 'us' and 'use' stays 'use' (too short to lose a letter)."""
+    w = word
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 4 and w.endswith(_SIBILANT_PLURAL):
+        w = w[:-2]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    for end in _VERB_ENDINGS:
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            w = w[:-len(end)]
+            if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "lsfz":
+                w = w[:-1]
+            return w
+    return w[:-1] if len(w) > 3 and w.endswith("e") else w
 
 
 def keywords(model_answers: Iterable[str], question: str = "") -> list[dict]:
@@ -202,6 +213,7 @@ def keywords(model_answers: Iterable[str], question: str = "") -> list[dict]:
     written), stem (its first word's), stems (each word's: the student's answer has the idea
     when it has any of them)."""
     asked = {key_stem(t) for t in key_tokens(question)}
+    skip = skip_words()
     found: dict[str, dict] = {}
     pairs: dict[tuple, int] = {}
     for i, ans in enumerate(model_answers):
@@ -213,7 +225,7 @@ def keywords(model_answers: Iterable[str], question: str = "") -> list[dict]:
             last_end = m.end()
             s = key_stem(tok)
             has_digit = any(c.isdecimal() for c in tok)
-            if s in asked or not has_digit and (len(tok) < 4 or tok in _STOPWORDS or tok in _COMMON_WORDS):
+            if s in asked or not has_digit and (len(tok) < 4 or tok in skip):
                 prev = None
                 continue
             entry = found.setdefault(s, {"words": [tok], "stems": [s], "answers": set(), "order": len(found), "n": 0})

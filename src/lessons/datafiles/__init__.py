@@ -15,6 +15,7 @@ module                 file                                        loaded by
 ``elements``           ``compare/elements.yml``                    ``compare.load_elements``
 ``lexicon``            ``language/lexicon.csv``                    ``language.load_lexicon``
 ``exercises``          ``exercises/*.yml``                         ``exercises.load_exercises``
+``key_skip_words``     ``exercises/keywords/skip_words.yml``       ``exercises.keywords``
 ``reference_terms``    ``language/reference_terms.csv``            ``language.load_reference_terms``
 ``voice``              ``language/voice.yml``                      ``language`` (attributed voice)
 ``limits``             ``language/limits.yml``                     ``tables.limits_table``
