@@ -316,3 +316,50 @@ def test_without_out_the_gradebook_goes_beside_the_answers_and_an_old_one_is_kep
     assert len(kept) == 1 and kept[0].read_bytes() == first and out.exists()
     assert f"kept as {kept[0]}" in proc.stdout, proc.stdout
     assert "not read" not in proc.stdout  # neither gradebook is listed as a stray file
+
+
+def test_one_students_files_for_two_chapters_are_one_row(tmp_path):
+    """Review: a student who handed in a file per chapter got two gradebook rows. Files with
+    the same name and different exercises are one row with every answer; files with an
+    exercise in common stay two rows, each saying so (nothing is lost or chosen for the
+    teacher)."""
+    d = tmp_path / "in"
+    d.mkdir()
+    _file(d, "ada-ch1.json", [_answer("sources-wire-copy", 1), _answer("sources-republished", [0, 1])])
+    _file(d, "ada-ch2.json", [_answer("figures-six-months-in-days", "183 days"),
+                              _answer("figures-explain-detained", "The count grew.")], student=" ADA ")
+    _file(d, "bob-1.json", [_answer("sources-wire-copy", 1)], student="Bob")
+    _file(d, "bob-2.json", [_answer("sources-wire-copy", 0), _answer("sources-republished", [0])], student="Bob")
+    _file(d, "cy.json", [_answer("sources-wire-copy", 1)], student="Cy")
+    proc = subprocess.run([sys.executable, "-m", "lessons", "answers", str(d), "--book", str(tmp_path / "none")],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("5 files, 4 rows (a student's files for different exercises are one row): 4 ok"), proc.stdout
+    with open(d / "gradebook.csv", encoding="utf-8", newline="") as fh:
+        rows = {r["submission"]: r for r in csv.DictReader(fh)}
+    assert set(rows) == {"ada-ch1.json + ada-ch2.json", "bob-1.json", "bob-2.json", "cy.json"}
+    ada = rows["ada-ch1.json + ada-ch2.json"]
+    expected = {e: H.grade_file(d / f, KEYS, WRITTEN)["scores"][e] for f, e in [
+        ("ada-ch1.json", "sources-wire-copy"), ("ada-ch1.json", "sources-republished"),
+        ("ada-ch2.json", "figures-six-months-in-days")]}
+    assert {e: int(ada[e]) for e in expected} == expected
+    assert int(ada["total"]) == sum(expected.values()) and ada["status"] == "ok"
+    assert ada[H.written_column("figures-explain-detained")] == "The count grew."
+    assert ada["student"] == "Ada" and "2 files of one student" in ada["reason"]
+    # an exercise in both of Bob's files: two rows, both scores kept, each names the other
+    assert rows["bob-1.json"]["sources-wire-copy"] != rows["bob-2.json"]["sources-wire-copy"]
+    assert "the same student as bob-2.json" in rows["bob-1.json"]["reason"]
+    assert "the same student as bob-1.json" in rows["bob-2.json"]["reason"]
+    assert rows["cy.json"]["reason"] == ""
+
+
+def test_a_joined_row_keeps_the_worst_status_and_each_files_reasons(tmp_path):
+    a = _file(tmp_path, "a.json", [_answer("sources-wire-copy", 1)])
+    b = _file(tmp_path, "b.json", [_answer("figures-six-months-in-days", "183 days"),
+                                   dict(_answer("sources-republished", [0]), version="0ld")])
+    (row,) = H.join_students([H.grade_file(p, KEYS, WRITTEN) for p in (a, b)])
+    assert row["submission"] == "a.json + b.json" and row["status"] == "stale"
+    assert any(r.startswith("b.json: sources-republished was answered in an older version") for r in row["reason"])
+    # a duplicate is not joined with anything
+    rows = H.join_students([H.grade_file(p, KEYS, WRITTEN) for p in (a, b)], repeated={1})
+    assert [r["submission"] for r in rows] == ["a.json", "b.json"]

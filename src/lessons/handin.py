@@ -15,6 +15,10 @@ Free-text answers (type ``text``) are not scored: each text exercise gets a colu
 bounded, never a spreadsheet formula) for the teacher to read and mark by hand. They add
 nothing to ``total`` or ``possible``.
 
+One row per student: files with the same student name that answer different exercises (a
+file per chapter) are joined into one row (`join_students`); files of one student that answer
+some of the same exercises stay rows of their own, for the teacher to choose.
+
 Row status: ``ok``; ``duplicate`` (the same file as another, or the same student with the
 same exercises answered: the teacher decides which one counts; both rows keep their scores); ``stale`` (some answers are for an older version of an exercise and are
 not scored); ``invalid`` (an answer the exercise cannot take, such as option 7 of 4: the reason
@@ -343,6 +347,55 @@ def gradebook_columns(keys: dict[str, dict], written: Iterable[str] = ()) -> lis
     return header[:1] + [STUDENT_COLUMN] + header[1:] + [written_column(w) for w in book_order(written)]
 
 
+def _student_key(row: dict) -> str:
+    """A student's name as rows are matched: case and spaces ignored ('' when none)."""
+    return " ".join(str(row.get(STUDENT_COLUMN) or "").casefold().split())
+
+
+def _answered(row: dict) -> frozenset:
+    return frozenset(row["scores"]) | frozenset(row["written"])
+
+
+def join_students(graded: list[dict], repeated: Iterable[int] = ()) -> list[dict]:
+    """One row per student: the rows of `grade_file` with the same student name (case and
+    spaces ignored) whose files answer different exercises (no exercise in two of them: a
+    file per chapter, or from two computers) become one row, in the place of the first. Its
+    submission names every file ('a.json + b.json'); scores and written answers are all of the
+    files'; its status is the worst of theirs (`STATUS_ORDER`); each file's reasons keep their
+    file's name. Files that answer some of the same exercises stay rows of their own (the
+    teacher chooses; `duplicates` names them), and so do malformed files, files without a name
+    and the rows in `repeated` (duplicates)."""
+    repeated = set(repeated)
+    groups: dict[str, list[int]] = {}
+    for i, r in enumerate(graded):
+        if i not in repeated and r["status"] != "malformed" and _student_key(r) and _answered(r):
+            groups.setdefault(_student_key(r), []).append(i)
+    joined: dict[int, dict] = {}
+    gone: set[int] = set()
+    for members in groups.values():
+        sets = [_answered(graded[i]) for i in members]
+        if len(members) < 2:
+            continue
+        if sum(map(len, sets)) != len(frozenset().union(*sets)):  # an exercise in two files
+            for i in members:
+                others = ", ".join(graded[j]["submission"] for j in members if j != i)
+                graded[i]["reason"].append(f"the same student as {others}, with some of the same "
+                                           "exercises: not joined, choose which answers count")
+            continue
+        rows = [graded[i] for i in members]
+        first = rows[0]
+        joined[members[0]] = {
+            "submission": " + ".join(r["submission"] for r in rows), STUDENT_COLUMN: first[STUDENT_COLUMN],
+            "assignment": first["assignment"], "isolation": first["isolation"],
+            "scores": {k: v for r in rows for k, v in r["scores"].items()},
+            "written": {k: v for r in rows for k, v in r["written"].items()},
+            "status": max((r["status"] for r in rows), key=STATUS_ORDER.index),
+            "reason": [f"{len(rows)} files of one student, for different exercises"]
+                      + [f"{r['submission']}: {why}" for r in rows for why in r["reason"]]}
+        gone.update(members[1:])
+    return [joined.get(i, r) for i, r in enumerate(graded) if i not in gone]
+
+
 def duplicates(graded: list[dict]) -> dict[int, str]:
     """{index: why} for the rows of `grade_file` that repeat another: the same bytes, or the
     same student name (case and spaces ignored) with the same exercises answered. Every row of
@@ -351,8 +404,7 @@ def duplicates(graded: list[dict]) -> dict[int, str]:
     for i, r in enumerate(graded):
         if r.get("sha256"):
             groups.setdefault(("file", r["sha256"]), []).append(i)
-        name = " ".join(str(r.get(STUDENT_COLUMN) or "").casefold().split())
-        answered = frozenset(r["scores"]) | frozenset(r["written"])
+        name, answered = _student_key(r), _answered(r)
         if name and answered:
             groups.setdefault(("student", name, answered), []).append(i)
     why: dict[int, list[str]] = {}
@@ -372,19 +424,22 @@ def gradebook_rows(paths: Iterable[str | Path], keys: dict[str, dict],
                    written: dict[str, dict] | None = None,
                    skipped: list[tuple[Path, str]] | None = None,
                    ours: Iterable[Path] = ()) -> list[dict]:
-    """One flat dict per file, with every column of `gradebook_columns`; what was not read
+    """One flat dict per file (per student when one student's files answer different
+    exercises: `join_students`), with every column of `gradebook_columns`; what was not read
     while looking in the folders goes to `skipped` (see `answer_files`; `ours`: the gradebooks
     not to report); a file that repeats another (`duplicates`) says so in its status (when it
     was ok, the reason then says only which file: never 'duplicate: duplicate: ...' on the
     screen) or, when it has another status, in its reason."""
     graded = [grade_file(path, keys, written) for path in answer_files(paths, skipped, ours)]
-    for i, why in duplicates(graded).items():
+    repeated = duplicates(graded)
+    for i, why in repeated.items():
         r = graded[i]
         if r["status"] == "ok":
             r["status"] = "duplicate"
             r["reason"].append(why)
         else:
             r["reason"].append("also a duplicate: " + why)
+    graded = join_students(graded, repeated)
     rows = []
     for r in graded:
         flat = {"submission": r["submission"], STUDENT_COLUMN: r[STUDENT_COLUMN],
@@ -454,11 +509,15 @@ def main(argv: list[str] | None = None) -> int:
     keys = load_keys(book)
     written = load_written(book)
     skipped: list[tuple[Path, str]] = []
-    rows = gradebook_rows(args.paths, keys, written, skipped, ours=[out])
+    files = answer_files(args.paths, skipped, ours=[out])
+    rows = gradebook_rows(files, keys, written)
     kept = keep_previous(out)
     out = write_gradebook(rows, gradebook_columns(keys, written), out)
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUS_ORDER}
-    print(f"{len(rows)} files: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    n_files = len(files)
+    print(f"{n_files} files" + (f", {len(rows)} rows (a student's files for different exercises are one row)"
+                                 if n_files != len(rows) else "") + ": "
+          + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
     print(f"Gradebook: {_guard.printable(str(out))[:300]}")
     if kept:
         print(f"  the gradebook that was there is kept as {_guard.printable(str(kept))[:300]}")
