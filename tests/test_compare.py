@@ -771,3 +771,23 @@ def test_element_ids_are_kebab_case_and_bounded(tmp_path, bad):
         load_elements(path)
     path.write_text(good, encoding="utf-8")
     assert [e["id"] for e in load_elements(path)] == ["ok"]
+
+
+def test_function_words_file_refuses_a_word_yaml_reads_as_true(tmp_path, monkeypatch):
+    # YAML 1.1 reads a bare yes/on/off as a boolean: the shipped file quotes them, and a bare one
+    # is refused with the file, the group and the field named (it used to become the word 'true')
+    from lessons import _yaml
+
+    words = [w for g in _yaml.read_file(data_dir() / "compare" / "function_words.yml") for w in g["words"]]
+    assert all(isinstance(w, str) for w in words) and {"on", "off", "yes"} <= set(words)
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir() / "compare", folder / "compare")
+    path = folder / "compare" / "function_words.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("'yes'", "yes"), encoding="utf-8")
+    monkeypatch.setenv("LESSONS_DATA", str(folder))
+    compare._analyse.cache_clear()
+    try:
+        with pytest.raises(LessonsDataError, match=r"function_words.yml: group \d+, field 'words': True is not a word"):
+            group_quotes(["a b c"])
+    finally:
+        compare._analyse.cache_clear()

@@ -131,7 +131,14 @@ def _lexicon_cached(folder: str, stamps: tuple) -> _Lexicon:
     for i, g in enumerate(groups):
         if not isinstance(g, dict) or not g.get("rationale") or not isinstance(g.get("words"), list):
             raise LessonsDataError(f"{path}: group {i + 1} needs 'words' (a list) and a 'rationale'")
-        function_words.update(str(w).lower() for w in g["words"])
+        for w in g["words"]:
+            if not isinstance(w, str):
+                # YAML reads a bare on, off, yes or no as true/false: quote such words
+                raise LessonsDataError(
+                    f"{path}: group {i + 1}, field 'words': {w!r} is not a word; "
+                    "put it in quotes (YAML reads on, off, yes and no as true or false)"
+                )
+            function_words.add(w.lower())
     synonyms = {}
     for row in _read_csv(root / "synonyms.csv", ("concept", "term", "rationale")):
         words = _normal_words(row["term"].lower().split(), word, tuple(prefix), tuple(suffix))
