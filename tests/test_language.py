@@ -252,7 +252,7 @@ def test_preceded_by_word_lists_start_at_a_word_boundary():
             assert not rule.search(f"xyz{word} "), f"line {row.line}: {word!r} in {pattern[:60]!r} matches inside a word"
 
 
-RETIRED = ("far-right", "authoritarian", "mainstream media", "point out", "unfortunately")  # data/language/README.md
+RETIRED = ("authoritarian", "mainstream media", "point out", "unfortunately")  # data/language/README.md
 
 
 def test_retired_entries_stay_out_and_are_explained():
@@ -260,12 +260,28 @@ def test_retired_entries_stay_out_and_are_explained():
     and the data README says why (bring one back only with a context rule for its loaded uses)."""
     lex = L.load_lexicon()
     assert not set(RETIRED) & set(lex["term"])
-    text = "Unfortunately, the mainstream media pointed out that the far-right party is authoritarian."
+    text = "Unfortunately, the mainstream media pointed out that the far-right party is authoritarian."  # far-right: a word to watch
     assert terms(text) == []
     readme = (L.lexicon_path().parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Retired entries", 1)[1].split("\n## ", 1)[0]
     for term in RETIRED:
         assert f"*{term}*" in section, term
+
+
+# Left and right twins (decision 52: the book takes no side): each pair has the same category,
+# strength and context rules, so neither side's label is shown where the other's is not.
+TWINS = (("far-left", "far-right"), ("hard-left", "hard-right"), ("ultra-left", "ultra-right"),
+         ("leftist", "rightist"), ("ultraliberal", "ultraconservative"), ("arch-liberal", "arch-conservative"),
+         ("libtard", "rethuglican"))
+
+
+@pytest.mark.parametrize("left, right", TWINS)
+def test_left_and_right_twins_are_treated_alike(left, right):
+    lex = L.load_lexicon().set_index("term")
+    assert left in lex.index and right in lex.index
+    for column in ("category", "strength", "skip_if_preceded_by", "skip_if_followed_by", "strong_if_followed_by"):
+        if column in lex.columns:
+            assert lex.at[left, column] == lex.at[right, column], (left, right, column)
 
 
 def test_offsets_index_the_original_string():
