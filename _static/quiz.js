@@ -164,10 +164,20 @@
     formIndexCache = { forms: forms, index: index };
     return index;
   }
-  // exercises._rules: the lexicon's forms as one '|'-joined string (an older page: a list)
+  // exercises._rules: {"from": "lexicon"}, the lexicon's forms that the book writes once, as
+  // one '|'-joined string, to _static/lx-lexicon-forms.js (window.lxLoadedForms; linked from
+  // each page with a rewrite exercise, before this file runs a check). Without that file, as
+  // in the kernel without the lexicon, only the exercise's own words are checked. An older
+  // page carries the string itself, or a list.
+  var sharedForms = null;
   var loadedFormsCache = { text: null, forms: [] };
+  function setLoadedForms(text) { sharedForms = typeof text === "string" ? text : null; }
   function loadedForms(value) {
     if (Array.isArray(value)) { return value; }
+    if (value && typeof value === "object" && value.from === "lexicon") {
+      if (sharedForms === null && typeof window !== "undefined") { setLoadedForms(window.lxLoadedForms); }
+      value = sharedForms;
+    }
     if (typeof value !== "string" || !value) { return []; }
     if (loadedFormsCache.text !== value) {
       loadedFormsCache = { text: value, forms: value.split("|") };
@@ -741,6 +751,7 @@
     parseQuantity: parseQuantity,
     loadedLeft: loadedLeft,
     lexiconLeft: lexiconLeft,
+    setLoadedForms: setLoadedForms,
     tokens: tokens,
     stem: stem,
     keyTokens: keyTokens,

@@ -147,3 +147,18 @@ def test_glue_values_glues_each_name_with_its_prefix(monkeypatch):
     assert shell.user_ns == {"fig_n": "3,700", "fig_who": "AFP"}
     with pytest.raises(ValueError, match="plain variable name"):
         book.glue_values({"a b": 1})
+
+
+def test_setup_freezes_what_the_imports_made():
+    """Decision 51: after setup() the collector no longer walks the objects made so far (the
+    imports' modules and classes); a chapter's own objects are still collected."""
+    import gc
+
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    book.setup("html")
+    assert gc.get_freeze_count() > 10_000
+    made = [[] for _ in range(3)]
+    made[0].append(made)  # a cycle made after setup: still collected
+    del made
+    assert gc.collect() > 0

@@ -623,3 +623,33 @@ def test_desktop_one_search_box_and_whole_contents_label(browser, server, page):
             assert c["top"] >= 0 and c["right"] <= c["vw"] and not c["covered"], f"{page}: 'Contents' cut off: {c}"
     finally:
         context.close()
+
+
+def test_a_rewrite_is_checked_against_the_shared_lexicon_file_and_restored(browser, server):
+    """Decision 51: the lexicon's forms come from one shared file of the book
+    (_static/lx-lexicon-forms.js), not from each exercise. A rewrite keeping words of the
+    lexicon that are not the exercise's own is flagged, and again when the page is reloaded
+    (the saved answer is checked as the page starts)."""
+    from lessons import exercises as X
+
+    context = support.new_context(browser, server.url, support.DESKTOP)
+    fetched = []
+    context.on("response", lambda r: fetched.append(r.url))
+    try:
+        tab = context.new_page()
+        page = "chapters/03_who_calls_whom_what.html"
+        tab.goto(server.url + page, wait_until="load")
+        quiz = tab.locator(".lx-quiz[data-lx-id='language-rewrite-label']")
+        assert quiz.get_attribute("data-lx-ready") == "1"
+        quiz.locator("textarea").fill("They are all lying, it wreaked havoc")
+        quiz.locator(".lx-check").click()
+        said = quiz.locator(".lx-feedback").inner_text()
+        assert said.startswith("\u2717 Still loaded: \u201clying\u201d, \u201cwreaked havoc\u201d"), said
+        assert [u for u in fetched if u.endswith("/_static/" + X.LOADED_FORMS_FILE)], "the shared file was not loaded"
+        tab.reload(wait_until="load")
+        again = tab.locator(".lx-quiz[data-lx-id='language-rewrite-label'] .lx-feedback").inner_text()
+        assert "Still loaded" in again and "restored" in again, again
+        tab.goto(server.url + "chapters/01_one_speech.html", wait_until="load")
+        assert not tab.evaluate("() => 'lxLoadedForms' in window"), "a page with no rewrite loads the forms"
+    finally:
+        context.close()

@@ -373,3 +373,35 @@ def test_every_tooltip_has_plain_titles_and_readable_values(articles):
 ])
 def test_shorten_cuts_at_a_word_with_an_ellipsis(text, limit, expected):
     assert charts.shorten(text, limit) == expected
+
+
+def _same_page(bundle: dict) -> dict:
+    """A chart's bundle with the id Altair draws at random for each display left out."""
+    return {k: re.sub(r"altair-viz-[0-9a-f]+", "ID", v) for k, v in bundle.items()}
+
+
+def test_book_charts_show_without_repeating_the_schema_check(articles, monkeypatch, capsys):
+    """Decision 51: a builder's chart is displayed without Altair's schema check (the tests
+    above check every builder's spec); the page is the same. A chart a student makes, or
+    makes from a book chart, is still checked and still gets Altair's own error."""
+    import altair as alt
+    from altair.utils import schemapi
+
+    book.setup("html")
+    chart = charts.density_chart(language.density(articles), articles)
+    checked = alt.TopLevelMixin._repr_mimebundle_(chart)  # Altair's own display, with the check
+    checks = []  # the classes whose spec is checked against the schema
+    real = schemapi.SchemaBase.validate.__func__
+    monkeypatch.setattr(schemapi.SchemaBase, "validate",
+                        classmethod(lambda cls, *a, **k: checks.append(cls.__name__) or real(cls, *a, **k)))
+    shown = chart._repr_mimebundle_()
+    assert "FacetChart" not in checks and _same_page(shown) == _same_page(checked)
+    changed = chart.properties(description="Changed.")  # a new chart: checked as usual
+    assert _same_page(changed._repr_mimebundle_())["text/html"] != _same_page(checked)["text/html"]
+    assert "FacetChart" in checks
+    # a student's chart with a wrong value (set as an attribute, so only the display checks it)
+    mine = alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_point().encode(x="a:Q")
+    mine.width = "wide"
+    assert mine._repr_mimebundle_() == {}
+    said = capsys.readouterr()
+    assert "SchemaValidationError" in said.out + said.err and "invalid value for `width`" in said.out + said.err

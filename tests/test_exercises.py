@@ -707,6 +707,22 @@ CASES = [
 ]
 
 
+def _shared_forms(js: str) -> str:
+    """The string the shared forms file gives window.lxLoadedForms (one JSON string)."""
+    m = re.fullmatch(r"/\*.*?\*/\nwindow\.lxLoadedForms = (\"[^\n]*\");\n", js, re.S)
+    assert m, js[:200]
+    return json.loads(m.group(1))
+
+
+# node: quiz.js with the book's shared forms file run first, as a page with a rewrite runs it
+NODE_WITH_FORMS = (
+    "const q = require(process.argv[1]);"
+    "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+    "const page = {}; new Function('window', input.forms_js)(page);"
+    "q.setLoadedForms(page.lxLoadedForms);"
+)
+
+
 @needs_node
 def test_quiz_js_checks_exactly_like_python():
     jobs, expected = [], []
@@ -717,12 +733,10 @@ def test_quiz_js_checks_exactly_like_python():
             js_resp = [X.normalise_word(w) for w in resp] if ex["type"] == "words" else resp
             jobs.append({"rules": rules, "response": js_resp})
             expected.append(X.check(ex, resp))
-    script = (
-        "const q = require(process.argv[1]);"
-        "const jobs = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
-        "process.stdout.write(JSON.stringify(jobs.map(j => q.check(j.rules, j.response))));"
-    )
-    out = subprocess.run([NODE, "-e", script, str(QUIZ_JS)], input=json.dumps(jobs),
+    script = NODE_WITH_FORMS + (
+        "process.stdout.write(JSON.stringify(input.jobs.map(j => q.check(j.rules, j.response))));")
+    forms_js = X.loaded_forms_js(X.rewrite_forms())
+    out = subprocess.run([NODE, "-e", script, str(QUIZ_JS)], input=json.dumps({"jobs": jobs, "forms_js": forms_js}),
                          capture_output=True, text=True, check=True).stdout
     got = json.loads(out)
     assert len(got) == len(expected)
@@ -854,7 +868,10 @@ def test_a_rewrite_is_checked_against_the_whole_lexicon():
     assert X.check(ex, "A mob of thugs wreaked havoc.")["kept"] == ["mob", "thugs", "wreaked havoc"]
     for model in ex["answer"]:  # the model answers pass their own check
         assert X.check(ex, model)["status"] == "answered", model
-    assert X._rules(ex)["loaded"].split("|") == list(X.rewrite_forms()) and "wreaked havoc" in X._rules(ex)["loaded"].split("|")
+    # the book's quiz.js gets the same forms from one shared file, not from each exercise's rules
+    assert X._rules(ex)["loaded"] == {"from": "lexicon"}
+    shared = _shared_forms(X.loaded_forms_js(X.rewrite_forms()))
+    assert shared.split("|") == list(X.rewrite_forms()) and "wreaked havoc" in shared.split("|")
     assert X.lexicon_left("the havoc they wreaked", ["wreaked havoc", "havoc"]) == ["havoc"]
 
 
@@ -1106,3 +1123,59 @@ def test_feedback_is_not_part_of_a_saved_answers_identity():
         assert X.exercise_version(old) == X.exercise_version(ex), ex["id"]
     ex = X.get_exercise("sources-wire-copy")
     assert X.exercise_version(dict(ex, prompt=ex["prompt"] + "?")) != X.exercise_version(ex)
+
+
+def test_rewrite_rules_name_the_shared_forms_and_the_page_does_not_grow_with_the_lexicon():
+    """Decision 51: each rewrite exercise carried the lexicon's 3,759 forms (47 KB) in its
+    rules; now the page names the shared file's contents and the build links the file."""
+    for ex_id in ("language-rewrite-neutral", "language-rewrite-label"):
+        ex = X.get_exercise(ex_id)
+        page = X.static_html(ex)
+        assert X.LOADED_FORMS_ATTR in page and len(page) < 10_000, (ex_id, len(page))
+        run = "|".join(X.rewrite_forms()[10:13])  # three forms in a row, as the rules held them
+        assert run not in page and run not in json.dumps(X.page_rules(ex), ensure_ascii=False)
+    assert X.LOADED_FORMS_ATTR not in X.static_html(X.validate_exercise(TEXT))  # no rewrite: no file
+    # the file is script-safe whatever a teacher's lexicon holds
+    js = X.loaded_forms_js(["a </script><b>", "x&y", "pipe|dropped"])
+    assert "<" not in js.split("*/", 1)[1] and "&" not in js.split("*/", 1)[1]
+    assert _shared_forms(js) == "a </script><b>|x&y"
+
+
+@needs_node
+def test_quiz_js_without_the_shared_file_checks_the_exercises_own_words():
+    """A page saved alone (no _static file): the rewrite is still checked, against the
+    exercise's own words, as the kernel does when the lexicon cannot be read."""
+    ex = X.validate_exercise(dict(TEXT, id="t-rw", original="A mob of thugs smashed windows.", avoid=["mob", "thugs"]))
+    rules = X._rules(ex)
+    script = ("const q = require(process.argv[1]);"
+              "const r = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "process.stdout.write(JSON.stringify([q.check(r, 'Thugs were lying'), q.check(r, 'They were lying')]));")
+    got = json.loads(subprocess.run([NODE, "-e", script, str(QUIZ_JS)], input=json.dumps(rules),
+                                    capture_output=True, text=True, check=True).stdout)
+    assert got[0]["kept"] == ["thugs"] and got[1]["status"] == "answered"
+    with_forms = NODE_WITH_FORMS + "process.stdout.write(JSON.stringify(q.check(input.rules, 'They were lying')));"
+    got = json.loads(subprocess.run([NODE, "-e", with_forms, str(QUIZ_JS)],
+                                    input=json.dumps({"rules": rules, "forms_js": X.loaded_forms_js(X.rewrite_forms())}),
+                                    capture_output=True, text=True, check=True).stdout)
+    assert got["kept"] == ["lying"] and got == X.check(ex, "They were lying")
+
+
+def test_the_build_writes_the_shared_forms_once_and_links_them_only_where_needed(tmp_path):
+    """_ext/quiz_data.py: the file in _static from the lexicon, a script tag on a page with a
+    rewrite exercise and on no other page."""
+    import importlib.util
+    import types
+
+    spec = importlib.util.spec_from_file_location("quiz_data", Path(__file__).resolve().parents[1] / "_ext" / "quiz_data.py")
+    qd = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(qd)
+    added = []
+    app = types.SimpleNamespace(builder=types.SimpleNamespace(format="html", outdir=str(tmp_path)),
+                                add_js_file=lambda name, **kw: added.append(name))
+    qd.on_page(app, "chapters/x", "page.html", {"body": X.static_html(X.validate_exercise(TEXT))}, None)
+    assert added == []
+    qd.on_page(app, "chapters/x", "page.html", {"body": X.static_html(X.get_exercise("language-rewrite-label"))}, None)
+    assert added == [X.LOADED_FORMS_FILE]
+    qd.on_build_finished(app, None)
+    written = (tmp_path / "_static" / X.LOADED_FORMS_FILE).read_text(encoding="utf-8")
+    assert _shared_forms(written).split("|") == list(X.rewrite_forms())

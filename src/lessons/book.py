@@ -7,6 +7,8 @@ prose comes from code, and charts draw both in the HTML book and in a live, offl
 
 from __future__ import annotations
 
+import functools
+import gc
 import html
 import json
 import os
@@ -74,6 +76,40 @@ def safe_html_renderer(spec: dict, **metadata) -> dict:
     # (The embed options are dumped without json_kwds: they are the book's own, set in setup.)
     metadata["json_kwds"] = {**(metadata.get("json_kwds") or {}), "cls": ScriptSafeJSONEncoder}
     return renderer(spec, **metadata)
+
+
+def _display_unvalidated(chart: alt.TopLevelMixin, *args, **kwds):
+    """Altair's own display (``TopLevelMixin._repr_mimebundle_``) without its schema check:
+    the same spec, the same renderer, the same traceback if the spec cannot be written."""
+    from altair.utils import display_traceback
+
+    try:
+        spec = chart.to_dict(validate=False, context={"pre_transform": False})
+    except Exception:
+        display_traceback(in_ipython=True)
+        return {}
+    renderer = alt.renderers.get()
+    return renderer(spec) if renderer else None
+
+
+def book_chart(builder):
+    """Decorator for a chart builder of `lessons.charts`: the chart it returns is shown
+    without Altair's schema check (about 0.05 CPU s a chart, decision 51). Every builder's
+    chart is checked against the schema by tests/test_charts.py (``to_dict()``), so in the
+    book the check only repeats itself. Only the returned object is marked (an attribute of
+    its own, not part of the spec): a chart a student makes, or gets by changing a book's
+    chart (``.properties()``, ``+``, ``alt.vconcat``: each makes a new chart), is checked on
+    display as usual, with Altair's own error."""
+
+    @functools.wraps(builder)
+    def build(*args, **kwds):
+        chart = builder(*args, **kwds)
+        if isinstance(chart, alt.TopLevelMixin):
+            # object.__setattr__: Altair's own __setattr__ would put the name into the spec
+            object.__setattr__(chart, "_repr_mimebundle_", functools.partial(_display_unvalidated, chart))
+        return chart
+
+    return build
 
 
 def chart_renderer(environ=None) -> str:
@@ -150,6 +186,10 @@ def setup(renderer: str | None = None) -> None:
     shell = _shell()
     if shell is not None and hasattr(shell, "set_custom_exc"):
         shell.set_custom_exc((NameError,), _name_error_hint)
+    # What the imports made (modules, pandas, Altair's schema classes) lives as long as the
+    # kernel: frozen, the garbage collector stops walking it again at every full collection
+    # (Python's gc.freeze). New objects, a student's too, are collected as usual. Decision 51.
+    gc.freeze()
 
 
 def frame_for_reading(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """Chart builders for the chapters: each returns a titled Altair chart.
 
 Every chart has a title a reader sees and a description a screen reader announces
-(`lessons.book.titled`); colours are Okabe-Ito (the preamble's theme sets them as the
+(`lessons.book.titled`); each builder is a `lessons.book.book_chart` (shown without
+repeating Altair's schema check, which tests/test_charts.py makes on every builder); colours are Okabe-Ito (the preamble's theme sets them as the
 default, the few fixed ones below are from the same palette), and meaning never rests on
 colour alone (shapes, ticks or numbers carry it too).
 """
@@ -12,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from lessons import compare, language
-from lessons.book import PHONE_TEXT_PX, SEQUENTIAL, text_width, titled, wrap_px
+from lessons.book import PHONE_TEXT_PX, SEQUENTIAL, book_chart, text_width, titled, wrap_px
 from lessons.text import shorten as text_shorten
 
 __all__ = ["claims_frame", "claims_chart", "naming_chart", "density_chart", "coverage_chart",
@@ -82,6 +83,7 @@ def _panel_title(label: str, tail: str) -> str:
     return "|".join(lines + [tail])
 
 
+@book_chart
 def claims_chart(reports: pd.DataFrame, verdicts: pd.DataFrame, articles: pd.DataFrame):
     """Chapter 2's dot plot: one panel per shared claim, one row per report, the mark's
     shape the kind of hedge, a dashed line the way the hedge lets the number go."""
@@ -170,6 +172,7 @@ def label_lines(label: str, limit_px: float = NAMING_LABEL_PX) -> list[str]:
     return list(min(splits, key=lambda pair: max(map(label_width, pair))))
 
 
+@book_chart
 def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
     """Chapter 3: what each report calls the crowds and the forces, by voice (`language.naming`)."""
     order = list(articles["label"])
@@ -237,6 +240,7 @@ def naming_chart(names: pd.DataFrame, articles: pd.DataFrame):
     )
 
 
+@book_chart
 def density_chart(dens: pd.DataFrame, articles: pd.DataFrame):
     """Chapter 3: loaded words per 1,000 words by kind, voice and report (`language.density`)."""
     heat = dens[dens["voice"].isin(["reporter", "quoted"])].assign(  # the two voices with enough words
@@ -283,6 +287,7 @@ def density_chart(dens: pd.DataFrame, articles: pd.DataFrame):
     )
 
 
+@book_chart
 def coverage_chart(cov: pd.DataFrame, articles: pd.DataFrame, elements: list[dict]):
     """Chapter 4: which report mentions which part of the story (`compare.coverage` with a
     'Report' column); a tick or a dash in each square, not colour alone."""
@@ -333,6 +338,7 @@ def _note(text: str):
     return HTML(f"<p>{text}</p>")
 
 
+@book_chart
 def claim_points_chart(points: pd.DataFrame):
     """One small chart per claim (`figures.claim_chart_frame`): its label once (the title),
     its unit on the axis, one line per report, so two reports with the same figure never
@@ -366,6 +372,7 @@ def claim_points_chart(points: pd.DataFrame):
                               "at the figure it gives. Marks far apart are figures that differ.")
 
 
+@book_chart
 def voice_bars_chart(terms: pd.DataFrame):
     """Loaded words per report (`tables.loaded_terms_table`), one panel per voice of
     `language.VOICES` (reporter, attributed, quoted), each named as the table names it
@@ -390,6 +397,7 @@ def voice_bars_chart(terms: pd.DataFrame):
                               "giving how many loaded words it has in that voice.")
 
 
+@book_chart
 def coverage_grid_chart(cov: pd.DataFrame):
     """Which report covers which story element (`tables.coverage_tables`): yes or no written
     in each cell, dark when yes."""
@@ -416,6 +424,7 @@ def coverage_grid_chart(cov: pd.DataFrame):
                               "(and is dark when yes). Tap or hover over a cell to read the sentence that covers it.")
 
 
+@book_chart
 def reuse_pairs_chart(reuse: pd.DataFrame, articles: pd.DataFrame):
     """Words in shared passages (`compare.find_reuse`) per pair of reports, written at each
     bar's end. With no shared passage, a sentence saying so instead of a chart."""
@@ -434,6 +443,7 @@ def reuse_pairs_chart(reuse: pd.DataFrame, articles: pd.DataFrame):
                               "its end, is the number of words in the shared passages.")
 
 
+@book_chart
 def quote_groups_chart(quotes: pd.DataFrame):
     """How many reports quote each statement (`tables.grouped_quotes`)."""
     sizes = quotes.groupby("group").agg(reports=("label", "nunique"), first=("text", "first")).reset_index()

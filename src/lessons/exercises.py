@@ -734,11 +734,31 @@ def _rules(exercise: dict) -> dict:
         for f in ("original", "avoid"):
             if f in exercise:
                 r[f] = exercise[f]
-        if "avoid" in exercise:  # the lexicon's words travel with the rule (check: rewrite_forms),
-            # as one '|'-joined string: a JSON list of 3,000 words, escaped in an HTML attribute,
-            # doubled the size (the page-weight goal); no form holds '|' (tokens are words)
-            r["loaded"] = "|".join(f for f in rewrite_forms() if "|" not in f)
+        if "avoid" in exercise:  # the lexicon's words (check: rewrite_forms) are not in the
+            # rule: the book writes them once, to LOADED_FORMS_FILE, for every page (decision 51)
+            r["loaded"] = dict(LOADED_FORMS_REF)
     return r
+
+
+# The lexicon's forms for quiz.js, in one shared file of the built book's _static folder
+# (written by _ext/quiz_data.py from `rewrite_forms`, linked from each page with a rewrite
+# exercise): 3,759 forms, 47 KB, were in each rewrite exercise's rules, so chapter 3's page
+# grew with the lexicon. A rule names the file's contents, never a path: quiz.js knows the file.
+LOADED_FORMS_FILE = "lx-lexicon-forms.js"
+LOADED_FORMS_REF = {"from": "lexicon"}
+LOADED_FORMS_ATTR = 'data-lx-forms="lexicon"'  # on a quiz that needs the file (the build looks for it)
+
+
+def loaded_forms_js(forms: Iterable[str]) -> str:
+    """The shared file's text: ``window.lxLoadedForms`` set to the forms as one '|'-joined
+    string (a JSON list of 3,000 words is a third longer); no form holds '|' (forms are
+    words), and the JSON string is written script-safe (no <, > or &)."""
+    from lessons.book import script_safe_json
+
+    joined = "|".join(f for f in forms if "|" not in f)
+    return ("/* The lexicon's forms, for checking a rewrite (lessons.exercises.loaded_forms_js;\n"
+            " * written by the book build from data/language/lexicon.csv). */\n"
+            f"window.lxLoadedForms = {script_safe_json(json.dumps(joined, ensure_ascii=False))};\n")
 
 
 # Keys are not in the page in plain text: the secret part of the rules (key, per-option
@@ -835,8 +855,9 @@ def static_html(exercise: dict, uid: str | None = None) -> str:
     ex = exercise
     uid = uid or _uid(ex)
     typ = ex["type"]
+    needs = f" {LOADED_FORMS_ATTR}" if "avoid" in ex else ""
     out = [f'<div class="lx-quiz lx-type-{typ}" id="{_e(uid)}" data-lx-type="{typ}" '
-           f'data-lx-id="{_e(ex["id"])}" data-lx="{_attr_json(page_rules(ex))}">']
+           f'data-lx-id="{_e(ex["id"])}"{needs} data-lx="{_attr_json(page_rules(ex))}">']
     out.append(f'<p class="lx-run-note"><strong>{_e(RUN_TO_ANSWER)}</strong></p>')
     out.append('<fieldset class="lx-fieldset" disabled>')
     out.append(f'<legend class="lx-prompt">{_e(ex["prompt"])}</legend>')
