@@ -122,9 +122,10 @@ def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar, prev: st
     prev = (_prev_word(text, s) if prev is None else prev).rstrip(".")
     if prev in g.months and value <= 31 or prev in g.months and 1000 <= value <= 2199:
         return True
-    span = _DAY_SPAN_BEFORE.search(text, max(0, s - 16), s)
-    if span and value <= 31 and span.group(1).lower() in g.months:
-        return True  # 'March 9-10', 'March 3 to 5': the last day of a span of days
+    if value <= 31 and (text[s - 1:s] in ("-", "\u2013") or prev in _SPAN_WORDS):  # a quick test first
+        span = _DAY_SPAN_BEFORE.search(text, max(0, s - 16), s)
+        if span and span.group(1).lower() in g.months:
+            return True  # 'March 9-10', 'March 3 to 5': the last day of a span of days
     nxt = _NEXT_WORD.match(text, e, e + 20)
     if nxt and nxt.group(1).lower().rstrip(".") in g.months and value <= 31 and not re.match(r"(?i)may\b", nxt.group(1)):
         return True
@@ -137,6 +138,7 @@ def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar, prev: st
 
 
 _DAY_SPAN_BEFORE = re.compile(r"([A-Za-z]+)\.?" + _SP + r"+\d{1,2}(?:[\-\u2013]|" + _SP + r"+(?:to|and|or|through)" + _SP + r"+)$")
+_SPAN_WORDS = frozenset({"to", "and", "or", "through"})
 _GROUP_OF = re.compile(r"\bGroup" + _SP + r"+of" + _SP + r"+$")  # 'Group of 20': a name
 
 
@@ -173,7 +175,7 @@ def _is_identifier(text: str, s: int, e: int, g: _Grammar, prev_s: str | None = 
     prev = prev_s if q == s and prev_s is not None else _prev_word(text, q)
     if _cue_names(text, q, prev, g) or before.endswith("#") or after == "#":
         return True
-    return bool(_GROUP_OF.search(text, max(0, s - 12), s))
+    return prev == "of" and bool(_GROUP_OF.search(text, max(0, s - 12), s))
 
 
 _SCALE_WORDS = ("thousand", "million", "billion", "trillion")
