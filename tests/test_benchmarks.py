@@ -270,3 +270,20 @@ def test_chapters_goal_is_judged_on_kernel_cpu_when_the_machine_was_shared():
     goal = [g for g in bench_run.goals({}, {"chapters": [{**row, "load": 0.5}]}) if g[0].startswith("chapters")][0]
     assert "judged on CPU" not in goal[1] and "not met" in goal[2]
 
+
+
+def test_figures_dev_reads_a_hashed_label_and_refuses_the_held_out_errors():
+    # a counted label of four or more words is stored as '#' + a hash of it (decision 53)
+    import hashlib
+
+    import figures_dev as fd
+
+    phrase = "retired bus and tram drivers"
+    hashed = "#" + hashlib.sha1(phrase.encode()).hexdigest()[:12]
+    gold_fig = [{"span": [0, 3], "value": 40, "qualifier": "exact", "unit": "count", "counted": [hashed, "drivers"]}]
+    pred = {"start": 0, "end": 2, "value": 40.0, "qualifier": "exact", "unit": "count",
+            "counted": "Retired bus and tram drivers", "measures": "Retired bus and tram drivers"}
+    assert fd.score([(gold_fig, [pred])])["counted"] == 1.0
+    assert fd.score([(gold_fig, [dict(pred, counted="bus", measures="bus")])])["counted"] == 0.0
+    with pytest.raises(SystemExit):
+        fd.print_errors(fd.HELD_OUT)

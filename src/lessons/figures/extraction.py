@@ -122,6 +122,10 @@ def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar, prev: st
     prev = (_prev_word(text, s) if prev is None else prev).rstrip(".")
     if prev in g.months and value <= 31 or prev in g.months and 1000 <= value <= 2199:
         return True
+    if value <= 31 and (text[s - 1:s] in ("-", "\u2013") or prev in _SPAN_WORDS):  # a quick test first
+        span = _DAY_SPAN_BEFORE.search(text, max(0, s - 16), s)
+        if span and span.group(1).lower() in g.months:
+            return True  # 'March 9-10', 'March 3 to 5': the last day of a span of days
     nxt = _NEXT_WORD.match(text, e, e + 20)
     if nxt and nxt.group(1).lower().rstrip(".") in g.months and value <= 31 and not re.match(r"(?i)may\b", nxt.group(1)):
         return True
@@ -133,8 +137,30 @@ def _is_date_part(text: str, s: int, e: int, value: float, g: _Grammar, prev: st
     return False
 
 
+_DAY_SPAN_BEFORE = re.compile(r"([A-Za-z]+)\.?" + _SP + r"+\d{1,2}(?:[\-\u2013]|" + _SP + r"+(?:to|and|or|through)" + _SP + r"+)$")
+_SPAN_WORDS = frozenset({"to", "and", "or", "through"})
+_GROUP_OF = re.compile(r"\bGroup" + _SP + r"+of" + _SP + r"+$")  # 'Group of 20': a name
+
+
 _CODE_AFTER = re.compile(r"[-\u2010\u2011][A-Z]{1,3}\b")
 _OPEN_QUOTES = "\"'\u201c\u2018"
+
+
+def _capitalised_before(text: str, pos: int) -> bool:
+    """Is the word just before ``pos`` written with a capital?"""
+    w = text[max(0, pos - 24):pos].split()
+    return bool(w) and w[-1][:1].isupper()
+
+
+def _cue_names(text: str, q: int, prev: str, g: _Grammar) -> bool:
+    """Does the word before (``prev``, ending at ``q``) make the number a name: 'no. 5', 'flight 17',
+    'page 4', 'House Bill 350'? Not 'the bill 40 senators backed' (a capitalised cue is a cue only
+    when capitalised), nor 'number of' without a following digit."""
+    if prev in g.name_cues and not _capitalised_before(text, q):
+        return False
+    if prev in g.id_cues and (prev.endswith(".") or prev in {"#"} or prev not in g.function):
+        return prev != "number" or bool(re.match(_SP + r"*$", text[q - 1:q]))
+    return False
 
 
 def _is_identifier(text: str, s: int, e: int, g: _Grammar, prev_s: str | None = None) -> bool:
@@ -147,12 +173,9 @@ def _is_identifier(text: str, s: int, e: int, g: _Grammar, prev_s: str | None = 
         return True  # '7-JB', '12-C': a number with a code in capitals is a reference
     q = s - 1 if s > 0 and text[s - 1] in _OPEN_QUOTES else s  # 'reference number "4471"'
     prev = prev_s if q == s and prev_s is not None else _prev_word(text, q)
-    if prev in g.id_cues and (prev.endswith(".") or prev in {"#"} or prev not in g.function):
-        # 'no. 5', 'flight 17', 'page 4' -- but 'number of' is not a cue without a following digit
-        return prev != "number" or bool(re.match(_SP + r"*$", text[q - 1:q]))
-    if before.endswith("#") or after == "#":
+    if _cue_names(text, q, prev, g) or before.endswith("#") or after == "#":
         return True
-    return False
+    return prev == "of" and bool(_GROUP_OF.search(text, max(0, s - 12), s))
 
 
 _SCALE_WORDS = ("thousand", "million", "billion", "trillion")
@@ -410,7 +433,11 @@ def _step_num(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
 
 
 def _step_punct(text: str, toks: list, i: int, words: list, g: _Grammar) -> str:
-    return "skip" if toks[i][1] in "-\u2010\u2011" and words else "stop"
+    # a hyphen glued to the word before may join a compound; one after a space ('voters - and')
+    # or doubled ('senators -- two of them') is a dash, which ends the phrase
+    a = toks[i][2]
+    dash = text[a - 1:a].isspace() or text[a + 1:a + 2] in ("-", "") or text[a + 1:a + 2].isspace()
+    return "skip" if toks[i][1] in "-\u2010\u2011" and words and not dash else "stop"
 
 
 # complexity: one test per way a small word joins a noun phrase ('more', 'of', 'and'), in the order they apply
@@ -593,7 +620,7 @@ def _counted_phrase(text: str, fig: _Fig, g: _Grammar) -> None:
         words = []
     fig.counted = " ".join(words).strip(" -")
     if fig.compound:
-        fig.counted = (fig.compound + " " + fig.counted).strip()
+        fig.counted = fig.compound  # '30-member council', 'a 1,200-page bill': the number counts members, pages
     if not fig.counted and fig.unit == "count":
         # 'the death toll rose to 42', 'put the number of dead at 230'
         m = g.total_before.search(text, max(0, fig.start - 70), fig.start)
@@ -700,6 +727,8 @@ def _one_is_a_figure(text: str, s: int, e: int, g: _Grammar) -> bool:
         return hyphen_unit.group(1).lower() in g.unit_forms  # 'one-day', 'one-year-old'; not 'one-sided'
     nxt = _tokens(text, e, 40)
     first = nxt[0] if nxt else None
+    if first is not None and first[1].lower() == "per":
+        return True  # 'one per cent', 'one per household': a count or a share, never the pronoun
     return not (first is None or first[0] != "word" or first[1].lower() in g.function)
 
 
@@ -840,6 +869,8 @@ def _dash_range(text: str, fig: _Fig, g: _Grammar) -> None:
             fig.qualifier, fig.hedge = "range", "-"
             fig.low, fig.high = fig.value, top
             fig.end += m.end()
+            if fig.unit == "count":  # '3-5 days': the unit follows the top of the range
+                fig.end = _scan_unit(text, fig, g, fig.end)
 
 
 def _matches(text: str, g: _Grammar):
@@ -923,6 +954,7 @@ def _extract(text: str, g: _Grammar) -> list[_Fig]:
 _CLAUSE_MARKS = re.compile(r"[;:()\u2013\u2014]")
 _JUST_AND = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*(?:and|&)" + _SP + "+")
 _OR_TO = re.compile(_SP + r"+(?:or|to)" + _SP + "+")
+_OF = re.compile(_SP + r"+of" + _SP + "+")
 _NOTHING_MORE = re.compile(r"[\u201d\u2019\"']?" + _SP + r"*[.;]?\s*")
 
 
@@ -946,8 +978,10 @@ def _borrow_noun(text: str, prev: _Fig, cur: _Fig, g: _Grammar) -> None:
 
 
 def _borrow_back(text: str, prev: _Fig, cur: _Fig) -> None:
-    """'two or three witnesses', 'dozens to hundreds of homes': the first counts what the second does."""
-    if not prev.counted and cur.counted and prev.unit == "count" and _OR_TO.fullmatch(text, prev.end, cur.start):
+    """'two or three witnesses', 'dozens to hundreds of homes', '12 of 40 stores': the first counts
+    what the second does."""
+    if not prev.counted and cur.counted and prev.unit == "count" and cur.unit == "count" \
+            and (_OR_TO.fullmatch(text, prev.end, cur.start) or _OF.fullmatch(text, prev.end, cur.start)):
         prev.counted, prev.counted_implied = cur.counted, True
 
 

@@ -144,6 +144,7 @@ class _Grammar:
     about_words: frozenset = frozenset()  # 'worried about 2 things': 'about' is a preposition after these
     hedge_ends: tuple = ()  # the last word of every hedge before a number, lower case, and 'of' ('a total of')
     hedge_end_len: int = 0  # the longest of them
+    name_cues: frozenset = frozenset()  # identifier cues written with a capital ('Bill'): cues only when capitalised
 
 
 # The files the grammar is compiled from: its cache is keyed by each one's (path, mtime, size).
@@ -584,6 +585,7 @@ def _build_grammar(folder: str, stamps: tuple = ()) -> _Grammar:  # stamps: part
         symbol_ends=frozenset(sym[-1] for sym in symbols) if all(symbols) else None,
         hedge_ends=_hedge_ends(hedges), hedge_end_len=max(map(len, _hedge_ends(hedges)), default=0),
         about_words=frozenset(str(w).lower() for w in (lex.get("about_topic_words") or {}).get("words") or ()),
+        name_cues=frozenset(str(w).lower() for w in lex["identifier_cues"]["words"] if str(w)[:1].isupper()),
     )
 
 
