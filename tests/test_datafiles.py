@@ -200,7 +200,7 @@ def test_key_skip_words_are_checked_where_they_are_loaded(tmp_path):
         (good.replace('"off"', "off"), "is not a lower-case word"),
         (good.replace("the,", "The,"), "is not a lower-case word"),
         (good + good.replace("group: g", "group: h").replace('"off"', "a"), "also in group 'g'"),
-        (good.replace("  source: s\n", ""), "source must be text"),
+        (good.replace("  source: s\n", ""), "source is missing or empty"),
         (good.replace("words:", "word:"), "unknown field 'word'"),
     ]:
         path.write_text(bad, encoding="utf-8")

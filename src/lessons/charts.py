@@ -2,9 +2,10 @@
 
 Every chart has a title a reader sees and a description a screen reader announces
 (`lessons.book.titled`); each builder is a `lessons.book.book_chart` (shown without
-repeating Altair's schema check, which tests/test_charts.py makes on every builder); colours are Okabe-Ito (the preamble's theme sets them as the
-default, the few fixed ones below are from the same palette), and meaning never rests on
-colour alone (shapes, ticks or numbers carry it too).
+repeating Altair's schema check, which tests/test_charts.py makes on every builder);
+colours are Okabe-Ito (the preamble's theme sets them as the default, the few fixed ones
+below are from the same palette), and meaning never rests on colour alone (shapes, ticks
+or numbers carry it too).
 """
 
 from __future__ import annotations

@@ -27,6 +27,10 @@ EXAMPLE = ("- group: function words\n"
            "  words: [the, of, and]")
 
 
+_FIXES = {"group": "give the group a short name", "source": "say where the words come from, in a sentence",
+          "rationale": "say why these words are skipped, in a sentence"}
+
+
 def _words(e, name: str, label: str, value, seen: dict, report: FileReport) -> list[str] | None:
     """The group's words, or None after a problem (not a list, a word that is not a lower-case
     word, or one another group already has)."""
@@ -57,26 +61,17 @@ def _parse(path: Path, folder: Path | None = None) -> tuple[list, list[Problem]]
         return [], report.problems
     out, seen = [], {}
     for e in entries:
-        name = f"group {e.number}"
-        if not isinstance(e.value, dict):
-            report.add(f"line {e.line}, {name}", "a group must have fields (group, source, rationale, words)",
-                       f"write each group as fields, e.g.\n{EXAMPLE}")
+        name = read.entry_name(e, report, "group", "group", EXAMPLE)
+        if name is None:
             continue
-        ok = True
-        for key in e.value:
-            if key not in FIELDS:
-                report.add(e.at(name, str(key)), f"unknown field {_guard.brief(key)}{read.did_you_mean(key, FIELDS)}",
-                           f"the fields of a group: {', '.join(FIELDS)}")
-                ok = False
+        before = len(report.problems)
+        read.entry_fields(e, report, name, FIELDS[:3], FIELDS, _FIXES)
         for key in FIELDS[:3]:
-            value = e.value.get(key)
-            if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
-                report.add(e.at(name, key), f"{key} must be text of 1 to {MAX_TEXT} characters",
-                           "say it in a sentence: where the words come from (source), why they are skipped (rationale)")
-                ok = False
+            if isinstance(e.value.get(key), str) and len(e.value[key]) > MAX_TEXT:
+                report.add(e.at(name, key), f"{key} is longer than {MAX_TEXT} characters", _FIXES[key])
         label = e.value["group"] if isinstance(e.value.get("group"), str) else name
         words = _words(e, name, _guard.brief(label), e.value.get("words"), seen, report)
-        if ok and words is not None:
+        if len(report.problems) == before and words is not None:
             out.append({"group": e.value["group"], "words": words, "_line": e.line})
     return out, report.problems
 
